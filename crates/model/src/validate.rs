@@ -1,0 +1,60 @@
+//! `validate` checks a whole network and returns every finding at once: errors make the network
+//! unusable, warnings point at data that is legal but probably not what the user meant.
+//!
+//! Findings name a table, a row (0-based, in table order) and a field; the reader that built the
+//! network turns that into a file and line or a JSON path.
+
+mod cycles;
+mod fields;
+
+use std::collections::HashMap;
+
+use crate::network::Network;
+use crate::table::Table;
+
+use self::fields::Checker;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding of `validate`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub table: Table,
+    /// The row of `table`, 0-based.
+    pub row: usize,
+    pub field: &'static str,
+    pub message: String,
+    /// Another row of the same table the finding refers to (the first copy of a duplicate).
+    pub related_row: Option<usize>,
+}
+
+/// Checks every rule of the model and returns every finding, errors and warnings, in table order.
+pub fn validate(network: &Network) -> Vec<Diagnostic> {
+    let mut check = Checker::default();
+    let orgs = check.ids(Table::Organizations, network.organizations.iter().map(|o| o.id.as_str()));
+    let sites = check.ids(Table::Sites, network.sites.iter().map(|s| s.id.as_str()));
+    let items = check.ids(Table::Items, network.items.iter().map(|i| i.id.as_str()));
+    let index = Index { orgs, sites, items };
+    fields::check_records(&mut check, network, &index);
+    cycles::check_bom(&mut check, network, &index.items);
+    fields::check_coverage(&mut check, network, &index);
+    let mut out = check.finish();
+    out.sort_by_key(|d| (d.table, d.row));
+    out
+}
+
+/// Positions of every id, first occurrence first.
+struct Index<'a> {
+    orgs: HashMap<&'a str, usize>,
+    sites: HashMap<&'a str, usize>,
+    items: HashMap<&'a str, usize>,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,83 @@
+//! Fixtures for `validate`, built in code; the file-level fixtures of every error class live in
+//! `app`'s integration tests, where findings carry file and line.
+
+use expect_test::{Expect, expect};
+
+use crate::{BomLine, Item, ItemKind, Network, Source, validate};
+
+fn item(id: &str) -> Item {
+    Item { id: id.into(), name: id.into(), kind: ItemKind::Part, unit: "each".into(), unit_value: 1.0 }
+}
+
+fn line(parent: &str, component: &str) -> BomLine {
+    BomLine { parent: parent.into(), component: component.into(), quantity: 1.0 }
+}
+
+fn check(network: &Network, expect: Expect) {
+    let rendered: Vec<String> = validate(network)
+        .iter()
+        .map(|d| format!("{:?} {}[{}].{}: {}", d.severity, d.table, d.row, d.field, d.message))
+        .collect();
+    expect.assert_eq(&rendered.join("\n"));
+}
+
+#[test]
+fn cycles_are_reported_with_their_path() {
+    let network = Network {
+        items: ["a", "b", "c", "d"].map(item).to_vec(),
+        bom: vec![line("a", "b"), line("b", "c"), line("c", "a"), line("d", "d")],
+        ..Network::default()
+    };
+    check(
+        &network,
+        expect![[r#"
+            Warning bom[0].component: no site is qualified to make "b", which "a" needs
+            Warning bom[1].component: no site is qualified to make "c", which "b" needs
+            Error bom[2].component: bill of materials has a cycle: a -> b -> c -> a
+            Warning bom[2].component: no site is qualified to make "a", which "c" needs
+            Error bom[3].component: bill of materials has a cycle: d -> d
+            Warning bom[3].component: no site is qualified to make "d", which "d" needs"#]],
+    );
+}
+
+#[test]
+fn shared_components_are_not_cycles() {
+    let network = Network {
+        items: ["a", "b", "c"].map(item).to_vec(),
+        bom: vec![line("a", "b"), line("a", "c"), line("b", "c")],
+        sources: ["b", "c"]
+            .map(|item| Source {
+                site: "missing".into(),
+                item: item.into(),
+                max_units_per_week: 1.0,
+                lead_time_weeks: 0.0,
+                unit_cost: f64::NAN,
+            })
+            .to_vec(),
+        ..Network::default()
+    };
+    check(
+        &network,
+        expect![[r#"
+            Error sources[0].site: unknown site id "missing"
+            Error sources[0].unit_cost: must be a finite number, got NaN
+            Error sources[1].site: unknown site id "missing"
+            Error sources[1].unit_cost: must be a finite number, got NaN"#]],
+    );
+}
+
+#[test]
+fn needed_items_nobody_makes_are_warnings() {
+    let network = Network {
+        items: vec![item("a"), item("b"), Item { id: "a".into(), ..item("x") }],
+        bom: vec![line("a", "b"), line("a", "b")],
+        ..Network::default()
+    };
+    check(
+        &network,
+        expect![[r#"
+            Error items[2].id: duplicate id "a"
+            Warning bom[0].component: no site is qualified to make "b", which "a" needs
+            Error bom[1].component: item "a" lists component "b" twice"#]],
+    );
+}
