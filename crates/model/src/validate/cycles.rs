@@ -48,8 +48,10 @@ pub(super) fn check_bom(check: &mut Checker, network: &Network, items: &HashMap<
                 }
                 Mark::Open => {
                     let start = path.iter().position(|&(item, _)| item == child).unwrap_or(0);
-                    let mut names: Vec<&str> =
-                        path[start..].iter().map(|&(item, _)| network.items[item].id.as_str()).collect();
+                    let mut names: Vec<&str> = path[start..]
+                        .iter()
+                        .map(|&(item, _)| network.items[item].id.as_str())
+                        .collect();
                     names.push(&network.items[child].id);
                     let message = format!("bill of materials has a cycle: {}", names.join(" -> "));
                     check.error(Table::Bom, row, "component", message);

@@ -200,7 +200,14 @@ pub(super) fn check_records(check: &mut Checker, network: &Network, index: &Inde
 fn check_sites(check: &mut Checker, network: &Network, index: &Index<'_>) {
     let t = Table::Sites;
     for (row, site) in network.sites.iter().enumerate() {
-        check.reference(&index.orgs, Table::Organizations, t, row, "organization", &site.organization);
+        check.reference(
+            &index.orgs,
+            Table::Organizations,
+            t,
+            row,
+            "organization",
+            &site.organization,
+        );
         check.text(t, row, "name", &site.name);
         match (site.latitude, site.longitude) {
             (Some(lat), Some(lon)) => {
@@ -213,20 +220,24 @@ fn check_sites(check: &mut Checker, network: &Network, index: &Index<'_>) {
                 }
             }
             (None, None) => {}
-            (Some(_), None) => check.error(t, row, "longitude", "missing; latitude is given".into()),
-            (None, Some(_)) => check.error(t, row, "latitude", "missing; longitude is given".into()),
-        }
-        if let Some(country) = &site.country {
-            if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-                let message = format!("{country:?} is not an ISO 3166-1 alpha-2 code like US");
-                check.error(t, row, "country", message);
+            (Some(_), None) => {
+                check.error(t, row, "longitude", "missing; latitude is given".into())
+            }
+            (None, Some(_)) => {
+                check.error(t, row, "latitude", "missing; longitude is given".into())
             }
         }
-        if let (Some("US"), Some(state)) = (site.country.as_deref(), &site.state) {
-            if !US_STATES.contains(&state.as_str()) {
-                let message = format!("{state:?} is not a USPS state code like OH");
-                check.error(t, row, "state", message);
-            }
+        if let Some(country) = &site.country
+            && (country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()))
+        {
+            let message = format!("{country:?} is not an ISO 3166-1 alpha-2 code like US");
+            check.error(t, row, "country", message);
+        }
+        if let (Some("US"), Some(state)) = (site.country.as_deref(), &site.state)
+            && !US_STATES.contains(&state.as_str())
+        {
+            let message = format!("{state:?} is not a USPS state code like OH");
+            check.error(t, row, "state", message);
         }
         for code in &site.naics {
             if !(2..=6).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
@@ -260,8 +271,10 @@ fn check_flows(check: &mut Checker, network: &Network, index: &Index<'_>) {
     let t = Table::Links;
     let mut seen = HashMap::new();
     for (row, link) in network.links.iter().enumerate() {
-        let supplier = check.reference(&index.sites, Table::Sites, t, row, "supplier", &link.supplier);
-        let customer = check.reference(&index.sites, Table::Sites, t, row, "customer", &link.customer);
+        let supplier =
+            check.reference(&index.sites, Table::Sites, t, row, "supplier", &link.supplier);
+        let customer =
+            check.reference(&index.sites, Table::Sites, t, row, "customer", &link.customer);
         let item = check.reference(&index.items, Table::Items, t, row, "item", &link.item);
         check.amount(t, row, "units_per_week", link.units_per_week);
         if let Some(lead) = link.lead_time_weeks {
@@ -325,7 +338,8 @@ pub(super) fn check_coverage(check: &mut Checker, network: &Network, index: &Ind
     for (row, demand) in network.demand.iter().enumerate() {
         let known = index.items.contains_key(demand.item.as_str());
         if known && !made.contains(demand.item.as_str()) && warned.insert(&demand.item) {
-            let message = format!("no site is qualified to make {:?}, which is demanded", demand.item);
+            let message =
+                format!("no site is qualified to make {:?}, which is demanded", demand.item);
             check.warning(Table::Demand, row, "item", message);
         }
     }

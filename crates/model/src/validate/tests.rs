@@ -6,7 +6,13 @@ use expect_test::{Expect, expect};
 use crate::{BomLine, Item, ItemKind, Network, Source, validate};
 
 fn item(id: &str) -> Item {
-    Item { id: id.into(), name: id.into(), kind: ItemKind::Part, unit: "each".into(), unit_value: 1.0 }
+    Item {
+        id: id.into(),
+        name: id.into(),
+        kind: ItemKind::Part,
+        unit: "each".into(),
+        unit_value: 1.0,
+    }
 }
 
 fn line(parent: &str, component: &str) -> BomLine {

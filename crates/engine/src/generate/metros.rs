@@ -1,0 +1,91 @@
+//! U.S. manufacturing metros: real coordinates of each metro's principal city, and a weight
+//! that skews how many generated sites land there.
+//!
+//! The weights are rounded approximations of each metro's manufacturing employment in
+//! thousands, of the order the Bureau of Labor Statistics reports; they shape the placement of
+//! synthetic sites and claim no more precision than that.
+
+pub(super) struct Metro {
+    pub(super) city: &'static str,
+    pub(super) state: &'static str,
+    pub(super) latitude: f64,
+    pub(super) longitude: f64,
+    pub(super) weight: u32,
+}
+
+const fn metro(
+    city: &'static str,
+    state: &'static str,
+    latitude: f64,
+    longitude: f64,
+    weight: u32,
+) -> Metro {
+    Metro { city, state, latitude, longitude, weight }
+}
+
+pub(super) const METROS: &[Metro] = &[
+    metro("Chicago", "IL", 41.8781, -87.6298, 400),
+    metro("Los Angeles", "CA", 34.0522, -118.2437, 320),
+    metro("Dallas", "TX", 32.7767, -96.7970, 260),
+    metro("Houston", "TX", 29.7604, -95.3698, 230),
+    metro("Detroit", "MI", 42.3314, -83.0458, 230),
+    metro("Minneapolis", "MN", 44.9778, -93.2650, 190),
+    metro("New York", "NY", 40.7128, -74.0060, 180),
+    metro("Philadelphia", "PA", 39.9526, -75.1652, 180),
+    metro("Boston", "MA", 42.3601, -71.0589, 170),
+    metro("Atlanta", "GA", 33.7490, -84.3880, 170),
+    metro("Seattle", "WA", 47.6062, -122.3321, 160),
+    metro("San Jose", "CA", 37.3382, -121.8863, 160),
+    metro("Anaheim", "CA", 33.8366, -117.9143, 150),
+    metro("Phoenix", "AZ", 33.4484, -112.0740, 130),
+    metro("Milwaukee", "WI", 43.0389, -87.9065, 120),
+    metro("Cleveland", "OH", 41.4993, -81.6944, 120),
+    metro("Portland", "OR", 45.5152, -122.6784, 120),
+    metro("Grand Rapids", "MI", 42.9634, -85.6681, 110),
+    metro("Cincinnati", "OH", 39.1031, -84.5120, 110),
+    metro("St. Louis", "MO", 38.6270, -90.1994, 110),
+    metro("Charlotte", "NC", 35.2271, -80.8431, 110),
+    metro("San Diego", "CA", 32.7157, -117.1611, 110),
+    metro("Indianapolis", "IN", 39.7684, -86.1581, 100),
+    metro("Riverside", "CA", 33.9806, -117.3755, 100),
+    metro("Pittsburgh", "PA", 40.4406, -79.9959, 85),
+    metro("Nashville", "TN", 36.1627, -86.7816, 85),
+    metro("Miami", "FL", 25.7617, -80.1918, 85),
+    metro("Columbus", "OH", 39.9612, -82.9988, 80),
+    metro("Louisville", "KY", 38.2527, -85.7585, 80),
+    metro("Kansas City", "MO", 39.0997, -94.5786, 75),
+    metro("Salt Lake City", "UT", 40.7608, -111.8910, 70),
+    metro("Denver", "CO", 39.7392, -104.9903, 70),
+    metro("Tampa", "FL", 27.9506, -82.4572, 65),
+    metro("Greenville", "SC", 34.8526, -82.3940, 60),
+    metro("Rochester", "NY", 43.1566, -77.6088, 60),
+    metro("Austin", "TX", 30.2672, -97.7431, 60),
+    metro("Wichita", "KS", 37.6872, -97.3301, 55),
+    metro("Hartford", "CT", 41.7658, -72.6734, 55),
+    metro("Baltimore", "MD", 39.2904, -76.6122, 55),
+    metro("Buffalo", "NY", 42.8864, -78.8784, 50),
+    metro("Allentown", "PA", 40.6084, -75.4902, 50),
+    metro("San Antonio", "TX", 29.4241, -98.4936, 50),
+    metro("Elkhart", "IN", 41.6820, -85.9767, 50),
+    metro("Tulsa", "OK", 36.1540, -95.9928, 45),
+    metro("Memphis", "TN", 35.1495, -90.0490, 45),
+    metro("Orlando", "FL", 28.5383, -81.3792, 45),
+    metro("Birmingham", "AL", 33.5186, -86.8104, 40),
+    metro("Spartanburg", "SC", 34.9496, -81.9320, 40),
+    metro("Toledo", "OH", 41.6528, -83.5379, 40),
+    metro("Dayton", "OH", 39.7589, -84.1916, 40),
+    metro("Akron", "OH", 41.0814, -81.5190, 35),
+    metro("Raleigh", "NC", 35.7796, -78.6382, 35),
+    metro("Fort Wayne", "IN", 41.0793, -85.1394, 35),
+    metro("Oklahoma City", "OK", 35.4676, -97.5164, 35),
+    metro("Omaha", "NE", 41.2565, -95.9345, 35),
+    metro("Huntsville", "AL", 34.7304, -86.5861, 30),
+    metro("Knoxville", "TN", 35.9606, -83.9207, 30),
+    metro("Richmond", "VA", 37.5407, -77.4360, 30),
+    metro("Albany", "NY", 42.6526, -73.7562, 30),
+    metro("Sacramento", "CA", 38.5816, -121.4944, 30),
+    metro("Baton Rouge", "LA", 30.4515, -91.1871, 30),
+    metro("Des Moines", "IA", 41.5868, -93.6250, 25),
+    metro("Youngstown", "OH", 41.0998, -80.6495, 20),
+    metro("Manchester", "NH", 42.9956, -71.4548, 20),
+];

@@ -1,0 +1,127 @@
+//! `Graph`, the compact form of a network the engines work on: dense `u32` indices for sites,
+//! items, organizations, processes and regions, and adjacency in flat arrays (`Csr`).
+//!
+//! It is built once from a validated `model::Network` and never changes; the engines read it.
+//! Text ids are kept only to name things in reports.
+
+mod build;
+mod csr;
+
+pub use build::Error;
+pub use csr::Csr;
+use model::{ItemKind, SiteKind};
+
+/// A network as dense indices and flat adjacency arrays.
+#[derive(Clone, Debug)]
+pub struct Graph {
+    pub org_ids: Vec<String>,
+    pub site_ids: Vec<String>,
+    pub item_ids: Vec<String>,
+    /// Process names, interned; `capabilities` and `routings` refer to them by index.
+    pub processes: Vec<String>,
+    /// State names, interned.
+    pub states: Vec<String>,
+    /// Country codes, interned.
+    pub countries: Vec<String>,
+    pub sites: Vec<SiteNode>,
+    pub items: Vec<ItemNode>,
+    /// By parent item: the components of one unit.
+    pub components: Csr<BomEdge>,
+    /// By component item: the parents it goes into, with the quantity per parent.
+    pub used_in: Csr<BomEdge>,
+    /// By item: the sites qualified to make it.
+    pub sources: Csr<SourceEdge>,
+    /// By site: the items it is qualified to make.
+    pub makes: Csr<u32>,
+    /// By supplier site: what it ships to whom.
+    pub links_out: Csr<LinkEdge>,
+    /// By customer site: what it receives from whom (`LinkEdge::site` is the supplier).
+    pub links_in: Csr<LinkEdge>,
+    /// By site: processes and their hours per week.
+    pub capabilities: Csr<ProcessHours>,
+    /// By item: processes and their hours per unit.
+    pub routings: Csr<ProcessHours>,
+    /// By site: items on hand.
+    pub inventory: Csr<Stock>,
+    pub demand: Vec<DemandNode>,
+    /// Every item, each before all of its components.
+    pub topo_order: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct SiteNode {
+    pub org: u32,
+    pub kind: SiteKind,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub state: Option<u32>,
+    pub country: Option<u32>,
+    pub ttr_weeks: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ItemNode {
+    pub kind: ItemKind,
+    pub unit_value: f64,
+}
+
+/// One end of a BOM line and its quantity per unit of the parent.
+#[derive(Clone, Copy, Debug)]
+pub struct BomEdge {
+    pub item: u32,
+    pub quantity: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct SourceEdge {
+    pub site: u32,
+    pub max_units_per_week: f64,
+    pub lead_time_weeks: f64,
+    pub unit_cost: f64,
+}
+
+/// A link seen from one of its ends; `site` is the other end.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkEdge {
+    pub site: u32,
+    pub item: u32,
+    pub units_per_week: f64,
+    pub lead_time_weeks: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ProcessHours {
+    pub process: u32,
+    pub hours: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Stock {
+    pub item: u32,
+    pub units: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct DemandNode {
+    pub item: u32,
+    pub site: Option<u32>,
+    pub units_per_week: f64,
+}
+
+impl Graph {
+    pub fn n_sites(&self) -> usize {
+        self.sites.len()
+    }
+
+    pub fn n_items(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The number of links (supplier, customer, item).
+    pub fn n_links(&self) -> usize {
+        self.links_out.entries().len()
+    }
+}
+
+#[cfg(test)]
+mod tests;

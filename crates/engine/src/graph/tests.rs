@@ -1,0 +1,59 @@
+//! The graph groups every relation by the right end and orders items parents first.
+
+use expect_test::expect;
+use model::{BomLine, Item, ItemKind, Network};
+
+use crate::generate::{GenerateConfig, generate};
+use crate::graph::{Error, Graph};
+
+#[test]
+fn relations_are_grouped_by_their_end() {
+    let network = generate(&GenerateConfig { n_sites: 60, seed: 3 });
+    let graph = Graph::build(&network).unwrap();
+    for (row, link) in network.links.iter().enumerate() {
+        let supplier = graph.site_ids.iter().position(|id| *id == link.supplier).unwrap() as u32;
+        let customer = graph.site_ids.iter().position(|id| *id == link.customer).unwrap() as u32;
+        let out = graph.links_out.row(supplier);
+        assert!(
+            out.iter().any(|e| e.site == customer && graph.item_ids[e.item as usize] == link.item),
+            "link {row}"
+        );
+        assert!(graph.links_in.row(customer).iter().any(|e| e.site == supplier));
+    }
+    assert_eq!(graph.n_links(), network.links.len());
+    let mut position = vec![0; graph.n_items()];
+    for (at, &item) in graph.topo_order.iter().enumerate() {
+        position[item as usize] = at;
+    }
+    for parent in 0..graph.n_items() as u32 {
+        for edge in graph.components.row(parent) {
+            assert!(position[parent as usize] < position[edge.item as usize]);
+        }
+    }
+}
+
+#[test]
+fn dangling_ids_and_cycles_are_errors() {
+    let item = |id: &str| Item {
+        id: id.into(),
+        name: id.into(),
+        kind: ItemKind::Part,
+        unit: "each".into(),
+        unit_value: 1.0,
+    };
+    let line = |p: &str, c: &str| BomLine { parent: p.into(), component: c.into(), quantity: 1.0 };
+    let cyclic = Network {
+        items: vec![item("a"), item("b")],
+        bom: vec![line("a", "b"), line("b", "a")],
+        ..Network::default()
+    };
+    expect![[r#"Err(BomCycle { item: "a" })"#]]
+        .assert_eq(&format!("{:?}", Graph::build(&cyclic).map(|_| ())));
+    let dangling =
+        Network { items: vec![item("a")], bom: vec![line("a", "zz")], ..Network::default() };
+    let error = Graph::build(&dangling).map(|_| ()).unwrap_err();
+    assert_eq!(
+        error,
+        Error::UnknownId { table: model::Table::Bom, row: 0, field: "component", id: "zz".into() }
+    );
+}
