@@ -19,7 +19,7 @@ fn line(parent: &str, component: &str) -> BomLine {
     BomLine { parent: parent.into(), component: component.into(), quantity: 1.0 }
 }
 
-fn check(network: &Network, expect: Expect) {
+fn check(network: &Network, expect: &Expect) {
     let rendered: Vec<String> = validate(network)
         .iter()
         .map(|d| format!("{:?} {}[{}].{}: {}", d.severity, d.table, d.row, d.field, d.message))
@@ -36,7 +36,7 @@ fn cycles_are_reported_with_their_path() {
     };
     check(
         &network,
-        expect![[r#"
+        &expect![[r#"
             Warning bom[0].component: no site is qualified to make "b", which "a" needs
             Warning bom[1].component: no site is qualified to make "c", which "b" needs
             Error bom[2].component: bill of materials has a cycle: a -> b -> c -> a
@@ -64,7 +64,7 @@ fn shared_components_are_not_cycles() {
     };
     check(
         &network,
-        expect![[r#"
+        &expect![[r#"
             Error sources[0].site: unknown site id "missing"
             Error sources[0].unit_cost: must be a finite number, got NaN
             Error sources[1].site: unknown site id "missing"
@@ -81,7 +81,7 @@ fn needed_items_nobody_makes_are_warnings() {
     };
     check(
         &network,
-        expect![[r#"
+        &expect![[r#"
             Error items[2].id: duplicate id "a"
             Warning bom[0].component: no site is qualified to make "b", which "a" needs
             Error bom[1].component: item "a" lists component "b" twice"#]],
