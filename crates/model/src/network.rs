@@ -68,7 +68,7 @@ pub struct Site {
     pub country: Option<String>,
     /// NAICS codes (2 to 6 digits).
     pub naics: Vec<String>,
-    pub employees: Option<u64>,
+    pub employees: Option<u32>,
     pub certifications: Vec<String>,
     /// Weeks the site needs to come back after a disruption.
     pub ttr_weeks: f64,

@@ -1,1 +1,98 @@
-//! placeholder
+//! Storage of the network: one `Store` type over a closed set of backends.
+//!
+//! The embedded SQLite database (a file in the data directory) is the default and only backend
+//! today; the enum leaves room for PostgreSQL without `dyn` or generics spreading upwards.
+//! Every write of a network is one transaction: readers and a crash see the old network or the
+//! new one, never a mix.
+
+mod sqlite;
+
+use std::path::Path;
+
+use model::Network;
+
+/// The file name of the database inside a data directory.
+pub const DB_FILE: &str = "arsenal.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("{context}: {source}")]
+    Backend {
+        context: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// Where a stored network came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportRecord {
+    /// UTC, as `YYYY-MM-DD HH:MM:SS`.
+    pub imported_at: String,
+    pub source: String,
+    pub records: u64,
+}
+
+/// The network store.
+pub struct Store {
+    backend: Backend,
+}
+
+enum Backend {
+    Sqlite(sqlite::Db),
+}
+
+impl Store {
+    /// Opens (creating if needed) the embedded store in a data directory and brings its schema
+    /// up to date.
+    pub fn open_dir(dir: &Path) -> Result<Store, Error> {
+        Ok(Store { backend: Backend::Sqlite(sqlite::Db::open_dir(dir)?) })
+    }
+
+    /// A store that lives in memory, for tests.
+    pub fn open_in_memory() -> Result<Store, Error> {
+        Ok(Store { backend: Backend::Sqlite(sqlite::Db::open_in_memory()?) })
+    }
+
+    /// Replaces the stored network with `network` in one transaction, recording `source`.
+    /// `progress` is called with the number of records written so far.
+    pub fn replace_network(
+        &mut self,
+        network: &Network,
+        source: &str,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), Error> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.replace_network(network, source, progress),
+        }
+    }
+
+    /// Reads the stored network, in the order it was imported.
+    /// `progress` is called with the number of records read so far.
+    pub fn load_network(&self, progress: &mut dyn FnMut(u64)) -> Result<Network, Error> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.load_network(progress),
+        }
+    }
+
+    /// The number of records stored (a cheap total for progress bars).
+    pub fn n_records(&self) -> Result<u64, Error> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.n_records(),
+        }
+    }
+
+    /// The last import, or `None` when the store is empty.
+    pub fn last_import(&self) -> Result<Option<ImportRecord>, Error> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.last_import(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -124,7 +124,7 @@ pub(super) fn sites(rng: &mut ChaCha8Rng, n_sites: usize, network: &mut Network)
             state: Some(metro.state.to_owned()),
             country: Some("US".to_owned()),
             naics,
-            employees: Some(employees.max(1)),
+            employees: Some((employees as u32).max(1)),
             certifications,
             ttr_weeks: (1.0 - 6.0 * (1.0 - rng.random::<f64>()).ln()).floor().min(52.0),
         });

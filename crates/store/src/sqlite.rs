@@ -1,0 +1,87 @@
+//! The SQLite backend: a database file in WAL mode, migrated by `rusqlite_migration` from the
+//! numbered scripts in `migrations/sqlite/`.
+
+mod read;
+mod write;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+use crate::{DB_FILE, Error, ImportRecord};
+
+/// The schema, one script per version; never edit a released script, add a new one.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_network.sql")];
+
+pub(crate) struct Db {
+    conn: Connection,
+}
+
+impl Db {
+    pub(crate) fn open_dir(dir: &Path) -> Result<Db, Error> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| backend(format!("cannot create data directory {}", dir.display()), e))?;
+        let path = dir.join(DB_FILE);
+        let conn = Connection::open(&path)
+            .map_err(|e| backend(format!("cannot open database {}", path.display()), e))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| backend("cannot enable WAL", e))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| backend("cannot set synchronous mode", e))?;
+        Db::migrate(conn)
+    }
+
+    pub(crate) fn open_in_memory() -> Result<Db, Error> {
+        let conn = Connection::open_in_memory().map_err(|e| backend("cannot open database", e))?;
+        Db::migrate(conn)
+    }
+
+    fn migrate(mut conn: Connection) -> Result<Db, Error> {
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(|e| backend("cannot set busy timeout", e))?;
+        let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
+        migrations.to_latest(&mut conn).map_err(|e| backend("cannot migrate database", e))?;
+        Ok(Db { conn })
+    }
+
+    pub(crate) fn last_import(&self) -> Result<Option<ImportRecord>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT imported_at, source, records FROM imports ORDER BY seq DESC LIMIT 1")
+            .map_err(|e| backend("cannot read imports", e))?;
+        let mut rows = stmt.query([]).map_err(|e| backend("cannot read imports", e))?;
+        let Some(row) = rows.next().map_err(|e| backend("cannot read imports", e))? else {
+            return Ok(None);
+        };
+        let record = ImportRecord {
+            imported_at: row.get(0).map_err(|e| backend("cannot read imports", e))?,
+            source: row.get(1).map_err(|e| backend("cannot read imports", e))?,
+            records: row
+                .get::<_, i64>(2)
+                .map_err(|e| backend("cannot read imports", e))?
+                .unsigned_abs(),
+        };
+        Ok(Some(record))
+    }
+}
+
+fn backend(
+    context: impl Into<String>,
+    source: impl std::error::Error + Send + Sync + 'static,
+) -> Error {
+    Error::Backend { context: context.into(), source: Box::new(source) }
+}
+
+/// Maps a failed statement, telling unique violations (a conflict) from other failures.
+fn classify(context: &str, error: rusqlite::Error) -> Error {
+    match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            Error::Conflict(format!("{context}: {error}"))
+        }
+        _ => backend(context, error),
+    }
+}
+
+/// The separator of list entries in a text column, as in CSV.
+const LIST_SEPARATOR: char = ';';
