@@ -85,3 +85,6 @@ fn classify(context: &str, error: rusqlite::Error) -> Error {
 
 /// The separator of list entries in a text column, as in CSV.
 const LIST_SEPARATOR: char = ';';
+
+/// Rows between two progress reports.
+const PROGRESS_EVERY: u64 = 20_000;

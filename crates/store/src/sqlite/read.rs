@@ -4,15 +4,12 @@ use std::str::FromStr;
 
 use rusqlite::Row;
 
-use super::{Db, LIST_SEPARATOR, backend};
+use super::{Db, LIST_SEPARATOR, PROGRESS_EVERY, backend};
 use crate::Error;
 use model::{
     BomLine, Capability, Demand, Inventory, Item, Link, Network, Organization, Routing, Site,
     Source,
 };
-
-/// Rows between two progress reports.
-const PROGRESS_EVERY: u64 = 20_000;
 
 impl Db {
     pub(crate) fn load_network(&self, progress: &mut dyn FnMut(u64)) -> Result<Network, Error> {
@@ -20,7 +17,7 @@ impl Db {
         let mut network = Network::default();
         let mut tick = || {
             n += 1;
-            if n % PROGRESS_EVERY == 0 {
+            if n.is_multiple_of(PROGRESS_EVERY) {
                 progress(n);
             }
         };

@@ -3,12 +3,9 @@
 
 use rusqlite::{Statement, Transaction, params};
 
-use super::{Db, LIST_SEPARATOR, classify};
+use super::{Db, LIST_SEPARATOR, PROGRESS_EVERY, classify};
 use crate::Error;
 use model::Network;
-
-/// Rows between two progress reports.
-const PROGRESS_EVERY: u64 = 20_000;
 
 impl Db {
     pub(crate) fn replace_network(
@@ -157,7 +154,7 @@ fn insert_all<T>(
     for row in rows {
         insert(&mut stmt, row).map_err(|e| classify(&context, e))?;
         counter.written += 1;
-        if counter.written % PROGRESS_EVERY == 0 {
+        if counter.written.is_multiple_of(PROGRESS_EVERY) {
             (counter.progress)(counter.written);
         }
     }
