@@ -1,1 +1,71 @@
-//! placeholder
+//! The use cases of Arsenal, independent of any user interface: each one loads what it needs,
+//! runs an engine and saves or returns the result.
+//!
+//! **Boundary:** the CLI (and later the server) call only this crate's functions and show its
+//! types; they never reach into `store` or `engine` themselves.
+
+pub mod interchange;
+mod network;
+mod sample;
+
+use std::path::PathBuf;
+
+pub use network::{DemoReport, ImportReport, demo, export, generate, import, load_graph, summary};
+pub use sample::SAMPLE_FILES;
+
+use interchange::Finding;
+
+/// The validated settings every use case runs with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The data directory of the embedded store.
+    pub data_dir: PathBuf,
+}
+
+/// Why a use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user's data or request is wrong; `findings` says where and why.
+    #[error("{message}")]
+    Invalid { message: String, findings: Vec<Finding> },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    fn invalid(message: impl Into<String>) -> Error {
+        Error::Invalid { message: message.into(), findings: Vec::new() }
+    }
+}
+
+impl From<store::Error> for Error {
+    fn from(error: store::Error) -> Error {
+        match error {
+            store::Error::NotFound => Error::NotFound("not found in the store".into()),
+            store::Error::Conflict(message) => Error::Conflict(message),
+            store::Error::Backend { .. } => Error::Internal(format!("store: {error}")),
+        }
+    }
+}
+
+/// Reports progress of long work; the CLI draws bars, tests stay silent.
+pub trait Progress {
+    /// A new stage of work with a known or unknown amount.
+    fn begin(&self, label: &str, total: Option<u64>);
+    /// How much of the stage is done.
+    fn advance(&self, done: u64);
+    fn end(&self);
+}
+
+/// Progress that shows nothing.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn begin(&self, _: &str, _: Option<u64>) {}
+    fn advance(&self, _: u64) {}
+    fn end(&self) {}
+}

@@ -14,6 +14,9 @@ macro_rules! vocabulary {
             /// Every value, in the order the documentation lists them.
             pub const ALL: &[$name] = &[$($name::$variant),+];
 
+            /// The spelling of every value, in the same order.
+            pub const NAMES: &[&str] = &[$($text),+];
+
             /// The spelling used in files and reports.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
@@ -28,7 +31,7 @@ macro_rules! vocabulary {
                     $($text => Ok($name::$variant),)+
                     _ => Err(format!(
                         "unknown value {text:?}; expected one of {}",
-                        [$($text),+].join(", ")
+                        Self::NAMES.join(", ")
                     )),
                 }
             }

@@ -1,0 +1,100 @@
+//! The interchange formats: reading a network from the user's files (a CSV directory, a JSON
+//! document, or a Willems (2008) chain) with every problem located, and writing it back.
+//!
+//! **Boundary:** the formats are defined once, by `tables::columns` and the records of `model`;
+//! docs/data-format.md and docs/network.schema.json describe them and tests keep them current.
+
+mod csv_dir;
+mod files;
+mod findings;
+mod json_doc;
+mod row;
+mod schema;
+mod tables;
+mod willems;
+
+use std::path::Path;
+
+use model::{Network, Table};
+
+pub use findings::{Finding, FindingSeverity};
+pub use row::MAX_FIELD_BYTES;
+pub use schema::json_schema;
+pub use tables::{Column, ColumnType, columns};
+pub use willems::CAPACITY_HEADROOM as WILLEMS_CAPACITY_HEADROOM;
+
+use findings::{Locations, RowError};
+
+/// Tables every network must have a file (or JSON key) for.
+pub const REQUIRED_TABLES: &[Table] = &[Table::Organizations, Table::Sites, Table::Items];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A directory of CSV files.
+    Csv,
+    /// One JSON document.
+    Json,
+    /// A Willems (2008) chain file (read only).
+    Willems,
+}
+
+impl Format {
+    /// The format a path most likely holds: a directory is CSV, a `.json` file is JSON.
+    pub fn detect(path: &Path) -> Option<Format> {
+        if path.is_dir() {
+            Some(Format::Csv)
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            Some(Format::Json)
+        } else {
+            None
+        }
+    }
+}
+
+/// What reading produced: the network and everything found wrong or odd with it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub network: Network,
+    /// Errors first, then warnings, each in file order.
+    pub findings: Vec<Finding>,
+}
+
+impl Loaded {
+    pub fn n_errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_error()).count()
+    }
+}
+
+#[derive(Default)]
+struct Parsed {
+    network: Network,
+    locations: Locations,
+    findings: Vec<Finding>,
+    row_errors: Vec<RowError>,
+}
+
+/// Reads and validates a network; nothing is written anywhere.
+pub fn read(path: &Path, format: Format) -> Loaded {
+    let parsed = match format {
+        Format::Csv => csv_dir::read(path),
+        Format::Json => json_doc::read(path),
+        Format::Willems => willems::read(path),
+    };
+    let diagnostics = model::validate(&parsed.network);
+    let mut findings = parsed.findings;
+    findings.extend(parsed.locations.row_errors(&parsed.row_errors));
+    findings.extend(parsed.locations.diagnostics(&diagnostics, &parsed.row_errors));
+    findings.sort_by_key(|f| !f.is_error());
+    Loaded { network: parsed.network, findings }
+}
+
+/// Writes a network: a new CSV directory, or a JSON file; atomically either way.
+pub fn write(network: &Network, path: &Path, format: Format) -> std::io::Result<()> {
+    match format {
+        Format::Csv => csv_dir::write(network, path),
+        Format::Json => json_doc::write(network, path),
+        Format::Willems => {
+            Err(std::io::Error::other("the Willems format can be read but not written"))
+        }
+    }
+}

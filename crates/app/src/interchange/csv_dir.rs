@@ -1,0 +1,192 @@
+//! The CSV format: a directory with one RFC 4180 file per table, named after the table, with a
+//! header row. `organizations.csv`, `sites.csv` and `items.csv` are required; a missing file of
+//! another table means that table is empty.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+
+use model::{Network, Table};
+
+use super::files::{decode, write_atomic, write_dir_atomic};
+use super::findings::{Finding, RowPlaces};
+use super::row::{Cell, Fields, RowReader};
+use super::tables::{columns, read_row, write_rows};
+use super::{Parsed, REQUIRED_TABLES};
+
+pub(super) fn read(dir: &Path) -> Parsed {
+    let mut parsed = Parsed::default();
+    if !dir.is_dir() {
+        let message = "not a directory; a CSV network is a directory of files like sites.csv";
+        parsed.findings.push(Finding::file_error(dir.display().to_string(), message));
+        return parsed;
+    }
+    let known: Vec<String> = Table::ALL.iter().map(|t| file_name(*t)).collect();
+    if let Ok(entries) = fs::read_dir(dir) {
+        let mut unknown: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".csv") && !known.contains(name))
+            .collect();
+        unknown.sort();
+        for name in unknown {
+            let message = format!(
+                "not a table of the network format, ignored; tables are {}",
+                known.join(", ")
+            );
+            parsed
+                .findings
+                .push(Finding::file_warning(dir.join(&name).display().to_string(), message));
+        }
+    }
+    for &table in Table::ALL {
+        read_table(dir, table, &mut parsed);
+    }
+    parsed
+}
+
+fn file_name(table: Table) -> String {
+    format!("{}.csv", table.name())
+}
+
+fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
+    let path = dir.join(file_name(table));
+    let file = path.display().to_string();
+    let header_line = columns(table).iter().map(|c| c.name).collect::<Vec<_>>().join(",");
+    let bytes = match fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if REQUIRED_TABLES.contains(&table) {
+                let message =
+                    format!("missing file; it is required, with the header {header_line}");
+                parsed.findings.push(Finding::file_error(file, message));
+            }
+            return;
+        }
+        Err(e) => {
+            parsed.findings.push(Finding::file_error(file, format!("cannot read: {e}")));
+            return;
+        }
+    };
+    let text = match decode(&bytes, &file) {
+        Ok(text) => text,
+        Err(finding) => {
+            parsed.findings.push(finding);
+            return;
+        }
+    };
+    if text.trim().is_empty() {
+        let message = format!("file is empty; expected at least the header {header_line}");
+        parsed.findings.push(Finding::file_error(file, message));
+        return;
+    }
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header: HashMap<String, usize> = match reader.headers() {
+        Ok(names) => {
+            let mut header = HashMap::new();
+            for (i, name) in names.iter().enumerate() {
+                let name = name.trim();
+                if header.insert(name.to_owned(), i).is_some() {
+                    parsed.findings.push(Finding::file_error(
+                        format!("{file}:1"),
+                        format!("column {name:?} appears twice"),
+                    ));
+                }
+                if !columns(table).iter().any(|c| c.name == name) {
+                    let message = format!(
+                        "unknown column {name:?} is ignored; the columns are {header_line}"
+                    );
+                    parsed.findings.push(Finding::file_warning(format!("{file}:1"), message));
+                }
+            }
+            header
+        }
+        Err(e) => {
+            parsed.findings.push(Finding::file_error(
+                format!("{file}:1"),
+                format!("cannot read the header: {e}"),
+            ));
+            return;
+        }
+    };
+    let missing: Vec<&str> = columns(table)
+        .iter()
+        .filter(|c| c.required && !header.contains_key(c.name))
+        .map(|c| c.name)
+        .collect();
+    if !missing.is_empty() {
+        let message = format!(
+            "missing required column(s) {}; the columns are {header_line}",
+            missing.join(", ")
+        );
+        parsed.findings.push(Finding::file_error(format!("{file}:1"), message));
+        return;
+    }
+    let mut lines = Vec::new();
+    let mut errors = Vec::new();
+    let n_columns = reader.headers().map(csv::StringRecord::len).unwrap_or(0);
+    for result in reader.records() {
+        let record = match result {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                parsed.findings.push(Finding::file_error(
+                    format!("{file}:{line}"),
+                    format!("malformed CSV: {e}"),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, csv::Position::line);
+        if record.len() != n_columns {
+            let message = format!("has {} fields but the header has {n_columns}", record.len());
+            parsed.findings.push(Finding::file_error(format!("{file}:{line}"), message));
+            continue;
+        }
+        let row = lines.len();
+        lines.push(line);
+        let mut reader = RowReader {
+            table,
+            row,
+            fields: Fields::Csv { header: &header, record: &record },
+            errors: &mut errors,
+        };
+        read_row(table, &mut reader, &mut parsed.network);
+    }
+    parsed.locations.add(table, file, RowPlaces::Lines(lines));
+    parsed.row_errors.extend(errors);
+}
+
+/// Writes every table, header included, into a new directory.
+pub(super) fn write(network: &Network, dir: &Path) -> std::io::Result<()> {
+    let ours: Vec<String> = Table::ALL.iter().map(|t| file_name(*t)).collect();
+    write_dir_atomic(dir, &ours, |staging| {
+        for &table in Table::ALL {
+            write_atomic(&staging.join(file_name(table)), |out| write_table(network, table, out))?;
+        }
+        Ok(())
+    })
+}
+
+fn write_table(
+    network: &Network,
+    table: Table,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(columns(table).iter().map(|c| c.name))?;
+    let mut fields: Vec<String> = Vec::new();
+    for cells in write_rows(table, network) {
+        fields.clear();
+        fields.extend(cells.iter().map(|cell| match cell {
+            Cell::Text(text) => (*text).to_owned(),
+            Cell::Float(x) => x.to_string(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Words(words) => words.join(";"),
+            Cell::Missing => String::new(),
+        }));
+        writer.write_record(&fields)?;
+    }
+    writer.flush()?;
+    Ok(())
+}

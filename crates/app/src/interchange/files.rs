@@ -1,0 +1,78 @@
+//! File handling shared by the formats: decoding text with clear encoding errors, and writing
+//! outputs atomically (a temporary sibling renamed into place).
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use super::findings::Finding;
+
+/// The text of a file, or why it is not UTF-8 text.
+pub(super) fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, Finding> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Finding::file_error(file, "file is UTF-16; save it as UTF-8"));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        Finding::file_error(
+            format!("{file}:{line}"),
+            format!(
+                "not valid UTF-8 at column {column} (byte {}); save the file as UTF-8",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Writes a file through a temporary sibling, so readers see the old file or the new one.
+pub(super) fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file = tempfile::Builder::new().prefix(".arsenal-").tempfile_in(dir)?;
+    {
+        let mut buffered = std::io::BufWriter::new(file.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+    }
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Fills a new directory at `target` through a temporary sibling, replacing a directory that
+/// holds only files named in `ours` (an earlier export); any other content is left untouched and
+/// the call fails.
+pub(super) fn write_dir_atomic(
+    target: &Path,
+    ours: &[String],
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    if target.exists() {
+        for entry in fs::read_dir(target)? {
+            let name = entry?.file_name().to_string_lossy().into_owned();
+            if !ours.contains(&name) {
+                return Err(std::io::Error::other(format!(
+                    "{} already holds {name:?}, which is not an export file; choose a new or empty directory",
+                    target.display()
+                )));
+            }
+        }
+    }
+    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let staging = tempfile::Builder::new().prefix(".arsenal-export-").tempdir_in(parent)?;
+    fill(staging.path())?;
+    if target.exists() {
+        let old = tempfile::Builder::new().prefix(".arsenal-old-").tempdir_in(parent)?;
+        fs::rename(target, old.path().join("previous"))?;
+        fs::rename(staging.keep(), target)?;
+    } else {
+        fs::rename(staging.keep(), target)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! The JSON format: one document `{"format": "arsenal-network", "version": 1, "sites": [...], ...}`
+//! with an array of objects per table, fields named as the CSV columns.
+
+use std::path::Path;
+
+use model::{Network, Table};
+use serde_json::{Map, Value};
+
+use super::files::{decode, write_atomic};
+use super::findings::{Finding, RowPlaces};
+use super::row::{Cell, Fields, RowReader};
+use super::tables::{columns, read_row, write_rows};
+use super::{Parsed, REQUIRED_TABLES};
+
+/// The value of the document's `format` field.
+pub(super) const FORMAT_NAME: &str = "arsenal-network";
+/// The version of the document layout this build reads and writes.
+pub(super) const FORMAT_VERSION: u64 = 1;
+
+pub(super) fn read(path: &Path) -> Parsed {
+    let mut parsed = Parsed::default();
+    let file = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            parsed.findings.push(Finding::file_error(file, format!("cannot read: {e}")));
+            return parsed;
+        }
+    };
+    let text = match decode(&bytes, &file) {
+        Ok(text) => text,
+        Err(finding) => {
+            parsed.findings.push(finding);
+            return parsed;
+        }
+    };
+    if text.trim().is_empty() {
+        parsed.findings.push(Finding::file_error(file, "file is empty; expected a JSON object"));
+        return parsed;
+    }
+    let document: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => {
+            let location = format!("{file}:{}:{}", e.line(), e.column());
+            parsed.findings.push(Finding::file_error(location, format!("invalid JSON: {e}")));
+            return parsed;
+        }
+    };
+    let Value::Object(document) = document else {
+        parsed.findings.push(Finding::file_error(format!("{file}: $"), "expected a JSON object"));
+        return parsed;
+    };
+    for (key, value) in &document {
+        let at = format!("{file}: $.{key}");
+        match key.as_str() {
+            "format" if value.as_str() != Some(FORMAT_NAME) => {
+                parsed.findings.push(Finding::file_error(at, format!("expected {FORMAT_NAME:?}")));
+            }
+            "version" if value.as_u64() != Some(FORMAT_VERSION) => {
+                let message = format!("this build reads version {FORMAT_VERSION}, got {value}");
+                parsed.findings.push(Finding::file_error(at, message));
+            }
+            "format" | "version" => {}
+            _ if Table::ALL.iter().any(|t| t.name() == key) => {}
+            _ => parsed.findings.push(Finding::file_warning(at, "unknown key is ignored")),
+        }
+    }
+    for &table in Table::ALL {
+        let at = format!("{file}: $.{table}");
+        let rows = match document.get(table.name()) {
+            None if REQUIRED_TABLES.contains(&table) => {
+                parsed.findings.push(Finding::file_error(at, "missing; it is required"));
+                continue;
+            }
+            None => continue,
+            Some(Value::Array(rows)) => rows,
+            Some(_) => {
+                parsed.findings.push(Finding::file_error(at, "expected an array of objects"));
+                continue;
+            }
+        };
+        let mut errors = Vec::new();
+        let mut indices = Vec::new();
+        let mut warned = Vec::new();
+        for (i, value) in rows.iter().enumerate() {
+            let Value::Object(object) = value else {
+                parsed
+                    .findings
+                    .push(Finding::file_error(format!("{at}[{i}]"), "expected an object"));
+                continue;
+            };
+            for key in object.keys() {
+                if !columns(table).iter().any(|c| c.name == key) && !warned.contains(key) {
+                    warned.push(key.clone());
+                    let message = "unknown field is ignored";
+                    parsed
+                        .findings
+                        .push(Finding::file_warning(format!("{at}[{i}].{key}"), message));
+                }
+            }
+            let row = indices.len();
+            indices.push(i);
+            let mut reader =
+                RowReader { table, row, fields: Fields::Json(object), errors: &mut errors };
+            read_row(table, &mut reader, &mut parsed.network);
+        }
+        parsed.locations.add(table, file.clone(), RowPlaces::Indices(indices));
+        parsed.row_errors.extend(errors);
+    }
+    parsed
+}
+
+/// The document of a network, fields in column order.
+pub(super) fn to_value(network: &Network) -> Value {
+    let mut document = Map::new();
+    document.insert("format".into(), FORMAT_NAME.into());
+    document.insert("version".into(), FORMAT_VERSION.into());
+    for &table in Table::ALL {
+        let rows: Vec<Value> = write_rows(table, network)
+            .map(|cells| {
+                let mut object = Map::new();
+                for (column, cell) in columns(table).iter().zip(cells) {
+                    let value = match cell {
+                        Cell::Text(text) => Value::from(text),
+                        Cell::Float(x) => {
+                            serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+                        }
+                        Cell::Int(n) => Value::from(n),
+                        Cell::Words(words) => Value::from(words.to_vec()),
+                        Cell::Missing => continue,
+                    };
+                    object.insert(column.name.to_owned(), value);
+                }
+                Value::Object(object)
+            })
+            .collect();
+        document.insert(table.name().to_owned(), Value::Array(rows));
+    }
+    Value::Object(document)
+}
+
+pub(super) fn write(network: &Network, path: &Path) -> std::io::Result<()> {
+    let document = to_value(network);
+    write_atomic(path, |out| {
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        std::io::Write::write_all(out, b"\n")
+    })
+}

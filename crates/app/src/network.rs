@@ -1,0 +1,209 @@
+//! Use cases on the whole network: import, export, summary, generate and the demo.
+
+use std::path::Path;
+use std::time::Instant;
+
+use engine::generate::GenerateConfig;
+use engine::graph::Graph;
+use engine::summary::Summary;
+use model::Network;
+use serde::Serialize;
+use store::Store;
+
+use crate::interchange::{self, Finding, Format};
+use crate::{Config, Error, Progress, SAMPLE_FILES};
+
+/// What an import did.
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    pub source: String,
+    pub records: usize,
+    pub warnings: Vec<Finding>,
+}
+
+/// Reads, validates and stores a network, replacing the stored one in one transaction.
+/// Invalid data changes nothing.
+pub fn import(
+    config: &Config,
+    path: &Path,
+    format: Option<Format>,
+    progress: &dyn Progress,
+) -> Result<ImportReport, Error> {
+    let format = match format.or_else(|| Format::detect(path)) {
+        Some(format) => format,
+        None if !path.exists() => {
+            return Err(Error::invalid(format!("{} does not exist", path.display())));
+        }
+        None => {
+            return Err(Error::invalid(format!(
+                "cannot tell the format of {}; give a directory of CSV files, a .json file, or --format",
+                path.display()
+            )));
+        }
+    };
+    let network = read_valid(path, format, progress)?;
+    let source = path.display().to_string();
+    let records = network.network.n_records();
+    write_network(config, &network.network, &source, progress)?;
+    Ok(ImportReport { source, records, warnings: network.findings })
+}
+
+/// Reads and validates a network file or directory.
+fn read_valid(
+    path: &Path,
+    format: Format,
+    progress: &dyn Progress,
+) -> Result<interchange::Loaded, Error> {
+    progress.begin("reading and validating", None);
+    let started = Instant::now();
+    let loaded = interchange::read(path, format);
+    progress.end();
+    tracing::info!(
+        records = loaded.network.n_records(),
+        seconds = started.elapsed().as_secs_f64(),
+        "read and validated"
+    );
+    let n_errors = loaded.n_errors();
+    if n_errors > 0 {
+        let message =
+            format!("{} is invalid: {n_errors} error(s); nothing was imported", path.display());
+        return Err(Error::Invalid { message, findings: loaded.findings });
+    }
+    Ok(loaded)
+}
+
+fn write_network(
+    config: &Config,
+    network: &Network,
+    source: &str,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
+    let started = Instant::now();
+    let mut store = Store::open_dir(&config.data_dir)?;
+    progress.begin("writing to the store", Some(network.n_records() as u64));
+    tracing::info!(dir = %config.data_dir.display(), "writing network to the store");
+    let result = store.replace_network(network, source, &mut |n| progress.advance(n));
+    progress.end();
+    result?;
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "stored");
+    Ok(())
+}
+
+/// Loads the stored network.
+fn load_network(config: &Config, progress: &dyn Progress) -> Result<(Store, Network), Error> {
+    let started = Instant::now();
+    let store = Store::open_dir(&config.data_dir)?;
+    if store.last_import()?.is_none() {
+        return Err(Error::NotFound(format!(
+            "the store in {} holds no network yet; run `arsenal import PATH` or `arsenal demo`",
+            config.data_dir.display()
+        )));
+    }
+    progress.begin("loading from the store", Some(store.n_records()?));
+    let network = store.load_network(&mut |n| progress.advance(n));
+    progress.end();
+    let network = network?;
+    tracing::info!(
+        records = network.n_records(),
+        seconds = started.elapsed().as_secs_f64(),
+        "loaded network"
+    );
+    Ok((store, network))
+}
+
+/// Loads the stored network and builds the engines' graph of it.
+pub fn load_graph(config: &Config, progress: &dyn Progress) -> Result<Graph, Error> {
+    let (_, network) = load_network(config, progress)?;
+    build_graph(&network)
+}
+
+fn build_graph(network: &Network) -> Result<Graph, Error> {
+    let started = Instant::now();
+    let graph = Graph::build(network)
+        .map_err(|e| Error::Internal(format!("stored network is inconsistent: {e}")))?;
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "built graph");
+    Ok(graph)
+}
+
+/// Writes the stored network to a CSV directory or a JSON file; returns the number of records.
+pub fn export(
+    config: &Config,
+    out: &Path,
+    format: Format,
+    progress: &dyn Progress,
+) -> Result<usize, Error> {
+    let (_, network) = load_network(config, progress)?;
+    progress.begin("writing files", None);
+    let result = interchange::write(&network, out, format);
+    progress.end();
+    result.map_err(|e| Error::Internal(format!("cannot write {}: {e}", out.display())))?;
+    Ok(network.n_records())
+}
+
+/// Summarizes the stored network.
+pub fn summary(config: &Config, progress: &dyn Progress) -> Result<Summary, Error> {
+    let graph = load_graph(config, progress)?;
+    Ok(engine::summary::summarize(&graph))
+}
+
+/// Generates a synthetic network and writes it as a CSV directory; returns its record count.
+pub fn generate(
+    generate: &GenerateConfig,
+    out: &Path,
+    progress: &dyn Progress,
+) -> Result<usize, Error> {
+    if generate.n_sites < engine::generate::MIN_SITES {
+        return Err(Error::invalid(format!(
+            "--sites must be at least {}",
+            engine::generate::MIN_SITES
+        )));
+    }
+    progress.begin("generating", None);
+    let network = engine::generate::generate(generate);
+    progress.end();
+    progress.begin("writing files", None);
+    let result = interchange::write(&network, out, Format::Csv);
+    progress.end();
+    result.map_err(|e| Error::Internal(format!("cannot write {}: {e}", out.display())))?;
+    Ok(network.n_records())
+}
+
+/// What the demo did.
+#[derive(Debug, Serialize)]
+pub struct DemoReport {
+    /// Whether the sample was imported now (false: the store already held it).
+    pub imported: bool,
+    pub summary: Summary,
+}
+
+/// Loads the bundled sample network into the store (unless it is already there) and summarizes
+/// it. A store that holds another network is left alone.
+pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Error> {
+    let staging = tempfile::tempdir()
+        .map_err(|e| Error::Internal(format!("cannot create a temporary directory: {e}")))?;
+    for (name, text) in SAMPLE_FILES {
+        std::fs::write(staging.path().join(name), text)
+            .map_err(|e| Error::Internal(format!("cannot unpack the sample: {e}")))?;
+    }
+    let sample = read_valid(staging.path(), Format::Csv, progress)?.network;
+    let store = Store::open_dir(&config.data_dir)?;
+    let imported = match store.last_import()? {
+        None => true,
+        Some(_) => {
+            let stored = store.load_network(&mut |_| {})?;
+            if stored != sample {
+                return Err(Error::Conflict(format!(
+                    "the store in {} holds another network; run the demo with --data on a new directory",
+                    config.data_dir.display()
+                )));
+            }
+            false
+        }
+    };
+    drop(store);
+    if imported {
+        write_network(config, &sample, "bundled sample network", progress)?;
+    }
+    let graph = build_graph(&sample)?;
+    Ok(DemoReport { imported, summary: engine::summary::summarize(&graph) })
+}

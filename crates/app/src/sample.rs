@@ -1,0 +1,16 @@
+//! The bundled sample network (data/sample/), built into the binary so `arsenal demo` works
+//! from any directory.
+
+/// The files of the sample network: (file name, contents).
+pub const SAMPLE_FILES: &[(&str, &str)] = &[
+    ("organizations.csv", include_str!("../../../data/sample/organizations.csv")),
+    ("sites.csv", include_str!("../../../data/sample/sites.csv")),
+    ("capabilities.csv", include_str!("../../../data/sample/capabilities.csv")),
+    ("items.csv", include_str!("../../../data/sample/items.csv")),
+    ("bom.csv", include_str!("../../../data/sample/bom.csv")),
+    ("routings.csv", include_str!("../../../data/sample/routings.csv")),
+    ("sources.csv", include_str!("../../../data/sample/sources.csv")),
+    ("links.csv", include_str!("../../../data/sample/links.csv")),
+    ("inventory.csv", include_str!("../../../data/sample/inventory.csv")),
+    ("demand.csv", include_str!("../../../data/sample/demand.csv")),
+];
