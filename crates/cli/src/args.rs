@@ -1,0 +1,111 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Arsenal: an open industrial digital twin of a network of manufacturers.
+#[derive(Debug, Parser)]
+#[command(name = "arsenal", version, about, long_about = None)]
+pub(crate) struct Args {
+    /// Data directory of the embedded store.
+    #[arg(long, global = true, env = "ARSENAL_DATA", default_value = "arsenal-data")]
+    pub(crate) data: PathBuf,
+    /// Print only results and errors: no progress bars, no confirmations.
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+    /// Log what happens (-v for steps and timings, -vv for details).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Validate a network and store it, replacing the stored one (all or nothing).
+    Import {
+        /// A directory of CSV files, a .json document, or a Willems chain file with --format willems.
+        path: PathBuf,
+        /// The format of PATH; by default a directory is csv and a .json file is json.
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+        /// Show at most this many errors (and as many warnings).
+        #[arg(long, default_value_t = 50)]
+        max_errors: usize,
+        /// Print the import report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the stored network as a CSV directory or a JSON file.
+    Export {
+        /// The directory (csv) or file (json) to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+    },
+    /// Counts, where the sites are, sole sources, BOM depth and capacity by process.
+    Summary {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a synthetic network (CSV) with the structure of a real manufacturing base.
+    Generate {
+        /// Number of sites (300000 is the size of the U.S. manufacturing base).
+        #[arg(long, default_value_t = 1000)]
+        sites: usize,
+        /// Seed; the same seed always gives the same network.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The directory to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Load the bundled sample network and show what Arsenal sees in it.
+    Demo {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum ImportFormat {
+    Csv,
+    Json,
+    Willems,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum ExportFormat {
+    Csv,
+    Json,
+}
+
+impl From<ImportFormat> for app::interchange::Format {
+    fn from(format: ImportFormat) -> Self {
+        match format {
+            ImportFormat::Csv => app::interchange::Format::Csv,
+            ImportFormat::Json => app::interchange::Format::Json,
+            ImportFormat::Willems => app::interchange::Format::Willems,
+        }
+    }
+}
+
+impl From<ExportFormat> for app::interchange::Format {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Csv => app::interchange::Format::Csv,
+            ExportFormat::Json => app::interchange::Format::Json,
+        }
+    }
+}
+
+impl Args {
+    pub(crate) fn max_errors(&self) -> usize {
+        match self.command {
+            Command::Import { max_errors, .. } => max_errors,
+            _ => 50,
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Progress bars on standard error (hidden with --quiet or when it is not a terminal).
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+pub(crate) struct Bars {
+    quiet: bool,
+    bar: RefCell<Option<ProgressBar>>,
+}
+
+impl Bars {
+    pub(crate) fn new(quiet: bool) -> Bars {
+        Bars { quiet, bar: RefCell::new(None) }
+    }
+}
+
+impl app::Progress for Bars {
+    fn begin(&self, label: &str, total: Option<u64>) {
+        if self.quiet {
+            return;
+        }
+        let bar = match total {
+            Some(total) => ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+                .with_style(
+                    ProgressStyle::with_template(
+                        "{msg:>24} [{bar:30}] {human_pos}/{human_len} ({eta})",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                ),
+            None => {
+                let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+                bar.set_style(
+                    ProgressStyle::with_template("{msg:>24} {spinner} {elapsed}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                bar.enable_steady_tick(Duration::from_millis(120));
+                bar
+            }
+        };
+        bar.set_message(label.to_owned());
+        *self.bar.borrow_mut() = Some(bar);
+    }
+
+    fn advance(&self, done: u64) {
+        if let Some(bar) = &*self.bar.borrow() {
+            bar.set_position(done);
+        }
+    }
+
+    fn end(&self) {
+        if let Some(bar) = self.bar.borrow_mut().take() {
+            bar.finish_and_clear();
+        }
+    }
+}
