@@ -17,7 +17,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 /// The smallest network the generator makes.
-pub const MIN_SITES: usize = 10;
+pub const MIN_SITES: usize = 50;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenerateConfig {

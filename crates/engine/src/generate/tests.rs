@@ -89,10 +89,10 @@ fn shape_of_a_mid_size_network() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn generated_networks_are_valid_and_feasible(n_sites in 10usize..400, seed in any::<u64>()) {
+    fn generated_networks_are_valid_and_feasible(n_sites in 50usize..400, seed in any::<u64>()) {
         let network = generate(&GenerateConfig { n_sites, seed });
         let findings = validate(&network);
         prop_assert!(findings.is_empty(), "{:?}", &findings[..findings.len().min(5)]);
