@@ -1,1 +1,53 @@
-//! placeholder
+//! Integration tests of the `arsenal` binary: each runs it in a temporary directory and checks
+//! its output and exit code.
+
+mod crash;
+mod demo;
+mod invalid;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The built binary.
+fn arsenal() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_arsenal"))
+}
+
+/// Runs the binary in `dir` with its store in `dir/data`.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(arsenal())
+        .current_dir(dir)
+        .env_remove("ARSENAL_DATA")
+        .args(["--data", "data"])
+        .args(args)
+        .output()
+        .expect("the arsenal binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error with the temporary directory replaced by `$DIR`.
+fn stderr(output: &Output, dir: &Path) -> String {
+    String::from_utf8_lossy(&output.stderr).replace(&dir.display().to_string(), "$DIR")
+}
+
+/// Writes the files of a fixture: sections starting with `--- name` hold each file's text.
+fn write_fixture(dir: &Path, fixture: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut name: Option<&str> = None;
+    let mut text = String::new();
+    for line in fixture.lines().chain(std::iter::once("--- ")) {
+        if let Some(next) = line.trim_start().strip_prefix("--- ") {
+            if let Some(name) = name {
+                std::fs::write(dir.join(name), &text).unwrap();
+            }
+            name = Some(next.trim()).filter(|n| !n.is_empty());
+            text.clear();
+        } else {
+            text.push_str(line.trim_start());
+            text.push('\n');
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! One fixture per class of bad input: each import fails with exit code 2, names file, line (or
+//! JSON path), field and reason, reports every error at once, and leaves the store unchanged.
+
+use std::path::Path;
+
+use expect_test::{Expect, expect};
+
+use super::{run, stderr, stdout, write_fixture};
+
+/// A small valid network; cases replace one of its files.
+const VALID: &str = "
+    --- organizations.csv
+    id,name,kind,sponsor,focus
+    acme,Acme Machining,company,,
+    --- sites.csv
+    id,organization,name,kind,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks
+    s1,acme,Acme Dayton,factory,39.76,-84.19,Dayton,OH,US,332710,40,ISO 9001,4
+    s2,acme,Acme Toledo,factory,41.65,-83.54,Toledo,OH,US,332710,25,,6
+    --- items.csv
+    id,name,kind,unit,unit_value
+    pump,Pump,product,each,900
+    shaft,Shaft,part,each,40
+    --- bom.csv
+    parent,component,quantity
+    pump,shaft,2
+    --- sources.csv
+    site,item,max_units_per_week,lead_time_weeks,unit_cost
+    s1,pump,100,2,700
+    s2,shaft,300,1,30
+    --- links.csv
+    supplier,customer,item,units_per_week,lead_time_weeks
+    s2,s1,shaft,160,1
+";
+
+/// Imports the valid network, then `case` on top of it, and checks the second import's exit
+/// code and messages, and that the store still holds the valid network.
+fn check(case: &str, expect: &Expect) {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(&dir.path().join("good"), VALID);
+    write_fixture(&dir.path().join("bad"), VALID);
+    write_fixture(&dir.path().join("bad"), case);
+    check_import(dir.path(), "bad", 2, expect);
+}
+
+fn check_import(dir: &Path, what: &str, code: i32, expect: &Expect) {
+    assert!(run(dir, &["-q", "import", "good"]).status.success());
+    let before = stdout(&run(dir, &["summary", "--json"]));
+    let output = run(dir, &["-q", "import", what]);
+    assert_eq!(output.status.code(), Some(code), "{}", stderr(&output, dir));
+    expect.assert_eq(&stderr(&output, dir));
+    if code != 0 {
+        assert_eq!(
+            stdout(&run(dir, &["summary", "--json"])),
+            before,
+            "a failed import changed the store"
+        );
+    }
+}
+
+#[test]
+fn unknown_duplicate_and_dangling_ids() {
+    check(
+        "
+        --- sites.csv
+        id,organization,name,kind,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks
+        s1,acme,Acme Dayton,factory,39.76,-84.19,Dayton,OH,US,332710,40,ISO 9001,4
+        s2,nobody,Acme Toledo,factory,41.65,-83.54,Toledo,OH,US,332710,25,,6
+        s1,acme,Again,factory,41.65,-83.54,Toledo,OH,US,332710,25,,6
+        --- links.csv
+        supplier,customer,item,units_per_week,lead_time_weeks
+        s2,s9,shaft,160,1
+        s2,s1,bolt,1,
+        ",
+        &expect![[r#"
+            error: bad/sites.csv:3: organization: unknown organization id "nobody"
+            error: bad/sites.csv:4: id: duplicate id "s1" (first at bad/sites.csv:2)
+            error: bad/links.csv:2: customer: unknown site id "s9"
+            error: bad/links.csv:3: item: unknown item id "bolt"
+            warning: bad/links.csv:3: supplier: site "s2" ships "bolt" but neither makes it, holds it nor receives it
+            error: bad is invalid: 4 error(s); nothing was imported
+        "#]],
+    );
+}
+
+#[test]
+fn bad_numbers_coordinates_and_words() {
+    check(
+        "
+        --- sites.csv
+        id,organization,name,kind,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks
+        s1,acme,Acme Dayton,plant,95.5,-84.19,Dayton,OH,US,332710,40,ISO 9001,-4
+        s2,acme,Acme Toledo,factory,41.65,-200,Toledo,Ohio,usa,33x,many,,NaN
+        --- sources.csv
+        site,item,max_units_per_week,lead_time_weeks,unit_cost
+        s1,pump,-100,2,inf
+        s2,shaft,lots,1,30
+        ",
+        &expect![[r#"
+            error: bad/sites.csv:2: kind: unknown value "plant"; expected one of factory, institute, biomanufacturing, additive, warehouse, lab
+            error: bad/sites.csv:3: employees: expected a whole number from 0 to 4294967295, got "many"
+            error: bad/sources.csv:3: max_units_per_week: expected a number, got "lots"
+            error: bad/sites.csv:2: latitude: must be within -90..=90, got 95.5
+            error: bad/sites.csv:2: ttr_weeks: must not be negative, got -4
+            error: bad/sites.csv:3: longitude: must be within -180..=180, got -200
+            error: bad/sites.csv:3: country: "usa" is not an ISO 3166-1 alpha-2 code like US
+            error: bad/sites.csv:3: naics: "33x" is not a NAICS code (2 to 6 digits)
+            error: bad/sites.csv:3: ttr_weeks: must be a finite number, got NaN
+            error: bad/sources.csv:2: max_units_per_week: must not be negative, got -100
+            error: bad/sources.csv:2: unit_cost: must be a finite number, got inf
+            error: bad is invalid: 11 error(s); nothing was imported
+        "#]],
+    );
+}
+
+#[test]
+fn bom_cycles_print_the_cycle() {
+    check(
+        "
+        --- bom.csv
+        parent,component,quantity
+        pump,shaft,2
+        shaft,pump,1
+        ",
+        &expect![[r#"
+            error: bad/bom.csv:3: component: bill of materials has a cycle: pump -> shaft -> pump
+            error: bad is invalid: 1 error(s); nothing was imported
+        "#]],
+    );
+}
+
+#[test]
+fn files_missing_empty_malformed_or_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad");
+    write_fixture(&dir.path().join("good"), VALID);
+    write_fixture(&bad, VALID);
+    std::fs::remove_file(bad.join("sites.csv")).unwrap();
+    std::fs::write(bad.join("items.csv"), "").unwrap();
+    std::fs::write(bad.join("organizations.csv"), b"id,name,kind\nacme,Acme \xff Co,company\n")
+        .unwrap();
+    std::fs::write(bad.join("bom.csv"), [0xFF, 0xFE, b'p', 0]).unwrap();
+    std::fs::write(
+        bad.join("links.csv"),
+        "supplier,customer,item,units_per_week,lead_time_weeks,note\ns2,s1,shaft,160\n",
+    )
+    .unwrap();
+    std::fs::write(bad.join("demand.csv"), "item,units_per_week\npump,1\n").unwrap();
+    std::fs::write(bad.join("site.csv"), "id\n").unwrap();
+    let huge = "x".repeat(20_000);
+    std::fs::write(bad.join("inventory.csv"), format!("site,item,units\ns1,{huge},1\n")).unwrap();
+    check_import(
+        dir.path(),
+        "bad",
+        2,
+        &expect![[r#"
+            error: bad/organizations.csv:2: not valid UTF-8 at column 11 (byte 23); save the file as UTF-8
+            error: bad/sites.csv: missing file; it is required, with the header id,organization,name,kind,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks
+            error: bad/items.csv: file is empty; expected at least the header id,name,kind,unit,unit_value
+            error: bad/bom.csv: file is UTF-16; save it as UTF-8
+            error: bad/links.csv:2: has 4 fields but the header has 6
+            error: bad/inventory.csv:2: item: is 20000 bytes long; the limit is 10000
+            error: bad/sources.csv:2: site: unknown site id "s1"
+            error: bad/sources.csv:2: item: unknown item id "pump"
+            error: bad/sources.csv:3: site: unknown site id "s2"
+            error: bad/sources.csv:3: item: unknown item id "shaft"
+            error: bad/inventory.csv:2: site: unknown site id "s1"
+            error: bad/demand.csv:2: item: unknown item id "pump"
+            warning: bad/site.csv: not a table of the network format, ignored; tables are organizations.csv, sites.csv, capabilities.csv, items.csv, bom.csv, routings.csv, sources.csv, links.csv, inventory.csv, demand.csv
+            warning: bad/links.csv:1: unknown column "note" is ignored; the columns are supplier,customer,item,units_per_week,lead_time_weeks
+            error: bad is invalid: 12 error(s); nothing was imported
+        "#]],
+    );
+}
+
+#[test]
+fn json_errors_name_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(&dir.path().join("good"), VALID);
+    let document = r#"{
+        "format": "arsenal-network",
+        "version": 1,
+        "organizations": [{"id": "acme", "name": "Acme", "kind": "company"}],
+        "sites": [
+            {"id": "s1", "organization": "acme", "name": "A", "kind": "factory", "ttr_weeks": "four"},
+            7,
+            {"id": "s2", "organization": "acme", "name": "B", "kind": "lab", "ttr_weeks": 1, "latitude": 12}
+        ],
+        "items": [{"id": "p", "name": "P", "kind": "product", "unit": "each", "unit_value": 1, "colour": "red"}],
+        "extra": []
+    }"#;
+    std::fs::write(dir.path().join("bad.json"), document).unwrap();
+    std::fs::write(dir.path().join("broken.json"), "{\"sites\": [\n  {\"id\": }\n]}").unwrap();
+    check_import(
+        dir.path(),
+        "bad.json",
+        2,
+        &expect![[r#"
+            error: bad.json: $.sites[1]: expected an object
+            error: bad.json: $.sites[0]: ttr_weeks: expected a number, got "four"
+            error: bad.json: $.sites[2]: longitude: missing; latitude is given
+            warning: bad.json: $.extra: unknown key is ignored
+            warning: bad.json: $.items[0].colour: unknown field is ignored
+            error: bad.json is invalid: 3 error(s); nothing was imported
+        "#]],
+    );
+    check_import(
+        dir.path(),
+        "broken.json",
+        2,
+        &expect![[r#"
+            error: broken.json:2:10: invalid JSON: expected value at line 2 column 10
+            error: broken.json is invalid: 1 error(s); nothing was imported
+        "#]],
+    );
+}
+
+#[test]
+fn warnings_do_not_stop_an_import_and_errors_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(&dir.path().join("good"), VALID);
+    write_fixture(&dir.path().join("warned"), VALID);
+    write_fixture(
+        &dir.path().join("warned"),
+        "
+        --- sources.csv
+        site,item,max_units_per_week,lead_time_weeks,unit_cost
+        s1,pump,100,2,700
+    ",
+    );
+    check_import(
+        dir.path(),
+        "warned",
+        0,
+        &expect![[r#"
+            warning: warned/bom.csv:2: component: no site is qualified to make "shaft", which "pump" needs
+            warning: warned/links.csv:2: supplier: site "s2" ships "shaft" but neither makes it, holds it nor receives it
+        "#]],
+    );
+    let mut many = String::from("--- bom.csv\nparent,component,quantity\n");
+    for i in 0..60 {
+        many.push_str(&format!("pump,part{i},1\n"));
+    }
+    write_fixture(&dir.path().join("many"), VALID);
+    write_fixture(&dir.path().join("many"), &many);
+    let output = super::run(dir.path(), &["-q", "import", "many", "--max-errors", "3"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: many/bom.csv:2: component: unknown item id "part0"
+        error: many/bom.csv:3: component: unknown item id "part1"
+        error: many/bom.csv:4: component: unknown item id "part2"
+        ... and 57 more error(s) (raise --max-errors to see them)
+        error: many is invalid: 60 error(s); nothing was imported
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+}
