@@ -1,9 +1,12 @@
 //! Builds a `Graph` from a `model::Network`: interns ids to dense indices and groups every
 //! relation into flat arrays.
-
-use std::collections::HashMap;
+//!
+//! Resolving text ids is most of the work at national scale, so each table's references are
+//! resolved in parallel (order is kept, so the result does not depend on the thread count).
 
 use model::{Network, Table};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::{
     BomEdge, Csr, DemandNode, Graph, ItemNode, LinkEdge, ProcessHours, SiteNode, SourceEdge, Stock,
@@ -18,22 +21,28 @@ pub enum Error {
     BomCycle { item: String },
 }
 
+type Index<'a> = FxHashMap<&'a str, u32>;
+
 impl Graph {
     /// Builds the graph of a network that `model::validate` found free of errors.
     pub fn build(network: &Network) -> Result<Graph, Error> {
         let orgs = index(network.organizations.iter().map(|o| o.id.as_str()));
-        let site_index = index(network.sites.iter().map(|s| s.id.as_str()));
-        let item_index = index(network.items.iter().map(|i| i.id.as_str()));
+        let sites_ix = index(network.sites.iter().map(|s| s.id.as_str()));
+        let items_ix = index(network.items.iter().map(|i| i.id.as_str()));
         let n_sites = network.sites.len();
         let n_items = network.items.len();
         let mut states = Interner::default();
         let mut countries = Interner::default();
         let mut processes = Interner::default();
 
-        let mut sites = Vec::with_capacity(n_sites);
-        for (row, site) in network.sites.iter().enumerate() {
-            let org = lookup(&orgs, Table::Sites, row, "organization", &site.organization)?;
-            sites.push(SiteNode {
+        let site_orgs = resolve(Table::Sites, &network.sites, |s| {
+            lookup(&orgs, "organization", &s.organization)
+        })?;
+        let sites = network
+            .sites
+            .iter()
+            .zip(site_orgs)
+            .map(|(site, org)| SiteNode {
                 org,
                 kind: site.kind,
                 latitude: site.latitude,
@@ -41,83 +50,87 @@ impl Graph {
                 state: site.state.as_deref().map(|s| states.intern(s)),
                 country: site.country.as_deref().map(|c| countries.intern(c)),
                 ttr_weeks: site.ttr_weeks,
-            });
-        }
+            })
+            .collect();
         let items = network
             .items
             .iter()
             .map(|i| ItemNode { kind: i.kind, unit_value: i.unit_value })
             .collect();
-        let site = |table, row, field, id: &str| lookup(&site_index, table, row, field, id);
-        let item = |table, row, field, id: &str| lookup(&item_index, table, row, field, id);
 
-        let mut components = Vec::with_capacity(network.bom.len());
-        let mut used_in = Vec::with_capacity(network.bom.len());
-        for (row, line) in network.bom.iter().enumerate() {
-            let parent = item(Table::Bom, row, "parent", &line.parent)?;
-            let component = item(Table::Bom, row, "component", &line.component)?;
-            components.push((parent, BomEdge { item: component, quantity: line.quantity }));
-            used_in.push((component, BomEdge { item: parent, quantity: line.quantity }));
-        }
-        let mut sources = Vec::with_capacity(network.sources.len());
-        let mut makes = Vec::with_capacity(network.sources.len());
-        for (row, source) in network.sources.iter().enumerate() {
-            let at = site(Table::Sources, row, "site", &source.site)?;
-            let what = item(Table::Sources, row, "item", &source.item)?;
-            sources.push((
-                what,
-                SourceEdge {
-                    site: at,
-                    max_units_per_week: source.max_units_per_week,
-                    lead_time_weeks: source.lead_time_weeks,
-                    unit_cost: source.unit_cost,
-                },
-            ));
-            makes.push((at, what));
-        }
-        let mut links_out = Vec::with_capacity(network.links.len());
-        let mut links_in = Vec::with_capacity(network.links.len());
-        for (row, link) in network.links.iter().enumerate() {
-            let supplier = site(Table::Links, row, "supplier", &link.supplier)?;
-            let customer = site(Table::Links, row, "customer", &link.customer)?;
-            let what = item(Table::Links, row, "item", &link.item)?;
-            let edge = |other| LinkEdge {
-                site: other,
-                item: what,
-                units_per_week: link.units_per_week,
-                lead_time_weeks: link.lead_time_weeks,
+        let bom = resolve(Table::Bom, &network.bom, |line| {
+            Ok((
+                lookup(&items_ix, "parent", &line.parent)?,
+                lookup(&items_ix, "component", &line.component)?,
+            ))
+        })?;
+        let components = network.bom.iter().zip(&bom).map(|(line, &(parent, component))| {
+            (parent, BomEdge { item: component, quantity: line.quantity })
+        });
+        let components = Csr::from_pairs(n_items, components.collect());
+        let used_in = network.bom.iter().zip(&bom).map(|(line, &(parent, component))| {
+            (component, BomEdge { item: parent, quantity: line.quantity })
+        });
+
+        let sources = resolve(Table::Sources, &network.sources, |s| {
+            Ok((lookup(&sites_ix, "site", &s.site)?, lookup(&items_ix, "item", &s.item)?))
+        })?;
+        let makes = sources.iter().map(|&(site, item)| (site, item)).collect();
+        let sources = network.sources.iter().zip(sources).map(|(s, (site, item))| {
+            let edge = SourceEdge {
+                site,
+                max_units_per_week: s.max_units_per_week,
+                lead_time_weeks: s.lead_time_weeks,
+                unit_cost: s.unit_cost,
             };
-            links_out.push((supplier, edge(customer)));
-            links_in.push((customer, edge(supplier)));
-        }
-        let mut capabilities = Vec::with_capacity(network.capabilities.len());
-        for (row, cap) in network.capabilities.iter().enumerate() {
-            let at = site(Table::Capabilities, row, "site", &cap.site)?;
-            let process = processes.intern(&cap.process);
-            capabilities.push((at, ProcessHours { process, hours: cap.hours_per_week }));
-        }
-        let mut routings = Vec::with_capacity(network.routings.len());
-        for (row, routing) in network.routings.iter().enumerate() {
-            let what = item(Table::Routings, row, "item", &routing.item)?;
-            let process = processes.intern(&routing.process);
-            routings.push((what, ProcessHours { process, hours: routing.hours_per_unit }));
-        }
-        let mut inventory = Vec::with_capacity(network.inventory.len());
-        for (row, stock) in network.inventory.iter().enumerate() {
-            let at = site(Table::Inventory, row, "site", &stock.site)?;
-            let what = item(Table::Inventory, row, "item", &stock.item)?;
-            inventory.push((at, Stock { item: what, units: stock.units }));
-        }
-        let mut demand = Vec::with_capacity(network.demand.len());
-        for (row, d) in network.demand.iter().enumerate() {
-            demand.push(DemandNode {
-                item: item(Table::Demand, row, "item", &d.item)?,
-                site: d.site.as_deref().map(|s| site(Table::Demand, row, "site", s)).transpose()?,
-                units_per_week: d.units_per_week,
-            });
-        }
+            (item, edge)
+        });
 
-        let components = Csr::from_pairs(n_items, components);
+        let links = resolve(Table::Links, &network.links, |l| {
+            Ok((
+                lookup(&sites_ix, "supplier", &l.supplier)?,
+                lookup(&sites_ix, "customer", &l.customer)?,
+                lookup(&items_ix, "item", &l.item)?,
+            ))
+        })?;
+        let edge = |l: &model::Link, other: u32, item: u32| LinkEdge {
+            site: other,
+            item,
+            units_per_week: l.units_per_week,
+            lead_time_weeks: l.lead_time_weeks,
+        };
+        let links_out = network.links.iter().zip(&links).map(|(l, &(s, c, i))| (s, edge(l, c, i)));
+        let links_in = network.links.iter().zip(&links).map(|(l, &(s, c, i))| (c, edge(l, s, i)));
+
+        let capability_sites = resolve(Table::Capabilities, &network.capabilities, |c| {
+            lookup(&sites_ix, "site", &c.site)
+        })?;
+        let capabilities = network.capabilities.iter().zip(capability_sites).map(|(c, site)| {
+            (site, ProcessHours { process: processes.intern(&c.process), hours: c.hours_per_week })
+        });
+        let capabilities = Csr::from_pairs(n_sites, capabilities.collect());
+        let routing_items =
+            resolve(Table::Routings, &network.routings, |r| lookup(&items_ix, "item", &r.item))?;
+        let routings = network.routings.iter().zip(routing_items).map(|(r, item)| {
+            (item, ProcessHours { process: processes.intern(&r.process), hours: r.hours_per_unit })
+        });
+        let routings = Csr::from_pairs(n_items, routings.collect());
+        let inventory = resolve(Table::Inventory, &network.inventory, |s| {
+            Ok((lookup(&sites_ix, "site", &s.site)?, lookup(&items_ix, "item", &s.item)?))
+        })?;
+        let inventory = network
+            .inventory
+            .iter()
+            .zip(inventory)
+            .map(|(s, (site, item))| (site, Stock { item, units: s.units }));
+        let demand = resolve(Table::Demand, &network.demand, |d| {
+            Ok(DemandNode {
+                item: lookup(&items_ix, "item", &d.item)?,
+                site: d.site.as_deref().map(|s| lookup(&sites_ix, "site", s)).transpose()?,
+                units_per_week: d.units_per_week,
+            })
+        })?;
+
         let topo_order = topological_order(&components)
             .map_err(|item| Error::BomCycle { item: network.items[item as usize].id.clone() })?;
         Ok(Graph {
@@ -130,36 +143,54 @@ impl Graph {
             sites,
             items,
             components,
-            used_in: Csr::from_pairs(n_items, used_in),
-            sources: Csr::from_pairs(n_items, sources),
+            used_in: Csr::from_pairs(n_items, used_in.collect()),
+            sources: Csr::from_pairs(n_items, sources.collect()),
             makes: Csr::from_pairs(n_sites, makes),
-            links_out: Csr::from_pairs(n_sites, links_out),
-            links_in: Csr::from_pairs(n_sites, links_in),
-            capabilities: Csr::from_pairs(n_sites, capabilities),
-            routings: Csr::from_pairs(n_items, routings),
-            inventory: Csr::from_pairs(n_sites, inventory),
+            links_out: Csr::from_pairs(n_sites, links_out.collect()),
+            links_in: Csr::from_pairs(n_sites, links_in.collect()),
+            capabilities,
+            routings,
+            inventory: Csr::from_pairs(n_sites, inventory.collect()),
             demand,
             topo_order,
         })
     }
 }
 
-fn index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u32> {
-    let mut index = HashMap::new();
+fn index<'a>(ids: impl Iterator<Item = &'a str>) -> Index<'a> {
+    let mut index = Index::default();
     for (i, id) in ids.enumerate() {
         index.entry(id).or_insert(i as u32);
     }
     index
 }
 
-fn lookup(
-    index: &HashMap<&str, u32>,
-    table: Table,
-    row: usize,
+/// An unknown id, before it is told which table and row it is in.
+struct Unknown {
     field: &'static str,
-    id: &str,
-) -> Result<u32, Error> {
-    index.get(id).copied().ok_or_else(|| Error::UnknownId { table, row, field, id: id.to_owned() })
+    id: String,
+}
+
+fn lookup(index: &Index<'_>, field: &'static str, id: &str) -> Result<u32, Unknown> {
+    index.get(id).copied().ok_or_else(|| Unknown { field, id: id.to_owned() })
+}
+
+/// Resolves the references of every row of a table in parallel, keeping row order; on unknown
+/// ids, reports the first row that has one.
+fn resolve<T: Sync, R: Send>(
+    table: Table,
+    rows: &[T],
+    resolve_row: impl Fn(&T) -> Result<R, Unknown> + Sync,
+) -> Result<Vec<R>, Error> {
+    let resolved: Vec<Result<R, Unknown>> = rows.par_iter().map(&resolve_row).collect();
+    let mut out = Vec::with_capacity(resolved.len());
+    for (row, result) in resolved.into_iter().enumerate() {
+        match result {
+            Ok(value) => out.push(value),
+            Err(Unknown { field, id }) => return Err(Error::UnknownId { table, row, field, id }),
+        }
+    }
+    Ok(out)
 }
 
 /// Kahn's algorithm over parent -> component edges; on a cycle, returns an item on it.
@@ -191,7 +222,7 @@ fn topological_order(components: &Csr<BomEdge>) -> Result<Vec<u32>, u32> {
 #[derive(Default)]
 struct Interner {
     names: Vec<String>,
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
 }
 
 impl Interner {
