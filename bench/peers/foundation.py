@@ -20,6 +20,10 @@ TABLES = [
 ]
 
 
+# Lists are stored as text, an empty list as "" (the store's convention).
+LIST_COLUMNS = {"naics", "certifications"}
+
+
 def import_network(network_dir, schema_sql, db_file):
     if os.path.exists(db_file):
         os.remove(db_file)
@@ -38,7 +42,8 @@ def import_network(network_dir, schema_sql, db_file):
                 reader = csv.reader(f)
                 header = next(reader)
                 marks = ",".join("?" * len(header))
-                rows = ([None if v == "" else v for v in row] for row in reader)
+                keep = [name in LIST_COLUMNS for name in header]
+                rows = ([None if v == "" and not k else v for v, k in zip(row, keep)] for row in reader)
                 cursor = db.executemany(
                     f"INSERT INTO {table} ({','.join(header)}) VALUES ({marks})", rows
                 )

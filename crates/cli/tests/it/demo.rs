@@ -45,3 +45,29 @@ fn demo_loads_then_reuses_the_sample() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(stderr(&refused, dir.path()).contains("holds another network"));
 }
+
+#[test]
+fn outputs_never_clobber_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["-q", "demo"]).status.success());
+    std::fs::create_dir(dir.path().join("notes")).unwrap();
+    std::fs::write(dir.path().join("notes/todo.txt"), "keep me").unwrap();
+    let refused = run(dir.path(), &["export", "--out", "notes"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused, dir.path()).contains("already holds \"todo.txt\""),
+        "{}",
+        stderr(&refused, dir.path())
+    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("notes/todo.txt")).unwrap(), "keep me");
+
+    assert!(run(dir.path(), &["-q", "export", "--out", "copy"]).status.success());
+    assert!(
+        run(dir.path(), &["-q", "export", "--out", "copy"]).status.success(),
+        "an earlier export is replaced"
+    );
+    let too_small = run(dir.path(), &["generate", "--sites", "5", "--out", "tiny"]);
+    assert_eq!(too_small.status.code(), Some(2));
+    assert!(stderr(&too_small, dir.path()).contains("--sites must be at least 50"));
+    assert!(!dir.path().join("tiny").exists());
+}

@@ -3,6 +3,7 @@
 
 mod crash;
 mod demo;
+mod docs;
 mod invalid;
 
 use std::path::{Path, PathBuf};
