@@ -10,7 +10,9 @@ fn all_38_chains_import_summarize_and_round_trip() {
     let work = tempfile::tempdir().unwrap();
     // stats.csv, published with the data: chain, stages, arcs, is_dag, longest_path_arcs,
     // stages_with_demand, classification_counts.
-    let stats = std::fs::read_to_string(dir.join("stats.csv")).unwrap();
+    let stats = std::fs::read_to_string(dir.join("stats.csv")).unwrap_or_else(|e| {
+        panic!("{}: {e}; the tests expect ../shared beside the checkout", dir.display())
+    });
     let expected: Vec<[usize; 4]> = stats
         .lines()
         .skip(1)
