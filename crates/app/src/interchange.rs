@@ -73,6 +73,13 @@ struct Parsed {
     row_errors: Vec<RowError>,
 }
 
+impl Parsed {
+    /// Nothing could be read: one finding says why.
+    fn failed(finding: Finding) -> Parsed {
+        Parsed { findings: vec![finding], ..Parsed::default() }
+    }
+}
+
 /// Reads and validates a network; nothing is written anywhere.
 pub fn read(path: &Path, format: Format) -> Loaded {
     let parsed = match format {

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use model::{Network, Table};
 
-use super::files::{decode, write_atomic, write_dir_atomic};
+use super::files::{csv_records, read_text, write_atomic, write_dir_atomic};
 use super::findings::{Finding, RowPlaces};
 use super::row::{Cell, Fields, RowReader};
 use super::tables::{columns, read_row, write_rows};
@@ -53,9 +53,9 @@ fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
     let path = dir.join(file_name(table));
     let file = path.display().to_string();
     let header_line = columns(table).iter().map(|c| c.name).collect::<Vec<_>>().join(",");
-    let bytes = match fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let text = match read_text(&path, &file) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
             if REQUIRED_TABLES.contains(&table) {
                 let message =
                     format!("missing file; it is required, with the header {header_line}");
@@ -63,13 +63,6 @@ fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
             }
             return;
         }
-        Err(e) => {
-            parsed.findings.push(Finding::file_error(file, format!("cannot read: {e}")));
-            return;
-        }
-    };
-    let text = match decode(&bytes, &file) {
-        Ok(text) => text,
         Err(finding) => {
             parsed.findings.push(finding);
             return;
@@ -125,19 +118,8 @@ fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
     let mut lines = Vec::new();
     let mut errors = Vec::new();
     let n_columns = reader.headers().map(csv::StringRecord::len).unwrap_or(0);
-    for result in reader.records() {
-        let record = match result {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                parsed.findings.push(Finding::file_error(
-                    format!("{file}:{line}"),
-                    format!("malformed CSV: {e}"),
-                ));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, csv::Position::line);
+    let mut malformed = Vec::new();
+    for (line, record) in csv_records(&mut reader, &file, &mut malformed) {
         if record.len() != n_columns {
             let message = format!("has {} fields but the header has {n_columns}", record.len());
             parsed.findings.push(Finding::file_error(format!("{file}:{line}"), message));
@@ -153,6 +135,7 @@ fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
         };
         read_row(table, &mut reader, &mut parsed.network);
     }
+    parsed.findings.extend(malformed);
     parsed.locations.add(table, file, RowPlaces::Lines(lines));
     parsed.row_errors.extend(errors);
 }

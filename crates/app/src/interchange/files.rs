@@ -7,23 +7,56 @@ use std::path::Path;
 
 use super::findings::Finding;
 
-/// The text of a file, or why it is not UTF-8 text.
-pub(super) fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, Finding> {
+/// The text of a file, `Ok(None)` when it does not exist, or why it cannot be read as UTF-8.
+pub(super) fn read_text(path: &Path, file: &str) -> Result<Option<String>, Finding> {
+    match fs::read(path) {
+        Ok(bytes) => decode(bytes, file).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Finding::file_error(file, format!("cannot read: {e}"))),
+    }
+}
+
+/// The text of a file that must exist.
+pub(super) fn read_required(path: &Path, file: &str) -> Result<String, Finding> {
+    read_text(path, file)?.ok_or_else(|| Finding::file_error(file, "file not found"))
+}
+
+/// The text of a file's bytes (a UTF-8 byte-order mark is dropped), or why it is not UTF-8.
+fn decode(mut bytes: Vec<u8>, file: &str) -> Result<String, Finding> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Finding::file_error(file, "file is UTF-16; save it as UTF-8"));
     }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let good = &bytes[..e.valid_up_to()];
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
         Finding::file_error(
             format!("{file}:{line}"),
             format!(
                 "not valid UTF-8 at column {column} (byte {}); save the file as UTF-8",
-                e.valid_up_to()
+                good.len()
             ),
         )
+    })
+}
+
+/// The records of a CSV reader with their line numbers; a malformed record becomes a finding.
+pub(super) fn csv_records<'r>(
+    reader: &'r mut csv::Reader<&[u8]>,
+    file: &'r str,
+    findings: &'r mut Vec<Finding>,
+) -> impl Iterator<Item = (u64, csv::StringRecord)> + 'r {
+    reader.records().filter_map(move |result| match result {
+        Ok(record) => Some((record.position().map_or(0, csv::Position::line), record)),
+        Err(e) => {
+            let line = e.position().map_or(0, csv::Position::line);
+            findings
+                .push(Finding::file_error(format!("{file}:{line}"), format!("malformed CSV: {e}")));
+            None
+        }
     })
 }
 

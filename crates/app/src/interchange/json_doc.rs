@@ -6,7 +6,7 @@ use std::path::Path;
 use model::{Network, Table};
 use serde_json::{Map, Value};
 
-use super::files::{decode, write_atomic};
+use super::files::{read_required, write_atomic};
 use super::findings::{Finding, RowPlaces};
 use super::row::{Cell, Fields, RowReader};
 use super::tables::{columns, read_row, write_rows};
@@ -20,25 +20,15 @@ pub(super) const FORMAT_VERSION: u64 = 1;
 pub(super) fn read(path: &Path) -> Parsed {
     let mut parsed = Parsed::default();
     let file = path.display().to_string();
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            parsed.findings.push(Finding::file_error(file, format!("cannot read: {e}")));
-            return parsed;
-        }
-    };
-    let text = match decode(&bytes, &file) {
+    let text = match read_required(path, &file) {
         Ok(text) => text,
-        Err(finding) => {
-            parsed.findings.push(finding);
-            return parsed;
-        }
+        Err(finding) => return Parsed::failed(finding),
     };
     if text.trim().is_empty() {
         parsed.findings.push(Finding::file_error(file, "file is empty; expected a JSON object"));
         return parsed;
     }
-    let document: Value = match serde_json::from_str(text) {
+    let document: Value = match serde_json::from_str(&text) {
         Ok(value) => value,
         Err(e) => {
             let location = format!("{file}:{}:{}", e.line(), e.column());

@@ -12,7 +12,7 @@ use model::{
 };
 
 use super::Parsed;
-use super::files::decode;
+use super::files::{csv_records, read_required};
 use super::findings::{Finding, RowPlaces};
 
 /// Days per week: stage times and demand rates in the data are per day.
@@ -32,19 +32,9 @@ struct Stage {
 pub(super) fn read(path: &Path) -> Parsed {
     let mut parsed = Parsed::default();
     let file = path.display().to_string();
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            parsed.findings.push(Finding::file_error(file, format!("cannot read: {e}")));
-            return parsed;
-        }
-    };
-    let text = match decode(&bytes, &file) {
+    let text = match read_required(path, &file) {
         Ok(text) => text,
-        Err(finding) => {
-            parsed.findings.push(finding);
-            return parsed;
-        }
+        Err(finding) => return Parsed::failed(finding),
     };
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
@@ -82,19 +72,8 @@ pub(super) fn read(path: &Path) -> Parsed {
     };
     let mut stages: Vec<Stage> = Vec::new();
     let mut arcs: Vec<(u64, String, String)> = Vec::new();
-    for result in records {
-        let record = match result {
-            Ok(record) => record,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                parsed.findings.push(Finding::file_error(
-                    format!("{file}:{line}"),
-                    format!("malformed CSV: {e}"),
-                ));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, csv::Position::line);
+    let mut malformed = Vec::new();
+    for (line, record) in csv_records(&mut reader, &file, &mut malformed) {
         let (from, to, name) = (at(&record, 0), at(&record, 1), at(&record, 2));
         if !from.is_empty() || !to.is_empty() {
             if from.is_empty() || to.is_empty() {
@@ -135,6 +114,7 @@ pub(super) fn read(path: &Path) -> Parsed {
         let demand_per_day = number(6, "avgDemand", false);
         stages.push(Stage { line, name, class: at(&record, 3), cost, days, demand_per_day });
     }
+    parsed.findings.extend(malformed);
     build(&mut parsed, path, &file, &stages, &arcs);
     parsed
 }
