@@ -5,12 +5,16 @@
 //! types; they never reach into `store` or `engine` themselves.
 
 pub mod interchange;
+pub mod map;
 mod network;
+mod risks;
 mod sample;
 
 use std::path::PathBuf;
 
+pub use map::{SupplyMap, map};
 pub use network::{DemoReport, ImportReport, demo, export, generate, import, load_graph, summary};
+pub use risks::risks;
 pub use sample::SAMPLE_FILES;
 
 use interchange::Finding;

@@ -90,7 +90,10 @@ fn write_network(
 }
 
 /// Loads the stored network.
-fn load_network(config: &Config, progress: &dyn Progress) -> Result<(Store, Network), Error> {
+pub(crate) fn load_network(
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(Store, Network), Error> {
     let started = Instant::now();
     let store = Store::open_dir(&config.data_dir)?;
     if store.last_import()?.is_none() {
@@ -117,7 +120,7 @@ pub fn load_graph(config: &Config, progress: &dyn Progress) -> Result<Graph, Err
     build_graph(&network)
 }
 
-fn build_graph(network: &Network) -> Result<Graph, Error> {
+pub(crate) fn build_graph(network: &Network) -> Result<Graph, Error> {
     let started = Instant::now();
     let graph = Graph::build(network)
         .map_err(|e| Error::Internal(format!("stored network is inconsistent: {e}")))?;
@@ -174,6 +177,8 @@ pub struct DemoReport {
     /// Whether the sample was imported now (false: the store already held it).
     pub imported: bool,
     pub summary: Summary,
+    /// The structural risks of the sample's end products.
+    pub risks: engine::risk::Structure,
 }
 
 /// Loads the bundled sample network into the store (unless it is already there) and summarizes
@@ -205,5 +210,9 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
         write_network(config, &sample, "bundled sample network", progress)?;
     }
     let graph = build_graph(&sample)?;
-    Ok(DemoReport { imported, summary: engine::summary::summarize(&graph) })
+    Ok(DemoReport {
+        imported,
+        summary: engine::summary::summarize(&graph),
+        risks: engine::risk::structure(&graph, None),
+    })
 }

@@ -62,6 +62,30 @@ pub(crate) enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The multi-tier supply map of an item: what it depends on, tier by tier, and where.
+    Map {
+        /// The item id.
+        item: String,
+        /// Show at most this many tiers below the item.
+        #[arg(long)]
+        depth: Option<u32>,
+        /// Follow the actual links into this customer site instead of all qualified sources.
+        #[arg(long)]
+        site: Option<String>,
+        #[arg(long, value_enum, default_value = "tree")]
+        format: MapFormat,
+    },
+    /// Ranked vulnerabilities: sole sources, geographic concentration, critical sites.
+    Risks {
+        /// Show at most this many rows per section.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Only the supply chain of this item.
+        #[arg(long)]
+        item: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Load the bundled sample network and show what Arsenal sees in it.
     Demo {
         #[arg(long)]
@@ -74,6 +98,14 @@ pub(crate) enum ImportFormat {
     Csv,
     Json,
     Willems,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum MapFormat {
+    Tree,
+    Json,
+    Dot,
+    Geojson,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Args, Command};
+use crate::args::{Args, Command, MapFormat};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -83,6 +83,25 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     "generated {sites} sites ({records} records) with seed {seed} into {}",
                     out.display()
                 );
+            }
+        }
+        Command::Map { item, depth, site, format } => {
+            let map = app::map(&config, item, site.as_deref(), *depth, &progress)?;
+            match format {
+                MapFormat::Tree => print!("{}", app::map::to_tree(&map)),
+                MapFormat::Json => println!("{}", serde_json::to_string_pretty(&map)?),
+                MapFormat::Dot => print!("{}", app::map::to_dot(&map)),
+                MapFormat::Geojson => {
+                    println!("{}", serde_json::to_string_pretty(&app::map::to_geojson(&map))?)
+                }
+            }
+        }
+        Command::Risks { top, item, json } => {
+            let report = app::risks(&config, item.as_deref(), &progress)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report::risks(&report, *top));
             }
         }
         Command::Demo { json } => {

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use app::interchange::Finding;
+use engine::risk::Structure;
 use engine::summary::{Summary, Tally};
 
 /// Prints errors, then warnings, each capped at `max`.
@@ -87,7 +88,47 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
         let _ = writeln!(out, "The sample network is already in {dir}.\n");
     }
     out.push_str(&summary(&demo.summary));
+    let _ = writeln!(out, "\nTop risks");
+    let _ = writeln!(
+        out,
+        "  (critical site: without it a product cannot be made at all; sole source: the one site qualified"
+    );
+    let _ = writeln!(
+        out,
+        "   to make an item; concentration: how much of an item's capacity one state holds, HHI 0-10,000)"
+    );
+    for c in demo.risks.critical_sites.iter().take(3) {
+        let _ = writeln!(
+            out,
+            "  critical site {} ({}): sole source of {}, stops {} ({} a week)",
+            c.site,
+            c.state.clone().or_else(|| c.country.clone()).unwrap_or_default(),
+            list(&c.items, 2),
+            list(&c.products, 3),
+            money(c.value_at_stake)
+        );
+    }
+    for c in demo.risks.concentration.iter().take(2) {
+        let top = c
+            .by_state
+            .first()
+            .map(|s| format!("{} {:.0}%", s.region.as_deref().unwrap_or("?"), 100.0 * s.share))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  concentrated: {} has {} sources but {top} of its capacity (HHI {:.0})",
+            c.item, c.n_sources, c.hhi_state
+        );
+    }
     let _ = writeln!(out, "\nTry next:");
+    let _ = writeln!(
+        out,
+        "  arsenal risks                               every critical site, sole source and concentrated item"
+    );
+    let _ = writeln!(
+        out,
+        "  arsenal map icu-ventilator                  what a ventilator depends on, tier by tier"
+    );
     let _ = writeln!(
         out,
         "  arsenal summary --json                      the same summary, for programs"
@@ -108,5 +149,117 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
         out,
         "  arsenal --data big-data import big          ... imported into its own data directory"
     );
+    out
+}
+
+fn money(x: f64) -> String {
+    let whole = x.round() as i64;
+    let digits = whole.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if whole < 0 { format!("-{grouped}") } else { grouped }
+}
+
+fn list(names: &[String], max: usize) -> String {
+    let shown: Vec<&str> = names.iter().take(max).map(String::as_str).collect();
+    let more = names.len().saturating_sub(max);
+    if more > 0 { format!("{} +{more}", shown.join(", ")) } else { shown.join(", ") }
+}
+
+/// The structural risk report as tables, `top` rows per section.
+pub(crate) fn risks(report: &Structure, top: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Risks of {} end product(s)", report.products.len());
+    if !report.unmakeable.is_empty() {
+        let _ = writeln!(
+            out,
+            "  cannot be made at all (an item has no qualified source): {}",
+            list(&report.unmakeable, 10)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "
+Critical sites: without the site, a product cannot be made at all, whatever the re-routing"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<20} {:<12} {:>14}  {:<30} products",
+        "site", "region", "value/week", "sole source of"
+    );
+    for c in report.critical_sites.iter().take(top) {
+        let region = c.state.clone().or_else(|| c.country.clone()).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<20} {:<12} {:>14}  {:<30} {}",
+            c.site,
+            region,
+            money(c.value_at_stake),
+            list(&c.items, 2),
+            list(&c.products, 3)
+        );
+    }
+    if report.critical_sites.len() > top {
+        let _ = writeln!(out, "  ... and {} more", report.critical_sites.len() - top);
+    }
+    let _ = writeln!(
+        out,
+        "
+Sole sources: items with exactly one qualified source site"
+    );
+    let _ = writeln!(out, "  {:<24} {:<20} {:>14}  needed by", "item", "site", "value/week");
+    for s in report.sole_sources.iter().take(top) {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:<20} {:>14}  {}",
+            s.item,
+            s.site,
+            money(s.value_at_stake),
+            list(&s.products, 3)
+        );
+    }
+    if report.sole_sources.len() > top {
+        let _ = writeln!(out, "  ... and {} more", report.sole_sources.len() - top);
+    }
+    let _ = writeln!(
+        out,
+        "
+Concentration: share of qualified capacity by region, Herfindahl-Hirschman index (0-10,000)"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<24} {:>7} {:>9} {:>11}  largest shares",
+        "item", "sources", "HHI state", "HHI country"
+    );
+    for c in report.concentration.iter().take(top) {
+        let shares: Vec<String> = c
+            .by_state
+            .iter()
+            .take(3)
+            .map(|s| format!("{} {:.0}%", s.region.as_deref().unwrap_or("?"), 100.0 * s.share))
+            .collect();
+        let flag = match (&c.single_state, &c.single_foreign_country) {
+            (_, Some(country)) => format!("  all in {country}"),
+            (Some(state), None) => format!("  all in {state}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>7} {:>9.0} {:>11.0}  {}{flag}",
+            c.item,
+            c.n_sources,
+            c.hhi_state,
+            c.hhi_country,
+            shares.join(", ")
+        );
+    }
+    if report.concentration.len() > top {
+        let _ = writeln!(out, "  ... and {} more", report.concentration.len() - top);
+    }
     out
 }

@@ -4,6 +4,12 @@
 //! but a seeded `rand_chacha::ChaCha8Rng`.
 //! Every engine works on `graph::Graph`, the compact indexed form of a validated `model::Network`.
 
+pub mod closure;
 pub mod generate;
 pub mod graph;
+pub mod map;
+pub mod risk;
 pub mod summary;
+
+#[cfg(test)]
+mod fixture;

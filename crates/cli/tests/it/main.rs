@@ -1,6 +1,7 @@
 //! Integration tests of the `arsenal` binary: each runs it in a temporary directory and checks
 //! its output and exit code.
 
+mod assess;
 mod crash;
 mod demo;
 mod docs;

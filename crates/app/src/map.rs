@@ -1,0 +1,341 @@
+//! The supply-map use case and its output formats: a readable tree, Graphviz DOT and GeoJSON
+//! (JSON comes from serde on `SupplyMap`).
+
+use std::collections::HashSet;
+use std::fmt::Write;
+
+use engine::graph::Graph;
+use model::Network;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::{Config, Error, Progress};
+
+/// A supply map, named for people and programs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SupplyMap {
+    pub item: String,
+    /// The customer site the map is seen from, when it follows actual links.
+    pub site: Option<String>,
+    pub depth: Option<u32>,
+    /// Tier by tier; an item-level map has one node per item, a site-level map one per
+    /// (site, item) it follows.
+    pub nodes: Vec<MapNode>,
+    /// BOM lines between the map's items.
+    pub bom: Vec<MapBom>,
+    /// Actual links between the map's sites, for the map's items.
+    pub links: Vec<MapLink>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MapNode {
+    pub tier: u32,
+    pub item: String,
+    pub item_name: String,
+    /// Units per unit of the map's item (at the map's site, for site-level maps).
+    pub quantity: f64,
+    /// The qualified sources of the item (item-level), or the one site supplying it (site-level).
+    pub sites: Vec<MapSite>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MapSite {
+    pub site: String,
+    pub name: String,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub country: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// The site's qualified capacity for the node's item, if it is a source.
+    pub max_units_per_week: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MapBom {
+    pub parent: String,
+    pub component: String,
+    pub quantity: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MapLink {
+    pub supplier: String,
+    pub customer: String,
+    pub item: String,
+    pub units_per_week: f64,
+}
+
+/// The supply map of `item`, over qualified sources, or over actual links into `site`.
+pub fn map(
+    config: &Config,
+    item: &str,
+    site: Option<&str>,
+    depth: Option<u32>,
+    progress: &dyn Progress,
+) -> Result<SupplyMap, Error> {
+    let (_, network) = crate::network::load_network(config, progress)?;
+    let graph = crate::network::build_graph(&network)?;
+    let item_ix = find(&graph.item_ids, item, "item")?;
+    let mut map = SupplyMap {
+        item: item.to_owned(),
+        site: site.map(str::to_owned),
+        depth,
+        nodes: Vec::new(),
+        bom: Vec::new(),
+        links: Vec::new(),
+    };
+    let site_entry = |site: u32, item: u32| map_site(&network, &graph, site, item);
+    let mut sites_in = HashSet::new();
+    match site {
+        None => {
+            for r in engine::map::item_map(&graph, item_ix, depth) {
+                let sites =
+                    graph.sources.row(r.item).iter().map(|s| site_entry(s.site, r.item)).collect();
+                sites_in.extend(graph.sources.row(r.item).iter().map(|s| s.site));
+                map.nodes.push(node(&network, r.tier, r.item, r.quantity, sites));
+            }
+            let items: HashSet<&str> = map.nodes.iter().map(|n| n.item.as_str()).collect();
+            for &site in &sites_in {
+                for link in graph.links_out.row(site) {
+                    if sites_in.contains(&link.site)
+                        && items.contains(graph.item_ids[link.item as usize].as_str())
+                    {
+                        map.links.push(MapLink {
+                            supplier: graph.site_ids[site as usize].clone(),
+                            customer: graph.site_ids[link.site as usize].clone(),
+                            item: graph.item_ids[link.item as usize].clone(),
+                            units_per_week: link.units_per_week,
+                        });
+                    }
+                }
+            }
+        }
+        Some(site) => {
+            let site_ix = find(&graph.site_ids, site, "site")?;
+            let steps = engine::map::site_map(&graph, site_ix, item_ix, depth);
+            for step in &steps {
+                map.nodes.push(node(
+                    &network,
+                    step.tier,
+                    step.item,
+                    step.quantity,
+                    vec![site_entry(step.site, step.item)],
+                ));
+                for &(customer, units) in &step.customers {
+                    map.links.push(MapLink {
+                        supplier: graph.site_ids[step.site as usize].clone(),
+                        customer: graph.site_ids[steps[customer].site as usize].clone(),
+                        item: graph.item_ids[step.item as usize].clone(),
+                        units_per_week: units,
+                    });
+                }
+            }
+        }
+    }
+    map.nodes.sort_by_key(|n| n.tier);
+    let items: HashSet<&str> = map.nodes.iter().map(|n| n.item.as_str()).collect();
+    for line in &network.bom {
+        if items.contains(line.parent.as_str()) && items.contains(line.component.as_str()) {
+            map.bom.push(MapBom {
+                parent: line.parent.clone(),
+                component: line.component.clone(),
+                quantity: line.quantity,
+            });
+        }
+    }
+    map.links.sort_by(|a, b| {
+        (&a.supplier, &a.customer, &a.item).cmp(&(&b.supplier, &b.customer, &b.item))
+    });
+    Ok(map)
+}
+
+/// The index of an id, or a clear not-found error.
+pub(crate) fn find(ids: &[String], id: &str, what: &str) -> Result<u32, Error> {
+    ids.iter()
+        .position(|x| x == id)
+        .map(|i| i as u32)
+        .ok_or_else(|| Error::NotFound(format!("no {what} with id {id:?} in the stored network")))
+}
+
+fn node(network: &Network, tier: u32, item: u32, quantity: f64, sites: Vec<MapSite>) -> MapNode {
+    let record = &network.items[item as usize];
+    MapNode { tier, item: record.id.clone(), item_name: record.name.clone(), quantity, sites }
+}
+
+fn map_site(network: &Network, graph: &Graph, site: u32, item: u32) -> MapSite {
+    let s = &network.sites[site as usize];
+    let capacity =
+        graph.sources.row(item).iter().find(|e| e.site == site).map(|e| e.max_units_per_week);
+    MapSite {
+        site: s.id.clone(),
+        name: s.name.clone(),
+        city: s.city.clone(),
+        state: s.state.clone(),
+        country: s.country.clone(),
+        latitude: s.latitude,
+        longitude: s.longitude,
+        max_units_per_week: capacity,
+    }
+}
+
+fn place(site: &MapSite) -> String {
+    let parts: Vec<&str> =
+        [&site.city, &site.state, &site.country].into_iter().filter_map(|p| p.as_deref()).collect();
+    if parts.is_empty() {
+        site.site.clone()
+    } else {
+        format!("{} ({})", site.site, parts.join(", "))
+    }
+}
+
+/// An indented tree: each item is expanded once, under the first parent that reaches it, with
+/// its combined quantity; later mentions point back to it.
+pub fn to_tree(map: &SupplyMap) -> String {
+    let mut out = String::new();
+    let title = match &map.site {
+        Some(site) => {
+            format!("Supply map of {} as seen from site {site}, following actual links", map.item)
+        }
+        None => format!("Supply map of {} over qualified sources", map.item),
+    };
+    let _ = writeln!(
+        out,
+        "{title}: {} nodes in {} tiers",
+        map.nodes.len(),
+        map.nodes.iter().map(|n| n.tier).max().map_or(0, |t| t + 1)
+    );
+    if map.site.is_some() {
+        for n in &map.nodes {
+            let site = n.sites.first().map(place).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{}{} {} x{} from {site}",
+                "  ".repeat(n.tier as usize),
+                n.item,
+                n.item_name,
+                round(n.quantity)
+            );
+        }
+        return out;
+    }
+    let mut shown = HashSet::new();
+    let mut stack: Vec<(String, usize)> = vec![(map.item.clone(), 0)];
+    while let Some((item, indent)) = stack.pop() {
+        let Some(n) = map.nodes.iter().find(|n| n.item == item) else { continue };
+        let pad = "  ".repeat(indent);
+        if !shown.insert(item.clone()) {
+            let _ = writeln!(out, "{pad}{} (shown above)", n.item);
+            continue;
+        }
+        let sources: Vec<String> = n.sites.iter().map(place).collect();
+        let sources = match sources.len() {
+            0 => "NO qualified source".to_owned(),
+            1 => format!("sole source {}", sources[0]),
+            k => format!("{k} sources: {}", sources.join("; ")),
+        };
+        let _ = writeln!(out, "{pad}{} {} x{} - {sources}", n.item, n.item_name, round(n.quantity));
+        let children: Vec<&MapBom> = map.bom.iter().filter(|b| b.parent == item).collect();
+        for child in children.iter().rev() {
+            stack.push((child.component.clone(), indent + 1));
+        }
+    }
+    out
+}
+
+fn round(x: f64) -> String {
+    let rounded = (x * 1e4).round() / 1e4;
+    rounded.to_string()
+}
+
+/// Graphviz DOT: items (or site/item steps) as nodes, edges from supplier to customer.
+pub fn to_dot(map: &SupplyMap) -> String {
+    let mut out = String::from("digraph supply_map {\n  rankdir=LR;\n  node [shape=box];\n");
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    if map.site.is_some() {
+        let mut seen = HashSet::new();
+        for n in &map.nodes {
+            let site = n.sites.first().map_or("", |s| s.site.as_str());
+            let id = format!("{site}/{}", n.item);
+            if seen.insert(id.clone()) {
+                let _ = writeln!(
+                    out,
+                    "  {} [label={}];",
+                    quote(&id),
+                    quote(&format!("{site}\n{}\nx{}", n.item, round(n.quantity)))
+                );
+            }
+        }
+        for l in &map.links {
+            let customer_item = map
+                .nodes
+                .iter()
+                .find(|n| n.sites.first().is_some_and(|s| s.site == l.customer))
+                .map_or("", |n| n.item.as_str());
+            let _ = writeln!(
+                out,
+                "  {} -> {} [label={}];",
+                quote(&format!("{}/{}", l.supplier, l.item)),
+                quote(&format!("{}/{customer_item}", l.customer)),
+                quote(&format!("{} {}/wk", l.item, round(l.units_per_week)))
+            );
+        }
+    } else {
+        for n in &map.nodes {
+            let _ = writeln!(
+                out,
+                "  {} [label={}];",
+                quote(&n.item),
+                quote(&format!("{}\nx{}, {} source(s)", n.item, round(n.quantity), n.sites.len()))
+            );
+        }
+        for b in &map.bom {
+            let _ = writeln!(
+                out,
+                "  {} -> {} [label={}];",
+                quote(&b.component),
+                quote(&b.parent),
+                quote(&round(b.quantity))
+            );
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// GeoJSON: a point per site with a location, a line per link between two located sites.
+pub fn to_geojson(map: &SupplyMap) -> Value {
+    let mut features = Vec::new();
+    let mut located: Vec<(&str, f64, f64)> = Vec::new();
+    for n in &map.nodes {
+        for s in &n.sites {
+            let (Some(lat), Some(lon)) = (s.latitude, s.longitude) else { continue };
+            if located.iter().any(|(id, _, _)| *id == s.site) {
+                continue;
+            }
+            located.push((&s.site, lon, lat));
+            let items: Vec<&str> = map
+                .nodes
+                .iter()
+                .filter(|m| m.sites.iter().any(|x| x.site == s.site))
+                .map(|m| m.item.as_str())
+                .collect();
+            features.push(json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [lon, lat] },
+                "properties": { "site": s.site, "name": s.name, "city": s.city, "state": s.state, "country": s.country, "items": items, "tier": n.tier },
+            }));
+        }
+    }
+    let at = |id: &str| located.iter().find(|(s, _, _)| *s == id).map(|&(_, lon, lat)| [lon, lat]);
+    for l in &map.links {
+        if let (Some(from), Some(to)) = (at(&l.supplier), at(&l.customer)) {
+            features.push(json!({
+                "type": "Feature",
+                "geometry": { "type": "LineString", "coordinates": [from, to] },
+                "properties": { "supplier": l.supplier, "customer": l.customer, "item": l.item, "units_per_week": l.units_per_week },
+            }));
+        }
+    }
+    json!({ "type": "FeatureCollection", "properties": { "item": map.item, "site": map.site }, "features": features })
+}

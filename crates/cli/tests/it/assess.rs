@@ -1,0 +1,99 @@
+//! `arsenal map` and `arsenal risks` on the sample network, snapshotted.
+
+use expect_test::expect;
+
+use super::{run, stderr, stdout};
+
+fn sample() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["-q", "demo"]).status.success());
+    dir
+}
+
+#[test]
+fn maps_of_the_sample() {
+    let dir = sample();
+    let tree = run(dir.path(), &["map", "mab-vial"]);
+    assert!(tree.status.success(), "{}", stderr(&tree, dir.path()));
+    expect![[r#"
+        Supply map of mab-vial over qualified sources: 10 nodes in 3 tiers
+        mab-vial Monoclonal antibody, 100 mg vial x1 - 2 sources: site-141 (Columbus, OH, US); site-142 (Worcester, MA, US)
+          mab-drug-substance Monoclonal antibody drug substance x0.1 - 2 sources: site-130 (Chicago, IL, US); site-131 (Philadelphia, PA, US)
+            media Chemically defined cell culture media x0.05 - 2 sources: site-051 (Grand Rapids, MI, US); site-052 (Seattle, WA, US)
+            protein-a-resin Protein A chromatography resin x0.0002 - sole source site-053 (Portland, OR, US)
+            bioreactor-bag Single-use bioreactor bag, 2000 L x0.0001 - 2 sources: site-054 (Nashville, TN, US); site-055 (Indianapolis, IN, US)
+            cell-bank Working cell bank vial x0 - sole source site-112 (Philadelphia, PA, US)
+          glass-vial Glass vial, 10 mL x1 - 2 sources: site-109 (Albany, NY, US); site-110 (Pittsburgh, PA, US)
+            glass-tubing Type I borosilicate glass tubing x0.012 - sole source site-050 (Erlangen, Bavaria, DE)
+          stopper Elastomeric vial stopper x1 - sole source site-111 (Denver, CO, US)
+            medical-silicone Medical-grade silicone x0.003 - sole source site-023 (Indianapolis, IN, US)
+    "#]]
+    .assert_eq(&stdout(&tree));
+    let dot = stdout(&run(dir.path(), &["map", "stopper", "--format", "dot"]));
+    expect![[r#"
+        digraph supply_map {
+          rankdir=LR;
+          node [shape=box];
+          "stopper" [label="stopper
+        x1, 1 source(s)"];
+          "medical-silicone" [label="medical-silicone
+        x0.003, 1 source(s)"];
+          "medical-silicone" -> "stopper" [label="0.003"];
+        }
+    "#]]
+    .assert_eq(&dot);
+    let site = stdout(&run(dir.path(), &["map", "mab-vial", "--site", "wh-09", "--depth", "2"]));
+    expect![[r#"
+        Supply map of mab-vial as seen from site wh-09, following actual links: 7 nodes in 3 tiers
+        mab-vial Monoclonal antibody, 100 mg vial x1 from wh-09 (Louisville, KY, US)
+          mab-vial Monoclonal antibody, 100 mg vial x1 from site-142 (Worcester, MA, US)
+            mab-drug-substance Monoclonal antibody drug substance x0.06 from site-131 (Philadelphia, PA, US)
+            mab-drug-substance Monoclonal antibody drug substance x0.04 from site-130 (Chicago, IL, US)
+            glass-vial Glass vial, 10 mL x0.6 from site-110 (Pittsburgh, PA, US)
+            glass-vial Glass vial, 10 mL x0.4 from site-109 (Albany, NY, US)
+            stopper Elastomeric vial stopper x1 from site-111 (Denver, CO, US)
+    "#]].assert_eq(&site);
+    let geojson: serde_json::Value = serde_json::from_str(&stdout(&run(
+        dir.path(),
+        &["map", "mab-vial", "--format", "geojson"],
+    )))
+    .unwrap();
+    let features = geojson["features"].as_array().unwrap();
+    let points = features.iter().filter(|f| f["geometry"]["type"] == "Point").count();
+    let lines = features.iter().filter(|f| f["geometry"]["type"] == "LineString").count();
+    expect!["15 sites, 22 links"].assert_eq(&format!("{points} sites, {lines} links"));
+    let missing = run(dir.path(), &["map", "warp-drive"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing, dir.path()).contains("no item with id \"warp-drive\""));
+}
+
+#[test]
+fn risks_of_the_sample() {
+    let dir = sample();
+    let output = run(dir.path(), &["risks", "--top", "3", "--item", "sic-inverter"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    expect![[r#"
+        Risks of 1 end product(s)
+
+        Critical sites: without the site, a product cannot be made at all, whatever the re-routing
+          site                 region           value/week  sole source of                 products
+          site-092             Bavaria             821,008  dbc-substrate                  sic-inverter
+          site-123             NV                  821,008  sic-power-module               sic-inverter
+
+        Sole sources: items with exactly one qualified source site
+          item                     site                     value/week  needed by
+          dbc-substrate            site-092                    821,008  sic-inverter
+          sic-power-module         site-123                    821,008  sic-inverter
+
+        Concentration: share of qualified capacity by region, Herfindahl-Hirschman index (0-10,000)
+          item                     sources HHI state HHI country  largest shares
+          silicon-wafer                  2      6459        6459  KS 77%, Hsinchu 23%
+          gate-driver-board              2      6231       10000  TX 75%, IN 25%
+          die-cast-housing               2      6166       10000  IN 74%, AL 26%
+          ... and 9 more
+    "#]].assert_eq(&stdout(&output));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(dir.path(), &["risks", "--json"]))).unwrap();
+    assert_eq!(json["products"].as_array().unwrap().len(), 5);
+    assert_eq!(json["sole_sources"].as_array().unwrap().len(), 13);
+}
