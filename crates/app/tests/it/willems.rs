@@ -1,5 +1,5 @@
 //! All 38 real chains of Willems (2008) import cleanly, summarize to the counts the data set
-//! publishes in its stats.csv, and round-trip.
+//! publishes in its stats.csv, round-trip, and run through `map` and `risks`.
 
 use app::interchange::{self, Format};
 use app::{Config, Silent};
@@ -38,6 +38,25 @@ fn all_38_chains_import_summarize_and_round_trip() {
             interchange::read(&path, Format::Willems).network,
             "chain {chain}"
         );
+        let risks = app::risks(&config, None, &Silent).unwrap();
+        assert!(risks.unmakeable.is_empty(), "chain {chain}");
+        assert_eq!(
+            risks.products.len(),
+            summary.counts.demand,
+            "chain {chain}: one end product per demand stage"
+        );
+        // Every stage makes its own item alone, so every stage in some product's chain is a
+        // critical site, and every product's map reaches as deep as its chain.
+        let sole: usize = risks.sole_sources.len();
+        assert_eq!(risks.critical_sites.len(), sole, "chain {chain}");
+        for product in risks.products.iter().take(5) {
+            let map = app::map(&config, product, None, None, &Silent).unwrap();
+            assert_eq!(map.nodes[0].item, *product);
+            assert!(
+                map.nodes.iter().all(|n| n.sites.len() == 1),
+                "chain {chain}: one source per stage"
+            );
+        }
         let stats = &expected[chain - 1];
         let got = [
             summary.counts.sites,
