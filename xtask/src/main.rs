@@ -1,21 +1,48 @@
-//! Project automation, run as `cargo xtask <command>`: benchmarks that need a release build and
-//! a peer, and (as `cargo test -p xtask`) the tidy checks that keep the house rules.
+//! Project automation, run as `cargo xtask <command>`: the README's demo and test commands (which
+//! install the build tools first), and benchmarks that need a release build and a peer.
+//! The tidy checks that keep the house rules are `xtask/tests/tidy.rs`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
-#[cfg(test)]
-mod tidy;
+mod setup;
 
 use std::path::{Path, PathBuf};
 
+use xshell::cmd;
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let sh = xshell::Shell::new()?;
+    sh.change_dir(root());
+    let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
-        Some("bench") => bench::foundation(&bench::Options::parse(&args[1..])?),
+        Some("test") => {
+            setup::native_dependencies(&sh)?;
+            cmd!(sh, "cargo test --workspace {rest...}").run()?;
+            Ok(())
+        }
+        Some("demo") => {
+            setup::native_dependencies(&sh)?;
+            cmd!(sh, "cargo run --release -p cli -- demo {rest...}").run()?;
+            Ok(())
+        }
+        Some("setup") => setup::native_dependencies(&sh),
+        Some("bench") => {
+            setup::native_dependencies(&sh)?;
+            bench::foundation(&bench::Options::parse(rest)?)
+        }
         _ => {
-            eprintln!("usage: cargo xtask bench [--sites N] [--seed S] [--work DIR]");
+            eprintln!("usage: cargo xtask <command>");
             eprintln!(
-                "  bench   generate, import and load a network; compare with the Python peer"
+                "  test    install build tools if missing, then run every test (cargo test --workspace)"
+            );
+            eprintln!(
+                "  demo    install build tools if missing, then run `arsenal demo` (release build)"
+            );
+            eprintln!("  setup   install the build tools HiGHS needs (cmake, libclang) if missing");
+            eprintln!("  bench [--sites N] [--seed S] [--work DIR]");
+            eprintln!(
+                "          generate, import and load a network; compare with the Python peer"
             );
             std::process::exit(2);
         }

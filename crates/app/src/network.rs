@@ -177,8 +177,8 @@ pub struct DemoReport {
     /// Whether the sample was imported now (false: the store already held it).
     pub imported: bool,
     pub summary: Summary,
-    /// The structural risks of the sample's end products.
-    pub risks: engine::risk::Structure,
+    /// The risks of the sample's end products.
+    pub risks: crate::RiskReport,
 }
 
 /// Loads the bundled sample network into the store (unless it is already there) and summarizes
@@ -213,6 +213,6 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
     Ok(DemoReport {
         imported,
         summary: engine::summary::summarize(&graph),
-        risks: engine::risk::structure(&graph, None),
+        risks: crate::risks::assess(&graph, None, progress)?,
     })
 }

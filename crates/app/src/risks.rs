@@ -1,19 +1,60 @@
-//! The risk use case: the structural measures of `engine::risk` over the stored network.
+//! The risk use case: the structural measures and the per-site exposure of `engine::risk` over
+//! the stored network.
 
-use engine::risk::Structure;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use engine::risk::{SiteExposure, Structure};
+use serde::Serialize;
 
 use crate::{Config, Error, Progress};
 
-/// The structural risk report, for every end product or only for `item`'s supply chain.
+/// The whole risk report.
+#[derive(Clone, Debug, Serialize)]
+pub struct RiskReport {
+    #[serde(flatten)]
+    pub structure: Structure,
+    /// Every site, largest loss first.
+    pub exposure: Vec<SiteExposure>,
+}
+
+/// The risk report, for every end product or only for `item`'s supply chain.
 pub fn risks(
     config: &Config,
     item: Option<&str>,
     progress: &dyn Progress,
-) -> Result<Structure, Error> {
+) -> Result<RiskReport, Error> {
     let graph = crate::network::load_graph(config, progress)?;
     let scope = item.map(|id| crate::map::find(&graph.item_ids, id, "item")).transpose()?;
-    progress.begin("assessing", None);
-    let report = engine::risk::structure(&graph, scope);
+    assess(&graph, scope, progress)
+}
+
+pub(crate) fn assess(
+    graph: &engine::graph::Graph,
+    scope: Option<u32>,
+    progress: &dyn Progress,
+) -> Result<RiskReport, Error> {
+    let started = std::time::Instant::now();
+    let structure = engine::risk::structure(graph, scope);
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "structural risks");
+    let started = std::time::Instant::now();
+    progress.begin("time to recover and survive", Some(graph.n_sites() as u64));
+    // The engine runs on its own threads; this thread draws its progress.
+    let done = AtomicU64::new(0);
+    let exposure = std::thread::scope(|threads| {
+        let worker = threads.spawn(|| {
+            engine::risk::exposure(graph, scope, &|n| {
+                done.fetch_max(n, Ordering::Relaxed);
+            })
+        });
+        while !worker.is_finished() {
+            progress.advance(done.load(Ordering::Relaxed));
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        worker.join()
+    });
     progress.end();
-    Ok(report)
+    let exposure =
+        exposure.map_err(|_| Error::Internal("the exposure computation panicked".into()))?;
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "exposure");
+    Ok(RiskReport { structure, exposure })
 }

@@ -91,13 +91,24 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
     let _ = writeln!(out, "\nTop risks");
     let _ = writeln!(
         out,
-        "  (critical site: without it a product cannot be made at all; sole source: the one site qualified"
+        "  (exposure: demand value lost while a site recovers, after re-routing; critical site: without it"
     );
     let _ = writeln!(
         out,
-        "   to make an item; concentration: how much of an item's capacity one state holds, HHI 0-10,000)"
+        "   a product cannot be made at all; concentrated: one state holds most of an item's capacity)"
     );
-    for c in demo.risks.critical_sites.iter().take(3) {
+    for e in demo.risks.exposure.iter().take(2).filter(|e| e.loss.is_some_and(|l| l > 0.0)) {
+        let _ = writeln!(
+            out,
+            "  exposure: site {} down for its {} recovery loses {} of demand (index {:.2}); demand is met for {}",
+            e.site,
+            weeks(Some(e.ttr_weeks)),
+            e.loss.map_or("?".to_owned(), money),
+            e.exposure_index.unwrap_or(0.0),
+            e.tts_weeks.map_or("ever".to_owned(), |t| format!("{t:.1} weeks"))
+        );
+    }
+    for c in demo.risks.structure.critical_sites.iter().take(3) {
         let _ = writeln!(
             out,
             "  critical site {} ({}): sole source of {}, stops {} ({} a week)",
@@ -108,7 +119,7 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
             money(c.value_at_stake)
         );
     }
-    for c in demo.risks.concentration.iter().take(2) {
+    for c in demo.risks.structure.concentration.iter().take(2) {
         let top = c
             .by_state
             .first()
@@ -171,8 +182,88 @@ fn list(names: &[String], max: usize) -> String {
     if more > 0 { format!("{} +{more}", shown.join(", ")) } else { shown.join(", ") }
 }
 
-/// The structural risk report as tables, `top` rows per section.
-pub(crate) fn risks(report: &Structure, top: usize) -> String {
+/// The risk report as tables, `top` rows per section.
+pub(crate) fn risks(report: &app::RiskReport, top: usize) -> String {
+    let mut out = structure(&report.structure, top);
+    let _ = writeln!(
+        out,
+        "\nRisk exposure: value of demand lost with the site down for its time to recover (TTR), after"
+    );
+    let _ = writeln!(
+        out,
+        "re-routing through qualified sources with spare capacity and inventory; index = loss / largest loss;"
+    );
+    let _ = writeln!(
+        out,
+        "time to survive (TTS) = how long all demand is still met with the site down"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<20} {:>6} {:>14} {:>6} {:>10}  how",
+        "site", "TTR", "loss", "index", "TTS"
+    );
+    let mut shown = 0;
+    for e in report.exposure.iter().filter(|e| e.loss != Some(0.0)).take(top) {
+        shown += 1;
+        let loss = e.loss.map_or("failed".to_owned(), money);
+        let index = e.exposure_index.map_or("-".to_owned(), |i| format!("{i:.2}"));
+        let _ = writeln!(
+            out,
+            "  {:<20} {:>6} {:>14} {:>6} {:>10}  {}",
+            e.site,
+            weeks(Some(e.ttr_weeks)),
+            loss,
+            index,
+            weeks(e.tts_weeks),
+            how(e)
+        );
+    }
+    let losing = report.exposure.iter().filter(|e| e.loss != Some(0.0)).count();
+    if losing > shown {
+        let _ = writeln!(out, "  ... and {} more sites with a loss", losing - shown);
+    }
+    let _ = writeln!(
+        out,
+        "  {} of {} sites lose nothing ({} make nothing any demand needs, {} are covered by spare capacity elsewhere, the rest were solved)",
+        report.exposure.len() - losing,
+        report.exposure.len(),
+        report
+            .exposure
+            .iter()
+            .filter(|e| e.method == engine::risk::Method::NoDownstreamDemand)
+            .count(),
+        report
+            .exposure
+            .iter()
+            .filter(|e| e.method == engine::risk::Method::AbsorbedBySpareCapacity)
+            .count()
+    );
+    out
+}
+
+fn weeks(weeks: Option<f64>) -> String {
+    match weeks {
+        None => "ever".to_owned(),
+        Some(w) => format!("{w:.1} wk"),
+    }
+}
+
+fn how(e: &engine::risk::SiteExposure) -> String {
+    match (&e.failure, e.method) {
+        (Some(failure), _) => failure.clone(),
+        (None, engine::risk::Method::Program) => "LP, whole network".to_owned(),
+        (None, engine::risk::Method::RestrictedProgram) => {
+            "LP, part its sole items feed".to_owned()
+        }
+        (None, engine::risk::Method::AbsorbedBySpareCapacity) => {
+            "spare capacity elsewhere".to_owned()
+        }
+        (None, engine::risk::Method::NoDownstreamDemand) => "no downstream demand".to_owned(),
+    }
+}
+
+/// The structural sections, `top` rows each.
+fn structure(report: &Structure, top: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Risks of {} end product(s)", report.products.len());
     if !report.unmakeable.is_empty() {

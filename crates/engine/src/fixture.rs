@@ -1,11 +1,14 @@
 //! Small networks written as text, for the engines' hand-worked test fixtures.
 
 use model::{
-    BomLine, Demand, Item, ItemKind, Link, Network, OrgKind, Organization, Site, SiteKind, Source,
+    BomLine, Capability, Demand, Inventory, Item, ItemKind, Link, Network, OrgKind, Organization,
+    Routing, Site, SiteKind, Source,
 };
 
 /// Builds a network from lines: `site ID STATE COUNTRY`, `item ID KIND VALUE DEMAND SITE:CAP,...`
-/// (`-` for no sources), `bom PARENT COMPONENT QUANTITY` and `link SUPPLIER CUSTOMER ITEM UNITS`.
+/// (`-` for no sources), `bom PARENT COMPONENT QUANTITY`, `link SUPPLIER CUSTOMER ITEM UNITS`,
+/// `inventory SITE ITEM UNITS`, `capability SITE PROCESS HOURS` and `routing ITEM PROCESS HOURS`;
+/// a site line may end with `ttr=WEEKS` (4 by default).
 pub(crate) fn network(fixture: &str) -> Network {
     let mut network = Network::default();
     network.organizations.push(Organization {
@@ -16,7 +19,15 @@ pub(crate) fn network(fixture: &str) -> Network {
         focus: None,
     });
     for line in fixture.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let words: Vec<&str> = line.split_whitespace().collect();
+        let mut words: Vec<&str> = line.split_whitespace().collect();
+        let ttr = match words.last().and_then(|w| w.strip_prefix("ttr=")) {
+            Some(weeks) => {
+                let weeks = weeks.parse().unwrap();
+                words.pop();
+                weeks
+            }
+            None => 4.0,
+        };
         match words[..] {
             ["site", id, state, country] => network.sites.push(Site {
                 id: id.into(),
@@ -31,7 +42,7 @@ pub(crate) fn network(fixture: &str) -> Network {
                 naics: Vec::new(),
                 employees: None,
                 certifications: Vec::new(),
-                ttr_weeks: 4.0,
+                ttr_weeks: ttr,
             }),
             ["item", id, kind, value, demand, sources] => {
                 network.items.push(Item {
@@ -71,6 +82,21 @@ pub(crate) fn network(fixture: &str) -> Network {
                 item: item.into(),
                 units_per_week: units.parse().unwrap(),
                 lead_time_weeks: None,
+            }),
+            ["inventory", site, item, units] => network.inventory.push(Inventory {
+                site: site.into(),
+                item: item.into(),
+                units: units.parse().unwrap(),
+            }),
+            ["capability", site, process, hours] => network.capabilities.push(Capability {
+                site: site.into(),
+                process: process.into(),
+                hours_per_week: hours.parse().unwrap(),
+            }),
+            ["routing", item, process, hours] => network.routings.push(Routing {
+                item: item.into(),
+                process: process.into(),
+                hours_per_unit: hours.parse().unwrap(),
             }),
             _ => panic!("bad fixture line {line:?}"),
         }

@@ -7,6 +7,7 @@
 pub mod closure;
 pub mod generate;
 pub mod graph;
+pub mod lp;
 pub mod map;
 pub mod risk;
 pub mod summary;

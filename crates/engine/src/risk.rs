@@ -9,6 +9,9 @@
 //! set; the tests check it against removing each site in turn.
 
 mod concentration;
+mod exposure;
+mod formulation;
+mod restricted;
 
 use serde::Serialize;
 
@@ -16,6 +19,7 @@ use crate::closure::{Closures, demand_value, end_products};
 use crate::graph::Graph;
 
 pub use concentration::{Concentration, Share};
+pub use exposure::{Method, SiteExposure, exposure, reference};
 
 /// An item with exactly one qualified source.
 #[derive(Clone, Debug, PartialEq, Serialize)]

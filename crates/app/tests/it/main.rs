@@ -1,6 +1,7 @@
 //! Integration tests of the use cases: formats round-trip exactly, the real Willems chains
 //! import, and the committed JSON Schema matches the code.
 
+mod exposure;
 mod round_trip;
 mod willems;
 

@@ -39,17 +39,17 @@ fn all_38_chains_import_summarize_and_round_trip() {
             "chain {chain}"
         );
         let risks = app::risks(&config, None, &Silent).unwrap();
-        assert!(risks.unmakeable.is_empty(), "chain {chain}");
+        assert!(risks.structure.unmakeable.is_empty(), "chain {chain}");
         assert_eq!(
-            risks.products.len(),
+            risks.structure.products.len(),
             summary.counts.demand,
             "chain {chain}: one end product per demand stage"
         );
         // Every stage makes its own item alone, so every stage in some product's chain is a
         // critical site, and every product's map reaches as deep as its chain.
-        let sole: usize = risks.sole_sources.len();
-        assert_eq!(risks.critical_sites.len(), sole, "chain {chain}");
-        for product in risks.products.iter().take(5) {
+        let sole: usize = risks.structure.sole_sources.len();
+        assert_eq!(risks.structure.critical_sites.len(), sole, "chain {chain}");
+        for product in risks.structure.products.iter().take(5) {
             let map = app::map(&config, product, None, None, &Silent).unwrap();
             assert_eq!(map.nodes[0].item, *product);
             assert!(

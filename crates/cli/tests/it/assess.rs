@@ -91,6 +91,16 @@ fn risks_of_the_sample() {
           gate-driver-board              2      6231       10000  TX 75%, IN 25%
           die-cast-housing               2      6166       10000  IN 74%, AL 26%
           ... and 9 more
+
+        Risk exposure: value of demand lost with the site down for its time to recover (TTR), after
+        re-routing through qualified sources with spare capacity and inventory; index = loss / largest loss;
+        time to survive (TTS) = how long all demand is still met with the site down
+          site                    TTR           loss  index        TTS  how
+          site-098             52.0 wk     23,224,100   1.00     2.6 wk  LP, whole network
+          site-123             26.0 wk     16,970,379   0.73     5.3 wk  LP, part its sole items feed
+          site-094             52.0 wk      6,974,299   0.30     7.7 wk  LP, whole network
+          ... and 2 more sites with a loss
+          295 of 300 sites lose nothing (271 make nothing any demand needs, 16 are covered by spare capacity elsewhere, the rest were solved)
     "#]].assert_eq(&stdout(&output));
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&run(dir.path(), &["risks", "--json"]))).unwrap();

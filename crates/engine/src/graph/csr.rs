@@ -35,6 +35,11 @@ impl<T> Csr<T> {
         &self.entries[self.offsets[row] as usize..self.offsets[row + 1] as usize]
     }
 
+    /// The positions in `entries()` of one row's entries.
+    pub fn range(&self, row: u32) -> std::ops::Range<usize> {
+        self.offsets[row as usize] as usize..self.offsets[row as usize + 1] as usize
+    }
+
     /// The number of rows.
     pub fn n_rows(&self) -> usize {
         self.offsets.len() - 1

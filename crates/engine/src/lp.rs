@@ -1,0 +1,110 @@
+//! Linear programs: our own `Problem` type, and the one place that calls HiGHS.
+//!
+//! Engines build a `Problem` (columns with bounds and costs, rows over columns with bounds) and
+//! get an `Outcome` back; infeasible and unbounded programs are outcomes, not errors.
+
+mod highs_solver;
+
+pub use highs_solver::solve;
+
+/// A column (variable) of a problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Col(pub u32);
+
+/// A row (constraint) of a problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Row(pub u32);
+
+/// Whether to minimise or maximise the objective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sense {
+    Minimise,
+    Maximise,
+}
+
+/// A linear program: `sense` c·x subject to row bounds on A·x and column bounds on x.
+#[derive(Clone, Debug, Default)]
+pub struct Problem {
+    pub(crate) costs: Vec<f64>,
+    pub(crate) col_lower: Vec<f64>,
+    pub(crate) col_upper: Vec<f64>,
+    pub(crate) row_lower: Vec<f64>,
+    pub(crate) row_upper: Vec<f64>,
+    /// (row, column, coefficient) triplets.
+    pub(crate) entries: Vec<(u32, u32, f64)>,
+}
+
+impl Problem {
+    /// Adds a column with objective coefficient `cost` and bounds `lower..=upper`
+    /// (`f64::INFINITY` for none).
+    pub fn col(&mut self, cost: f64, lower: f64, upper: f64) -> Col {
+        self.costs.push(cost);
+        self.col_lower.push(lower);
+        self.col_upper.push(upper);
+        Col(self.costs.len() as u32 - 1)
+    }
+
+    /// Adds a row `lower <= Σ coefficient·column <= upper`.
+    pub fn row(&mut self, lower: f64, upper: f64, terms: &[(Col, f64)]) -> Row {
+        let row = self.row_lower.len() as u32;
+        self.row_lower.push(lower);
+        self.row_upper.push(upper);
+        self.entries.extend(terms.iter().filter(|(_, a)| *a != 0.0).map(|&(c, a)| (row, c.0, a)));
+        Row(row)
+    }
+
+    /// Adds a term to an existing row.
+    pub fn add_term(&mut self, row: Row, col: Col, coefficient: f64) {
+        if coefficient != 0.0 {
+            self.entries.push((row.0, col.0, coefficient));
+        }
+    }
+
+    /// Changes a column's objective coefficient.
+    pub fn set_cost(&mut self, col: Col, cost: f64) {
+        self.costs[col.0 as usize] = cost;
+    }
+
+    /// Changes a column's bounds.
+    pub fn set_bounds(&mut self, col: Col, lower: f64, upper: f64) {
+        self.col_lower[col.0 as usize] = lower;
+        self.col_upper[col.0 as usize] = upper;
+    }
+
+    pub fn n_cols(&self) -> usize {
+        self.costs.len()
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.row_lower.len()
+    }
+}
+
+/// How a solve ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Optimal(Solution),
+    Infeasible,
+    Unbounded,
+    /// The solver stopped without a proof either way (a time or iteration limit, a numerical
+    /// failure); the text says why.
+    Failed(String),
+}
+
+/// An optimal solution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Solution {
+    pub objective: f64,
+    pub cols: Vec<f64>,
+    /// Duals of the rows.
+    pub row_duals: Vec<f64>,
+}
+
+impl Solution {
+    pub fn value(&self, col: Col) -> f64 {
+        self.cols[col.0 as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests;

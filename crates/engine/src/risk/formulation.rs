@@ -1,0 +1,167 @@
+//! The linear programs of Simchi-Levi et al., on the pooled form of our network.
+//!
+//! Decisions: production of each qualified source over the window, inventory used of each item,
+//! and demand lost of each demanded item. Constraints: production of a source within its
+//! `max_units_per_week` times the window; process hours of a site within its capability times
+//! the window (capacity per process is shared by every item the site makes, through routing
+//! hours); for each item, production plus inventory used covers what the parents' production
+//! consumes (BOM) plus the demand served; the down site produces nothing but its inventory
+//! counts. Any qualified source may ship to any consumer (free re-routing), so the flows of the
+//! paper between supplier and customer nodes aggregate per item without loss.
+
+use crate::graph::Graph;
+use crate::lp::{Col, Problem};
+
+/// What the program asks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Question {
+    /// Minimise the value of demand lost over a window of `weeks` (time to recover).
+    Loss { weeks: f64 },
+    /// Maximise the weeks all demand can be met (time to survive).
+    Survive,
+}
+
+/// The data the programs share, computed once per graph.
+pub(crate) struct Pooled {
+    /// Items that matter: the bills of materials of every demanded item.
+    pub(crate) relevant: Vec<bool>,
+    /// Demand per week by item.
+    pub(crate) demand: Vec<f64>,
+    /// Inventory on hand by item, all sites together.
+    pub(crate) inventory: Vec<f64>,
+}
+
+impl Pooled {
+    /// The pooled data; with `scope`, only the demand for that item counts.
+    pub(crate) fn new(graph: &Graph, scope: Option<u32>) -> Pooled {
+        let mut demand = vec![0.0; graph.n_items()];
+        for d in graph.demand.iter().filter(|d| scope.is_none_or(|item| d.item == item)) {
+            demand[d.item as usize] += d.units_per_week;
+        }
+        let mut relevant = vec![false; graph.n_items()];
+        for &item in &graph.topo_order {
+            if demand[item as usize] > 0.0 {
+                relevant[item as usize] = true;
+            }
+            if relevant[item as usize] {
+                for e in graph.components.row(item) {
+                    relevant[e.item as usize] = true;
+                }
+            }
+        }
+        let mut inventory = vec![0.0; graph.n_items()];
+        for stock in graph.inventory.entries() {
+            inventory[stock.item as usize] += stock.units;
+        }
+        Pooled { relevant, demand, inventory }
+    }
+}
+
+/// A program and where its decisions are.
+pub(crate) struct Program {
+    pub(crate) problem: Problem,
+    /// By entry of `graph.sources`: the production column, if the source takes part.
+    pub(crate) production: Vec<Option<Col>>,
+    /// The demand-lost columns.
+    pub(crate) lost: Vec<Col>,
+}
+
+/// The program with `down` out (or none).
+pub(crate) fn program(
+    graph: &Graph,
+    pooled: &Pooled,
+    down: Option<u32>,
+    question: Question,
+) -> Program {
+    let mut p = Problem::default();
+    let mut production = vec![None; graph.sources.entries().len()];
+    let mut lost_cols = Vec::new();
+    let inf = f64::INFINITY;
+    let (weeks, t) = match question {
+        Question::Loss { weeks } => (weeks, None),
+        Question::Survive => (1.0, Some(p.col(1.0, 0.0, inf))),
+    };
+    let n_items = graph.n_items();
+    // Item balance rows: supply - use >= demand served.
+    let mut balance = vec![None; n_items];
+    for (item, slot) in balance.iter_mut().enumerate() {
+        if !pooled.relevant[item] {
+            continue;
+        }
+        let demand = pooled.demand[item];
+        let row = match t {
+            Some(t) => {
+                let row = p.row(0.0, inf, &[]);
+                p.add_term(row, t, -demand);
+                row
+            }
+            None => p.row(demand * weeks, inf, &[]),
+        };
+        *slot = Some(row);
+        if pooled.inventory[item] > 0.0 {
+            let used = p.col(0.0, 0.0, pooled.inventory[item]);
+            p.add_term(row, used, 1.0);
+        }
+        if t.is_none() && demand > 0.0 {
+            let value = graph.items[item].unit_value;
+            let lost = p.col(value, 0.0, demand * weeks);
+            p.add_term(row, lost, 1.0);
+            lost_cols.push(lost);
+        }
+    }
+    // Production columns, in each source's item balance and each parent's consumption.
+    let mut hours: Vec<Vec<(u32, Col, f64)>> = vec![Vec::new(); graph.n_sites()];
+    for item in 0..n_items as u32 {
+        let Some(row) = balance[item as usize] else { continue };
+        for (entry, source) in graph.sources.range(item).zip(graph.sources.row(item)) {
+            if Some(source.site) == down {
+                continue;
+            }
+            let x = match t {
+                Some(t) => {
+                    let x = p.col(0.0, 0.0, inf);
+                    p.row(-inf, 0.0, &[(x, 1.0), (t, -source.max_units_per_week)]);
+                    x
+                }
+                None => p.col(0.0, 0.0, source.max_units_per_week * weeks),
+            };
+            production[entry] = Some(x);
+            p.add_term(row, x, 1.0);
+            for e in graph.components.row(item) {
+                if let Some(component_row) = balance[e.item as usize] {
+                    p.add_term(component_row, x, -e.quantity);
+                }
+            }
+            for routing in graph.routings.row(item) {
+                hours[source.site as usize].push((routing.process, x, routing.hours));
+            }
+        }
+    }
+    // Process hours per site.
+    for (site, uses) in hours.into_iter().enumerate() {
+        let mut processes: Vec<u32> = uses.iter().map(|&(process, _, _)| process).collect();
+        processes.sort_unstable();
+        processes.dedup();
+        for process in processes {
+            let available: f64 = graph
+                .capabilities
+                .row(site as u32)
+                .iter()
+                .filter(|c| c.process == process)
+                .map(|c| c.hours)
+                .sum();
+            let terms: Vec<(Col, f64)> =
+                uses.iter().filter(|u| u.0 == process).map(|&(_, x, h)| (x, h)).collect();
+            match t {
+                Some(t) => {
+                    let row = p.row(-inf, 0.0, &terms);
+                    p.add_term(row, t, -available);
+                }
+                None => {
+                    p.row(-inf, available * weeks, &terms);
+                }
+            }
+        }
+    }
+    Program { problem: p, production, lost: lost_cols }
+}
