@@ -31,13 +31,14 @@ impl Options {
 }
 
 /// Wall seconds and peak resident memory of a command, measured by GNU time.
-struct Measured {
-    seconds: f64,
-    peak_kb: u64,
-    stderr: String,
+pub(crate) struct Measured {
+    pub(crate) seconds: f64,
+    pub(crate) peak_kb: u64,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
-fn measure(sh: &Shell, program: &str, args: &[&str]) -> anyhow::Result<Measured> {
+pub(crate) fn measure(sh: &Shell, program: &str, args: &[&str]) -> anyhow::Result<Measured> {
     let time = "/usr/bin/time";
     if !std::path::Path::new(time).exists() {
         bail!("{time} is missing; install the Debian package `time`");
@@ -54,11 +55,16 @@ fn measure(sh: &Shell, program: &str, args: &[&str]) -> anyhow::Result<Measured>
         .find_map(|l| l.strip_prefix("__peak_kb="))
         .and_then(|v| v.trim().parse().ok())
         .context("no peak memory from /usr/bin/time")?;
-    Ok(Measured { seconds, peak_kb, stderr })
+    Ok(Measured {
+        seconds,
+        peak_kb,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr,
+    })
 }
 
 /// The `seconds=` of a log line that contains `what`.
-fn logged_seconds(stderr: &str, what: &str) -> anyhow::Result<f64> {
+pub(crate) fn logged_seconds(stderr: &str, what: &str) -> anyhow::Result<f64> {
     stderr
         .lines()
         .filter(|l| l.contains(what))

@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod bench_risks;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +28,10 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some("setup") => setup::native_dependencies(&sh),
+        Some("bench-risks") => {
+            setup::native_dependencies(&sh)?;
+            bench_risks::run(&sh, rest)
+        }
         Some("bench") => {
             setup::native_dependencies(&sh)?;
             bench::foundation(&bench::Options::parse(rest)?)

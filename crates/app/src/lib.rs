@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 pub use map::{SupplyMap, map};
 pub use network::{DemoReport, ImportReport, demo, export, generate, import, load_graph, summary};
-pub use risks::{RiskReport, risks};
+pub use risks::{ExposureMethod, RiskReport, risks};
 pub use sample::SAMPLE_FILES;
 
 use interchange::Finding;

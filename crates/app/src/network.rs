@@ -213,6 +213,6 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
     Ok(DemoReport {
         imported,
         summary: engine::summary::summarize(&graph),
-        risks: crate::risks::assess(&graph, None, progress)?,
+        risks: crate::risks::assess(&graph, None, crate::ExposureMethod::Fast, progress)?,
     })
 }

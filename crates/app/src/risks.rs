@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use engine::risk::{SiteExposure, Structure};
+use engine::risk::{Method, SiteExposure, Structure};
 use serde::Serialize;
 
 use crate::{Config, Error, Progress};
@@ -17,20 +17,31 @@ pub struct RiskReport {
     pub exposure: Vec<SiteExposure>,
 }
 
+/// How the per-site exposure is computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExposureMethod {
+    /// The fast path with exact shortcuts (what users run).
+    Fast,
+    /// The literal per-site programs over the whole network (the oracle).
+    Reference,
+}
+
 /// The risk report, for every end product or only for `item`'s supply chain.
 pub fn risks(
     config: &Config,
     item: Option<&str>,
+    method: ExposureMethod,
     progress: &dyn Progress,
 ) -> Result<RiskReport, Error> {
     let graph = crate::network::load_graph(config, progress)?;
     let scope = item.map(|id| crate::map::find(&graph.item_ids, id, "item")).transpose()?;
-    assess(&graph, scope, progress)
+    assess(&graph, scope, method, progress)
 }
 
 pub(crate) fn assess(
     graph: &engine::graph::Graph,
     scope: Option<u32>,
+    method: ExposureMethod,
     progress: &dyn Progress,
 ) -> Result<RiskReport, Error> {
     let started = std::time::Instant::now();
@@ -41,10 +52,11 @@ pub(crate) fn assess(
     // The engine runs on its own threads; this thread draws its progress.
     let done = AtomicU64::new(0);
     let exposure = std::thread::scope(|threads| {
-        let worker = threads.spawn(|| {
-            engine::risk::exposure(graph, scope, &|n| {
+        let worker = threads.spawn(|| match method {
+            ExposureMethod::Fast => engine::risk::exposure(graph, scope, &|n| {
                 done.fetch_max(n, Ordering::Relaxed);
-            })
+            }),
+            ExposureMethod::Reference => engine::risk::reference(graph, scope),
         });
         while !worker.is_finished() {
             progress.advance(done.load(Ordering::Relaxed));
@@ -55,6 +67,15 @@ pub(crate) fn assess(
     progress.end();
     let exposure =
         exposure.map_err(|_| Error::Internal("the exposure computation panicked".into()))?;
-    tracing::info!(seconds = started.elapsed().as_secs_f64(), "exposure");
+    let count = |m: Method| exposure.iter().filter(|e| e.method == m).count();
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        no_downstream_demand = count(Method::NoDownstreamDemand),
+        absorbed = count(Method::AbsorbedBySpareCapacity),
+        restricted_programs = count(Method::RestrictedProgram),
+        whole_network_programs = count(Method::Program),
+        bounded = count(Method::Bounded),
+        "exposure"
+    );
     Ok(RiskReport { structure, exposure })
 }

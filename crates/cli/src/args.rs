@@ -85,6 +85,10 @@ pub(crate) enum Command {
         item: Option<String>,
         #[arg(long)]
         json: bool,
+        /// Solve the literal per-site programs over the whole network instead of the fast path
+        /// (same numbers, much slower; for checking and benchmarks).
+        #[arg(long)]
+        reference: bool,
     },
     /// Load the bundled sample network and show what Arsenal sees in it.
     Demo {

@@ -96,8 +96,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Risks { top, item, json } => {
-            let report = app::risks(&config, item.as_deref(), &progress)?;
+        Command::Risks { top, item, json, reference } => {
+            let method =
+                if *reference { app::ExposureMethod::Reference } else { app::ExposureMethod::Fast };
+            let report = app::risks(&config, item.as_deref(), method, &progress)?;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {

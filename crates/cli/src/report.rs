@@ -259,6 +259,7 @@ fn how(e: &engine::risk::SiteExposure) -> String {
             "spare capacity elsewhere".to_owned()
         }
         (None, engine::risk::Method::NoDownstreamDemand) => "no downstream demand".to_owned(),
+        (None, engine::risk::Method::Bounded) => "BOUND: loss at most, TTS at least".to_owned(),
     }
 }
 

@@ -38,7 +38,7 @@ fn all_38_chains_import_summarize_and_round_trip() {
             interchange::read(&path, Format::Willems).network,
             "chain {chain}"
         );
-        let risks = app::risks(&config, None, &Silent).unwrap();
+        let risks = app::risks(&config, None, app::ExposureMethod::Fast, &Silent).unwrap();
         assert!(risks.structure.unmakeable.is_empty(), "chain {chain}");
         assert_eq!(
             risks.structure.products.len(),

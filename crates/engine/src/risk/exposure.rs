@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::formulation::{Pooled, Question, program};
-use super::restricted::solve_restricted;
+use super::restricted::{Capacities, solve_restricted};
 use crate::graph::Graph;
 use crate::lp::{Outcome, Sense, solve};
 
@@ -26,9 +26,14 @@ pub enum Method {
     NoDownstreamDemand,
     /// Other sources can take over the site's planned production within their spare capacity.
     AbsorbedBySpareCapacity,
-    /// Solved with the programs restricted to what the items only this site makes feed (the
-    /// rest of its production moves to spare capacity elsewhere).
+    /// Solved exactly with the programs restricted to what the site's lost production feeds
+    /// (only sole items, or a restriction certified by its duals).
     RestrictedProgram,
+    /// NOT exact: an upper bound on the loss and a lower bound on the time to survive, from the
+    /// programs restricted to the items the site's lost production feeds, with every other item
+    /// held at its steady-state production. Used only on networks too large for whole-network
+    /// programs per site.
+    Bounded,
     /// Solved with the time-to-recover and time-to-survive programs of the whole network.
     Program,
 }
@@ -71,9 +76,20 @@ pub fn exposure(
     scope: Option<u32>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<SiteExposure> {
+    exposure_with_limit(graph, scope, WHOLE_NETWORK_SOURCES, progress)
+}
+
+/// `exposure`, with bounds instead of whole-network programs above `whole_network_sources`.
+fn exposure_with_limit(
+    graph: &Graph,
+    scope: Option<u32>,
+    whole_network_sources: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<SiteExposure> {
     let pooled = Pooled::new(graph, scope);
-    let base = Baseline::new(graph, &pooled);
     let plan = Plan::new(graph, &pooled);
+    // A steady-state plan proves the network meets its demand for ever with every site up.
+    let base = Baseline::known(graph, &pooled, plan.is_some());
     let done = std::sync::atomic::AtomicU64::new(0);
     let measured: Vec<Measured> = (0..graph.n_sites() as u32)
         .into_par_iter()
@@ -82,11 +98,38 @@ pub fn exposure(
                 if !graph.makes.row(site).iter().any(|&item| pooled.relevant[item as usize]) {
                     (Some(0.0), None, Method::NoDownstreamDemand, None)
                 } else {
-                    match plan.as_ref().and_then(|plan| plan.short_items(graph, &pooled, site)) {
-                        Some(short) if short.is_empty() => {
+                    match plan.as_ref().map(|plan| (plan, plan.absorb(graph, &pooled, site))) {
+                        Some((_, a)) if a.unabsorbed.is_empty() && a.short.is_empty() => {
                             (Some(0.0), None, Method::AbsorbedBySpareCapacity, None)
                         }
-                        Some(short) => restricted(graph, &pooled, site, &short),
+                        Some((plan, mut a)) => {
+                            let capacities = Capacities {
+                                down: site,
+                                rate: &plan.rate,
+                                used_hours: &plan.used_hours,
+                            };
+                            let exact_without_capacities = a.unabsorbed.is_empty();
+                            a.unabsorbed.extend(a.short);
+                            let attempt = if exact_without_capacities {
+                                restricted(graph, &pooled, site, &a.unabsorbed, None)
+                            } else {
+                                restricted(graph, &pooled, site, &a.unabsorbed, Some(&capacities))
+                            };
+                            match attempt {
+                                Ok((loss, tts, true)) => {
+                                    (Some(loss), tts, Method::RestrictedProgram, None)
+                                }
+                                Ok((loss, tts, false))
+                                    if graph.sources.entries().len() > whole_network_sources =>
+                                {
+                                    (Some(loss), tts, Method::Bounded, None)
+                                }
+                                Ok(_) => programs(graph, &pooled, &base, site),
+                                Err(failure) => {
+                                    (None, None, Method::RestrictedProgram, Some(failure))
+                                }
+                            }
+                        }
                         None => programs(graph, &pooled, &base, site),
                     }
                 };
@@ -119,19 +162,21 @@ fn finish(graph: &Graph, measured: Vec<Measured>) -> Vec<SiteExposure> {
     out
 }
 
-/// The two restricted programs of one site (exact when the plan absorbs everything else).
-fn restricted(graph: &Graph, pooled: &Pooled, site: u32, short: &[u32]) -> Measured {
+/// The two restricted programs of one site.
+fn restricted(
+    graph: &Graph,
+    pooled: &Pooled,
+    site: u32,
+    short: &[u32],
+    capacities: Option<&Capacities<'_>>,
+) -> Result<(f64, Option<f64>, bool), String> {
     let weeks = graph.sites[site as usize].ttr_weeks;
-    let loss = match solve_restricted(graph, pooled, short, Question::Loss { weeks }) {
-        Ok(loss) => loss.unwrap_or(0.0),
-        Err(failure) => return (None, None, Method::RestrictedProgram, Some(failure)),
-    };
+    let loss = solve_restricted(graph, pooled, short, capacities, Question::Loss { weeks })?;
+    let survive = solve_restricted(graph, pooled, short, capacities, Question::Survive)?;
     let scale: f64 = short.iter().map(|&i| graph.items[i as usize].unit_value).sum::<f64>() + 1.0;
-    let loss = if loss <= ZERO * scale { 0.0 } else { loss };
-    match solve_restricted(graph, pooled, short, Question::Survive) {
-        Ok(tts) => (Some(loss), tts.map(|t| t.max(0.0) + 0.0), Method::RestrictedProgram, None),
-        Err(failure) => (Some(loss), None, Method::RestrictedProgram, Some(failure)),
-    }
+    let value = loss.optimum.unwrap_or(0.0);
+    let value = if value <= ZERO * scale { 0.0 } else { value };
+    Ok((value, survive.optimum.map(|t| t.max(0.0) + 0.0), loss.certified && survive.certified))
 }
 
 /// The two programs of one site.
@@ -177,9 +222,17 @@ struct Baseline {
 }
 
 impl Baseline {
+    /// Decides sustainability with the time-to-survive program of the whole network.
     fn new(graph: &Graph, pooled: &Pooled) -> Baseline {
         let survive = program(graph, pooled, None, Question::Survive);
-        let sustainable = solve(&survive.problem, Sense::Maximise) == Outcome::Unbounded;
+        Baseline::known(
+            graph,
+            pooled,
+            solve(&survive.problem, Sense::Maximise) == Outcome::Unbounded,
+        )
+    }
+
+    fn known(graph: &Graph, pooled: &Pooled, sustainable: bool) -> Baseline {
         let scale =
             (0..graph.n_items()).map(|i| pooled.demand[i] * graph.items[i].unit_value).sum();
         Baseline { sustainable, scale, cache: std::sync::Mutex::new(FxHashMap::default()) }
@@ -207,6 +260,18 @@ impl Baseline {
         loss
     }
 }
+
+/// The items a down site leaves short.
+struct Absorption {
+    /// Relevant items no other site is qualified to make.
+    short: Vec<u32>,
+    /// Items whose planned production at the site other sources cannot fully take over.
+    unabsorbed: Vec<u32>,
+}
+
+/// Networks with more qualified sources than this get bounds instead of whole-network programs
+/// for the sites whose production spare capacity cannot absorb.
+const WHOLE_NETWORK_SOURCES: usize = 50_000;
 
 /// A feasible steady-state plan (units per week per source, no inventory, no loss), and the
 /// hours it uses at each (site, process).
@@ -253,10 +318,11 @@ impl Plan {
         Some(Plan { rate, used_hours })
     }
 
-    /// The items only `site` makes that demand needs, when the other sources can take over
-    /// the rest of what the site produces in the plan; `None` when they cannot.
-    fn short_items(&self, graph: &Graph, pooled: &Pooled, site: u32) -> Option<Vec<u32>> {
+    /// What happens to the plan's production at `site` when the site is down: which items only
+    /// it makes (short), and which the other sources' spare capacity cannot fully take over.
+    fn absorb(&self, graph: &Graph, pooled: &Pooled, site: u32) -> Absorption {
         let mut short = Vec::new();
+        let mut unabsorbed = Vec::new();
         let mut extra_units: FxHashMap<(u32, usize), f64> = FxHashMap::default();
         let mut extra_hours: FxHashMap<(u32, u32), f64> = FxHashMap::default();
         for &item in graph.makes.row(site) {
@@ -306,10 +372,10 @@ impl Plan {
                 }
             }
             if need > ZERO * (1.0 + self.rate[first + k_down]) {
-                return None;
+                unabsorbed.push(item);
             }
         }
-        Some(short)
+        Absorption { short, unabsorbed }
     }
 }
 

@@ -4,7 +4,7 @@
 use expect_test::{Expect, expect};
 use proptest::prelude::*;
 
-use super::{exposure, reference};
+use super::{Method, exposure, exposure_with_limit, reference};
 use crate::fixture::network;
 use crate::generate::{GenerateConfig, generate};
 use crate::graph::Graph;
@@ -102,8 +102,8 @@ fn dual_sourced_part_with_and_without_spare_capacity() {
         ",
         &expect![[r#"
             a ttr 1 loss 1000.00 index 1.000 survives 0.0000 weeks (RestrictedProgram)
-            b ttr 4 loss 1000.00 index 1.000 survives 0.0000 weeks (Program)
-            c2 ttr 4 loss 1000.00 index 1.000 survives 0.0000 weeks (Program)"#]],
+            b ttr 4 loss 1000.00 index 1.000 survives 0.0000 weeks (RestrictedProgram)
+            c2 ttr 4 loss 1000.00 index 1.000 survives 0.0000 weeks (RestrictedProgram)"#]],
     );
     check(
         "
@@ -217,6 +217,28 @@ proptest! {
             let e = fast.iter().find(|e| e.site == critical.site).unwrap();
             let full = critical.value_at_stake * e.ttr_weeks;
             prop_assert!(e.loss.unwrap() >= full * (1.0 - 1e-9) - 1e-6, "{}: {:?} < {full}", e.site, e.loss);
+        }
+    }
+
+    #[test]
+    fn bounds_bound(n_sites in 50usize..120, seed in any::<u64>()) {
+        let graph = Graph::build(&generate(&GenerateConfig { n_sites, seed })).unwrap();
+        let bounded = exposure_with_limit(&graph, None, 0, &|_| {});
+        let exact = reference(&graph, None);
+        for b in &bounded {
+            let e = exact.iter().find(|e| e.site == b.site).unwrap();
+            let (bl, el) = (b.loss.unwrap(), e.loss.unwrap());
+            if b.method == Method::Bounded {
+                prop_assert!(bl >= el * (1.0 - 1e-9) - 1e-6, "{}: bound {bl} below {el}", b.site);
+                let below = match (b.tts_weeks, e.tts_weeks) {
+                    (_, None) => true,
+                    (None, Some(_)) => false,
+                    (Some(bt), Some(et)) => bt <= et * (1.0 + 1e-9) + 1e-9,
+                };
+                prop_assert!(below, "{}: survival bound {:?} above {:?}", b.site, b.tts_weeks, e.tts_weeks);
+            } else {
+                prop_assert!((bl - el).abs() <= 1e-6 * (1.0 + el.abs()), "{}: {bl} vs {el}", b.site);
+            }
         }
     }
 
