@@ -253,7 +253,7 @@ fn how(e: &engine::risk::SiteExposure) -> String {
         (Some(failure), _) => failure.clone(),
         (None, engine::risk::Method::Program) => "LP, whole network".to_owned(),
         (None, engine::risk::Method::RestrictedProgram) => {
-            "LP, part its sole items feed".to_owned()
+            "LP on the part it feeds (exact)".to_owned()
         }
         (None, engine::risk::Method::AbsorbedBySpareCapacity) => {
             "spare capacity elsewhere".to_owned()
