@@ -4,6 +4,9 @@ use highs::{ColProblem, HighsModelStatus, Sense as HighsSense};
 
 use super::{Outcome, Problem, Sense, Solution};
 
+/// Programs with at least this many columns and rows together are presolved.
+const PRESOLVE_FROM: usize = 5_000;
+
 /// Solves a problem to optimality, single-threaded and silent (callers parallelize across
 /// problems).
 pub fn solve(problem: &Problem, sense: Sense) -> Outcome {
@@ -28,6 +31,10 @@ pub fn solve(problem: &Problem, sense: Sense) -> Outcome {
     let mut model = pb.optimise(sense);
     model.set_option("output_flag", false);
     model.set_option("threads", 1);
+    // Presolve costs more than it saves on the small programs solved per site.
+    if problem.n_cols() + problem.n_rows() < PRESOLVE_FROM {
+        model.set_option("presolve", "off");
+    }
     let solved = match model.try_solve() {
         Ok(solved) => solved,
         Err(status) => return Outcome::Failed(format!("HiGHS failed: {status:?}")),

@@ -18,7 +18,7 @@
 //! other row, are then feasible for the whole program (the fixed items' columns meet only rows
 //! with zero duals), so both programs have the same optimum. `Restricted::certified` says which.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::graph::Graph;
 use crate::lp::{Col, Outcome, Problem, Sense, solve};
@@ -46,24 +46,37 @@ pub(super) fn solve_restricted(
     capacities: Option<&Capacities<'_>>,
     question: Question,
 ) -> Result<Restricted, String> {
-    let n_items = graph.n_items();
     // Hours rows also used by items held at their plan.
     let mut shared: Vec<crate::lp::Row> = Vec::new();
-    // The upward closure of the short items, within the items demand needs.
-    let mut in_u = vec![false; n_items];
+    // The upward closure of the short items, within the items demand needs. Sets are sparse:
+    // U is small next to the network, and this runs once per site.
+    let mut in_u: FxHashSet<u32> = FxHashSet::default();
     let mut order: Vec<u32> = Vec::new();
     let mut stack: Vec<u32> = short.to_vec();
     while let Some(item) = stack.pop() {
-        if in_u[item as usize] || !pooled.relevant[item as usize] {
+        if !pooled.relevant[item as usize] || !in_u.insert(item) {
             continue;
         }
-        in_u[item as usize] = true;
         order.push(item);
         stack.extend(graph.used_in.row(item).iter().map(|e| e.item));
     }
-    let mut is_short = vec![false; n_items];
-    for &item in short {
-        is_short[item as usize] = true;
+    let is_short: FxHashSet<u32> = short.iter().copied().collect();
+    // Only sole items short and no inventory anywhere above them: nothing in U can be made or
+    // supplied (every item of U needs a short item, through BOM quantities above 0), so all of
+    // U's demand is lost and it runs short at once.
+    if capacities.is_none() && order.iter().all(|&i| pooled.inventory[i as usize] == 0.0) {
+        let demanded = order.iter().filter(|&&i| pooled.demand[i as usize] > 0.0);
+        let optimum = match question {
+            Question::Loss { weeks } => Some(
+                demanded
+                    .map(|&i| {
+                        pooled.demand[i as usize] * weeks * graph.items[i as usize].unit_value
+                    })
+                    .sum(),
+            ),
+            Question::Survive => demanded.count().gt(&0).then_some(0.0),
+        };
+        return Ok(Restricted { optimum, certified: true });
     }
     let inf = f64::INFINITY;
     let mut p = Problem::default();
@@ -71,7 +84,7 @@ pub(super) fn solve_restricted(
         Question::Loss { weeks } => (weeks, None),
         Question::Survive => (1.0, Some(p.col(1.0, 0.0, inf))),
     };
-    let mut row_of = vec![None; n_items];
+    let mut row_of: FxHashMap<u32, crate::lp::Row> = FxHashMap::default();
     for &item in &order {
         let demand = pooled.demand[item as usize];
         let row = match t {
@@ -82,7 +95,7 @@ pub(super) fn solve_restricted(
             }
             None => p.row(demand * weeks, inf, &[]),
         };
-        row_of[item as usize] = Some(row);
+        row_of.insert(item, row);
         if pooled.inventory[item as usize] > 0.0 {
             let used = p.col(0.0, 0.0, pooled.inventory[item as usize]);
             p.add_term(row, used, 1.0);
@@ -96,7 +109,7 @@ pub(super) fn solve_restricted(
         None => {
             let mut production: Vec<(u32, Col)> = Vec::new();
             for &item in &order {
-                if !is_short[item as usize] {
+                if !is_short.contains(&item) {
                     production.push((item, p.col(0.0, 0.0, inf)));
                 }
             }
@@ -197,15 +210,15 @@ pub(super) struct Restricted {
 fn add_production(
     p: &mut Problem,
     graph: &Graph,
-    row_of: &[Option<crate::lp::Row>],
+    row_of: &FxHashMap<u32, crate::lp::Row>,
     item: u32,
     x: Col,
 ) {
-    if let Some(row) = row_of[item as usize] {
+    if let Some(&row) = row_of.get(&item) {
         p.add_term(row, x, 1.0);
     }
     for e in graph.components.row(item) {
-        if let Some(row) = row_of[e.item as usize] {
+        if let Some(&row) = row_of.get(&e.item) {
             p.add_term(row, x, -e.quantity);
         }
     }
