@@ -171,12 +171,19 @@ fn restricted(
     capacities: Option<&Capacities<'_>>,
 ) -> Result<(f64, Option<f64>, bool), String> {
     let weeks = graph.sites[site as usize].ttr_weeks;
-    let loss = solve_restricted(graph, pooled, short, capacities, Question::Loss { weeks })?;
+    // Surviving T weeks means surviving any shorter window (scale production and stock use
+    // down), so when the site's time to survive reaches its time to recover nothing is lost;
+    // that holds for a survival bound too, since the true value is at least the bound.
     let survive = solve_restricted(graph, pooled, short, capacities, Question::Survive)?;
+    let tts = survive.optimum.map(|t| t.max(0.0) + 0.0);
+    if tts.is_none_or(|t| t >= weeks) {
+        return Ok((0.0, tts, survive.certified));
+    }
+    let loss = solve_restricted(graph, pooled, short, capacities, Question::Loss { weeks })?;
     let scale: f64 = short.iter().map(|&i| graph.items[i as usize].unit_value).sum::<f64>() + 1.0;
     let value = loss.optimum.unwrap_or(0.0);
     let value = if value <= ZERO * scale { 0.0 } else { value };
-    Ok((value, survive.optimum.map(|t| t.max(0.0) + 0.0), loss.certified && survive.certified))
+    Ok((value, tts, loss.certified && survive.certified))
 }
 
 /// The two programs of one site.
@@ -282,8 +289,75 @@ struct Plan {
 }
 
 impl Plan {
-    /// The plan of the steady-state program, or `None` when demand cannot be met at rate.
+    /// A feasible steady-state plan: the flows the links carry when they form one, otherwise the
+    /// steady-state program's; `None` when demand cannot be met at rate.
     fn new(graph: &Graph, pooled: &Pooled) -> Option<Plan> {
+        Plan::from_links(graph, pooled).or_else(|| Plan::solve(graph, pooled))
+    }
+
+    /// The plan the links describe (each source produces what it ships), if it meets all
+    /// demand within every capacity.
+    fn from_links(graph: &Graph, pooled: &Pooled) -> Option<Plan> {
+        let mut rate = vec![0.0; graph.sources.entries().len()];
+        for site in 0..graph.n_sites() as u32 {
+            for link in graph.links_out.row(site) {
+                let sources = graph.sources.row(link.item);
+                let k = sources.iter().position(|s| s.site == site)?;
+                rate[graph.sources.range(link.item).start + k] += link.units_per_week;
+            }
+        }
+        let plan = Plan::with_hours(graph, rate);
+        plan.feasible(graph, pooled).then_some(plan)
+    }
+
+    fn with_hours(graph: &Graph, rate: Vec<f64>) -> Plan {
+        let mut used_hours: FxHashMap<(u32, u32), f64> = FxHashMap::default();
+        for item in 0..graph.n_items() as u32 {
+            for (entry, source) in graph.sources.range(item).zip(graph.sources.row(item)) {
+                for routing in graph.routings.row(item) {
+                    *used_hours.entry((source.site, routing.process)).or_default() +=
+                        rate[entry] * routing.hours;
+                }
+            }
+        }
+        Plan { rate, used_hours }
+    }
+
+    /// Whether the plan meets all demand at rate, without inventory, within every capacity
+    /// (to a relative tolerance of 1e-9).
+    fn feasible(&self, graph: &Graph, pooled: &Pooled) -> bool {
+        let tolerance = 1e-9;
+        let total = |item: u32| graph.sources.range(item).map(|e| self.rate[e]).sum::<f64>();
+        for item in 0..graph.n_items() as u32 {
+            if !pooled.relevant[item as usize] {
+                continue;
+            }
+            let used: f64 =
+                graph.used_in.row(item).iter().map(|e| e.quantity * total(e.item)).sum();
+            let need = used + pooled.demand[item as usize];
+            if total(item) < need * (1.0 - tolerance) {
+                return false;
+            }
+            for (entry, source) in graph.sources.range(item).zip(graph.sources.row(item)) {
+                if self.rate[entry] > source.max_units_per_week * (1.0 + tolerance) {
+                    return false;
+                }
+            }
+        }
+        self.used_hours.iter().all(|(&(site, process), &used)| {
+            let available: f64 = graph
+                .capabilities
+                .row(site)
+                .iter()
+                .filter(|c| c.process == process)
+                .map(|c| c.hours)
+                .sum();
+            used <= available * (1.0 + tolerance)
+        })
+    }
+
+    /// The plan of the steady-state program.
+    fn solve(graph: &Graph, pooled: &Pooled) -> Option<Plan> {
         let without_inventory = Pooled {
             relevant: pooled.relevant.clone(),
             demand: pooled.demand.clone(),
@@ -306,16 +380,7 @@ impl Plan {
             .iter()
             .map(|c| c.map_or(0.0, |c| solution.value(c).max(0.0)))
             .collect();
-        let mut used_hours: FxHashMap<(u32, u32), f64> = FxHashMap::default();
-        for item in 0..graph.n_items() as u32 {
-            for (entry, source) in graph.sources.range(item).zip(graph.sources.row(item)) {
-                for routing in graph.routings.row(item) {
-                    *used_hours.entry((source.site, routing.process)).or_default() +=
-                        rate[entry] * routing.hours;
-                }
-            }
-        }
-        Some(Plan { rate, used_hours })
+        Some(Plan::with_hours(graph, rate))
     }
 
     /// What happens to the plan's production at `site` when the site is down: which items only
