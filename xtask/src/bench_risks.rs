@@ -66,6 +66,13 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     if peer_pairs != our_pairs {
         bail!("critical (site, product) pairs differ: arsenal {our_pairs}, NetworkX {peer_pairs}");
     }
+    for (key, ours) in [("sole_sourced", "sole_sources"), ("concentrated", "concentration")] {
+        let (theirs, mine) =
+            (peer[key].as_u64(), fast_json[ours].as_array().map(|a| a.len() as u64));
+        if theirs != mine {
+            bail!("{key} differs: arsenal {mine:?}, NetworkX {theirs:?}");
+        }
+    }
 
     println!("Network: {sites} generated sites (seed 1).");
     println!();
@@ -76,7 +83,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
         reference_exposure / fast_exposure
     );
     println!(
-        "| critical sites of every end product ({our_pairs} site-product pairs) | {structural:.4} s (with sole sources and concentration) | NetworkX {peer_seconds:.4} s | {:.0} |",
+        "| sole sources, concentration and critical sites of every end product ({our_pairs} site-product pairs) | {structural:.4} s | NetworkX {peer_seconds:.4} s | {:.0} |",
         peer_seconds / structural
     );
     println!();

@@ -55,24 +55,26 @@ fn of_item(graph: &Graph, item: u32) -> Option<Concentration> {
     if capacity <= 0.0 {
         return None;
     }
-    let shares = |region: &dyn Fn(u32) -> Option<String>| {
-        let mut shares: Vec<Share> = Vec::new();
+    // Aggregate by interned region index first, name the regions last.
+    let shares = |region: &dyn Fn(u32) -> Option<u32>, names: &[String]| {
+        let mut by_region: Vec<(Option<u32>, f64)> = Vec::new();
         for source in sources {
-            let name = region(source.site);
+            let key = region(source.site);
             let share = source.max_units_per_week / capacity;
-            match shares.iter_mut().find(|s| s.region == name) {
-                Some(existing) => existing.share += share,
-                None => shares.push(Share { region: name, share }),
+            match by_region.iter_mut().find(|(r, _)| *r == key) {
+                Some(existing) => existing.1 += share,
+                None => by_region.push((key, share)),
             }
         }
+        let mut shares: Vec<Share> = by_region
+            .into_iter()
+            .map(|(r, share)| Share { region: r.map(|r| names[r as usize].clone()), share })
+            .collect();
         shares.sort_by(|a, b| b.share.total_cmp(&a.share).then_with(|| a.region.cmp(&b.region)));
         shares
     };
-    let by_state =
-        shares(&|site| graph.sites[site as usize].state.map(|s| graph.states[s as usize].clone()));
-    let by_country = shares(&|site| {
-        graph.sites[site as usize].country.map(|c| graph.countries[c as usize].clone())
-    });
+    let by_state = shares(&|site| graph.sites[site as usize].state, &graph.states);
+    let by_country = shares(&|site| graph.sites[site as usize].country, &graph.countries);
     let hhi = |shares: &[Share]| shares.iter().map(|s| (100.0 * s.share).powi(2)).sum::<f64>();
     let single = |shares: &[Share]| match shares {
         [only] => only.region.clone(),
