@@ -4,8 +4,9 @@ use highs::{ColProblem, HighsModelStatus, Sense as HighsSense};
 
 use super::{Outcome, Problem, Sense, Solution};
 
-/// Programs with at least this many columns and rows together are presolved.
-const PRESOLVE_FROM: usize = 5_000;
+/// Programs with fewer columns and rows together than this are small: they are solved without
+/// presolve and with Dantzig pricing.
+const SMALL_BELOW: usize = 5_000;
 
 /// Solves a problem to optimality, single-threaded and silent (callers parallelize across
 /// problems).
@@ -31,9 +32,11 @@ pub fn solve(problem: &Problem, sense: Sense) -> Outcome {
     let mut model = pb.optimise(sense);
     model.set_option("output_flag", false);
     model.set_option("threads", 1);
-    // Presolve costs more than it saves on the small programs solved per site.
-    if problem.n_cols() + problem.n_rows() < PRESOLVE_FROM {
+    // On the small programs solved per site, presolve costs more than it saves and Dantzig
+    // pricing beats the default dual edge weights (measured: docs/benchmarks.md).
+    if problem.n_cols() + problem.n_rows() < SMALL_BELOW {
         model.set_option("presolve", "off");
+        model.set_option("simplex_dual_edge_weight_strategy", 0);
     }
     let solved = match model.try_solve() {
         Ok(solved) => solved,
