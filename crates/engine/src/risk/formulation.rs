@@ -10,7 +10,7 @@
 //! paper between supplier and customer nodes aggregate per item without loss.
 
 use crate::graph::Graph;
-use crate::lp::{Col, Problem};
+use crate::lp::{Col, Problem, Row};
 
 /// What the program asks.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -117,14 +117,7 @@ pub(crate) fn program(
             if Some(source.site) == down {
                 continue;
             }
-            let x = match t {
-                Some(t) => {
-                    let x = p.col(0.0, 0.0, inf);
-                    p.row(-inf, 0.0, &[(x, 1.0), (t, -source.max_units_per_week)]);
-                    x
-                }
-                None => p.col(0.0, 0.0, source.max_units_per_week * weeks),
-            };
+            let x = production_column(&mut p, t, weeks, source.max_units_per_week);
             production[entry] = Some(x);
             p.add_term(row, x, 1.0);
             for e in graph.components.row(item) {
@@ -152,16 +145,39 @@ pub(crate) fn program(
                 .sum();
             let terms: Vec<(Col, f64)> =
                 uses.iter().filter(|u| u.0 == process).map(|&(_, x, h)| (x, h)).collect();
-            match t {
-                Some(t) => {
-                    let row = p.row(-inf, 0.0, &terms);
-                    p.add_term(row, t, -available);
-                }
-                None => {
-                    p.row(-inf, available * weeks, &terms);
-                }
-            }
+            hours_row(&mut p, t, weeks, &terms, available);
         }
     }
     Program { problem: p, production, lost: lost_cols }
+}
+
+/// A source's production over the window: at most `per_week` times the window, which is the
+/// fixed `weeks` or, when surviving, the window column `t`.
+pub(crate) fn production_column(p: &mut Problem, t: Option<Col>, weeks: f64, per_week: f64) -> Col {
+    match t {
+        Some(t) => {
+            let x = p.col(0.0, 0.0, f64::INFINITY);
+            p.row(f64::NEG_INFINITY, 0.0, &[(x, 1.0), (t, -per_week)]);
+            x
+        }
+        None => p.col(0.0, 0.0, per_week * weeks),
+    }
+}
+
+/// Process hours over the window: `terms` at most `per_week` hours times the window.
+pub(crate) fn hours_row(
+    p: &mut Problem,
+    t: Option<Col>,
+    weeks: f64,
+    terms: &[(Col, f64)],
+    per_week: f64,
+) -> Row {
+    match t {
+        Some(t) => {
+            let row = p.row(f64::NEG_INFINITY, 0.0, terms);
+            p.add_term(row, t, -per_week);
+            row
+        }
+        None => p.row(f64::NEG_INFINITY, per_week * weeks, terms),
+    }
 }

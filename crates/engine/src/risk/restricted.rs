@@ -23,7 +23,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::graph::Graph;
 use crate::lp::{Col, Outcome, Problem, Sense, solve};
 
-use super::formulation::{Pooled, Question};
+use super::formulation::{Pooled, Question, hours_row, production_column};
 
 /// The steady-state production the capacity-aware restriction holds fixed.
 pub(super) struct Capacities<'a> {
@@ -132,14 +132,7 @@ pub(super) fn solve_restricted(
                     if source.site == capacities.down {
                         continue;
                     }
-                    let x = match t {
-                        Some(t) => {
-                            let x = p.col(0.0, 0.0, inf);
-                            p.row(-inf, 0.0, &[(x, 1.0), (t, -source.max_units_per_week)]);
-                            x
-                        }
-                        None => p.col(0.0, 0.0, source.max_units_per_week * weeks),
-                    };
+                    let x = production_column(&mut p, t, weeks, source.max_units_per_week);
                     add_production(&mut p, graph, &row_of, item, x);
                     for routing in graph.routings.row(item) {
                         hours
@@ -163,14 +156,7 @@ pub(super) fn solve_restricted(
                     - own.get(&key).copied().unwrap_or(0.0);
                 let left = (available - others).max(0.0);
                 let terms = &hours[&key];
-                let row = match t {
-                    Some(t) => {
-                        let row = p.row(-inf, 0.0, terms);
-                        p.add_term(row, t, -left);
-                        row
-                    }
-                    None => p.row(-inf, left * weeks, terms),
-                };
+                let row = hours_row(&mut p, t, weeks, terms, left);
                 if others > 0.0 {
                     shared.push(row);
                 }

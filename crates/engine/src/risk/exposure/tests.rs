@@ -203,9 +203,18 @@ proptest! {
             if !graph.makes.row(site).iter().any(|&i| pooled.relevant[i as usize]) {
                 prop_assert_eq!(e.loss, Some(0.0));
             }
-            // Survives for ever exactly when nothing is lost however long the outage.
-            let long = loss_over(&graph, site, 10_000.0);
-            prop_assert_eq!(e.tts_weeks.is_none(), long <= 1e-9 * scale * 10_000.0, "site {}", e.site);
+            // Survives for ever exactly when nothing is lost however long the outage: nothing
+            // over a million weeks when unbounded, something beyond a finite survival time.
+            match e.tts_weeks {
+                None => {
+                    let long = loss_over(&graph, site, 1e6);
+                    prop_assert!(long <= 1e-9 * scale * 1e6, "site {} loses {long} over 1e6 weeks", e.site);
+                }
+                Some(t) => {
+                    let beyond = loss_over(&graph, site, 2.0 * t + 1.0);
+                    prop_assert!(beyond > 0.0, "site {} survives {t} weeks but loses nothing beyond", e.site);
+                }
+            }
         }
         // Without inventory, a critical site loses at least the full demand value of the
         // products it stops, for its whole outage.
