@@ -100,7 +100,7 @@ fn risks_of_the_sample() {
           site-123             26.0 wk     16,970,379   0.73     5.3 wk  LP on the part it feeds (exact)
           site-094             52.0 wk      6,974,299   0.30     7.7 wk  LP on the part it feeds (exact)
           ... and 2 more sites with a loss
-          295 of 300 sites lose nothing (271 make nothing any demand needs, 16 are covered by spare capacity elsewhere, the rest were solved)
+          295 of 300 sites lose nothing (271 make nothing any demand needs, 9 are covered by spare capacity elsewhere, the rest were solved)
     "#]].assert_eq(&stdout(&output));
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&run(dir.path(), &["risks", "--json"]))).unwrap();
