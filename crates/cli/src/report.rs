@@ -132,34 +132,18 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
         );
     }
     let _ = writeln!(out, "\nTry next:");
-    let _ = writeln!(
-        out,
-        "  arsenal risks                               every critical site, sole source and concentrated item"
-    );
-    let _ = writeln!(
-        out,
-        "  arsenal map icu-ventilator                  what a ventilator depends on, tier by tier"
-    );
-    let _ = writeln!(
-        out,
-        "  arsenal summary --json                      the same summary, for programs"
-    );
-    let _ = writeln!(
-        out,
-        "  arsenal export --out sample-copy             the network as CSV files you can edit"
-    );
-    let _ = writeln!(
-        out,
-        "  arsenal import sample-copy                  import your edits (validated, all or nothing)"
-    );
-    let _ = writeln!(
-        out,
-        "  arsenal generate --sites 10000 --out big    a synthetic network of any size"
-    );
-    let _ = writeln!(
-        out,
-        "  arsenal --data big-data import big          ... imported into its own data directory"
-    );
+    let next = [
+        ("arsenal risks", "exposure, critical sites, sole sources, concentration"),
+        ("arsenal map icu-ventilator", "what a ventilator depends on, tier by tier"),
+        ("arsenal summary --json", "the same summary, for programs"),
+        ("arsenal export --out sample-copy", "the network as CSV files you can edit"),
+        ("arsenal import sample-copy", "import your edits (validated, all or nothing)"),
+        ("arsenal generate --sites 10000 --out big", "a synthetic network of any size"),
+        ("arsenal --data big-data import big", "... imported into its own data directory"),
+    ];
+    for (command, what) in next {
+        let _ = writeln!(out, "  {command:<42} {what}");
+    }
     out
 }
 
