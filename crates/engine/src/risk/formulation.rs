@@ -76,11 +76,7 @@ pub(crate) fn program(
     let mut p = Problem::default();
     let mut production = vec![None; graph.sources.entries().len()];
     let mut lost_cols = Vec::new();
-    let inf = f64::INFINITY;
-    let (weeks, t) = match question {
-        Question::Loss { weeks } => (weeks, None),
-        Question::Survive => (1.0, Some(p.col(1.0, 0.0, inf))),
-    };
+    let (weeks, t) = window(&mut p, question);
     let n_items = graph.n_items();
     // Item balance rows: supply - use >= demand served.
     let mut balance = vec![None; n_items];
@@ -88,26 +84,9 @@ pub(crate) fn program(
         if !pooled.relevant[item] {
             continue;
         }
-        let demand = pooled.demand[item];
-        let row = match t {
-            Some(t) => {
-                let row = p.row(0.0, inf, &[]);
-                p.add_term(row, t, -demand);
-                row
-            }
-            None => p.row(demand * weeks, inf, &[]),
-        };
+        let (row, lost) = balance_row(&mut p, graph, pooled, item as u32, t, weeks);
         *slot = Some(row);
-        if pooled.inventory[item] > 0.0 {
-            let used = p.col(0.0, 0.0, pooled.inventory[item]);
-            p.add_term(row, used, 1.0);
-        }
-        if t.is_none() && demand > 0.0 {
-            let value = graph.items[item].unit_value;
-            let lost = p.col(value, 0.0, demand * weeks);
-            p.add_term(row, lost, 1.0);
-            lost_cols.push(lost);
-        }
+        lost_cols.extend(lost);
     }
     // Production columns, in each source's item balance and each parent's consumption.
     let mut hours: Vec<Vec<(u32, Col, f64)>> = vec![Vec::new(); graph.n_sites()];
@@ -149,6 +128,48 @@ pub(crate) fn program(
         }
     }
     Program { problem: p, production, lost: lost_cols }
+}
+
+/// The window of a program: a fixed number of weeks (time to recover), or the column `t` to
+/// maximise (time to survive, with every rate per week of `t`).
+pub(crate) fn window(p: &mut Problem, question: Question) -> (f64, Option<Col>) {
+    match question {
+        Question::Loss { weeks } => (weeks, None),
+        Question::Survive => (1.0, Some(p.col(1.0, 0.0, f64::INFINITY))),
+    }
+}
+
+/// An item's balance over the window: supply minus use covers the demand served, with a column
+/// for the inventory used and, when losses are counted, one for the demand lost (returned).
+pub(crate) fn balance_row(
+    p: &mut Problem,
+    graph: &Graph,
+    pooled: &Pooled,
+    item: u32,
+    t: Option<Col>,
+    weeks: f64,
+) -> (Row, Option<Col>) {
+    let demand = pooled.demand[item as usize];
+    let row = match t {
+        Some(t) => {
+            let row = p.row(0.0, f64::INFINITY, &[]);
+            p.add_term(row, t, -demand);
+            row
+        }
+        None => p.row(demand * weeks, f64::INFINITY, &[]),
+    };
+    let stock = pooled.inventory[item as usize];
+    if stock > 0.0 {
+        let used = p.col(0.0, 0.0, stock);
+        p.add_term(row, used, 1.0);
+    }
+    let mut lost = None;
+    if t.is_none() && demand > 0.0 {
+        let col = p.col(graph.items[item as usize].unit_value, 0.0, demand * weeks);
+        p.add_term(row, col, 1.0);
+        lost = Some(col);
+    }
+    (row, lost)
 }
 
 /// A source's production over the window: at most `per_week` times the window, which is the

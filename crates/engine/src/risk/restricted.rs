@@ -23,7 +23,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::graph::Graph;
 use crate::lp::{Col, Outcome, Problem, Sense, solve};
 
-use super::formulation::{Pooled, Question, hours_row, production_column};
+use super::formulation::{Pooled, Question, balance_row, hours_row, production_column, window};
 
 /// The steady-state production the capacity-aware restriction holds fixed.
 pub(super) struct Capacities<'a> {
@@ -80,30 +80,11 @@ pub(super) fn solve_restricted(
     }
     let inf = f64::INFINITY;
     let mut p = Problem::default();
-    let (weeks, t) = match question {
-        Question::Loss { weeks } => (weeks, None),
-        Question::Survive => (1.0, Some(p.col(1.0, 0.0, inf))),
-    };
+    let (weeks, t) = window(&mut p, question);
     let mut row_of: FxHashMap<u32, crate::lp::Row> = FxHashMap::default();
     for &item in &order {
-        let demand = pooled.demand[item as usize];
-        let row = match t {
-            Some(t) => {
-                let row = p.row(0.0, inf, &[]);
-                p.add_term(row, t, -demand);
-                row
-            }
-            None => p.row(demand * weeks, inf, &[]),
-        };
+        let (row, _) = balance_row(&mut p, graph, pooled, item, t, weeks);
         row_of.insert(item, row);
-        if pooled.inventory[item as usize] > 0.0 {
-            let used = p.col(0.0, 0.0, pooled.inventory[item as usize]);
-            p.add_term(row, used, 1.0);
-        }
-        if t.is_none() && demand > 0.0 {
-            let lost = p.col(graph.items[item as usize].unit_value, 0.0, demand * weeks);
-            p.add_term(row, lost, 1.0);
-        }
     }
     match capacities {
         None => {
