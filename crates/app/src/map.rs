@@ -99,12 +99,12 @@ pub fn map(
             for &site in &sites_in {
                 for link in graph.links_out.row(site) {
                     if sites_in.contains(&link.site)
-                        && items.contains(graph.item_ids[link.item as usize].as_str())
+                        && items.contains(&*graph.item_ids[link.item as usize])
                     {
                         map.links.push(MapLink {
-                            supplier: graph.site_ids[site as usize].clone(),
-                            customer: graph.site_ids[link.site as usize].clone(),
-                            item: graph.item_ids[link.item as usize].clone(),
+                            supplier: graph.site_ids[site as usize].to_string(),
+                            customer: graph.site_ids[link.site as usize].to_string(),
+                            item: graph.item_ids[link.item as usize].to_string(),
                             units_per_week: link.units_per_week,
                         });
                     }
@@ -124,9 +124,9 @@ pub fn map(
                 ));
                 for &(customer, units) in &step.customers {
                     map.links.push(MapLink {
-                        supplier: graph.site_ids[step.site as usize].clone(),
-                        customer: graph.site_ids[steps[customer].site as usize].clone(),
-                        item: graph.item_ids[step.item as usize].clone(),
+                        supplier: graph.site_ids[step.site as usize].to_string(),
+                        customer: graph.site_ids[steps[customer].site as usize].to_string(),
+                        item: graph.item_ids[step.item as usize].to_string(),
                         units_per_week: units,
                     });
                 }
@@ -151,9 +151,9 @@ pub fn map(
 }
 
 /// The index of an id, or a clear not-found error.
-pub(crate) fn find(ids: &[String], id: &str, what: &str) -> Result<u32, Error> {
+pub(crate) fn find(ids: &[engine::graph::Name], id: &str, what: &str) -> Result<u32, Error> {
     ids.iter()
-        .position(|x| x == id)
+        .position(|x| &**x == id)
         .map(|i| i as u32)
         .ok_or_else(|| Error::NotFound(format!("no {what} with id {id:?} in the stored network")))
 }

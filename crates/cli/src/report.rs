@@ -160,8 +160,8 @@ fn money(x: f64) -> String {
     if whole < 0 { format!("-{grouped}") } else { grouped }
 }
 
-fn list(names: &[String], max: usize) -> String {
-    let shown: Vec<&str> = names.iter().take(max).map(String::as_str).collect();
+fn list<S: AsRef<str>>(names: &[S], max: usize) -> String {
+    let shown: Vec<&str> = names.iter().take(max).map(AsRef::as_ref).collect();
     let more = names.len().saturating_sub(max);
     if more > 0 { format!("{} +{more}", shown.join(", ")) } else { shown.join(", ") }
 }

@@ -41,18 +41,7 @@ impl<'g> Closures<'g> {
     /// The root and every item below it, parents before components.
     pub fn of(&mut self, root: u32) -> Vec<Requirement> {
         let graph = self.graph;
-        self.tier[root as usize] = 0;
-        let mut items = vec![root];
-        let mut next = 0;
-        while let Some(&item) = items.get(next) {
-            next += 1;
-            for edge in graph.components.row(item) {
-                if self.tier[edge.item as usize] == u32::MAX {
-                    self.tier[edge.item as usize] = self.tier[item as usize] + 1;
-                    items.push(edge.item);
-                }
-            }
-        }
+        let mut items = self.reach(root);
         items.sort_unstable_by_key(|&item| self.topo_position[item as usize]);
         self.quantity[root as usize] = 1.0;
         let mut out = Vec::with_capacity(items.len());
@@ -68,6 +57,33 @@ impl<'g> Closures<'g> {
             self.quantity[item as usize] = 0.0;
         }
         out
+    }
+
+    /// The root and every item below it, in breadth-first order (the set `of` gives, without
+    /// quantities).
+    pub fn items(&mut self, root: u32) -> Vec<u32> {
+        let items = self.reach(root);
+        for &item in &items {
+            self.tier[item as usize] = u32::MAX;
+        }
+        items
+    }
+
+    /// Breadth-first from the root, setting `tier` of every item reached (the caller resets it).
+    fn reach(&mut self, root: u32) -> Vec<u32> {
+        self.tier[root as usize] = 0;
+        let mut items = vec![root];
+        let mut next = 0;
+        while let Some(&item) = items.get(next) {
+            next += 1;
+            for edge in self.graph.components.row(item) {
+                if self.tier[edge.item as usize] == u32::MAX {
+                    self.tier[edge.item as usize] = self.tier[item as usize] + 1;
+                    items.push(edge.item);
+                }
+            }
+        }
+        items
     }
 }
 

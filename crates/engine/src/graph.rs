@@ -9,20 +9,24 @@ mod csr;
 
 pub use build::Error;
 pub use csr::Csr;
+
+/// A name shared by the graph and the reports that mention it (cloning one is a reference count,
+/// not a copy).
+pub type Name = std::sync::Arc<str>;
 use model::{ItemKind, SiteKind};
 
 /// A network as dense indices and flat adjacency arrays.
 #[derive(Clone, Debug)]
 pub struct Graph {
-    pub org_ids: Vec<String>,
-    pub site_ids: Vec<String>,
-    pub item_ids: Vec<String>,
+    pub org_ids: Vec<Name>,
+    pub site_ids: Vec<Name>,
+    pub item_ids: Vec<Name>,
     /// Process names, interned; `capabilities` and `routings` refer to them by index.
-    pub processes: Vec<String>,
+    pub processes: Vec<Name>,
     /// State names, interned.
-    pub states: Vec<String>,
+    pub states: Vec<Name>,
     /// Country codes, interned.
-    pub countries: Vec<String>,
+    pub countries: Vec<Name>,
     pub sites: Vec<SiteNode>,
     pub items: Vec<ItemNode>,
     /// By parent item: the components of one unit.

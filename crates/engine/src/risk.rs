@@ -16,7 +16,7 @@ mod restricted;
 use serde::Serialize;
 
 use crate::closure::{Closures, demand_value, end_products};
-use crate::graph::Graph;
+use crate::graph::{Csr, Graph, Name};
 
 pub use concentration::{Concentration, Share};
 pub use exposure::{Method, SiteExposure, exposure, reference};
@@ -24,10 +24,10 @@ pub use exposure::{Method, SiteExposure, exposure, reference};
 /// An item with exactly one qualified source.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SoleSource {
-    pub item: String,
-    pub site: String,
+    pub item: Name,
+    pub site: Name,
     /// The end products that need the item, at any tier.
-    pub products: Vec<String>,
+    pub products: Vec<Name>,
     /// Weekly demand value of those products.
     pub value_at_stake: f64,
 }
@@ -36,12 +36,12 @@ pub struct SoleSource {
 /// with every site up are not counted).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CriticalSite {
-    pub site: String,
-    pub state: Option<String>,
-    pub country: Option<String>,
+    pub site: Name,
+    pub state: Option<Name>,
+    pub country: Option<Name>,
     /// The items only this site is qualified to make, on which the products depend.
-    pub items: Vec<String>,
-    pub products: Vec<String>,
+    pub items: Vec<Name>,
+    pub products: Vec<Name>,
     /// Weekly demand value of those products.
     pub value_at_stake: f64,
 }
@@ -50,9 +50,9 @@ pub struct CriticalSite {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Structure {
     /// The end products assessed (all, or the one the report is scoped to).
-    pub products: Vec<String>,
+    pub products: Vec<Name>,
     /// End products that cannot be made even with every site up (an item has no source).
-    pub unmakeable: Vec<String>,
+    pub unmakeable: Vec<Name>,
     /// Largest value at stake first.
     pub sole_sources: Vec<SoleSource>,
     /// Most concentrated first (state HHI, then country HHI), items with two or more sources.
@@ -69,15 +69,16 @@ pub fn structure(graph: &Graph, scope: Option<u32>) -> Structure {
     };
     let value = demand_value(graph);
     let mut closures = Closures::new(graph);
-    // By item: the products that need it.
-    let mut needed_by: Vec<Vec<u32>> = vec![Vec::new(); graph.n_items()];
+    let mut needs: Vec<(u32, u32)> = Vec::new();
     let mut makeable = vec![true; graph.n_items()];
     for &product in &products {
-        for requirement in closures.of(product) {
-            needed_by[requirement.item as usize].push(product);
-            makeable[product as usize] &= !graph.sources.row(requirement.item).is_empty();
+        for item in closures.items(product) {
+            needs.push((item, product));
+            makeable[product as usize] &= !graph.sources.row(item).is_empty();
         }
     }
+    // By item: the products that need it.
+    let needed_by = Csr::from_pairs(graph.n_items(), needs);
     let unmakeable = products
         .iter()
         .filter(|&&p| !makeable[p as usize])
@@ -90,7 +91,8 @@ pub fn structure(graph: &Graph, scope: Option<u32>) -> Structure {
     let mut sole_sources = Vec::new();
     // By site: (items it alone makes, products depending on them).
     let mut critical: Vec<(Vec<u32>, Vec<u32>)> = vec![(Vec::new(), Vec::new()); graph.n_sites()];
-    for (item, needing) in needed_by.iter().enumerate() {
+    for item in 0..graph.n_items() {
+        let needing = needed_by.row(item as u32);
         let sources = graph.sources.row(item as u32);
         if needing.is_empty() || sources.len() != 1 {
             continue;
@@ -134,7 +136,7 @@ pub fn structure(graph: &Graph, scope: Option<u32>) -> Structure {
         b.value_at_stake.total_cmp(&a.value_at_stake).then_with(|| a.site.cmp(&b.site))
     });
     let in_scope: Vec<u32> =
-        (0..graph.n_items() as u32).filter(|&i| !needed_by[i as usize].is_empty()).collect();
+        (0..graph.n_items() as u32).filter(|&i| !needed_by.row(i).is_empty()).collect();
     Structure {
         products: names(&products),
         unmakeable,

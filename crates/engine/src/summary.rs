@@ -76,10 +76,10 @@ pub fn summarize(graph: &Graph) -> Summary {
     };
     let sites_by_kind = tally(graph.sites.iter().map(|s| s.kind.as_str()));
     let sites_by_state = tally(
-        graph.sites.iter().filter_map(|s| s.state).map(|i| graph.states[i as usize].as_str()),
+        graph.sites.iter().filter_map(|s| s.state).map(|i| &*graph.states[i as usize]),
     );
     let sites_by_country = tally(
-        graph.sites.iter().filter_map(|s| s.country).map(|i| graph.countries[i as usize].as_str()),
+        graph.sites.iter().filter_map(|s| s.country).map(|i| &*graph.countries[i as usize]),
     );
     let items_by_kind = tally(graph.items.iter().map(|i| i.kind.as_str()));
 
@@ -95,7 +95,7 @@ pub fn summarize(graph: &Graph) -> Summary {
     let sole_sourced_examples = sole
         .iter()
         .take(MAX_NAMED_SOLE_SOURCED)
-        .map(|&i| graph.item_ids[i as usize].clone())
+        .map(|&i| graph.item_ids[i as usize].to_string())
         .collect();
 
     let mut capacity: Vec<(usize, f64)> = vec![(0, 0.0); graph.processes.len()];
@@ -109,7 +109,7 @@ pub fn summarize(graph: &Graph) -> Summary {
         .enumerate()
         .filter(|(_, (sites, _))| *sites > 0)
         .map(|(i, (sites, hours_per_week))| ProcessCapacity {
-            process: graph.processes[i].clone(),
+            process: graph.processes[i].to_string(),
             sites,
             hours_per_week,
         })

@@ -51,7 +51,7 @@ fn all_38_chains_import_summarize_and_round_trip() {
         assert_eq!(risks.structure.critical_sites.len(), sole, "chain {chain}");
         for product in risks.structure.products.iter().take(5) {
             let map = app::map(&config, product, None, None, &Silent).unwrap();
-            assert_eq!(map.nodes[0].item, *product);
+            assert_eq!(*map.nodes[0].item, **product);
             assert!(
                 map.nodes.iter().all(|n| n.sites.len() == 1),
                 "chain {chain}: one source per stage"

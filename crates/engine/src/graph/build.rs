@@ -134,9 +134,9 @@ impl Graph {
         let topo_order = topological_order(&components)
             .map_err(|item| Error::BomCycle { item: network.items[item as usize].id.clone() })?;
         Ok(Graph {
-            org_ids: network.organizations.iter().map(|o| o.id.clone()).collect(),
-            site_ids: network.sites.iter().map(|s| s.id.clone()).collect(),
-            item_ids: network.items.iter().map(|i| i.id.clone()).collect(),
+            org_ids: network.organizations.iter().map(|o| o.id.as_str().into()).collect(),
+            site_ids: network.sites.iter().map(|s| s.id.as_str().into()).collect(),
+            item_ids: network.items.iter().map(|i| i.id.as_str().into()).collect(),
             processes: processes.names,
             states: states.names,
             countries: countries.names,
@@ -221,7 +221,7 @@ fn topological_order(components: &Csr<BomEdge>) -> Result<Vec<u32>, u32> {
 
 #[derive(Default)]
 struct Interner {
-    names: Vec<String>,
+    names: Vec<super::Name>,
     index: FxHashMap<String, u32>,
 }
 
@@ -232,7 +232,7 @@ impl Interner {
         }
         let i = self.names.len() as u32;
         self.index.insert(name.to_owned(), i);
-        self.names.push(name.to_owned());
+        self.names.push(name.into());
         i
     }
 }

@@ -59,7 +59,7 @@ fn shared_parts_appear_once_with_their_combined_quantity() {
 #[test]
 fn site_maps_split_needs_along_actual_links() {
     let graph = Graph::build(&network(PUMP)).unwrap();
-    let site = |id: &str| graph.site_ids.iter().position(|s| s == id).unwrap() as u32;
+    let site = |id: &str| graph.site_ids.iter().position(|s| &**s == id).unwrap() as u32;
     let render = |steps: Vec<crate::map::SiteStep>| {
         steps
             .iter()

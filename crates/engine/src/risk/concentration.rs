@@ -4,20 +4,20 @@
 
 use serde::Serialize;
 
-use crate::graph::Graph;
+use crate::graph::{Graph, Name};
 
 /// A region's share of an item's qualified capacity.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Share {
     /// The state or country; `None` when sites do not say.
-    pub region: Option<String>,
+    pub region: Option<Name>,
     /// 0 to 1.
     pub share: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Concentration {
-    pub item: String,
+    pub item: Name,
     pub n_sources: usize,
     /// Units per week, all qualified sources together.
     pub capacity: f64,
@@ -27,9 +27,9 @@ pub struct Concentration {
     pub hhi_state: f64,
     pub hhi_country: f64,
     /// The one state that holds all the capacity, if any.
-    pub single_state: Option<String>,
+    pub single_state: Option<Name>,
     /// The one foreign country (not `US`) that holds all the capacity, if any.
-    pub single_foreign_country: Option<String>,
+    pub single_foreign_country: Option<Name>,
 }
 
 /// Concentration of every item of `items` with two or more sources and some capacity, most
@@ -56,7 +56,7 @@ fn of_item(graph: &Graph, item: u32) -> Option<Concentration> {
         return None;
     }
     // Aggregate by interned region index first, name the regions last.
-    let shares = |region: &dyn Fn(u32) -> Option<u32>, names: &[String]| {
+    let shares = |region: &dyn Fn(u32) -> Option<u32>, names: &[Name]| {
         let mut by_region: Vec<(Option<u32>, f64)> = Vec::new();
         for source in sources {
             let key = region(source.site);
@@ -80,7 +80,7 @@ fn of_item(graph: &Graph, item: u32) -> Option<Concentration> {
         [only] => only.region.clone(),
         _ => None,
     };
-    let single_foreign_country = single(&by_country).filter(|c| c != "US");
+    let single_foreign_country = single(&by_country).filter(|c| &**c != "US");
     Some(Concentration {
         item: graph.item_ids[item as usize].clone(),
         n_sources: sources.len(),

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::formulation::{Pooled, Question, program};
 use super::restricted::{Capacities, solve_restricted};
-use crate::graph::Graph;
+use crate::graph::{Graph, Name};
 use crate::lp::{Outcome, Sense, solve};
 
 /// Relative tolerance under which a loss counts as zero.
@@ -41,7 +41,7 @@ pub enum Method {
 /// The exposure of one site.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SiteExposure {
-    pub site: String,
+    pub site: Name,
     pub ttr_weeks: f64,
     /// Value of demand lost with the site down for its time to recover, beyond what the
     /// network loses with every site up; `None` when the solver failed (see `failure`).

@@ -147,7 +147,7 @@ proptest! {
         let base = makeable_without(&graph, None);
         for site in 0..graph.n_sites() as u32 {
             let without = makeable_without(&graph, Some(site));
-            let mut stopped: Vec<String> = crate::closure::end_products(&graph)
+            let mut stopped: Vec<crate::graph::Name> = crate::closure::end_products(&graph)
                 .into_iter()
                 .filter(|&p| base[p as usize] && !without[p as usize])
                 .map(|p| graph.item_ids[p as usize].clone())
