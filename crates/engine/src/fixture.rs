@@ -6,9 +6,11 @@ use model::{
 };
 
 /// Builds a network from lines: `site ID STATE COUNTRY`, `item ID KIND VALUE DEMAND SITE:CAP,...`
-/// (`-` for no sources), `bom PARENT COMPONENT QUANTITY`, `link SUPPLIER CUSTOMER ITEM UNITS`,
-/// `inventory SITE ITEM UNITS`, `capability SITE PROCESS HOURS` and `routing ITEM PROCESS HOURS`;
-/// a site line may end with `ttr=WEEKS` (4 by default).
+/// (`-` for no sources; DEMAND is for the network as a whole), `demand ITEM SITE UNITS`,
+/// `bom PARENT COMPONENT QUANTITY`, `link SUPPLIER CUSTOMER ITEM UNITS [LEAD_WEEKS]`,
+/// `inventory SITE ITEM UNITS`, `capability SITE PROCESS HOURS` and `routing ITEM PROCESS HOURS`.
+/// A site line may end with `ttr=WEEKS` (4 by default), `org=ID` (organization `o` by default,
+/// created on first use) and `at=LAT,LON`.
 pub(crate) fn network(fixture: &str) -> Network {
     let mut network = Network::default();
     network.organizations.push(Organization {
@@ -20,22 +22,36 @@ pub(crate) fn network(fixture: &str) -> Network {
     });
     for line in fixture.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let mut words: Vec<&str> = line.split_whitespace().collect();
-        let ttr = match words.last().and_then(|w| w.strip_prefix("ttr=")) {
-            Some(weeks) => {
-                let weeks = weeks.parse().unwrap();
-                words.pop();
-                weeks
+        let (mut ttr, mut org, mut at) = (4.0, "o", None);
+        while let Some((key, value)) = words.last().and_then(|w| w.split_once('=')) {
+            match key {
+                "ttr" => ttr = value.parse().unwrap(),
+                "org" => org = value,
+                "at" => {
+                    let (lat, lon) = value.split_once(',').unwrap();
+                    at = Some((lat.parse::<f64>().unwrap(), lon.parse::<f64>().unwrap()));
+                }
+                _ => panic!("bad fixture option {key:?}"),
             }
-            None => 4.0,
-        };
+            words.pop();
+        }
+        if !network.organizations.iter().any(|o| o.id == org) {
+            network.organizations.push(Organization {
+                id: org.into(),
+                name: org.into(),
+                kind: OrgKind::Company,
+                sponsor: None,
+                focus: None,
+            });
+        }
         match words[..] {
             ["site", id, state, country] => network.sites.push(Site {
                 id: id.into(),
-                organization: "o".into(),
+                organization: org.into(),
                 name: id.into(),
                 kind: SiteKind::Factory,
-                latitude: None,
-                longitude: None,
+                latitude: at.map(|a| a.0),
+                longitude: at.map(|a| a.1),
                 city: None,
                 state: Some(state.into()),
                 country: Some(country.into()),
@@ -76,12 +92,17 @@ pub(crate) fn network(fixture: &str) -> Network {
                 component: component.into(),
                 quantity: quantity.parse().unwrap(),
             }),
-            ["link", supplier, customer, item, units] => network.links.push(Link {
+            ["link", supplier, customer, item, units, ref lead @ ..] => network.links.push(Link {
                 supplier: supplier.into(),
                 customer: customer.into(),
                 item: item.into(),
                 units_per_week: units.parse().unwrap(),
-                lead_time_weeks: None,
+                lead_time_weeks: lead.first().map(|w| w.parse().unwrap()),
+            }),
+            ["demand", item, site, units] => network.demand.push(Demand {
+                item: item.into(),
+                site: Some(site.into()),
+                units_per_week: units.parse().unwrap(),
             }),
             ["inventory", site, item, units] => network.inventory.push(Inventory {
                 site: site.into(),

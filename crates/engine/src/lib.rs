@@ -6,10 +6,12 @@
 
 pub mod closure;
 pub mod generate;
+pub mod geo;
 pub mod graph;
 pub mod lp;
 pub mod map;
 pub mod risk;
+pub mod simulate;
 pub mod summary;
 
 #[cfg(test)]

@@ -75,12 +75,10 @@ pub fn summarize(graph: &Graph) -> Summary {
         demand: graph.demand.len(),
     };
     let sites_by_kind = tally(graph.sites.iter().map(|s| s.kind.as_str()));
-    let sites_by_state = tally(
-        graph.sites.iter().filter_map(|s| s.state).map(|i| &*graph.states[i as usize]),
-    );
-    let sites_by_country = tally(
-        graph.sites.iter().filter_map(|s| s.country).map(|i| &*graph.countries[i as usize]),
-    );
+    let sites_by_state =
+        tally(graph.sites.iter().filter_map(|s| s.state).map(|i| &*graph.states[i as usize]));
+    let sites_by_country =
+        tally(graph.sites.iter().filter_map(|s| s.country).map(|i| &*graph.countries[i as usize]));
     let items_by_kind = tally(graph.items.iter().map(|i| i.kind.as_str()));
 
     let mut sole: Vec<u32> =

@@ -15,7 +15,8 @@ fn relations_are_grouped_by_their_end() {
         let customer = graph.site_ids.iter().position(|id| **id == *link.customer).unwrap() as u32;
         let out = graph.links_out.row(supplier);
         assert!(
-            out.iter().any(|e| e.site == customer && *graph.item_ids[e.item as usize] == *link.item),
+            out.iter()
+                .any(|e| e.site == customer && *graph.item_ids[e.item as usize] == *link.item),
             "link {row}"
         );
         assert!(graph.links_in.row(customer).iter().any(|e| e.site == supplier));

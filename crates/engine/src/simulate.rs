@@ -1,0 +1,210 @@
+//! The stress test: a time-stepped flow simulation of the network under a disruption scenario.
+//!
+//! Each period every qualified source makes what its customers ordered and what it needs to bring
+//! its finished stock back to its opening level, as far as its capacity (shared by routing
+//! hours), the scenario and its components on hand allow; output ships along the links with their
+//! lead times; demand is served from stock at its site. Orders along a link are its normal flow
+//! plus a share of what the customer is still owed. The rules, and the order of the steps within
+//! a period, are stated in docs/scenarios.md; the SimPy peer under bench/peers/ follows them.
+
+mod allocate;
+mod effects;
+mod flows;
+mod results;
+mod step;
+
+use serde::Serialize;
+
+use crate::graph::{Graph, Name};
+
+pub use flows::Flows;
+
+/// How long one period is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Week,
+    Day,
+}
+
+impl Period {
+    /// Its length in weeks.
+    pub fn weeks(self) -> f64 {
+        match self {
+            Period::Week => 1.0,
+            Period::Day => 1.0 / 7.0,
+        }
+    }
+
+    /// The number of whole periods closest to `weeks` (at least `min`).
+    pub fn periods(self, weeks: f64, min: u32) -> u32 {
+        ((weeks / self.weeks()).round().max(0.0) as u32).max(min)
+    }
+}
+
+/// What happens to demand that is not served in the period it is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unmet {
+    /// It stays owed and is served first when stock allows.
+    Backlog,
+    /// It is lost.
+    LostSales,
+}
+
+/// How a site shares scarce stock of an item among the customers and demand that claim it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Allocation {
+    /// In proportion to their normal flows (water-filling: no claimant gets more than it claims).
+    Proportional,
+    /// Claims serving the earlier products of the list first, proportionally within a rank;
+    /// claims serving none of them last.
+    Priority(Vec<u32>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Number of periods simulated.
+    pub horizon: u32,
+    pub unmet: Unmet,
+    pub allocation: Allocation,
+    /// Keep the per-period stock ledger of every (site, item) (for the conservation checks).
+    pub ledger: bool,
+}
+
+/// A disruption scenario: events, each over a window of periods.
+#[derive(Clone, Debug, Default)]
+pub struct Scenario {
+    pub events: Vec<Event>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub change: Change,
+    /// First period affected.
+    pub start: u32,
+    /// Periods at full strength.
+    pub duration: u32,
+    /// Periods over which the change then fades linearly back to normal.
+    pub recovery: u32,
+}
+
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// Production capacity (units and process hours) of the target falls to `capacity` times
+    /// normal (0 = down).
+    Outage { target: Target, capacity: f64 },
+    /// Demand for `item` (at `site`, or everywhere) is multiplied by `factor`.
+    Surge { item: u32, site: Option<u32>, factor: f64 },
+}
+
+/// What an outage strikes.
+#[derive(Clone, Debug)]
+pub enum Target {
+    Site(u32),
+    /// Every site of an organization.
+    Organization(u32),
+    /// Every site in a state.
+    State(u32),
+    /// Every site within `radius_km` of a point (sites without coordinates are never inside).
+    Circle {
+        latitude: f64,
+        longitude: f64,
+        radius_km: f64,
+    },
+    /// The hours of a process, at every site.
+    Process(u32),
+    /// One link: it carries at most `capacity` times its normal flow.
+    Link {
+        supplier: u32,
+        customer: u32,
+        item: u32,
+    },
+}
+
+/// What a run found, by product (every item with demand).
+#[derive(Clone, Debug, Serialize)]
+pub struct Outcome {
+    pub period: Period,
+    pub horizon: u32,
+    pub unmet: Unmet,
+    /// Products with any shortfall first, largest value short first.
+    pub products: Vec<ProductResult>,
+    /// Value short over all products.
+    pub value_short: f64,
+    #[serde(skip)]
+    pub ledger: Option<Vec<Ledger>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProductResult {
+    pub item: Name,
+    /// Units served on time over units due, over the horizon.
+    pub fill_rate: f64,
+    /// First period (from 0) with demand not served on time.
+    pub first_short: Option<u32>,
+    pub periods_short: u32,
+    /// Units not served in the period they were due.
+    pub units_short: f64,
+    pub value_short: f64,
+    /// Periods from the first shortfall to the end of the last; `None` when still short at the
+    /// end of the horizon (or never short).
+    pub time_to_recover: Option<u32>,
+    /// Units due, by period.
+    pub due: Vec<f64>,
+    /// Units served on time, by period.
+    pub served: Vec<f64>,
+    /// The binding upstream constraints, largest first.
+    pub causes: Vec<Cause>,
+}
+
+/// A constraint that held back production or a link upstream of a product that fell short.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Cause {
+    pub site: Name,
+    pub item: Name,
+    pub reason: Reason,
+    /// Units of `item` not made (or not carried) because of it, over the horizon.
+    pub units: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Reason {
+    /// The scenario took production capacity away.
+    Disrupted,
+    /// The source's units per week.
+    Capacity,
+    /// The hours of a process at the site.
+    Hours { process: Name },
+    /// The scenario cut a link (the site is the customer).
+    LinkCut { supplier: Name },
+    /// Demand above normal.
+    Surge,
+}
+
+/// One (site, item)'s stock movements in one period: opening + production + receipts =
+/// consumption + shipments + served + closing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ledger {
+    pub site: u32,
+    pub item: u32,
+    pub period: u32,
+    pub opening: f64,
+    pub production: f64,
+    pub receipts: f64,
+    pub consumption: f64,
+    pub shipments: f64,
+    pub served: f64,
+    pub closing: f64,
+}
+
+/// Runs `scenario` on `flows` (built from `graph`).
+pub fn run(graph: &Graph, flows: &Flows, scenario: &Scenario, settings: &Settings) -> Outcome {
+    let effects = effects::Effects::new(graph, flows, scenario);
+    let trace = step::simulate(graph, flows, &effects, settings);
+    results::summarize(graph, flows, &effects, settings, trace)
+}
+
+#[cfg(test)]
+mod tests;

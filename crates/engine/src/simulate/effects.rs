@@ -1,0 +1,181 @@
+//! A scenario's events resolved to what they touch (sites, processes, links, demand rows), and
+//! the factors they put on each in a given period.
+//!
+//! An event is at full strength for `duration` periods from `start`, then fades linearly over
+//! `recovery` periods: in the k-th recovery period (k from 1) it keeps (recovery + 1 − k) /
+//! (recovery + 1) of its strength. Overlapping outages take the lowest capacity; overlapping
+//! surges multiply.
+
+use super::{Change, Flows, Scenario, Target};
+use crate::geo::great_circle_km;
+use crate::graph::Graph;
+
+pub(super) struct Effects {
+    events: Vec<Resolved>,
+}
+
+struct Resolved {
+    start: u32,
+    duration: u32,
+    recovery: u32,
+    touches: Touches,
+    /// Capacity left (outages) or demand factor (surges) at full strength.
+    level: f64,
+}
+
+enum Touches {
+    Sites(Vec<u32>),
+    Process(u32),
+    Links(Vec<u32>),
+    Demand(Vec<u32>),
+}
+
+/// The factors in force in one period; entries not touched by any event are 1.
+pub(super) struct Factors {
+    pub(super) site: Vec<f64>,
+    pub(super) process: Vec<f64>,
+    pub(super) link: Vec<f64>,
+    pub(super) demand: Vec<f64>,
+    touched: Vec<(Kind, u32)>,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Site,
+    Process,
+    Link,
+    Demand,
+}
+
+impl Effects {
+    pub(super) fn new(graph: &Graph, flows: &Flows, scenario: &Scenario) -> Effects {
+        let events = scenario
+            .events
+            .iter()
+            .map(|event| {
+                let (touches, level) = match &event.change {
+                    Change::Outage { target, capacity } => {
+                        (resolve(graph, flows, target), capacity.clamp(0.0, 1.0))
+                    }
+                    Change::Surge { item, site, factor } => {
+                        let rows = flows
+                            .demand
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, d)| {
+                                d.item == *item
+                                    && site
+                                        .is_none_or(|s| flows.positions[d.position as usize].0 == s)
+                            })
+                            .map(|(r, _)| r as u32)
+                            .collect();
+                        (Touches::Demand(rows), factor.max(0.0))
+                    }
+                };
+                Resolved {
+                    start: event.start,
+                    duration: event.duration,
+                    recovery: event.recovery,
+                    touches,
+                    level,
+                }
+            })
+            .collect();
+        Effects { events }
+    }
+
+    pub(super) fn factors(&self, graph: &Graph, flows: &Flows) -> Factors {
+        Factors {
+            site: vec![1.0; graph.n_sites()],
+            process: vec![1.0; graph.processes.len()],
+            link: vec![1.0; flows.links.len()],
+            demand: vec![1.0; flows.demand.len()],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Sets `factors` to those of period `t`.
+    pub(super) fn apply(&self, t: u32, factors: &mut Factors) {
+        for (kind, i) in factors.touched.drain(..) {
+            let i = i as usize;
+            match kind {
+                Kind::Site => factors.site[i] = 1.0,
+                Kind::Process => factors.process[i] = 1.0,
+                Kind::Link => factors.link[i] = 1.0,
+                Kind::Demand => factors.demand[i] = 1.0,
+            }
+        }
+        for event in &self.events {
+            let Some(strength) = event.strength(t) else { continue };
+            let outage = 1.0 - strength * (1.0 - event.level);
+            let mut lower = |kind: Kind, slot: &mut f64, i: u32| {
+                *slot = slot.min(outage);
+                factors.touched.push((kind, i));
+            };
+            match &event.touches {
+                Touches::Sites(sites) => {
+                    for &s in sites {
+                        lower(Kind::Site, &mut factors.site[s as usize], s);
+                    }
+                }
+                Touches::Process(p) => lower(Kind::Process, &mut factors.process[*p as usize], *p),
+                Touches::Links(links) => {
+                    for &l in links {
+                        lower(Kind::Link, &mut factors.link[l as usize], l);
+                    }
+                }
+                Touches::Demand(rows) => {
+                    for &r in rows {
+                        factors.demand[r as usize] *= 1.0 + strength * (event.level - 1.0);
+                        factors.touched.push((Kind::Demand, r));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether any event touches demand (then shortfalls may come from above-normal demand).
+    pub(super) fn has_surge(&self) -> bool {
+        self.events.iter().any(|e| matches!(e.touches, Touches::Demand(_)))
+    }
+}
+
+impl Resolved {
+    /// The share of the event's change in force in period `t`, if any.
+    fn strength(&self, t: u32) -> Option<f64> {
+        let since = t.checked_sub(self.start)?;
+        if since < self.duration {
+            return Some(1.0);
+        }
+        let k = since - self.duration + 1;
+        (k <= self.recovery)
+            .then(|| f64::from(self.recovery + 1 - k) / f64::from(self.recovery + 1))
+    }
+}
+
+fn resolve(graph: &Graph, flows: &Flows, target: &Target) -> Touches {
+    let sites = |keep: &dyn Fn(u32) -> bool| {
+        Touches::Sites((0..graph.n_sites() as u32).filter(|&s| keep(s)).collect())
+    };
+    match *target {
+        Target::Site(site) => Touches::Sites(vec![site]),
+        Target::Organization(org) => sites(&|s| graph.sites[s as usize].org == org),
+        Target::State(state) => sites(&|s| graph.sites[s as usize].state == Some(state)),
+        Target::Circle { latitude, longitude, radius_km } => sites(&|s| {
+            let node = &graph.sites[s as usize];
+            node.latitude
+                .zip(node.longitude)
+                .is_some_and(|at| great_circle_km(at, (latitude, longitude)) <= radius_km)
+        }),
+        Target::Process(process) => Touches::Process(process),
+        Target::Link { supplier, customer, item } => Touches::Links(
+            flows
+                .links
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.supplier == supplier && l.customer == customer && l.item == item)
+                .map(|(l, _)| l as u32)
+                .collect(),
+        ),
+    }
+}

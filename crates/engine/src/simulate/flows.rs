@@ -1,0 +1,234 @@
+//! `Flows`, the static shape the simulation steps over: every (site, item) that holds stock,
+//! the sources with their components and process hours per period, the links with their normal
+//! flow and transit periods, and the demand rows.
+
+use rustc_hash::FxHashMap;
+
+use super::Period;
+use crate::geo::great_circle_km;
+use crate::graph::{Csr, Graph};
+
+/// Freight covers this many km a week when a link gives no lead time (about 800 km a day over
+/// five working days).
+pub(super) const KM_PER_WEEK: f64 = 4_000.0;
+
+/// Lead time of a link that gives none when a site has no coordinates.
+pub(super) const DEFAULT_LEAD_WEEKS: f64 = 1.0;
+
+/// The network as the simulation sees it, for one period length.
+#[derive(Clone, Debug)]
+pub struct Flows {
+    pub(super) period: Period,
+    /// By position: the (site, item) it holds.
+    pub(super) positions: Vec<(u32, u32)>,
+    /// By position: stock at the start (the inventory table), also the level production restores.
+    pub(super) opening: Vec<f64>,
+    /// By position: the source making the item there, if any.
+    pub(super) source_at: Vec<Option<u32>>,
+    pub(super) sources: Vec<SourceFlow>,
+    /// By source: (position of the component at the same site, units per unit).
+    pub(super) components: Csr<(u32, f64)>,
+    /// By source: (hours row, hours per unit).
+    pub(super) hours_use: Csr<(u32, f64)>,
+    /// By hours row: (site, process, hours per period); a row exists for every (site, process)
+    /// a source at the site routes through, with 0 hours when the site lacks the capability.
+    pub(super) hours: Vec<(u32, u32, f64)>,
+    pub(super) links: Vec<LinkFlow>,
+    /// By supplier position: its links.
+    pub(super) links_out: Csr<u32>,
+    /// By customer position: its links.
+    pub(super) links_in: Csr<u32>,
+    pub(super) demand: Vec<DemandFlow>,
+    /// By position: its demand rows.
+    pub(super) demand_at: Csr<u32>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SourceFlow {
+    pub(super) site: u32,
+    pub(super) item: u32,
+    pub(super) position: u32,
+    /// Units per period.
+    pub(super) capacity: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct LinkFlow {
+    pub(super) supplier: u32,
+    pub(super) customer: u32,
+    pub(super) item: u32,
+    pub(super) from: u32,
+    pub(super) to: u32,
+    /// Units per period.
+    pub(super) normal: f64,
+    /// Periods between shipping and arrival, at least 1.
+    pub(super) transit: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct DemandFlow {
+    pub(super) item: u32,
+    pub(super) position: u32,
+    /// Units per period.
+    pub(super) normal: f64,
+}
+
+impl Flows {
+    pub fn new(graph: &Graph, period: Period) -> Flows {
+        let per = period.weeks();
+        let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        let mut positions: Vec<(u32, u32)> = Vec::new();
+        let mut position = |site: u32, item: u32| {
+            *index.entry((site, item)).or_insert_with(|| {
+                positions.push((site, item));
+                positions.len() as u32 - 1
+            })
+        };
+
+        let mut sources = Vec::with_capacity(graph.sources.entries().len());
+        let mut components = Vec::new();
+        let mut hours_use = Vec::new();
+        let mut hours_rows: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        let mut hours = Vec::new();
+        for item in 0..graph.n_items() as u32 {
+            for source in graph.sources.row(item) {
+                let k = sources.len() as u32;
+                sources.push(SourceFlow {
+                    site: source.site,
+                    item,
+                    position: position(source.site, item),
+                    capacity: source.max_units_per_week * per,
+                });
+                for edge in graph.components.row(item) {
+                    components.push((k, (position(source.site, edge.item), edge.quantity)));
+                }
+                for routing in graph.routings.row(item) {
+                    let row =
+                        *hours_rows.entry((source.site, routing.process)).or_insert_with(|| {
+                            let available: f64 = graph
+                                .capabilities
+                                .row(source.site)
+                                .iter()
+                                .filter(|c| c.process == routing.process)
+                                .map(|c| c.hours)
+                                .sum();
+                            hours.push((source.site, routing.process, available * per));
+                            hours.len() as u32 - 1
+                        });
+                    hours_use.push((k, (row, routing.hours)));
+                }
+            }
+        }
+
+        let mut links = Vec::with_capacity(graph.n_links());
+        for supplier in 0..graph.n_sites() as u32 {
+            for link in graph.links_out.row(supplier) {
+                let weeks = link
+                    .lead_time_weeks
+                    .unwrap_or_else(|| distance_weeks(graph, supplier, link.site));
+                links.push(LinkFlow {
+                    supplier,
+                    customer: link.site,
+                    item: link.item,
+                    from: position(supplier, link.item),
+                    to: position(link.site, link.item),
+                    normal: link.units_per_week * per,
+                    transit: period.periods(weeks, 1),
+                });
+            }
+        }
+
+        let mut demand = Vec::new();
+        for row in &graph.demand {
+            match row.site {
+                Some(site) => demand.push(DemandFlow {
+                    item: row.item,
+                    position: position(site, row.item),
+                    normal: row.units_per_week * per,
+                }),
+                // Demand for the network as a whole is served at the item's sources, in
+                // proportion to their capacity.
+                None => {
+                    let sources = graph.sources.row(row.item);
+                    let total: f64 = sources.iter().map(|s| s.max_units_per_week).sum();
+                    for source in sources {
+                        let share = if total > 0.0 {
+                            source.max_units_per_week / total
+                        } else {
+                            1.0 / sources.len() as f64
+                        };
+                        demand.push(DemandFlow {
+                            item: row.item,
+                            position: position(source.site, row.item),
+                            normal: row.units_per_week * per * share,
+                        });
+                    }
+                }
+            }
+        }
+        for site in 0..graph.n_sites() as u32 {
+            for stock in graph.inventory.row(site) {
+                position(site, stock.item);
+            }
+        }
+
+        let n = positions.len();
+        let mut opening = vec![0.0; n];
+        for site in 0..graph.n_sites() as u32 {
+            for stock in graph.inventory.row(site) {
+                opening[index[&(site, stock.item)] as usize] += stock.units;
+            }
+        }
+        let mut source_at = vec![None; n];
+        for (k, source) in sources.iter().enumerate() {
+            source_at[source.position as usize] = Some(k as u32);
+        }
+        let n_sources = sources.len();
+        Flows {
+            period,
+            opening,
+            source_at,
+            components: Csr::from_pairs(n_sources, components),
+            hours_use: Csr::from_pairs(n_sources, hours_use),
+            hours,
+            links_out: Csr::from_pairs(
+                n,
+                links.iter().enumerate().map(|(l, f)| (f.from, l as u32)).collect(),
+            ),
+            links_in: Csr::from_pairs(
+                n,
+                links.iter().enumerate().map(|(l, f)| (f.to, l as u32)).collect(),
+            ),
+            demand_at: Csr::from_pairs(
+                n,
+                demand.iter().enumerate().map(|(r, d)| (d.position, r as u32)).collect(),
+            ),
+            positions,
+            sources,
+            links,
+            demand,
+        }
+    }
+
+    /// The number of (site, item) positions that hold stock.
+    pub fn n_positions(&self) -> usize {
+        self.positions.len()
+    }
+
+    pub fn n_links(&self) -> usize {
+        self.links.len()
+    }
+}
+
+/// Transit weeks of a link without a lead time: its great-circle distance at `KM_PER_WEEK`, or
+/// `DEFAULT_LEAD_WEEKS` when either end has no coordinates.
+fn distance_weeks(graph: &Graph, from: u32, to: u32) -> f64 {
+    let at = |site: u32| {
+        let node = &graph.sites[site as usize];
+        node.latitude.zip(node.longitude)
+    };
+    match (at(from), at(to)) {
+        (Some(a), Some(b)) => great_circle_km(a, b) / KM_PER_WEEK,
+        _ => DEFAULT_LEAD_WEEKS,
+    }
+}

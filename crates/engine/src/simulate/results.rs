@@ -1,0 +1,166 @@
+//! From the loop's trace to what the report says per product: fill rate, when it fell short and
+//! for how long, what was lost, and the binding constraints upstream.
+
+use super::effects::Effects;
+use super::step::{TOLERANCE, Trace};
+use super::{Cause, Flows, Outcome, ProductResult, Reason, Settings};
+use crate::graph::Graph;
+
+/// Causes named per product, at most.
+const MAX_CAUSES: usize = 10;
+
+pub(super) fn summarize(
+    graph: &Graph,
+    flows: &Flows,
+    effects: &Effects,
+    settings: &Settings,
+    trace: Trace,
+) -> Outcome {
+    let horizon = settings.horizon as usize;
+    // By item: its demand rows.
+    let mut rows_of: Vec<Vec<u32>> = vec![Vec::new(); graph.n_items()];
+    for (r, row) in flows.demand.iter().enumerate() {
+        rows_of[row.item as usize].push(r as u32);
+    }
+    let mut seen = vec![u32::MAX; flows.positions.len()];
+    let mut products: Vec<ProductResult> = Vec::new();
+    for (item, rows) in rows_of.iter().enumerate().filter(|(_, rows)| !rows.is_empty()) {
+        let sum = |series: &[Vec<f64>], t: usize| {
+            rows.iter().map(|&r| series[r as usize][t]).sum::<f64>()
+        };
+        let due: Vec<f64> = (0..horizon).map(|t| sum(&trace.due, t)).collect();
+        let served: Vec<f64> = (0..horizon).map(|t| sum(&trace.on_time, t)).collect();
+        let short: Vec<bool> =
+            due.iter().zip(&served).map(|(d, s)| d - s > TOLERANCE * d.max(1.0)).collect();
+        let first_short = short.iter().position(|&s| s).map(|t| t as u32);
+        let last_short = short.iter().rposition(|&s| s);
+        let units_short: f64 = due.iter().zip(&served).map(|(d, s)| (d - s).max(0.0)).sum();
+        let total_due: f64 = due.iter().sum();
+        let value = graph.items[item].unit_value;
+        let time_to_recover = match (first_short, last_short) {
+            (Some(first), Some(last)) if last + 1 < horizon => Some(last as u32 + 1 - first),
+            _ => None,
+        };
+        let causes = if first_short.is_some() {
+            causes(graph, flows, effects, &trace, rows, item as u32, &mut seen)
+        } else {
+            Vec::new()
+        };
+        let value_short = if first_short.is_some() { units_short * value } else { 0.0 };
+        products.push(ProductResult {
+            item: graph.item_ids[item].clone(),
+            fill_rate: if total_due > 0.0 { (total_due - units_short) / total_due } else { 1.0 },
+            first_short,
+            periods_short: short.iter().filter(|&&s| s).count() as u32,
+            units_short: if first_short.is_some() { units_short } else { 0.0 },
+            value_short,
+            time_to_recover,
+            due,
+            served,
+            causes,
+        });
+    }
+    products
+        .sort_by(|a, b| b.value_short.total_cmp(&a.value_short).then_with(|| a.item.cmp(&b.item)));
+    Outcome {
+        period: flows.period,
+        horizon: settings.horizon,
+        unmet: settings.unmet,
+        value_short: products.iter().map(|p| p.value_short).sum(),
+        products,
+        ledger: trace.ledger,
+    }
+}
+
+/// The constraints upstream of a product's demand that held production or links back: walks
+/// from the demand's positions up the links and the components of their sources.
+fn causes(
+    graph: &Graph,
+    flows: &Flows,
+    effects: &Effects,
+    trace: &Trace,
+    rows: &[u32],
+    product: u32,
+    seen: &mut [u32],
+) -> Vec<Cause> {
+    let name = |site: u32, item: u32| {
+        (graph.site_ids[site as usize].clone(), graph.item_ids[item as usize].clone())
+    };
+    let mut found: Vec<(f64, Cause)> = Vec::new();
+    let mut stack: Vec<u32> = rows.iter().map(|&r| flows.demand[r as usize].position).collect();
+    for &q in &stack {
+        seen[q as usize] = product;
+    }
+    let mut visit = |q: u32, stack: &mut Vec<u32>| {
+        if seen[q as usize] != product {
+            seen[q as usize] = product;
+            stack.push(q);
+        }
+    };
+    while let Some(q) = stack.pop() {
+        if let Some(k) = flows.source_at[q as usize] {
+            let source = &flows.sources[k as usize];
+            let held = &trace.held_back[k as usize];
+            let (site, item) = name(source.site, source.item);
+            let value = graph.items[source.item as usize].unit_value;
+            let mut held_by =
+                vec![(held.disrupted, Reason::Disrupted), (held.capacity, Reason::Capacity)];
+            if held.hours > 0.0 {
+                let process = graph.processes[held.process as usize].clone();
+                held_by.push((held.hours, Reason::Hours { process }));
+            }
+            for (units, reason) in held_by.into_iter().filter(|(units, _)| *units > 0.0) {
+                found.push((
+                    units * value,
+                    Cause { site: site.clone(), item: item.clone(), reason, units },
+                ));
+            }
+            for &(c, _) in flows.components.row(k) {
+                visit(c, &mut stack);
+            }
+        }
+        for &l in flows.links_in.row(q) {
+            let link = &flows.links[l as usize];
+            let cut = trace.cut[l as usize];
+            if cut > 0.0 {
+                let (site, item) = name(link.customer, link.item);
+                found.push((
+                    cut * graph.items[link.item as usize].unit_value,
+                    Cause {
+                        site,
+                        item,
+                        reason: Reason::LinkCut {
+                            supplier: graph.site_ids[link.supplier as usize].clone(),
+                        },
+                        units: cut,
+                    },
+                ));
+            }
+            visit(link.from, &mut stack);
+        }
+    }
+    if effects.has_surge() {
+        for &r in rows {
+            let units = trace.surge[r as usize];
+            if units > 0.0 {
+                let (site, item) =
+                    name(flows.positions[flows.demand[r as usize].position as usize].0, product);
+                found.push((
+                    units * graph.items[product as usize].unit_value,
+                    Cause { site, item, reason: Reason::Surge, units },
+                ));
+            }
+        }
+    }
+    // What the scenario did first, then the capacities that kept the network from making it up;
+    // by value within each.
+    let from_scenario = |c: &Cause| !matches!(c.reason, Reason::Capacity | Reason::Hours { .. });
+    found.sort_by(|a, b| {
+        from_scenario(&b.1)
+            .cmp(&from_scenario(&a.1))
+            .then(b.0.total_cmp(&a.0))
+            .then_with(|| a.1.site.cmp(&b.1.site))
+            .then_with(|| a.1.item.cmp(&b.1.item))
+    });
+    found.into_iter().take(MAX_CAUSES).map(|(_, cause)| cause).collect()
+}
