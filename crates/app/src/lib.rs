@@ -4,11 +4,14 @@
 //! **Boundary:** the CLI (and later the server) call only this crate's functions and show its
 //! types; they never reach into `store` or `engine` themselves.
 
+pub mod chart;
 pub mod interchange;
 pub mod map;
 mod network;
 mod risks;
 mod sample;
+pub mod scenario;
+mod stress;
 
 use std::path::PathBuf;
 
@@ -16,6 +19,7 @@ pub use map::{SupplyMap, map};
 pub use network::{DemoReport, ImportReport, demo, export, generate, import, load_graph, summary};
 pub use risks::{ExposureMethod, RiskReport, risks};
 pub use sample::SAMPLE_FILES;
+pub use stress::{DEFAULT_HORIZON_WEEKS, StressOptions, StressReport, stress};
 
 use interchange::Finding;
 

@@ -90,6 +90,33 @@ pub(crate) enum Command {
         #[arg(long)]
         reference: bool,
     },
+    /// Run a disruption scenario week by week and report what each product loses.
+    Stress {
+        /// The scenario: a TOML or JSON file (see docs/scenarios.md).
+        #[arg(long)]
+        scenario: PathBuf,
+        /// Length of one simulated period.
+        #[arg(long, value_enum, default_value_t = PeriodArg::Week)]
+        period: PeriodArg,
+        /// Weeks to simulate (default: the scenario's horizon_weeks, else 52).
+        #[arg(long)]
+        horizon: Option<f64>,
+        /// What happens to demand not served in the period it is due.
+        #[arg(long, value_enum, default_value_t = UnmetArg::LostSales)]
+        unmet: UnmetArg,
+        /// Products served first when stock is scarce, most important first (comma-separated);
+        /// by default stock is shared in proportion to normal flows.
+        #[arg(long, value_delimiter = ',')]
+        priority: Vec<String>,
+        /// Show at most this many products and causes.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        #[arg(long)]
+        json: bool,
+        /// Draw the fill rate of each product over time to this file (.svg or .png).
+        #[arg(long)]
+        chart: Option<PathBuf>,
+    },
     /// Load the bundled sample network and show what Arsenal sees in it.
     Demo {
         #[arg(long)]
@@ -110,6 +137,38 @@ pub(crate) enum MapFormat {
     Json,
     Dot,
     Geojson,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum PeriodArg {
+    Week,
+    Day,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum UnmetArg {
+    /// Unserved demand stays owed and is served late.
+    Backlog,
+    /// Unserved demand is lost.
+    LostSales,
+}
+
+impl From<PeriodArg> for engine::simulate::Period {
+    fn from(period: PeriodArg) -> Self {
+        match period {
+            PeriodArg::Week => engine::simulate::Period::Week,
+            PeriodArg::Day => engine::simulate::Period::Day,
+        }
+    }
+}
+
+impl From<UnmetArg> for engine::simulate::Unmet {
+    fn from(unmet: UnmetArg) -> Self {
+        match unmet {
+            UnmetArg::Backlog => engine::simulate::Unmet::Backlog,
+            UnmetArg::LostSales => engine::simulate::Unmet::LostSales,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

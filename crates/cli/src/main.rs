@@ -106,6 +106,26 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 print!("{}", report::risks(&report, *top));
             }
         }
+        Command::Stress { scenario, period, horizon, unmet, priority, top, json, chart } => {
+            let options = app::StressOptions {
+                period: (*period).into(),
+                horizon_weeks: *horizon,
+                unmet: (*unmet).into(),
+                priority: priority.clone(),
+            };
+            let report = app::stress(&config, scenario, &options, &progress)?;
+            if let Some(chart) = chart {
+                app::chart::fill_rates(&report, chart)?;
+            }
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report::stress(&report, *top));
+                if let Some(chart) = chart {
+                    println!("chart written to {}", chart.display());
+                }
+            }
+        }
         Command::Demo { json } => {
             let demo = app::demo(&config, &progress)?;
             if *json {

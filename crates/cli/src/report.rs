@@ -339,3 +339,81 @@ Concentration: share of qualified capacity by region, Herfindahl-Hirschman index
     }
     out
 }
+
+/// The stress-test report: per product, what the scenario cost and why; `top` products shown.
+pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
+    use engine::simulate::{Period, Reason, Unmet};
+    let outcome = &report.outcome;
+    let unit = match outcome.period {
+        Period::Week => "week",
+        Period::Day => "day",
+    };
+    let mut out = String::new();
+    let unmet = match outcome.unmet {
+        Unmet::Backlog => "unserved demand is backlogged",
+        Unmet::LostSales => "unserved demand is lost",
+    };
+    let _ = writeln!(
+        out,
+        "Scenario {:?}: {} event{}, {} {unit}s simulated, {unmet}.",
+        report.scenario,
+        report.events,
+        if report.events == 1 { "" } else { "s" },
+        outcome.horizon
+    );
+    let short: Vec<_> = outcome.products.iter().filter(|p| p.first_short.is_some()).collect();
+    let _ = writeln!(
+        out,
+        "Value not served on time: {} over {} of {} products.",
+        money(outcome.value_short),
+        short.len(),
+        outcome.products.len()
+    );
+    if short.is_empty() {
+        let _ = writeln!(out, "Every product keeps a 100 % fill rate.");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "\n  {:<22} {:>9} {:>11} {:>7} {:>12} {:>14} {:>10}  first cause",
+        "product",
+        "fill rate",
+        "first short",
+        format!("{unit}s"),
+        "units short",
+        "value short",
+        "recovers"
+    );
+    for p in short.iter().take(top) {
+        let recovers = p.time_to_recover.map_or("not yet".to_owned(), |t| format!("{t} {unit}s"));
+        let cause = p.causes.first().map_or("-".to_owned(), |c| {
+            let why = match &c.reason {
+                Reason::Disrupted => "disrupted".to_owned(),
+                Reason::Capacity => "at capacity".to_owned(),
+                Reason::Hours { process } => format!("out of {process} hours"),
+                Reason::LinkCut { supplier } => format!("link from {supplier} cut"),
+                Reason::Surge => "demand surge".to_owned(),
+            };
+            format!("{} ({}) {why}", c.site, c.item)
+        });
+        let _ = writeln!(
+            out,
+            "  {:<22} {:>8.1}% {:>11} {:>7} {:>12.1} {:>14} {:>10}  {cause}",
+            p.item,
+            100.0 * p.fill_rate,
+            p.first_short.map_or("-".to_owned(), |t| format!("{unit} {t}")),
+            p.periods_short,
+            p.units_short,
+            money(p.value_short),
+            recovers,
+        );
+    }
+    if short.len() > top {
+        let _ = writeln!(out, "  ... and {} more products short", short.len() - top);
+    }
+    let _ = writeln!(
+        out,
+        "\nfill rate = demand served in the {unit} it was due / demand due; recovers = {unit}s from the first shortfall to the end of the last"
+    );
+    out
+}

@@ -199,10 +199,16 @@ pub struct Ledger {
     pub closing: f64,
 }
 
-/// Runs `scenario` on `flows` (built from `graph`).
-pub fn run(graph: &Graph, flows: &Flows, scenario: &Scenario, settings: &Settings) -> Outcome {
+/// Runs `scenario` on `flows` (built from `graph`); `progress` is called with each period done.
+pub fn run(
+    graph: &Graph,
+    flows: &Flows,
+    scenario: &Scenario,
+    settings: &Settings,
+    progress: &dyn Fn(u32),
+) -> Outcome {
     let effects = effects::Effects::new(graph, flows, scenario);
-    let trace = step::simulate(graph, flows, &effects, settings);
+    let trace = step::simulate(graph, flows, &effects, settings, progress);
     results::summarize(graph, flows, &effects, settings, trace)
 }
 

@@ -17,7 +17,7 @@ pub(super) fn read_text(path: &Path, file: &str) -> Result<Option<String>, Findi
 }
 
 /// The text of a file that must exist.
-pub(super) fn read_required(path: &Path, file: &str) -> Result<String, Finding> {
+pub(crate) fn read_required(path: &Path, file: &str) -> Result<String, Finding> {
     read_text(path, file)?.ok_or_else(|| Finding::file_error(file, "file not found"))
 }
 
@@ -61,7 +61,7 @@ pub(super) fn csv_records<'r>(
 }
 
 /// Writes a file through a temporary sibling, so readers see the old file or the new one.
-pub(super) fn write_atomic(
+pub(crate) fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {

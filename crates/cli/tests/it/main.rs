@@ -6,6 +6,7 @@ mod crash;
 mod demo;
 mod docs;
 mod invalid;
+mod stress;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -28,9 +28,14 @@ pub(super) fn allocate(
     order.clear();
     order.extend(0..claims.len());
     // By rank, then by amount per unit of weight (the claims that saturate first).
+    let per_weight = |c: &Claim| match (c.amount, c.weight) {
+        (a, w) if w > 0.0 => a / w,
+        (a, _) if a > 0.0 => f64::INFINITY,
+        _ => 0.0,
+    };
     order.sort_by(|&a, &b| {
         let (a, b) = (&claims[a], &claims[b]);
-        a.rank.cmp(&b.rank).then((a.amount * b.weight).total_cmp(&(b.amount * a.weight)))
+        a.rank.cmp(&b.rank).then(per_weight(a).total_cmp(&per_weight(b)))
     });
     let mut left = available.max(0.0);
     let mut start = 0;
@@ -68,6 +73,8 @@ pub(super) fn allocate(
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::{Claim, allocate};
 
     fn run(available: f64, claims: &[(f64, f64, u32)]) -> Vec<f64> {
@@ -105,5 +112,47 @@ mod tests {
         // Rank 0 is served in full, rank 1 shares the rest, rank 2 gets nothing.
         let granted = run(50.0, &[(30.0, 1.0, 0), (40.0, 1.0, 1), (40.0, 3.0, 1), (9.0, 1.0, 2)]);
         assert_eq!(granted, vec![30.0, 5.0, 15.0, 0.0]);
+    }
+
+    proptest! {
+        #[test]
+        fn water_filling_by_rank(
+            raw in prop::collection::vec((0.0..100.0f64, 0.1..50.0f64, 0u32..3), 1..12),
+            available in 0.0..400.0f64,
+        ) {
+            let claims: Vec<Claim> =
+                raw.iter().map(|&(amount, weight, rank)| Claim { amount, weight, rank }).collect();
+            let (mut granted, mut order) = (Vec::new(), Vec::new());
+            allocate(available, &claims, &mut granted, &mut order);
+            let total: f64 = claims.iter().map(|c| c.amount).sum();
+            let given: f64 = granted.iter().sum();
+            prop_assert!((given - available.min(total)).abs() <= 1e-9 * total.max(1.0));
+            let tolerance = 1e-9 * available.max(1.0);
+            for (c, g) in claims.iter().zip(&granted) {
+                prop_assert!(*g >= 0.0 && *g <= c.amount + tolerance);
+            }
+            let full = |i: usize| granted[i] >= claims[i].amount - tolerance;
+            for i in 0..claims.len() {
+                if full(i) {
+                    continue;
+                }
+                for j in 0..claims.len() {
+                    // Nothing reaches a later rank while an earlier claim is short.
+                    if claims[j].rank > claims[i].rank {
+                        prop_assert!(granted[j] <= tolerance);
+                    }
+                    // Within the rank, the short claims get the same share per unit of weight,
+                    // and the full ones asked no more than that.
+                    if claims[j].rank == claims[i].rank {
+                        let level = granted[i] / claims[i].weight;
+                        if full(j) {
+                            prop_assert!(claims[j].amount / claims[j].weight <= level + 1e-9 * level.max(1.0));
+                        } else {
+                            prop_assert!((granted[j] / claims[j].weight - level).abs() <= 1e-9 * level.max(1.0));
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -39,6 +39,7 @@ pub(super) fn simulate(
     flows: &Flows,
     effects: &Effects,
     settings: &Settings,
+    progress: &dyn Fn(u32),
 ) -> Trace {
     let horizon = settings.horizon as usize;
     let n = flows.positions.len();
@@ -288,6 +289,7 @@ pub(super) fn simulate(
                 ledger.push(*entry);
             }
         }
+        progress(t as u32);
     }
     trace.ledger = ledger;
     trace

@@ -1,0 +1,143 @@
+//! Charts of stress-test results, as SVG or PNG (by the file's extension), drawn with plotters
+//! and an embedded font (DejaVu Sans), so nothing is needed from the system; written atomically.
+
+use std::path::Path;
+use std::sync::Once;
+
+use engine::simulate::Period;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::{Error, StressReport};
+
+const SIZE: (u32, u32) = (1100, 650);
+const FONT: &str = "sans-serif";
+/// Products drawn at most (those with the largest value short).
+pub const MAX_SERIES: usize = 8;
+
+/// Draws the fill rate of each product over time (the products short first).
+pub fn fill_rates(report: &StressReport, path: &Path) -> Result<(), Error> {
+    draw(path, &FillRates(report))
+}
+
+struct FillRates<'a>(&'a StressReport);
+
+impl Plot for FillRates<'_> {
+    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let report = self.0;
+        let outcome = &report.outcome;
+        let unit = match outcome.period {
+            Period::Week => "week",
+            Period::Day => "day",
+        };
+        let products: Vec<_> = outcome.products.iter().take(MAX_SERIES).collect();
+        let horizon = outcome.horizon as usize;
+        let rate = |d: f64, s: f64| if d > 0.0 { 100.0 * s / d } else { 100.0 };
+        let lowest = products
+            .iter()
+            .flat_map(|p| p.due.iter().zip(&p.served).map(|(d, s)| rate(*d, *s)))
+            .fold(100.0f64, f64::min);
+        let floor = ((lowest / 10.0).floor() * 10.0).clamp(0.0, 90.0);
+        let mut chart = ChartBuilder::on(root)
+            .caption(format!("Fill rate by {unit}: {}", report.scenario), (FONT, 26))
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0f64..horizon.max(1) as f64, floor..101.0)?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("{unit} (from 0)"))
+            .y_desc("demand served when due (%)")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 18))
+            .draw()?;
+        for (i, product) in products.iter().enumerate() {
+            let color = Palette99::pick(i).to_rgba();
+            let points: Vec<(f64, f64)> = product
+                .due
+                .iter()
+                .zip(&product.served)
+                .enumerate()
+                .map(|(t, (d, s))| (t as f64, rate(*d, *s)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(points, color.stroke_width(2)))?
+                .label(format!("{} ({:.1} %)", product.item, 100.0 * product.fill_rate))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 16))
+            .draw()?;
+        Ok(())
+    }
+}
+
+type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A chart that can be drawn on any plotters backend.
+pub(crate) trait Plot {
+    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Renders `chart` to `path` (SVG or PNG) through a temporary sibling renamed into place.
+pub(crate) fn draw(path: &Path, chart: &impl Plot) -> Result<(), Error> {
+    register_font();
+    let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let failed = |e: &dyn std::fmt::Display| {
+        Error::Internal(format!("cannot draw the chart {}: {e}", path.display()))
+    };
+    match extension.as_deref() {
+        Some("svg") => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+                root.fill(&WHITE).map_err(|e| failed(&e))?;
+                chart.plot(&root).map_err(|e| failed(&e))?;
+                root.present().map_err(|e| failed(&e))?;
+            }
+            crate::interchange::write_atomic(path, |out| out.write_all(svg.as_bytes()))
+                .map_err(|e| failed(&e))
+        }
+        Some("png") => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let file = tempfile::Builder::new()
+                .prefix(".arsenal-")
+                .suffix(".png")
+                .tempfile_in(dir)
+                .map_err(|e| failed(&e))?;
+            {
+                let root = BitMapBackend::new(file.path(), SIZE).into_drawing_area();
+                root.fill(&WHITE).map_err(|e| failed(&e))?;
+                chart.plot(&root).map_err(|e| failed(&e))?;
+                root.present().map_err(|e| failed(&e))?;
+            }
+            file.persist(path).map_err(|e| failed(&e.error))?;
+            Ok(())
+        }
+        _ => Err(Error::invalid(format!(
+            "{}: a chart file must end in .svg or .png",
+            path.display()
+        ))),
+    }
+}
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font shipped by the dejavu crate.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+    });
+}

@@ -1,0 +1,275 @@
+//! Disruption scenario files (TOML or JSON, docs/scenarios.md): parsed, checked against the
+//! stored network with every problem located (file, line of the event in TOML or its JSON path,
+//! field, reason), and resolved to the engine's `Scenario` in periods.
+
+use std::path::Path;
+
+use engine::graph::Graph;
+use engine::simulate::{Change, Event, Period, Scenario, Target};
+use serde::Deserialize;
+
+use crate::Error;
+use crate::interchange::Finding;
+
+/// A scenario file as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Weeks to simulate unless the command line says otherwise.
+    pub horizon_weeks: Option<f64>,
+    #[serde(default, rename = "event")]
+    pub events: Vec<EventSpec>,
+}
+
+/// One event as written; which fields apply depends on `kind`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    pub kind: String,
+    pub site: Option<String>,
+    pub organization: Option<String>,
+    pub state: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub radius_km: Option<f64>,
+    pub process: Option<String>,
+    pub supplier: Option<String>,
+    pub customer: Option<String>,
+    pub item: Option<String>,
+    pub factor: Option<f64>,
+    /// Share of capacity left while the event lasts: 0 (the default) is down.
+    pub capacity: Option<f64>,
+    pub start_week: f64,
+    pub duration_weeks: f64,
+    pub recovery_weeks: Option<f64>,
+}
+
+/// The event kinds, as written in `kind`.
+pub const EVENT_KINDS: &[&str] =
+    &["site", "organization", "state", "circle", "process", "link", "surge"];
+
+/// A parsed and resolved scenario.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub name: String,
+    pub horizon_weeks: Option<f64>,
+    pub scenario: Scenario,
+}
+
+/// Reads `path` (JSON when it ends in `.json`, TOML otherwise) and resolves it against `graph`.
+pub fn load(path: &Path, graph: &Graph, period: Period) -> Result<Resolved, Error> {
+    let file = path.display().to_string();
+    let text =
+        crate::interchange::read_required(path, &file).map_err(|f| invalid(&file, vec![f]))?;
+    let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let parsed: ScenarioFile = if json {
+        serde_json::from_str(&text).map_err(|e| {
+            invalid(&file, vec![Finding::file_error(format!("{file}:{}", e.line()), e.to_string())])
+        })?
+    } else {
+        toml::from_str(&text).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(&text, s.start));
+            invalid(
+                &file,
+                vec![Finding::file_error(format!("{file}:{line}"), e.message().to_owned())],
+            )
+        })?
+    };
+    let locate = |n: usize| {
+        if json {
+            format!("{file}: $.event[{n}]")
+        } else {
+            event_line(&text, n)
+                .map_or(format!("{file}: event {}", n + 1), |line| format!("{file}:{line}"))
+        }
+    };
+    resolve(&parsed, graph, period, &file, &locate)
+        .map_err(|findings| invalid(&file, findings))
+        .map(|scenario| Resolved {
+            name: parsed.name.clone().unwrap_or_else(|| {
+                path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
+            }),
+            horizon_weeks: parsed.horizon_weeks,
+            scenario,
+        })
+}
+
+fn invalid(file: &str, findings: Vec<Finding>) -> Error {
+    let n = findings.len();
+    Error::Invalid {
+        message: format!("{file}: {n} problem{} in the scenario", if n == 1 { "" } else { "s" }),
+        findings,
+    }
+}
+
+/// Resolves every event, or says what is wrong with each bad one (`name` is the file, `locate`
+/// names an event by its index).
+pub fn resolve(
+    file: &ScenarioFile,
+    graph: &Graph,
+    period: Period,
+    name: &str,
+    locate: &dyn Fn(usize) -> String,
+) -> Result<Scenario, Vec<Finding>> {
+    let mut findings = Vec::new();
+    let mut events = Vec::new();
+    if let Some(h) = file.horizon_weeks.filter(|h| !(h.is_finite() && *h >= 1.0)) {
+        let mut finding = Finding::file_error(name, format!("must be at least 1, not {h}"));
+        finding.field = Some("horizon_weeks".into());
+        findings.push(finding);
+    }
+    for (n, spec) in file.events.iter().enumerate() {
+        let mut problem = |field: &str, message: String| {
+            let mut finding = Finding::file_error(locate(n), message);
+            finding.field = Some(field.to_owned());
+            findings.push(finding);
+        };
+        match event(spec, graph, period) {
+            Ok(event) => events.push(event),
+            Err((field, message)) => problem(field, message),
+        }
+    }
+    if findings.is_empty() { Ok(Scenario { events }) } else { Err(findings) }
+}
+
+/// One event in periods, or the field at fault and why.
+fn event(spec: &EventSpec, graph: &Graph, period: Period) -> Result<Event, (&'static str, String)> {
+    let weeks = |field: &'static str, value: f64, positive: bool| {
+        if !value.is_finite() || value < 0.0 || (positive && value == 0.0) {
+            let bound = if positive { "more than 0" } else { "0 or more" };
+            return Err((field, format!("must be a number of weeks {bound}, not {value}")));
+        }
+        Ok(value)
+    };
+    let start = period.periods(weeks("start_week", spec.start_week, false)?, 0);
+    let duration = period.periods(weeks("duration_weeks", spec.duration_weeks, true)?, 1);
+    let recovery =
+        period.periods(weeks("recovery_weeks", spec.recovery_weeks.unwrap_or(0.0), false)?, 0);
+    let need = |field: &'static str, value: &Option<String>| {
+        value.clone().ok_or((field, format!("a {} event needs {field}", spec.kind)))
+    };
+    let number = |field: &'static str, value: Option<f64>| {
+        value
+            .filter(|v| v.is_finite())
+            .ok_or((field, format!("a {} event needs {field} (a number)", spec.kind)))
+    };
+    let find = |field: &'static str, names: &[engine::graph::Name], id: &str, what: &str| {
+        names
+            .iter()
+            .position(|n| &**n == id)
+            .map(|i| i as u32)
+            .ok_or((field, format!("no {what} {id:?} in the stored network")))
+    };
+    let capacity = match spec.capacity {
+        Some(c) if !(0.0..=1.0).contains(&c) => {
+            return Err((
+                "capacity",
+                format!("must be the share of capacity left, 0 to 1, not {c}"),
+            ));
+        }
+        c => c.unwrap_or(0.0),
+    };
+    let outage = |target: Target| Change::Outage { target, capacity };
+    let change = match spec.kind.as_str() {
+        "site" => {
+            outage(Target::Site(find("site", &graph.site_ids, &need("site", &spec.site)?, "site")?))
+        }
+        "organization" => {
+            let id = need("organization", &spec.organization)?;
+            outage(Target::Organization(find("organization", &graph.org_ids, &id, "organization")?))
+        }
+        "state" => {
+            let state = need("state", &spec.state)?;
+            outage(Target::State(find("state", &graph.states, &state, "site in state")?))
+        }
+        "circle" => {
+            let latitude = number("latitude", spec.latitude)?;
+            let longitude = number("longitude", spec.longitude)?;
+            let radius_km = number("radius_km", spec.radius_km)?;
+            if !(-90.0..=90.0).contains(&latitude) {
+                return Err(("latitude", format!("must be -90 to 90, not {latitude}")));
+            }
+            if !(-180.0..=180.0).contains(&longitude) {
+                return Err(("longitude", format!("must be -180 to 180, not {longitude}")));
+            }
+            if radius_km <= 0.0 {
+                return Err(("radius_km", format!("must be more than 0, not {radius_km}")));
+            }
+            outage(Target::Circle { latitude, longitude, radius_km })
+        }
+        "process" => {
+            let process = need("process", &spec.process)?;
+            outage(Target::Process(find(
+                "process",
+                &graph.processes,
+                &process,
+                "site with process",
+            )?))
+        }
+        "link" => {
+            let supplier =
+                find("supplier", &graph.site_ids, &need("supplier", &spec.supplier)?, "site")?;
+            let customer =
+                find("customer", &graph.site_ids, &need("customer", &spec.customer)?, "site")?;
+            let item = find("item", &graph.item_ids, &need("item", &spec.item)?, "item")?;
+            if !graph.links_out.row(supplier).iter().any(|l| l.site == customer && l.item == item) {
+                return Err((
+                    "supplier",
+                    format!(
+                        "no link from {} to {} for {}",
+                        graph.site_ids[supplier as usize],
+                        graph.site_ids[customer as usize],
+                        graph.item_ids[item as usize]
+                    ),
+                ));
+            }
+            outage(Target::Link { supplier, customer, item })
+        }
+        "surge" => {
+            let item = find("item", &graph.item_ids, &need("item", &spec.item)?, "item")?;
+            let site = spec
+                .site
+                .as_deref()
+                .map(|s| find("site", &graph.site_ids, s, "site"))
+                .transpose()?;
+            let factor = number("factor", spec.factor)?;
+            if factor < 0.0 {
+                return Err(("factor", format!("must be 0 or more, not {factor}")));
+            }
+            if !graph
+                .demand
+                .iter()
+                .any(|d| d.item == item && site.is_none_or(|s| d.site == Some(s)))
+            {
+                return Err((
+                    "item",
+                    format!("{} has no demand to surge", graph.item_ids[item as usize]),
+                ));
+            }
+            Change::Surge { item, site, factor }
+        }
+        other => {
+            return Err((
+                "kind",
+                format!("unknown event kind {other:?}; expected one of {}", EVENT_KINDS.join(", ")),
+            ));
+        }
+    };
+    Ok(Event { change, start, duration, recovery })
+}
+
+/// The 1-based line of byte `offset` of `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The line of the `n`-th `[[event]]` header of a TOML file, if it is written that way.
+fn event_line(text: &str, n: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim_start().starts_with("[[event]]"))
+        .nth(n)
+        .map(|(i, _)| i + 1)
+}
