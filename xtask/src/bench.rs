@@ -139,3 +139,15 @@ pub(crate) fn foundation(options: &Options) -> anyhow::Result<()> {
     println!("| peak memory of the peer (import + load) | - | {:.2} GiB | - |", gib(peer_peak_kb));
     Ok(())
 }
+
+/// The Python of the peers' virtual environment (target/peers-venv), created if missing, with
+/// `packages` installed; returns its path.
+pub(crate) fn peers_python(sh: &Shell, packages: &[&str]) -> anyhow::Result<String> {
+    let venv = crate::root().join("target/peers-venv");
+    if !venv.join("bin/python").exists() {
+        cmd!(sh, "python3 -m venv {venv}").run()?;
+    }
+    let pip = venv.join("bin/pip");
+    cmd!(sh, "{pip} install -q {packages...}").run()?;
+    Ok(venv.join("bin/python").to_str().context("path")?.to_owned())
+}

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use serde_json::Value;
 use xshell::{Shell, cmd};
 
-use crate::bench::{logged_seconds, measure};
+use crate::bench::{logged_seconds, measure, peers_python};
 
 pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let mut sites = 2_000u64;
@@ -46,13 +46,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let methods =
         fast.stderr.lines().find(|l| l.contains("no_downstream_demand=")).unwrap_or("").to_owned();
 
-    let venv = root.join("target/peers-venv");
-    if !venv.join("bin/python").exists() {
-        cmd!(sh, "python3 -m venv {venv}").run()?;
-    }
-    let pip = venv.join("bin/pip");
-    cmd!(sh, "{pip} install -q networkx").run()?;
-    let python = venv.join("bin/python");
+    let python = peers_python(sh, &["networkx"])?;
     let peer_script = root.join("bench/peers/critical_sites.py");
     let peer: Value = serde_json::from_str(&cmd!(sh, "{python} {peer_script} {net}").read()?)?;
     let peer_seconds = peer["critical_seconds"].as_f64().context("peer output")?;

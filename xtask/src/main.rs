@@ -5,6 +5,7 @@
 
 mod bench;
 mod bench_risks;
+mod bench_stress;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,10 @@ fn main() -> anyhow::Result<()> {
             setup::native_dependencies(&sh)?;
             bench_risks::run(&sh, rest)
         }
+        Some("bench-stress") => {
+            setup::native_dependencies(&sh)?;
+            bench_stress::run(&sh, rest)
+        }
         Some("bench") => {
             setup::native_dependencies(&sh)?;
             bench::foundation(&bench::Options::parse(rest)?)
@@ -49,6 +54,10 @@ fn main() -> anyhow::Result<()> {
             eprintln!(
                 "          generate, import and load a network; compare with the Python peer"
             );
+            eprintln!("  bench-risks [--sites N] [--national]");
+            eprintln!("          risk report: fast path vs reference, structural vs NetworkX");
+            eprintln!("  bench-stress [--national]");
+            eprintln!("          stress test: arsenal vs the SimPy peer, same shortages");
             std::process::exit(2);
         }
     }

@@ -179,6 +179,10 @@ pub struct DemoReport {
     pub summary: Summary,
     /// The risks of the sample's end products.
     pub risks: crate::RiskReport,
+    /// The bundled example scenario, run on the sample.
+    pub stress: crate::StressReport,
+    /// Where the scenario's fill-rate chart was written.
+    pub chart: std::path::PathBuf,
 }
 
 /// Loads the bundled sample network into the store (unless it is already there) and summarizes
@@ -210,9 +214,17 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
         write_network(config, &sample, "bundled sample network", progress)?;
     }
     let graph = build_graph(&sample)?;
+    let (file, text) = crate::sample::DEMO_SCENARIO;
+    let options = crate::StressOptions::default();
+    let scenario = crate::scenario::parse(text, file, "demo", &graph, options.period)?;
+    let stress = crate::stress::run(&graph, &scenario, &options, progress)?;
+    let chart = config.data_dir.join("demo-fill-rate.svg");
+    crate::chart::fill_rates(&stress, &chart)?;
     Ok(DemoReport {
         imported,
         summary: engine::summary::summarize(&graph),
         risks: crate::risks::assess(&graph, None, crate::ExposureMethod::Fast, progress)?,
+        stress,
+        chart,
     })
 }

@@ -14,3 +14,8 @@ pub const SAMPLE_FILES: &[(&str, &str)] = &[
     ("inventory.csv", include_str!("../../../data/sample/inventory.csv")),
     ("demand.csv", include_str!("../../../data/sample/demand.csv")),
 ];
+
+/// The scenario `arsenal demo` runs: the loss of the only qualified maker of a MEMS pressure
+/// sensor (data/scenarios/chip-supplier-fire.toml).
+pub(crate) const DEMO_SCENARIO: (&str, &str) =
+    ("chip-supplier-fire.toml", include_str!("../../../data/scenarios/chip-supplier-fire.toml"));

@@ -63,16 +63,29 @@ pub fn load(path: &Path, graph: &Graph, period: Period) -> Result<Resolved, Erro
     let file = path.display().to_string();
     let text =
         crate::interchange::read_required(path, &file).map_err(|f| invalid(&file, vec![f]))?;
-    let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let stem = path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+    parse(&text, &file, &stem, graph, period)
+}
+
+/// Parses the text of scenario file `file` (JSON when its name ends in `.json`) and resolves
+/// it; `stem` names a scenario without a name.
+pub fn parse(
+    text: &str,
+    file: &str,
+    stem: &str,
+    graph: &Graph,
+    period: Period,
+) -> Result<Resolved, Error> {
+    let json = Path::new(file).extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let parsed: ScenarioFile = if json {
-        serde_json::from_str(&text).map_err(|e| {
-            invalid(&file, vec![Finding::file_error(format!("{file}:{}", e.line()), e.to_string())])
+        serde_json::from_str(text).map_err(|e| {
+            invalid(file, vec![Finding::file_error(format!("{file}:{}", e.line()), e.to_string())])
         })?
     } else {
-        toml::from_str(&text).map_err(|e| {
-            let line = e.span().map_or(1, |s| line_of(&text, s.start));
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(text, s.start));
             invalid(
-                &file,
+                file,
                 vec![Finding::file_error(format!("{file}:{line}"), e.message().to_owned())],
             )
         })?
@@ -81,19 +94,17 @@ pub fn load(path: &Path, graph: &Graph, period: Period) -> Result<Resolved, Erro
         if json {
             format!("{file}: $.event[{n}]")
         } else {
-            event_line(&text, n)
+            event_line(text, n)
                 .map_or(format!("{file}: event {}", n + 1), |line| format!("{file}:{line}"))
         }
     };
-    resolve(&parsed, graph, period, &file, &locate)
-        .map_err(|findings| invalid(&file, findings))
-        .map(|scenario| Resolved {
-            name: parsed.name.clone().unwrap_or_else(|| {
-                path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned())
-            }),
-            horizon_weeks: parsed.horizon_weeks,
-            scenario,
-        })
+    let scenario = resolve(&parsed, graph, period, file, &locate)
+        .map_err(|findings| invalid(file, findings))?;
+    Ok(Resolved {
+        name: parsed.name.clone().unwrap_or_else(|| stem.to_owned()),
+        horizon_weeks: parsed.horizon_weeks,
+        scenario,
+    })
 }
 
 fn invalid(file: &str, findings: Vec<Finding>) -> Error {

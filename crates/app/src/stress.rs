@@ -85,7 +85,7 @@ pub(crate) fn run(
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),
         positions = flows.n_positions(),
-        "simulation flows"
+        "flows built"
     );
     let started = Instant::now();
     progress.begin("simulating", Some(u64::from(settings.horizon)));
@@ -96,7 +96,7 @@ pub(crate) fn run(
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),
         periods = settings.horizon,
-        "simulation"
+        "simulated"
     );
     Ok(StressReport {
         scenario: scenario.name.clone(),

@@ -131,9 +131,35 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
             c.item, c.n_sources, c.hhi_state
         );
     }
+    let stress = &demo.stress;
+    let _ = writeln!(
+        out,
+        "\nStress test: {} ({} weeks, fill rate = demand served in the week it was due)",
+        stress.scenario, stress.outcome.horizon
+    );
+    for p in stress.outcome.products.iter().filter(|p| p.first_short.is_some()).take(3) {
+        let cause = p
+            .causes
+            .first()
+            .map_or(String::new(), |c| format!("; first cause {} ({})", c.site, c.item));
+        let _ = writeln!(
+            out,
+            "  {}: fill rate {:.1} %, short from week {} for {} weeks, {} of demand not served on time{cause}",
+            p.item,
+            100.0 * p.fill_rate,
+            p.first_short.unwrap_or(0),
+            p.periods_short,
+            money(p.value_short)
+        );
+    }
+    let _ = writeln!(out, "  chart: {}", demo.chart.display());
     let _ = writeln!(out, "\nTry next:");
     let next = [
         ("arsenal risks", "exposure, critical sites, sole sources, concentration"),
+        (
+            "arsenal stress --scenario data/scenarios/gulf-hurricane.toml",
+            "a hurricane near Houston, week by week",
+        ),
         ("arsenal map icu-ventilator", "what a ventilator depends on, tier by tier"),
         ("arsenal summary --json", "the same summary, for programs"),
         ("arsenal export --out sample-copy", "the network as CSV files you can edit"),
@@ -141,8 +167,9 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
         ("arsenal generate --sites 10000 --out big", "a synthetic network of any size"),
         ("arsenal --data big-data import big", "... imported into its own data directory"),
     ];
+    let width = next.iter().map(|(command, _)| command.len()).max().unwrap_or(0);
     for (command, what) in next {
-        let _ = writeln!(out, "  {command:<42} {what}");
+        let _ = writeln!(out, "  {command:<width$}  {what}");
     }
     out
 }
