@@ -10,6 +10,7 @@
 mod allocate;
 mod effects;
 mod flows;
+mod monte_carlo;
 mod results;
 mod step;
 
@@ -18,6 +19,9 @@ use serde::Serialize;
 use crate::graph::{Graph, Name};
 
 pub use flows::Flows;
+pub use monte_carlo::{
+    Contribution, Hazards, MonteCarlo, MonteCarloReport, ProductRisk, Summary, monte_carlo,
+};
 
 /// How long one period is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -163,6 +167,11 @@ pub struct ProductResult {
 pub struct Cause {
     pub site: Name,
     pub item: Name,
+    /// `site` and `item` as graph indices.
+    #[serde(skip)]
+    pub site_index: u32,
+    #[serde(skip)]
+    pub item_index: u32,
     pub reason: Reason,
     /// Units of `item` not made (or not carried) because of it, over the horizon.
     pub units: f64,

@@ -134,6 +134,38 @@ impl Effects {
         }
     }
 
+    /// The positions the events touch directly: every position at a struck site (or at a site
+    /// with a struck process), both ends of a cut link, the positions of surged demand.
+    pub(super) fn seeds(&self, flows: &Flows) -> Vec<u32> {
+        let mut seeds = Vec::new();
+        for event in &self.events {
+            match &event.touches {
+                Touches::Sites(sites) => {
+                    for &s in sites {
+                        seeds.extend_from_slice(flows.at_site.row(s));
+                    }
+                }
+                Touches::Process(p) => {
+                    for &(site, process, _) in &flows.hours {
+                        if process == *p {
+                            seeds.extend_from_slice(flows.at_site.row(site));
+                        }
+                    }
+                }
+                Touches::Links(links) => {
+                    for &l in links {
+                        seeds.push(flows.links[l as usize].from);
+                        seeds.push(flows.links[l as usize].to);
+                    }
+                }
+                Touches::Demand(rows) => {
+                    seeds.extend(rows.iter().map(|&r| flows.demand[r as usize].position));
+                }
+            }
+        }
+        seeds
+    }
+
     /// Whether any event touches demand (then shortfalls may come from above-normal demand).
     pub(super) fn has_surge(&self) -> bool {
         self.events.iter().any(|e| matches!(e.touches, Touches::Demand(_)))

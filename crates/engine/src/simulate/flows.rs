@@ -41,6 +41,8 @@ pub struct Flows {
     pub(super) demand: Vec<DemandFlow>,
     /// By position: its demand rows.
     pub(super) demand_at: Csr<u32>,
+    /// By site: its positions.
+    pub(super) at_site: Csr<u32>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -63,6 +65,9 @@ pub(super) struct LinkFlow {
     pub(super) normal: f64,
     /// Periods between shipping and arrival, at least 1.
     pub(super) transit: u32,
+    /// In a restriction: the supplier is outside it and ships the normal flow every period
+    /// (`from` is then the supplier's position in the whole network).
+    pub(super) external: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -134,6 +139,7 @@ impl Flows {
                     to: position(link.site, link.item),
                     normal: link.units_per_week * per,
                     transit: period.periods(weeks, 1),
+                    external: false,
                 });
             }
         }
@@ -184,8 +190,11 @@ impl Flows {
             source_at[source.position as usize] = Some(k as u32);
         }
         let n_sources = sources.len();
+        let at_site =
+            positions.iter().enumerate().map(|(q, &(site, _))| (site, q as u32)).collect();
         Flows {
             period,
+            at_site: Csr::from_pairs(graph.n_sites(), at_site),
             opening,
             source_at,
             components: Csr::from_pairs(n_sources, components),
@@ -213,6 +222,147 @@ impl Flows {
     /// The number of (site, item) positions that hold stock.
     pub fn n_positions(&self) -> usize {
         self.positions.len()
+    }
+
+    /// The part of the network over the positions `keep` marks: every source, hours row, link
+    /// into a kept position (from outside: `external`) and demand row there. A kept position's
+    /// site must be kept whole (all its positions), so that sources sharing hours or components
+    /// are kept together.
+    pub(super) fn restrict(&self, keep: &[bool]) -> Flows {
+        let mut new_index = vec![u32::MAX; self.positions.len()];
+        let mut positions = Vec::new();
+        for (q, &pair) in self.positions.iter().enumerate() {
+            if keep[q] {
+                new_index[q] = positions.len() as u32;
+                positions.push(pair);
+            }
+        }
+        let n = positions.len();
+        let opening =
+            (0..self.positions.len()).filter(|&q| keep[q]).map(|q| self.opening[q]).collect();
+        let mut sources = Vec::new();
+        let mut components = Vec::new();
+        let mut hours_use = Vec::new();
+        let mut hours_index: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut hours = Vec::new();
+        for (k, source) in self.sources.iter().enumerate() {
+            if !keep[source.position as usize] {
+                continue;
+            }
+            let new_k = sources.len() as u32;
+            sources.push(SourceFlow { position: new_index[source.position as usize], ..*source });
+            for &(c, quantity) in self.components.row(k as u32) {
+                components.push((new_k, (new_index[c as usize], quantity)));
+            }
+            for &(row, per_unit) in self.hours_use.row(k as u32) {
+                let new_row = *hours_index.entry(row).or_insert_with(|| {
+                    hours.push(self.hours[row as usize]);
+                    hours.len() as u32 - 1
+                });
+                hours_use.push((new_k, (new_row, per_unit)));
+            }
+        }
+        let links: Vec<LinkFlow> = self
+            .links
+            .iter()
+            .filter(|l| keep[l.to as usize])
+            .map(|l| {
+                let external = !keep[l.from as usize];
+                LinkFlow {
+                    from: if external { l.from } else { new_index[l.from as usize] },
+                    to: new_index[l.to as usize],
+                    external,
+                    ..*l
+                }
+            })
+            .collect();
+        let demand: Vec<DemandFlow> = self
+            .demand
+            .iter()
+            .filter(|d| keep[d.position as usize])
+            .map(|d| DemandFlow { position: new_index[d.position as usize], ..*d })
+            .collect();
+        let mut source_at = vec![None; n];
+        for (k, source) in sources.iter().enumerate() {
+            source_at[source.position as usize] = Some(k as u32);
+        }
+        let n_sources = sources.len();
+        let n_sites = self.at_site.n_rows();
+        Flows {
+            period: self.period,
+            opening,
+            source_at,
+            components: Csr::from_pairs(n_sources, components),
+            hours_use: Csr::from_pairs(n_sources, hours_use),
+            hours,
+            links_out: Csr::from_pairs(
+                n,
+                links
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| !f.external)
+                    .map(|(l, f)| (f.from, l as u32))
+                    .collect(),
+            ),
+            links_in: Csr::from_pairs(
+                n,
+                links.iter().enumerate().map(|(l, f)| (f.to, l as u32)).collect(),
+            ),
+            demand_at: Csr::from_pairs(
+                n,
+                demand.iter().enumerate().map(|(r, d)| (d.position, r as u32)).collect(),
+            ),
+            at_site: Csr::from_pairs(
+                n_sites,
+                positions.iter().enumerate().map(|(q, &(site, _))| (site, q as u32)).collect(),
+            ),
+            positions,
+            sources,
+            links,
+            demand,
+        }
+    }
+
+    /// What a scenario touching `seeds` can change: the seeds, every position downstream of
+    /// them along the links, whole sites (sources share hours and components), and every demand
+    /// row of a product with a demand row among them (so each product is in or out whole).
+    pub(super) fn closure(&self, seeds: &[u32]) -> Vec<bool> {
+        let mut keep = vec![false; self.positions.len()];
+        let mut site_done = vec![false; self.at_site.n_rows()];
+        let mut rows_of_item: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for row in &self.demand {
+            rows_of_item.entry(row.item).or_default().push(row.position);
+        }
+        let mut stack: Vec<u32> = Vec::new();
+        let mark = |q: u32, keep: &mut Vec<bool>, stack: &mut Vec<u32>| {
+            if !keep[q as usize] {
+                keep[q as usize] = true;
+                stack.push(q);
+            }
+        };
+        for &q in seeds {
+            mark(q, &mut keep, &mut stack);
+        }
+        while let Some(q) = stack.pop() {
+            let (site, _) = self.positions[q as usize];
+            if !site_done[site as usize] {
+                site_done[site as usize] = true;
+                for &other in self.at_site.row(site) {
+                    mark(other, &mut keep, &mut stack);
+                }
+            }
+            for &l in self.links_out.row(q) {
+                mark(self.links[l as usize].to, &mut keep, &mut stack);
+            }
+            for &r in self.demand_at.row(q) {
+                for position in
+                    rows_of_item.remove(&self.demand[r as usize].item).unwrap_or_default()
+                {
+                    mark(position, &mut keep, &mut stack);
+                }
+            }
+        }
+        keep
     }
 
     pub fn n_links(&self) -> usize {

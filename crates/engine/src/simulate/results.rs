@@ -83,8 +83,17 @@ fn causes(
     product: u32,
     seen: &mut [u32],
 ) -> Vec<Cause> {
-    let name = |site: u32, item: u32| {
-        (graph.site_ids[site as usize].clone(), graph.item_ids[item as usize].clone())
+    // A cause, with the value of its units for ranking.
+    let cause = |site: u32, item: u32, reason: Reason, units: f64| {
+        let cause = Cause {
+            site: graph.site_ids[site as usize].clone(),
+            item: graph.item_ids[item as usize].clone(),
+            site_index: site,
+            item_index: item,
+            reason,
+            units,
+        };
+        (units * graph.items[item as usize].unit_value, cause)
     };
     let mut found: Vec<(f64, Cause)> = Vec::new();
     let mut stack: Vec<u32> = rows.iter().map(|&r| flows.demand[r as usize].position).collect();
@@ -101,8 +110,6 @@ fn causes(
         if let Some(k) = flows.source_at[q as usize] {
             let source = &flows.sources[k as usize];
             let held = &trace.held_back[k as usize];
-            let (site, item) = name(source.site, source.item);
-            let value = graph.items[source.item as usize].unit_value;
             let mut held_by =
                 vec![(held.disrupted, Reason::Disrupted), (held.capacity, Reason::Capacity)];
             if held.hours > 0.0 {
@@ -110,10 +117,7 @@ fn causes(
                 held_by.push((held.hours, Reason::Hours { process }));
             }
             for (units, reason) in held_by.into_iter().filter(|(units, _)| *units > 0.0) {
-                found.push((
-                    units * value,
-                    Cause { site: site.clone(), item: item.clone(), reason, units },
-                ));
+                found.push(cause(source.site, source.item, reason, units));
             }
             for &(c, _) in flows.components.row(k) {
                 visit(c, &mut stack);
@@ -123,32 +127,21 @@ fn causes(
             let link = &flows.links[l as usize];
             let cut = trace.cut[l as usize];
             if cut > 0.0 {
-                let (site, item) = name(link.customer, link.item);
-                found.push((
-                    cut * graph.items[link.item as usize].unit_value,
-                    Cause {
-                        site,
-                        item,
-                        reason: Reason::LinkCut {
-                            supplier: graph.site_ids[link.supplier as usize].clone(),
-                        },
-                        units: cut,
-                    },
-                ));
+                let supplier = graph.site_ids[link.supplier as usize].clone();
+                found.push(cause(link.customer, link.item, Reason::LinkCut { supplier }, cut));
             }
-            visit(link.from, &mut stack);
+            // A supplier outside a restriction delivered its normal flow: nothing to trace.
+            if !link.external {
+                visit(link.from, &mut stack);
+            }
         }
     }
     if effects.has_surge() {
         for &r in rows {
             let units = trace.surge[r as usize];
             if units > 0.0 {
-                let (site, item) =
-                    name(flows.positions[flows.demand[r as usize].position as usize].0, product);
-                found.push((
-                    units * graph.items[product as usize].unit_value,
-                    Cause { site, item, reason: Reason::Surge, units },
-                ));
+                let site = flows.positions[flows.demand[r as usize].position as usize].0;
+                found.push(cause(site, product, Reason::Surge, units));
             }
         }
     }

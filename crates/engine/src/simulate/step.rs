@@ -21,6 +21,9 @@ pub(super) struct Trace {
     pub(super) held_back: Vec<HeldBack>,
     /// By link: units the scenario kept it from carrying.
     pub(super) cut: Vec<f64>,
+    /// Positions (in the whole network) of suppliers outside a restriction that were asked for
+    /// more than their normal flow: the restriction was too small.
+    pub(super) outside_orders: Vec<u32>,
     pub(super) ledger: Option<Vec<Ledger>>,
 }
 
@@ -77,6 +80,7 @@ pub(super) fn simulate(
         surge: vec![0.0; flows.demand.len()],
         held_back: vec![HeldBack::default(); flows.sources.len()],
         cut: vec![0.0; flows.links.len()],
+        outside_orders: Vec::new(),
         ledger: None,
     };
     let customers: Vec<u32> =
@@ -132,6 +136,12 @@ pub(super) fn simulate(
                 order[l as usize] += owed_here * w / weight;
             }
             owed[c as usize] = 0.0;
+            for &l in links {
+                let link = &flows.links[l as usize];
+                if link.external && order[l as usize] > link.normal {
+                    trace.outside_orders.push(link.from);
+                }
+            }
         }
         for (r, row) in flows.demand.iter().enumerate() {
             due_now[r] = row.normal * factors.demand[r];

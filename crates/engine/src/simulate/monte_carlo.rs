@@ -1,0 +1,418 @@
+//! Monte Carlo stress tests: many random disruption scenarios drawn from hazard models, each
+//! simulated over the part of the network it can change, and the distribution of what they cost.
+//!
+//! Scenario `i` is drawn from a ChaCha8 generator seeded with the seed and set to stream `i`, so
+//! results do not depend on the number of threads or the order scenarios finish in.
+
+use std::collections::BTreeMap;
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::SeedableRng;
+use rand_distr::{Distribution, LogNormal, Poisson};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{
+    Allocation, Change, Event, Flows, Outcome, Period, ProductResult, Reason, Scenario, Settings,
+    Target, Unmet, effects::Effects, results, step,
+};
+use crate::graph::{Graph, Name};
+
+/// The hazard models scenarios are drawn from (docs/scenarios.md states the defaults).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hazards {
+    /// Outages per site per year.
+    pub site_outages_per_year: f64,
+    /// Spread of a site outage's time to recover: the σ of its logarithm (the median is the
+    /// site's `ttr_weeks`).
+    pub ttr_sigma: f64,
+    /// Share of site outages that are partial (capacity left drawn from 20 % to 80 %).
+    pub partial_share: f64,
+    /// Regional events (hurricanes, earthquakes) per year, over the whole network.
+    pub regional_events_per_year: f64,
+    /// Their radius, km, drawn uniformly from this range.
+    pub regional_radius_km: (f64, f64),
+    /// Median weeks sites in the footprint are down (log-normal, σ 0.5).
+    pub regional_weeks: f64,
+    /// Weeks of recovery ramp after a regional event, drawn uniformly from 0 to this.
+    pub regional_recovery_weeks: f64,
+    /// Correlated events per year: every site of one state at half capacity.
+    pub state_events_per_year: f64,
+    /// Median weeks of a state event (log-normal, σ 0.5).
+    pub state_weeks: f64,
+}
+
+impl Default for Hazards {
+    fn default() -> Hazards {
+        Hazards {
+            site_outages_per_year: 0.02,
+            ttr_sigma: 0.5,
+            partial_share: 0.3,
+            regional_events_per_year: 1.0,
+            regional_radius_km: (50.0, 250.0),
+            regional_weeks: 2.0,
+            regional_recovery_weeks: 4.0,
+            state_events_per_year: 0.0,
+            state_weeks: 3.0,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MonteCarlo {
+    pub scenarios: u32,
+    pub seed: u64,
+    /// Periods simulated per scenario.
+    pub horizon: u32,
+    pub unmet: Unmet,
+    /// A product "falls short" in a scenario when its fill rate is below this.
+    pub threshold: f64,
+    pub hazards: Hazards,
+}
+
+/// What many scenarios cost.
+#[derive(Clone, Debug, Serialize)]
+pub struct MonteCarloReport {
+    pub scenarios: u32,
+    pub seed: u64,
+    pub period: Period,
+    pub horizon: u32,
+    pub threshold: f64,
+    /// Value not served on time per scenario, over all products.
+    pub loss: Summary,
+    /// Mean events per scenario.
+    pub mean_events: f64,
+    /// Per product, most at risk first.
+    pub products: Vec<ProductRisk>,
+    /// Sites whose disruption carried the tail (scenarios at or above the 95th percentile).
+    pub tail_sites: Vec<Contribution>,
+    /// The same by state (or country when a site has no state).
+    pub tail_regions: Vec<Contribution>,
+    /// Value lost in each scenario, in scenario order.
+    pub losses: Vec<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub mean: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub worst: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProductRisk {
+    pub item: Name,
+    /// Share of scenarios in which its fill rate fell below the threshold.
+    pub probability_below: f64,
+    pub mean_fill_rate: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Contribution {
+    pub name: Name,
+    /// Share of all tail loss attributed to it.
+    pub share: f64,
+    pub value: f64,
+}
+
+/// What one scenario left for the aggregate.
+struct Drawn {
+    loss: f64,
+    events: usize,
+    /// (product, as its index in the baseline's products, fill rate) for the products the
+    /// scenario reached.
+    fill: Vec<(usize, f64)>,
+    /// (site, value of what the scenario kept it from making) for disrupted sites.
+    blame: Vec<(u32, f64)>,
+}
+
+/// Draws and runs `mc.scenarios` scenarios; `progress` is called with the number done.
+pub fn monte_carlo(
+    graph: &Graph,
+    flows: &Flows,
+    mc: &MonteCarlo,
+    progress: &(dyn Fn(u64) + Sync),
+) -> MonteCarloReport {
+    let settings = Settings {
+        horizon: mc.horizon,
+        unmet: mc.unmet,
+        allocation: Allocation::Proportional,
+        ledger: false,
+    };
+    let baseline = super::run(graph, flows, &Scenario::default(), &settings, &|_| ());
+    let product_index: BTreeMap<&Name, usize> =
+        baseline.products.iter().enumerate().map(|(i, p)| (&p.item, i)).collect();
+    let located: Vec<u32> = (0..graph.n_sites() as u32)
+        .filter(|&s| {
+            graph.sites[s as usize].latitude.is_some()
+                && graph.sites[s as usize].longitude.is_some()
+        })
+        .collect();
+    let with_state: Vec<u32> =
+        (0..graph.n_sites() as u32).filter(|&s| graph.sites[s as usize].state.is_some()).collect();
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let drawn: Vec<Drawn> = (0..mc.scenarios)
+        .into_par_iter()
+        .map(|i| {
+            let mut rng = ChaCha8Rng::seed_from_u64(mc.seed);
+            rng.set_stream(u64::from(i));
+            let scenario = draw(graph, flows.period, mc, &located, &with_state, &mut rng);
+            let outcome = run_restricted(graph, flows, &scenario, &settings);
+            let reached: BTreeMap<&Name, &ProductResult> =
+                outcome.products.iter().map(|p| (&p.item, p)).collect();
+            let loss = baseline
+                .products
+                .iter()
+                .map(|p| reached.get(&p.item).map_or(p.value_short, |r| r.value_short))
+                .sum();
+            let fill =
+                outcome.products.iter().map(|p| (product_index[&p.item], p.fill_rate)).collect();
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n);
+            Drawn { loss, events: scenario.events.len(), fill, blame: blame(graph, &outcome) }
+        })
+        .collect();
+    aggregate(graph, mc, flows.period, &baseline, &drawn)
+}
+
+/// One scenario from the hazard models.
+fn draw(
+    graph: &Graph,
+    period: Period,
+    mc: &MonteCarlo,
+    located: &[u32],
+    with_state: &[u32],
+    rng: &mut ChaCha8Rng,
+) -> Scenario {
+    let hazards = &mc.hazards;
+    let years = f64::from(mc.horizon) * period.weeks() / 52.0;
+    let count = |rate: f64, rng: &mut ChaCha8Rng| -> u64 {
+        let mean = rate * years;
+        if mean > 0.0 { Poisson::new(mean).map_or(0, |p| p.sample(rng) as u64) } else { 0 }
+    };
+    let weeks = |median: f64, rng: &mut ChaCha8Rng| {
+        LogNormal::new(median.max(1e-3).ln(), hazards.ttr_sigma).map_or(median, |d| d.sample(rng))
+    };
+    let mut events = Vec::new();
+    let n_sites = graph.n_sites() as u32;
+    let site_outages = count(hazards.site_outages_per_year * f64::from(n_sites), rng);
+    for _ in 0..site_outages {
+        let site = rng.random_range(0..n_sites);
+        let start = rng.random_range(0..mc.horizon);
+        let duration = period.periods(weeks(graph.sites[site as usize].ttr_weeks, rng), 1);
+        let capacity = if rng.random_bool(hazards.partial_share.clamp(0.0, 1.0)) {
+            rng.random_range(0.2..0.8)
+        } else {
+            0.0
+        };
+        events.push(Event {
+            change: Change::Outage { target: Target::Site(site), capacity },
+            start,
+            duration,
+            recovery: 0,
+        });
+    }
+    for _ in 0..count(hazards.regional_events_per_year, rng) {
+        if located.is_empty() {
+            break;
+        }
+        let centre = &graph.sites[located[rng.random_range(0..located.len())] as usize];
+        let (low, high) = hazards.regional_radius_km;
+        let radius_km = if high > low { rng.random_range(low..high) } else { low };
+        let start = rng.random_range(0..mc.horizon);
+        let duration = period.periods(weeks(hazards.regional_weeks, rng), 1);
+        let recovery =
+            period.periods(rng.random_range(0.0..=hazards.regional_recovery_weeks.max(0.0)), 0);
+        events.push(Event {
+            change: Change::Outage {
+                target: Target::Circle {
+                    latitude: centre.latitude.unwrap_or_default(),
+                    longitude: centre.longitude.unwrap_or_default(),
+                    radius_km,
+                },
+                capacity: 0.0,
+            },
+            start,
+            duration,
+            recovery,
+        });
+    }
+    for _ in 0..count(hazards.state_events_per_year, rng) {
+        if with_state.is_empty() {
+            break;
+        }
+        let site = with_state[rng.random_range(0..with_state.len())];
+        let state = graph.sites[site as usize].state.unwrap_or_default();
+        let start = rng.random_range(0..mc.horizon);
+        let duration = period.periods(weeks(hazards.state_weeks, rng), 1);
+        events.push(Event {
+            change: Change::Outage { target: Target::State(state), capacity: 0.5 },
+            start,
+            duration,
+            recovery: 0,
+        });
+    }
+    Scenario { events }
+}
+
+/// Runs `scenario` over only the part of the network it can change: the closure of what it
+/// touches, grown and run again while suppliers outside it are asked for more than their normal
+/// flow. Everything outside the final part runs exactly as with no scenario, so its products'
+/// results are the baseline's; the outcome lists only the products inside.
+pub(super) fn run_restricted(
+    graph: &Graph,
+    flows: &Flows,
+    scenario: &Scenario,
+    settings: &Settings,
+) -> Outcome {
+    let mut seeds = Effects::new(graph, flows, scenario).seeds(flows);
+    loop {
+        let keep = flows.closure(&seeds);
+        let part = flows.restrict(&keep);
+        let effects = Effects::new(graph, &part, scenario);
+        let trace = step::simulate(graph, &part, &effects, settings, &|_| ());
+        if trace.outside_orders.is_empty() {
+            return results::summarize(graph, &part, &effects, settings, trace);
+        }
+        seeds.extend_from_slice(&trace.outside_orders);
+    }
+}
+
+/// The sites a scenario's shortfalls trace back to, with the value each was kept from making,
+/// scaled so they add up to the scenario's value short.
+fn blame(graph: &Graph, outcome: &Outcome) -> Vec<(u32, f64)> {
+    let mut by_site: BTreeMap<u32, f64> = BTreeMap::new();
+    for product in &outcome.products {
+        for cause in product.causes.iter().filter(|c| c.reason == Reason::Disrupted) {
+            let value = cause.units * graph.items[cause.item_index as usize].unit_value;
+            *by_site.entry(cause.site_index).or_default() += value;
+        }
+    }
+    let total: f64 = by_site.values().sum();
+    if total <= 0.0 || outcome.value_short <= 0.0 {
+        return Vec::new();
+    }
+    by_site.into_iter().map(|(site, value)| (site, outcome.value_short * value / total)).collect()
+}
+
+fn aggregate(
+    graph: &Graph,
+    mc: &MonteCarlo,
+    period: Period,
+    baseline: &Outcome,
+    drawn: &[Drawn],
+) -> MonteCarloReport {
+    let n = drawn.len().max(1) as f64;
+    let losses: Vec<f64> = drawn.iter().map(|d| d.loss).collect();
+    let mut sorted = losses.clone();
+    sorted.sort_by(f64::total_cmp);
+    let loss = Summary {
+        mean: losses.iter().sum::<f64>() / n,
+        p50: percentile(&sorted, 0.50),
+        p95: percentile(&sorted, 0.95),
+        p99: percentile(&sorted, 0.99),
+        worst: sorted.last().copied().unwrap_or(0.0),
+    };
+
+    // Products: a scenario that did not reach a product leaves it at its baseline fill rate.
+    let mut below = vec![0u32; baseline.products.len()];
+    let mut fill_sum = vec![0.0; baseline.products.len()];
+    let mut fill = vec![0.0; baseline.products.len()];
+    for d in drawn {
+        for (slot, product) in fill.iter_mut().zip(&baseline.products) {
+            *slot = product.fill_rate;
+        }
+        for &(p, rate) in &d.fill {
+            fill[p] = rate;
+        }
+        for (p, &rate) in fill.iter().enumerate() {
+            fill_sum[p] += rate;
+            if rate < mc.threshold {
+                below[p] += 1;
+            }
+        }
+    }
+    let mut products: Vec<ProductRisk> = baseline
+        .products
+        .iter()
+        .enumerate()
+        .map(|(p, product)| ProductRisk {
+            item: product.item.clone(),
+            probability_below: f64::from(below[p]) / n,
+            mean_fill_rate: fill_sum[p] / n,
+        })
+        .collect();
+    products.sort_by(|a, b| {
+        b.probability_below
+            .total_cmp(&a.probability_below)
+            .then(a.mean_fill_rate.total_cmp(&b.mean_fill_rate))
+            .then_with(|| a.item.cmp(&b.item))
+    });
+
+    // The tail: scenarios at or above the 95th percentile that lost something.
+    let mut by_site: BTreeMap<u32, f64> = BTreeMap::new();
+    let mut tail_total = 0.0;
+    for d in drawn.iter().filter(|d| d.loss >= loss.p95 && d.loss > 0.0) {
+        tail_total += d.loss;
+        for &(site, value) in &d.blame {
+            *by_site.entry(site).or_default() += value;
+        }
+    }
+    let mut by_region: BTreeMap<Name, f64> = BTreeMap::new();
+    for (&site, &value) in &by_site {
+        let node = &graph.sites[site as usize];
+        let region = node
+            .state
+            .map(|s| graph.states[s as usize].clone())
+            .or_else(|| node.country.map(|c| graph.countries[c as usize].clone()))
+            .unwrap_or_else(|| "unknown".into());
+        *by_region.entry(region).or_default() += value;
+    }
+    let ranked = |entries: Vec<(Name, f64)>| {
+        let mut out: Vec<Contribution> = entries
+            .into_iter()
+            .map(|(name, value)| Contribution {
+                name,
+                share: if tail_total > 0.0 { value / tail_total } else { 0.0 },
+                value,
+            })
+            .collect();
+        out.sort_by(|a, b| b.value.total_cmp(&a.value).then_with(|| a.name.cmp(&b.name)));
+        out.truncate(MAX_CONTRIBUTIONS);
+        out
+    };
+    MonteCarloReport {
+        scenarios: mc.scenarios,
+        seed: mc.seed,
+        period,
+        horizon: mc.horizon,
+        threshold: mc.threshold,
+        loss,
+        mean_events: drawn.iter().map(|d| d.events as f64).sum::<f64>() / n,
+        products,
+        tail_sites: ranked(
+            by_site.into_iter().map(|(s, v)| (graph.site_ids[s as usize].clone(), v)).collect(),
+        ),
+        tail_regions: ranked(by_region.into_iter().collect()),
+        losses,
+    }
+}
+
+/// Sites and regions named in the tail, at most.
+const MAX_CONTRIBUTIONS: usize = 10;
+
+/// The nearest-rank percentile of sorted values: the smallest value at or above which lies a
+/// share `q` of them.
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (q * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+#[cfg(test)]
+mod tests;

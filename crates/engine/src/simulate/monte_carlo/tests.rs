@@ -1,0 +1,158 @@
+//! Tests of the Monte Carlo stress test: restricted runs equal whole-network runs, results do
+//! not depend on the thread count, percentiles and hazard rates are what they say, and the tail
+//! is blamed on the site that causes it.
+
+use proptest::prelude::*;
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::SeedableRng;
+
+use super::{Hazards, MonteCarlo, draw, monte_carlo, percentile, run_restricted};
+use crate::fixture;
+use crate::generate::{GenerateConfig, generate};
+use crate::graph::Graph;
+use crate::simulate::{Allocation, Flows, Period, Settings, Unmet, run};
+
+fn busy_hazards() -> Hazards {
+    Hazards {
+        site_outages_per_year: 0.3,
+        regional_events_per_year: 6.0,
+        state_events_per_year: 2.0,
+        ..Hazards::default()
+    }
+}
+
+fn options(scenarios: u32, seed: u64, hazards: Hazards) -> MonteCarlo {
+    MonteCarlo { scenarios, seed, horizon: 26, unmet: Unmet::LostSales, threshold: 0.95, hazards }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// Every product's units due and served in every period are the same whether the scenario
+    /// runs over the whole network or only over the part it can change (the rest then runs as
+    /// with no scenario).
+    #[test]
+    fn restricted_runs_equal_whole_network_runs(n_sites in 50usize..200, seed in any::<u64>(), backlog in any::<bool>()) {
+        let graph = Graph::build(&generate(&GenerateConfig { n_sites, seed })).unwrap();
+        let flows = Flows::new(&graph, Period::Week);
+        let unmet = if backlog { Unmet::Backlog } else { Unmet::LostSales };
+        let settings = Settings { horizon: 26, unmet, allocation: Allocation::Proportional, ledger: false };
+        let mc = options(1, seed, busy_hazards());
+        let located: Vec<u32> = (0..graph.n_sites() as u32).collect();
+        let with_state = located.clone();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let scenario = draw(&graph, Period::Week, &mc, &located, &with_state, &mut rng);
+        let whole = run(&graph, &flows, &scenario, &settings, &|_| ());
+        let baseline = run(&graph, &flows, &crate::simulate::Scenario::default(), &settings, &|_| ());
+        let part = run_restricted(&graph, &flows, &scenario, &settings);
+        for product in &whole.products {
+            let other = part
+                .products
+                .iter()
+                .find(|p| p.item == product.item)
+                .or_else(|| baseline.products.iter().find(|p| p.item == product.item))
+                .unwrap();
+            for (key, a, b) in [("due", &product.due, &other.due), ("served", &product.served, &other.served)] {
+                for (t, (x, y)) in a.iter().zip(b).enumerate() {
+                    prop_assert!((x - y).abs() <= 1e-9 * (1.0 + x.abs()), "{} {key} period {t}: {x} vs {y}", product.item);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let graph = Graph::build(&generate(&GenerateConfig { n_sites: 150, seed: 7 })).unwrap();
+    let flows = Flows::new(&graph, Period::Week);
+    let mc = options(40, 11, busy_hazards());
+    let with = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| monte_carlo(&graph, &flows, &mc, &|_| ()))
+    };
+    let (one, two) = (with(1), with(2));
+    assert_eq!(one.losses, two.losses);
+    assert!(one.losses.iter().any(|&l| l > 0.0), "some scenario loses something");
+    assert_eq!(format!("{:?}", one.products), format!("{:?}", two.products));
+    assert_eq!(format!("{:?}", one.tail_sites), format!("{:?}", two.tail_sites));
+    // Another seed draws other scenarios.
+    let other = monte_carlo(&graph, &flows, &MonteCarlo { seed: 12, ..mc.clone() }, &|_| ());
+    assert_ne!(one.losses, other.losses);
+}
+
+#[test]
+fn nearest_rank_percentiles() {
+    let values: Vec<f64> = (1..=100).map(f64::from).collect();
+    assert_eq!(percentile(&values, 0.50), 50.0);
+    assert_eq!(percentile(&values, 0.95), 95.0);
+    assert_eq!(percentile(&values, 0.99), 99.0);
+    assert_eq!(percentile(&values, 1.0), 100.0);
+    assert_eq!(percentile(&[5.0], 0.5), 5.0);
+    assert_eq!(percentile(&[], 0.5), 0.0);
+    // Twenty values: the 95th percentile is the 19th.
+    let twenty: Vec<f64> = (1..=20).map(f64::from).collect();
+    assert_eq!(percentile(&twenty, 0.95), 19.0);
+}
+
+#[test]
+fn events_are_drawn_at_their_rates() {
+    let graph = Graph::build(&generate(&GenerateConfig { n_sites: 200, seed: 3 })).unwrap();
+    let hazards = Hazards {
+        site_outages_per_year: 0.05,
+        regional_events_per_year: 2.0,
+        state_events_per_year: 1.0,
+        ..Hazards::default()
+    };
+    // 52 weeks: on average 0.05 × 200 + 2 + 1 = 13 events.
+    let mc = MonteCarlo { horizon: 52, ..options(2000, 5, hazards) };
+    let located: Vec<u32> = (0..graph.n_sites() as u32).collect();
+    let mut total = 0usize;
+    for i in 0..mc.scenarios {
+        let mut rng = ChaCha8Rng::seed_from_u64(mc.seed);
+        rng.set_stream(u64::from(i));
+        let scenario = draw(&graph, Period::Week, &mc, &located, &located, &mut rng);
+        for event in &scenario.events {
+            assert!(event.start < mc.horizon && event.duration >= 1);
+        }
+        total += scenario.events.len();
+    }
+    let mean = total as f64 / f64::from(mc.scenarios);
+    // The count is Poisson with mean 13: over 2,000 draws the mean is within 0.3 of it (about
+    // four standard errors).
+    assert!((mean - 13.0).abs() < 0.3, "mean {mean}");
+}
+
+#[test]
+fn the_tail_is_blamed_on_the_site_that_causes_it() {
+    // Only A makes p, and only outages strike: every loss traces back to A.
+    let network = fixture::network(
+        "
+        site A TX US ttr=6
+        site B TX US ttr=1
+        site W TX US ttr=1
+        item p part 5 0 A:20
+        item x product 100 0 B:40
+        bom x p 1
+        demand x W 10
+        link A B p 10 1
+        link B W x 10 1
+        ",
+    );
+    let graph = Graph::build(&network).unwrap();
+    let flows = Flows::new(&graph, Period::Week);
+    let hazards = Hazards {
+        site_outages_per_year: 2.0,
+        partial_share: 0.0,
+        regional_events_per_year: 0.0,
+        ..Hazards::default()
+    };
+    let report = monte_carlo(&graph, &flows, &options(400, 1, hazards), &|_| ());
+    assert!(report.loss.p95 > 0.0, "{:?}", report.loss);
+    assert!(report.loss.worst >= report.loss.p99 && report.loss.p99 >= report.loss.p95);
+    assert!(report.loss.p95 >= report.loss.p50);
+    let first = &report.tail_sites[0];
+    assert_eq!(&*first.name, "A");
+    assert!(first.share > 0.5, "{:?}", report.tail_sites);
+    assert_eq!(&*report.tail_regions[0].name, "TX");
+    assert!(report.products[0].probability_below > 0.0);
+}
