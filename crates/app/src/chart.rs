@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Once;
 
-use engine::simulate::Period;
+use engine::simulate::{MonteCarloReport, Period};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -75,6 +75,87 @@ impl Plot for FillRates<'_> {
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 16))
+            .draw()?;
+        Ok(())
+    }
+}
+
+/// Draws the distribution of the value lost per scenario of a Monte Carlo run.
+pub fn loss_distribution(report: &MonteCarloReport, path: &Path) -> Result<(), Error> {
+    draw(path, &Losses(report))
+}
+
+/// Bars of the loss histogram.
+const BINS: usize = 30;
+
+struct Losses<'a>(&'a MonteCarloReport);
+
+impl Plot for Losses<'_> {
+    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let report = self.0;
+        let worst = report.loss.worst.max(1.0);
+        let width = worst / BINS as f64;
+        let mut counts = [0u32; BINS];
+        for &loss in &report.losses {
+            counts[((loss / width) as usize).min(BINS - 1)] += 1;
+        }
+        let n = report.losses.len().max(1) as f64;
+        let top = counts.iter().map(|&c| f64::from(c) / n).fold(0.0, f64::max) * 100.0;
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                format!(
+                    "Value lost per scenario: {} scenarios, seed {}",
+                    report.scenarios, report.seed
+                ),
+                (FONT, 26),
+            )
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0f64..worst * 1.02, 0f64..(top * 1.1).max(1.0))?;
+        chart
+            .configure_mesh()
+            .x_desc("value of demand not served on time")
+            .y_desc("share of scenarios (%)")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 18))
+            .draw()?;
+        let bars = counts.iter().enumerate().map(|(i, &c)| {
+            let x0 = i as f64 * width;
+            Rectangle::new(
+                [(x0, 0.0), (x0 + width, 100.0 * f64::from(c) / n)],
+                BLUE.mix(0.6).filled(),
+            )
+        });
+        chart
+            .draw_series(bars)?
+            .label("scenarios")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 15, y + 5)], BLUE.mix(0.6).filled()));
+        for (name, value, color) in [
+            ("mean", report.loss.mean, BLACK),
+            ("95th percentile", report.loss.p95, RED),
+            ("99th percentile", report.loss.p99, MAGENTA),
+        ] {
+            chart
+                .draw_series(LineSeries::new(
+                    [(value, 0.0), (value, top * 1.1)],
+                    color.stroke_width(2),
+                ))?
+                .label(format!("{name}: {value:.0}"))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font((FONT, 16))

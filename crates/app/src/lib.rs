@@ -19,7 +19,9 @@ pub use map::{SupplyMap, map};
 pub use network::{DemoReport, ImportReport, demo, export, generate, import, load_graph, summary};
 pub use risks::{ExposureMethod, RiskReport, risks};
 pub use sample::SAMPLE_FILES;
-pub use stress::{DEFAULT_HORIZON_WEEKS, StressOptions, StressReport, stress};
+pub use stress::{
+    DEFAULT_HORIZON_WEEKS, MonteCarloOptions, StressOptions, StressReport, monte_carlo, stress,
+};
 
 use interchange::Finding;
 
@@ -67,6 +69,33 @@ pub trait Progress {
     /// How much of the stage is done.
     fn advance(&self, done: u64);
     fn end(&self);
+}
+
+/// Runs `work` on its own thread while this thread draws its progress: `work` reports how much
+/// is done through the counter it is given (engines run parallel work whose threads cannot call
+/// a `Progress`, which need not be thread-safe).
+pub(crate) fn with_progress<T: Send>(
+    progress: &dyn Progress,
+    label: &str,
+    total: u64,
+    work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T + Send,
+) -> Result<T, Error> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    progress.begin(label, Some(total));
+    let done = AtomicU64::new(0);
+    let result = std::thread::scope(|threads| {
+        let report = |n: u64| {
+            done.fetch_max(n, Ordering::Relaxed);
+        };
+        let worker = threads.spawn(move || work(&report));
+        while !worker.is_finished() {
+            progress.advance(done.load(Ordering::Relaxed));
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        worker.join()
+    });
+    progress.end();
+    result.map_err(|_| Error::Internal(format!("{label}: the computation panicked")))
 }
 
 /// Progress that shows nothing.

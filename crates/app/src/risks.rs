@@ -1,8 +1,6 @@
 //! The risk use case: the structural measures and the per-site exposure of `engine::risk` over
 //! the stored network.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use engine::risk::{Method, SiteExposure, Structure};
 use serde::Serialize;
 
@@ -48,25 +46,15 @@ pub(crate) fn assess(
     let structure = engine::risk::structure(graph, scope);
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "structural risks");
     let started = std::time::Instant::now();
-    progress.begin("time to recover and survive", Some(graph.n_sites() as u64));
-    // The engine runs on its own threads; this thread draws its progress.
-    let done = AtomicU64::new(0);
-    let exposure = std::thread::scope(|threads| {
-        let worker = threads.spawn(|| match method {
-            ExposureMethod::Fast => engine::risk::exposure(graph, scope, &|n| {
-                done.fetch_max(n, Ordering::Relaxed);
-            }),
+    let exposure = crate::with_progress(
+        progress,
+        "time to recover and survive",
+        graph.n_sites() as u64,
+        |report| match method {
+            ExposureMethod::Fast => engine::risk::exposure(graph, scope, &|n| report(n)),
             ExposureMethod::Reference => engine::risk::reference(graph, scope),
-        });
-        while !worker.is_finished() {
-            progress.advance(done.load(Ordering::Relaxed));
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        worker.join()
-    });
-    progress.end();
-    let exposure =
-        exposure.map_err(|_| Error::Internal("the exposure computation panicked".into()))?;
+        },
+    )?;
     let count = |m: Method| exposure.iter().filter(|e| e.method == m).count();
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),

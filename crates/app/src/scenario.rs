@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use engine::graph::Graph;
-use engine::simulate::{Change, Event, Period, Scenario, Target};
+use engine::simulate::{Change, Event, Hazards, Period, Scenario, Target};
 use serde::Deserialize;
 
 use crate::Error;
@@ -283,4 +283,101 @@ fn event_line(text: &str, n: usize) -> Option<usize> {
         .filter(|(_, line)| line.trim_start().starts_with("[[event]]"))
         .nth(n)
         .map(|(i, _)| i + 1)
+}
+
+/// A hazards file as written (TOML, docs/scenarios.md): every field optional, defaults from
+/// `engine::simulate::Hazards::default()`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HazardsFile {
+    site_outages_per_year: Option<f64>,
+    ttr_sigma: Option<f64>,
+    partial_share: Option<f64>,
+    regional_events_per_year: Option<f64>,
+    regional_radius_km: Option<(f64, f64)>,
+    regional_weeks: Option<f64>,
+    regional_recovery_weeks: Option<f64>,
+    state_events_per_year: Option<f64>,
+    state_weeks: Option<f64>,
+}
+
+/// Reads a hazards file, every bad value named by field.
+pub fn load_hazards(path: &Path) -> Result<Hazards, Error> {
+    let file = path.display().to_string();
+    let text =
+        crate::interchange::read_required(path, &file).map_err(|f| invalid(&file, vec![f]))?;
+    let parsed: HazardsFile = toml::from_str(&text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(&text, s.start));
+        invalid(&file, vec![Finding::file_error(format!("{file}:{line}"), e.message().to_owned())])
+    })?;
+    let mut findings = Vec::new();
+    let mut check = |field: &str, value: Option<f64>, ok: bool, rule: &str| {
+        if let Some(v) = value.filter(|_| !ok) {
+            let mut finding = Finding::file_error(&file, format!("must be {rule}, not {v}"));
+            finding.field = Some(field.to_owned());
+            findings.push(finding);
+        }
+    };
+    let rate = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && v >= 0.0);
+    let positive = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && v > 0.0);
+    check(
+        "site_outages_per_year",
+        parsed.site_outages_per_year,
+        rate(parsed.site_outages_per_year),
+        "0 or more",
+    );
+    check("ttr_sigma", parsed.ttr_sigma, rate(parsed.ttr_sigma), "0 or more");
+    check(
+        "partial_share",
+        parsed.partial_share,
+        parsed.partial_share.is_none_or(|v| (0.0..=1.0).contains(&v)),
+        "0 to 1",
+    );
+    check(
+        "regional_events_per_year",
+        parsed.regional_events_per_year,
+        rate(parsed.regional_events_per_year),
+        "0 or more",
+    );
+    check("regional_weeks", parsed.regional_weeks, positive(parsed.regional_weeks), "more than 0");
+    check(
+        "regional_recovery_weeks",
+        parsed.regional_recovery_weeks,
+        rate(parsed.regional_recovery_weeks),
+        "0 or more",
+    );
+    check(
+        "state_events_per_year",
+        parsed.state_events_per_year,
+        rate(parsed.state_events_per_year),
+        "0 or more",
+    );
+    check("state_weeks", parsed.state_weeks, positive(parsed.state_weeks), "more than 0");
+    if let Some((low, high)) = parsed.regional_radius_km {
+        check(
+            "regional_radius_km",
+            Some(low),
+            low.is_finite() && high.is_finite() && low > 0.0 && low <= high,
+            "[smallest, largest] with 0 < smallest <= largest; the smallest",
+        );
+    }
+    if !findings.is_empty() {
+        return Err(invalid(&file, findings));
+    }
+    let d = Hazards::default();
+    Ok(Hazards {
+        site_outages_per_year: parsed.site_outages_per_year.unwrap_or(d.site_outages_per_year),
+        ttr_sigma: parsed.ttr_sigma.unwrap_or(d.ttr_sigma),
+        partial_share: parsed.partial_share.unwrap_or(d.partial_share),
+        regional_events_per_year: parsed
+            .regional_events_per_year
+            .unwrap_or(d.regional_events_per_year),
+        regional_radius_km: parsed.regional_radius_km.unwrap_or(d.regional_radius_km),
+        regional_weeks: parsed.regional_weeks.unwrap_or(d.regional_weeks),
+        regional_recovery_weeks: parsed
+            .regional_recovery_weeks
+            .unwrap_or(d.regional_recovery_weeks),
+        state_events_per_year: parsed.state_events_per_year.unwrap_or(d.state_events_per_year),
+        state_weeks: parsed.state_weeks.unwrap_or(d.state_weeks),
+    })
 }

@@ -5,7 +5,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use engine::graph::Graph;
-use engine::simulate::{Allocation, Flows, Outcome, Period, Settings, Unmet};
+use engine::simulate::{
+    Allocation, Flows, Hazards, MonteCarlo, MonteCarloReport, Outcome, Period, Settings, Unmet,
+};
 use serde::Serialize;
 
 use crate::scenario::Resolved;
@@ -103,4 +105,64 @@ pub(crate) fn run(
         events: scenario.scenario.events.len(),
         outcome,
     })
+}
+
+#[derive(Clone, Debug)]
+pub struct MonteCarloOptions {
+    pub scenarios: u32,
+    pub seed: u64,
+    pub period: Period,
+    /// Weeks simulated per scenario (default 52).
+    pub horizon_weeks: Option<f64>,
+    pub unmet: Unmet,
+    /// A product falls short in a scenario when its fill rate is below this (0 to 1).
+    pub threshold: f64,
+    /// A hazards file; the documented defaults otherwise.
+    pub hazards: Option<std::path::PathBuf>,
+}
+
+/// Draws and runs `options.scenarios` random disruption scenarios on the stored network.
+pub fn monte_carlo(
+    config: &Config,
+    options: &MonteCarloOptions,
+    progress: &dyn Progress,
+) -> Result<MonteCarloReport, Error> {
+    let weeks = options.horizon_weeks.unwrap_or(DEFAULT_HORIZON_WEEKS);
+    if !(weeks.is_finite() && weeks >= 1.0) {
+        return Err(Error::invalid(format!("the horizon must be at least one week, not {weeks}")));
+    }
+    if options.scenarios == 0 {
+        return Err(Error::invalid("--monte-carlo needs at least one scenario"));
+    }
+    if !(0.0..=1.0).contains(&options.threshold) {
+        return Err(Error::invalid(format!(
+            "the fill-rate threshold must be 0 to 1, not {}",
+            options.threshold
+        )));
+    }
+    let hazards = match &options.hazards {
+        Some(path) => crate::scenario::load_hazards(path)?,
+        None => Hazards::default(),
+    };
+    let graph = crate::network::load_graph(config, progress)?;
+    let flows = Flows::new(&graph, options.period);
+    let mc = MonteCarlo {
+        scenarios: options.scenarios,
+        seed: options.seed,
+        horizon: options.period.periods(weeks, 1),
+        unmet: options.unmet,
+        threshold: options.threshold,
+        hazards,
+    };
+    let started = Instant::now();
+    let report = crate::with_progress(progress, "scenarios", u64::from(mc.scenarios), |report| {
+        engine::simulate::monte_carlo(&graph, &flows, &mc, report)
+    })?;
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        scenarios = mc.scenarios,
+        periods = mc.horizon,
+        "monte carlo"
+    );
+    Ok(report)
 }

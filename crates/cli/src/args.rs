@@ -90,11 +90,24 @@ pub(crate) enum Command {
         #[arg(long)]
         reference: bool,
     },
-    /// Run a disruption scenario week by week and report what each product loses.
+    /// Run a disruption scenario week by week and report what each product loses, or many
+    /// random scenarios (--monte-carlo) and the distribution of what they cost.
     Stress {
         /// The scenario: a TOML or JSON file (see docs/scenarios.md).
-        #[arg(long)]
-        scenario: PathBuf,
+        #[arg(long, required_unless_present = "monte_carlo", conflicts_with = "monte_carlo")]
+        scenario: Option<PathBuf>,
+        /// Draw and run this many random scenarios from the hazard models.
+        #[arg(long, value_name = "N")]
+        monte_carlo: Option<u32>,
+        /// Seed of the random scenarios (the same seed gives the same results).
+        #[arg(long, default_value_t = 1, requires = "monte_carlo")]
+        seed: u64,
+        /// Hazard models for --monte-carlo (a TOML file; documented defaults otherwise).
+        #[arg(long, requires = "monte_carlo")]
+        hazards: Option<PathBuf>,
+        /// With --monte-carlo: a product falls short in a scenario below this fill rate.
+        #[arg(long, default_value_t = 0.95, requires = "monte_carlo")]
+        threshold: f64,
         /// Length of one simulated period.
         #[arg(long, value_enum, default_value_t = PeriodArg::Week)]
         period: PeriodArg,
@@ -113,7 +126,8 @@ pub(crate) enum Command {
         top: usize,
         #[arg(long)]
         json: bool,
-        /// Draw the fill rate of each product over time to this file (.svg or .png).
+        /// Draw the fill rate of each product over time (with --monte-carlo: the distribution
+        /// of the value lost) to this file (.svg or .png).
         #[arg(long)]
         chart: Option<PathBuf>,
     },

@@ -106,24 +106,58 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 print!("{}", report::risks(&report, *top));
             }
         }
-        Command::Stress { scenario, period, horizon, unmet, priority, top, json, chart } => {
-            let options = app::StressOptions {
-                period: (*period).into(),
-                horizon_weeks: *horizon,
-                unmet: (*unmet).into(),
-                priority: priority.clone(),
-            };
-            let report = app::stress(&config, scenario, &options, &progress)?;
-            if let Some(chart) = chart {
-                app::chart::fill_rates(&report, chart)?;
-            }
-            if *json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                print!("{}", report::stress(&report, *top));
+        Command::Stress {
+            scenario,
+            monte_carlo,
+            seed,
+            hazards,
+            threshold,
+            period,
+            horizon,
+            unmet,
+            priority,
+            top,
+            json,
+            chart,
+        } => {
+            if let Some(scenarios) = monte_carlo {
+                let options = app::MonteCarloOptions {
+                    scenarios: *scenarios,
+                    seed: *seed,
+                    period: (*period).into(),
+                    horizon_weeks: *horizon,
+                    unmet: (*unmet).into(),
+                    threshold: *threshold,
+                    hazards: hazards.clone(),
+                };
+                let report = app::monte_carlo(&config, &options, &progress)?;
                 if let Some(chart) = chart {
-                    println!("chart written to {}", chart.display());
+                    app::chart::loss_distribution(&report, chart)?;
                 }
+                if *json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    print!("{}", report::monte_carlo(&report, *top));
+                }
+            } else if let Some(scenario) = scenario {
+                let options = app::StressOptions {
+                    period: (*period).into(),
+                    horizon_weeks: *horizon,
+                    unmet: (*unmet).into(),
+                    priority: priority.clone(),
+                };
+                let report = app::stress(&config, scenario, &options, &progress)?;
+                if let Some(chart) = chart {
+                    app::chart::fill_rates(&report, chart)?;
+                }
+                if *json {
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                } else {
+                    print!("{}", report::stress(&report, *top));
+                }
+            }
+            if let Some(chart) = chart.as_ref().filter(|_| !*json && !args.quiet) {
+                println!("chart written to {}", chart.display());
             }
         }
         Command::Demo { json } => {

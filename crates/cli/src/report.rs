@@ -444,3 +444,61 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
     );
     out
 }
+
+/// The Monte Carlo report: the loss distribution, the products most at risk, and what carried
+/// the tail; `top` rows per section.
+pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usize) -> String {
+    let unit = match report.period {
+        engine::simulate::Period::Week => "week",
+        engine::simulate::Period::Day => "day",
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} random scenarios (seed {}), {} {unit}s each, {:.1} events per scenario on average.",
+        report.scenarios, report.seed, report.horizon, report.mean_events
+    );
+    let l = &report.loss;
+    let _ = writeln!(out, "\nValue of demand not served on time, per scenario:");
+    for (name, value) in [
+        ("mean", l.mean),
+        ("median", l.p50),
+        ("95th percentile", l.p95),
+        ("99th percentile", l.p99),
+        ("worst", l.worst),
+    ] {
+        let _ = writeln!(out, "  {name:<16} {:>16}", money(value));
+    }
+    let _ = writeln!(
+        out,
+        "\nProducts: share of scenarios with a fill rate below {:.0} %",
+        100.0 * report.threshold
+    );
+    let _ = writeln!(out, "  {:<22} {:>12} {:>16}", "product", "probability", "mean fill rate");
+    for p in report.products.iter().take(top) {
+        let _ = writeln!(
+            out,
+            "  {:<22} {:>11.1}% {:>15.2}%",
+            p.item,
+            100.0 * p.probability_below,
+            100.0 * p.mean_fill_rate
+        );
+    }
+    let tail = |out: &mut String, title: &str, rows: &[engine::simulate::Contribution]| {
+        let _ = writeln!(out, "\n{title}");
+        if rows.is_empty() {
+            let _ = writeln!(out, "  (no scenario at or above the 95th percentile lost anything)");
+        }
+        for c in rows.iter().take(top) {
+            let _ =
+                writeln!(out, "  {:<22} {:>6.1}% {:>16}", c.name, 100.0 * c.share, money(c.value));
+        }
+    };
+    tail(
+        &mut out,
+        "Sites that carry the tail (scenarios at or above the 95th percentile): share of tail loss",
+        &report.tail_sites,
+    );
+    tail(&mut out, "Regions that carry the tail", &report.tail_regions);
+    out
+}

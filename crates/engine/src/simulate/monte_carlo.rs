@@ -261,7 +261,8 @@ fn draw(
 /// Runs `scenario` over only the part of the network it can change: the closure of what it
 /// touches, grown and run again while suppliers outside it are asked for more than their normal
 /// flow. Everything outside the final part runs exactly as with no scenario, so its products'
-/// results are the baseline's; the outcome lists only the products inside.
+/// results are the baseline's; the outcome lists only the products inside. When the part is
+/// most of the network, the whole network runs instead.
 pub(super) fn run_restricted(
     graph: &Graph,
     flows: &Flows,
@@ -271,6 +272,10 @@ pub(super) fn run_restricted(
     let mut seeds = Effects::new(graph, flows, scenario).seeds(flows);
     loop {
         let keep = flows.closure(&seeds);
+        // Most of the network: running it whole costs less than restricting it.
+        if keep.iter().filter(|&&k| k).count() * 2 > keep.len() {
+            return super::run(graph, flows, scenario, settings, &|_| ());
+        }
         let part = flows.restrict(&keep);
         let effects = Effects::new(graph, &part, scenario);
         let trace = step::simulate(graph, &part, &effects, settings, &|_| ());
