@@ -87,11 +87,12 @@ pub(crate) fn run(
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),
         positions = flows.n_positions(),
+        steady = flows.steady(),
         "flows built"
     );
     let started = Instant::now();
     progress.begin("simulating", Some(u64::from(settings.horizon)));
-    let outcome = engine::simulate::run(graph, &flows, &scenario.scenario, &settings, &|t| {
+    let outcome = engine::simulate::stress(graph, &flows, &scenario.scenario, &settings, &|t| {
         progress.advance(u64::from(t) + 1);
     });
     progress.end();

@@ -43,6 +43,25 @@ pub struct Flows {
     pub(super) demand_at: Csr<u32>,
     /// By site: its positions.
     pub(super) at_site: Csr<u32>,
+    /// In a restriction: what sources outside it use of its component stock and hours each
+    /// period (their normal production's needs).
+    pub(super) outside: Vec<OutsideUse>,
+}
+
+/// A source outside a restriction using a component or hours inside it.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct OutsideUse {
+    /// The source's position in the whole network.
+    pub(super) source_position: u32,
+    pub(super) uses: Use,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Use {
+    /// Units per period of the stock at a position.
+    Component { position: u32, units: f64 },
+    /// Hours per period of an hours row.
+    Hours { row: u32, hours: f64 },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -194,6 +213,7 @@ impl Flows {
             positions.iter().enumerate().map(|(q, &(site, _))| (site, q as u32)).collect();
         Flows {
             period,
+            outside: Vec::new(),
             at_site: Csr::from_pairs(graph.n_sites(), at_site),
             opening,
             source_at,
@@ -219,15 +239,66 @@ impl Flows {
         }
     }
 
+    /// Whether, with no events, every claim is met in full in every period (so a scenario
+    /// changes only what it can reach): each source's normal claims (its links' normal flows and
+    /// the demand at its position) fit its capacity and its site's hours, and every position
+    /// receives at least what it normally ships, serves and (as a component) consumes, counting
+    /// what its own source makes. Within a relative 1e-9.
+    pub fn steady(&self) -> bool {
+        let tolerance = 1e-9;
+        let n = self.positions.len();
+        let mut supply = vec![0.0; n];
+        let mut uses = vec![0.0; n];
+        for link in &self.links {
+            supply[link.to as usize] += link.normal;
+            uses[link.from as usize] += link.normal;
+        }
+        for row in &self.demand {
+            uses[row.position as usize] += row.normal;
+        }
+        let mut hours = vec![0.0; self.hours.len()];
+        for (k, source) in self.sources.iter().enumerate() {
+            let q = source.position as usize;
+            let claimed = uses[q];
+            if claimed > source.capacity * (1.0 + tolerance) {
+                return false;
+            }
+            supply[q] += claimed;
+            for &(row, per_unit) in self.hours_use.row(k as u32) {
+                hours[row as usize] += per_unit * claimed;
+            }
+            for &(c, quantity) in self.components.row(k as u32) {
+                uses[c as usize] += quantity * claimed;
+            }
+        }
+        let hours_fit = hours
+            .iter()
+            .zip(&self.hours)
+            .all(|(used, &(_, _, available))| *used <= available * (1.0 + tolerance));
+        hours_fit && supply.iter().zip(&uses).all(|(s, u)| *s >= u * (1.0 - tolerance))
+    }
+
+    /// What is normally claimed from a position each period: its links' normal flows and the
+    /// normal demand there.
+    fn normal_claims(&self, position: u32) -> f64 {
+        self.links_out.row(position).iter().map(|&l| self.links[l as usize].normal).sum::<f64>()
+            + self
+                .demand_at
+                .row(position)
+                .iter()
+                .map(|&r| self.demand[r as usize].normal)
+                .sum::<f64>()
+    }
+
     /// The number of (site, item) positions that hold stock.
     pub fn n_positions(&self) -> usize {
         self.positions.len()
     }
 
     /// The part of the network over the positions `keep` marks: every source, hours row, link
-    /// into a kept position (from outside: `external`) and demand row there. A kept position's
-    /// site must be kept whole (all its positions), so that sources sharing hours or components
-    /// are kept together.
+    /// into a kept position (from outside: `external`) and demand row there, and the normal use
+    /// sources outside make of its component stock and hours (`outside`). Kept sources' components
+    /// must be kept (`closure` does).
     pub(super) fn restrict(&self, keep: &[bool]) -> Flows {
         let mut new_index = vec![u32::MAX; self.positions.len()];
         let mut positions = Vec::new();
@@ -262,6 +333,31 @@ impl Flows {
                 hours_use.push((new_k, (new_row, per_unit)));
             }
         }
+        // Sources outside use inside stock and hours at their normal rate (the restriction is
+        // only used on steady networks, where that is what they do).
+        let mut outside = Vec::new();
+        for (k, source) in self.sources.iter().enumerate() {
+            if keep[source.position as usize] {
+                continue;
+            }
+            let normal = self.normal_claims(source.position);
+            let source_position = source.position;
+            for &(c, quantity) in self.components.row(k as u32) {
+                if keep[c as usize] {
+                    let uses = Use::Component {
+                        position: new_index[c as usize],
+                        units: quantity * normal,
+                    };
+                    outside.push(OutsideUse { source_position, uses });
+                }
+            }
+            for &(row, per_unit) in self.hours_use.row(k as u32) {
+                if let Some(&new_row) = hours_index.get(&row) {
+                    let uses = Use::Hours { row: new_row, hours: per_unit * normal };
+                    outside.push(OutsideUse { source_position, uses });
+                }
+            }
+        }
         let links: Vec<LinkFlow> = self
             .links
             .iter()
@@ -290,6 +386,7 @@ impl Flows {
         let n_sites = self.at_site.n_rows();
         Flows {
             period: self.period,
+            outside,
             opening,
             source_at,
             components: Csr::from_pairs(n_sources, components),
@@ -323,12 +420,13 @@ impl Flows {
         }
     }
 
-    /// What a scenario touching `seeds` can change: the seeds, every position downstream of
-    /// them along the links, whole sites (sources share hours and components), and every demand
-    /// row of a product with a demand row among them (so each product is in or out whole).
+    /// What a scenario touching `seeds` can change, on a steady network: the seeds, every
+    /// position downstream of them along the links, the components of every source reached, and
+    /// every demand row of a product with a demand row among them (so each product is in or out
+    /// whole). Sources outside that share hours or component stock with it keep their normal
+    /// use of them unless the run finds those scarce (see `Trace::outside`).
     pub(super) fn closure(&self, seeds: &[u32]) -> Vec<bool> {
         let mut keep = vec![false; self.positions.len()];
-        let mut site_done = vec![false; self.at_site.n_rows()];
         let mut rows_of_item: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for row in &self.demand {
             rows_of_item.entry(row.item).or_default().push(row.position);
@@ -344,11 +442,10 @@ impl Flows {
             mark(q, &mut keep, &mut stack);
         }
         while let Some(q) = stack.pop() {
-            let (site, _) = self.positions[q as usize];
-            if !site_done[site as usize] {
-                site_done[site as usize] = true;
-                for &other in self.at_site.row(site) {
-                    mark(other, &mut keep, &mut stack);
+            // A source's production changes what it consumes of its components.
+            if let Some(k) = self.source_at[q as usize] {
+                for &(c, _) in self.components.row(k) {
+                    mark(c, &mut keep, &mut stack);
                 }
             }
             for &l in self.links_out.row(q) {

@@ -153,6 +153,8 @@ pub fn monte_carlo(
         .collect();
     let with_state: Vec<u32> =
         (0..graph.n_sites() as u32).filter(|&s| graph.sites[s as usize].state.is_some()).collect();
+    // Restricted runs need a steady network; otherwise every scenario runs whole.
+    let steady = flows.steady();
     let done = std::sync::atomic::AtomicU64::new(0);
     let drawn: Vec<Drawn> = (0..mc.scenarios)
         .into_par_iter()
@@ -160,7 +162,11 @@ pub fn monte_carlo(
             let mut rng = ChaCha8Rng::seed_from_u64(mc.seed);
             rng.set_stream(u64::from(i));
             let scenario = draw(graph, flows.period, mc, &located, &with_state, &mut rng);
-            let outcome = run_restricted(graph, flows, &scenario, &settings);
+            let outcome = if steady {
+                run_restricted(graph, flows, &scenario, &settings, &|_| ())
+            } else {
+                super::run(graph, flows, &scenario, &settings, &|_| ())
+            };
             let reached: BTreeMap<&Name, &ProductResult> =
                 outcome.products.iter().map(|p| (&p.item, p)).collect();
             let loss = baseline
@@ -258,9 +264,9 @@ fn draw(
     Scenario { events }
 }
 
-/// Runs `scenario` over only the part of the network it can change: the closure of what it
-/// touches, grown and run again while suppliers outside it are asked for more than their normal
-/// flow. Everything outside the final part runs exactly as with no scenario, so its products'
+/// Runs `scenario` over only the part of a steady network it can change: the closure of what
+/// it touches, grown and run again while the run reaches sources outside it (suppliers asked for
+/// more than their normal flow, users of hours or component stock that ran short). Everything outside the final part runs exactly as with no scenario, so its products'
 /// results are the baseline's; the outcome lists only the products inside. When the part is
 /// most of the network, the whole network runs instead.
 pub(super) fn run_restricted(
@@ -268,21 +274,22 @@ pub(super) fn run_restricted(
     flows: &Flows,
     scenario: &Scenario,
     settings: &Settings,
+    progress: &dyn Fn(u32),
 ) -> Outcome {
     let mut seeds = Effects::new(graph, flows, scenario).seeds(flows);
     loop {
         let keep = flows.closure(&seeds);
         // Most of the network: running it whole costs less than restricting it.
         if keep.iter().filter(|&&k| k).count() * 2 > keep.len() {
-            return super::run(graph, flows, scenario, settings, &|_| ());
+            return super::run(graph, flows, scenario, settings, progress);
         }
         let part = flows.restrict(&keep);
         let effects = Effects::new(graph, &part, scenario);
-        let trace = step::simulate(graph, &part, &effects, settings, &|_| ());
-        if trace.outside_orders.is_empty() {
+        let trace = step::simulate(graph, &part, &effects, settings, progress);
+        if trace.outside.is_empty() {
             return results::summarize(graph, &part, &effects, settings, trace);
         }
-        seeds.extend_from_slice(&trace.outside_orders);
+        seeds.extend_from_slice(&trace.outside);
     }
 }
 

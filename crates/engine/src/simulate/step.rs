@@ -3,6 +3,7 @@
 
 use super::allocate::{Claim, allocate};
 use super::effects::{Effects, Factors};
+use super::flows::Use;
 use super::{Allocation, Flows, Ledger, Settings, Unmet};
 use crate::closure::Closures;
 use crate::graph::Graph;
@@ -21,9 +22,10 @@ pub(super) struct Trace {
     pub(super) held_back: Vec<HeldBack>,
     /// By link: units the scenario kept it from carrying.
     pub(super) cut: Vec<f64>,
-    /// Positions (in the whole network) of suppliers outside a restriction that were asked for
-    /// more than their normal flow: the restriction was too small.
-    pub(super) outside_orders: Vec<u32>,
+    /// Positions (in the whole network) of sources outside a restriction that the run reached:
+    /// suppliers asked for more than their normal flow, users of hours or component stock that
+    /// ran short. The restriction was too small.
+    pub(super) outside: Vec<u32>,
     pub(super) ledger: Option<Vec<Ledger>>,
 }
 
@@ -80,7 +82,7 @@ pub(super) fn simulate(
         surge: vec![0.0; flows.demand.len()],
         held_back: vec![HeldBack::default(); flows.sources.len()],
         cut: vec![0.0; flows.links.len()],
-        outside_orders: Vec::new(),
+        outside: Vec::new(),
         ledger: None,
     };
     let customers: Vec<u32> =
@@ -139,7 +141,7 @@ pub(super) fn simulate(
             for &l in links {
                 let link = &flows.links[l as usize];
                 if link.external && order[l as usize] > link.normal {
-                    trace.outside_orders.push(link.from);
+                    trace.outside.push(link.from);
                 }
             }
         }
@@ -178,12 +180,25 @@ pub(super) fn simulate(
                 hours_need[row as usize] += hours * x;
             }
         }
+        for outside in &flows.outside {
+            match outside.uses {
+                Use::Hours { row, hours } => hours_need[row as usize] += hours,
+                Use::Component { position, units } => component_need[position as usize] += units,
+            }
+        }
         for (row, &(site, process, hours)) in flows.hours.iter().enumerate() {
             let factor = factors.site[site as usize].min(factors.process[process as usize]);
             let available = hours * factor;
             let need = hours_need[row];
             hours_ratio[row] = if need > available { available / need } else { 1.0 };
             hours_need[row] = 0.0;
+        }
+        for outside in &flows.outside {
+            if let Use::Hours { row, .. } = outside.uses
+                && hours_ratio[row as usize] < 1.0
+            {
+                trace.outside.push(outside.source_position);
+            }
         }
         for (k, made) in made.iter_mut().enumerate() {
             let mut ratio = 1.0f64;
@@ -223,6 +238,18 @@ pub(super) fn simulate(
                 }
             }
             *made *= ratio;
+        }
+        for outside in &flows.outside {
+            if let Use::Component { position, units } = outside.uses {
+                let c = position as usize;
+                if component_need[c] > stock[c].max(0.0) {
+                    trace.outside.push(outside.source_position);
+                }
+                stock[c] -= units;
+                if settings.ledger {
+                    ledger_now[c].consumption += units;
+                }
+            }
         }
         for (k, source) in flows.sources.iter().enumerate() {
             for &(c, quantity) in flows.components.row(k as u32) {

@@ -10,7 +10,7 @@ use super::{Hazards, MonteCarlo, draw, monte_carlo, percentile, run_restricted};
 use crate::fixture;
 use crate::generate::{GenerateConfig, generate};
 use crate::graph::Graph;
-use crate::simulate::{Allocation, Flows, Period, Settings, Unmet, run};
+use crate::simulate::{Allocation, Flows, Period, Settings, Unmet, run, stress};
 
 fn busy_hazards() -> Hazards {
     Hazards {
@@ -44,7 +44,20 @@ proptest! {
         let scenario = draw(&graph, Period::Week, &mc, &located, &with_state, &mut rng);
         let whole = run(&graph, &flows, &scenario, &settings, &|_| ());
         let baseline = run(&graph, &flows, &crate::simulate::Scenario::default(), &settings, &|_| ());
-        let part = run_restricted(&graph, &flows, &scenario, &settings);
+        let part = run_restricted(&graph, &flows, &scenario, &settings, &|_| ());
+        // `stress` restricts the run on its own when the network is certified steady (generated
+        // networks are) and lists every product.
+        prop_assert!(flows.steady());
+        let fast = stress(&graph, &flows, &scenario, &settings, &|_| ());
+        prop_assert_eq!(fast.products.len(), whole.products.len());
+        prop_assert!((fast.value_short - whole.value_short).abs() <= 1e-9 * (1.0 + whole.value_short));
+        for product in &whole.products {
+            let quick = fast.products.iter().find(|p| p.item == product.item).unwrap();
+            prop_assert_eq!(quick.first_short, product.first_short);
+            for (x, y) in quick.served.iter().zip(&product.served) {
+                prop_assert!((x - y).abs() <= 1e-9 * (1.0 + x.abs()));
+            }
+        }
         for product in &whole.products {
             let other = part
                 .products
