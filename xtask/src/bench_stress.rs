@@ -2,7 +2,8 @@
 //! sites) it runs one scenario of each kind (bench/peers/make_scenarios.py) through `arsenal
 //! stress` and through the SimPy peer (bench/peers/stress_sim.py), checks that both give the same
 //! units due and served in every period for every product, and compares their simulation times;
-//! with `--national`, it times one 52-week scenario on the 300,000-site network.
+//! with `--national`, it times one 52-week scenario on the 300,000-site network, and with
+//! `--monte-carlo N`, N Monte Carlo scenarios on a 10,000-site network.
 
 use anyhow::{Context, bail};
 use serde_json::Value;
@@ -14,11 +15,17 @@ use crate::bench::{logged_seconds, measure, peers_python};
 const AGREEMENT: f64 = 1e-9;
 
 pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
-    let national = match args {
-        [] => false,
-        [flag] if flag == "--national" => true,
-        _ => bail!("usage: cargo xtask bench-stress [--national]"),
-    };
+    let (mut national, mut monte_carlo) = (false, 0u32);
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "--national" => national = true,
+            "--monte-carlo" => {
+                monte_carlo = args.next().context("--monte-carlo needs a number")?.parse()?;
+            }
+            _ => bail!("usage: cargo xtask bench-stress [--national] [--monte-carlo N]"),
+        }
+    }
     let root = crate::root();
     cmd!(sh, "cargo build --release -p cli").run()?;
     let arsenal = root.join("target/release/arsenal");
@@ -78,6 +85,40 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     if national {
         national_run(sh, arsenal, &python, &root)?;
     }
+    if monte_carlo > 0 {
+        monte_carlo_run(sh, arsenal, &work, monte_carlo)?;
+    }
+    Ok(())
+}
+
+/// `scenarios` Monte Carlo scenarios of 52 weeks with the default hazards on a generated
+/// 10,000-site network.
+fn monte_carlo_run(
+    sh: &Shell,
+    arsenal: &str,
+    work: &std::path::Path,
+    scenarios: u32,
+) -> anyhow::Result<()> {
+    let dir = work.join("10000");
+    let (net, data) = (dir.join("network"), dir.join("data"));
+    let (net, data) = (net.to_str().context("path")?, data.to_str().context("path")?);
+    cmd!(sh, "{arsenal} -q generate --sites 10000 --seed 1 --out {net}").run()?;
+    cmd!(sh, "{arsenal} -q --data {data} import {net}").run()?;
+    let n = scenarios.to_string();
+    let run = measure(
+        sh,
+        arsenal,
+        &["-q", "-v", "--data", data, "stress", "--monte-carlo", &n, "--seed", "1", "--top", "3"],
+    )?;
+    let seconds = logged_seconds(&run.stderr, "monte carlo")?;
+    println!();
+    println!(
+        "Monte Carlo on 10,000 generated sites (seed 1), {scenarios} scenarios of 52 weeks, default hazards: {seconds:.1} s ({:.1} ms a scenario), {:.1} s wall, peak {:.2} GiB.",
+        1000.0 * seconds / f64::from(scenarios),
+        run.seconds,
+        run.peak_kb as f64 / 1024.0 / 1024.0
+    );
+    print!("{}", run.stdout);
     Ok(())
 }
 

@@ -56,7 +56,7 @@ fn main() -> anyhow::Result<()> {
             );
             eprintln!("  bench-risks [--sites N] [--national]");
             eprintln!("          risk report: fast path vs reference, structural vs NetworkX");
-            eprintln!("  bench-stress [--national]");
+            eprintln!("  bench-stress [--national] [--monte-carlo N]");
             eprintln!("          stress test: arsenal vs the SimPy peer, same shortages");
             std::process::exit(2);
         }

@@ -108,9 +108,13 @@ pub fn parse(
 }
 
 fn invalid(file: &str, findings: Vec<Finding>) -> Error {
+    invalid_file(file, "the scenario", findings)
+}
+
+fn invalid_file(file: &str, what: &str, findings: Vec<Finding>) -> Error {
     let n = findings.len();
     Error::Invalid {
-        message: format!("{file}: {n} problem{} in the scenario", if n == 1 { "" } else { "s" }),
+        message: format!("{file}: {n} problem{} in {what}", if n == 1 { "" } else { "s" }),
         findings,
     }
 }
@@ -304,11 +308,15 @@ struct HazardsFile {
 /// Reads a hazards file, every bad value named by field.
 pub fn load_hazards(path: &Path) -> Result<Hazards, Error> {
     let file = path.display().to_string();
-    let text =
-        crate::interchange::read_required(path, &file).map_err(|f| invalid(&file, vec![f]))?;
+    let text = crate::interchange::read_required(path, &file)
+        .map_err(|f| invalid_file(&file, "the hazards", vec![f]))?;
     let parsed: HazardsFile = toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(&text, s.start));
-        invalid(&file, vec![Finding::file_error(format!("{file}:{line}"), e.message().to_owned())])
+        invalid_file(
+            &file,
+            "the hazards",
+            vec![Finding::file_error(format!("{file}:{line}"), e.message().to_owned())],
+        )
     })?;
     let mut findings = Vec::new();
     let mut check = |field: &str, value: Option<f64>, ok: bool, rule: &str| {
@@ -362,7 +370,7 @@ pub fn load_hazards(path: &Path) -> Result<Hazards, Error> {
         );
     }
     if !findings.is_empty() {
-        return Err(invalid(&file, findings));
+        return Err(invalid_file(&file, "the hazards", findings));
     }
     let d = Hazards::default();
     Ok(Hazards {

@@ -101,7 +101,8 @@ fn without_events_every_product_is_served_in_full() {
     }
 }
 
-/// The TOML and JSON blocks of docs/scenarios.md, each run as a scenario on the sample.
+/// The TOML and JSON blocks of docs/scenarios.md, each run on the sample as a scenario (or as
+/// the hazards of a Monte Carlo run).
 #[test]
 fn the_documented_examples_run() {
     let dir = sample();
@@ -112,10 +113,13 @@ fn the_documented_examples_run() {
             let text = &block[..block.find("```").unwrap()];
             let file: PathBuf = dir.path().join(format!("example-{i}.{extension}"));
             std::fs::write(&file, text).unwrap();
-            let output = run(
-                dir.path(),
-                &["-q", "stress", "--scenario", file.to_str().unwrap(), "--horizon", "12"],
-            );
+            let file = file.to_str().unwrap();
+            let args: &[&str] = if text.contains("site_outages_per_year") {
+                &["-q", "stress", "--monte-carlo", "5", "--hazards", file, "--horizon", "12"]
+            } else {
+                &["-q", "stress", "--scenario", file, "--horizon", "12"]
+            };
+            let output = run(dir.path(), args);
             assert!(
                 output.status.success(),
                 "example {extension} {i}: {}",
@@ -124,7 +128,7 @@ fn the_documented_examples_run() {
             blocks += 1;
         }
     }
-    assert_eq!(blocks, 3);
+    assert_eq!(blocks, 4);
 }
 
 #[test]
@@ -206,4 +210,71 @@ duration_weeks = 2
     let output = run(dir.path(), &["stress", "--scenario", "missing.toml"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output, dir.path()).contains("missing.toml: file not found"));
+}
+
+#[test]
+fn monte_carlo_on_the_sample_is_reproducible_and_charted() {
+    let dir = sample();
+    let args = ["-q", "stress", "--monte-carlo", "60", "--seed", "4", "--horizon", "26", "--json"];
+    let first = run(dir.path(), &args);
+    assert!(first.status.success(), "{}", stderr(&first, dir.path()));
+    let second = run(dir.path(), &args);
+    assert_eq!(stdout(&first), stdout(&second), "the same seed gives the same report");
+    let report: serde_json::Value = serde_json::from_str(&stdout(&first)).unwrap();
+    assert_eq!(report["scenarios"], 60);
+    assert_eq!(report["losses"].as_array().unwrap().len(), 60);
+    let loss = &report["loss"];
+    let p = |key: &str| loss[key].as_f64().unwrap();
+    assert!(p("p50") <= p("p95") && p("p95") <= p("p99") && p("p99") <= p("worst"));
+    assert_eq!(report["products"].as_array().unwrap().len(), 5);
+
+    let output = run(
+        dir.path(),
+        &[
+            "stress",
+            "--monte-carlo",
+            "30",
+            "--seed",
+            "4",
+            "--horizon",
+            "26",
+            "--chart",
+            "losses.svg",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output);
+    assert!(text.starts_with("30 random scenarios (seed 4), 26 weeks each"), "{text}");
+    assert!(text.contains("95th percentile") && text.contains("Regions that carry the tail"));
+    let svg = std::fs::read_to_string(dir.path().join("losses.svg")).unwrap();
+    assert!(svg.contains("Value lost per scenario: 30 scenarios, seed 4"));
+}
+
+#[test]
+fn bad_hazards_and_options_are_named() {
+    let dir = sample();
+    std::fs::write(
+        dir.path().join("hazards.toml"),
+        "site_outages_per_year = -1\npartial_share = 2\nregional_radius_km = [300, 100]\n",
+    )
+    .unwrap();
+    let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--hazards", "hazards.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: hazards.toml: site_outages_per_year: must be 0 or more, not -1
+        error: hazards.toml: partial_share: must be 0 to 1, not 2
+        error: hazards.toml: regional_radius_km: must be [smallest, largest] with 0 < smallest <= largest; the smallest, not 300
+        error: hazards.toml: 3 problems in the hazards
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+
+    std::fs::write(dir.path().join("typo.toml"), "site_outage_per_year = 0.1\n").unwrap();
+    let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--hazards", "typo.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output, dir.path()).contains("unknown field `site_outage_per_year`"));
+
+    let output = run(dir.path(), &["stress", "--monte-carlo", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = run(dir.path(), &["stress"]);
+    assert_eq!(output.status.code(), Some(2), "a scenario or --monte-carlo is required");
 }
