@@ -377,7 +377,8 @@ def simulate(net, events, horizon, unmet):
                     total += shipped
                     ship(link["to"], shipped, t + link["transit"])
                     owed[link["to"]] += order[l] - shipped
-                    fill[l] = shipped / order[l] if order[l] > 0.0 else 1.0
+                    filled = shipped / order[l] if order[l] > 0.0 else 1.0
+                    fill[l] = 0.0 if filled < TOLERANCE else filled
                 for i, r in enumerate(rows_here):
                     served = granted[len(out) + i]
                     total += served

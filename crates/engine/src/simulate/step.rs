@@ -297,7 +297,9 @@ pub(super) fn simulate(
                 pipe[pipe_start[l as usize] + t % link.transit as usize] = shipped;
                 let ordered = order[l as usize];
                 owed[link.to as usize] += ordered - shipped;
-                fill[l as usize] = if ordered > 0.0 { shipped / ordered } else { 1.0 };
+                // A fill that is only rounding left in stock counts as none.
+                let filled = if ordered > 0.0 { shipped / ordered } else { 1.0 };
+                fill[l as usize] = if filled < TOLERANCE { 0.0 } else { filled };
             }
             if settings.ledger {
                 ledger_now[q as usize].shipments += shipped_total;
