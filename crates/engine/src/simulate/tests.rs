@@ -52,7 +52,7 @@ fn outage(target: Target, capacity: f64, start: u32, duration: u32, recovery: u3
 
 /// opening + production + receipts = consumption + shipments + served + closing, for every
 /// (site, item) in every period, and closing is the next period's opening.
-fn assert_conserved(outcome: &Outcome) {
+pub(super) fn assert_conserved(outcome: &Outcome) {
     let ledger = outcome.ledger.as_ref().expect("runs in tests keep the ledger");
     for entry in ledger {
         let inflow = entry.opening + entry.production + entry.receipts;

@@ -10,6 +10,7 @@ use super::{Hazards, MonteCarlo, draw, monte_carlo, percentile, run_restricted};
 use crate::fixture;
 use crate::generate::{GenerateConfig, generate};
 use crate::graph::Graph;
+use crate::simulate::tests::assert_conserved;
 use crate::simulate::{Allocation, Flows, Period, Settings, Unmet, run, stress};
 
 fn busy_hazards() -> Hazards {
@@ -45,6 +46,11 @@ proptest! {
         let whole = run(&graph, &flows, &scenario, &settings, &|_| ());
         let baseline = run(&graph, &flows, &crate::simulate::Scenario::default(), &settings, &|_| ());
         let part = run_restricted(&graph, &flows, &scenario, &settings, &|_| ());
+        // Stock is conserved in every period of both runs (the part's ledger covers its
+        // positions, with what sources outside use of them as consumption).
+        let ledger = Settings { ledger: true, ..settings.clone() };
+        assert_conserved(&run(&graph, &flows, &scenario, &ledger, &|_| ()));
+        assert_conserved(&run_restricted(&graph, &flows, &scenario, &ledger, &|_| ()));
         // `stress` restricts the run on its own when the network is certified steady (generated
         // networks are) and lists every product.
         prop_assert!(flows.steady());
