@@ -160,6 +160,7 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
             "arsenal stress --scenario data/scenarios/gulf-hurricane.toml",
             "a hurricane near Houston, week by week",
         ),
+        ("arsenal stress --monte-carlo 1000", "random disruptions: the distribution of losses"),
         ("arsenal map icu-ventilator", "what a ventilator depends on, tier by tier"),
         ("arsenal summary --json", "the same summary, for programs"),
         ("arsenal export --out sample-copy", "the network as CSV files you can edit"),
