@@ -119,7 +119,7 @@ pub(crate) enum Command {
         unmet: UnmetArg,
         /// Products served first when stock is scarce, most important first (comma-separated);
         /// by default stock is shared in proportion to normal flows.
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, value_delimiter = ',', conflicts_with = "monte_carlo")]
         priority: Vec<String>,
         /// Show at most this many products and causes.
         #[arg(long, default_value_t = 10)]
