@@ -47,35 +47,8 @@ pub(super) fn simulate(
     progress: &dyn Fn(u32),
 ) -> Trace {
     let horizon = settings.horizon as usize;
-    let n = flows.positions.len();
-    let (link_rank, demand_rank) = ranks(graph, flows, &settings.allocation);
     let mut factors: Factors = effects.factors(graph, flows);
-
-    let mut stock = flows.opening.clone();
-    // Ring buffer per link: the slot of period t holds what arrives at t.
-    let mut pipe_start = Vec::with_capacity(flows.links.len() + 1);
-    let mut slots = 0usize;
-    for link in &flows.links {
-        pipe_start.push(slots);
-        slots += link.transit as usize;
-    }
-    let mut pipe = vec![0.0; slots];
-    for (l, link) in flows.links.iter().enumerate() {
-        pipe[pipe_start[l]..pipe_start[l] + link.transit as usize].fill(link.normal);
-    }
-    let mut owed = vec![0.0; n];
-    let mut fill = vec![1.0; flows.links.len()];
-    let mut order = vec![0.0; flows.links.len()];
-    let mut backlog = vec![0.0; flows.demand.len()];
-    let mut due_now = vec![0.0; flows.demand.len()];
-    let mut made = vec![0.0; flows.sources.len()];
-    let mut hours_need = vec![0.0; flows.hours.len()];
-    let mut hours_ratio = vec![1.0; flows.hours.len()];
-    let mut component_need = vec![0.0; n];
-    let mut ledger_now: Vec<Ledger> =
-        if settings.ledger { (0..n).map(|_| Ledger::default()).collect() } else { Vec::new() };
-    let mut ledger = settings.ledger.then(Vec::new);
-
+    let mut state = State::new(graph, flows, settings);
     let mut trace = Trace {
         due: vec![vec![0.0; horizon]; flows.demand.len()],
         on_time: vec![vec![0.0; horizon]; flows.demand.len()],
@@ -83,88 +56,192 @@ pub(super) fn simulate(
         held_back: vec![HeldBack::default(); flows.sources.len()],
         cut: vec![0.0; flows.links.len()],
         outside: Vec::new(),
-        ledger: None,
+        ledger: settings.ledger.then(Vec::new),
     };
-    let customers: Vec<u32> =
-        (0..n as u32).filter(|&q| !flows.links_in.row(q).is_empty()).collect();
-    let shippers: Vec<u32> = (0..n as u32)
-        .filter(|&q| !flows.links_out.row(q).is_empty() || !flows.demand_at.row(q).is_empty())
-        .collect();
-    let (mut claims, mut granted, mut scratch): (Vec<Claim>, Vec<f64>, Vec<usize>) =
-        (Vec::new(), Vec::new(), Vec::new());
-
     for t in 0..horizon {
         effects.apply(t as u32, &mut factors);
-        if ledger.is_some() {
-            for (q, entry) in ledger_now.iter_mut().enumerate() {
-                let (site, item) = flows.positions[q];
-                *entry =
-                    Ledger { site, item, period: t as u32, opening: stock[q], ..Ledger::default() };
+        state.open_ledger(t);
+        state.arrive(t);
+        state.order(t, &factors, &mut trace);
+        state.produce(&factors, &mut trace);
+        state.ship(t, &factors, &mut trace);
+        state.close_ledger(&mut trace);
+        progress(t as u32);
+    }
+    trace
+}
+
+/// What changes from period to period, and the scratch space of the steps.
+struct State<'f> {
+    flows: &'f Flows,
+    unmet: Unmet,
+    link_rank: Vec<u32>,
+    demand_rank: Vec<u32>,
+    /// Positions with links in, and positions with links out or demand.
+    customers: Vec<u32>,
+    shippers: Vec<u32>,
+    stock: Vec<f64>,
+    /// Ring buffer per link, from `pipe_start`: the slot of period t holds what arrives at t.
+    pipe: Vec<f64>,
+    pipe_start: Vec<usize>,
+    /// By customer position: goods its links failed to deliver, to re-order.
+    owed: Vec<f64>,
+    /// By link: the share of its last order it filled.
+    fill: Vec<f64>,
+    order: Vec<f64>,
+    backlog: Vec<f64>,
+    due_now: Vec<f64>,
+    made: Vec<f64>,
+    hours_need: Vec<f64>,
+    hours_ratio: Vec<f64>,
+    component_need: Vec<f64>,
+    /// This period's ledger entries, by position, when keeping the ledger.
+    ledger: Option<Vec<Ledger>>,
+    claims: Vec<Claim>,
+    granted: Vec<f64>,
+    scratch: Vec<usize>,
+}
+
+impl<'f> State<'f> {
+    /// The steady start: opening stock, every link's normal flow in transit, nothing owed.
+    fn new(graph: &Graph, flows: &'f Flows, settings: &Settings) -> State<'f> {
+        let n = flows.positions.len();
+        let (link_rank, demand_rank) = ranks(graph, flows, &settings.allocation);
+        let mut pipe_start = Vec::with_capacity(flows.links.len());
+        let mut slots = 0usize;
+        for link in &flows.links {
+            pipe_start.push(slots);
+            slots += link.transit as usize;
+        }
+        let mut pipe = vec![0.0; slots];
+        for (l, link) in flows.links.iter().enumerate() {
+            pipe[pipe_start[l]..pipe_start[l] + link.transit as usize].fill(link.normal);
+        }
+        State {
+            flows,
+            unmet: settings.unmet,
+            link_rank,
+            demand_rank,
+            customers: (0..n as u32).filter(|&q| !flows.links_in.row(q).is_empty()).collect(),
+            shippers: (0..n as u32)
+                .filter(|&q| {
+                    !flows.links_out.row(q).is_empty() || !flows.demand_at.row(q).is_empty()
+                })
+                .collect(),
+            stock: flows.opening.clone(),
+            pipe,
+            pipe_start,
+            owed: vec![0.0; n],
+            fill: vec![1.0; flows.links.len()],
+            order: vec![0.0; flows.links.len()],
+            backlog: vec![0.0; flows.demand.len()],
+            due_now: vec![0.0; flows.demand.len()],
+            made: vec![0.0; flows.sources.len()],
+            hours_need: vec![0.0; flows.hours.len()],
+            hours_ratio: vec![1.0; flows.hours.len()],
+            component_need: vec![0.0; n],
+            ledger: settings.ledger.then(|| vec![Ledger::default(); n]),
+            claims: Vec::new(),
+            granted: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    fn open_ledger(&mut self, t: usize) {
+        if let Some(ledger) = &mut self.ledger {
+            for (q, entry) in ledger.iter_mut().enumerate() {
+                let (site, item) = self.flows.positions[q];
+                let opening = self.stock[q];
+                *entry = Ledger { site, item, period: t as u32, opening, ..Ledger::default() };
             }
         }
+    }
 
-        // Arrivals.
-        for (l, link) in flows.links.iter().enumerate() {
-            let slot = pipe_start[l] + t % link.transit as usize;
-            stock[link.to as usize] += pipe[slot];
-            if settings.ledger {
-                ledger_now[link.to as usize].receipts += pipe[slot];
+    fn close_ledger(&mut self, trace: &mut Trace) {
+        if let (Some(entries), Some(ledger)) = (&mut self.ledger, &mut trace.ledger) {
+            for (q, entry) in entries.iter_mut().enumerate() {
+                entry.closing = self.stock[q];
+                ledger.push(*entry);
             }
         }
+    }
 
-        // Orders: the normal flow, plus what the customer is owed, spread over its links in
-        // proportion to their normal flows times how fully each filled its last order.
-        for (l, link) in flows.links.iter().enumerate() {
-            order[l] = link.normal;
+    /// Goods due this period join their customer's stock.
+    fn arrive(&mut self, t: usize) {
+        for (l, link) in self.flows.links.iter().enumerate() {
+            let arriving = self.pipe[self.pipe_start[l] + t % link.transit as usize];
+            self.stock[link.to as usize] += arriving;
+            if let Some(ledger) = &mut self.ledger {
+                ledger[link.to as usize].receipts += arriving;
+            }
         }
-        for &c in &customers {
-            let owed_here = owed[c as usize];
-            if owed_here <= 0.0 {
+    }
+
+    /// Orders: the normal flow, plus what the customer is owed, spread over its links in
+    /// proportion to their normal flows times how fully each filled its last order; and the
+    /// demand due.
+    fn order(&mut self, t: usize, factors: &Factors, trace: &mut Trace) {
+        let flows = self.flows;
+        for (l, link) in flows.links.iter().enumerate() {
+            self.order[l] = link.normal;
+        }
+        for &c in &self.customers {
+            let owed = self.owed[c as usize];
+            if owed <= 0.0 {
                 continue;
             }
             let links = flows.links_in.row(c);
-            let mut weight: f64 =
-                links.iter().map(|&l| flows.links[l as usize].normal * fill[l as usize]).sum();
+            let normal = |l: u32| flows.links[l as usize].normal;
+            let mut weight: f64 = links.iter().map(|&l| normal(l) * self.fill[l as usize]).sum();
             let by_fill = weight > 0.0;
             if !by_fill {
-                weight = links.iter().map(|&l| flows.links[l as usize].normal).sum();
+                weight = links.iter().map(|&l| normal(l)).sum();
             }
             if weight <= 0.0 {
                 continue;
             }
             for &l in links {
-                let normal = flows.links[l as usize].normal;
-                let w = if by_fill { normal * fill[l as usize] } else { normal };
-                order[l as usize] += owed_here * w / weight;
+                let w = if by_fill { normal(l) * self.fill[l as usize] } else { normal(l) };
+                self.order[l as usize] += owed * w / weight;
             }
-            owed[c as usize] = 0.0;
+            self.owed[c as usize] = 0.0;
             for &l in links {
                 let link = &flows.links[l as usize];
-                if link.external && order[l as usize] > link.normal {
+                if link.external && self.order[l as usize] > link.normal {
                     trace.outside.push(link.from);
                 }
             }
         }
         for (r, row) in flows.demand.iter().enumerate() {
-            due_now[r] = row.normal * factors.demand[r];
-            trace.due[r][t] = due_now[r];
-            trace.surge[r] += (due_now[r] - row.normal).max(0.0);
+            self.due_now[r] = row.normal * factors.demand[r];
+            trace.due[r][t] = self.due_now[r];
+            trace.surge[r] += (self.due_now[r] - row.normal).max(0.0);
         }
+    }
 
-        // Production: what is claimed plus what restores the opening stock, within capacity,
-        // then within process hours (shared in proportion), then within components on hand
-        // (shared in proportion).
+    /// Production: what is claimed plus what restores the opening stock, within capacity, then
+    /// within process hours (shared in proportion), then within components on hand (shared in
+    /// proportion); components are consumed and the output joins the stock.
+    fn produce(&mut self, factors: &Factors, trace: &mut Trace) {
+        self.plan_within_capacity(factors, trace);
+        self.share_hours(factors, trace);
+        self.share_components(trace);
+        self.consume();
+    }
+
+    fn plan_within_capacity(&mut self, factors: &Factors, trace: &mut Trace) {
+        let flows = self.flows;
         for (k, source) in flows.sources.iter().enumerate() {
             let q = source.position;
-            let claimed: f64 =
-                flows.links_out.row(q).iter().map(|&l| order[l as usize]).sum::<f64>()
-                    + flows
-                        .demand_at
-                        .row(q)
-                        .iter()
-                        .map(|&r| due_now[r as usize] + backlog[r as usize])
-                        .sum::<f64>();
-            let target = (claimed + flows.opening[q as usize] - stock[q as usize]).max(0.0);
+            let links: f64 = flows.links_out.row(q).iter().map(|&l| self.order[l as usize]).sum();
+            let demand: f64 = flows
+                .demand_at
+                .row(q)
+                .iter()
+                .map(|&r| self.due_now[r as usize] + self.backlog[r as usize])
+                .sum();
+            let claimed = links + demand;
+            let target = (claimed + flows.opening[q as usize] - self.stock[q as usize]).max(0.0);
             let site_factor = factors.site[source.site as usize];
             let x = target.min(source.capacity * site_factor);
             if target - x > TOLERANCE * target.max(1.0) {
@@ -175,37 +252,43 @@ pub(super) fn simulate(
                     held.capacity += target - x;
                 }
             }
-            made[k] = x;
+            self.made[k] = x;
             for &(row, hours) in flows.hours_use.row(k as u32) {
-                hours_need[row as usize] += hours * x;
+                self.hours_need[row as usize] += hours * x;
             }
         }
         for outside in &flows.outside {
             match outside.uses {
-                Use::Hours { row, hours } => hours_need[row as usize] += hours,
-                Use::Component { position, units } => component_need[position as usize] += units,
+                Use::Hours { row, hours } => self.hours_need[row as usize] += hours,
+                Use::Component { position, units } => {
+                    self.component_need[position as usize] += units;
+                }
             }
         }
+    }
+
+    fn share_hours(&mut self, factors: &Factors, trace: &mut Trace) {
+        let flows = self.flows;
         for (row, &(site, process, hours)) in flows.hours.iter().enumerate() {
             let factor = factors.site[site as usize].min(factors.process[process as usize]);
             let available = hours * factor;
-            let need = hours_need[row];
-            hours_ratio[row] = if need > available { available / need } else { 1.0 };
-            hours_need[row] = 0.0;
+            let need = self.hours_need[row];
+            self.hours_ratio[row] = if need > available { available / need } else { 1.0 };
+            self.hours_need[row] = 0.0;
         }
         for outside in &flows.outside {
             if let Use::Hours { row, .. } = outside.uses
-                && hours_ratio[row as usize] < 1.0
+                && self.hours_ratio[row as usize] < 1.0
             {
                 trace.outside.push(outside.source_position);
             }
         }
-        for (k, made) in made.iter_mut().enumerate() {
+        for (k, made) in self.made.iter_mut().enumerate() {
             let mut ratio = 1.0f64;
             let mut binding = None;
             for &(row, _) in flows.hours_use.row(k as u32) {
-                if hours_ratio[row as usize] < ratio {
-                    ratio = hours_ratio[row as usize];
+                if self.hours_ratio[row as usize] < ratio {
+                    ratio = self.hours_ratio[row as usize];
                     binding = Some(row);
                 }
             }
@@ -225,14 +308,18 @@ pub(super) fn simulate(
                 *made *= ratio;
             }
             for &(c, quantity) in flows.components.row(k as u32) {
-                component_need[c as usize] += quantity * *made;
+                self.component_need[c as usize] += quantity * *made;
             }
         }
-        for (k, made) in made.iter_mut().enumerate() {
+    }
+
+    fn share_components(&mut self, trace: &mut Trace) {
+        let flows = self.flows;
+        for (k, made) in self.made.iter_mut().enumerate() {
             let mut ratio = 1.0f64;
             for &(c, _) in flows.components.row(k as u32) {
-                let need = component_need[c as usize];
-                let have = stock[c as usize].max(0.0);
+                let need = self.component_need[c as usize];
+                let have = self.stock[c as usize].max(0.0);
                 if need > have {
                     ratio = ratio.min(have / need);
                 }
@@ -242,96 +329,94 @@ pub(super) fn simulate(
         for outside in &flows.outside {
             if let Use::Component { position, units } = outside.uses {
                 let c = position as usize;
-                if component_need[c] > stock[c].max(0.0) {
+                if self.component_need[c] > self.stock[c].max(0.0) {
                     trace.outside.push(outside.source_position);
                 }
-                stock[c] -= units;
-                if settings.ledger {
-                    ledger_now[c].consumption += units;
+                self.stock[c] -= units;
+                if let Some(ledger) = &mut self.ledger {
+                    ledger[c].consumption += units;
                 }
             }
         }
-        for (k, source) in flows.sources.iter().enumerate() {
-            for &(c, quantity) in flows.components.row(k as u32) {
-                component_need[c as usize] = 0.0;
-                stock[c as usize] -= quantity * made[k];
-                if settings.ledger {
-                    ledger_now[c as usize].consumption += quantity * made[k];
-                }
-            }
-            stock[source.position as usize] += made[k];
-            if settings.ledger {
-                ledger_now[source.position as usize].production += made[k];
-            }
-        }
+    }
 
-        // Shipping and serving: each site shares its stock among the links and demand claiming it.
-        for &q in &shippers {
+    fn consume(&mut self) {
+        let flows = self.flows;
+        for (k, source) in flows.sources.iter().enumerate() {
+            let made = self.made[k];
+            for &(c, quantity) in flows.components.row(k as u32) {
+                self.component_need[c as usize] = 0.0;
+                self.stock[c as usize] -= quantity * made;
+                if let Some(ledger) = &mut self.ledger {
+                    ledger[c as usize].consumption += quantity * made;
+                }
+            }
+            self.stock[source.position as usize] += made;
+            if let Some(ledger) = &mut self.ledger {
+                ledger[source.position as usize].production += made;
+            }
+        }
+    }
+
+    /// Shipping and serving: each site shares its stock among the links and demand claiming it.
+    fn ship(&mut self, t: usize, factors: &Factors, trace: &mut Trace) {
+        let flows = self.flows;
+        for &q in &self.shippers {
             let out = flows.links_out.row(q);
             let rows = flows.demand_at.row(q);
-            claims.clear();
+            self.claims.clear();
             for &l in out {
                 let link = &flows.links[l as usize];
                 let cap = factors.link[l as usize];
-                let mut amount = order[l as usize];
+                let mut amount = self.order[l as usize];
                 if cap < 1.0 {
                     let carried = amount.min(cap * link.normal);
                     trace.cut[l as usize] += amount - carried;
                     amount = carried;
                 }
-                claims.push(Claim { amount, weight: link.normal, rank: link_rank[l as usize] });
+                let rank = self.link_rank[l as usize];
+                self.claims.push(Claim { amount, weight: link.normal, rank });
             }
             for &r in rows {
-                claims.push(Claim {
-                    amount: due_now[r as usize] + backlog[r as usize],
+                self.claims.push(Claim {
+                    amount: self.due_now[r as usize] + self.backlog[r as usize],
                     weight: flows.demand[r as usize].normal,
-                    rank: demand_rank[r as usize],
+                    rank: self.demand_rank[r as usize],
                 });
             }
-            allocate(stock[q as usize].max(0.0), &claims, &mut granted, &mut scratch);
+            let available = self.stock[q as usize].max(0.0);
+            allocate(available, &self.claims, &mut self.granted, &mut self.scratch);
             let mut shipped_total = 0.0;
             for (i, &l) in out.iter().enumerate() {
                 let link = &flows.links[l as usize];
-                let shipped = granted[i];
+                let shipped = self.granted[i];
                 shipped_total += shipped;
-                pipe[pipe_start[l as usize] + t % link.transit as usize] = shipped;
-                let ordered = order[l as usize];
-                owed[link.to as usize] += ordered - shipped;
+                self.pipe[self.pipe_start[l as usize] + t % link.transit as usize] = shipped;
+                let ordered = self.order[l as usize];
+                self.owed[link.to as usize] += ordered - shipped;
                 // A fill that is only rounding left in stock counts as none.
                 let filled = if ordered > 0.0 { shipped / ordered } else { 1.0 };
-                fill[l as usize] = if filled < TOLERANCE { 0.0 } else { filled };
-            }
-            if settings.ledger {
-                ledger_now[q as usize].shipments += shipped_total;
+                self.fill[l as usize] = if filled < TOLERANCE { 0.0 } else { filled };
             }
             let mut served_total = 0.0;
             for (i, &r) in rows.iter().enumerate() {
                 let r = r as usize;
-                let served = granted[out.len() + i];
+                let served = self.granted[out.len() + i];
                 served_total += served;
-                let late = served.min(backlog[r]);
+                let late = served.min(self.backlog[r]);
                 trace.on_time[r][t] = served - late;
-                backlog[r] = match settings.unmet {
-                    Unmet::Backlog => due_now[r] + backlog[r] - served,
+                self.backlog[r] = match self.unmet {
+                    Unmet::Backlog => self.due_now[r] + self.backlog[r] - served,
                     Unmet::LostSales => 0.0,
                 };
             }
-            stock[q as usize] -= shipped_total + served_total;
-            if settings.ledger {
-                ledger_now[q as usize].served += served_total;
+            self.stock[q as usize] -= shipped_total + served_total;
+            if let Some(ledger) = &mut self.ledger {
+                ledger[q as usize].shipments += shipped_total;
+                ledger[q as usize].served += served_total;
             }
         }
-
-        if let Some(ledger) = &mut ledger {
-            for (q, entry) in ledger_now.iter_mut().enumerate() {
-                entry.closing = stock[q];
-                ledger.push(*entry);
-            }
-        }
-        progress(t as u32);
     }
-    trace.ledger = ledger;
-    trace
 }
 
 /// The rank of every link and demand row under `allocation` (all 0 when proportional).
