@@ -10,21 +10,13 @@ seconds spent and checksums (critical (site, product) pairs, sole-sourced items,
 items) to compare with arsenal. Usage: critical_sites.py NETWORK_DIR
 """
 
-import csv
 import json
-import os
 import sys
 import time
 
 import networkx as nx
 
-
-def rows(network_dir, table):
-    path = os.path.join(network_dir, table + ".csv")
-    if not os.path.exists(path):
-        return []
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        return list(csv.DictReader(f))
+from network_csv import rows
 
 
 def main():

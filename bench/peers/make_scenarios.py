@@ -11,18 +11,11 @@ kind, aimed at what matters most in that network, chosen deterministically.
 Usage: make_scenarios.py NETWORK_DIR OUT_DIR
 """
 
-import csv
 import json
 import os
 import sys
 
-
-def rows(network_dir, table):
-    path = os.path.join(network_dir, table + ".csv")
-    if not os.path.exists(path):
-        return []
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        return list(csv.DictReader(f))
+from network_csv import rows
 
 
 def main():

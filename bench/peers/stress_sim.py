@@ -11,28 +11,20 @@ Usage: stress_sim.py NETWORK_DIR SCENARIO_FILE [--horizon WEEKS] [--period week|
 """
 
 import argparse
-import csv
 import json
 import math
-import os
 import sys
 import time
 import tomllib
 
 import simpy
 
+from network_csv import rows
+
 KM_PER_WEEK = 4000.0
 DEFAULT_LEAD_WEEKS = 1.0
 EARTH_RADIUS_KM = 6371.0088
 TOLERANCE = 1e-9
-
-
-def rows(network_dir, table):
-    path = os.path.join(network_dir, table + ".csv")
-    if not os.path.exists(path):
-        return []
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        return list(csv.DictReader(f))
 
 
 def number(text, default=None):

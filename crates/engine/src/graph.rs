@@ -125,6 +125,11 @@ impl Graph {
     pub fn n_links(&self) -> usize {
         self.links_out.entries().len()
     }
+
+    /// Hours per week `site` has for `process` (0 when it lacks the capability).
+    pub fn hours_per_week(&self, site: u32, process: u32) -> f64 {
+        self.capabilities.row(site).iter().filter(|c| c.process == process).map(|c| c.hours).sum()
+    }
 }
 
 #[cfg(test)]

@@ -223,15 +223,11 @@ pub fn stress(
     if settings.ledger || !flows.steady() {
         return run(graph, flows, scenario, settings, progress);
     }
-    let mut outcome = monte_carlo::run_restricted(graph, flows, scenario, settings, progress);
-    let inside: std::collections::BTreeSet<u32> = outcome
-        .products
-        .iter()
-        .filter_map(|p| graph.item_ids.iter().position(|i| *i == p.item))
-        .map(|i| i as u32)
-        .collect();
+    let mut outcome = run_restricted(graph, flows, scenario, settings, progress);
+    let inside: std::collections::BTreeSet<&Name> =
+        outcome.products.iter().map(|p| &p.item).collect();
     let mut normal: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
-    for row in flows.demand.iter().filter(|d| !inside.contains(&d.item)) {
+    for row in flows.demand.iter().filter(|d| !inside.contains(&graph.item_ids[d.item as usize])) {
         *normal.entry(row.item).or_default() += row.normal;
     }
     let horizon = settings.horizon as usize;
@@ -251,6 +247,35 @@ pub fn stress(
         .products
         .sort_by(|a, b| b.value_short.total_cmp(&a.value_short).then_with(|| a.item.cmp(&b.item)));
     outcome
+}
+
+/// Runs `scenario` over only the part of a steady network it can change: the closure of what
+/// it touches, grown and run again while the run reaches sources outside it (suppliers asked for
+/// more than their normal flow, users of hours or component stock that ran short). Everything outside the final part runs exactly as with no scenario, so its products'
+/// results are the baseline's; the outcome lists only the products inside. When the part is
+/// most of the network, the whole network runs instead.
+fn run_restricted(
+    graph: &Graph,
+    flows: &Flows,
+    scenario: &Scenario,
+    settings: &Settings,
+    progress: &dyn Fn(u32),
+) -> Outcome {
+    let mut seeds = effects::Effects::new(graph, flows, scenario).seeds(flows);
+    loop {
+        let keep = flows.closure(&seeds);
+        // Most of the network: running it whole costs less than restricting it.
+        if keep.iter().filter(|&&k| k).count() * 2 > keep.len() {
+            return run(graph, flows, scenario, settings, progress);
+        }
+        let part = flows.restrict(&keep);
+        let effects = effects::Effects::new(graph, &part, scenario);
+        let trace = step::simulate(graph, &part, &effects, settings, progress);
+        if trace.outside.is_empty() {
+            return results::summarize(graph, &part, &effects, settings, trace);
+        }
+        seeds.extend_from_slice(&trace.outside);
+    }
 }
 
 /// Runs `scenario` on `flows` (built from `graph`) over the whole network: the reference

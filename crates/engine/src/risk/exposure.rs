@@ -345,13 +345,7 @@ impl Plan {
             }
         }
         self.used_hours.iter().all(|(&(site, process), &used)| {
-            let available: f64 = graph
-                .capabilities
-                .row(site)
-                .iter()
-                .filter(|c| c.process == process)
-                .map(|c| c.hours)
-                .sum();
+            let available = graph.hours_per_week(site, process);
             used <= available * (1.0 + tolerance)
         })
     }
@@ -412,13 +406,7 @@ impl Plan {
                 let mut room = source.max_units_per_week - self.rate[first + k] - taken;
                 for routing in graph.routings.row(item) {
                     let key = (source.site, routing.process);
-                    let available: f64 = graph
-                        .capabilities
-                        .row(source.site)
-                        .iter()
-                        .filter(|c| c.process == routing.process)
-                        .map(|c| c.hours)
-                        .sum();
+                    let available = graph.hours_per_week(source.site, routing.process);
                     let spare = available
                         - self.used_hours.get(&key).copied().unwrap_or(0.0)
                         - extra_hours.get(&key).copied().unwrap_or(0.0);

@@ -115,13 +115,7 @@ pub(crate) fn program(
         processes.sort_unstable();
         processes.dedup();
         for process in processes {
-            let available: f64 = graph
-                .capabilities
-                .row(site as u32)
-                .iter()
-                .filter(|c| c.process == process)
-                .map(|c| c.hours)
-                .sum();
+            let available = graph.hours_per_week(site as u32, process);
             let terms: Vec<(Col, f64)> =
                 uses.iter().filter(|u| u.0 == process).map(|&(_, x, h)| (x, h)).collect();
             hours_row(&mut p, t, weeks, &terms, available);

@@ -126,13 +126,7 @@ pub(super) fn solve_restricted(
             let mut keys: Vec<(u32, u32)> = hours.keys().copied().collect();
             keys.sort_unstable();
             for key in keys {
-                let available: f64 = graph
-                    .capabilities
-                    .row(key.0)
-                    .iter()
-                    .filter(|c| c.process == key.1)
-                    .map(|c| c.hours)
-                    .sum();
+                let available = graph.hours_per_week(key.0, key.1);
                 let others = capacities.used_hours.get(&key).copied().unwrap_or(0.0)
                     - own.get(&key).copied().unwrap_or(0.0);
                 let left = (available - others).max(0.0);

@@ -129,13 +129,7 @@ impl Flows {
                 for routing in graph.routings.row(item) {
                     let row =
                         *hours_rows.entry((source.site, routing.process)).or_insert_with(|| {
-                            let available: f64 = graph
-                                .capabilities
-                                .row(source.site)
-                                .iter()
-                                .filter(|c| c.process == routing.process)
-                                .map(|c| c.hours)
-                                .sum();
+                            let available = graph.hours_per_week(source.site, routing.process);
                             hours.push((source.site, routing.process, available * per));
                             hours.len() as u32 - 1
                         });
@@ -204,39 +198,20 @@ impl Flows {
                 opening[index[&(site, stock.item)] as usize] += stock.units;
             }
         }
-        let mut source_at = vec![None; n];
-        for (k, source) in sources.iter().enumerate() {
-            source_at[source.position as usize] = Some(k as u32);
-        }
-        let n_sources = sources.len();
-        let at_site =
-            positions.iter().enumerate().map(|(q, &(site, _))| (site, q as u32)).collect();
-        Flows {
+        Parts {
             period,
-            outside: Vec::new(),
-            at_site: Csr::from_pairs(graph.n_sites(), at_site),
-            opening,
-            source_at,
-            components: Csr::from_pairs(n_sources, components),
-            hours_use: Csr::from_pairs(n_sources, hours_use),
-            hours,
-            links_out: Csr::from_pairs(
-                n,
-                links.iter().enumerate().map(|(l, f)| (f.from, l as u32)).collect(),
-            ),
-            links_in: Csr::from_pairs(
-                n,
-                links.iter().enumerate().map(|(l, f)| (f.to, l as u32)).collect(),
-            ),
-            demand_at: Csr::from_pairs(
-                n,
-                demand.iter().enumerate().map(|(r, d)| (d.position, r as u32)).collect(),
-            ),
+            n_sites: graph.n_sites(),
             positions,
+            opening,
             sources,
+            components,
+            hours_use,
+            hours,
             links,
             demand,
+            outside: Vec::new(),
         }
+        .assemble()
     }
 
     /// Whether, with no events, every claim is met in full in every period (so a scenario
@@ -308,7 +283,6 @@ impl Flows {
                 positions.push(pair);
             }
         }
-        let n = positions.len();
         let opening =
             (0..self.positions.len()).filter(|&q| keep[q]).map(|q| self.opening[q]).collect();
         let mut sources = Vec::new();
@@ -378,46 +352,20 @@ impl Flows {
             .filter(|d| keep[d.position as usize])
             .map(|d| DemandFlow { position: new_index[d.position as usize], ..*d })
             .collect();
-        let mut source_at = vec![None; n];
-        for (k, source) in sources.iter().enumerate() {
-            source_at[source.position as usize] = Some(k as u32);
-        }
-        let n_sources = sources.len();
-        let n_sites = self.at_site.n_rows();
-        Flows {
+        Parts {
             period: self.period,
-            outside,
-            opening,
-            source_at,
-            components: Csr::from_pairs(n_sources, components),
-            hours_use: Csr::from_pairs(n_sources, hours_use),
-            hours,
-            links_out: Csr::from_pairs(
-                n,
-                links
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| !f.external)
-                    .map(|(l, f)| (f.from, l as u32))
-                    .collect(),
-            ),
-            links_in: Csr::from_pairs(
-                n,
-                links.iter().enumerate().map(|(l, f)| (f.to, l as u32)).collect(),
-            ),
-            demand_at: Csr::from_pairs(
-                n,
-                demand.iter().enumerate().map(|(r, d)| (d.position, r as u32)).collect(),
-            ),
-            at_site: Csr::from_pairs(
-                n_sites,
-                positions.iter().enumerate().map(|(q, &(site, _))| (site, q as u32)).collect(),
-            ),
+            n_sites: self.at_site.n_rows(),
             positions,
+            opening,
             sources,
+            components,
+            hours_use,
+            hours,
             links,
             demand,
+            outside,
         }
+        .assemble()
     }
 
     /// What a scenario touching `seeds` can change, on a steady network: the seeds, every
@@ -477,5 +425,56 @@ fn distance_weeks(graph: &Graph, from: u32, to: u32) -> f64 {
     match (at(from), at(to)) {
         (Some(a), Some(b)) => great_circle_km(a, b) / KM_PER_WEEK,
         _ => DEFAULT_LEAD_WEEKS,
+    }
+}
+
+/// What a `Flows` is made of; `assemble` derives the indices by position, source and site.
+struct Parts {
+    period: Period,
+    n_sites: usize,
+    positions: Vec<(u32, u32)>,
+    opening: Vec<f64>,
+    sources: Vec<SourceFlow>,
+    /// (source, (component position, units per unit)).
+    components: Vec<(u32, (u32, f64))>,
+    /// (source, (hours row, hours per unit)).
+    hours_use: Vec<(u32, (u32, f64))>,
+    hours: Vec<(u32, u32, f64)>,
+    links: Vec<LinkFlow>,
+    demand: Vec<DemandFlow>,
+    outside: Vec<OutsideUse>,
+}
+
+impl Parts {
+    fn assemble(self) -> Flows {
+        let n = self.positions.len();
+        let n_sources = self.sources.len();
+        let mut source_at = vec![None; n];
+        for (k, source) in self.sources.iter().enumerate() {
+            source_at[source.position as usize] = Some(k as u32);
+        }
+        let links = self.links.iter().enumerate();
+        // Links from outside a restriction are shipped by nobody inside it.
+        let out = links.clone().filter(|(_, f)| !f.external).map(|(l, f)| (f.from, l as u32));
+        let into = links.map(|(l, f)| (f.to, l as u32));
+        let demand = self.demand.iter().enumerate().map(|(r, d)| (d.position, r as u32));
+        let sites = self.positions.iter().enumerate().map(|(q, &(site, _))| (site, q as u32));
+        Flows {
+            period: self.period,
+            opening: self.opening,
+            source_at,
+            components: Csr::from_pairs(n_sources, self.components),
+            hours_use: Csr::from_pairs(n_sources, self.hours_use),
+            hours: self.hours,
+            links_out: Csr::from_pairs(n, out.collect()),
+            links_in: Csr::from_pairs(n, into.collect()),
+            demand_at: Csr::from_pairs(n, demand.collect()),
+            at_site: Csr::from_pairs(self.n_sites, sites.collect()),
+            outside: self.outside,
+            positions: self.positions,
+            sources: self.sources,
+            links: self.links,
+            demand: self.demand,
+        }
     }
 }

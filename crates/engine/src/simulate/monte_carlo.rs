@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::{
     Allocation, Change, Event, Flows, Outcome, Period, ProductResult, Reason, Scenario, Settings,
-    Target, Unmet, effects::Effects, results, step,
+    Target, Unmet,
 };
 use crate::graph::{Graph, Name};
 
@@ -163,7 +163,7 @@ pub fn monte_carlo(
             rng.set_stream(u64::from(i));
             let scenario = draw(graph, flows.period, mc, &located, &with_state, &mut rng);
             let outcome = if steady {
-                run_restricted(graph, flows, &scenario, &settings, &|_| ())
+                super::run_restricted(graph, flows, &scenario, &settings, &|_| ())
             } else {
                 super::run(graph, flows, &scenario, &settings, &|_| ())
             };
@@ -262,35 +262,6 @@ fn draw(
         });
     }
     Scenario { events }
-}
-
-/// Runs `scenario` over only the part of a steady network it can change: the closure of what
-/// it touches, grown and run again while the run reaches sources outside it (suppliers asked for
-/// more than their normal flow, users of hours or component stock that ran short). Everything outside the final part runs exactly as with no scenario, so its products'
-/// results are the baseline's; the outcome lists only the products inside. When the part is
-/// most of the network, the whole network runs instead.
-pub(super) fn run_restricted(
-    graph: &Graph,
-    flows: &Flows,
-    scenario: &Scenario,
-    settings: &Settings,
-    progress: &dyn Fn(u32),
-) -> Outcome {
-    let mut seeds = Effects::new(graph, flows, scenario).seeds(flows);
-    loop {
-        let keep = flows.closure(&seeds);
-        // Most of the network: running it whole costs less than restricting it.
-        if keep.iter().filter(|&&k| k).count() * 2 > keep.len() {
-            return super::run(graph, flows, scenario, settings, progress);
-        }
-        let part = flows.restrict(&keep);
-        let effects = Effects::new(graph, &part, scenario);
-        let trace = step::simulate(graph, &part, &effects, settings, progress);
-        if trace.outside.is_empty() {
-            return results::summarize(graph, &part, &effects, settings, trace);
-        }
-        seeds.extend_from_slice(&trace.outside);
-    }
 }
 
 /// The sites a scenario's shortfalls trace back to, with the value each was kept from making,

@@ -6,10 +6,11 @@ use proptest::prelude::*;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 
-use super::{Hazards, MonteCarlo, draw, monte_carlo, percentile, run_restricted};
+use super::{Hazards, MonteCarlo, draw, monte_carlo, percentile};
 use crate::fixture;
 use crate::generate::{GenerateConfig, generate};
 use crate::graph::Graph;
+use crate::simulate::run_restricted;
 use crate::simulate::tests::assert_conserved;
 use crate::simulate::{Allocation, Flows, Period, Settings, Unmet, run, stress};
 
