@@ -10,6 +10,7 @@ pub mod geo;
 pub mod graph;
 pub mod lp;
 pub mod map;
+pub mod plan;
 pub mod risk;
 pub mod simulate;
 pub mod summary;

@@ -5,7 +5,7 @@
 
 mod highs_solver;
 
-pub use highs_solver::solve;
+pub use highs_solver::{Session, solve};
 
 /// A column (variable) of a problem.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,6 +78,16 @@ impl Problem {
     pub fn n_rows(&self) -> usize {
         self.row_lower.len()
     }
+
+    /// The number of nonzero coefficients.
+    pub fn n_entries(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The objective coefficients, by column.
+    pub fn costs(&self) -> &[f64] {
+        &self.costs
+    }
 }
 
 /// How a solve ended.
@@ -96,8 +106,11 @@ pub enum Outcome {
 pub struct Solution {
     pub objective: f64,
     pub cols: Vec<f64>,
-    /// Duals of the rows.
+    /// Duals of the rows: the change of the objective per unit of a row's binding bound.
     pub row_duals: Vec<f64>,
+    /// Reduced costs of the columns: the change of the objective per unit of a column's binding
+    /// bound.
+    pub col_duals: Vec<f64>,
 }
 
 impl Solution {

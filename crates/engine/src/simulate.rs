@@ -8,8 +8,8 @@
 //! a period, are stated in docs/scenarios.md; the SimPy peer under bench/peers/ follows them.
 
 mod allocate;
-mod effects;
-mod flows;
+pub(crate) mod effects;
+pub(crate) mod flows;
 mod monte_carlo;
 mod results;
 mod step;

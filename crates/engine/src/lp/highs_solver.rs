@@ -1,8 +1,8 @@
 //! Solves a `Problem` with HiGHS; the only module that names `highs::`.
 
-use highs::{ColProblem, HighsModelStatus, Sense as HighsSense};
+use highs::{ColProblem, HighsModelStatus, Model, RowProblem, Sense as HighsSense, SolvedModel};
 
-use super::{Outcome, Problem, Sense, Solution};
+use super::{Col, Outcome, Problem, Row, Sense, Solution};
 
 /// Programs with fewer columns and rows together than this are small: they are solved without
 /// presolve and with Dantzig pricing.
@@ -11,46 +11,184 @@ const SMALL_BELOW: usize = 5_000;
 /// Solves a problem to optimality, single-threaded and silent (callers parallelize across
 /// problems).
 pub fn solve(problem: &Problem, sense: Sense) -> Outcome {
-    let mut pb = ColProblem::default();
-    let rows: Vec<highs::Row> = problem
-        .row_lower
-        .iter()
-        .zip(&problem.row_upper)
-        .map(|(&l, &u)| pb.add_row(l..=u))
-        .collect();
-    let mut by_col: Vec<Vec<(highs::Row, f64)>> = vec![Vec::new(); problem.n_cols()];
-    for &(row, col, a) in &problem.entries {
-        by_col[col as usize].push((rows[row as usize], a));
+    let mut session = Session::new(problem, sense);
+    session.solve()
+}
+
+/// A program kept in the solver between solves: change its objective, bounds or rows, or give it
+/// a starting point, and solve again from where the last solve ended (HiGHS keeps its basis).
+pub struct Session {
+    /// `None` only after HiGHS failed outright; every later solve then fails too.
+    model: Option<Model>,
+    costs: Vec<f64>,
+    sense: Sense,
+    /// Whether every row allows all columns at zero (what an empty program's solution is).
+    zero_fits: bool,
+    /// HiGHS's handles of the rows and columns, by index.
+    rows: Vec<highs::Row>,
+    cols: Vec<highs::Col>,
+}
+
+impl Session {
+    /// Loads `problem` into the solver, single-threaded and silent.
+    pub fn new(problem: &Problem, sense: Sense) -> Session {
+        let mut pb = ColProblem::default();
+        let rows: Vec<highs::Row> = problem
+            .row_lower
+            .iter()
+            .zip(&problem.row_upper)
+            .map(|(&l, &u)| pb.add_row(l..=u))
+            .collect();
+        // Entries grouped by column (a counting sort keeps each column's rows in input order).
+        let n_cols = problem.n_cols();
+        let mut start = vec![0usize; n_cols + 1];
+        for &(_, col, _) in &problem.entries {
+            start[col as usize + 1] += 1;
+        }
+        for c in 0..n_cols {
+            start[c + 1] += start[c];
+        }
+        let mut next = start.clone();
+        let mut by_col: Vec<(Option<highs::Row>, f64)> = vec![(None, 0.0); problem.entries.len()];
+        for &(row, col, a) in &problem.entries {
+            by_col[next[col as usize]] = (Some(rows[row as usize]), a);
+            next[col as usize] += 1;
+        }
+        for col in 0..n_cols {
+            let terms =
+                by_col[start[col]..start[col + 1]].iter().filter_map(|&(r, a)| Some((r?, a)));
+            pb.add_column(
+                problem.costs[col],
+                problem.col_lower[col]..=problem.col_upper[col],
+                terms,
+            );
+        }
+        let mut model = pb.optimise(highs_sense(sense));
+        model.set_option("output_flag", false);
+        model.set_option("threads", 1);
+        // On the small programs solved per site, presolve costs more than it saves and Dantzig
+        // pricing beats the default dual edge weights (measured: docs/benchmarks.md).
+        if problem.n_cols() + problem.n_rows() < SMALL_BELOW {
+            model.set_option("presolve", "off");
+            model.set_option("simplex_dual_edge_weight_strategy", 0);
+        }
+        // The highs crate hands out column handles only as columns are added one by one to a
+        // row-wise problem, so an empty one of the same width makes them.
+        let mut handles = RowProblem::default();
+        let cols = (0..n_cols).map(|_| handles.add_column(0.0, 0.0..=0.0)).collect();
+        let zero_fits =
+            problem.row_lower.iter().zip(&problem.row_upper).all(|(&l, &u)| l <= 0.0 && 0.0 <= u);
+        Session { model: Some(model), costs: problem.costs.clone(), sense, zero_fits, rows, cols }
     }
-    for (col, terms) in by_col.into_iter().enumerate() {
-        pb.add_column(problem.costs[col], problem.col_lower[col]..=problem.col_upper[col], terms);
+
+    /// Solves the program as it now stands, starting from the last solve's basis (or the
+    /// starting point given by `start_from`).
+    pub fn solve(&mut self) -> Outcome {
+        let Some(model) = self.model.take() else {
+            return Outcome::Failed("HiGHS failed on an earlier solve".into());
+        };
+        let solved = match model.try_solve() {
+            Ok(solved) => solved,
+            Err(status) => return Outcome::Failed(format!("HiGHS failed: {status:?}")),
+        };
+        let outcome = self.outcome(&solved);
+        self.model = Some(Model::from(solved));
+        outcome
     }
-    let sense = match sense {
+
+    fn outcome(&self, solved: &SolvedModel) -> Outcome {
+        match solved.status() {
+            HighsModelStatus::Optimal => {
+                let solution = solved.get_solution();
+                let cols = solution.columns().to_vec();
+                let objective = cols.iter().zip(&self.costs).map(|(x, c)| x * c).sum();
+                Outcome::Optimal(Solution {
+                    objective,
+                    cols,
+                    row_duals: solution.dual_rows().to_vec(),
+                    col_duals: solution.dual_columns().to_vec(),
+                })
+            }
+            // No columns: the only point is the empty one.
+            HighsModelStatus::ModelEmpty if self.zero_fits => Outcome::Optimal(Solution {
+                objective: 0.0,
+                cols: vec![0.0; self.cols.len()],
+                row_duals: vec![0.0; self.rows.len()],
+                col_duals: vec![0.0; self.cols.len()],
+            }),
+            HighsModelStatus::Infeasible | HighsModelStatus::ModelEmpty => Outcome::Infeasible,
+            HighsModelStatus::Unbounded | HighsModelStatus::UnboundedOrInfeasible => {
+                Outcome::Unbounded
+            }
+            status => Outcome::Failed(format!("HiGHS stopped with status {status:?}")),
+        }
+    }
+
+    /// Replaces the objective: `costs` for every column, optimised in `sense`.
+    pub fn set_objective(&mut self, costs: &[f64], sense: Sense) {
+        if let Some(model) = &mut self.model {
+            for (col, (&new, old)) in costs.iter().zip(&mut self.costs).enumerate() {
+                if new != *old {
+                    model.change_column_cost(self.cols[col], new);
+                    *old = new;
+                }
+            }
+            if sense != self.sense {
+                model.set_sense(highs_sense(sense));
+                self.sense = sense;
+            }
+        }
+    }
+
+    /// Changes a column's bounds.
+    pub fn set_bounds(&mut self, col: Col, lower: f64, upper: f64) {
+        if let Some(model) = &mut self.model {
+            model.change_column_bounds(self.cols[col.0 as usize], lower..=upper);
+        }
+    }
+
+    /// Adds a row `lower <= Σ coefficient·column <= upper`.
+    pub fn add_row(&mut self, lower: f64, upper: f64, terms: &[(Col, f64)]) -> Row {
+        self.zero_fits &= lower <= 0.0 && 0.0 <= upper;
+        if let Some(model) = &mut self.model {
+            let cols = &self.cols;
+            let handle =
+                model.add_row(lower..=upper, terms.iter().map(|&(c, a)| (cols[c.0 as usize], a)));
+            self.rows.push(handle);
+        }
+        Row(self.rows.len() as u32 - 1)
+    }
+
+    /// Adds a column with objective coefficient `cost`, bounds `lower..=upper` and the given
+    /// row coefficients.
+    pub fn add_col(&mut self, cost: f64, lower: f64, upper: f64, terms: &[(Row, f64)]) -> Col {
+        if let Some(model) = &mut self.model {
+            let rows = &self.rows;
+            let handle = model.add_col(
+                cost,
+                lower..=upper,
+                terms.iter().map(|&(r, a)| (rows[r.0 as usize], a)),
+            );
+            self.cols.push(handle);
+            self.costs.push(cost);
+        }
+        Col(self.cols.len() as u32 - 1)
+    }
+
+    /// Starts the next solve from the point `cols` (one value per column): HiGHS builds its
+    /// starting basis from the columns and rows at a bound there. False when the point has the
+    /// wrong length.
+    pub fn start_from(&mut self, cols: &[f64]) -> bool {
+        match &mut self.model {
+            Some(model) => model.try_set_solution(Some(cols), None, None, None).is_ok(),
+            None => false,
+        }
+    }
+}
+
+fn highs_sense(sense: Sense) -> HighsSense {
+    match sense {
         Sense::Minimise => HighsSense::Minimise,
         Sense::Maximise => HighsSense::Maximise,
-    };
-    let mut model = pb.optimise(sense);
-    model.set_option("output_flag", false);
-    model.set_option("threads", 1);
-    // On the small programs solved per site, presolve costs more than it saves and Dantzig
-    // pricing beats the default dual edge weights (measured: docs/benchmarks.md).
-    if problem.n_cols() + problem.n_rows() < SMALL_BELOW {
-        model.set_option("presolve", "off");
-        model.set_option("simplex_dual_edge_weight_strategy", 0);
-    }
-    let solved = match model.try_solve() {
-        Ok(solved) => solved,
-        Err(status) => return Outcome::Failed(format!("HiGHS failed: {status:?}")),
-    };
-    match solved.status() {
-        HighsModelStatus::Optimal => {
-            let solution = solved.get_solution();
-            let cols = solution.columns().to_vec();
-            let objective = cols.iter().zip(&problem.costs).map(|(x, c)| x * c).sum();
-            Outcome::Optimal(Solution { objective, cols, row_duals: solution.dual_rows().to_vec() })
-        }
-        HighsModelStatus::Infeasible => Outcome::Infeasible,
-        HighsModelStatus::Unbounded | HighsModelStatus::UnboundedOrInfeasible => Outcome::Unbounded,
-        status => Outcome::Failed(format!("HiGHS stopped with status {status:?}")),
     }
 }

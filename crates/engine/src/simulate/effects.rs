@@ -10,7 +10,7 @@ use super::{Change, Flows, Scenario, Target};
 use crate::geo::great_circle_km;
 use crate::graph::Graph;
 
-pub(super) struct Effects {
+pub(crate) struct Effects {
     events: Vec<Resolved>,
 }
 
@@ -31,11 +31,11 @@ enum Touches {
 }
 
 /// The factors in force in one period; entries not touched by any event are 1.
-pub(super) struct Factors {
-    pub(super) site: Vec<f64>,
-    pub(super) process: Vec<f64>,
-    pub(super) link: Vec<f64>,
-    pub(super) demand: Vec<f64>,
+pub(crate) struct Factors {
+    pub(crate) site: Vec<f64>,
+    pub(crate) process: Vec<f64>,
+    pub(crate) link: Vec<f64>,
+    pub(crate) demand: Vec<f64>,
     touched: Vec<(Kind, u32)>,
 }
 
@@ -48,7 +48,7 @@ enum Kind {
 }
 
 impl Effects {
-    pub(super) fn new(graph: &Graph, flows: &Flows, scenario: &Scenario) -> Effects {
+    pub(crate) fn new(graph: &Graph, flows: &Flows, scenario: &Scenario) -> Effects {
         let events = scenario
             .events
             .iter()
@@ -84,7 +84,7 @@ impl Effects {
         Effects { events }
     }
 
-    pub(super) fn factors(&self, graph: &Graph, flows: &Flows) -> Factors {
+    pub(crate) fn factors(&self, graph: &Graph, flows: &Flows) -> Factors {
         Factors {
             site: vec![1.0; graph.n_sites()],
             process: vec![1.0; graph.processes.len()],
@@ -95,7 +95,7 @@ impl Effects {
     }
 
     /// Sets `factors` to those of period `t`.
-    pub(super) fn apply(&self, t: u32, factors: &mut Factors) {
+    pub(crate) fn apply(&self, t: u32, factors: &mut Factors) {
         for (kind, i) in factors.touched.drain(..) {
             let i = i as usize;
             match kind {

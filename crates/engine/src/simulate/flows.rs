@@ -10,39 +10,40 @@ use crate::graph::{Csr, Graph};
 
 /// Freight covers this many km a week when a link gives no lead time (about 800 km a day over
 /// five working days).
-pub(super) const KM_PER_WEEK: f64 = 4_000.0;
+pub(crate) const KM_PER_WEEK: f64 = 4_000.0;
 
 /// Lead time of a link that gives none when a site has no coordinates.
-pub(super) const DEFAULT_LEAD_WEEKS: f64 = 1.0;
+pub(crate) const DEFAULT_LEAD_WEEKS: f64 = 1.0;
 
 /// The network as the simulation sees it, for one period length.
 #[derive(Clone, Debug)]
 pub struct Flows {
-    pub(super) period: Period,
+    pub(crate) period: Period,
     /// By position: the (site, item) it holds.
-    pub(super) positions: Vec<(u32, u32)>,
+    pub(crate) positions: Vec<(u32, u32)>,
     /// By position: stock at the start (the inventory table), also the level production restores.
-    pub(super) opening: Vec<f64>,
+    pub(crate) opening: Vec<f64>,
     /// By position: the source making the item there, if any.
-    pub(super) source_at: Vec<Option<u32>>,
-    pub(super) sources: Vec<SourceFlow>,
+    pub(crate) source_at: Vec<Option<u32>>,
+    /// In the order of `graph.sources` entries (by item, then as listed).
+    pub(crate) sources: Vec<SourceFlow>,
     /// By source: (position of the component at the same site, units per unit).
-    pub(super) components: Csr<(u32, f64)>,
+    pub(crate) components: Csr<(u32, f64)>,
     /// By source: (hours row, hours per unit).
-    pub(super) hours_use: Csr<(u32, f64)>,
+    pub(crate) hours_use: Csr<(u32, f64)>,
     /// By hours row: (site, process, hours per period); a row exists for every (site, process)
     /// a source at the site routes through, with 0 hours when the site lacks the capability.
-    pub(super) hours: Vec<(u32, u32, f64)>,
-    pub(super) links: Vec<LinkFlow>,
+    pub(crate) hours: Vec<(u32, u32, f64)>,
+    pub(crate) links: Vec<LinkFlow>,
     /// By supplier position: its links.
-    pub(super) links_out: Csr<u32>,
+    pub(crate) links_out: Csr<u32>,
     /// By customer position: its links.
-    pub(super) links_in: Csr<u32>,
-    pub(super) demand: Vec<DemandFlow>,
+    pub(crate) links_in: Csr<u32>,
+    pub(crate) demand: Vec<DemandFlow>,
     /// By position: its demand rows.
-    pub(super) demand_at: Csr<u32>,
+    pub(crate) demand_at: Csr<u32>,
     /// By site: its positions.
-    pub(super) at_site: Csr<u32>,
+    pub(crate) at_site: Csr<u32>,
     /// In a restriction: what sources outside it use of its component stock and hours each
     /// period (their normal production's needs).
     pub(super) outside: Vec<OutsideUse>,
@@ -65,40 +66,46 @@ pub(super) enum Use {
 }
 
 #[derive(Clone, Copy, Debug)]
-pub(super) struct SourceFlow {
-    pub(super) site: u32,
-    pub(super) item: u32,
-    pub(super) position: u32,
+pub(crate) struct SourceFlow {
+    pub(crate) site: u32,
+    pub(crate) item: u32,
+    pub(crate) position: u32,
     /// Units per period.
-    pub(super) capacity: f64,
+    pub(crate) capacity: f64,
 }
 
 #[derive(Clone, Copy, Debug)]
-pub(super) struct LinkFlow {
-    pub(super) supplier: u32,
-    pub(super) customer: u32,
-    pub(super) item: u32,
-    pub(super) from: u32,
-    pub(super) to: u32,
+pub(crate) struct LinkFlow {
+    pub(crate) supplier: u32,
+    pub(crate) customer: u32,
+    pub(crate) item: u32,
+    pub(crate) from: u32,
+    pub(crate) to: u32,
     /// Units per period.
-    pub(super) normal: f64,
+    pub(crate) normal: f64,
     /// Periods between shipping and arrival, at least 1.
-    pub(super) transit: u32,
+    pub(crate) transit: u32,
     /// In a restriction: the supplier is outside it and ships the normal flow every period
     /// (`from` is then the supplier's position in the whole network).
-    pub(super) external: bool,
+    pub(crate) external: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
-pub(super) struct DemandFlow {
-    pub(super) item: u32,
-    pub(super) position: u32,
+pub(crate) struct DemandFlow {
+    pub(crate) item: u32,
+    pub(crate) position: u32,
     /// Units per period.
-    pub(super) normal: f64,
+    pub(crate) normal: f64,
 }
 
 impl Flows {
     pub fn new(graph: &Graph, period: Period) -> Flows {
+        Flows::with_positions(graph, period, &[])
+    }
+
+    /// The flows with positions for the (site, item) pairs of `extra` too (holding no stock
+    /// unless the network says otherwise), for callers that move goods where nothing goes today.
+    pub(crate) fn with_positions(graph: &Graph, period: Period, extra: &[(u32, u32)]) -> Flows {
         let per = period.weeks();
         let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
         let mut positions: Vec<(u32, u32)> = Vec::new();
@@ -189,6 +196,9 @@ impl Flows {
             for stock in graph.inventory.row(site) {
                 position(site, stock.item);
             }
+        }
+        for &(site, item) in extra {
+            position(site, item);
         }
 
         let n = positions.len();
@@ -417,7 +427,7 @@ impl Flows {
 
 /// Transit weeks of a link without a lead time: its great-circle distance at `KM_PER_WEEK`, or
 /// `DEFAULT_LEAD_WEEKS` when either end has no coordinates.
-fn distance_weeks(graph: &Graph, from: u32, to: u32) -> f64 {
+pub(crate) fn distance_weeks(graph: &Graph, from: u32, to: u32) -> f64 {
     let at = |site: u32| {
         let node = &graph.sites[site as usize];
         node.latitude.zip(node.longitude)

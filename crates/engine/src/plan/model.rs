@@ -1,0 +1,408 @@
+//! `Model`, the planning problem in network terms: the positions (site, item) that hold stock,
+//! the sources with their capacity and lead time in every period, the arcs goods can move along
+//! (today's links, and new links between qualified sources and the sites that use their item),
+//! what is already on its way at the start, and the target rows demand is counted in.
+
+use rustc_hash::FxHashMap;
+
+use super::{Baseline, CapacityChange, Changes, Options, Target, windows};
+use crate::geo::great_circle_km;
+use crate::graph::{Csr, Graph};
+use crate::simulate::Period;
+use crate::simulate::effects::Effects;
+use crate::simulate::flows::{Flows, distance_weeks};
+
+/// The planning problem.
+pub struct Model<'g> {
+    pub(crate) graph: &'g Graph,
+    /// The network in weekly periods, with a position for every target's site and item.
+    pub(crate) flows: Flows,
+    pub horizon: u32,
+    pub targets: Vec<TargetRow>,
+    /// Today's links (in the order of `flows.links`), then new links.
+    pub arcs: Vec<Arc>,
+    /// By source, by period: most units it can start.
+    pub(crate) capacity: Vec<Vec<f64>>,
+    /// By hours row of `flows.hours`, by period: hours available.
+    pub(crate) hours: Vec<Vec<f64>>,
+    /// By source: periods from start to output.
+    pub(crate) lead: Vec<u32>,
+    pub(crate) unit_cost: Vec<f64>,
+    /// By position: (period, units) arriving there from before the plan (goods in transit on
+    /// today's links, work in progress at today's sources).
+    pub(crate) pipeline: Csr<(u32, f64)>,
+    /// By position: the arcs out of it and into it.
+    pub(crate) arcs_out: Csr<u32>,
+    pub(crate) arcs_in: Csr<u32>,
+    /// Which columns can matter (`windows`).
+    pub(crate) windows: windows::Windows,
+}
+
+/// Demand counted in the objective: `quantity` units of `item` delivered from stock at one of
+/// `positions` in periods `first..due`, each unit worth `value`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetRow {
+    pub item: u32,
+    pub site: Option<u32>,
+    pub positions: Vec<u32>,
+    pub quantity: f64,
+    pub first: u32,
+    pub due: u32,
+    pub value: f64,
+    pub origin: Origin,
+}
+
+/// Where a target row comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The n-th target given.
+    Target(u32),
+    /// The steady demand of a row of `flows.demand`, in the week `first`.
+    Baseline { row: u32 },
+}
+
+/// A way goods move: `from` position to `to` position (the same item at two sites), arriving
+/// `transit` periods after shipping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arc {
+    pub supplier: u32,
+    pub customer: u32,
+    pub item: u32,
+    pub from: u32,
+    pub to: u32,
+    pub transit: u32,
+    /// First period it can ship in (the set-up time of a new link).
+    pub opens: u32,
+    /// Freight per unit.
+    pub freight: f64,
+    /// Set-up cost per unit shipped (new links).
+    pub setup: f64,
+    /// The link of `flows.links` it is, or `None` for a new link.
+    pub link: Option<u32>,
+    /// By period, most units it carries, when a scenario limits it.
+    pub(crate) limit: Option<Vec<f64>>,
+    pub km: Option<f64>,
+}
+
+impl<'g> Model<'g> {
+    /// Gathers the planning problem; `targets` must name items and sites of `graph`.
+    pub fn new(
+        graph: &'g Graph,
+        targets: &[Target],
+        changes: &Changes,
+        options: &Options,
+    ) -> Model<'g> {
+        let horizon = options.horizon.max(1);
+        let extra: Vec<(u32, u32)> =
+            targets.iter().filter_map(|t| t.site.map(|s| (s, t.item))).collect();
+        let flows = Flows::with_positions(graph, Period::Week, &extra);
+        let n_positions = flows.positions.len();
+        let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        let mut held: Vec<Vec<u32>> = vec![Vec::new(); graph.n_items()];
+        for (q, &(site, item)) in flows.positions.iter().enumerate() {
+            index.insert((site, item), q as u32);
+            held[item as usize].push(q as u32);
+        }
+
+        // Capacities by period, after outages and set levels.
+        let effects = Effects::new(graph, &flows, &changes.scenario);
+        let mut factors = effects.factors(graph, &flows);
+        let n_sources = flows.sources.len();
+        let mut base_units: Vec<Vec<f64>> =
+            flows.sources.iter().map(|s| vec![s.capacity; horizon as usize]).collect();
+        let mut base_hours: Vec<Vec<f64>> =
+            flows.hours.iter().map(|h| vec![h.2; horizon as usize]).collect();
+        let hours_row: FxHashMap<(u32, u32), usize> =
+            flows.hours.iter().enumerate().map(|(h, &(s, p, _))| ((s, p), h)).collect();
+        for change in &changes.capacities {
+            let (slots, level, from, until) = match *change {
+                CapacityChange::Source { source, units_per_week, from, until } => {
+                    (base_units.get_mut(source as usize), units_per_week, from, until)
+                }
+                CapacityChange::Hours { site, process, hours_per_week, from, until } => (
+                    hours_row.get(&(site, process)).map(|&h| &mut base_hours[h]),
+                    hours_per_week,
+                    from,
+                    until,
+                ),
+            };
+            for slot in slots.into_iter().flat_map(|s| {
+                let end = (until as usize).min(s.len());
+                s[(from as usize).min(end)..end].iter_mut()
+            }) {
+                *slot = level.max(0.0);
+            }
+        }
+        // With the steady demand reserved, its normal production and hours are taken first.
+        let normal = normal_production(graph, &flows);
+        let mut normal_hours = vec![0.0; flows.hours.len()];
+        for (s, &made) in normal.iter().enumerate() {
+            for &(h, per_unit) in flows.hours_use.row(s as u32) {
+                normal_hours[h as usize] += per_unit * made;
+            }
+        }
+        let reserve = options.baseline == Baseline::Reserve;
+        let mut capacity = vec![vec![0.0; horizon as usize]; n_sources];
+        let mut hours = vec![vec![0.0; horizon as usize]; flows.hours.len()];
+        let mut link_factor: Vec<Option<Vec<f64>>> = vec![None; flows.links.len()];
+        let mut demand_factor = vec![vec![1.0; horizon as usize]; flows.demand.len()];
+        for t in 0..horizon {
+            effects.apply(t, &mut factors);
+            let t = t as usize;
+            for (s, source) in flows.sources.iter().enumerate() {
+                let left = base_units[s][t] * factors.site[source.site as usize];
+                capacity[s][t] = if reserve { (left - normal[s]).max(0.0) } else { left };
+            }
+            for (h, &(site, process, _)) in flows.hours.iter().enumerate() {
+                let factor = factors.site[site as usize].min(factors.process[process as usize]);
+                let left = base_hours[h][t] * factor;
+                hours[h][t] = if reserve { (left - normal_hours[h]).max(0.0) } else { left };
+            }
+            for (l, &factor) in factors.link.iter().enumerate() {
+                if factor < 1.0 {
+                    let limit =
+                        link_factor[l].get_or_insert_with(|| vec![f64::INFINITY; horizon as usize]);
+                    limit[t] = factor * flows.links[l].normal;
+                }
+            }
+            for (r, &factor) in factors.demand.iter().enumerate() {
+                demand_factor[r][t] = factor;
+            }
+        }
+
+        let entries = graph.sources.entries();
+        let lead: Vec<u32> =
+            entries.iter().map(|s| Period::Week.periods(s.lead_time_weeks, 0)).collect();
+        let unit_cost: Vec<f64> = entries.iter().map(|s| s.unit_cost).collect();
+
+        let km = |from: u32, to: u32| {
+            let at =
+                |s: u32| graph.sites[s as usize].latitude.zip(graph.sites[s as usize].longitude);
+            at(from).zip(at(to)).map(|(a, b)| great_circle_km(a, b))
+        };
+        let freight = |item: u32, km: Option<f64>| {
+            options.freight_rate * graph.items[item as usize].unit_value * km.unwrap_or(0.0)
+                / 1000.0
+        };
+        let mut arcs: Vec<Arc> = flows
+            .links
+            .iter()
+            .zip(link_factor)
+            .enumerate()
+            .map(|(l, (link, limit))| {
+                let km = km(link.supplier, link.customer);
+                Arc {
+                    supplier: link.supplier,
+                    customer: link.customer,
+                    item: link.item,
+                    from: link.from,
+                    to: link.to,
+                    transit: link.transit,
+                    opens: 0,
+                    freight: freight(link.item, km),
+                    setup: 0.0,
+                    link: Some(l as u32),
+                    limit,
+                    km,
+                }
+            })
+            .collect();
+
+        let mut rows = Vec::new();
+        for (n, target) in targets.iter().enumerate() {
+            let positions = match target.site {
+                Some(site) => vec![index[&(site, target.item)]],
+                None => held[target.item as usize].clone(),
+            };
+            rows.push(TargetRow {
+                item: target.item,
+                site: target.site,
+                positions,
+                quantity: target.quantity,
+                first: 0,
+                due: target.due.min(horizon),
+                value: target.value,
+                origin: Origin::Target(n as u32),
+            });
+        }
+        if options.baseline == Baseline::Compete {
+            for (r, row) in flows.demand.iter().enumerate() {
+                for t in 0..horizon {
+                    rows.push(TargetRow {
+                        item: row.item,
+                        site: Some(flows.positions[row.position as usize].0),
+                        positions: vec![row.position],
+                        quantity: row.normal * demand_factor[r][t as usize],
+                        first: t,
+                        due: t + 1,
+                        value: graph.items[row.item as usize].unit_value,
+                        origin: Origin::Baseline { row: r as u32 },
+                    });
+                }
+            }
+        }
+
+        if options.new_links {
+            let linked: rustc_hash::FxHashSet<(u32, u32)> =
+                flows.links.iter().map(|l| (l.from, l.to)).collect();
+            for to in consumers(&flows, &rows) {
+                let (customer, item) = flows.positions[to as usize];
+                let mut candidates: Vec<(f64, u32, u32)> = graph
+                    .sources
+                    .row(item)
+                    .iter()
+                    .filter(|s| s.site != customer)
+                    .filter_map(|s| {
+                        let from = index[&(s.site, item)];
+                        (!linked.contains(&(from, to))).then(|| {
+                            let distance = km(s.site, customer).unwrap_or(f64::INFINITY);
+                            (distance, s.site, from)
+                        })
+                    })
+                    .collect();
+                candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                for &(_, supplier, from) in candidates.iter().take(options.candidates as usize) {
+                    let km = km(supplier, customer);
+                    let weeks = distance_weeks(graph, supplier, customer);
+                    let transit = Period::Week.periods(weeks, 1);
+                    let opens = options.setup_weeks;
+                    let periods = horizon.saturating_sub(opens + transit);
+                    let source = flows.source_at[from as usize]
+                        .map_or(0.0, |s| flows.sources[s as usize].capacity);
+                    let most = source * f64::from(periods);
+                    if most <= 0.0 {
+                        continue;
+                    }
+                    arcs.push(Arc {
+                        supplier,
+                        customer,
+                        item,
+                        from,
+                        to,
+                        transit,
+                        opens,
+                        freight: freight(item, km),
+                        setup: options.setup_cost / most,
+                        link: None,
+                        limit: None,
+                        km,
+                    });
+                }
+            }
+        }
+        let pipeline = if reserve {
+            Csr::from_pairs(n_positions, Vec::new())
+        } else {
+            pipeline(&flows, &normal, &lead, horizon)
+        };
+        let arcs_out = Csr::from_pairs(
+            n_positions,
+            arcs.iter().enumerate().map(|(a, arc)| (arc.from, a as u32)).collect(),
+        );
+        let arcs_in = Csr::from_pairs(
+            n_positions,
+            arcs.iter().enumerate().map(|(a, arc)| (arc.to, a as u32)).collect(),
+        );
+        let mut model = Model {
+            graph,
+            flows,
+            horizon,
+            targets: rows,
+            arcs,
+            capacity,
+            hours,
+            lead,
+            unit_cost,
+            pipeline,
+            arcs_out,
+            arcs_in,
+            windows: windows::Windows::default(),
+        };
+        model.windows = windows::Windows::new(&model);
+        model
+    }
+
+    /// The number of (site, item) positions.
+    pub fn n_positions(&self) -> usize {
+        self.flows.positions.len()
+    }
+
+    /// The (site, item) of a position.
+    pub fn position(&self, position: u32) -> (u32, u32) {
+        self.flows.positions[position as usize]
+    }
+
+    /// The (site, item) of a source (an entry of `graph.sources`).
+    pub fn source(&self, source: u32) -> (u32, u32) {
+        let s = &self.flows.sources[source as usize];
+        (s.site, s.item)
+    }
+
+    /// Units a source can start in a period.
+    pub fn capacity(&self, source: u32, period: u32) -> f64 {
+        self.capacity[source as usize].get(period as usize).copied().unwrap_or(0.0)
+    }
+
+    /// The production lead time of a source, in periods.
+    pub fn lead(&self, source: u32) -> u32 {
+        self.lead[source as usize]
+    }
+}
+
+/// Positions where an item is used: components of sources, and positions that serve targets.
+/// New links may end there.
+fn consumers(flows: &Flows, rows: &[TargetRow]) -> Vec<u32> {
+    let mut used = vec![false; flows.positions.len()];
+    for &(c, _) in flows.components.entries() {
+        used[c as usize] = true;
+    }
+    for row in rows.iter().filter(|r| r.site.is_some()) {
+        for &q in &row.positions {
+            used[q as usize] = true;
+        }
+    }
+    (0..flows.positions.len() as u32).filter(|&q| used[q as usize]).collect()
+}
+
+/// By source: its normal production per week, what is normally claimed from its position
+/// (links out, demand there, and the components its site's other sources consume), within its
+/// capacity.
+fn normal_production(graph: &Graph, flows: &Flows) -> Vec<f64> {
+    let mut uses = vec![0.0; flows.positions.len()];
+    for link in &flows.links {
+        uses[link.from as usize] += link.normal;
+    }
+    for row in &flows.demand {
+        uses[row.position as usize] += row.normal;
+    }
+    let mut made = vec![0.0; flows.sources.len()];
+    for &item in &graph.topo_order {
+        for s in graph.sources.range(item) {
+            let source = &flows.sources[s];
+            made[s] = uses[source.position as usize].min(source.capacity);
+            for &(c, quantity) in flows.components.row(s as u32) {
+                uses[c as usize] += quantity * made[s];
+            }
+        }
+    }
+    made
+}
+
+/// What arrives from before the plan: each link's normal flow in every period of its transit,
+/// and each source's normal production in every period of its lead time.
+fn pipeline(flows: &Flows, normal: &[f64], lead: &[u32], horizon: u32) -> Csr<(u32, f64)> {
+    let mut arrivals = Vec::new();
+    for link in &flows.links {
+        for t in 0..link.transit.min(horizon) {
+            arrivals.push((link.to, (t, link.normal)));
+        }
+    }
+    for (s, source) in flows.sources.iter().enumerate() {
+        if normal[s] > 0.0 {
+            for t in 0..lead[s].min(horizon) {
+                arrivals.push((source.position, (t, normal[s])));
+            }
+        }
+    }
+    Csr::from_pairs(flows.positions.len(), arrivals)
+}

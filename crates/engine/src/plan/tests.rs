@@ -1,0 +1,377 @@
+//! Planning tests: hand-solved fixtures (their answers worked out in the comments), the checker
+//! on broken plans, warm re-plans against cold solves, and generated networks, where every plan
+//! passes the checker and the pruned program gives the same optimum as the unpruned one.
+
+use proptest::prelude::*;
+
+use super::windows::Windows;
+use super::{
+    Baseline, Changes, Checked, Constraint, Model, Options, Plan, Program, Reason, Target, check,
+    explain,
+};
+use crate::fixture;
+use crate::generate::{GenerateConfig, generate};
+use crate::graph::Graph;
+use crate::simulate::{Change, Event, Scenario, Target as Struck};
+
+/// A graph from a fixture, with (site, item, lead weeks, unit cost) set on its sources.
+fn graph(text: &str, sources: &[(&str, &str, f64, f64)]) -> Graph {
+    let mut network = fixture::network(text);
+    for &(site, item, lead, cost) in sources {
+        let source = network
+            .sources
+            .iter_mut()
+            .find(|s| s.site == site && s.item == item)
+            .expect("fixture source");
+        source.lead_time_weeks = lead;
+        source.unit_cost = cost;
+    }
+    Graph::build(&network).unwrap()
+}
+
+fn index(names: &[crate::graph::Name], id: &str) -> u32 {
+    names.iter().position(|n| &**n == id).expect("fixture id") as u32
+}
+
+/// Options for fixtures: `horizon` weeks, no steady demand, no new links.
+fn options(horizon: u32) -> Options {
+    Options { horizon, baseline: Baseline::Ignore, new_links: false, ..Options::default() }
+}
+
+/// `quantity` of `item` (at `site`, or anywhere) within `due` weeks, worth its unit value.
+fn target(graph: &Graph, item: &str, site: Option<&str>, quantity: f64, due: u32) -> Target {
+    let item = index(&graph.item_ids, item);
+    Target {
+        item,
+        site: site.map(|s| index(&graph.site_ids, s)),
+        quantity,
+        due,
+        value: graph.items[item as usize].unit_value,
+    }
+}
+
+/// What a plan came to; every plan here has passed the checker, which agrees with the program's
+/// objectives.
+struct Solved {
+    met: f64,
+    cost: f64,
+    plan: Plan,
+    checked: Checked,
+    bottlenecks: Vec<super::Bottleneck>,
+    reasons: Vec<(u32, Vec<Reason>)>,
+}
+
+fn solve(model: &Model<'_>, start: Option<&Plan>) -> Solved {
+    let mut program = Program::new(model);
+    if let Some(plan) = start {
+        assert!(program.start_from(plan));
+    }
+    let met = program.maximise_met().unwrap();
+    let bottlenecks = program.bottlenecks(5).unwrap();
+    let cost = program.minimise_cost().unwrap();
+    let plan = program.plan();
+    let checked = check(model, &plan);
+    assert!(checked.violations.is_empty(), "{:#?}", checked.violations);
+    assert!(close(checked.met_value, met, 1e-6), "met {} vs {met}", checked.met_value);
+    assert!(close(checked.cost.total(), cost, 1e-6), "cost {:?} vs {cost}", checked.cost);
+    let reasons = explain(model, &checked.met, &bottlenecks);
+    Solved { met, cost, plan, checked, bottlenecks, reasons }
+}
+
+fn close(a: f64, b: f64, relative: f64) -> bool {
+    (a - b).abs() <= relative * (1.0 + a.abs().max(b.abs()))
+}
+
+const TWO_SITES: &str = "
+    site a OH US
+    site b OH US
+    item p product 100 0 a:10,b:5
+";
+
+#[test]
+fn two_sites_one_product() {
+    // Lead time one week, due within 4 weeks: starts in weeks 0-2 count, 15 a week, 45 in all.
+    let g = graph(TWO_SITES, &[("b", "p", 1.0, 2.0)]);
+    let model =
+        Model::new(&g, &[target(&g, "p", None, 100.0, 4)], &Changes::default(), &options(4));
+    let solved = solve(&model, None);
+    assert!(close(solved.met, 45.0 * 100.0, 1e-9), "{}", solved.met);
+    // Everything is needed: 30 at cost 1 and 15 at cost 2 (the second solve may give up 1e-9
+    // of the value met, and so of the cost).
+    assert!(close(solved.cost, 60.0, 1e-8), "{}", solved.cost);
+    let reasons = &solved.reasons[0].1;
+    assert!(
+        matches!(&reasons[..], [Reason::Bottlenecks { .. }]),
+        "short for capacity: {reasons:?}"
+    );
+
+    // Only 20 wanted: the cheaper site makes them all.
+    let model = Model::new(&g, &[target(&g, "p", None, 20.0, 4)], &Changes::default(), &options(4));
+    let solved = solve(&model, None);
+    assert!(close(solved.met, 2000.0, 1e-9) && close(solved.cost, 20.0, 1e-8));
+    let a = index(&g.site_ids, "a");
+    assert!(solved.plan.production.iter().all(|p| model.source(p.source).0 == a));
+    assert!(solved.reasons.is_empty());
+}
+
+#[test]
+fn shared_component_goes_to_the_more_valuable_product() {
+    // Component k (10 a week at c, no lead time) reaches a or b a week later; p1 (worth 10) and
+    // p2 (worth 20) are made on arrival. Due within 5 weeks: k made in weeks 0-3 counts, 40
+    // units, all for p2: 800. One more unit of k a week (weeks 0-3) is worth 4 x 20 = 80.
+    let g = graph(
+        "
+        site c OH US
+        site a OH US
+        site b OH US
+        item p1 product 10 0 a:100
+        item p2 product 20 0 b:100
+        item k part 1 0 c:10
+        bom p1 k 1
+        bom p2 k 1
+        link c a k 0 1
+        link c b k 0 1
+        ",
+        &[("c", "k", 0.0, 1.0), ("a", "p1", 0.0, 1.0), ("b", "p2", 0.0, 1.0)],
+    );
+    let targets = [target(&g, "p1", None, 100.0, 5), target(&g, "p2", None, 100.0, 5)];
+    let model = Model::new(&g, &targets, &Changes::default(), &options(5));
+    let solved = solve(&model, None);
+    assert!(close(solved.met, 800.0, 1e-9), "{}", solved.met);
+    assert!(close(solved.checked.met[1], 40.0, 1e-9) && solved.checked.met[0] < 1e-9);
+    let k_source = g.sources.range(index(&g.item_ids, "k")).start as u32;
+    let first = &solved.bottlenecks[0];
+    assert_eq!(first.constraint, Constraint::Capacity { source: k_source });
+    assert_eq!(first.weeks, vec![0, 1, 2, 3]);
+    assert!(close(first.marginal, 80.0, 1e-9), "{first:?}");
+    let gain = first.gain.as_ref().unwrap();
+    assert!(close(gain.value, 80.0, 1e-9), "{gain:?}");
+    assert_eq!(gain.targets.len(), 1);
+    assert!(gain.targets[0].0 == 1 && close(gain.targets[0].1, 4.0, 1e-9));
+    // Both are short because of k's capacity (the bottleneck their chains share).
+    let reason = vec![Reason::Bottlenecks { bottlenecks: vec![0] }];
+    assert_eq!(solved.reasons, vec![(0, reason.clone()), (1, reason)]);
+}
+
+#[test]
+fn lead_time_longer_than_the_due_date() {
+    // r takes 3 weeks at m, 2 in transit, then p takes 2 at a: a new p is ready in week 7, after
+    // the due week 5. Only the 4 in stock count.
+    let g = graph(
+        "
+        site m OH US
+        site a OH US
+        item p product 50 0 a:100
+        item r material 1 0 m:100
+        bom p r 1
+        link m a r 0 2
+        inventory a p 4
+        ",
+        &[("m", "r", 3.0, 1.0), ("a", "p", 2.0, 1.0)],
+    );
+    let model =
+        Model::new(&g, &[target(&g, "p", Some("a"), 100.0, 5)], &Changes::default(), &options(10));
+    let solved = solve(&model, None);
+    assert!(close(solved.met, 4.0 * 50.0, 1e-9), "{}", solved.met);
+    let (m, a) = (index(&g.site_ids, "m"), index(&g.site_ids, "a"));
+    let (p, r) = (index(&g.item_ids, "p"), index(&g.item_ids, "r"));
+    assert_eq!(
+        solved.reasons,
+        vec![(
+            0,
+            vec![Reason::LeadTime {
+                earliest: 7,
+                due: 5,
+                path: vec![(m, r, 3), (a, r, 5), (a, p, 7)]
+            }]
+        )]
+    );
+}
+
+#[test]
+fn hours_bottleneck_dual_matches_one_more_hour() {
+    // 20 cnc hours a week at 4 an hour make 5 p a week (the source could make 10); starts in
+    // weeks 0-2 count: 15 p, 1500. One more hour a week makes 0.25 p more in each of 3 weeks:
+    // 75.
+    let g = graph(
+        "
+        site a OH US
+        item p product 100 0 a:10
+        capability a cnc 20
+        routing p cnc 4
+        ",
+        &[],
+    );
+    let model =
+        Model::new(&g, &[target(&g, "p", None, 100.0, 4)], &Changes::default(), &options(4));
+    let solved = solve(&model, None);
+    assert!(close(solved.met, 1500.0, 1e-9), "{}", solved.met);
+    let (a, cnc) = (index(&g.site_ids, "a"), index(&g.processes, "cnc"));
+    assert_eq!(solved.bottlenecks.len(), 1);
+    let hours = &solved.bottlenecks[0];
+    assert_eq!(hours.constraint, Constraint::Hours { site: a, process: cnc });
+    assert!(close(hours.marginal, 75.0, 1e-9), "{hours:?}");
+    assert!(close(hours.gain.as_ref().unwrap().value, 75.0, 1e-9), "{hours:?}");
+}
+
+#[test]
+fn stock_bottleneck_dual_matches_one_more_unit() {
+    // p (worth 30) needs 2 r; the only r is 10 in stock at a: 5 p. One more r is half a p: 15.
+    let g = graph(
+        "
+        site a OH US
+        item p product 30 0 a:100
+        item r material 1 0 -
+        bom p r 2
+        inventory a r 10
+        ",
+        &[("a", "p", 0.0, 1.0)],
+    );
+    let model =
+        Model::new(&g, &[target(&g, "p", None, 100.0, 3)], &Changes::default(), &options(3));
+    let solved = solve(&model, None);
+    assert!(close(solved.met, 150.0, 1e-9), "{}", solved.met);
+    let stock = &solved.bottlenecks[0];
+    assert!(matches!(stock.constraint, Constraint::Stock { .. }), "{stock:?}");
+    assert!(
+        close(stock.marginal, 15.0, 1e-9) && close(stock.gain.as_ref().unwrap().value, 15.0, 1e-9)
+    );
+    let r = index(&g.item_ids, "r");
+    assert!(solved.reasons[0].1.contains(&Reason::NoSource { item: r }), "{:?}", solved.reasons);
+}
+
+#[test]
+fn new_links_reach_spare_capacity() {
+    // a's only supplier of k, s1, makes 5 a week; s2, qualified but not linked, makes 100.
+    // Without new links: k shipped in weeks 0-8 arrives by week 9, 45 p. With them (open from
+    // week 2), all 100.
+    let text = "
+        site s1 OH US at=40.0,-83.0
+        site s2 TX US at=30.0,-97.0
+        site a OH US at=40.0,-84.0
+        item p product 100 0 a:100
+        item k part 1 0 s1:5,s2:100
+        bom p k 1
+        link s1 a k 0 1
+    ";
+    let g = graph(text, &[("s1", "k", 0.0, 1.0), ("s2", "k", 0.0, 1.0), ("a", "p", 0.0, 1.0)]);
+    let targets = [target(&g, "p", Some("a"), 100.0, 10)];
+    let model = Model::new(&g, &targets, &Changes::default(), &options(10));
+    assert!(close(solve(&model, None).met, 4500.0, 1e-9));
+    let open = Options { new_links: true, ..options(10) };
+    let model = Model::new(&g, &targets, &Changes::default(), &open);
+    let solved = solve(&model, None);
+    assert!(close(solved.met, 10_000.0, 1e-9), "{}", solved.met);
+    let s2 = index(&g.site_ids, "s2");
+    assert!(solved.plan.shipments.iter().any(|s| {
+        let arc = &model.arcs[s.arc as usize];
+        arc.link.is_none() && arc.supplier == s2 && s.period >= 2
+    }));
+}
+
+fn site_down(graph: &Graph, site: &str, start: u32, duration: u32) -> Changes {
+    let site = index(&graph.site_ids, site);
+    let change = Change::Outage { target: Struck::Site(site), capacity: 0.0 };
+    Changes {
+        scenario: Scenario { events: vec![Event { change, start, duration, recovery: 0 }] },
+        capacities: Vec::new(),
+    }
+}
+
+#[test]
+fn replan_from_the_old_plan_equals_a_cold_solve() {
+    let g = graph(TWO_SITES, &[("b", "p", 1.0, 2.0)]);
+    let targets = [target(&g, "p", None, 40.0, 8)];
+    let before = solve(&Model::new(&g, &targets, &Changes::default(), &options(8)), None);
+    let changes = site_down(&g, "a", 2, 6);
+    let model = Model::new(&g, &targets, &changes, &options(8));
+    let warm = solve(&model, Some(&before.plan));
+    let cold = solve(&model, None);
+    assert!(close(warm.met, cold.met, 1e-9) && close(warm.cost, cold.cost, 1e-8));
+    // a makes 10 in each of weeks 0-1, b 5 in each of weeks 0-6: 55 possible, 40 wanted.
+    assert!(close(cold.met, 4000.0, 1e-9), "{}", cold.met);
+}
+
+#[test]
+fn every_source_down_is_a_reason() {
+    let g = graph(TWO_SITES, &[]);
+    let mut changes = site_down(&g, "a", 0, 10);
+    changes.scenario.events.extend(site_down(&g, "b", 0, 10).scenario.events);
+    let model = Model::new(&g, &[target(&g, "p", None, 10.0, 5)], &changes, &options(5));
+    let solved = solve(&model, None);
+    assert_eq!(solved.met, 0.0);
+    let (a, b, p) = (index(&g.site_ids, "a"), index(&g.site_ids, "b"), index(&g.item_ids, "p"));
+    assert!(
+        solved.reasons[0].1.contains(&Reason::SourcesDown { item: p, sites: vec![a, b] }),
+        "{:?}",
+        solved.reasons
+    );
+}
+
+#[test]
+fn checker_finds_broken_plans() {
+    let g = graph(TWO_SITES, &[]);
+    let model = Model::new(&g, &[target(&g, "p", None, 45.0, 4)], &Changes::default(), &options(4));
+    let solved = solve(&model, None);
+    // Twice the production breaks capacities.
+    let mut doubled = solved.plan.clone();
+    for p in &mut doubled.production {
+        p.units *= 2.0;
+    }
+    let found = check(&model, &doubled).violations;
+    assert!(found.iter().any(|v| v.what.contains("exceeds its capacity")), "{found:?}");
+    // Deliveries without the production behind them leave stock negative.
+    let mut unmade = solved.plan.clone();
+    unmade.production.clear();
+    let found = check(&model, &unmade).violations;
+    assert!(found.iter().any(|v| v.what.starts_with("stock of p at a")), "{found:?}");
+    // A delivery after the due week.
+    let mut late = solved.plan;
+    late.deliveries[0].period = 4;
+    let found = check(&model, &late).violations;
+    assert!(found.iter().any(|v| v.what.contains("outside weeks 0 to 3")), "{found:?}");
+}
+
+/// Targets for the first `n` products of a generated network: `extra` times their steady
+/// demand over the horizon, anywhere, due at its end.
+fn generated_targets(graph: &Graph, n: usize, extra: f64, horizon: u32) -> Vec<Target> {
+    let mut weekly = vec![0.0; graph.n_items()];
+    for d in &graph.demand {
+        weekly[d.item as usize] += d.units_per_week;
+    }
+    (0..graph.n_items() as u32)
+        .filter(|&i| weekly[i as usize] > 0.0)
+        .take(n)
+        .map(|item| Target {
+            item,
+            site: None,
+            quantity: extra * weekly[item as usize] * f64::from(horizon),
+            due: horizon,
+            value: graph.items[item as usize].unit_value,
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// On generated networks with new links, whatever becomes of the steady demand, the plan
+    /// passes the checker, and pruning the program changes neither optimum.
+    #[test]
+    fn generated_plans_check_and_pruning_is_exact(
+        seed in 0u64..1000,
+        sites in 60usize..140,
+        baseline in prop::sample::select(vec![Baseline::Reserve, Baseline::Compete, Baseline::Ignore]),
+    ) {
+        let graph = Graph::build(&generate(&GenerateConfig { n_sites: sites, seed })).unwrap();
+        let options = Options { horizon: 12, setup_cost: 500.0, baseline, ..Options::default() };
+        let targets = generated_targets(&graph, 3, 0.6, 12);
+        let model = Model::new(&graph, &targets, &Changes::default(), &options);
+        let pruned = solve(&model, None);
+        let mut whole = Model::new(&graph, &targets, &Changes::default(), &options);
+        whole.windows = Windows::everything(&whole);
+        let unpruned = solve(&whole, None);
+        prop_assert!(close(pruned.met, unpruned.met, 1e-7), "met {} vs {}", pruned.met, unpruned.met);
+        prop_assert!(close(pruned.cost, unpruned.cost, 1e-6), "cost {} vs {}", pruned.cost, unpruned.cost);
+    }
+}
