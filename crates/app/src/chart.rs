@@ -1,4 +1,4 @@
-//! Charts of stress-test results, as SVG or PNG (by the file's extension), drawn with plotters
+//! Charts of stress-test results and plans, as SVG or PNG (by the file's extension), drawn with plotters
 //! and an embedded font (DejaVu Sans), so nothing is needed from the system; written atomically.
 
 use std::path::Path;
@@ -8,6 +8,7 @@ use engine::simulate::{MonteCarloReport, Period};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::plan::PlanReport;
 use crate::{Error, StressReport};
 
 const SIZE: (u32, u32) = (1100, 650);
@@ -156,6 +157,114 @@ impl Plot for Losses<'_> {
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 16))
+            .draw()?;
+        Ok(())
+    }
+}
+
+/// Draws, for each product of a plan, its cumulative output delivered against its cumulative
+/// target, both as a share of the product's total target (so products of any size share one
+/// chart): solid lines delivered, dashed lines due.
+pub fn cumulative_output(report: &PlanReport, path: &Path) -> Result<(), Error> {
+    draw(path, &Cumulative(report))
+}
+
+struct Cumulative<'a>(&'a PlanReport);
+
+/// A product's (name, delivered by week, due by week), cumulative and in % of its total target.
+type Series = (String, Vec<f64>, Vec<f64>);
+
+impl Cumulative<'_> {
+    fn series(&self) -> Vec<Series> {
+        let report = self.0;
+        let weeks = report.horizon_weeks as usize;
+        let mut products: Vec<(String, Vec<f64>, Vec<f64>)> = Vec::new();
+        for t in &report.targets {
+            let at = match products.iter().position(|p| p.0 == t.item) {
+                Some(at) => at,
+                None => {
+                    products.push((t.item.clone(), vec![0.0; weeks + 1], vec![0.0; weeks + 1]));
+                    products.len() - 1
+                }
+            };
+            let (_, delivered, due) = &mut products[at];
+            for (week, units) in t.by_week.iter().enumerate() {
+                delivered[(week + 1).min(weeks)] += units;
+            }
+            due[(t.due_week as usize).min(weeks)] += t.quantity;
+        }
+        for (_, delivered, due) in &mut products {
+            let total: f64 = due.iter().sum();
+            for line in [&mut *delivered, &mut *due] {
+                let mut sum = 0.0;
+                for slot in line.iter_mut() {
+                    sum += *slot;
+                    *slot = if total > 0.0 { 100.0 * sum / total } else { 0.0 };
+                }
+            }
+        }
+        products.truncate(MAX_SERIES);
+        products
+    }
+}
+
+impl Plot for Cumulative<'_> {
+    fn plot<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let report = self.0;
+        let weeks = report.horizon_weeks.max(1) as f64;
+        let mut chart = ChartBuilder::on(root)
+            .caption(format!("Cumulative output against target: {}", report.name), (FONT, 26))
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0f64..weeks, 0f64..105.0)?;
+        chart
+            .configure_mesh()
+            .x_desc("end of week")
+            .y_desc("share of the product's total target (%)")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 18))
+            .draw()?;
+        for (i, (item, delivered, due)) in self.series().into_iter().enumerate() {
+            let color = Palette99::pick(i).to_rgba();
+            let points = |line: &[f64]| -> Vec<(f64, f64)> {
+                line.iter().enumerate().map(|(w, &y)| (w as f64, y)).collect()
+            };
+            let met = delivered.last().copied().unwrap_or(0.0);
+            chart
+                .draw_series(LineSeries::new(points(&delivered), color.stroke_width(2)))?
+                .label(format!("{item}: {met:.0} % delivered"))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
+                });
+            // Targets fall due at the end of a week: a step, not a ramp.
+            let steps: Vec<(f64, f64)> = due
+                .iter()
+                .enumerate()
+                .flat_map(|(w, &y)| {
+                    let before = if w == 0 { 0.0 } else { due[w - 1] };
+                    [(w as f64, before), (w as f64, y)]
+                })
+                .collect();
+            let dashed = DashedLineSeries::new(steps, 6, 4, color.stroke_width(1));
+            let series = chart.draw_series(dashed)?;
+            if i == 0 {
+                series.label("dashed: cumulative target").legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(1))
+                });
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font((FONT, 16))

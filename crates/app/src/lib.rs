@@ -8,6 +8,8 @@ pub mod chart;
 pub mod interchange;
 pub mod map;
 mod network;
+pub mod plan;
+mod request;
 mod risks;
 mod sample;
 pub mod scenario;

@@ -6,13 +6,14 @@ use std::path::Path;
 
 use engine::graph::Graph;
 use engine::simulate::{Change, Event, Hazards, Period, Scenario, Target};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::interchange::Finding;
+use crate::request::{Request, invalid, problem};
 
 /// A scenario file as written.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     pub name: Option<String>,
@@ -24,7 +25,7 @@ pub struct ScenarioFile {
 }
 
 /// One event as written; which fields apply depends on `kind`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct EventSpec {
     pub kind: String,
@@ -56,15 +57,15 @@ pub struct Resolved {
     pub name: String,
     pub horizon_weeks: Option<f64>,
     pub scenario: Scenario,
+    /// The file as written.
+    pub file: ScenarioFile,
 }
 
 /// Reads `path` (JSON when it ends in `.json`, TOML otherwise) and resolves it against `graph`.
 pub fn load(path: &Path, graph: &Graph, period: Period) -> Result<Resolved, Error> {
-    let file = path.display().to_string();
-    let text =
-        crate::interchange::read_required(path, &file).map_err(|f| invalid(&file, vec![f]))?;
+    let request = Request::read(path, WHAT)?;
     let stem = path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-    parse(&text, &file, &stem, graph, period)
+    resolved(&request, &stem, graph, period)
 }
 
 /// Parses the text of scenario file `file` (JSON when its name ends in `.json`) and resolves
@@ -76,47 +77,28 @@ pub fn parse(
     graph: &Graph,
     period: Period,
 ) -> Result<Resolved, Error> {
-    let json = Path::new(file).extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let parsed: ScenarioFile = if json {
-        serde_json::from_str(text).map_err(|e| {
-            invalid(file, vec![Finding::file_error(format!("{file}:{}", e.line()), e.to_string())])
-        })?
-    } else {
-        toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |s| line_of(text, s.start));
-            invalid(
-                file,
-                vec![Finding::file_error(format!("{file}:{line}"), e.message().to_owned())],
-            )
-        })?
-    };
-    let locate = |n: usize| {
-        if json {
-            format!("{file}: $.event[{n}]")
-        } else {
-            event_line(text, n)
-                .map_or(format!("{file}: event {}", n + 1), |line| format!("{file}:{line}"))
-        }
-    };
-    let scenario = resolve(&parsed, graph, period, file, &locate)
-        .map_err(|findings| invalid(file, findings))?;
+    let request = Request { file: file.to_owned(), text: text.to_owned() };
+    resolved(&request, stem, graph, period)
+}
+
+/// What scenario errors call a scenario file.
+const WHAT: &str = "the scenario";
+
+fn resolved(
+    request: &Request,
+    stem: &str,
+    graph: &Graph,
+    period: Period,
+) -> Result<Resolved, Error> {
+    let parsed: ScenarioFile = request.parse(WHAT)?;
+    let scenario = resolve(&parsed, graph, period, &request.file, &|n| request.locate("event", n))
+        .map_err(|findings| invalid(&request.file, WHAT, findings))?;
     Ok(Resolved {
         name: parsed.name.clone().unwrap_or_else(|| stem.to_owned()),
         horizon_weeks: parsed.horizon_weeks,
         scenario,
+        file: parsed,
     })
-}
-
-fn invalid(file: &str, findings: Vec<Finding>) -> Error {
-    invalid_file(file, "the scenario", findings)
-}
-
-fn invalid_file(file: &str, what: &str, findings: Vec<Finding>) -> Error {
-    let n = findings.len();
-    Error::Invalid {
-        message: format!("{file}: {n} problem{} in {what}", if n == 1 { "" } else { "s" }),
-        findings,
-    }
 }
 
 /// Resolves every event, or says what is wrong with each bad one (`name` is the file, `locate`
@@ -131,26 +113,23 @@ pub fn resolve(
     let mut findings = Vec::new();
     let mut events = Vec::new();
     if let Some(h) = file.horizon_weeks.filter(|h| !(h.is_finite() && *h >= 1.0)) {
-        let mut finding = Finding::file_error(name, format!("must be at least 1, not {h}"));
-        finding.field = Some("horizon_weeks".into());
-        findings.push(finding);
+        findings.push(problem(name, "horizon_weeks", format!("must be at least 1, not {h}")));
     }
     for (n, spec) in file.events.iter().enumerate() {
-        let mut problem = |field: &str, message: String| {
-            let mut finding = Finding::file_error(locate(n), message);
-            finding.field = Some(field.to_owned());
-            findings.push(finding);
-        };
         match event(spec, graph, period) {
             Ok(event) => events.push(event),
-            Err((field, message)) => problem(field, message),
+            Err((field, message)) => findings.push(problem(locate(n), field, message)),
         }
     }
     if findings.is_empty() { Ok(Scenario { events }) } else { Err(findings) }
 }
 
 /// One event in periods, or the field at fault and why.
-fn event(spec: &EventSpec, graph: &Graph, period: Period) -> Result<Event, (&'static str, String)> {
+pub(crate) fn event(
+    spec: &EventSpec,
+    graph: &Graph,
+    period: Period,
+) -> Result<Event, (&'static str, String)> {
     let weeks = |field: &'static str, value: f64, positive: bool| {
         if !value.is_finite() || value < 0.0 || (positive && value == 0.0) {
             let bound = if positive { "more than 0" } else { "0 or more" };
@@ -275,20 +254,6 @@ fn event(spec: &EventSpec, graph: &Graph, period: Period) -> Result<Event, (&'st
     Ok(Event { change, start, duration, recovery })
 }
 
-/// The 1-based line of byte `offset` of `text`.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
-}
-
-/// The line of the `n`-th `[[event]]` header of a TOML file, if it is written that way.
-fn event_line(text: &str, n: usize) -> Option<usize> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| line.trim_start().starts_with("[[event]]"))
-        .nth(n)
-        .map(|(i, _)| i + 1)
-}
-
 /// A hazards file as written (TOML, docs/scenarios.md): every field optional, defaults from
 /// `engine::simulate::Hazards::default()`.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -307,23 +272,14 @@ struct HazardsFile {
 
 /// Reads a hazards file, every bad value named by field.
 pub fn load_hazards(path: &Path) -> Result<Hazards, Error> {
-    let file = path.display().to_string();
-    let text = crate::interchange::read_required(path, &file)
-        .map_err(|f| invalid_file(&file, "the hazards", vec![f]))?;
-    let parsed: HazardsFile = toml::from_str(&text).map_err(|e| {
-        let line = e.span().map_or(1, |s| line_of(&text, s.start));
-        invalid_file(
-            &file,
-            "the hazards",
-            vec![Finding::file_error(format!("{file}:{line}"), e.message().to_owned())],
-        )
-    })?;
+    const HAZARDS: &str = "the hazards";
+    let request = Request::read(path, HAZARDS)?;
+    let parsed: HazardsFile = request.parse(HAZARDS)?;
+    let file = request.file;
     let mut findings = Vec::new();
     let mut check = |field: &str, value: Option<f64>, ok: bool, rule: &str| {
         if let Some(v) = value.filter(|_| !ok) {
-            let mut finding = Finding::file_error(&file, format!("must be {rule}, not {v}"));
-            finding.field = Some(field.to_owned());
-            findings.push(finding);
+            findings.push(problem(&file, field, format!("must be {rule}, not {v}")));
         }
     };
     let rate = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && v >= 0.0);
@@ -370,7 +326,7 @@ pub fn load_hazards(path: &Path) -> Result<Hazards, Error> {
         );
     }
     if !findings.is_empty() {
-        return Err(invalid_file(&file, "the hazards", findings));
+        return Err(invalid(&file, "the hazards", findings));
     }
     let d = Hazards::default();
     Ok(Hazards {

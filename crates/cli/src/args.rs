@@ -131,11 +131,66 @@ pub(crate) enum Command {
         #[arg(long)]
         chart: Option<PathBuf>,
     },
+    /// Plan production across the network to meet demand targets: who makes what in which
+    /// week, from which suppliers, what can be met, and the bottlenecks.
+    Mobilize {
+        /// The demand file: targets and planning options (TOML or JSON, see
+        /// docs/planning-model.md).
+        #[arg(long)]
+        demand: PathBuf,
+        /// A disruption the plan must live with (a stress-test scenario file).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Weeks to plan (default: the demand file's horizon_weeks, else its latest due week).
+        #[arg(long)]
+        horizon: Option<u32>,
+        #[command(flatten)]
+        output: PlanOutput,
+    },
+    /// Apply events (outages, capacity and demand changes, newly qualified sources) to a saved
+    /// plan, solve again starting from it, and show what changed.
+    Replan {
+        /// The plan saved by `arsenal mobilize --out` (or `arsenal replan --out`).
+        #[arg(long)]
+        plan: PathBuf,
+        /// The events file (TOML or JSON, see docs/planning-model.md).
+        #[arg(long)]
+        event: PathBuf,
+        /// Solve from nothing instead of from the saved plan (slower; for comparison).
+        #[arg(long)]
+        cold: bool,
+        #[command(flatten)]
+        output: PlanOutput,
+    },
     /// Load the bundled sample network and show what Arsenal sees in it.
     Demo {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// What a planning command writes and shows.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PlanOutput {
+    /// Bottlenecks to check by solving again with one more unit each.
+    #[arg(long, default_value_t = app::plan::DEFAULT_RECHECK)]
+    pub(crate) recheck: usize,
+    /// Show at most this many rows per table.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) top: usize,
+    /// Print the whole plan as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Save the plan (JSON) for `arsenal replan` and for programs.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// Write the plan as CSV tables (targets, production, shipments, deliveries, bottlenecks)
+    /// into this new directory.
+    #[arg(long)]
+    pub(crate) csv: Option<PathBuf>,
+    /// Draw cumulative output against target per product (.svg or .png).
+    #[arg(long)]
+    pub(crate) chart: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

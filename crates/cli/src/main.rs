@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Args, Command, MapFormat};
+use crate::args::{Args, Command, MapFormat, PlanOutput};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -38,6 +38,36 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::from(if invalid { 2 } else { 1 })
         }
+    }
+}
+
+/// Writes what `--out`, `--csv` and `--chart` ask for.
+fn save_plan(document: &app::plan::PlanDocument, output: &PlanOutput) -> anyhow::Result<()> {
+    if let Some(path) = &output.out {
+        app::plan::write(document, path)?;
+    }
+    if let Some(dir) = &output.csv {
+        app::plan::write_csv(&document.plan, dir)?;
+    }
+    if let Some(path) = &output.chart {
+        app::chart::cumulative_output(&document.plan, path)?;
+    }
+    Ok(())
+}
+
+/// Says where the plan's files went.
+fn saved(output: &PlanOutput, quiet: bool) {
+    if quiet {
+        return;
+    }
+    if let Some(path) = &output.out {
+        println!("plan saved to {} (for arsenal replan --plan {})", path.display(), path.display());
+    }
+    if let Some(dir) = &output.csv {
+        println!("plan tables written to {}", dir.display());
+    }
+    if let Some(path) = &output.chart {
+        println!("chart written to {}", path.display());
     }
 }
 
@@ -158,6 +188,38 @@ fn run(args: &Args) -> anyhow::Result<()> {
             }
             if let Some(chart) = chart.as_ref().filter(|_| !*json && !args.quiet) {
                 println!("chart written to {}", chart.display());
+            }
+        }
+        Command::Mobilize { demand, scenario, horizon, output } => {
+            let options = app::plan::MobilizeOptions {
+                demand: demand.clone(),
+                scenario: scenario.clone(),
+                horizon_weeks: *horizon,
+                recheck: output.recheck,
+            };
+            let document = app::plan::mobilize(&config, &options, &progress)?;
+            save_plan(&document, output)?;
+            if output.json {
+                println!("{}", serde_json::to_string_pretty(&document)?);
+            } else {
+                print!("{}", report::planning::plan(&document.plan, output.top));
+                saved(output, args.quiet);
+            }
+        }
+        Command::Replan { plan, event, cold, output } => {
+            let options = app::plan::ReplanOptions {
+                plan: plan.clone(),
+                events: event.clone(),
+                recheck: output.recheck,
+                cold: *cold,
+            };
+            let replanned = app::plan::replan(&config, &options, &progress)?;
+            save_plan(&replanned.document, output)?;
+            if output.json {
+                println!("{}", serde_json::to_string_pretty(&replanned)?);
+            } else {
+                print!("{}", report::planning::replan(&replanned, event, output.top));
+                saved(output, args.quiet);
             }
         }
         Command::Demo { json } => {

@@ -1,5 +1,7 @@
 //! Human-readable output: findings and summaries.
 
+pub(crate) mod planning;
+
 use std::fmt::Write;
 
 use app::interchange::Finding;

@@ -15,13 +15,13 @@ mod model;
 mod program;
 mod windows;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use bottleneck::{Bottleneck, Constraint, Gain};
 pub use check::{Checked, Violation, check};
 pub use explain::{Reason, explain};
 pub use model::{Arc, Model, Origin, TargetRow};
-pub use program::{Program, Size};
+pub use program::{Failure, Program, Size};
 
 /// Demand the plan must meet: `quantity` units of `item` delivered within the first `due`
 /// periods, at `site` or, without one, wherever the item is held.
@@ -51,7 +51,7 @@ pub struct Options {
     /// Freight per unit shipped, as a share of the item's unit value per 1,000 km.
     pub freight_rate: f64,
     /// New links considered into each consuming site: its nearest qualified sources of the item
-    /// that do not supply it today, at most this many.
+    /// with capacity to spare that do not supply it today, at most this many.
     pub candidates: u32,
 }
 
@@ -70,7 +70,7 @@ impl Default for Options {
 }
 
 /// How the plan treats the network's steady demand.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Baseline {
     /// It goes on as today, on its normal flows: the plan uses only what they leave (spare
@@ -137,7 +137,7 @@ pub struct Delivery {
 }
 
 /// The cost of a plan, by kind.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
     pub production: f64,
     pub freight: f64,

@@ -80,7 +80,7 @@ pub(crate) fn write_atomic(
 /// Fills a new directory at `target` through a temporary sibling, replacing a directory that
 /// holds only files named in `ours` (an earlier export); any other content is left untouched and
 /// the call fails.
-pub(super) fn write_dir_atomic(
+pub(crate) fn write_dir_atomic(
     target: &Path,
     ours: &[String],
     fill: impl FnOnce(&Path) -> std::io::Result<()>,

@@ -247,16 +247,18 @@ impl<'g> Model<'g> {
                 flows.links.iter().map(|l| (l.from, l.to)).collect();
             for to in consumers(&flows, &rows) {
                 let (customer, item) = flows.positions[to as usize];
+                // Sources with capacity to spare at some point, nearest first.
                 let mut candidates: Vec<(f64, u32, u32)> = graph
                     .sources
-                    .row(item)
-                    .iter()
-                    .filter(|s| s.site != customer)
-                    .filter_map(|s| {
-                        let from = index[&(s.site, item)];
+                    .range(item)
+                    .filter(|&s| capacity[s].iter().any(|&c| c > 0.0))
+                    .map(|s| graph.sources.entries()[s].site)
+                    .filter(|&site| site != customer)
+                    .filter_map(|site| {
+                        let from = index[&(site, item)];
                         (!linked.contains(&(from, to))).then(|| {
-                            let distance = km(s.site, customer).unwrap_or(f64::INFINITY);
-                            (distance, s.site, from)
+                            let distance = km(site, customer).unwrap_or(f64::INFINITY);
+                            (distance, site, from)
                         })
                     })
                     .collect();
@@ -320,6 +322,11 @@ impl<'g> Model<'g> {
         };
         model.windows = windows::Windows::new(&model);
         model
+    }
+
+    /// The graph the model is of.
+    pub fn graph(&self) -> &'g Graph {
+        self.graph
     }
 
     /// The number of (site, item) positions.

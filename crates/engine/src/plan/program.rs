@@ -9,7 +9,7 @@
 //! deliveries within its quantity. The first solve maximises the value delivered; the second
 //! holds that value and minimises cost (production, freight, new links' set-up).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::check::stock_levels;
 use super::model::Model;
@@ -46,7 +46,7 @@ impl Span {
 }
 
 /// The size of a program.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Size {
     pub columns: usize,
     pub rows: usize,
@@ -71,6 +71,8 @@ pub struct Program<'m, 'g> {
     pub(crate) hours: Vec<Span>,
     /// The value met by the first solve, and its solution.
     pub(crate) first: Option<(f64, Solution)>,
+    /// The cost of the second solve.
+    cost: Option<f64>,
     last: Option<Solution>,
 }
 
@@ -228,6 +230,7 @@ impl<'m, 'g> Program<'m, 'g> {
             balance,
             hours,
             first: None,
+            cost: None,
             last: None,
         }
     }
@@ -293,7 +296,53 @@ impl<'m, 'g> Program<'m, 'g> {
             .collect();
         self.session.add_row(hold, f64::INFINITY, &terms);
         self.session.set_objective(&self.costs, Sense::Minimise);
-        self.solve().map(|s| s.objective)
+        let cost = self.solve()?.objective;
+        self.cost = Some(cost);
+        Ok(cost)
+    }
+
+    /// A third solve, for re-plans: among plans that meet the same value at the same cost, the
+    /// one that starts least production and ships least where `previous` did not (weighted by
+    /// the item's unit value), so equally good alternatives do not show up as changes.
+    pub fn stay_close(&mut self, previous: &Plan) -> Result<(), Failure> {
+        let Some(cost) = self.cost else {
+            return Err(Failure("the cost must be minimised first".into()));
+        };
+        let terms: Vec<(Col, f64)> = self
+            .costs
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c != 0.0)
+            .map(|(c, &w)| (Col(c as u32), w))
+            .collect();
+        self.session.add_row(f64::NEG_INFINITY, cost + HOLD * cost.abs().max(1.0), &terms);
+        let model = self.model;
+        let value = |item: u32| model.graph.items[item as usize].unit_value.max(1e-6);
+        let mut weights = vec![0.0; self.worth.len()];
+        for (s, span) in self.make.iter().enumerate() {
+            let item = model.flows.sources[s].item;
+            for (_, c) in span.periods() {
+                weights[c as usize] = value(item);
+            }
+        }
+        for (a, span) in self.ship.iter().enumerate() {
+            let item = model.arcs[a].item;
+            for (_, c) in span.periods() {
+                weights[c as usize] = value(item);
+            }
+        }
+        for p in &previous.production {
+            if let Some(c) = self.make.get(p.source as usize).and_then(|s| s.at(p.period)) {
+                weights[c as usize] = 0.0;
+            }
+        }
+        for s in &previous.shipments {
+            if let Some(c) = self.ship.get(s.arc as usize).and_then(|span| span.at(s.period)) {
+                weights[c as usize] = 0.0;
+            }
+        }
+        self.session.set_objective(&weights, Sense::Minimise);
+        self.solve().map(|_| ())
     }
 
     /// Solves the program as it stands and keeps the solution.

@@ -58,8 +58,9 @@ impl Windows {
                 *seed = (*seed).min(t);
             }
         }
-        let (earliest, _) = earliest_times(model, &users, &seeds);
-        let (fresh_time, fresh_via) = earliest_times(model, &users, &vec![u32::MAX; n]);
+        let (earliest, _) = earliest_times(model, &users, &seeds, horizon);
+        let beyond = horizon.saturating_mul(FRESH_HORIZONS);
+        let (fresh_time, fresh_via) = earliest_times(model, &users, &vec![u32::MAX; n], beyond);
         let fresh = fresh_time.into_iter().zip(fresh_via).collect();
 
         // Latest useful period, backward from the targets.
@@ -92,7 +93,8 @@ impl Windows {
                 }
             }
             if let Some(s) = flows.source_at[q as usize]
-                && let Some((_, last)) = source_window(model, s, &earliest, Some(t))
+                && let Some(end) = t.checked_sub(model.lead[s as usize])
+                && let Some((_, last)) = source_window(model, s, &earliest, end)
             {
                 for &(c, _) in flows.components.row(s) {
                     raise(c, last, &mut latest, &mut heap);
@@ -106,7 +108,8 @@ impl Windows {
         let source = (0..flows.sources.len() as u32)
             .map(|s| {
                 let useful = latest[flows.sources[s as usize].position as usize];
-                useful.and_then(|l| source_window(model, s, &earliest, Some(l)))
+                let end = useful.and_then(|l| l.checked_sub(model.lead[s as usize]));
+                end.and_then(|end| source_window(model, s, &earliest, end))
             })
             .collect();
         let arc = model
@@ -123,29 +126,33 @@ impl Windows {
 }
 
 /// The periods a source can start production in: from when its components can all be there to
-/// `useful` (the last period its output is useful at) less its lead time, trimmed to periods
-/// with capacity.
-fn source_window(model: &Model<'_>, s: u32, earliest: &[u32], useful: Option<u32>) -> Window {
+/// `end`, trimmed to periods with capacity (beyond the horizon, that of its last period).
+fn source_window(model: &Model<'_>, s: u32, earliest: &[u32], end: u32) -> Window {
     let flows = &model.flows;
     let start =
         flows.components.row(s).iter().map(|&(c, _)| earliest[c as usize]).max().unwrap_or(0);
-    let end = match useful {
-        Some(t) => t.checked_sub(model.lead[s as usize])?,
-        None => model.horizon - 1,
-    };
     let capacity = &model.capacity[s as usize];
-    let open = |t: &u32| capacity.get(*t as usize).is_some_and(|&c| c > 0.0);
-    let first = (start..=end.min(model.horizon - 1)).find(open)?;
-    let last = (first..=end.min(model.horizon - 1)).rev().find(open)?;
+    let open = |t: &u32| capacity.get(*t as usize).or(capacity.last()).is_some_and(|&c| c > 0.0);
+    let first = (start..=end).find(open)?;
+    let last = (first..=end).rev().find(open)?;
     Some((first, last))
 }
 
-/// The earliest period stock can be at each position (`u32::MAX` for never), from `seeds`
-/// (stock there from the start), and how it first gets there.
-fn earliest_times(model: &Model<'_>, users: &Csr<u32>, seeds: &[u32]) -> (Vec<u32>, Vec<Via>) {
+/// How many horizons ahead the earliest time of a fresh unit is looked for, so a lead time
+/// longer than the horizon can be named.
+const FRESH_HORIZONS: u32 = 4;
+
+/// The earliest period before `limit` stock can be at each position (`u32::MAX` for never),
+/// from `seeds` (stock there from the start), and how it first gets there.
+fn earliest_times(
+    model: &Model<'_>,
+    users: &Csr<u32>,
+    seeds: &[u32],
+    limit: u32,
+) -> (Vec<u32>, Vec<Via>) {
     let flows = &model.flows;
     let mut sweep = Sweep {
-        horizon: model.horizon,
+        limit,
         time: seeds.to_vec(),
         via: seeds.iter().map(|&t| if t == u32::MAX { Via::Never } else { Via::Stock }).collect(),
         heap: BinaryHeap::new(),
@@ -183,7 +190,7 @@ fn earliest_times(model: &Model<'_>, users: &Csr<u32>, seeds: &[u32]) -> (Vec<u3
 
 /// The state of the forward sweep.
 struct Sweep {
-    horizon: u32,
+    limit: u32,
     time: Vec<u32>,
     via: Vec<Via>,
     heap: BinaryHeap<Reverse<(u32, u32)>>,
@@ -191,7 +198,7 @@ struct Sweep {
 
 impl Sweep {
     fn reach(&mut self, q: u32, t: u32, how: Via) {
-        if t < self.horizon && t < self.time[q as usize] {
+        if t < self.limit && t < self.time[q as usize] {
             self.time[q as usize] = t;
             self.via[q as usize] = how;
             self.heap.push(Reverse((t, q)));
@@ -200,7 +207,7 @@ impl Sweep {
 
     /// Source `s`, whose components can all be there, makes its first output.
     fn produce(&mut self, model: &Model<'_>, s: u32) {
-        if let Some((first, _)) = source_window(model, s, &self.time, None) {
+        if let Some((first, _)) = source_window(model, s, &self.time, self.limit - 1) {
             let out = model.flows.sources[s as usize].position;
             self.reach(out, first + model.lead[s as usize], Via::Source(s));
         }

@@ -1,0 +1,458 @@
+//! A solved plan in the network's own names: what each target gets and why it falls short, the
+//! bottlenecks and what one more unit of each is worth, and the plan by site and week.
+
+use engine::graph::Graph;
+use engine::plan::{
+    Baseline, Bottleneck, Checked, Constraint, Cost, Model, Origin, Plan, Reason, Size,
+};
+use serde::{Deserialize, Serialize};
+
+/// Bottlenecks kept in a report (the most valuable; more when a shortfall names them).
+pub const BOTTLENECKS_KEPT: usize = 50;
+
+/// What a plan does.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PlanReport {
+    pub name: String,
+    pub horizon_weeks: u32,
+    pub baseline: Baseline,
+    /// Value of target demand met by its due week, and demanded.
+    pub value_met: f64,
+    pub value_demanded: f64,
+    pub cost: Cost,
+    pub targets: Vec<TargetResult>,
+    /// With the steady demand competing: units of it not served in the week due, by item and
+    /// site.
+    pub steady_demand_short: Vec<SteadyShort>,
+    /// The most valuable binding constraints first.
+    pub bottlenecks: Vec<BottleneckRow>,
+    /// Binding constraints found in all (`bottlenecks` keeps the first ones).
+    pub bottlenecks_found: usize,
+    pub production: Vec<ProductionRow>,
+    pub shipments: Vec<ShipmentRow>,
+    pub deliveries: Vec<DeliveryRow>,
+    /// New links the plan ships on.
+    pub new_links: usize,
+    pub program: ProgramStats,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TargetResult {
+    pub item: String,
+    pub site: Option<String>,
+    pub due_week: u32,
+    pub quantity: f64,
+    pub value_per_unit: f64,
+    /// Units delivered by the due week.
+    pub met: f64,
+    /// Units delivered in each week from 0 to the due week.
+    pub by_week: Vec<f64>,
+    /// Why it falls short, when it does.
+    pub shortfall: Vec<Shortfall>,
+}
+
+/// Why a target falls short.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Shortfall {
+    /// An item it needs has no qualified source.
+    NoSource { item: String },
+    /// Every qualified source of an item it needs has no capacity over the horizon.
+    SourcesDown { item: String, sites: Vec<String> },
+    /// A unit made now arrives no earlier than `earliest_week`, after it is due; `path` is how.
+    LeadTime { earliest_week: u32, due_week: u32, path: Vec<PathStep> },
+    /// Nothing made now can reach the site within the horizon.
+    Unreachable,
+    /// Binding constraints in its supply chain (indices into the report's bottlenecks).
+    Bottlenecks { bottlenecks: Vec<usize> },
+    /// What could serve it serves other demand worth as much or more.
+    OtherDemand,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PathStep {
+    pub site: String,
+    pub item: String,
+    pub week: u32,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SteadyShort {
+    pub item: String,
+    pub site: String,
+    pub units: f64,
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct BottleneckRow {
+    /// `hours`, `capacity` or `stock`.
+    pub kind: String,
+    pub site: String,
+    pub state: Option<String>,
+    /// The process, for hours.
+    pub process: Option<String>,
+    /// The item made (capacity) or held (stock).
+    pub item: Option<String>,
+    /// Value of demand met per extra hour or unit a week (capacity), or per extra unit on hand.
+    pub marginal_value: f64,
+    pub weeks: Vec<u32>,
+    /// What solving again with one more unit gave, when checked.
+    pub gain: Option<GainRow>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct GainRow {
+    pub value: f64,
+    /// Units more of each product, by the week they are due.
+    pub products: Vec<ProductGain>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ProductGain {
+    pub item: String,
+    pub units: f64,
+    /// The target's due week; `None` for the steady demand.
+    pub due_week: Option<u32>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ProductionRow {
+    pub site: String,
+    pub item: String,
+    /// Week production starts.
+    pub week: u32,
+    /// Week the units are ready (after the lead time).
+    pub ready_week: u32,
+    pub units: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ShipmentRow {
+    pub supplier: String,
+    pub customer: String,
+    pub item: String,
+    pub week: u32,
+    pub arrives_week: u32,
+    pub units: f64,
+    /// The link does not exist today.
+    pub new_link: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DeliveryRow {
+    /// Index into the targets; `None` for the steady demand.
+    pub target: Option<usize>,
+    pub item: String,
+    /// Where the units are delivered from.
+    pub site: String,
+    pub week: u32,
+    pub units: f64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ProgramStats {
+    pub size: Size,
+    /// Whether the first solve started from an earlier plan (a re-plan).
+    pub warm_start: bool,
+    pub seconds: Seconds,
+}
+
+/// Time taken by each stage, measured around the engine's calls.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Seconds {
+    /// Gathering the model (capacities by week, arcs, the periods that matter).
+    pub model: f64,
+    /// Building the linear program and loading it into HiGHS.
+    pub build: f64,
+    /// HiGHS: the value met, the bottleneck re-solves, the cost.
+    pub solve_met: f64,
+    pub bottlenecks: f64,
+    pub solve_cost: f64,
+    /// Re-plans: among equally good plans, the one closest to the saved plan.
+    pub keep: f64,
+    /// Reading the plan out, checking it and naming it.
+    pub extract: f64,
+}
+
+/// Everything solving gave, for the report.
+pub(crate) struct Solved<'a> {
+    pub(crate) name: String,
+    pub(crate) model: &'a Model<'a>,
+    pub(crate) plan: &'a Plan,
+    pub(crate) checked: &'a Checked,
+    pub(crate) bottlenecks: &'a [Bottleneck],
+    pub(crate) reasons: &'a [(u32, Vec<Reason>)],
+    pub(crate) baseline: Baseline,
+}
+
+impl Solved<'_> {
+    pub(crate) fn report(&self, program: ProgramStats) -> PlanReport {
+        let model = self.model;
+        let graph: &Graph = self.model_graph();
+        let site = |s: u32| graph.site_ids[s as usize].to_string();
+        let item = |i: u32| graph.item_ids[i as usize].to_string();
+
+        // Bottlenecks kept: the first ones, and any a shortfall names.
+        let mut kept: Vec<usize> = (0..self.bottlenecks.len().min(BOTTLENECKS_KEPT)).collect();
+        for (_, reasons) in self.reasons {
+            for reason in reasons {
+                if let Reason::Bottlenecks { bottlenecks } = reason {
+                    kept.extend(bottlenecks.iter().map(|&b| b as usize));
+                }
+            }
+        }
+        kept.sort_unstable();
+        kept.dedup();
+        let new_index = |b: u32| kept.binary_search(&(b as usize)).unwrap_or_default();
+
+        let mut targets: Vec<TargetResult> = Vec::new();
+        let mut row_of_target: Vec<Option<usize>> = vec![None; model.targets.len()];
+        for (k, row) in model.targets.iter().enumerate() {
+            if let Origin::Target(_) = row.origin {
+                row_of_target[k] = Some(targets.len());
+                targets.push(TargetResult {
+                    item: item(row.item),
+                    site: row.site.map(site),
+                    due_week: row.due,
+                    quantity: row.quantity,
+                    value_per_unit: row.value,
+                    met: self.checked.met[k],
+                    by_week: vec![0.0; row.due as usize],
+                    shortfall: Vec::new(),
+                });
+            }
+        }
+        let mut deliveries = Vec::new();
+        let mut steady: Vec<(u32, u32, f64)> = Vec::new();
+        for d in &self.plan.deliveries {
+            let row = &model.targets[d.target as usize];
+            let target = row_of_target[d.target as usize];
+            if let Some(slot) = target.and_then(|t| targets[t].by_week.get_mut(d.period as usize)) {
+                *slot += d.units;
+            }
+            deliveries.push(DeliveryRow {
+                target,
+                item: item(row.item),
+                site: site(model.position(d.position).0),
+                week: d.period,
+                units: d.units,
+            });
+        }
+        for (k, row) in model.targets.iter().enumerate() {
+            if let Origin::Baseline { .. } = row.origin {
+                let short = row.quantity - self.checked.met[k];
+                if short > 1e-9 * (1.0 + row.quantity) {
+                    let at = row.site.unwrap_or_default();
+                    match steady.iter_mut().find(|s| s.0 == row.item && s.1 == at) {
+                        Some(s) => s.2 += short,
+                        None => steady.push((row.item, at, short)),
+                    }
+                }
+            }
+        }
+        let steady_demand_short = steady
+            .into_iter()
+            .map(|(i, s, units)| SteadyShort {
+                item: item(i),
+                site: site(s),
+                units,
+                value: units * graph.items[i as usize].unit_value,
+            })
+            .collect();
+        for (k, reasons) in self.reasons {
+            let Some(t) = row_of_target[*k as usize] else { continue };
+            targets[t].shortfall = reasons
+                .iter()
+                .map(|reason| match reason {
+                    Reason::NoSource { item: i } => Shortfall::NoSource { item: item(*i) },
+                    Reason::SourcesDown { item: i, sites } => Shortfall::SourcesDown {
+                        item: item(*i),
+                        sites: sites.iter().map(|&s| site(s)).collect(),
+                    },
+                    Reason::LeadTime { earliest, due, path } => Shortfall::LeadTime {
+                        earliest_week: *earliest,
+                        due_week: *due,
+                        path: path
+                            .iter()
+                            .map(|&(s, i, week)| PathStep { site: site(s), item: item(i), week })
+                            .collect(),
+                    },
+                    Reason::Unreachable => Shortfall::Unreachable,
+                    Reason::Bottlenecks { bottlenecks } => Shortfall::Bottlenecks {
+                        bottlenecks: bottlenecks.iter().map(|&b| new_index(b)).collect(),
+                    },
+                    Reason::OtherDemand => Shortfall::OtherDemand,
+                })
+                .collect();
+        }
+
+        let bottlenecks = kept
+            .iter()
+            .map(|&b| {
+                let bottleneck = &self.bottlenecks[b];
+                let (kind, at, process, made) = match bottleneck.constraint {
+                    Constraint::Hours { site, process } => ("hours", site, Some(process), None),
+                    Constraint::Capacity { source } => {
+                        let (s, i) = model.source(source);
+                        ("capacity", s, None, Some(i))
+                    }
+                    Constraint::Stock { position } => {
+                        let (s, i) = model.position(position);
+                        ("stock", s, None, Some(i))
+                    }
+                };
+                let state =
+                    graph.sites[at as usize].state.map(|s| graph.states[s as usize].to_string());
+                BottleneckRow {
+                    kind: kind.to_owned(),
+                    site: site(at),
+                    state,
+                    process: process.map(|p| graph.processes[p as usize].to_string()),
+                    item: made.map(item),
+                    marginal_value: bottleneck.marginal,
+                    weeks: bottleneck.weeks.clone(),
+                    gain: bottleneck.gain.as_ref().map(|gain| {
+                        let mut products: Vec<ProductGain> = Vec::new();
+                        for &(k, units) in &gain.targets {
+                            let row = &model.targets[k as usize];
+                            let due_week =
+                                matches!(row.origin, Origin::Target(_)).then_some(row.due);
+                            let name = item(row.item);
+                            match products
+                                .iter_mut()
+                                .find(|p| p.item == name && p.due_week == due_week)
+                            {
+                                Some(p) => p.units += units,
+                                None => products.push(ProductGain { item: name, units, due_week }),
+                            }
+                        }
+                        products.sort_by(|a, b| b.units.total_cmp(&a.units));
+                        GainRow { value: gain.value, products }
+                    }),
+                }
+            })
+            .collect();
+
+        let production = self
+            .plan
+            .production
+            .iter()
+            .map(|p| {
+                let (s, i) = model.source(p.source);
+                ProductionRow {
+                    site: site(s),
+                    item: item(i),
+                    week: p.period,
+                    ready_week: p.period + model.lead(p.source),
+                    units: p.units,
+                }
+            })
+            .collect();
+        let mut new_arcs: Vec<u32> = Vec::new();
+        let shipments = self
+            .plan
+            .shipments
+            .iter()
+            .map(|s| {
+                let arc = &model.arcs[s.arc as usize];
+                if arc.link.is_none() {
+                    new_arcs.push(s.arc);
+                }
+                ShipmentRow {
+                    supplier: site(arc.supplier),
+                    customer: site(arc.customer),
+                    item: item(arc.item),
+                    week: s.period,
+                    arrives_week: s.period + arc.transit,
+                    units: s.units,
+                    new_link: arc.link.is_none(),
+                }
+            })
+            .collect();
+        new_arcs.sort_unstable();
+        new_arcs.dedup();
+        let value_demanded = targets.iter().map(|t| t.quantity * t.value_per_unit).sum();
+        let value_met = targets.iter().map(|t| t.met * t.value_per_unit).sum();
+        PlanReport {
+            name: self.name.clone(),
+            horizon_weeks: model.horizon,
+            baseline: self.baseline,
+            value_met,
+            value_demanded,
+            cost: self.checked.cost,
+            targets,
+            steady_demand_short,
+            bottlenecks,
+            bottlenecks_found: self.bottlenecks.len(),
+            production,
+            shipments,
+            deliveries,
+            new_links: new_arcs.len(),
+            program,
+        }
+    }
+
+    fn model_graph(&self) -> &Graph {
+        self.model.graph()
+    }
+}
+
+impl Shortfall {
+    /// The reason in words; `bottlenecks` are the report's.
+    pub fn describe(&self, bottlenecks: &[BottleneckRow]) -> String {
+        match self {
+            Shortfall::NoSource { item } => format!("no qualified source of {item}"),
+            Shortfall::SourcesDown { item, sites } => {
+                format!("every source of {item} is down or at zero capacity ({})", sites.join(", "))
+            }
+            Shortfall::LeadTime { earliest_week, due_week, path } => {
+                let steps: Vec<String> =
+                    path.iter().map(|s| format!("{} at {} in week {}", s.item, s.site, s.week)).collect();
+                format!(
+                    "lead time: a unit started now is there in week {earliest_week} at the earliest, too late for delivery within {due_week} weeks ({}); only what is on hand or on its way, and what it can make, arrives in time",
+                    steps.join(" -> ")
+                )
+            }
+            Shortfall::Unreachable => {
+                "nothing made now can reach it within the horizon: no link (or new link) brings it there".to_owned()
+            }
+            Shortfall::Bottlenecks { bottlenecks: indices } => {
+                let named: Vec<String> = indices
+                    .iter()
+                    .filter_map(|&b| bottlenecks.get(b))
+                    .map(BottleneckRow::describe)
+                    .collect();
+                format!("capacity: {}", named.join("; "))
+            }
+            Shortfall::OtherDemand => {
+                "what could serve it serves other demand worth as much or more".to_owned()
+            }
+        }
+    }
+}
+
+impl BottleneckRow {
+    /// The constraint in words: "hours of cnc at site-7 (OH)".
+    pub fn describe(&self) -> String {
+        let at = match &self.state {
+            Some(state) => format!("{} ({state})", self.site),
+            None => self.site.clone(),
+        };
+        let item = self.item.as_deref().unwrap_or("?");
+        match self.kind.as_str() {
+            "hours" => format!("hours of {} at {at}", self.process.as_deref().unwrap_or("?")),
+            "capacity" => format!("units of {item} at {at}"),
+            _ => format!("{item} on hand at {at}"),
+        }
+    }
+
+    /// What one unit of it is, in words: "hour a week".
+    pub fn unit(&self) -> &'static str {
+        match self.kind.as_str() {
+            "hours" => "hour a week",
+            "capacity" => "unit a week",
+            _ => "unit on hand",
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Plans and re-plans for people: what can be met and when, why targets fall short, the
+//! bottlenecks and what one more unit of each is worth, the plan by site and week, and what a
+//! re-plan changed.
+
+use std::fmt::Write;
+
+use app::plan::{PlanDiff, PlanReport, Replanned};
+use engine::plan::Baseline;
+
+use super::money;
+
+/// Weeks as ranges: "0-3, 7, 9-12".
+fn weeks(list: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < list.len() {
+        let mut j = i;
+        while j + 1 < list.len() && list[j + 1] == list[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j { list[i].to_string() } else { format!("{}-{}", list[i], list[j]) });
+        i = j + 1;
+    }
+    if out.is_empty() { "-".to_owned() } else { out.join(", ") }
+}
+
+fn span(weeks: Option<(u32, u32)>) -> String {
+    match weeks {
+        None => "-".to_owned(),
+        Some((a, b)) if a == b => format!("week {a}"),
+        Some((a, b)) => format!("weeks {a}-{b}"),
+    }
+}
+
+fn units(x: f64) -> String {
+    if x.abs() >= 100.0 { money(x) } else { format!("{x:.1}") }
+}
+
+/// The plan: targets, shortfalls, bottlenecks, and the plan by site and week.
+pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
+    let mut out = String::new();
+    let baseline = match report.baseline {
+        Baseline::Reserve => "today's demand keeps its normal flows; the plan uses what they leave",
+        Baseline::Compete => "today's demand competes with the targets, week by week",
+        Baseline::Ignore => "today's demand is set aside; the targets have the whole network",
+    };
+    let _ = writeln!(out, "Plan {:?}: {} weeks ({baseline}).", report.name, report.horizon_weeks);
+    let share = if report.value_demanded > 0.0 {
+        100.0 * report.value_met / report.value_demanded
+    } else {
+        100.0
+    };
+    let _ = writeln!(
+        out,
+        "Demand met by its due week: {} of {} ({share:.1} %); cost {} (production {}, freight {}, new links {}).",
+        money(report.value_met),
+        money(report.value_demanded),
+        money(report.cost.total()),
+        money(report.cost.production),
+        money(report.cost.freight),
+        money(report.cost.setup)
+    );
+    let _ = writeln!(
+        out,
+        "\n  {:<22} {:<10} {:>4} {:>10} {:>10} {:>7} {:>6}  why short",
+        "product", "site", "due", "quantity", "met", "share", "first"
+    );
+    for t in report.targets.iter().take(top) {
+        let first =
+            t.by_week.iter().position(|&u| u > 1e-9).map_or("-".to_owned(), |w| w.to_string());
+        let why: Vec<String> =
+            t.shortfall.iter().map(|s| s.describe(&report.bottlenecks)).collect();
+        let _ = writeln!(
+            out,
+            "  {:<22} {:<10} {:>4} {:>10} {:>10} {:>6.1}% {:>6}  {}",
+            t.item,
+            t.site.as_deref().unwrap_or("anywhere"),
+            t.due_week,
+            units(t.quantity),
+            units(t.met),
+            100.0 * t.met / t.quantity,
+            first,
+            if why.is_empty() { "-".to_owned() } else { why.join("; ") }
+        );
+    }
+    if report.targets.len() > top {
+        let _ = writeln!(out, "  ... and {} more targets", report.targets.len() - top);
+    }
+    if !report.steady_demand_short.is_empty() {
+        let total: f64 = report.steady_demand_short.iter().map(|s| s.value).sum();
+        let _ = writeln!(
+            out,
+            "  today's demand not served in the week due: {} at {} site(s)",
+            money(total),
+            report.steady_demand_short.len()
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "\nBottlenecks: what one more unit of each is worth in demand met (from the duals; the first checked by solving again)"
+    );
+    if report.bottlenecks.is_empty() {
+        let _ = writeln!(out, "  none: every target is met, or nothing more can reach it in time");
+    }
+    for b in report.bottlenecks.iter().take(top) {
+        let checked = match &b.gain {
+            Some(gain) => {
+                let products: Vec<String> = gain
+                    .products
+                    .iter()
+                    .take(3)
+                    .map(|p| match p.due_week {
+                        Some(w) => format!("+{} {} by week {w}", units(p.units), p.item),
+                        None => format!("+{} {} (today's demand)", units(p.units), p.item),
+                    })
+                    .collect();
+                format!("solved again: +{} ({})", money(gain.value), products.join(", "))
+            }
+            None => String::new(),
+        };
+        let when = if b.kind == "stock" {
+            String::new()
+        } else {
+            format!(" (binds in weeks {})", weeks(&b.weeks))
+        };
+        let _ = writeln!(
+            out,
+            "  {}: +{} of demand met per {}{when}  {checked}",
+            b.describe(),
+            money(b.marginal_value),
+            b.unit(),
+        );
+    }
+    if report.bottlenecks_found > report.bottlenecks.len().min(top) {
+        let _ = writeln!(out, "  ... {} binding constraints in all", report.bottlenecks_found);
+    }
+
+    let sites: std::collections::BTreeSet<&str> =
+        report.production.iter().map(|p| p.site.as_str()).collect();
+    let lanes: std::collections::BTreeSet<(&str, &str, &str)> = report
+        .shipments
+        .iter()
+        .map(|s| (s.supplier.as_str(), s.customer.as_str(), s.item.as_str()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\nThe plan: {} production orders at {} sites, {} shipments on {} lanes ({} new links).",
+        report.production.len(),
+        sites.len(),
+        report.shipments.len(),
+        lanes.len(),
+        report.new_links
+    );
+    let mut by_site: Vec<(String, String, f64, u32, u32)> = Vec::new();
+    for p in &report.production {
+        match by_site.iter_mut().find(|r| r.0 == p.site && r.1 == p.item) {
+            Some(r) => {
+                r.2 += p.units;
+                r.3 = r.3.min(p.week);
+                r.4 = r.4.max(p.week);
+            }
+            None => by_site.push((p.site.clone(), p.item.clone(), p.units, p.week, p.week)),
+        }
+    }
+    by_site.sort_by(|a, b| b.2.total_cmp(&a.2));
+    let _ = writeln!(out, "  {:<14} {:<24} {:>12}  weeks started", "site", "item", "units");
+    for (site, item, total, first, last) in by_site.iter().take(top) {
+        let _ = writeln!(
+            out,
+            "  {site:<14} {item:<24} {:>12}  {}",
+            units(*total),
+            span(Some((*first, *last)))
+        );
+    }
+    if by_site.len() > top {
+        let _ = writeln!(
+            out,
+            "  ... and {} more (the full plan: --out, --csv or --json)",
+            by_site.len() - top
+        );
+    }
+    let s = &report.program.seconds;
+    let size = &report.program.size;
+    let _ = writeln!(
+        out,
+        "\nProgram: {} columns, {} rows, {} nonzeros; {:.2} s to build, {:.2} s solving (demand met {:.2} s, bottlenecks {:.2} s, cost {:.2} s){}.",
+        money(size.columns as f64),
+        money(size.rows as f64),
+        money(size.nonzeros as f64),
+        s.model + s.build,
+        s.solve_met + s.bottlenecks + s.solve_cost,
+        s.solve_met,
+        s.bottlenecks,
+        s.solve_cost,
+        if report.program.warm_start { ", started from the saved plan" } else { "" }
+    );
+    out
+}
+
+/// A re-plan: what changed, then the new plan's targets.
+pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize) -> String {
+    let mut out = String::new();
+    let d: &PlanDiff = &replanned.diff;
+    let plan = &replanned.document.plan;
+    let _ = writeln!(
+        out,
+        "Re-planned {:?} with {} event{} from {}{}.",
+        plan.name,
+        replanned.events,
+        if replanned.events == 1 { "" } else { "s" },
+        events.display(),
+        if plan.program.warm_start { ", starting from the saved plan" } else { "" }
+    );
+    let _ = writeln!(
+        out,
+        "Demand met by its due week: {} -> {} ({:+}); cost {} -> {}.",
+        money(d.value_met_before),
+        money(d.value_met_after),
+        money(d.value_met_after - d.value_met_before),
+        money(d.cost_before),
+        money(d.cost_after)
+    );
+    let _ = writeln!(
+        out,
+        "\n  {:<22} {:<10} {:>4} {:>10} {:>12} {:>12}",
+        "product", "site", "due", "quantity", "met before", "met after"
+    );
+    for t in d.targets.iter().take(top) {
+        let quantity = match (t.quantity_before, t.quantity_after) {
+            (Some(b), Some(a)) if (a - b).abs() > 1e-9 => format!("{}->{}", units(b), units(a)),
+            (_, Some(a)) => units(a),
+            (Some(b), None) => format!("{} removed", units(b)),
+            (None, None) => "-".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<22} {:<10} {:>4} {:>10} {:>12} {:>12}",
+            t.item,
+            t.site.as_deref().unwrap_or("anywhere"),
+            t.due_week,
+            quantity,
+            units(t.met_before),
+            units(t.met_after)
+        );
+    }
+    let _ = writeln!(out, "\nSites that gain or lose work (value of what they start making):");
+    if d.sites.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for s in d.sites.iter().take(top) {
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>14} -> {:>14}  ({:+})",
+            s.site,
+            money(s.value_before),
+            money(s.value_after),
+            money(s.value_after - s.value_before)
+        );
+    }
+    let _ = writeln!(out, "\nOrders that moved (shipments by supplier, customer and item):");
+    if d.orders.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for o in d.orders.iter().take(top) {
+        let _ = writeln!(
+            out,
+            "  {} -> {} {}{}: {} -> {} units, {} -> {}",
+            o.supplier,
+            o.customer,
+            o.item,
+            if o.new_link { " (new link)" } else { "" },
+            units(o.units_before),
+            units(o.units_after),
+            span(o.weeks_before),
+            span(o.weeks_after)
+        );
+    }
+    if d.orders.len() > top {
+        let _ = writeln!(out, "  ... and {} more", d.orders.len() - top);
+    }
+    let _ = writeln!(out, "\nProduction that moved:");
+    if d.production.is_empty() {
+        let _ = writeln!(out, "  none");
+    }
+    for w in d.production.iter().take(top) {
+        let _ = writeln!(
+            out,
+            "  {} {}: {} -> {} units, {} -> {}",
+            w.site,
+            w.item,
+            units(w.units_before),
+            units(w.units_after),
+            span(w.weeks_before),
+            span(w.weeks_after)
+        );
+    }
+    if d.production.len() > top {
+        let _ = writeln!(out, "  ... and {} more", d.production.len() - top);
+    }
+    let _ = writeln!(out, "\nThe new plan:");
+    out.push_str(&self::plan(plan, top));
+    out
+}
