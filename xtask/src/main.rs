@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod bench_plan;
 mod bench_risks;
 mod bench_stress;
 mod setup;
@@ -37,6 +38,10 @@ fn main() -> anyhow::Result<()> {
             setup::native_dependencies(&sh)?;
             bench_stress::run(&sh, rest)
         }
+        Some("bench-plan") => {
+            setup::native_dependencies(&sh)?;
+            bench_plan::run(&sh, rest)
+        }
         Some("bench") => {
             setup::native_dependencies(&sh)?;
             bench::foundation(&bench::Options::parse(rest)?)
@@ -58,6 +63,10 @@ fn main() -> anyhow::Result<()> {
             eprintln!("          risk report: fast path vs reference, structural vs NetworkX");
             eprintln!("  bench-stress [--national] [--monte-carlo N]");
             eprintln!("          stress test: arsenal vs the SimPy peer, same shortages");
+            eprintln!("  bench-plan [--sites N] [--products N] [--no-peer]");
+            eprintln!(
+                "          planning: arsenal vs the highspy peer, same optima; re-plan timing"
+            );
             std::process::exit(2);
         }
     }

@@ -171,6 +171,9 @@ pub fn generate(
     Ok(network.n_records())
 }
 
+/// Bottlenecks the demo checks by solving again.
+const DEMO_RECHECK: usize = 3;
+
 /// What the demo did.
 #[derive(Debug, Serialize)]
 pub struct DemoReport {
@@ -183,6 +186,8 @@ pub struct DemoReport {
     pub stress: crate::StressReport,
     /// Where the scenario's fill-rate chart was written.
     pub chart: std::path::PathBuf,
+    /// The bundled pandemic demand, planned on the sample.
+    pub plan: crate::plan::PlanReport,
 }
 
 /// Loads the bundled sample network into the store (unless it is already there) and summarizes
@@ -220,11 +225,14 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
     let stress = crate::stress::run(&graph, &scenario, &options, progress)?;
     let chart = config.data_dir.join("demo-fill-rate.svg");
     crate::chart::fill_rates(&stress, &chart)?;
+    let (file, text) = crate::sample::DEMO_DEMAND;
+    let plan = crate::plan::plan_text(&sample, file, text, DEMO_RECHECK, progress)?;
     Ok(DemoReport {
         imported,
         summary: engine::summary::summarize(&graph),
         risks: crate::risks::assess(&graph, None, crate::ExposureMethod::Fast, progress)?,
         stress,
         chart,
+        plan,
     })
 }

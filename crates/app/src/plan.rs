@@ -10,11 +10,13 @@ mod report;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use engine::plan::{Model, Plan, Program, check, explain};
+use engine::plan::{Model, Program, check, explain};
 use serde::Serialize;
 
 pub use diff::{OrderChange, PlanDiff, SiteChange, TargetChange, WorkChange, diff};
-pub use document::{FORMAT, NetworkStamp, PlanDocument, VERSION, read, write, write_csv};
+pub use document::{
+    FORMAT, NetworkStamp, PlanDocument, SavedBases, VERSION, read, write, write_csv,
+};
 pub use inputs::{
     DemandFile, EventsFile, MAX_HORIZON_WEEKS, PLAN_EVENT_KINDS, PlanEvent, PlanRequest, TargetSpec,
 };
@@ -67,13 +69,45 @@ pub fn mobilize(
         horizon_weeks: options.horizon_weeks,
     };
     let locate = inputs::Locate {
+        name: &demand_request.file,
         target: &|n| demand_request.locate("target", n),
         event: &|n| format!("event {}", n + 1),
         scenario: &|n| scenario.as_ref().map_or(String::new(), |(r, _)| r.locate("event", n)),
     };
     let resolved = inputs::resolve(&request, &network, &locate)?;
-    let plan = solve(&request, &resolved, None, options.recheck, progress)?;
-    Ok(PlanDocument { format: FORMAT.into(), version: VERSION, network: stamp, request, plan })
+    let (plan, bases) = solve(&request, &resolved, None, options.recheck, progress)?;
+    Ok(PlanDocument {
+        format: FORMAT.into(),
+        version: VERSION,
+        network: stamp,
+        request,
+        plan,
+        bases,
+    })
+}
+
+/// Plans the demand file `file` (its text) on `network`, as the demo does.
+pub(crate) fn plan_text(
+    network: &model::Network,
+    file: &str,
+    text: &str,
+    recheck: usize,
+    progress: &dyn Progress,
+) -> Result<PlanReport, Error> {
+    let demand_request = Request { file: file.to_owned(), text: text.to_owned() };
+    let request = PlanRequest {
+        demand_file: file.to_owned(),
+        demand: demand_request.parse("the demand")?,
+        ..PlanRequest::default()
+    };
+    let locate = inputs::Locate {
+        name: file,
+        target: &|n| demand_request.locate("target", n),
+        event: &|n| format!("event {}", n + 1),
+        scenario: &|n| format!("scenario event {}", n + 1),
+    };
+    let resolved = inputs::resolve(&request, network, &locate)?;
+    solve(&request, &resolved, None, recheck, progress).map(|(plan, _)| plan)
 }
 
 #[derive(Clone, Debug)]
@@ -128,6 +162,7 @@ pub fn replan(
     request.events.extend(events.events.into_iter().map(|e| (events_request.file.clone(), e)));
     let plan_file = options.plan.display().to_string();
     let locate = inputs::Locate {
+        name: &events_request.file,
         target: &|n| format!("{plan_file}: target {}", n + 1),
         event: &|n| match n.checked_sub(earlier) {
             Some(new) => events_request.locate("event", new),
@@ -136,15 +171,28 @@ pub fn replan(
         scenario: &|n| format!("{plan_file}: scenario event {}", n + 1),
     };
     let resolved = inputs::resolve(&request, &network, &locate)?;
-    let start = (!options.cold).then_some(&saved.plan);
-    let plan = solve(&request, &resolved, start, options.recheck, progress)?;
+    // The saved plan's own request rebuilds the model its bases belong to.
+    let start = match (&saved.bases, options.cold) {
+        (Some(saved_bases), false) => {
+            let before = inputs::resolve(&saved.request, &network, &locate)?;
+            saved_bases.bases().map(|bases| (before, bases))
+        }
+        _ => None,
+    };
+    let (plan, bases) = solve(&request, &resolved, start.as_ref(), options.recheck, progress)?;
     let graph = &resolved.graph;
     let value = |item: &str| {
         graph.item_ids.iter().position(|i| &**i == item).map_or(0.0, |i| graph.items[i].unit_value)
     };
     let diff = diff::diff(&saved.plan, &plan, &value);
-    let document =
-        PlanDocument { format: FORMAT.into(), version: VERSION, network: stamp, request, plan };
+    let document = PlanDocument {
+        format: FORMAT.into(),
+        version: VERSION,
+        network: stamp,
+        request,
+        plan,
+        bases,
+    };
     Ok(Replanned { document, diff, events: n_events })
 }
 
@@ -158,15 +206,16 @@ fn stamped_network(
     Ok((NetworkStamp::of(&record), network))
 }
 
-/// Builds and solves the program of a resolved request, starting from `start` when given,
-/// checks the plan independently and names it.
+/// Builds and solves the program of a resolved request, starting from the bases of a plan of
+/// an earlier request when given, checks the plan independently and names it; returns it with
+/// the bases the solves ended on.
 fn solve(
     request: &PlanRequest,
     resolved: &inputs::Resolved,
-    start: Option<&PlanReport>,
+    start: Option<&(inputs::Resolved, engine::plan::Bases)>,
     recheck: usize,
     progress: &dyn Progress,
-) -> Result<PlanReport, Error> {
+) -> Result<(PlanReport, Option<SavedBases>), Error> {
     let failed = |e: engine::plan::Failure| Error::Internal(e.to_string());
     let mut seconds = Seconds::default();
     let mut clock = Instant::now();
@@ -178,11 +227,13 @@ fn solve(
     let model =
         Model::new(&resolved.graph, &resolved.targets, &resolved.changes, &resolved.options);
     lap(&mut seconds.model);
-    let starting: Option<Plan> = start.map(|saved| document::starting_point(&model, saved));
     let mut program = Program::new(&model);
+    let warm_start = start.is_some_and(|(before, bases)| {
+        let previous = Model::new(&before.graph, &before.targets, &before.changes, &before.options);
+        program.start_from(&previous, bases)
+    });
     lap(&mut seconds.build);
     progress.end();
-    let warm_start = starting.as_ref().is_some_and(|plan| program.start_from(plan));
     let size = program.size();
     tracing::info!(
         columns = size.columns,
@@ -206,14 +257,6 @@ fn solve(
     progress.end();
     let cost = cost?;
     lap(&mut seconds.solve_cost);
-    if let Some(previous) = starting.as_ref() {
-        progress.begin("solving: keeping the saved plan", None);
-        let kept = program.stay_close(previous).map_err(failed);
-        progress.end();
-        kept?;
-        lap(&mut seconds.keep);
-    }
-
     let plan = program.plan();
     let checked = check(&model, &plan);
     if let Some(first) = checked.violations.first() {
@@ -235,7 +278,14 @@ fn solve(
         reasons: &reasons,
         baseline: resolved.options.baseline,
     };
-    let mut report = solved.report(ProgramStats { size, warm_start, seconds: Seconds::default() });
+    let stats = ProgramStats {
+        size,
+        objective_met: met,
+        objective_cost: cost,
+        warm_start,
+        seconds: Seconds::default(),
+    };
+    let mut report = solved.report(stats);
     lap(&mut seconds.extract);
     report.program.seconds = seconds;
     tracing::info!(
@@ -250,7 +300,7 @@ fn solve(
         warm_start,
         "planned"
     );
-    Ok(report)
+    Ok((report, program.bases().map(|b| SavedBases::of(&b))))
 }
 
 fn stem(file: &str) -> String {

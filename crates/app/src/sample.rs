@@ -19,3 +19,8 @@ pub const SAMPLE_FILES: &[(&str, &str)] = &[
 /// sensor (data/scenarios/chip-supplier-fire.toml).
 pub(crate) const DEMO_SCENARIO: (&str, &str) =
     ("chip-supplier-fire.toml", include_str!("../../../data/scenarios/chip-supplier-fire.toml"));
+
+/// The demand `arsenal demo` plans for: ICU ventilators in a pandemic
+/// (data/demand/ventilator-pandemic.toml).
+pub(crate) const DEMO_DEMAND: (&str, &str) =
+    ("ventilator-pandemic.toml", include_str!("../../../data/demand/ventilator-pandemic.toml"));

@@ -155,6 +155,7 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
         );
     }
     let _ = writeln!(out, "  chart: {}", demo.chart.display());
+    out.push_str(&planning::demo(&demo.plan));
     let _ = writeln!(out, "\nTry next:");
     let next = [
         ("arsenal risks", "exposure, critical sites, sole sources, concentration"),
@@ -163,6 +164,14 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
             "a hurricane near Houston, week by week",
         ),
         ("arsenal stress --monte-carlo 1000", "random disruptions: the distribution of losses"),
+        (
+            "arsenal mobilize --demand data/demand/ventilator-pandemic.toml --out plan.json",
+            "the whole plan, site by site and week by week",
+        ),
+        (
+            "arsenal replan --plan plan.json --event data/events/ventilator-assembler-down.toml",
+            "an assembler goes down: what moves",
+        ),
         ("arsenal map icu-ventilator", "what a ventilator depends on, tier by tier"),
         ("arsenal summary --json", "the same summary, for programs"),
         ("arsenal export --out sample-copy", "the network as CSV files you can edit"),

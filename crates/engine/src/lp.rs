@@ -5,7 +5,7 @@
 
 mod highs_solver;
 
-pub use highs_solver::{Session, solve};
+pub use highs_solver::{Basis, Session, solve};
 
 /// A column (variable) of a problem.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -11,6 +11,7 @@
 mod bottleneck;
 mod check;
 mod explain;
+mod layout;
 mod model;
 mod program;
 mod windows;
@@ -21,7 +22,7 @@ pub use bottleneck::{Bottleneck, Constraint, Gain};
 pub use check::{Checked, Violation, check};
 pub use explain::{Reason, explain};
 pub use model::{Arc, Model, Origin, TargetRow};
-pub use program::{Failure, Program, Size};
+pub use program::{Bases, Failure, Program, Size};
 
 /// Demand the plan must meet: `quantity` units of `item` delivered within the first `due`
 /// periods, at `site` or, without one, wherever the item is held.

@@ -1,11 +1,11 @@
 //! The plan document: a plan saved as JSON with what it was asked (so `replan` can rebuild its
-//! model), a stamp of the network it was made on, and its report; its flows mapped back onto a
-//! new model as a starting point; and the plan as CSV tables for spreadsheets.
+//! model), a stamp of the network it was made on, its report, and the solver's bases (where a
+//! re-plan starts); and the plan as CSV tables for spreadsheets.
 
 use std::path::Path;
 
-use engine::plan::{Delivery, Model, Origin, Plan, Production, Shipment};
-use rustc_hash::FxHashMap;
+use engine::lp::Basis;
+use engine::plan::Bases;
 use serde::{Deserialize, Serialize};
 
 use super::inputs::PlanRequest;
@@ -26,6 +26,9 @@ pub struct PlanDocument {
     pub network: NetworkStamp,
     pub request: PlanRequest,
     pub plan: PlanReport,
+    /// Where the solver ended, so a re-plan can start there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bases: Option<SavedBases>,
 }
 
 /// Which stored network: its last import.
@@ -83,73 +86,54 @@ pub fn read(path: &Path) -> Result<PlanDocument, Error> {
     serde_json::from_value(head).map_err(|e| invalid(file.clone(), e.to_string()))
 }
 
-/// The flows of a saved plan on `model` (a model of the same network, after events): every
-/// production, shipment and delivery whose source, arc and target still exist.
-pub(crate) fn starting_point(model: &Model<'_>, saved: &PlanReport) -> Plan {
-    let graph = model.graph();
-    let site_of: FxHashMap<&str, u32> =
-        graph.site_ids.iter().enumerate().map(|(i, s)| (&**s, i as u32)).collect();
-    let item_of: FxHashMap<&str, u32> =
-        graph.item_ids.iter().enumerate().map(|(i, s)| (&**s, i as u32)).collect();
-    let ids = |site: &str, item: &str| Some((*site_of.get(site)?, *item_of.get(item)?));
-    let sources: FxHashMap<(u32, u32), u32> =
-        (0..graph.sources.entries().len() as u32).map(|s| (model.source(s), s)).collect();
-    let positions: FxHashMap<(u32, u32), u32> =
-        (0..model.n_positions() as u32).map(|q| (model.position(q), q)).collect();
-    let arcs: FxHashMap<(u32, u32, u32), u32> = model
-        .arcs
-        .iter()
-        .enumerate()
-        .map(|(a, arc)| ((arc.supplier, arc.customer, arc.item), a as u32))
-        .collect();
-    // Target rows: given targets by (item, site, due week), steady demand by (position, week).
-    let mut given: FxHashMap<(u32, Option<u32>, u32), u32> = FxHashMap::default();
-    let mut steady: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    for (k, row) in model.targets.iter().enumerate() {
-        match row.origin {
-            Origin::Target(_) => {
-                given.insert((row.item, row.site, row.due), k as u32);
-            }
-            Origin::Baseline { .. } => {
-                steady.insert((row.positions[0], row.first), k as u32);
-            }
-        }
+/// The bases of a plan's two solves, each written as runs of statuses (`status` digit then
+/// count, comma-separated) for its columns, then `|`, then for its rows.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SavedBases {
+    pub met: String,
+    pub cost: String,
+}
+
+impl SavedBases {
+    pub(crate) fn of(bases: &Bases) -> SavedBases {
+        SavedBases { met: encode(&bases.met), cost: encode(&bases.cost) }
     }
 
-    let mut plan = Plan::default();
-    for p in &saved.production {
-        if let Some(&source) = ids(&p.site, &p.item).and_then(|key| sources.get(&key)) {
-            plan.production.push(Production { source, period: p.week, units: p.units });
-        }
+    /// The bases, or `None` when the text is not what `of` writes.
+    pub(crate) fn bases(&self) -> Option<Bases> {
+        Some(Bases { met: decode(&self.met)?, cost: decode(&self.cost)? })
     }
-    for s in &saved.shipments {
-        let key = (|| {
-            Some((
-                *site_of.get(&*s.supplier)?,
-                *site_of.get(&*s.customer)?,
-                *item_of.get(&*s.item)?,
-            ))
-        })();
-        if let Some(&arc) = key.and_then(|key| arcs.get(&key)) {
-            plan.shipments.push(Shipment { arc, period: s.week, units: s.units });
+}
+
+fn encode(basis: &Basis) -> String {
+    let runs = |statuses: &[u8]| {
+        let mut out: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < statuses.len() {
+            let j = statuses[i..]
+                .iter()
+                .position(|&s| s != statuses[i])
+                .map_or(statuses.len(), |n| i + n);
+            out.push(format!("{}{}", statuses[i], j - i));
+            i = j;
         }
-    }
-    for d in &saved.deliveries {
-        let Some(&position) = ids(&d.site, &d.item).and_then(|key| positions.get(&key)) else {
-            continue;
-        };
-        let target = match d.target.and_then(|t| saved.targets.get(t)) {
-            Some(t) => {
-                let site = t.site.as_deref().and_then(|s| site_of.get(s).copied());
-                item_of.get(&*t.item).and_then(|&item| given.get(&(item, site, t.due_week)))
-            }
-            None => steady.get(&(position, d.week)),
-        };
-        if let Some(&target) = target {
-            plan.deliveries.push(Delivery { target, position, period: d.week, units: d.units });
+        out.join(",")
+    };
+    format!("{}|{}", runs(&basis.cols), runs(&basis.rows))
+}
+
+fn decode(text: &str) -> Option<Basis> {
+    let runs = |text: &str| -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        for run in text.split(',').filter(|r| !r.is_empty()) {
+            let status = run.get(..1)?.parse::<u8>().ok().filter(|&s| s <= 4)?;
+            let count: usize = run.get(1..)?.parse().ok()?;
+            out.extend(std::iter::repeat_n(status, count));
         }
-    }
-    plan
+        Some(out)
+    };
+    let (cols, rows) = text.split_once('|')?;
+    Some(Basis { cols: runs(cols)?, rows: runs(rows)? })
 }
 
 /// Writes the plan as CSV tables in a new directory: targets, production, shipments,

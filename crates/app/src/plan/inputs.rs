@@ -167,6 +167,8 @@ const WHAT: &str = "the plan's request";
 
 /// Where the n-th target and the n-th event of a request were written.
 pub(crate) struct Locate<'a> {
+    /// The file the request is named by in errors (the demand file, or the events file added).
+    pub(crate) name: &'a str,
     pub(crate) target: &'a dyn Fn(usize) -> String,
     pub(crate) event: &'a dyn Fn(usize) -> String,
     pub(crate) scenario: &'a dyn Fn(usize) -> String,
@@ -199,9 +201,6 @@ pub(crate) fn resolve(
                 Err((field, message)) => findings.push(problem(locate_event(n), field, message)),
             }
         }
-    }
-    if !findings.is_empty() {
-        return Err(invalid(file, WHAT, findings));
     }
     let graph = crate::network::build_graph(&network)?;
 
@@ -325,7 +324,13 @@ pub(crate) fn resolve(
         }
     }
     if !findings.is_empty() {
-        return Err(invalid(file, WHAT, findings));
+        // By file, then line.
+        let line = |f: &Finding| {
+            let (file, line) = f.location.rsplit_once(':').unwrap_or((&f.location, ""));
+            (file.to_owned(), line.trim().parse::<usize>().unwrap_or(0))
+        };
+        findings.sort_by_key(line);
+        return Err(invalid(locate.name, WHAT, findings));
     }
     let targets = targets
         .iter()

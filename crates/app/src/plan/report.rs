@@ -153,6 +153,10 @@ pub struct DeliveryRow {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct ProgramStats {
     pub size: Size,
+    /// The optimum of the first solve (value met, the steady demand included when it
+    /// competes) and of the second (cost).
+    pub objective_met: f64,
+    pub objective_cost: f64,
     /// Whether the first solve started from an earlier plan (a re-plan).
     pub warm_start: bool,
     pub seconds: Seconds,
@@ -163,14 +167,13 @@ pub struct ProgramStats {
 pub struct Seconds {
     /// Gathering the model (capacities by week, arcs, the periods that matter).
     pub model: f64,
-    /// Building the linear program and loading it into HiGHS.
+    /// Building the linear program and loading it into HiGHS (and, for a re-plan, carrying the
+    /// saved plan's bases over).
     pub build: f64,
     /// HiGHS: the value met, the bottleneck re-solves, the cost.
     pub solve_met: f64,
     pub bottlenecks: f64,
     pub solve_cost: f64,
-    /// Re-plans: among equally good plans, the one closest to the saved plan.
-    pub keep: f64,
     /// Reading the plan out, checking it and naming it.
     pub extract: f64,
 }

@@ -198,6 +198,49 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
     out
 }
 
+/// The demo's plan in brief: what can be met, and the bottlenecks with what one more unit of
+/// each is worth.
+pub(crate) fn demo(report: &PlanReport) -> String {
+    let mut out = String::new();
+    let quantity: f64 = report.targets.iter().map(|t| t.quantity).sum();
+    let met: f64 = report.targets.iter().map(|t| t.met).sum();
+    let _ = writeln!(
+        out,
+        "\nMobilization: {} ({} weeks, on top of today's demand)",
+        report.name, report.horizon_weeks
+    );
+    let _ = writeln!(
+        out,
+        "  {} of {} units can be delivered by their due weeks ({} of {} in value), at a cost of {}",
+        units(met),
+        units(quantity),
+        money(report.value_met),
+        money(report.value_demanded),
+        money(report.cost.total())
+    );
+    let _ = writeln!(
+        out,
+        "  bottlenecks (what one more unit is worth in demand met; checked by solving again):"
+    );
+    for b in report.bottlenecks.iter().take(3) {
+        let gain = b.gain.as_ref().and_then(|g| g.products.first()).map_or(String::new(), |p| {
+            let by = p.due_week.map_or(String::new(), |w| format!(" by week {w}"));
+            format!(" (+{} {}{by})", units(p.units), p.item)
+        });
+        let _ = writeln!(
+            out,
+            "    {}: +{} per {}{gain}",
+            b.describe(),
+            money(b.marginal_value),
+            b.unit()
+        );
+    }
+    if let Some(why) = report.targets.iter().flat_map(|t| &t.shortfall).next() {
+        let _ = writeln!(out, "  why short: {}", why.describe(&report.bottlenecks));
+    }
+    out
+}
+
 /// A re-plan: what changed, then the new plan's targets.
 pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize) -> String {
     let mut out = String::new();

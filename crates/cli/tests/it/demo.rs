@@ -10,6 +10,11 @@ fn demo_loads_then_reuses_the_sample() {
     let text = stdout(&first);
     assert!(text.starts_with("Loaded the bundled sample network into data."), "{text}");
     assert!(text.contains("Try next:"), "{text}");
+    assert!(text.contains("Mobilization: Pandemic ventilator mobilization"), "{text}");
+    assert!(
+        text.contains("units of icu-ventilator at site-133 (MI): +17,317 per unit a week"),
+        "the demo prints the plan's bottlenecks: {text}"
+    );
     let second = run(dir.path(), &["demo"]);
     assert!(stdout(&second).starts_with("The sample network is already in data."));
     let summary: serde_json::Value =

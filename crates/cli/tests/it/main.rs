@@ -6,6 +6,7 @@ mod crash;
 mod demo;
 mod docs;
 mod invalid;
+mod plan;
 mod stress;
 
 use std::path::{Path, PathBuf};

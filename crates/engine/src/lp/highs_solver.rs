@@ -1,6 +1,9 @@
-//! Solves a `Problem` with HiGHS; the only module that names `highs::`.
+//! Solves a `Problem` with HiGHS; the only module that names `highs::`, and the only unsafe
+//! code: reading and setting a simplex basis, which the `highs` crate does not wrap, through two
+//! calls of its C interface (`highs_sys`).
 
 use highs::{ColProblem, HighsModelStatus, Model, RowProblem, Sense as HighsSense, SolvedModel};
+use highs_sys::HighsInt;
 
 use super::{Col, Outcome, Problem, Row, Sense, Solution};
 
@@ -147,6 +150,19 @@ impl Session {
         }
     }
 
+    /// Solves by HiGHS's interior point method (with crossover, so a basis and duals follow)
+    /// instead of letting it choose (the dual simplex, from the last basis when there is one).
+    pub fn prefer_interior_point(&mut self, interior: bool) {
+        if let Some(model) = &mut self.model {
+            model.set_option("solver", if interior { "ipm" } else { "choose" });
+        }
+    }
+
+    /// The number of columns.
+    pub fn n_cols(&self) -> usize {
+        self.cols.len()
+    }
+
     /// Adds a row `lower <= Σ coefficient·column <= upper`.
     pub fn add_row(&mut self, lower: f64, upper: f64, terms: &[(Col, f64)]) -> Row {
         self.zero_fits &= lower <= 0.0 && 0.0 <= upper;
@@ -175,16 +191,65 @@ impl Session {
         Col(self.cols.len() as u32 - 1)
     }
 
-    /// Starts the next solve from the point `cols` (one value per column): HiGHS builds its
-    /// starting basis from the columns and rows at a bound there. False when the point has the
-    /// wrong length.
-    pub fn start_from(&mut self, cols: &[f64]) -> bool {
-        match &mut self.model {
-            Some(model) => model.try_set_solution(Some(cols), None, None, None).is_ok(),
-            None => false,
+    /// The simplex basis of the last solve, when HiGHS holds a complete one.
+    #[allow(unsafe_code)]
+    pub fn basis(&self) -> Option<Basis> {
+        let model = self.model.as_ref()?;
+        let (n_cols, n_rows) = (self.cols.len(), self.rows.len());
+        if model.num_cols() != n_cols || model.num_rows() != n_rows {
+            return None;
         }
+        let mut cols: Vec<HighsInt> = vec![-1; n_cols];
+        let mut rows: Vec<HighsInt> = vec![-1; n_rows];
+        // SAFETY: the pointer is a live HiGHS instance owned by `model`; HiGHS writes one status
+        // per column and per row of its basis, which has at most `num_cols` and `num_rows`
+        // entries, the lengths of the buffers (checked above).
+        let status = unsafe {
+            highs_sys::Highs_getBasis(model.as_ptr(), cols.as_mut_ptr(), rows.as_mut_ptr())
+        };
+        let code = |v: HighsInt| u8::try_from(v).ok().filter(|&c| c <= MAX_STATUS);
+        let cols: Option<Vec<u8>> = cols.into_iter().map(code).collect();
+        let rows: Option<Vec<u8>> = rows.into_iter().map(code).collect();
+        (status == STATUS_OK).then_some(Basis { cols: cols?, rows: rows? })
+    }
+
+    /// Starts the next solve from `basis` (HiGHS completes or repairs one that does not fit).
+    /// False when HiGHS refused it or its lengths are not the program's.
+    #[allow(unsafe_code)]
+    pub fn set_basis(&mut self, basis: &Basis) -> bool {
+        let Some(model) = &mut self.model else { return false };
+        if basis.cols.len() != model.num_cols() || basis.rows.len() != model.num_rows() {
+            return false;
+        }
+        let cols: Vec<HighsInt> = basis.cols.iter().map(|&c| HighsInt::from(c)).collect();
+        let rows: Vec<HighsInt> = basis.rows.iter().map(|&r| HighsInt::from(r)).collect();
+        // SAFETY: the pointer is a live HiGHS instance owned by `model`; HiGHS reads exactly
+        // `num_cols` and `num_rows` statuses, the lengths of the buffers (checked above), and
+        // rejects codes it does not know.
+        let status =
+            unsafe { highs_sys::Highs_setBasis(model.as_mut_ptr(), cols.as_ptr(), rows.as_ptr()) };
+        status == STATUS_OK
     }
 }
+
+/// A simplex basis: a status for every column and row, in HiGHS's codes (0 at the lower bound,
+/// 1 basic, 2 at the upper bound, 3 free at zero, 4 nonbasic).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Basis {
+    pub cols: Vec<u8>,
+    pub rows: Vec<u8>,
+}
+
+impl Basis {
+    pub const LOWER: u8 = 0;
+    pub const BASIC: u8 = 1;
+}
+
+/// The largest status code.
+const MAX_STATUS: u8 = 4;
+
+/// `kHighsStatusOk`.
+const STATUS_OK: HighsInt = 0;
 
 fn highs_sense(sense: Sense) -> HighsSense {
     match sense {

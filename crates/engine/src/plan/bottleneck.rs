@@ -68,12 +68,12 @@ impl Program<'_, '_> {
                 found.push(Bottleneck { constraint, marginal, weeks, gain: None });
             }
         };
-        for (h, span) in self.hours.iter().enumerate() {
+        for (h, span) in self.layout.hours.iter().enumerate() {
             let (site, process, _) = flows.hours[h];
             let mut duals = span.periods().map(|(t, r)| (t, solution.row_duals[r as usize]));
             add(Constraint::Hours { site, process }, &mut duals);
         }
-        for (s, span) in self.make.iter().enumerate() {
+        for (s, span) in self.layout.make.iter().enumerate() {
             let capacity = &model.capacity[s];
             let mut duals = span.periods().filter_map(|(t, c)| {
                 let at_bound = solution.cols[c as usize] >= capacity[t as usize] - 1e-9;
@@ -81,7 +81,7 @@ impl Program<'_, '_> {
             });
             add(Constraint::Capacity { source: s as u32 }, &mut duals);
         }
-        for (q, span) in self.balance.iter().enumerate() {
+        for (q, span) in self.layout.balance.iter().enumerate() {
             if flows.opening[q] <= 0.0 {
                 continue;
             }
@@ -90,6 +90,8 @@ impl Program<'_, '_> {
             add(Constraint::Stock { position: q as u32 }, &mut duals);
         }
         found.sort_by(|a, b| b.marginal.total_cmp(&a.marginal));
+        // Each check changes one bound or column: the simplex method from the last basis.
+        self.session.prefer_interior_point(false);
         for bottleneck in found.iter_mut().take(recheck) {
             bottleneck.gain = Some(self.one_more(bottleneck.constraint, met, &solution)?);
         }
@@ -109,13 +111,13 @@ impl Program<'_, '_> {
         let undo: Box<dyn Fn(&mut crate::lp::Session)> = match constraint {
             Constraint::Hours { site, process } => {
                 let h = model.flows.hours.iter().position(|&(s, p, _)| s == site && p == process);
-                let span = h.map(|h| self.hours[h]).unwrap_or(super::program::Span::EMPTY);
+                let span = h.map(|h| self.layout.hours[h]).unwrap_or(super::layout::Span::EMPTY);
                 let terms: Vec<(Row, f64)> = span.periods().map(|(_, r)| (Row(r), -1.0)).collect();
                 let z = self.session.add_col(0.0, 1.0, 1.0, &terms);
                 Box::new(move |session| session.set_bounds(z, 0.0, 0.0))
             }
             Constraint::Capacity { source } => {
-                let span = self.make[source as usize];
+                let span = self.layout.make[source as usize];
                 let capacity = model.capacity[source as usize].clone();
                 for (t, c) in span.periods() {
                     self.session.set_bounds(Col(c), 0.0, capacity[t as usize] + 1.0);
@@ -127,7 +129,7 @@ impl Program<'_, '_> {
                 })
             }
             Constraint::Stock { position } => {
-                let span = self.balance[position as usize];
+                let span = self.layout.balance[position as usize];
                 let terms: Vec<(Row, f64)> =
                     span.at(0).map(|r| (Row(r), 1.0)).into_iter().collect();
                 let z = self.session.add_col(0.0, 1.0, 1.0, &terms);
@@ -139,7 +141,7 @@ impl Program<'_, '_> {
         let after = after?;
         let delivered = |solution: &crate::lp::Solution| {
             let mut by_target = vec![0.0; model.targets.len()];
-            for &(k, _, span) in &self.deliver {
+            for &(k, _, span) in &self.layout.deliver {
                 for (_, c) in span.periods() {
                     by_target[k as usize] += solution.cols[c as usize];
                 }

@@ -324,6 +324,15 @@ impl<'g> Model<'g> {
         model
     }
 
+    /// Widens the model to hold every decision of `previous` (a model of the same network
+    /// before some events) within its horizon, so a re-plan's program starts from the
+    /// previous program's bases whole (`Program::start_from`); the optima do not change.
+    pub fn cover(&mut self, previous: &Model<'_>) {
+        let mut windows = std::mem::take(&mut self.windows);
+        windows.cover(self, previous);
+        self.windows = windows;
+    }
+
     /// The graph the model is of.
     pub fn graph(&self) -> &'g Graph {
         self.graph

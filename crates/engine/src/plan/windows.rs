@@ -7,6 +7,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use rustc_hash::FxHashMap;
+
 use super::model::Model;
 use crate::graph::Csr;
 
@@ -210,6 +212,53 @@ impl Sweep {
         if let Some((first, _)) = source_window(model, s, &self.time, self.limit - 1) {
             let out = model.flows.sources[s as usize].position;
             self.reach(out, first + model.lead[s as usize], Via::Source(s));
+        }
+    }
+}
+
+impl Windows {
+    /// Widens every window to cover `previous`'s for the same position, source and arc (within
+    /// `model`'s horizon), so a re-plan's program holds every column and row of the program
+    /// it starts from and the saved bases carry over whole: an outage then only changes bounds.
+    /// The columns added can only carry stock that reaches no target in time, so the optima do
+    /// not change.
+    pub(crate) fn cover(&mut self, model: &Model<'_>, previous: &Model<'_>) {
+        let last = model.horizon - 1;
+        let widen = |window: &mut Window, other: Window| {
+            let Some((a, b)) = other else { return };
+            if a > last {
+                return;
+            }
+            let b = b.min(last);
+            *window = Some(window.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+        };
+        let positions: FxHashMap<(u32, u32), usize> = (0..previous.n_positions() as u32)
+            .map(|q| (previous.position(q), q as usize))
+            .collect();
+        for (q, window) in self.position.iter_mut().enumerate() {
+            if let Some(&old) = positions.get(&model.position(q as u32)) {
+                widen(window, previous.windows.position[old]);
+            }
+        }
+        let sources: FxHashMap<(u32, u32), usize> = (0..previous.flows.sources.len() as u32)
+            .map(|s| (previous.source(s), s as usize))
+            .collect();
+        for (s, window) in self.source.iter_mut().enumerate() {
+            if let Some(&old) = sources.get(&model.source(s as u32)) {
+                widen(window, previous.windows.source[old]);
+            }
+        }
+        let arcs: FxHashMap<(u32, u32, u32), usize> = previous
+            .arcs
+            .iter()
+            .enumerate()
+            .map(|(a, arc)| ((arc.supplier, arc.customer, arc.item), a))
+            .collect();
+        for (a, window) in self.arc.iter_mut().enumerate() {
+            let arc = &model.arcs[a];
+            if let Some(&old) = arcs.get(&(arc.supplier, arc.customer, arc.item)) {
+                widen(window, previous.windows.arc[old].filter(|w| w.0 >= arc.opens));
+            }
         }
     }
 }

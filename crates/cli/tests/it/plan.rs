@@ -1,0 +1,289 @@
+//! `arsenal mobilize` and `arsenal replan` on the sample network: the bundled demand and events,
+//! the saved plan, its tables and chart, the examples of docs/planning-model.md, and files with
+//! mistakes.
+
+use std::path::Path;
+
+use expect_test::expect;
+
+use super::{run, stderr, stdout};
+
+fn sample() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["-q", "demo"]).status.success());
+    dir
+}
+
+fn repo(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path).display().to_string()
+}
+
+/// The report without the line of timings, which vary from run to run.
+fn without_timings(text: &str) -> String {
+    text.lines().filter(|l| !l.starts_with("Program: ")).map(|l| format!("{l}\n")).collect()
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn the_bundled_demand_on_the_sample() {
+    let dir = sample();
+    let demand = repo("data/demand/ventilator-pandemic.toml");
+    let output = run(
+        dir.path(),
+        &[
+            "mobilize",
+            "--demand",
+            &demand,
+            "--top",
+            "5",
+            "--out",
+            "plan.json",
+            "--csv",
+            "tables",
+            "--chart",
+            "plan.svg",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    expect![[r#"
+        Plan "Pandemic ventilator mobilization": 26 weeks (today's demand keeps its normal flows; the plan uses what they leave).
+        Demand met by its due week: 2,635,486 of 10,582,660 (24.9 %); cost 1,091,756 (production 1,055,959, freight 28,089, new links 7,708).
+
+          product                site        due   quantity        met   share  first  why short
+          icu-ventilator         wh-01        10        800        684   85.5%      1  lead time: a unit started now is there in week 28 at the earliest, too late for delivery within 10 weeks (nickel-sulfate at site-034 in week 4 -> nickel-sulfate at site-079 in week 10 -> cathode-powder at site-079 in week 12 -> cathode-powder at site-084 in week 20 -> li-cell at site-084 in week 22 -> li-cell at site-133 in week 23 -> icu-ventilator at site-133 in week 24 -> icu-ventilator at wh-01 in week 28); only what is on hand or on its way, and what it can make, arrives in time
+          icu-ventilator         wh-03        10        700       65.0    9.3%      0  lead time: a unit started now is there in week 28 at the earliest, too late for delivery within 10 weeks (nickel-sulfate at site-034 in week 4 -> nickel-sulfate at site-079 in week 10 -> cathode-powder at site-079 in week 12 -> cathode-powder at site-084 in week 20 -> li-cell at site-084 in week 22 -> li-cell at site-133 in week 23 -> icu-ventilator at site-133 in week 24 -> icu-ventilator at wh-03 in week 28); only what is on hand or on its way, and what it can make, arrives in time
+          icu-ventilator         wh-04        26      2,000        556   27.8%     18  lead time: a unit started now is there in week 26 at the earliest, too late for delivery within 26 weeks (nickel-sulfate at site-034 in week 4 -> nickel-sulfate at site-079 in week 10 -> cathode-powder at site-079 in week 12 -> cathode-powder at site-084 in week 20 -> li-cell at site-084 in week 22 -> li-cell at site-133 in week 23 -> icu-ventilator at site-133 in week 24 -> icu-ventilator at wh-04 in week 26); only what is on hand or on its way, and what it can make, arrives in time
+          icu-ventilator         wh-05        26      2,000       64.9    3.2%     25  capacity: units of icu-ventilator at site-133 (MI); units of icu-ventilator at site-132 (CA); units of patient-circuit at site-118 (NY)
+
+        Bottlenecks: what one more unit of each is worth in demand met (from the duals; the first checked by solving again)
+          units of icu-ventilator at site-133 (MI): +17,317 of demand met per unit a week (binds in weeks 15-23)  solved again: +17,317 (+9.0 icu-ventilator by week 26)
+          units of icu-ventilator at site-132 (CA): +3,848 of demand met per unit a week (binds in weeks 15-16)  solved again: +3,848 (+2.0 icu-ventilator by week 26)
+          units of patient-circuit at site-118 (NY): +1,924 of demand met per unit a week (binds in weeks 11)  solved again: +1,924 (+1.0 icu-ventilator by week 26)
+          icu-ventilator on hand at site-133 (MI): +1,924 of demand met per unit on hand  solved again: +1,924 (+1.0 icu-ventilator by week 26)
+          icu-ventilator on hand at site-134 (NY): +1,924 of demand met per unit on hand  solved again: +1,924 (+1.0 icu-ventilator by week 10)
+          ... 6 binding constraints in all
+
+        The plan: 76 production orders at 15 sites, 185 shipments on 53 lanes (10 new links).
+          site           item                            units  weeks started
+          site-077       exhalation-valve                1,242  weeks 4-12
+          site-069       impeller                          621  weeks 4-17
+          site-117       patient-circuit                   604  weeks 12-20
+          site-133       icu-ventilator                    584  weeks 15-23
+          site-113       blower-assembly                   485  weeks 7-21
+          ... and 10 more (the full plan: --out, --csv or --json)
+
+        plan saved to plan.json (for arsenal replan --plan plan.json)
+        plan tables written to tables
+        chart written to plan.svg
+    "#]]
+    .assert_eq(&without_timings(&stdout(&output)));
+
+    let document = json(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap());
+    assert_eq!(document["format"], "arsenal-plan");
+    assert_eq!(document["version"], 1);
+    assert_eq!(document["request"]["demand"]["target"].as_array().unwrap().len(), 4);
+    let plan = &document["plan"];
+    let met = plan["value_met"].as_f64().unwrap();
+    let objective = plan["program"]["objective_met"].as_f64().unwrap();
+    assert!((met - objective).abs() <= 1e-6 * objective, "{met} vs {objective}");
+    assert!(document["bases"]["met"].as_str().unwrap().contains('|'));
+    let header = |file: &str| {
+        let text = std::fs::read_to_string(dir.path().join("tables").join(file)).unwrap();
+        text.lines().next().unwrap().to_owned()
+    };
+    assert_eq!(header("production.csv"), "site,item,week,ready_week,units");
+    assert_eq!(header("shipments.csv"), "supplier,customer,item,week,arrives_week,units,new_link");
+    assert_eq!(header("deliveries.csv"), "target,item,site,week,units");
+    assert_eq!(header("targets.csv"), "item,site,due_week,quantity,met,value_per_unit,shortfall");
+    let svg = std::fs::read_to_string(dir.path().join("plan.svg")).unwrap();
+    assert!(svg.contains("Cumulative output against target: Pandemic ventilator mobilization"));
+}
+
+#[test]
+fn replan_after_the_bundled_events() {
+    let dir = sample();
+    let demand = repo("data/demand/ventilator-pandemic.toml");
+    let events = repo("data/events/ventilator-assembler-down.toml");
+    assert!(
+        run(dir.path(), &["-q", "mobilize", "--demand", &demand, "--out", "plan.json"])
+            .status
+            .success()
+    );
+    let output = run(
+        dir.path(),
+        &["replan", "--plan", "plan.json", "--event", &events, "--top", "3", "--out", "plan2.json"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output).replace(&events, "EVENTS");
+    let changes = text.split("\nThe new plan:").next().unwrap();
+    expect![[r#"
+        Re-planned "Pandemic ventilator mobilization" with 3 events from EVENTS, starting from the saved plan.
+        Demand met by its due week: 2,635,486 -> 1,511,435 (-1,124,052); cost 1,091,756 -> 74,443.
+
+          product                site        due   quantity   met before    met after
+          icu-ventilator         wh-01        10        800          684          684
+          icu-ventilator         wh-03        10        700         65.0         65.0
+          icu-ventilator         wh-04        26      2,000          556         36.8
+
+        Sites that gain or lose work (value of what they start making):
+          site-133            1,124,052 ->              0  (-1,124,052)
+          site-113              149,282 ->          5,375  (-143,907)
+          site-114               41,883 ->          5,960  (-35,924)
+
+        Orders that moved (shipments by supplier, customer and item):
+          site-133 -> wh-04 icu-ventilator: 519 -> 0.0 units, weeks 16-23 -> -
+          site-113 -> site-133 blower-assembly (new link): 467 -> 0.0 units, weeks 13-22 -> -
+          site-133 -> wh-05 icu-ventilator (new link): 64.9 -> 0.0 units, week 24 -> -
+          ... and 44 more
+
+        Production that moved:
+          site-133 icu-ventilator: 584 -> 0.0 units, weeks 15-23 -> -
+          site-113 blower-assembly: 485 -> 17.5 units, weeks 7-21 -> week 10
+          site-114 blower-assembly: 136 -> 19.4 units, weeks 10-17 -> weeks 10-11
+          ... and 9 more
+    "#]]
+    .assert_eq(changes);
+
+    // From the saved plan's bases and from nothing: the same optima.
+    let warm = json(&stdout(&run(
+        dir.path(),
+        &["replan", "--plan", "plan.json", "--event", &events, "--json"],
+    )));
+    let cold = json(&stdout(&run(
+        dir.path(),
+        &["replan", "--plan", "plan.json", "--event", &events, "--json", "--cold"],
+    )));
+    let program = |v: &serde_json::Value| v["document"]["plan"]["program"].clone();
+    assert_eq!(program(&warm)["warm_start"], true);
+    assert_eq!(program(&cold)["warm_start"], false);
+    for key in ["objective_met", "objective_cost"] {
+        let (a, b) = (program(&warm)[key].as_f64().unwrap(), program(&cold)[key].as_f64().unwrap());
+        assert!((a - b).abs() <= 1e-6 * (1.0 + a.abs()), "{key}: {a} vs {b}");
+    }
+
+    // Events accumulate: a demand event on the re-planned document keeps the earlier three.
+    std::fs::write(
+        dir.path().join("more.toml"),
+        "[[event]]\nkind = \"demand\"\nitem = \"icu-ventilator\"\nsite = \"wh-05\"\ndue_week = 26\nquantity = 0\n",
+    )
+    .unwrap();
+    let output =
+        run(dir.path(), &["replan", "--plan", "plan2.json", "--event", "more.toml", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let again = json(&stdout(&output));
+    assert_eq!(again["document"]["request"]["events"].as_array().unwrap().len(), 4);
+    assert_eq!(again["document"]["plan"]["targets"].as_array().unwrap().len(), 3);
+    let removed = again["diff"]["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["site"] == "wh-05")
+        .unwrap()
+        .clone();
+    assert_eq!(removed["quantity_after"], serde_json::Value::Null);
+}
+
+#[test]
+fn mistakes_in_requests_are_all_named_and_nothing_runs() {
+    let dir = sample();
+    std::fs::write(
+        dir.path().join("bad-demand.toml"),
+        "baseline = \"sometimes\"\nhorizon_weeks = 12\n\n[[target]]\nitem = \"unobtainium\"\nquantity = 10\ndue_week = 4\n\n[[target]]\nitem = \"icu-ventilator\"\nquantity = 0\ndue_week = 4\n\n[[target]]\nitem = \"icu-ventilator\"\nsite = \"wh-01\"\nquantity = 10\ndue_week = 30\n\n[[target]]\nitem = \"mab-vial\"\nquantity = 5\ndue_week = 3\n\n[[target]]\nitem = \"mab-vial\"\nquantity = 5\ndue_week = 3\n",
+    )
+    .unwrap();
+    let output =
+        run(dir.path(), &["mobilize", "--demand", "bad-demand.toml", "--out", "never.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: bad-demand.toml: baseline: must be reserve, compete or ignore, not "sometimes"
+        error: bad-demand.toml:4: item: no item "unobtainium" in the stored network
+        error: bad-demand.toml:9: quantity: must be a number of units above 0, not 0
+        error: bad-demand.toml:14: due_week: week 30 is after the horizon of 12 weeks
+        error: bad-demand.toml:25: due_week: mab-vial is already due in week 3 anywhere; give one target with the quantities combined
+        error: bad-demand.toml: 5 problems in the plan's request
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+    assert!(!dir.path().join("never.json").exists());
+
+    std::fs::write(
+        dir.path().join("syntax.toml"),
+        "[[target]]\nitem = \"x\"\nquantity = \"lots\"\ndue_week = 1\n",
+    )
+    .unwrap();
+    let output = run(dir.path(), &["mobilize", "--demand", "syntax.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: syntax.toml:3: invalid type: string "lots", expected f64
+        error: syntax.toml: 1 problem in the demand
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+
+    let demand = repo("data/demand/ventilator-pandemic.toml");
+    assert!(
+        run(dir.path(), &["-q", "mobilize", "--demand", &demand, "--out", "plan.json"])
+            .status
+            .success()
+    );
+    std::fs::write(
+        dir.path().join("bad-events.toml"),
+        "[[event]]\nkind = \"earthquake\"\n\n[[event]]\nkind = \"capacity\"\nsite = \"wh-01\"\nitem = \"icu-ventilator\"\nunits_per_week = 5\n\n[[event]]\nkind = \"new_source\"\nsite = \"site-001\"\nitem = \"icu-ventilator\"\nmax_units_per_week = 5\nlead_time_weeks = 1\nunit_cost = 100\n\n[[event]]\nkind = \"site\"\nsite = \"site-133\"\nstart_week = -1\n",
+    )
+    .unwrap();
+    let output = run(dir.path(), &["replan", "--plan", "plan.json", "--event", "bad-events.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: bad-events.toml:1: kind: unknown event kind "earthquake"; expected one of site, organization, state, circle, process, link, surge, capacity, demand, new_source
+        error: bad-events.toml:4: item: wh-01 is not a qualified source of icu-ventilator; add it with a new_source event
+        error: bad-events.toml:10: site: no site "site-001" in the stored network
+        error: bad-events.toml:18: start_week: must be 0 or more, not -1
+        error: bad-events.toml: 4 problems in the plan's request
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+
+    std::fs::write(dir.path().join("not-a-plan.json"), "{\"format\": \"arsenal-network\"}")
+        .unwrap();
+    let output =
+        run(dir.path(), &["replan", "--plan", "not-a-plan.json", "--event", "bad-events.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: not-a-plan.json: expected "format": "arsenal-plan" (write plans with arsenal mobilize --out)
+        error: not-a-plan.json is not a plan document
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+
+    // A plan made on another network is not re-planned.
+    assert!(run(dir.path(), &["-q", "export", "--out", "copy"]).status.success());
+    assert!(run(dir.path(), &["-q", "import", "copy"]).status.success());
+    std::fs::write(
+        dir.path().join("ok.toml"),
+        "[[event]]\nkind = \"site\"\nsite = \"site-133\"\nstart_week = 4\n",
+    )
+    .unwrap();
+    let output = run(dir.path(), &["replan", "--plan", "plan.json", "--event", "ok.toml"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output, dir.path()).contains("plan again with arsenal mobilize"),
+        "{}",
+        stderr(&output, dir.path())
+    );
+}
+
+#[test]
+fn the_documented_examples_run() {
+    let dir = sample();
+    let doc = std::fs::read_to_string(repo("docs/planning-model.md")).unwrap();
+    let blocks: Vec<&str> =
+        doc.split("```toml\n").skip(1).map(|b| b.split("```").next().unwrap()).collect();
+    assert_eq!(blocks.len(), 2, "a demand file and an events file");
+    std::fs::write(dir.path().join("demand.toml"), blocks[0]).unwrap();
+    std::fs::write(dir.path().join("events.toml"), blocks[1]).unwrap();
+    let output =
+        run(dir.path(), &["-q", "mobilize", "--demand", "demand.toml", "--out", "plan.json"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let output =
+        run(dir.path(), &["-q", "replan", "--plan", "plan.json", "--event", "events.toml"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+}
