@@ -4,7 +4,10 @@
 
 mod diff;
 mod document;
+mod events;
+mod formats;
 mod inputs;
+mod naming;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +20,7 @@ pub use diff::{OrderChange, PlanDiff, SiteChange, TargetChange, WorkChange, diff
 pub use document::{
     FORMAT, NetworkStamp, PlanDocument, SavedBases, VERSION, read, write, write_csv,
 };
-pub use inputs::{
+pub use formats::{
     DemandFile, EventsFile, MAX_HORIZON_WEEKS, PLAN_EVENT_KINDS, PlanEvent, PlanRequest, TargetSpec,
 };
 pub use report::{
@@ -76,14 +79,7 @@ pub fn mobilize(
     };
     let resolved = inputs::resolve(&request, &network, &locate)?;
     let (plan, bases) = solve(&request, &resolved, None, options.recheck, progress)?;
-    Ok(PlanDocument {
-        format: FORMAT.into(),
-        version: VERSION,
-        network: stamp,
-        request,
-        plan,
-        bases,
-    })
+    Ok(PlanDocument::new(stamp, request, plan, bases))
 }
 
 /// Plans the demand file `file` (its text) on `network`, as the demo does.
@@ -185,14 +181,7 @@ pub fn replan(
         graph.item_ids.iter().position(|i| &**i == item).map_or(0.0, |i| graph.items[i].unit_value)
     };
     let diff = diff::diff(&saved.plan, &plan, &value);
-    let document = PlanDocument {
-        format: FORMAT.into(),
-        version: VERSION,
-        network: stamp,
-        request,
-        plan,
-        bases,
-    };
+    let document = PlanDocument::new(stamp, request, plan, bases);
     Ok(Replanned { document, diff, events: n_events })
 }
 
@@ -269,7 +258,7 @@ fn solve(
     }
     let reasons = explain(&model, &checked.met, &bottlenecks);
     let name = request.demand.name.clone().unwrap_or_else(|| stem(&request.demand_file));
-    let solved = report::Solved {
+    let solved = naming::Solved {
         name,
         model: &model,
         plan: &plan,

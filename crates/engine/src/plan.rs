@@ -14,6 +14,7 @@ mod explain;
 mod layout;
 mod model;
 mod program;
+mod weekly;
 mod windows;
 
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,7 @@ use engine::lp::Basis;
 use engine::plan::Bases;
 use serde::{Deserialize, Serialize};
 
-use super::inputs::PlanRequest;
+use super::formats::PlanRequest;
 use super::report::PlanReport;
 use crate::Error;
 use crate::interchange::{Finding, write_atomic, write_dir_atomic};
@@ -29,6 +29,17 @@ pub struct PlanDocument {
     /// Where the solver ended, so a re-plan can start there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bases: Option<SavedBases>,
+}
+
+impl PlanDocument {
+    pub(crate) fn new(
+        network: NetworkStamp,
+        request: PlanRequest,
+        plan: PlanReport,
+        bases: Option<SavedBases>,
+    ) -> PlanDocument {
+        PlanDocument { format: FORMAT.into(), version: VERSION, network, request, plan, bases }
+    }
 }
 
 /// Which stored network: its last import.

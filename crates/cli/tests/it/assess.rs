@@ -2,13 +2,7 @@
 
 use expect_test::expect;
 
-use super::{run, stderr, stdout};
-
-fn sample() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run(dir.path(), &["-q", "demo"]).status.success());
-    dir
-}
+use super::{run, sample, stderr, stdout};
 
 #[test]
 fn maps_of_the_sample() {

@@ -28,6 +28,18 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .expect("the arsenal binary runs")
 }
 
+/// A temporary directory whose store holds the sample network.
+fn sample() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["-q", "demo"]).status.success());
+    dir
+}
+
+/// A path of the repository, as a string for the command line.
+fn repo(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path).display().to_string()
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

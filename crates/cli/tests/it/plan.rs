@@ -2,21 +2,9 @@
 //! the saved plan, its tables and chart, the examples of docs/planning-model.md, and files with
 //! mistakes.
 
-use std::path::Path;
-
 use expect_test::expect;
 
-use super::{run, stderr, stdout};
-
-fn sample() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run(dir.path(), &["-q", "demo"]).status.success());
-    dir
-}
-
-fn repo(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path).display().to_string()
-}
+use super::{repo, run, sample, stderr, stdout};
 
 /// The report without the line of timings, which vary from run to run.
 fn without_timings(text: &str) -> String {

@@ -1,21 +1,11 @@
 //! `arsenal stress` on the sample network: the bundled scenarios, the examples of
 //! docs/scenarios.md, charts, and scenario files with mistakes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use expect_test::expect;
 
-use super::{run, stderr, stdout};
-
-fn sample() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(run(dir.path(), &["-q", "demo"]).status.success());
-    dir
-}
-
-fn repo(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path).display().to_string()
-}
+use super::{repo, run, sample, stderr, stdout};
 
 #[test]
 fn the_bundled_scenarios_on_the_sample() {

@@ -5,11 +5,10 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Baseline, CapacityChange, Changes, Options, Target, windows};
+use super::{Baseline, Changes, Options, Target, weekly, windows};
 use crate::geo::great_circle_km;
 use crate::graph::{Csr, Graph};
 use crate::simulate::Period;
-use crate::simulate::effects::Effects;
 use crate::simulate::flows::{Flows, distance_weeks};
 
 /// The planning problem.
@@ -81,7 +80,6 @@ pub struct Arc {
     pub link: Option<u32>,
     /// By period, most units it carries, when a scenario limits it.
     pub(crate) limit: Option<Vec<f64>>,
-    pub km: Option<f64>,
 }
 
 impl<'g> Model<'g> {
@@ -97,206 +95,15 @@ impl<'g> Model<'g> {
             targets.iter().filter_map(|t| t.site.map(|s| (s, t.item))).collect();
         let flows = Flows::with_positions(graph, Period::Week, &extra);
         let n_positions = flows.positions.len();
-        let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-        let mut held: Vec<Vec<u32>> = vec![Vec::new(); graph.n_items()];
-        for (q, &(site, item)) in flows.positions.iter().enumerate() {
-            index.insert((site, item), q as u32);
-            held[item as usize].push(q as u32);
-        }
-
-        // Capacities by period, after outages and set levels.
-        let effects = Effects::new(graph, &flows, &changes.scenario);
-        let mut factors = effects.factors(graph, &flows);
-        let n_sources = flows.sources.len();
-        let mut base_units: Vec<Vec<f64>> =
-            flows.sources.iter().map(|s| vec![s.capacity; horizon as usize]).collect();
-        let mut base_hours: Vec<Vec<f64>> =
-            flows.hours.iter().map(|h| vec![h.2; horizon as usize]).collect();
-        let hours_row: FxHashMap<(u32, u32), usize> =
-            flows.hours.iter().enumerate().map(|(h, &(s, p, _))| ((s, p), h)).collect();
-        for change in &changes.capacities {
-            let (slots, level, from, until) = match *change {
-                CapacityChange::Source { source, units_per_week, from, until } => {
-                    (base_units.get_mut(source as usize), units_per_week, from, until)
-                }
-                CapacityChange::Hours { site, process, hours_per_week, from, until } => (
-                    hours_row.get(&(site, process)).map(|&h| &mut base_hours[h]),
-                    hours_per_week,
-                    from,
-                    until,
-                ),
-            };
-            for slot in slots.into_iter().flat_map(|s| {
-                let end = (until as usize).min(s.len());
-                s[(from as usize).min(end)..end].iter_mut()
-            }) {
-                *slot = level.max(0.0);
-            }
-        }
-        // With the steady demand reserved, its normal production and hours are taken first.
-        let normal = normal_production(graph, &flows);
-        let mut normal_hours = vec![0.0; flows.hours.len()];
-        for (s, &made) in normal.iter().enumerate() {
-            for &(h, per_unit) in flows.hours_use.row(s as u32) {
-                normal_hours[h as usize] += per_unit * made;
-            }
-        }
-        let reserve = options.baseline == Baseline::Reserve;
-        let mut capacity = vec![vec![0.0; horizon as usize]; n_sources];
-        let mut hours = vec![vec![0.0; horizon as usize]; flows.hours.len()];
-        let mut link_factor: Vec<Option<Vec<f64>>> = vec![None; flows.links.len()];
-        let mut demand_factor = vec![vec![1.0; horizon as usize]; flows.demand.len()];
-        for t in 0..horizon {
-            effects.apply(t, &mut factors);
-            let t = t as usize;
-            for (s, source) in flows.sources.iter().enumerate() {
-                let left = base_units[s][t] * factors.site[source.site as usize];
-                capacity[s][t] = if reserve { (left - normal[s]).max(0.0) } else { left };
-            }
-            for (h, &(site, process, _)) in flows.hours.iter().enumerate() {
-                let factor = factors.site[site as usize].min(factors.process[process as usize]);
-                let left = base_hours[h][t] * factor;
-                hours[h][t] = if reserve { (left - normal_hours[h]).max(0.0) } else { left };
-            }
-            for (l, &factor) in factors.link.iter().enumerate() {
-                if factor < 1.0 {
-                    let limit =
-                        link_factor[l].get_or_insert_with(|| vec![f64::INFINITY; horizon as usize]);
-                    limit[t] = factor * flows.links[l].normal;
-                }
-            }
-            for (r, &factor) in factors.demand.iter().enumerate() {
-                demand_factor[r][t] = factor;
-            }
-        }
-
         let entries = graph.sources.entries();
         let lead: Vec<u32> =
             entries.iter().map(|s| Period::Week.periods(s.lead_time_weeks, 0)).collect();
         let unit_cost: Vec<f64> = entries.iter().map(|s| s.unit_cost).collect();
+        let weekly::Weekly { capacity, hours, link_limit, demand_factor, pipeline } =
+            weekly::weekly(graph, &flows, changes, options, &lead, horizon);
+        let rows = target_rows(graph, &flows, targets, &demand_factor, options, horizon);
+        let arcs = arcs(graph, &flows, &capacity, link_limit, &rows, options, horizon);
 
-        let km = |from: u32, to: u32| {
-            let at =
-                |s: u32| graph.sites[s as usize].latitude.zip(graph.sites[s as usize].longitude);
-            at(from).zip(at(to)).map(|(a, b)| great_circle_km(a, b))
-        };
-        let freight = |item: u32, km: Option<f64>| {
-            options.freight_rate * graph.items[item as usize].unit_value * km.unwrap_or(0.0)
-                / 1000.0
-        };
-        let mut arcs: Vec<Arc> = flows
-            .links
-            .iter()
-            .zip(link_factor)
-            .enumerate()
-            .map(|(l, (link, limit))| {
-                let km = km(link.supplier, link.customer);
-                Arc {
-                    supplier: link.supplier,
-                    customer: link.customer,
-                    item: link.item,
-                    from: link.from,
-                    to: link.to,
-                    transit: link.transit,
-                    opens: 0,
-                    freight: freight(link.item, km),
-                    setup: 0.0,
-                    link: Some(l as u32),
-                    limit,
-                    km,
-                }
-            })
-            .collect();
-
-        let mut rows = Vec::new();
-        for (n, target) in targets.iter().enumerate() {
-            let positions = match target.site {
-                Some(site) => vec![index[&(site, target.item)]],
-                None => held[target.item as usize].clone(),
-            };
-            rows.push(TargetRow {
-                item: target.item,
-                site: target.site,
-                positions,
-                quantity: target.quantity,
-                first: 0,
-                due: target.due.min(horizon),
-                value: target.value,
-                origin: Origin::Target(n as u32),
-            });
-        }
-        if options.baseline == Baseline::Compete {
-            for (r, row) in flows.demand.iter().enumerate() {
-                for t in 0..horizon {
-                    rows.push(TargetRow {
-                        item: row.item,
-                        site: Some(flows.positions[row.position as usize].0),
-                        positions: vec![row.position],
-                        quantity: row.normal * demand_factor[r][t as usize],
-                        first: t,
-                        due: t + 1,
-                        value: graph.items[row.item as usize].unit_value,
-                        origin: Origin::Baseline { row: r as u32 },
-                    });
-                }
-            }
-        }
-
-        if options.new_links {
-            let linked: rustc_hash::FxHashSet<(u32, u32)> =
-                flows.links.iter().map(|l| (l.from, l.to)).collect();
-            for to in consumers(&flows, &rows) {
-                let (customer, item) = flows.positions[to as usize];
-                // Sources with capacity to spare at some point, nearest first.
-                let mut candidates: Vec<(f64, u32, u32)> = graph
-                    .sources
-                    .range(item)
-                    .filter(|&s| capacity[s].iter().any(|&c| c > 0.0))
-                    .map(|s| graph.sources.entries()[s].site)
-                    .filter(|&site| site != customer)
-                    .filter_map(|site| {
-                        let from = index[&(site, item)];
-                        (!linked.contains(&(from, to))).then(|| {
-                            let distance = km(site, customer).unwrap_or(f64::INFINITY);
-                            (distance, site, from)
-                        })
-                    })
-                    .collect();
-                candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                for &(_, supplier, from) in candidates.iter().take(options.candidates as usize) {
-                    let km = km(supplier, customer);
-                    let weeks = distance_weeks(graph, supplier, customer);
-                    let transit = Period::Week.periods(weeks, 1);
-                    let opens = options.setup_weeks;
-                    let periods = horizon.saturating_sub(opens + transit);
-                    let source = flows.source_at[from as usize]
-                        .map_or(0.0, |s| flows.sources[s as usize].capacity);
-                    let most = source * f64::from(periods);
-                    if most <= 0.0 {
-                        continue;
-                    }
-                    arcs.push(Arc {
-                        supplier,
-                        customer,
-                        item,
-                        from,
-                        to,
-                        transit,
-                        opens,
-                        freight: freight(item, km),
-                        setup: options.setup_cost / most,
-                        link: None,
-                        limit: None,
-                        km,
-                    });
-                }
-            }
-        }
-        let pipeline = if reserve {
-            Csr::from_pairs(n_positions, Vec::new())
-        } else {
-            pipeline(&flows, &normal, &lead, horizon)
-        };
         let arcs_out = Csr::from_pairs(
             n_positions,
             arcs.iter().enumerate().map(|(a, arc)| (arc.from, a as u32)).collect(),
@@ -380,45 +187,145 @@ fn consumers(flows: &Flows, rows: &[TargetRow]) -> Vec<u32> {
     (0..flows.positions.len() as u32).filter(|&q| used[q as usize]).collect()
 }
 
-/// By source: its normal production per week, what is normally claimed from its position
-/// (links out, demand there, and the components its site's other sources consume), within its
-/// capacity.
-fn normal_production(graph: &Graph, flows: &Flows) -> Vec<f64> {
-    let mut uses = vec![0.0; flows.positions.len()];
-    for link in &flows.links {
-        uses[link.from as usize] += link.normal;
+/// The target rows: the given targets, then, when today's demand competes, one row per row of
+/// it and week.
+fn target_rows(
+    graph: &Graph,
+    flows: &Flows,
+    targets: &[Target],
+    demand_factor: &[Vec<f64>],
+    options: &Options,
+    horizon: u32,
+) -> Vec<TargetRow> {
+    let mut held: Vec<Vec<u32>> = vec![Vec::new(); graph.n_items()];
+    let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    for (q, &(site, item)) in flows.positions.iter().enumerate() {
+        index.insert((site, item), q as u32);
+        held[item as usize].push(q as u32);
     }
-    for row in &flows.demand {
-        uses[row.position as usize] += row.normal;
+    let mut rows = Vec::new();
+    for (n, target) in targets.iter().enumerate() {
+        let positions = match target.site {
+            Some(site) => vec![index[&(site, target.item)]],
+            None => held[target.item as usize].clone(),
+        };
+        rows.push(TargetRow {
+            item: target.item,
+            site: target.site,
+            positions,
+            quantity: target.quantity,
+            first: 0,
+            due: target.due.min(horizon),
+            value: target.value,
+            origin: Origin::Target(n as u32),
+        });
     }
-    let mut made = vec![0.0; flows.sources.len()];
-    for &item in &graph.topo_order {
-        for s in graph.sources.range(item) {
-            let source = &flows.sources[s];
-            made[s] = uses[source.position as usize].min(source.capacity);
-            for &(c, quantity) in flows.components.row(s as u32) {
-                uses[c as usize] += quantity * made[s];
+    if options.baseline == Baseline::Compete {
+        for (r, row) in flows.demand.iter().enumerate() {
+            for t in 0..horizon {
+                rows.push(TargetRow {
+                    item: row.item,
+                    site: Some(flows.positions[row.position as usize].0),
+                    positions: vec![row.position],
+                    quantity: row.normal * demand_factor[r][t as usize],
+                    first: t,
+                    due: t + 1,
+                    value: graph.items[row.item as usize].unit_value,
+                    origin: Origin::Baseline { row: r as u32 },
+                });
             }
         }
     }
-    made
+    rows
 }
 
-/// What arrives from before the plan: each link's normal flow in every period of its transit,
-/// and each source's normal production in every period of its lead time.
-fn pipeline(flows: &Flows, normal: &[f64], lead: &[u32], horizon: u32) -> Csr<(u32, f64)> {
-    let mut arrivals = Vec::new();
-    for link in &flows.links {
-        for t in 0..link.transit.min(horizon) {
-            arrivals.push((link.to, (t, link.normal)));
-        }
+/// The arcs: today's links (with any limit a scenario puts on them), then, with new links, the
+/// nearest qualified sources with capacity to spare into every position where an item is used
+/// or a target is due at a site.
+fn arcs(
+    graph: &Graph,
+    flows: &Flows,
+    capacity: &[Vec<f64>],
+    link_limit: Vec<Option<Vec<f64>>>,
+    rows: &[TargetRow],
+    options: &Options,
+    horizon: u32,
+) -> Vec<Arc> {
+    let km = |from: u32, to: u32| {
+        let at = |s: u32| graph.sites[s as usize].latitude.zip(graph.sites[s as usize].longitude);
+        at(from).zip(at(to)).map(|(a, b)| great_circle_km(a, b))
+    };
+    let freight = |item: u32, km: Option<f64>| {
+        options.freight_rate * graph.items[item as usize].unit_value * km.unwrap_or(0.0) / 1000.0
+    };
+    let mut arcs: Vec<Arc> = flows
+        .links
+        .iter()
+        .zip(link_limit)
+        .enumerate()
+        .map(|(l, (link, limit))| Arc {
+            supplier: link.supplier,
+            customer: link.customer,
+            item: link.item,
+            from: link.from,
+            to: link.to,
+            transit: link.transit,
+            opens: 0,
+            freight: freight(link.item, km(link.supplier, link.customer)),
+            setup: 0.0,
+            link: Some(l as u32),
+            limit,
+        })
+        .collect();
+    if !options.new_links {
+        return arcs;
     }
-    for (s, source) in flows.sources.iter().enumerate() {
-        if normal[s] > 0.0 {
-            for t in 0..lead[s].min(horizon) {
-                arrivals.push((source.position, (t, normal[s])));
+    let index: FxHashMap<(u32, u32), u32> =
+        flows.positions.iter().enumerate().map(|(q, &key)| (key, q as u32)).collect();
+    let linked: rustc_hash::FxHashSet<(u32, u32)> =
+        flows.links.iter().map(|l| (l.from, l.to)).collect();
+    for to in consumers(flows, rows) {
+        let (customer, item) = flows.positions[to as usize];
+        // Sources with capacity to spare at some point, nearest first.
+        let mut candidates: Vec<(f64, u32, u32)> = graph
+            .sources
+            .range(item)
+            .filter(|&s| capacity[s].iter().any(|&c| c > 0.0))
+            .map(|s| graph.sources.entries()[s].site)
+            .filter(|&site| site != customer)
+            .filter_map(|site| {
+                let from = index[&(site, item)];
+                (!linked.contains(&(from, to))).then(|| {
+                    let distance = km(site, customer).unwrap_or(f64::INFINITY);
+                    (distance, site, from)
+                })
+            })
+            .collect();
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for &(_, supplier, from) in candidates.iter().take(options.candidates as usize) {
+            let transit = Period::Week.periods(distance_weeks(graph, supplier, customer), 1);
+            let opens = options.setup_weeks;
+            let periods = horizon.saturating_sub(opens + transit);
+            let source =
+                flows.source_at[from as usize].map_or(0.0, |s| flows.sources[s as usize].capacity);
+            let most = source * f64::from(periods);
+            if most <= 0.0 {
+                continue;
             }
+            arcs.push(Arc {
+                supplier,
+                customer,
+                item,
+                from,
+                to,
+                transit,
+                opens,
+                freight: freight(item, km(supplier, customer)),
+                setup: options.setup_cost / most,
+                link: None,
+                limit: None,
+            });
         }
     }
-    Csr::from_pairs(flows.positions.len(), arrivals)
+    arcs
 }
