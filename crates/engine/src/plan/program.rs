@@ -109,7 +109,8 @@ impl<'m, 'g> Program<'m, 'g> {
             n_cols,
             self.size.rows + 1,
         ));
-        self.session.set_basis(&met)
+        self.warm = self.session.set_basis(&met);
+        self.warm
     }
 
     /// The bases the two solves ended on, once both have run.
