@@ -182,7 +182,10 @@ impl Shortfall {
         match self {
             Shortfall::NoSource { item } => format!("no qualified source of {item}"),
             Shortfall::SourcesDown { item, sites } => {
-                format!("every source of {item} is down or at zero capacity ({})", sites.join(", "))
+                format!(
+                    "every source of {item} has nothing left for the plan: down, set to zero, or taken by today's demand ({})",
+                    sites.join(", ")
+                )
             }
             Shortfall::LeadTime { earliest_week, due_week, path } => {
                 let steps: Vec<String> =
