@@ -1,7 +1,7 @@
 //! The use cases of Arsenal, independent of any user interface: each one loads what it needs,
 //! runs an engine and saves or returns the result.
 //!
-//! **Boundary:** the CLI (and later the server) call only this crate's functions and show its
+//! **Boundary:** the CLI and the server call only this crate's functions and show its
 //! types; they never reach into `store` or `engine` themselves.
 
 pub mod chart;
@@ -18,7 +18,10 @@ mod stress;
 use std::path::PathBuf;
 
 pub use map::{SupplyMap, map};
-pub use network::{DemoReport, ImportReport, demo, export, generate, import, load_graph, summary};
+pub use network::{
+    DemoReport, ImportReport, demo, export, generate, import, load_graph, network, sample_network,
+    summary,
+};
 pub use risks::{ExposureMethod, RiskReport, risks};
 pub use sample::SAMPLE_FILES;
 pub use stress::{

@@ -114,10 +114,25 @@ pub(crate) fn load_network(
     Ok((store, network))
 }
 
+/// The stored network, as its records.
+pub fn network(config: &Config, progress: &dyn Progress) -> Result<Network, Error> {
+    Ok(load_network(config, progress)?.1)
+}
+
+/// The bundled sample network, read and validated like any import.
+pub fn sample_network(progress: &dyn Progress) -> Result<Network, Error> {
+    let staging = tempfile::tempdir()
+        .map_err(|e| Error::Internal(format!("cannot create a temporary directory: {e}")))?;
+    for (name, text) in SAMPLE_FILES {
+        std::fs::write(staging.path().join(name), text)
+            .map_err(|e| Error::Internal(format!("cannot unpack the sample: {e}")))?;
+    }
+    Ok(read_valid(staging.path(), Format::Csv, progress)?.network)
+}
+
 /// Loads the stored network and builds the engines' graph of it.
 pub fn load_graph(config: &Config, progress: &dyn Progress) -> Result<Graph, Error> {
-    let (_, network) = load_network(config, progress)?;
-    build_graph(&network)
+    build_graph(&network(config, progress)?)
 }
 
 pub(crate) fn build_graph(network: &Network) -> Result<Graph, Error> {
@@ -135,7 +150,7 @@ pub fn export(
     format: Format,
     progress: &dyn Progress,
 ) -> Result<usize, Error> {
-    let (_, network) = load_network(config, progress)?;
+    let network = network(config, progress)?;
     progress.begin("writing files", None);
     let result = interchange::write(&network, out, format);
     progress.end();
@@ -193,13 +208,7 @@ pub struct DemoReport {
 /// Loads the bundled sample network into the store (unless it is already there) and summarizes
 /// it. A store that holds another network is left alone.
 pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Error> {
-    let staging = tempfile::tempdir()
-        .map_err(|e| Error::Internal(format!("cannot create a temporary directory: {e}")))?;
-    for (name, text) in SAMPLE_FILES {
-        std::fs::write(staging.path().join(name), text)
-            .map_err(|e| Error::Internal(format!("cannot unpack the sample: {e}")))?;
-    }
-    let sample = read_valid(staging.path(), Format::Csv, progress)?.network;
+    let sample = sample_network(progress)?;
     let store = Store::open_dir(&config.data_dir)?;
     let imported = match store.last_import()? {
         None => true,
