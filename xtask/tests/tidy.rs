@@ -15,7 +15,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("engine", &["model"]),
     ("store", &["model"]),
     ("app", &["model", "engine", "store"]),
-    ("cli", &["app", "engine"]),
+    ("server", &["app", "model"]),
+    ("cli", &["app", "engine", "server"]),
     ("xtask", &[]),
 ];
 

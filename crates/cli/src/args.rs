@@ -167,6 +167,12 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the stored network over a JSON HTTP API (docs/api.md) until Ctrl-C or SIGTERM.
+    Serve {
+        /// The address and port to listen on (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
 }
 
 /// What a planning command writes and shows.

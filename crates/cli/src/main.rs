@@ -11,13 +11,16 @@ mod report;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 
 use crate::args::{Args, Command, MapFormat, PlanOutput};
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let serving = matches!(args.command, Command::Serve { .. });
     let filter = match args.verbose {
+        0 if serving => "info",
         0 => "warn",
         1 => "info",
         _ => "debug",
@@ -229,6 +232,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
             } else {
                 print!("{}", report::demo(&demo, &config));
             }
+        }
+        Command::Serve { listen } => {
+            server::serve(config, *listen, |address| {
+                println!("listening on http://{address}");
+            })
+            .with_context(|| format!("cannot serve on {listen}"))?;
         }
     }
     Ok(())

@@ -7,6 +7,7 @@ mod demo;
 mod docs;
 mod invalid;
 mod plan;
+mod serve;
 mod stress;
 
 use std::path::{Path, PathBuf};

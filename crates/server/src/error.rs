@@ -1,0 +1,118 @@
+//! Errors and their HTTP responses: the one place status codes are chosen. Every error body is
+//! `{"error": {"code", "message", "details"}}`, including the ones axum and the middleware make
+//! (unknown route, wrong method, body too large, time limit), which `error_bodies` rewrites.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::wire::{ErrorBody, ErrorDetail, Problem};
+
+/// Why a request failed.
+#[derive(Debug)]
+pub(crate) enum ApiError {
+    /// The request is wrong; each problem is located.
+    Invalid {
+        message: String,
+        details: Vec<Problem>,
+    },
+    NotFound(String),
+    /// The network is still loading, or there is none to serve.
+    NotReady(String),
+    /// Something failed on our side; the client sees no details, the log does.
+    Internal(String),
+}
+
+impl ApiError {
+    /// A problem with one query parameter.
+    pub(crate) fn query(field: &str, message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        ApiError::Invalid {
+            message: format!("invalid query parameter {field}: {message}"),
+            details: vec![Problem { location: "query".into(), field: Some(field.into()), message }],
+        }
+    }
+}
+
+impl From<app::Error> for ApiError {
+    fn from(error: app::Error) -> ApiError {
+        match error {
+            app::Error::Invalid { message, findings } => ApiError::Invalid {
+                message,
+                details: findings
+                    .into_iter()
+                    .map(|f| Problem { location: f.location, field: f.field, message: f.message })
+                    .collect(),
+            },
+            app::Error::NotFound(message) => ApiError::NotFound(message),
+            app::Error::Conflict(message) | app::Error::Internal(message) => {
+                ApiError::Internal(message)
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message, details) = match self {
+            ApiError::Invalid { message, details } => (StatusCode::BAD_REQUEST, message, details),
+            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
+            ApiError::NotReady(message) => (StatusCode::SERVICE_UNAVAILABLE, message, Vec::new()),
+            ApiError::Internal(message) => {
+                tracing::error!(%message, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_owned(), Vec::new())
+            }
+        };
+        body(status, message, details)
+    }
+}
+
+/// The error body for a status.
+fn body(status: StatusCode, message: String, details: Vec<Problem>) -> Response {
+    let error = ErrorBody { error: ErrorDetail { code: code(status).into(), message, details } };
+    (status, Json(error)).into_response()
+}
+
+/// The stable code of each status the API returns.
+fn code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "invalid_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::SERVICE_UNAVAILABLE => "not_ready",
+        _ => "internal",
+    }
+}
+
+/// Middleware: an error response without a JSON body (made by axum or a layer, not by a
+/// handler) gets the standard error body.
+pub(crate) async fn error_bodies(response: Response) -> Response {
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || json {
+        return response;
+    }
+    let reason = status.canonical_reason().unwrap_or("error").to_lowercase();
+    let (parts, _) = response.into_parts();
+    let mut rewritten = body(status, reason, Vec::new());
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rewritten.headers_mut().insert(name, value.clone());
+        }
+    }
+    rewritten
+}
+
+/// The fallback for paths the API does not have.
+pub(crate) async fn no_route() -> Response {
+    body(
+        StatusCode::NOT_FOUND,
+        "no such path; the API is described at /openapi.json".into(),
+        Vec::new(),
+    )
+}

@@ -1,0 +1,155 @@
+//! `arsenal serve`: the JSON HTTP API over the stored network (axum on tokio).
+//!
+//! The server loads the network once, in the background, and serves it from memory: `/healthz`
+//! answers at once, `/readyz` and the data endpoints once the network is loaded. Requests share
+//! nothing but that read-only snapshot. The OpenAPI document at `/openapi.json` is generated
+//! from the handlers and wire types (`openapi`).
+
+mod error;
+mod network;
+pub mod openapi;
+pub mod wire;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::get;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::network::Snapshot;
+
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// How long a request may take before it is answered with a timeout.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What the handlers share: the network once it is loaded.
+pub struct State {
+    network: RwLock<Loaded>,
+}
+
+#[derive(Clone)]
+enum Loaded {
+    Loading,
+    Ready(Arc<Snapshot>),
+    Failed(String),
+}
+
+impl State {
+    /// A server with nothing loaded yet: `/readyz` says so until `load` finishes.
+    pub fn loading() -> Arc<State> {
+        Arc::new(State { network: RwLock::new(Loaded::Loading) })
+    }
+
+    /// A server that serves `network`.
+    pub fn ready(network: model::Network) -> Arc<State> {
+        let state = State::loading();
+        state.set(Loaded::Ready(Arc::new(Snapshot::new(network))));
+        state
+    }
+
+    /// Loads the stored network into the server (blocking; run it on its own thread).
+    pub fn load(&self, config: &app::Config) {
+        let loaded = match app::network(config, &app::Silent) {
+            Ok(network) => {
+                let snapshot = Snapshot::new(network);
+                tracing::info!(sites = snapshot.network.sites.len(), "network loaded; ready");
+                Loaded::Ready(Arc::new(snapshot))
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot load the network");
+                Loaded::Failed(error.to_string())
+            }
+        };
+        self.set(loaded);
+    }
+
+    fn set(&self, loaded: Loaded) {
+        *self.network.write().unwrap_or_else(std::sync::PoisonError::into_inner) = loaded;
+    }
+
+    fn loaded(&self) -> Loaded {
+        self.network.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+}
+
+/// The API's routes, with the body and time limits, a log line per request (method, path,
+/// status, latency) and uniform error bodies.
+pub fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/healthz", get(network::healthz))
+        .route("/readyz", get(network::readyz))
+        .route("/openapi.json", get(openapi::document))
+        .route("/organizations", get(network::organizations))
+        .route("/sites", get(network::sites))
+        .route("/sites/{id}", get(network::site))
+        .route("/items", get(network::items))
+        .route("/items/{id}", get(network::item))
+        .fallback(error::no_route)
+        .with_state(state)
+        .layer(axum::middleware::map_response(error::error_bodies))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+/// Serves the API on `listen` until Ctrl-C or SIGTERM, then finishes the requests in flight.
+/// `bound` is told the address once the socket is open (the port, when `listen` asks for 0);
+/// the network loads in the background from then on.
+pub fn serve(
+    config: app::Config,
+    listen: SocketAddr,
+    bound: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        bound(listener.local_addr()?);
+        let state = State::loading();
+        let loader = Arc::clone(&state);
+        tokio::task::spawn_blocking(move || loader.load(&config));
+        axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,219 @@
+//! The endpoints over the network's records: health, readiness, and the public fields of
+//! organizations, sites and items, filtered and paginated.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::wire::{
+    self, ItemPage, ItemQuery, OrganizationPage, OrganizationQuery, PageInfo, SitePage, SiteQuery,
+    Status,
+};
+use crate::{Loaded, State as Shared};
+
+/// The records served, with their indices by id.
+pub(crate) struct Snapshot {
+    pub(crate) network: model::Network,
+    sites: HashMap<String, usize>,
+    items: HashMap<String, usize>,
+}
+
+impl Snapshot {
+    pub(crate) fn new(network: model::Network) -> Snapshot {
+        let sites = network.sites.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let items = network.items.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        Snapshot { network, sites, items }
+    }
+}
+
+/// The default number of records a page holds.
+pub(crate) const DEFAULT_LIMIT: usize = 100;
+/// The most records a page may hold.
+pub(crate) const MAX_LIMIT: usize = 1000;
+
+/// Query parameters, with a located error body when they do not parse.
+pub(crate) struct Params<T>(T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(Params(value)),
+            Err(rejection) => Err(query_error(&rejection)),
+        }
+    }
+}
+
+/// `Failed to deserialize query string: stat: unknown field ...` → a problem with `stat`.
+fn query_error(rejection: &QueryRejection) -> ApiError {
+    let text = rejection.body_text();
+    let reason = text.split_once(": ").map_or(text.as_str(), |(_, reason)| reason);
+    let (field, reason) = reason.split_once(": ").unwrap_or(("query", reason));
+    ApiError::query(field, reason)
+}
+
+/// The network, or why there is none to serve yet.
+fn snapshot(state: &Shared) -> Result<Arc<Snapshot>, ApiError> {
+    match state.loaded() {
+        Loaded::Ready(snapshot) => Ok(snapshot),
+        Loaded::Loading => Err(ApiError::NotReady("the network is still loading".into())),
+        Loaded::Failed(reason) => Err(ApiError::NotReady(reason)),
+    }
+}
+
+/// The server is up.
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, description = "The process is up", body = Status)))]
+pub(crate) async fn healthz() -> Json<Status> {
+    Json(Status { status: "ok".into(), sites: None })
+}
+
+/// The network is loaded and the data endpoints answer.
+#[utoipa::path(get, path = "/readyz", tag = "health", responses(
+    (status = 200, description = "Ready", body = Status),
+    (status = 503, description = "Still loading, or no network to serve", body = wire::ErrorBody),
+))]
+pub(crate) async fn readyz(State(state): State<Arc<Shared>>) -> Result<Json<Status>, ApiError> {
+    let snapshot = snapshot(&state)?;
+    Ok(Json(Status { status: "ok".into(), sites: Some(snapshot.network.sites.len()) }))
+}
+
+/// Organizations, in the order they were imported.
+#[utoipa::path(get, path = "/organizations", tag = "network", params(OrganizationQuery), responses(
+    (status = 200, description = "One page of organizations", body = OrganizationPage),
+    (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
+    (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
+))]
+pub(crate) async fn organizations(
+    State(state): State<Arc<Shared>>,
+    Params(query): Params<OrganizationQuery>,
+) -> Result<Json<OrganizationPage>, ApiError> {
+    let snapshot = snapshot(&state)?;
+    let kind = kind::<model::OrgKind>(query.kind.as_deref())?;
+    let matching =
+        snapshot.network.organizations.iter().filter(|o| kind.is_none_or(|k| o.kind == k));
+    let (results, page) = page(matching, query.offset, query.limit)?;
+    Ok(Json(OrganizationPage { results: public(results), page }))
+}
+
+/// Sites, in the order they were imported, filtered by organization, state, country and kind.
+#[utoipa::path(get, path = "/sites", tag = "network", params(SiteQuery), responses(
+    (status = 200, description = "One page of sites", body = SitePage),
+    (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
+    (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
+))]
+pub(crate) async fn sites(
+    State(state): State<Arc<Shared>>,
+    Params(query): Params<SiteQuery>,
+) -> Result<Json<SitePage>, ApiError> {
+    let snapshot = snapshot(&state)?;
+    let kind = kind::<model::SiteKind>(query.kind.as_deref())?;
+    let same = |filter: &Option<String>, value: Option<&String>| {
+        filter.as_ref().is_none_or(|f| value == Some(f))
+    };
+    let matching = snapshot.network.sites.iter().filter(|s| {
+        kind.is_none_or(|k| s.kind == k)
+            && same(&query.organization, Some(&s.organization))
+            && same(&query.state, s.state.as_ref())
+            && same(&query.country, s.country.as_ref())
+    });
+    let (results, page) = page(matching, query.offset, query.limit)?;
+    Ok(Json(SitePage { results: public(results), page }))
+}
+
+/// One site.
+#[utoipa::path(get, path = "/sites/{id}", tag = "network",
+    params(("id" = String, Path, description = "The site's id")),
+    responses(
+        (status = 200, description = "The site", body = wire::Site),
+        (status = 404, description = "No such site", body = wire::ErrorBody),
+        (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
+    ))]
+pub(crate) async fn site(
+    State(state): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<Json<wire::Site>, ApiError> {
+    let snapshot = snapshot(&state)?;
+    let index =
+        snapshot.sites.get(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
+    Ok(Json((&snapshot.network.sites[*index]).into()))
+}
+
+/// Items (products, parts, materials), in the order they were imported.
+#[utoipa::path(get, path = "/items", tag = "network", params(ItemQuery), responses(
+    (status = 200, description = "One page of items", body = ItemPage),
+    (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
+    (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
+))]
+pub(crate) async fn items(
+    State(state): State<Arc<Shared>>,
+    Params(query): Params<ItemQuery>,
+) -> Result<Json<ItemPage>, ApiError> {
+    let snapshot = snapshot(&state)?;
+    let kind = kind::<model::ItemKind>(query.kind.as_deref())?;
+    let matching = snapshot.network.items.iter().filter(|i| kind.is_none_or(|k| i.kind == k));
+    let (results, page) = page(matching, query.offset, query.limit)?;
+    Ok(Json(ItemPage { results: public(results), page }))
+}
+
+/// One item.
+#[utoipa::path(get, path = "/items/{id}", tag = "network",
+    params(("id" = String, Path, description = "The item's id")),
+    responses(
+        (status = 200, description = "The item", body = wire::Item),
+        (status = 404, description = "No such item", body = wire::ErrorBody),
+        (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
+    ))]
+pub(crate) async fn item(
+    State(state): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<Json<wire::Item>, ApiError> {
+    let snapshot = snapshot(&state)?;
+    let index =
+        snapshot.items.get(&id).ok_or_else(|| ApiError::NotFound(format!("no item {id}")))?;
+    Ok(Json((&snapshot.network.items[*index]).into()))
+}
+
+/// The `kind` filter, parsed.
+fn kind<K: FromStr<Err = String>>(text: Option<&str>) -> Result<Option<K>, ApiError> {
+    text.map(|t| t.parse().map_err(|e: String| ApiError::query("kind", e))).transpose()
+}
+
+/// One page of the matching records, and where it sits among all of them.
+pub(crate) fn page<T>(
+    matching: impl Iterator<Item = T>,
+    offset: Option<usize>,
+    limit: Option<usize>,
+) -> Result<(Vec<T>, PageInfo), ApiError> {
+    let offset = offset.unwrap_or(0);
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::query(
+            "limit",
+            format!("must be from 1 to {MAX_LIMIT}, not {limit}"),
+        ));
+    }
+    let mut results = Vec::new();
+    let mut total = 0;
+    for record in matching {
+        if total >= offset && results.len() < limit {
+            results.push(record);
+        }
+        total += 1;
+    }
+    let next_offset = (offset.saturating_add(limit) < total).then(|| offset + limit);
+    Ok((results, PageInfo { total, offset, limit, next_offset }))
+}
+
+/// The public view of each record of a page.
+fn public<'a, R: 'a, W: From<&'a R>>(records: Vec<&'a R>) -> Vec<W> {
+    records.into_iter().map(W::from).collect()
+}

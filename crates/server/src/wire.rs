@@ -1,0 +1,226 @@
+//! The HTTP wire types: what the API sends and accepts, with their OpenAPI schemas.
+//!
+//! **Boundary:** the model's records carry no serde or schema; these types are their public
+//! view, converted with `From`. Only the public fields of a record appear here: capacities,
+//! inventories, costs and links are confidential and are not served.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A site: where it is and what it is, without its capacities or stock.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Site {
+    #[schema(example = "site-oh-cnc")]
+    pub id: String,
+    /// The organization that runs the site.
+    pub organization: String,
+    pub name: String,
+    /// One of factory, institute, biomanufacturing, additive, warehouse, lab.
+    #[schema(example = "factory")]
+    pub kind: String,
+    /// Degrees north.
+    pub latitude: Option<f64>,
+    /// Degrees east.
+    pub longitude: Option<f64>,
+    pub city: Option<String>,
+    /// A USPS code when the country is US.
+    #[schema(example = "OH")]
+    pub state: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    #[schema(example = "US")]
+    pub country: Option<String>,
+    /// NAICS codes.
+    pub naics: Vec<String>,
+    pub employees: Option<u32>,
+    pub certifications: Vec<String>,
+    /// Weeks the site needs to come back after a disruption.
+    pub ttr_weeks: f64,
+}
+
+impl From<&model::Site> for Site {
+    fn from(site: &model::Site) -> Site {
+        Site {
+            id: site.id.clone(),
+            organization: site.organization.clone(),
+            name: site.name.clone(),
+            kind: site.kind.as_str().to_owned(),
+            latitude: site.latitude,
+            longitude: site.longitude,
+            city: site.city.clone(),
+            state: site.state.clone(),
+            country: site.country.clone(),
+            naics: site.naics.clone(),
+            employees: site.employees,
+            certifications: site.certifications.clone(),
+            ttr_weeks: site.ttr_weeks,
+        }
+    }
+}
+
+/// An item: a product, part or material.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Item {
+    #[schema(example = "ventilator")]
+    pub id: String,
+    pub name: String,
+    /// One of product, part, material.
+    #[schema(example = "product")]
+    pub kind: String,
+    /// The unit a quantity of the item is counted in.
+    #[schema(example = "each")]
+    pub unit: String,
+    /// The value of one unit.
+    pub unit_value: f64,
+}
+
+impl From<&model::Item> for Item {
+    fn from(item: &model::Item) -> Item {
+        Item {
+            id: item.id.clone(),
+            name: item.name.clone(),
+            kind: item.kind.as_str().to_owned(),
+            unit: item.unit.clone(),
+            unit_value: item.unit_value,
+        }
+    }
+}
+
+/// An organization that runs sites.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    /// One of company, institute, university, government, nonprofit.
+    pub kind: String,
+    /// The agency that sponsors it.
+    pub sponsor: Option<String>,
+    /// Its technology focus.
+    pub focus: Option<String>,
+}
+
+impl From<&model::Organization> for Organization {
+    fn from(organization: &model::Organization) -> Organization {
+        Organization {
+            id: organization.id.clone(),
+            name: organization.name.clone(),
+            kind: organization.kind.as_str().to_owned(),
+            sponsor: organization.sponsor.clone(),
+            focus: organization.focus.clone(),
+        }
+    }
+}
+
+/// Where a page sits in the whole list.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PageInfo {
+    /// How many records match the filters, over every page.
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    /// The offset of the next page; absent on the last page.
+    pub next_offset: Option<usize>,
+}
+
+/// One page of sites.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SitePage {
+    pub results: Vec<Site>,
+    pub page: PageInfo,
+}
+
+/// One page of items.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ItemPage {
+    pub results: Vec<Item>,
+    pub page: PageInfo,
+}
+
+/// One page of organizations.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OrganizationPage {
+    pub results: Vec<Organization>,
+    pub page: PageInfo,
+}
+
+/// Filters and page of `GET /sites`; every filter is an exact match.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SiteQuery {
+    /// Only sites of this organization.
+    pub organization: Option<String>,
+    /// Only sites in this state (USPS code).
+    pub state: Option<String>,
+    /// Only sites in this country (ISO 3166-1 alpha-2).
+    pub country: Option<String>,
+    /// Only sites of this kind.
+    pub kind: Option<String>,
+    /// Records to skip (default 0).
+    pub offset: Option<usize>,
+    /// Records to return, 1 to 1000 (default 100).
+    pub limit: Option<usize>,
+}
+
+/// Filters and page of `GET /items`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ItemQuery {
+    /// Only items of this kind.
+    pub kind: Option<String>,
+    /// Records to skip (default 0).
+    pub offset: Option<usize>,
+    /// Records to return, 1 to 1000 (default 100).
+    pub limit: Option<usize>,
+}
+
+/// Filters and page of `GET /organizations`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OrganizationQuery {
+    /// Only organizations of this kind.
+    pub kind: Option<String>,
+    /// Records to skip (default 0).
+    pub offset: Option<usize>,
+    /// Records to return, 1 to 1000 (default 100).
+    pub limit: Option<usize>,
+}
+
+/// What `/healthz` and `/readyz` answer.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Status {
+    /// `ok`, or for `/readyz` `loading` while the network loads.
+    #[schema(example = "ok")]
+    pub status: String,
+    /// The number of sites served, once the network is loaded.
+    pub sites: Option<usize>,
+}
+
+/// Every error the API returns has this body.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable code: invalid_request, not_found, not_ready, method_not_allowed,
+    /// payload_too_large, timeout or internal.
+    #[schema(example = "not_found")]
+    pub code: String,
+    /// What went wrong, for people.
+    pub message: String,
+    /// Each problem of the request, located.
+    pub details: Vec<Problem>,
+}
+
+/// One problem of a request.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// Where: `query`, `path`, or a file and line of an uploaded file.
+    pub location: String,
+    /// The parameter or field.
+    pub field: Option<String>,
+    pub message: String,
+}
