@@ -6,6 +6,7 @@
 //! new one, never a mix.
 
 mod sqlite;
+mod tables;
 
 use std::path::Path;
 

@@ -82,9 +82,3 @@ fn classify(context: &str, error: rusqlite::Error) -> Error {
         _ => backend(context, error),
     }
 }
-
-/// The separator of list entries in a text column, as in CSV.
-const LIST_SEPARATOR: char = ';';
-
-/// Rows between two progress reports.
-const PROGRESS_EVERY: u64 = 20_000;
