@@ -33,8 +33,42 @@ use interchange::Finding;
 /// The validated settings every use case runs with.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// The data directory of the embedded store.
+    /// The data directory: the embedded store, and files such as the demo's chart.
     pub data_dir: PathBuf,
+    /// A PostgreSQL URL: when set, the network is stored there instead of in `data_dir`.
+    pub database: Option<String>,
+}
+
+impl Config {
+    /// Where the network is stored, for messages: the data directory, or the database URL
+    /// without its password.
+    pub fn store_name(&self) -> String {
+        match &self.database {
+            None => self.data_dir.display().to_string(),
+            Some(url) => redact(url),
+        }
+    }
+
+    pub(crate) fn open_store(&self) -> Result<store::Store, Error> {
+        Ok(match &self.database {
+            None => store::Store::open_dir(&self.data_dir)?,
+            Some(url) => store::Store::connect(url)?,
+        })
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority = rest.split('/').next().unwrap_or(rest);
+    match authority.rsplit_once('@').and_then(|(user, _)| user.split_once(':')) {
+        Some((name, password)) => url.replacen(
+            &format!("{scheme}://{name}:{password}@"),
+            &format!("{scheme}://{name}:***@"),
+            1,
+        ),
+        None => url.to_owned(),
+    }
 }
 
 /// Why a use case failed.

@@ -79,9 +79,9 @@ fn write_network(
     progress: &dyn Progress,
 ) -> Result<(), Error> {
     let started = Instant::now();
-    let mut store = Store::open_dir(&config.data_dir)?;
+    let mut store = config.open_store()?;
     progress.begin("writing to the store", Some(network.n_records() as u64));
-    tracing::info!(dir = %config.data_dir.display(), "writing network to the store");
+    tracing::info!(store = %config.store_name(), "writing network to the store");
     let result = store.replace_network(network, source, &mut |n| progress.advance(n));
     progress.end();
     result?;
@@ -95,11 +95,11 @@ pub(crate) fn load_network(
     progress: &dyn Progress,
 ) -> Result<(Store, Network), Error> {
     let started = Instant::now();
-    let store = Store::open_dir(&config.data_dir)?;
+    let store = config.open_store()?;
     if store.last_import()?.is_none() {
         return Err(Error::NotFound(format!(
             "the store in {} holds no network yet; run `arsenal import PATH` or `arsenal demo`",
-            config.data_dir.display()
+            config.store_name()
         )));
     }
     progress.begin("loading from the store", Some(store.n_records()?));
@@ -209,15 +209,15 @@ pub struct DemoReport {
 /// it. A store that holds another network is left alone.
 pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Error> {
     let sample = sample_network(progress)?;
-    let store = Store::open_dir(&config.data_dir)?;
+    let store = config.open_store()?;
     let imported = match store.last_import()? {
         None => true,
         Some(_) => {
             let stored = store.load_network(&mut |_| {})?;
             if stored != sample {
                 return Err(Error::Conflict(format!(
-                    "the store in {} holds another network; run the demo with --data on a new directory",
-                    config.data_dir.display()
+                    "the store in {} holds another network; run the demo on a new data directory or database",
+                    config.store_name()
                 )));
             }
             false
@@ -232,6 +232,9 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
     let options = crate::StressOptions::default();
     let scenario = crate::scenario::parse(text, file, "demo", &graph, options.period)?;
     let stress = crate::stress::run(&graph, &scenario, &options, progress)?;
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        Error::Internal(format!("cannot create {}: {e}", config.data_dir.display()))
+    })?;
     let chart = config.data_dir.join("demo-fill-rate.svg");
     crate::chart::fill_rates(&stress, &chart)?;
     let (file, text) = crate::sample::DEMO_DEMAND;

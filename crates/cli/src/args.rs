@@ -11,6 +11,10 @@ pub(crate) struct Args {
     /// Data directory of the embedded store.
     #[arg(long, global = true, env = "ARSENAL_DATA", default_value = "arsenal-data")]
     pub(crate) data: PathBuf,
+    /// Keep the network in this PostgreSQL database (postgres://user@host:port/name) instead of
+    /// the embedded store; the data directory still holds the files commands write.
+    #[arg(long, global = true, env = "ARSENAL_DATABASE_URL")]
+    pub(crate) database: Option<String>,
     /// Print only results and errors: no progress bars, no confirmations.
     #[arg(short, long, global = true)]
     pub(crate) quiet: bool,

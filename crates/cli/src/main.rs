@@ -75,7 +75,7 @@ fn saved(output: &PlanOutput, quiet: bool) {
 }
 
 fn run(args: &Args) -> anyhow::Result<()> {
-    let config = app::Config { data_dir: args.data.clone() };
+    let config = app::Config { data_dir: args.data.clone(), database: args.database.clone() };
     let progress = progress::Bars::new(args.quiet);
     match &args.command {
         Command::Import { path, format, json, .. } => {
@@ -89,7 +89,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                         "imported {} records from {} into {}",
                         report.records,
                         report.source,
-                        config.data_dir.display()
+                        config.store_name()
                     );
                 }
             }

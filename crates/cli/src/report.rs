@@ -83,7 +83,7 @@ pub(crate) fn summary(summary: &Summary) -> String {
 
 pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
     let mut out = String::new();
-    let dir = config.data_dir.display();
+    let dir = config.store_name();
     if demo.imported {
         let _ = writeln!(out, "Loaded the bundled sample network into {dir}.\n");
     } else {

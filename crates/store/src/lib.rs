@@ -1,10 +1,12 @@
 //! Storage of the network: one `Store` type over a closed set of backends.
 //!
-//! The embedded SQLite database (a file in the data directory) is the default and only backend
-//! today; the enum leaves room for PostgreSQL without `dyn` or generics spreading upwards.
+//! The embedded SQLite database (a file in the data directory) is the default; PostgreSQL is the
+//! shared backend, for several processes over one database. Both lay the records out the same
+//! way (`tables`), and `Store` is one concrete type over the closed enum of the two.
 //! Every write of a network is one transaction: readers and a crash see the old network or the
 //! new one, never a mix.
 
+mod postgres;
 mod sqlite;
 mod tables;
 
@@ -45,6 +47,7 @@ pub struct Store {
 
 enum Backend {
     Sqlite(sqlite::Db),
+    Postgres(postgres::Db),
 }
 
 impl Store {
@@ -52,6 +55,12 @@ impl Store {
     /// up to date.
     pub fn open_dir(dir: &Path) -> Result<Store, Error> {
         Ok(Store { backend: Backend::Sqlite(sqlite::Db::open_dir(dir)?) })
+    }
+
+    /// Connects to a PostgreSQL database (`postgres://user@host:port/database`) and brings its
+    /// schema up to date.
+    pub fn connect(url: &str) -> Result<Store, Error> {
+        Ok(Store { backend: Backend::Postgres(postgres::Db::connect(url)?) })
     }
 
     /// A store that lives in memory, for tests.
@@ -69,6 +78,7 @@ impl Store {
     ) -> Result<(), Error> {
         match &mut self.backend {
             Backend::Sqlite(db) => db.replace_network(network, source, progress),
+            Backend::Postgres(db) => db.replace_network(network, source, progress),
         }
     }
 
@@ -77,6 +87,7 @@ impl Store {
     pub fn load_network(&self, progress: &mut dyn FnMut(u64)) -> Result<Network, Error> {
         match &self.backend {
             Backend::Sqlite(db) => db.load_network(progress),
+            Backend::Postgres(db) => db.load_network(progress),
         }
     }
 
@@ -84,6 +95,7 @@ impl Store {
     pub fn n_records(&self) -> Result<u64, Error> {
         match &self.backend {
             Backend::Sqlite(db) => db.n_records(),
+            Backend::Postgres(db) => db.n_records(),
         }
     }
 
@@ -91,6 +103,7 @@ impl Store {
     pub fn last_import(&self) -> Result<Option<ImportRecord>, Error> {
         match &self.backend {
             Backend::Sqlite(db) => db.last_import(),
+            Backend::Postgres(db) => db.last_import(),
         }
     }
 }

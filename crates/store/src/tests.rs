@@ -1,16 +1,51 @@
-//! The store gives back exactly what it was given, and a failed write changes nothing.
+//! The store gives back exactly what it was given, and a failed write changes nothing: one
+//! suite, run on SQLite every time and on PostgreSQL when `ARSENAL_TEST_POSTGRES_URL` is set
+//! (each PostgreSQL test in a fresh schema of its own). Two writers at once on PostgreSQL leave
+//! one whole network, never a mix.
+
+use std::io::Write;
 
 use engine::generate::{GenerateConfig, generate};
 use model::Network;
 
 use crate::{Error, Store};
 
-#[test]
-fn replace_then_load_round_trips() {
-    let mut store = Store::open_in_memory().unwrap();
+/// The variable that names the PostgreSQL server the tests may use.
+const POSTGRES_URL: &str = "ARSENAL_TEST_POSTGRES_URL";
+
+/// A URL to an empty schema of its own on the test server, or `None` (with the reason printed)
+/// when no server is configured.
+fn postgres_schema(test: &str) -> Option<String> {
+    #[allow(clippy::disallowed_methods)]
+    let Ok(base) = std::env::var(POSTGRES_URL) else {
+        // Straight to the terminal: the test harness captures `eprintln!`.
+        let _ =
+            writeln!(std::io::stderr(), "{test}: skipped on PostgreSQL: {POSTGRES_URL} is not set");
+        return None;
+    };
+    let schema = format!("arsenal_test_{test}");
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("test server");
+    admin
+        .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+        .unwrap();
+    let join = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{join}options=-c%20search_path%3D{schema}"))
+}
+
+/// A network whose text needs quoting in every format: quotes, commas, a newline, an empty
+/// optional text (which must not come back as absent).
+fn awkward() -> Network {
+    let mut network = generate(&GenerateConfig { n_sites: 300, seed: 11 });
+    network.organizations[0].name = "Quote \" comma , newline \n and tab \t".into();
+    network.organizations[0].sponsor = Some(String::new());
+    network.sites[0].city = Some("\\N".into());
+    network
+}
+
+fn round_trips(store: &mut Store) {
     assert_eq!(store.last_import().unwrap(), None);
     assert_eq!(store.load_network(&mut |_| {}).unwrap(), Network::default());
-    let network = generate(&GenerateConfig { n_sites: 300, seed: 11 });
+    let network = awkward();
     let mut reports = Vec::new();
     store.replace_network(&network, "generated", &mut |n| reports.push(n)).unwrap();
     assert_eq!(reports.last().copied(), Some(network.n_records() as u64));
@@ -24,18 +59,94 @@ fn replace_then_load_round_trips() {
     assert_eq!(store.load_network(&mut |_| {}).unwrap(), smaller);
 }
 
-#[test]
-fn a_failed_write_keeps_the_previous_network() {
-    let dir = tempfile::tempdir().unwrap();
+/// A write that breaks a constraint is a conflict and leaves the first network whole.
+fn failed_write_changes_nothing(open: &dyn Fn() -> Store) {
     let network = generate(&GenerateConfig { n_sites: 50, seed: 5 });
-    Store::open_dir(dir.path()).unwrap().replace_network(&network, "first", &mut |_| {}).unwrap();
+    open().replace_network(&network, "first", &mut |_| {}).unwrap();
     let mut broken = generate(&GenerateConfig { n_sites: 80, seed: 6 });
     let duplicate = broken.items[0].clone();
     broken.items.push(duplicate);
-    let mut store = Store::open_dir(dir.path()).unwrap();
-    let error = store.replace_network(&broken, "second", &mut |_| {}).unwrap_err();
+    let error = open().replace_network(&broken, "second", &mut |_| {}).unwrap_err();
     assert!(matches!(error, Error::Conflict(_)), "{error}");
-    let reopened = Store::open_dir(dir.path()).unwrap();
+    let reopened = open();
     assert_eq!(reopened.load_network(&mut |_| {}).unwrap(), network);
     assert_eq!(reopened.last_import().unwrap().unwrap().source, "first");
+}
+
+#[test]
+fn sqlite_round_trips() {
+    round_trips(&mut Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn sqlite_failed_write_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    failed_write_changes_nothing(&|| Store::open_dir(dir.path()).unwrap());
+}
+
+#[test]
+fn postgres_round_trips() {
+    if let Some(url) = postgres_schema("round_trips") {
+        round_trips(&mut Store::connect(&url).unwrap());
+    }
+}
+
+#[test]
+fn postgres_failed_write_changes_nothing() {
+    if let Some(url) = postgres_schema("failed_write") {
+        failed_write_changes_nothing(&|| Store::connect(&url).unwrap());
+    }
+}
+
+/// Two processes import different networks at the same time, over and over, while a third
+/// reads: every read and the final state is one whole network, and every import is recorded.
+#[test]
+fn postgres_two_writers_never_mix() {
+    let Some(url) = postgres_schema("two_writers") else { return };
+    let networks = [
+        generate(&GenerateConfig { n_sites: 120, seed: 21 }),
+        generate(&GenerateConfig { n_sites: 90, seed: 22 }),
+    ];
+    Store::connect(&url).unwrap().replace_network(&networks[0], "start", &mut |_| {}).unwrap();
+    const ROUNDS: usize = 5;
+    std::thread::scope(|threads| {
+        for (which, network) in networks.iter().enumerate() {
+            let url = &url;
+            threads.spawn(move || {
+                let mut store = Store::connect(url).unwrap();
+                for round in 0..ROUNDS {
+                    let source = format!("writer {which} round {round}");
+                    store.replace_network(network, &source, &mut |_| {}).unwrap();
+                }
+            });
+        }
+        let url = &url;
+        let networks = &networks;
+        threads.spawn(move || {
+            let store = Store::connect(url).unwrap();
+            for _ in 0..2 * ROUNDS {
+                let seen = store.load_network(&mut |_| {}).unwrap();
+                assert!(networks.contains(&seen), "a read saw a mix of two imports");
+            }
+        });
+    });
+    let store = Store::connect(&url).unwrap();
+    let last = store.last_import().unwrap().unwrap();
+    let expected = if last.source.starts_with("writer 0") { &networks[0] } else { &networks[1] };
+    assert_eq!(&store.load_network(&mut |_| {}).unwrap(), expected, "last import: {}", last.source);
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let imports: i64 = admin.query_one("SELECT count(*) FROM imports", &[]).unwrap().get(0);
+    assert_eq!(imports, 1 + 2 * ROUNDS as i64);
+}
+
+/// Two processes opening a new database at once both find its schema ready.
+#[test]
+fn postgres_concurrent_migrations() {
+    let Some(url) = postgres_schema("migrations") else { return };
+    std::thread::scope(|threads| {
+        for _ in 0..3 {
+            threads.spawn(|| Store::connect(&url).unwrap().n_records().unwrap());
+        }
+    });
+    assert_eq!(Store::connect(&url).unwrap().n_records().unwrap(), 0);
 }

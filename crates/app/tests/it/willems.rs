@@ -24,7 +24,7 @@ fn all_38_chains_import_summarize_and_round_trip() {
     assert_eq!(expected.len(), 38);
     for chain in 1..=38 {
         let path = dir.join(format!("{chain:02}.csv"));
-        let config = Config { data_dir: work.path().join(format!("data-{chain}")) };
+        let config = Config { data_dir: work.path().join(format!("data-{chain}")), database: None };
         let report = app::import(&config, &path, Some(Format::Willems), &Silent)
             .unwrap_or_else(|e| panic!("chain {chain}: {e} {:?}", e));
         assert!(report.warnings.is_empty(), "chain {chain}: {:?}", report.warnings);

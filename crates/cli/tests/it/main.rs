@@ -7,6 +7,7 @@ mod demo;
 mod docs;
 mod invalid;
 mod plan;
+mod postgres;
 mod serve;
 mod stress;
 

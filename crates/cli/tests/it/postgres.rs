@@ -1,0 +1,70 @@
+//! The commands on a PostgreSQL store (`--database`), when `ARSENAL_TEST_POSTGRES_URL` names a
+//! server (otherwise skipped, with the reason printed): the same answers as the embedded store.
+
+use std::io::Write;
+
+use crate::{run, sample, stdout};
+
+/// A URL to an empty schema of its own on the test server, or `None` when none is configured.
+fn postgres_schema(test: &str) -> Option<String> {
+    // The test reads the environment itself: this is the one switch the README documents.
+    #[allow(clippy::disallowed_methods)]
+    let Ok(base) = std::env::var("ARSENAL_TEST_POSTGRES_URL") else {
+        // Straight to the terminal: the test harness captures `eprintln!`.
+        let _ = writeln!(
+            std::io::stderr(),
+            "{test}: skipped on PostgreSQL: ARSENAL_TEST_POSTGRES_URL is not set"
+        );
+        return None;
+    };
+    let schema = format!("arsenal_cli_{test}");
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("test server");
+    admin
+        .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+        .unwrap();
+    let join = if base.contains('?') { '&' } else { '?' };
+    Some(format!("{base}{join}options=-c%20search_path%3D{schema}"))
+}
+
+#[test]
+fn commands_on_postgres_answer_as_on_the_embedded_store() {
+    let Some(url) = postgres_schema("commands") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let with_db = |args: &[&str]| {
+        let mut all = vec!["--database", url.as_str()];
+        all.extend_from_slice(args);
+        run(dir.path(), &all)
+    };
+    let imported = with_db(&["import", &crate::repo("data/sample")]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+
+    // Messages name the database without its password (the test server trusts any).
+    let secret = url.replacen("://postgres@", "://postgres:secret@", 1);
+    let again = run(dir.path(), &["--database", &secret, "import", &crate::repo("data/sample")]);
+    let said = stdout(&again);
+    assert!(said.contains("postgres:***@") && !said.contains("secret"), "{said}");
+
+    let embedded = sample();
+    for args in [&["summary", "--json"][..], &["risks", "--json", "--top", "5"][..]] {
+        let ours = with_db(args);
+        assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
+        assert_eq!(stdout(&ours), stdout(&run(embedded.path(), args)), "{args:?}");
+    }
+    // The data directory is not where the network went.
+    assert!(!dir.path().join("data").join("arsenal.db").exists());
+}
+
+#[test]
+fn an_unreachable_database_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output =
+        run(dir.path(), &["--database", "postgres://nobody:secret@127.0.0.1:1/none", "summary"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "cannot connect to PostgreSQL: error connecting to server: Connection refused"
+        ),
+        "{stderr}"
+    );
+}

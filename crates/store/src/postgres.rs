@@ -1,0 +1,248 @@
+//! The PostgreSQL backend, for a store shared by several processes: the same tables as SQLite,
+//! migrated from the numbered scripts in `migrations/postgres/` under an advisory lock, written
+//! with `COPY` in one transaction.
+//!
+//! Two writers never mix: an import takes a lock that the next one waits for, then deletes and
+//! refills every table, so the second import replaces the first whole (the last import wins).
+//! Readers read in one repeatable-read snapshot and see one network or the other; `TRUNCATE`
+//! is not used because it is not safe under such snapshots (a table emptied after the snapshot
+//! was taken would read as empty).
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use postgres::error::SqlState;
+use postgres::types::FromSqlOwned;
+use postgres::{Client, NoTls, Row};
+
+use crate::tables::{Cell, Cells, Counter, cells, columns, len, push};
+use crate::{Error, ImportRecord};
+use model::Network;
+
+/// The schema, one script per version; never edit a released script, add a new one.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/postgres/0001_network.sql")];
+
+/// The advisory lock that serializes migrations between processes ("arsenal" in ASCII).
+const MIGRATION_LOCK: i64 = 0x0061_7273_656e_616c;
+
+/// The advisory lock that serializes imports between processes.
+const WRITE_LOCK: i64 = MIGRATION_LOCK + 1;
+
+pub(crate) struct Db {
+    client: RefCell<Client>,
+}
+
+impl Db {
+    pub(crate) fn connect(url: &str) -> Result<Db, Error> {
+        let mut client = Client::connect(url, NoTls)
+            .map_err(|e| classify("cannot connect to PostgreSQL", &e))?;
+        migrate(&mut client)?;
+        Ok(Db { client: RefCell::new(client) })
+    }
+
+    pub(crate) fn replace_network(
+        &mut self,
+        network: &Network,
+        source: &str,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), Error> {
+        let client = self.client.get_mut();
+        let mut tx = client.transaction().map_err(|e| classify("cannot begin transaction", &e))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .map_err(|e| classify("cannot wait for other writers", &e))?;
+        let mut counter = Counter::new(progress);
+        let mut line = String::new();
+        for &table in model::Table::ALL {
+            let context = format!("cannot write table {table}");
+            tx.execute(&format!("DELETE FROM {table}"), &[]).map_err(|e| classify(&context, &e))?;
+            let copy = format!(
+                "COPY {table} ({}) FROM STDIN WITH (FORMAT csv)",
+                columns(table).join(", ")
+            );
+            let mut writer = tx.copy_in(&copy).map_err(|e| classify(&context, &e))?;
+            for row in 0..len(network, table) {
+                line.clear();
+                csv_line(&mut line, &cells(network, table, row));
+                writer.write_all(line.as_bytes()).map_err(|e| backend(&context, e))?;
+                counter.tick();
+            }
+            writer.finish().map_err(|e| classify(&context, &e))?;
+            counter.finish();
+        }
+        tx.execute(
+            "INSERT INTO imports (imported_at, source, records) \
+             VALUES (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), $1, $2)",
+            &[&source, &i64::try_from(network.n_records()).unwrap_or(i64::MAX)],
+        )
+        .map_err(|e| classify("cannot record the import", &e))?;
+        tracing::debug!(records = network.n_records(), "committing");
+        tx.commit().map_err(|e| classify("cannot commit", &e))
+    }
+
+    pub(crate) fn load_network(&self, progress: &mut dyn FnMut(u64)) -> Result<Network, Error> {
+        let mut client = self.client.borrow_mut();
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| classify("cannot begin transaction", &e))?;
+        let mut counter = Counter::new(progress);
+        let mut network = Network::default();
+        for &table in model::Table::ALL {
+            let sql = format!("SELECT {} FROM {table} ORDER BY seq", columns(table).join(", "));
+            let rows = tx
+                .query(&sql, &[])
+                .map_err(|e| classify(&format!("cannot read table {table}"), &e))?;
+            for row in &rows {
+                push(&mut network, table, &PgRow(row))?;
+                counter.tick();
+            }
+        }
+        tx.commit().map_err(|e| classify("cannot end transaction", &e))?;
+        counter.finish();
+        Ok(network)
+    }
+
+    pub(crate) fn n_records(&self) -> Result<u64, Error> {
+        let mut client = self.client.borrow_mut();
+        let mut total = 0u64;
+        for table in model::Table::ALL {
+            let row = client
+                .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+                .map_err(|e| classify(&format!("cannot count table {table}"), &e))?;
+            total += row.get::<_, i64>(0).unsigned_abs();
+        }
+        Ok(total)
+    }
+
+    pub(crate) fn last_import(&self) -> Result<Option<ImportRecord>, Error> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(
+                "SELECT imported_at, source, records FROM imports ORDER BY seq DESC LIMIT 1",
+                &[],
+            )
+            .map_err(|e| classify("cannot read imports", &e))?;
+        Ok(row.map(|row| ImportRecord {
+            imported_at: row.get(0),
+            source: row.get(1),
+            records: row.get::<_, i64>(2).unsigned_abs(),
+        }))
+    }
+}
+
+/// Brings the schema up to date; concurrent processes wait for each other on the lock.
+fn migrate(client: &mut Client) -> Result<(), Error> {
+    let context = "cannot migrate the database";
+    let mut tx = client.transaction().map_err(|e| classify(context, &e))?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(|e| classify(context, &e))?;
+    tx.batch_execute("SET LOCAL client_min_messages = warning")
+        .map_err(|e| classify(context, &e))?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS arsenal_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    )
+    .map_err(|e| classify(context, &e))?;
+    let applied: i32 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM arsenal_migrations", &[])
+        .map_err(|e| classify(context, &e))?
+        .get(0);
+    for (index, script) in MIGRATIONS.iter().enumerate() {
+        let version = i32::try_from(index + 1).unwrap_or(i32::MAX);
+        if version > applied {
+            tx.batch_execute(script).map_err(|e| classify(context, &e))?;
+            tx.execute("INSERT INTO arsenal_migrations (version) VALUES ($1)", &[&version])
+                .map_err(|e| classify(context, &e))?;
+            tracing::info!(version, "migrated the PostgreSQL schema");
+        }
+    }
+    tx.commit().map_err(|e| classify(context, &e))
+}
+
+/// One line of `COPY ... (FORMAT csv)`: text always quoted (so an empty text is not NULL),
+/// NULL as nothing, numbers in Rust's shortest round-trip form.
+fn csv_line(line: &mut String, cells: &[Cell<'_>]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        let text = match cell {
+            Cell::Text(text) => Some(text.as_ref()),
+            Cell::OptText(text) => *text,
+            Cell::Real(x) => {
+                let _ = write!(line, "{x}");
+                None
+            }
+            Cell::OptReal(x) => {
+                if let Some(x) = x {
+                    let _ = write!(line, "{x}");
+                }
+                None
+            }
+            Cell::OptInt(n) => {
+                if let Some(n) = n {
+                    let _ = write!(line, "{n}");
+                }
+                None
+            }
+        };
+        if let Some(text) = text {
+            line.push('"');
+            line.push_str(&text.replace('"', "\"\""));
+            line.push('"');
+        }
+    }
+    line.push('\n');
+}
+
+struct PgRow<'r>(&'r Row);
+
+impl PgRow<'_> {
+    fn get<T: FromSqlOwned>(&self, column: usize) -> Result<T, Error> {
+        self.0.try_get(column).map_err(|e| backend(&format!("cannot read column {column}"), e))
+    }
+}
+
+impl Cells for PgRow<'_> {
+    fn text(&self, column: usize) -> Result<String, Error> {
+        self.get(column)
+    }
+    fn opt_text(&self, column: usize) -> Result<Option<String>, Error> {
+        self.get(column)
+    }
+    fn real(&self, column: usize) -> Result<f64, Error> {
+        self.get(column)
+    }
+    fn opt_real(&self, column: usize) -> Result<Option<f64>, Error> {
+        self.get(column)
+    }
+    fn opt_int(&self, column: usize) -> Result<Option<i64>, Error> {
+        self.get(column)
+    }
+}
+
+fn backend(context: &str, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+    Error::Backend { context: context.into(), source: Box::new(source) }
+}
+
+/// Maps a failed statement, telling unique violations (a conflict) from other failures, with
+/// the server's own message when there is one.
+fn classify(context: &str, error: &postgres::Error) -> Error {
+    let Some(db) = error.as_db_error() else {
+        // The causes too: "error connecting to server" alone does not say what failed.
+        let mut detail = error.to_string();
+        let mut cause = std::error::Error::source(error);
+        while let Some(inner) = cause {
+            detail = format!("{detail}: {inner}");
+            cause = inner.source();
+        }
+        return Error::Backend { context: context.into(), source: detail.into() };
+    };
+    if db.code() == &SqlState::UNIQUE_VIOLATION {
+        return Error::Conflict(format!("{context}: {db}"));
+    }
+    Error::Backend { context: context.into(), source: db.to_string().into() }
+}
