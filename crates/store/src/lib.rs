@@ -6,6 +6,7 @@
 //! Every write of a network is one transaction: readers and a crash see the old network or the
 //! new one, never a mix.
 
+mod access;
 mod postgres;
 mod sqlite;
 mod tables;
@@ -13,6 +14,8 @@ mod tables;
 use std::path::Path;
 
 use model::Network;
+
+pub use access::{ApiKey, AuditEntry};
 
 /// The file name of the database inside a data directory.
 pub const DB_FILE: &str = "arsenal.db";

@@ -16,15 +16,22 @@ use postgres::error::SqlState;
 use postgres::types::FromSqlOwned;
 use postgres::{Client, NoTls, Row};
 
+use crate::access::{ApiKey, AuditEntry};
 use crate::tables::{Cell, Cells, Counter, cells, columns, len, push};
 use crate::{Error, ImportRecord};
 use model::Network;
 
 /// The schema, one script per version; never edit a released script, add a new one.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/postgres/0001_network.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/postgres/0001_network.sql"),
+    include_str!("../migrations/postgres/0002_access.sql"),
+];
 
 /// The advisory lock that serializes migrations between processes ("arsenal" in ASCII).
 const MIGRATION_LOCK: i64 = 0x0061_7273_656e_616c;
+
+/// PostgreSQL's clock, as the store writes times.
+const NOW: &str = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')";
 
 /// The advisory lock that serializes imports between processes.
 const WRITE_LOCK: i64 = MIGRATION_LOCK + 1;
@@ -71,8 +78,7 @@ impl Db {
             counter.finish();
         }
         tx.execute(
-            "INSERT INTO imports (imported_at, source, records) \
-             VALUES (to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), $1, $2)",
+            &format!("INSERT INTO imports (imported_at, source, records) VALUES ({NOW}, $1, $2)"),
             &[&source, &i64::try_from(network.n_records()).unwrap_or(i64::MAX)],
         )
         .map_err(|e| classify("cannot record the import", &e))?;
@@ -131,6 +137,74 @@ impl Db {
             source: row.get(1),
             records: row.get::<_, i64>(2).unsigned_abs(),
         }))
+    }
+}
+
+impl Db {
+    pub(crate) fn add_key(&mut self, key: &ApiKey) -> Result<(), Error> {
+        self.client
+            .get_mut()
+            .execute(
+                &format!(
+                    "INSERT INTO api_keys (id, organization, role, hash, created_at) VALUES ($1, $2, $3, $4, {NOW})"
+                ),
+                &[&key.id, &key.organization, &key.role, &key.hash],
+            )
+            .map_err(|e| classify("cannot store the key", &e))?;
+        Ok(())
+    }
+
+    pub(crate) fn key(&self, id: &str) -> Result<Option<ApiKey>, Error> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(
+                "SELECT id, organization, role, hash, created_at FROM api_keys WHERE id = $1",
+                &[&id],
+            )
+            .map_err(|e| classify("cannot read the key", &e))?;
+        Ok(row.map(|r| ApiKey {
+            id: r.get(0),
+            organization: r.get(1),
+            role: r.get(2),
+            hash: r.get(3),
+            created_at: r.get(4),
+        }))
+    }
+
+    pub(crate) fn audit(&mut self, entry: &AuditEntry) -> Result<(), Error> {
+        self.client
+            .get_mut()
+            .execute(
+                &format!(
+                    "INSERT INTO audit (at, key, organization, role, action, target) VALUES ({NOW}, $1, $2, $3, $4, $5)"
+                ),
+                &[&entry.key, &entry.organization, &entry.role, &entry.action, &entry.target],
+            )
+            .map_err(|e| classify("cannot write the audit log", &e))?;
+        Ok(())
+    }
+
+    pub(crate) fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, Error> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT at, key, organization, role, action, target FROM audit ORDER BY seq DESC LIMIT $1",
+                &[&i64::from(limit)],
+            )
+            .map_err(|e| classify("cannot read the audit log", &e))?;
+        Ok(rows
+            .iter()
+            .map(|r| AuditEntry {
+                at: r.get(0),
+                key: r.get(1),
+                organization: r.get(2),
+                role: r.get(3),
+                action: r.get(4),
+                target: r.get(5),
+            })
+            .collect())
     }
 }
 

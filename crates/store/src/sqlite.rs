@@ -1,6 +1,7 @@
 //! The SQLite backend: a database file in WAL mode, migrated by `rusqlite_migration` from the
 //! numbered scripts in `migrations/sqlite/`.
 
+mod access;
 mod read;
 mod write;
 
@@ -12,7 +13,13 @@ use rusqlite_migration::{M, Migrations};
 use crate::{DB_FILE, Error, ImportRecord};
 
 /// The schema, one script per version; never edit a released script, add a new one.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_network.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/sqlite/0001_network.sql"),
+    include_str!("../migrations/sqlite/0002_access.sql"),
+];
+
+/// SQLite's clock, as the store writes times.
+const NOW: &str = "strftime('%Y-%m-%d %H:%M:%S', 'now')";
 
 pub(crate) struct Db {
     conn: Connection,

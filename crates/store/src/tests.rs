@@ -8,7 +8,7 @@ use std::io::Write;
 use engine::generate::{GenerateConfig, generate};
 use model::Network;
 
-use crate::{Error, Store};
+use crate::{ApiKey, AuditEntry, Error, Store};
 
 /// The variable that names the PostgreSQL server the tests may use.
 const POSTGRES_URL: &str = "ARSENAL_TEST_POSTGRES_URL";
@@ -71,6 +71,49 @@ fn failed_write_changes_nothing(open: &dyn Fn() -> Store) {
     let reopened = open();
     assert_eq!(reopened.load_network(&mut |_| {}).unwrap(), network);
     assert_eq!(reopened.last_import().unwrap().unwrap().source, "first");
+}
+
+/// Keys come back by id and never twice; the audit log comes back newest first.
+fn keys_and_audit(store: &mut Store) {
+    let key = ApiKey {
+        id: "k1".into(),
+        organization: "org-001".into(),
+        role: "member".into(),
+        hash: "$argon2id$v=19$...".into(),
+        created_at: String::new(),
+    };
+    assert_eq!(store.key("k1").unwrap(), None);
+    store.add_key(&key).unwrap();
+    let stored = store.key("k1").unwrap().unwrap();
+    assert_eq!(stored.created_at.len(), "2026-12-01 12:00:00".len(), "{}", stored.created_at);
+    assert_eq!(ApiKey { created_at: String::new(), ..stored }, key);
+    assert!(matches!(store.add_key(&key), Err(Error::Conflict(_))));
+    for target in ["site-1", "site-2", "site-3"] {
+        let entry = AuditEntry {
+            at: String::new(),
+            key: "k1".into(),
+            organization: "org-001".into(),
+            role: "member".into(),
+            action: "read capacity".into(),
+            target: target.into(),
+        };
+        store.audit(&entry).unwrap();
+    }
+    let log = store.audit_log(2).unwrap();
+    let targets: Vec<&str> = log.iter().map(|e| e.target.as_str()).collect();
+    assert_eq!(targets, ["site-3", "site-2"]);
+}
+
+#[test]
+fn sqlite_keys_and_audit() {
+    keys_and_audit(&mut Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn postgres_keys_and_audit() {
+    if let Some(url) = postgres_schema("keys_and_audit") {
+        keys_and_audit(&mut Store::connect(&url).unwrap());
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use rusqlite::types::{ToSql, ToSqlOutput};
 use rusqlite::{params, params_from_iter};
 
-use super::{Db, classify};
+use super::{Db, NOW, classify};
 use crate::Error;
 use crate::tables::{Cell, Counter, cells, columns, len};
 use model::Network;
@@ -38,8 +38,7 @@ impl Db {
             counter.finish();
         }
         tx.execute(
-            "INSERT INTO imports (imported_at, source, records) \
-             VALUES (strftime('%Y-%m-%d %H:%M:%S', 'now'), ?1, ?2)",
+            &format!("INSERT INTO imports (imported_at, source, records) VALUES ({NOW}, ?1, ?2)"),
             params![source, network.n_records() as i64],
         )
         .map_err(|e| classify("cannot record the import", e))?;

@@ -1,0 +1,66 @@
+//! What the server needs to know who calls it: API keys (a hash of each secret, never the
+//! secret) and the audit log of every write and every read of confidential data.
+
+use crate::{Backend, Error, Store};
+
+/// A stored API key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiKey {
+    /// The public part of the key, which finds it.
+    pub id: String,
+    pub organization: String,
+    pub role: String,
+    /// The PHC string of the secret's hash.
+    pub hash: String,
+    /// UTC, as `YYYY-MM-DD HH:MM:SS`; set by the store.
+    pub created_at: String,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditEntry {
+    /// UTC, as `YYYY-MM-DD HH:MM:SS`; set by the store.
+    pub at: String,
+    /// The id of the key that acted.
+    pub key: String,
+    pub organization: String,
+    pub role: String,
+    /// What was done, e.g. `read capacity`.
+    pub action: String,
+    /// What it was done to, e.g. a site id.
+    pub target: String,
+}
+
+impl Store {
+    /// Stores a new key; a key with the same id is a conflict.
+    pub fn add_key(&mut self, key: &ApiKey) -> Result<(), Error> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.add_key(key),
+            Backend::Postgres(db) => db.add_key(key),
+        }
+    }
+
+    /// The key with this id, if there is one.
+    pub fn key(&self, id: &str) -> Result<Option<ApiKey>, Error> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.key(id),
+            Backend::Postgres(db) => db.key(id),
+        }
+    }
+
+    /// Appends to the audit log (its `at` is the store's clock).
+    pub fn audit(&mut self, entry: &AuditEntry) -> Result<(), Error> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.audit(entry),
+            Backend::Postgres(db) => db.audit(entry),
+        }
+    }
+
+    /// The last `limit` lines of the audit log, newest first.
+    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, Error> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.audit_log(limit),
+            Backend::Postgres(db) => db.audit_log(limit),
+        }
+    }
+}
