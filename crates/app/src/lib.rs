@@ -4,6 +4,7 @@
 //! **Boundary:** the CLI and the server call only this crate's functions and show its
 //! types; they never reach into `store` or `engine` themselves.
 
+pub mod access;
 pub mod chart;
 pub mod interchange;
 pub mod map;

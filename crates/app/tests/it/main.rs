@@ -17,3 +17,27 @@ fn committed_json_schema_is_current() {
     let schema = serde_json::to_string_pretty(&app::interchange::json_schema()).unwrap() + "\n";
     expect_test::expect_file!["../../../../docs/network.schema.json"].assert_eq(&schema);
 }
+
+/// Messages name a database without its password.
+#[test]
+fn the_store_is_named_without_a_password() {
+    let named = |database: Option<&str>| {
+        let data_dir = PathBuf::from("arsenal-data");
+        app::Config { data_dir, database: database.map(str::to_owned) }.store_name()
+    };
+    let cases = [
+        named(None),
+        named(Some("postgres://arsenal@db:5432/twin")),
+        named(Some("postgres://arsenal:s3cr:et@db:5432/twin?sslmode=disable")),
+        named(Some("postgresql://arsenal:pw@db/twin")),
+    ];
+    expect_test::expect![[r#"
+        [
+            "arsenal-data",
+            "postgres://arsenal@db:5432/twin",
+            "postgres://arsenal:***@db:5432/twin?sslmode=disable",
+            "postgresql://arsenal:***@db/twin",
+        ]
+    "#]]
+    .assert_debug_eq(&cases);
+}

@@ -1,0 +1,279 @@
+//! Who may see what: API keys with a role and an organization, checked against an argon2 hash
+//! of their secret, and the audit log (docs/security.md).
+//!
+//! A key reads `ak_<id>_<secret>`: the id finds the stored key, the secret is checked against
+//! its hash. The secret is shown once, when the key is created, and never stored.
+
+use std::str::FromStr;
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use serde::Serialize;
+
+use crate::{Config, Error};
+
+/// What a key may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Sees and changes everything, and reads the audit log.
+    Operator,
+    /// Sees its own organization's confidential data, and public data and aggregates of the rest.
+    Member,
+    /// Sees public data and aggregates only.
+    Viewer,
+}
+
+impl Role {
+    pub const NAMES: &[&str] = &["operator", "member", "viewer"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Member => "member",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Role, String> {
+        match text {
+            "operator" => Ok(Role::Operator),
+            "member" => Ok(Role::Member),
+            "viewer" => Ok(Role::Viewer),
+            _ => Err(format!("unknown role {text:?}; expected one of {}", Role::NAMES.join(", "))),
+        }
+    }
+}
+
+/// Who is calling: the key, its organization and its role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Caller {
+    pub key: String,
+    pub organization: String,
+    pub role: Role,
+}
+
+impl Caller {
+    /// May this caller see the confidential data of `organization`?
+    pub fn sees_confidential(&self, organization: &str) -> bool {
+        self.role == Role::Operator
+            || (self.role == Role::Member && self.organization == organization)
+    }
+}
+
+/// A key just created: the whole key, to be shown once.
+#[derive(Clone, Debug, Serialize)]
+pub struct NewKey {
+    pub id: String,
+    pub organization: String,
+    pub role: Role,
+    /// `ak_<id>_<secret>`, for `Authorization: Bearer`.
+    pub key: String,
+}
+
+/// Creates a key for an organization of the stored network.
+pub fn create_key(config: &Config, organization: &str, role: Role) -> Result<NewKey, Error> {
+    let network = crate::network(config, &crate::Silent)?;
+    if !network.organizations.iter().any(|o| o.id == organization) {
+        return Err(Error::invalid(format!(
+            "no organization {organization} in the stored network; keys belong to one of its organizations"
+        )));
+    }
+    let id = random_hex(6);
+    let secret = random_hex(24);
+    let salt = SaltString::generate(&mut OsRng);
+    let hash = Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map_err(|e| Error::Internal(format!("cannot hash the key: {e}")))?
+        .to_string();
+    let stored = store::ApiKey {
+        id: id.clone(),
+        organization: organization.to_owned(),
+        role: role.as_str().to_owned(),
+        hash,
+        created_at: String::new(),
+    };
+    config.open_store()?.add_key(&stored)?;
+    Ok(NewKey { key: format!("ak_{id}_{secret}"), id, organization: organization.to_owned(), role })
+}
+
+/// Checks a key; `Ok(None)` when it is not a valid key (malformed, unknown, or wrong secret).
+pub fn authenticate(config: &Config, key: &str) -> Result<Option<Caller>, Error> {
+    let Some((id, secret)) = key.strip_prefix("ak_").and_then(|rest| rest.split_once('_')) else {
+        return Ok(None);
+    };
+    let Some(stored) = config.open_store()?.key(id)? else { return Ok(None) };
+    let hash = PasswordHash::new(&stored.hash)
+        .map_err(|e| Error::Internal(format!("stored hash of key {id} is invalid: {e}")))?;
+    if Argon2::default().verify_password(secret.as_bytes(), &hash).is_err() {
+        return Ok(None);
+    }
+    let role = stored.role.parse().map_err(Error::Internal)?;
+    Ok(Some(Caller { key: stored.id, organization: stored.organization, role }))
+}
+
+/// Records that `caller` did `action` to `target`.
+pub fn audit(config: &Config, caller: &Caller, action: &str, target: &str) -> Result<(), Error> {
+    let entry = store::AuditEntry {
+        at: String::new(),
+        key: caller.key.clone(),
+        organization: caller.organization.clone(),
+        role: caller.role.as_str().to_owned(),
+        action: action.to_owned(),
+        target: target.to_owned(),
+    };
+    Ok(config.open_store()?.audit(&entry)?)
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AuditEntry {
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub at: String,
+    /// The id of the key that acted.
+    pub key: String,
+    pub organization: String,
+    pub role: String,
+    pub action: String,
+    pub target: String,
+}
+
+/// The newest `limit` lines of the audit log.
+pub fn audit_log(config: &Config, limit: u32) -> Result<Vec<AuditEntry>, Error> {
+    let log = config.open_store()?.audit_log(limit)?;
+    Ok(log
+        .into_iter()
+        .map(|e| AuditEntry {
+            at: e.at,
+            key: e.key,
+            organization: e.organization,
+            role: e.role,
+            action: e.action,
+            target: e.target,
+        })
+        .collect())
+}
+
+/// `bytes` random bytes from the operating system, in hex.
+fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buffer);
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// When an aggregate is published: at least `min_organizations` contribute, and none holds more
+/// than `max_share` of it. Operators see every aggregate.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Disclosure {
+    pub min_organizations: usize,
+    pub max_share: f64,
+}
+
+impl Default for Disclosure {
+    fn default() -> Disclosure {
+        Disclosure { min_organizations: 3, max_share: 0.8 }
+    }
+}
+
+/// How sites are grouped in an aggregate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    State,
+    Country,
+}
+
+impl FromStr for GroupBy {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<GroupBy, String> {
+        match text {
+            "state" => Ok(GroupBy::State),
+            "country" => Ok(GroupBy::Country),
+            _ => Err(format!("unknown grouping {text:?}; expected state or country")),
+        }
+    }
+}
+
+/// One group of an aggregate: its figures, or why they are withheld.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Group {
+    /// The state or country; `unknown` for sites without one.
+    pub group: String,
+    /// Hours per week of the process over the group's sites; absent when suppressed.
+    pub hours_per_week: Option<f64>,
+    /// Sites with the process; absent when suppressed.
+    pub sites: Option<usize>,
+    /// Organizations running those sites; absent when suppressed.
+    pub organizations: Option<usize>,
+    /// Why the figures are withheld from members and viewers (operators see them anyway).
+    pub suppressed: Option<String>,
+}
+
+/// The weekly hours of `process` by state or country, with the groups that would reveal an
+/// organization's capacity suppressed for everyone but operators.
+pub fn capacity_by_group(
+    network: &model::Network,
+    process: &str,
+    by: GroupBy,
+    rule: Disclosure,
+    caller: &Caller,
+) -> Vec<Group> {
+    use std::collections::{BTreeMap, HashMap};
+    let sites: HashMap<&str, &model::Site> =
+        network.sites.iter().map(|s| (s.id.as_str(), s)).collect();
+    // group → organization → (hours, sites)
+    let mut groups: BTreeMap<String, BTreeMap<&str, (f64, usize)>> = BTreeMap::new();
+    for capability in network.capabilities.iter().filter(|c| c.process == process) {
+        let Some(site) = sites.get(capability.site.as_str()) else { continue };
+        let place = match by {
+            GroupBy::State => site.state.as_deref(),
+            GroupBy::Country => site.country.as_deref(),
+        };
+        let entry = groups
+            .entry(place.unwrap_or("unknown").to_owned())
+            .or_default()
+            .entry(site.organization.as_str())
+            .or_default();
+        entry.0 += capability.hours_per_week;
+        entry.1 += 1;
+    }
+    groups
+        .into_iter()
+        .map(|(group, by_org)| {
+            let hours: f64 = by_org.values().map(|(h, _)| h).sum();
+            let largest = by_org.values().map(|(h, _)| *h).fold(0.0, f64::max);
+            let reason = if by_org.len() < rule.min_organizations {
+                Some(format!("fewer than {} organizations contribute", rule.min_organizations))
+            } else if hours > 0.0 && largest / hours > rule.max_share {
+                Some(format!(
+                    "one organization holds more than {}% of it",
+                    (rule.max_share * 100.0).round()
+                ))
+            } else {
+                None
+            };
+            if reason.is_some() && caller.role != Role::Operator {
+                return Group {
+                    group,
+                    hours_per_week: None,
+                    sites: None,
+                    organizations: None,
+                    suppressed: reason,
+                };
+            }
+            Group {
+                group,
+                hours_per_week: Some(hours),
+                sites: Some(by_org.values().map(|(_, n)| n).sum()),
+                organizations: Some(by_org.len()),
+                suppressed: reason,
+            }
+        })
+        .collect()
+}
