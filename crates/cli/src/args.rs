@@ -176,6 +176,32 @@ pub(crate) enum Command {
         /// The address and port to listen on (port 0 picks a free one).
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// Publish an aggregate group only when at least this many organizations contribute.
+        #[arg(long, default_value_t = 3)]
+        min_organizations: usize,
+        /// ...and no organization holds more than this share of it (0 to 1).
+        #[arg(long, default_value_t = 0.8)]
+        max_share: f64,
+    },
+    /// API keys for `arsenal serve` (docs/security.md).
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Create a key for an organization of the stored network; it is shown only this once.
+    Create {
+        /// The organization the key belongs to.
+        #[arg(long)]
+        org: String,
+        /// operator (everything), member (its organization's confidential data) or viewer.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use crate::args::{Args, Command, MapFormat, PlanOutput};
+use crate::args::{Args, Command, KeyCommand, MapFormat, PlanOutput};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -233,11 +233,40 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 print!("{}", report::demo(&demo, &config));
             }
         }
-        Command::Serve { listen } => {
-            server::serve(config, *listen, |address| {
+        Command::Serve { listen, min_organizations, max_share } => {
+            if !(0.0..=1.0).contains(max_share) {
+                return Err(app::Error::Invalid {
+                    message: format!("--max-share must be from 0 to 1, not {max_share}"),
+                    findings: Vec::new(),
+                }
+                .into());
+            }
+            let disclosure = app::access::Disclosure {
+                min_organizations: *min_organizations,
+                max_share: *max_share,
+            };
+            server::serve(config, disclosure, *listen, |address| {
                 println!("listening on http://{address}");
             })
             .with_context(|| format!("cannot serve on {listen}"))?;
+        }
+        Command::Key { command: KeyCommand::Create { org, role, json } } => {
+            let role = role.parse().map_err(|message| app::Error::Invalid {
+                message: format!("--role: {message}"),
+                findings: Vec::new(),
+            })?;
+            let key = app::access::create_key(&config, org, role)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&key)?);
+            } else {
+                println!(
+                    "created key {} for {} ({}); it is shown only this once, keep it secret:",
+                    key.id,
+                    key.organization,
+                    key.role.as_str()
+                );
+                println!("{}", key.key);
+            }
         }
     }
     Ok(())

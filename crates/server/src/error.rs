@@ -17,6 +17,10 @@ pub(crate) enum ApiError {
         details: Vec<Problem>,
     },
     NotFound(String),
+    /// No key, or not a valid one.
+    Unauthorized(String),
+    /// A valid key whose role or organization may not do this.
+    Forbidden(String),
     /// The network is still loading, or there is none to serve.
     NotReady(String),
     /// Something failed on our side; the client sees no details, the log does.
@@ -57,6 +61,8 @@ impl IntoResponse for ApiError {
         let (status, message, details) = match self {
             ApiError::Invalid { message, details } => (StatusCode::BAD_REQUEST, message, details),
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
+            ApiError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message, Vec::new()),
+            ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, message, Vec::new()),
             ApiError::NotReady(message) => (StatusCode::SERVICE_UNAVAILABLE, message, Vec::new()),
             ApiError::Internal(message) => {
                 tracing::error!(%message, "internal error");
@@ -77,6 +83,8 @@ fn body(status: StatusCode, message: String, details: Vec<Problem>) -> Response 
 fn code(status: StatusCode) -> &'static str {
     match status {
         StatusCode::BAD_REQUEST => "invalid_request",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
         StatusCode::NOT_FOUND => "not_found",
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",

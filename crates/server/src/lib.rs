@@ -5,6 +5,8 @@
 //! nothing but that read-only snapshot. The OpenAPI document at `/openapi.json` is generated
 //! from the handlers and wire types (`openapi`).
 
+mod access;
+mod confidential;
 mod error;
 mod network;
 pub mod openapi;
@@ -22,6 +24,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use app::access::Disclosure;
+
 use crate::network::Snapshot;
 
 /// The largest request body accepted.
@@ -30,8 +34,12 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// How long a request may take before it is answered with a timeout.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// What the handlers share: the network once it is loaded.
+/// What the handlers share: the configuration, the keys already checked, and the network once
+/// it is loaded.
 pub struct State {
+    config: app::Config,
+    disclosure: Disclosure,
+    keys: access::Keys,
     network: RwLock<Loaded>,
 }
 
@@ -44,20 +52,29 @@ enum Loaded {
 
 impl State {
     /// A server with nothing loaded yet: `/readyz` says so until `load` finishes.
-    pub fn loading() -> Arc<State> {
-        Arc::new(State { network: RwLock::new(Loaded::Loading) })
+    pub fn loading(config: app::Config, disclosure: Disclosure) -> Arc<State> {
+        Arc::new(State {
+            config,
+            disclosure,
+            keys: access::Keys::default(),
+            network: RwLock::new(Loaded::Loading),
+        })
     }
 
-    /// A server that serves `network`.
-    pub fn ready(network: model::Network) -> Arc<State> {
-        let state = State::loading();
+    /// A server that serves `network` (keys and the audit log stay in the configured store).
+    pub fn ready(
+        config: app::Config,
+        disclosure: Disclosure,
+        network: model::Network,
+    ) -> Arc<State> {
+        let state = State::loading(config, disclosure);
         state.set(Loaded::Ready(Arc::new(Snapshot::new(network))));
         state
     }
 
     /// Loads the stored network into the server (blocking; run it on its own thread).
-    pub fn load(&self, config: &app::Config) {
-        let loaded = match app::network(config, &app::Silent) {
+    pub fn load(&self) {
+        let loaded = match app::network(&self.config, &app::Silent) {
             Ok(network) => {
                 let snapshot = Snapshot::new(network);
                 tracing::info!(sites = snapshot.network.sites.len(), "network loaded; ready");
@@ -90,6 +107,9 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/organizations", get(network::organizations))
         .route("/sites", get(network::sites))
         .route("/sites/{id}", get(network::site))
+        .route("/sites/{id}/capacity", get(confidential::site_capacity))
+        .route("/aggregates/capacity", get(confidential::capacity_aggregate))
+        .route("/audit", get(confidential::audit))
         .route("/items", get(network::items))
         .route("/items/{id}", get(network::item))
         .fallback(error::no_route)
@@ -109,6 +129,7 @@ pub fn router(state: Arc<State>) -> Router {
 /// the network loads in the background from then on.
 pub fn serve(
     config: app::Config,
+    disclosure: Disclosure,
     listen: SocketAddr,
     bound: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
@@ -116,9 +137,9 @@ pub fn serve(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await?;
         bound(listener.local_addr()?);
-        let state = State::loading();
+        let state = State::loading(config, disclosure);
         let loader = Arc::clone(&state);
-        tokio::task::spawn_blocking(move || loader.load(&config));
+        tokio::task::spawn_blocking(move || loader.load());
         axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await?;
         tracing::info!("stopped");
         Ok(())

@@ -1,5 +1,5 @@
-//! The endpoints over the network's records: health, readiness, and the public fields of
-//! organizations, sites and items, filtered and paginated.
+//! The endpoints over the network's records: health and readiness (open to all), and the
+//! public fields of organizations, sites and items, filtered and paginated (any valid key).
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -11,6 +11,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use crate::access::Authenticated;
 use crate::error::ApiError;
 use crate::wire::{
     self, ItemPage, ItemQuery, OrganizationPage, OrganizationQuery, PageInfo, SitePage, SiteQuery,
@@ -18,19 +19,34 @@ use crate::wire::{
 };
 use crate::{Loaded, State as Shared};
 
-/// The records served, with their indices by id.
+/// The records served, with their indices by id, and each site's confidential records.
 pub(crate) struct Snapshot {
     pub(crate) network: model::Network,
-    sites: HashMap<String, usize>,
+    pub(crate) sites: HashMap<String, usize>,
     items: HashMap<String, usize>,
+    pub(crate) capabilities: HashMap<String, Vec<usize>>,
+    pub(crate) sources: HashMap<String, Vec<usize>>,
+    pub(crate) inventory: HashMap<String, Vec<usize>>,
 }
 
 impl Snapshot {
     pub(crate) fn new(network: model::Network) -> Snapshot {
         let sites = network.sites.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let items = network.items.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        Snapshot { network, sites, items }
+        let capabilities = by_site(network.capabilities.iter().map(|c| &c.site));
+        let sources = by_site(network.sources.iter().map(|s| &s.site));
+        let inventory = by_site(network.inventory.iter().map(|i| &i.site));
+        Snapshot { network, sites, items, capabilities, sources, inventory }
     }
+}
+
+/// The rows of a table by the site they belong to.
+fn by_site<'a>(sites: impl Iterator<Item = &'a String>) -> HashMap<String, Vec<usize>> {
+    let mut rows: HashMap<String, Vec<usize>> = HashMap::new();
+    for (row, site) in sites.enumerate() {
+        rows.entry(site.clone()).or_default().push(row);
+    }
+    rows
 }
 
 /// The default number of records a page holds.
@@ -39,7 +55,7 @@ pub(crate) const DEFAULT_LIMIT: usize = 100;
 pub(crate) const MAX_LIMIT: usize = 1000;
 
 /// Query parameters, with a located error body when they do not parse.
-pub(crate) struct Params<T>(T);
+pub(crate) struct Params<T>(pub(crate) T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
     type Rejection = ApiError;
@@ -56,12 +72,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
 fn query_error(rejection: &QueryRejection) -> ApiError {
     let text = rejection.body_text();
     let reason = text.split_once(": ").map_or(text.as_str(), |(_, reason)| reason);
-    let (field, reason) = reason.split_once(": ").unwrap_or(("query", reason));
+    // `missing field `process`` has no path before it: the name is in backquotes.
+    let (field, reason) = reason
+        .split_once(": ")
+        .unwrap_or_else(|| (reason.split('`').nth(1).unwrap_or("query"), reason));
     ApiError::query(field, reason)
 }
 
 /// The network, or why there is none to serve yet.
-fn snapshot(state: &Shared) -> Result<Arc<Snapshot>, ApiError> {
+pub(crate) fn snapshot(state: &Shared) -> Result<Arc<Snapshot>, ApiError> {
     match state.loaded() {
         Loaded::Ready(snapshot) => Ok(snapshot),
         Loaded::Loading => Err(ApiError::NotReady("the network is still loading".into())),
@@ -87,13 +106,15 @@ pub(crate) async fn readyz(State(state): State<Arc<Shared>>) -> Result<Json<Stat
 }
 
 /// Organizations, in the order they were imported.
-#[utoipa::path(get, path = "/organizations", tag = "network", params(OrganizationQuery), responses(
+#[utoipa::path(get, path = "/organizations", tag = "network", security(("api_key" = [])), params(OrganizationQuery), responses(
     (status = 200, description = "One page of organizations", body = OrganizationPage),
     (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
+    (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
     (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
 ))]
 pub(crate) async fn organizations(
     State(state): State<Arc<Shared>>,
+    _caller: Authenticated,
     Params(query): Params<OrganizationQuery>,
 ) -> Result<Json<OrganizationPage>, ApiError> {
     let snapshot = snapshot(&state)?;
@@ -105,13 +126,15 @@ pub(crate) async fn organizations(
 }
 
 /// Sites, in the order they were imported, filtered by organization, state, country and kind.
-#[utoipa::path(get, path = "/sites", tag = "network", params(SiteQuery), responses(
+#[utoipa::path(get, path = "/sites", tag = "network", security(("api_key" = [])), params(SiteQuery), responses(
     (status = 200, description = "One page of sites", body = SitePage),
     (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
+    (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
     (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
 ))]
 pub(crate) async fn sites(
     State(state): State<Arc<Shared>>,
+    _caller: Authenticated,
     Params(query): Params<SiteQuery>,
 ) -> Result<Json<SitePage>, ApiError> {
     let snapshot = snapshot(&state)?;
@@ -130,15 +153,17 @@ pub(crate) async fn sites(
 }
 
 /// One site.
-#[utoipa::path(get, path = "/sites/{id}", tag = "network",
+#[utoipa::path(get, path = "/sites/{id}", tag = "network", security(("api_key" = [])),
     params(("id" = String, Path, description = "The site's id")),
     responses(
         (status = 200, description = "The site", body = wire::Site),
+        (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 404, description = "No such site", body = wire::ErrorBody),
         (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
     ))]
 pub(crate) async fn site(
     State(state): State<Arc<Shared>>,
+    _caller: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<wire::Site>, ApiError> {
     let snapshot = snapshot(&state)?;
@@ -148,13 +173,15 @@ pub(crate) async fn site(
 }
 
 /// Items (products, parts, materials), in the order they were imported.
-#[utoipa::path(get, path = "/items", tag = "network", params(ItemQuery), responses(
+#[utoipa::path(get, path = "/items", tag = "network", security(("api_key" = [])), params(ItemQuery), responses(
     (status = 200, description = "One page of items", body = ItemPage),
     (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
+    (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
     (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
 ))]
 pub(crate) async fn items(
     State(state): State<Arc<Shared>>,
+    _caller: Authenticated,
     Params(query): Params<ItemQuery>,
 ) -> Result<Json<ItemPage>, ApiError> {
     let snapshot = snapshot(&state)?;
@@ -165,15 +192,17 @@ pub(crate) async fn items(
 }
 
 /// One item.
-#[utoipa::path(get, path = "/items/{id}", tag = "network",
+#[utoipa::path(get, path = "/items/{id}", tag = "network", security(("api_key" = [])),
     params(("id" = String, Path, description = "The item's id")),
     responses(
         (status = 200, description = "The item", body = wire::Item),
+        (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 404, description = "No such item", body = wire::ErrorBody),
         (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
     ))]
 pub(crate) async fn item(
     State(state): State<Arc<Shared>>,
+    _caller: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<wire::Item>, ApiError> {
     let snapshot = snapshot(&state)?;

@@ -5,17 +5,22 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{network, wire};
+use utoipa::Modify;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::{confidential, network, wire};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Arsenal",
-        description = "The industrial digital twin: the public records of the stored manufacturing network. \
+        description = "The industrial digital twin: the stored manufacturing network, its public records for every key, \
+            its confidential figures for their organization and operators, and aggregates with small groups suppressed. \
             Every error has the body {\"error\": {\"code\", \"message\", \"details\"}}.",
         license(name = "Apache-2.0"),
     ),
     paths(
+        document,
         network::healthz,
         network::readyz,
         network::organizations,
@@ -23,21 +28,42 @@ use crate::{network, wire};
         network::site,
         network::items,
         network::item,
+        confidential::site_capacity,
+        confidential::capacity_aggregate,
+        confidential::audit,
     ),
     components(schemas(wire::ErrorBody, wire::ErrorDetail, wire::Problem)),
+    modifiers(&BearerKeys),
     tags(
         (name = "health", description = "Is the server up and is the network loaded"),
         (name = "network", description = "The public fields of organizations, sites and items"),
+        (name = "confidential", description = "Figures only their organization and operators see, aggregates, and the audit log"),
     ),
 )]
 struct ApiDoc;
+
+/// The `api_key` scheme: `Authorization: Bearer ak_...` (`arsenal key create`).
+struct BearerKeys;
+
+impl Modify for BearerKeys {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("An API key from `arsenal key create`"))
+            .build();
+        components.add_security_scheme("api_key", SecurityScheme::Http(scheme));
+    }
+}
 
 /// The document, as a value.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-/// `GET /openapi.json`.
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "health",
+    responses((status = 200, description = "The OpenAPI 3.1 document of the API", body = Object)))]
 pub(crate) async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi())
 }

@@ -1,8 +1,9 @@
 //! The HTTP wire types: what the API sends and accepts, with their OpenAPI schemas.
 //!
 //! **Boundary:** the model's records carry no serde or schema; these types are their public
-//! view, converted with `From`. Only the public fields of a record appear here: capacities,
-//! inventories, costs and links are confidential and are not served.
+//! view, converted with `From`. The public types carry only public fields; the confidential
+//! figures (capacities, sources with their costs, inventory) appear only in `SiteCapacity`, which
+//! is served to the site's organization and operators.
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -205,8 +206,8 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
-    /// A stable code: invalid_request, not_found, not_ready, method_not_allowed,
-    /// payload_too_large, timeout or internal.
+    /// A stable code: invalid_request, unauthorized, forbidden, not_found, not_ready,
+    /// method_not_allowed, payload_too_large, timeout or internal.
     #[schema(example = "not_found")]
     pub code: String,
     /// What went wrong, for people.
@@ -223,4 +224,125 @@ pub struct Problem {
     /// The parameter or field.
     pub field: Option<String>,
     pub message: String,
+}
+
+/// A site's confidential figures: its processes, what it can make and what it holds.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SiteCapacity {
+    pub site: String,
+    pub organization: String,
+    pub capabilities: Vec<Capability>,
+    pub sources: Vec<Source>,
+    pub inventory: Vec<Stock>,
+}
+
+/// Hours per week of a process at a site.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Capability {
+    pub process: String,
+    pub hours_per_week: f64,
+}
+
+/// An item the site is qualified to make.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Source {
+    pub item: String,
+    pub max_units_per_week: f64,
+    pub lead_time_weeks: f64,
+    pub unit_cost: f64,
+}
+
+/// Units of an item on hand.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Stock {
+    pub item: String,
+    pub units: f64,
+}
+
+/// Parameters of `GET /aggregates/capacity`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AggregateQuery {
+    /// The process, e.g. `cnc-5axis`.
+    pub process: String,
+    /// `state` (default) or `country`.
+    pub by: Option<String>,
+}
+
+/// The capacity of a process by state or country.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CapacityAggregate {
+    pub process: String,
+    /// `state` or `country`.
+    pub by: String,
+    /// A group is published when at least this many organizations contribute...
+    pub min_organizations: usize,
+    /// ...and none holds more than this share of it.
+    pub max_share: f64,
+    pub groups: Vec<Group>,
+}
+
+/// One group of an aggregate.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Group {
+    /// The state or country; `unknown` for sites without one.
+    pub group: String,
+    /// Absent when suppressed.
+    pub hours_per_week: Option<f64>,
+    /// Absent when suppressed.
+    pub sites: Option<usize>,
+    /// Absent when suppressed.
+    pub organizations: Option<usize>,
+    /// Why the figures are withheld from members and viewers (operators see them anyway).
+    pub suppressed: Option<String>,
+}
+
+impl From<app::access::Group> for Group {
+    fn from(g: app::access::Group) -> Group {
+        Group {
+            group: g.group,
+            hours_per_week: g.hours_per_week,
+            sites: g.sites,
+            organizations: g.organizations,
+            suppressed: g.suppressed,
+        }
+    }
+}
+
+/// Parameters of `GET /audit`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Lines to return, newest first, 1 to 1000 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub at: String,
+    /// The id of the key that acted.
+    pub key: String,
+    pub organization: String,
+    pub role: String,
+    /// What was done, e.g. `read capacity`.
+    pub action: String,
+    /// What it was done to, e.g. a site id.
+    pub target: String,
+}
+
+impl From<app::access::AuditEntry> for AuditEntry {
+    fn from(e: app::access::AuditEntry) -> AuditEntry {
+        AuditEntry {
+            at: e.at,
+            key: e.key,
+            organization: e.organization,
+            role: e.role,
+            action: e.action,
+            target: e.target,
+        }
+    }
 }

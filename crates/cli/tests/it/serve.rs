@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{arsenal, sample};
+use crate::{arsenal, run, sample};
 
 /// A running server and the address it listens on.
 struct Server {
@@ -34,8 +34,19 @@ fn start(dir: &Path, listen: &str) -> Server {
 
 /// One HTTP/1.1 GET over a new connection: the status and the body.
 fn get(address: &str, path: &str) -> (u16, serde_json::Value) {
+    get_with(address, path, "")
+}
+
+/// A GET with an API key.
+fn get_with(address: &str, path: &str, key: &str) -> (u16, serde_json::Value) {
     let mut stream = TcpStream::connect(address).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let authorization =
+        if key.is_empty() { String::new() } else { format!("Authorization: Bearer {key}\r\n") };
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\n{authorization}Connection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
@@ -70,15 +81,26 @@ fn terminate(mut server: Server) -> (bool, String) {
 #[test]
 fn serves_the_sample_and_stops_on_sigterm() {
     let dir = sample();
+    let created =
+        run(dir.path(), &["key", "create", "--org", "org-008", "--role", "member", "--json"]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let created: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+    let key = created["key"].as_str().unwrap();
+    assert!(key.starts_with(&format!("ak_{}_", created["id"].as_str().unwrap())), "{created}");
+
     let server = start(dir.path(), "127.0.0.1:0");
     assert_eq!(get(&server.address, "/healthz").0, 200);
     assert_eq!(ready(&server.address), (200, serde_json::json!({"status": "ok", "sites": 300})));
-    let (status, body) = get(&server.address, "/sites?state=OH&limit=2");
+    assert_eq!(get(&server.address, "/sites").0, 401);
+    let (status, body) = get_with(&server.address, "/sites?state=OH&limit=2", key);
     assert_eq!(status, 200);
     assert_eq!(body["results"].as_array().map(Vec::len), Some(2));
     assert_eq!(body["results"][0]["state"], "OH");
     let (status, body) = get(&server.address, "/openapi.json");
     assert_eq!((status, &body["info"]["title"]), (200, &serde_json::Value::from("Arsenal")));
+    let (status, body) = get_with(&server.address, "/sites/site-027/capacity", key);
+    assert_eq!((status, &body["organization"]), (200, &serde_json::Value::from("org-008")));
+    assert_eq!(get_with(&server.address, "/sites/site-018/capacity", key).0, 403);
 
     let (success, stderr) = terminate(server);
     assert!(success, "{stderr}");
@@ -94,7 +116,8 @@ fn an_empty_store_is_not_ready_and_says_why() {
     assert_eq!(status, 503);
     let message = body["error"]["message"].as_str().unwrap();
     assert!(message.contains("holds no network yet"), "{message}");
-    assert_eq!(get(&server.address, "/sites").0, 503);
+    // Keys are checked first: no key, no answer about the data.
+    assert_eq!(get(&server.address, "/sites").0, 401);
     assert!(terminate(server).0);
 }
 
@@ -111,4 +134,24 @@ fn a_busy_port_is_an_error() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(&format!("error: cannot serve on {address}")), "{stderr}");
+}
+
+#[test]
+fn keys_are_for_organizations_of_the_network_and_known_roles() {
+    let dir = sample();
+    let output = run(dir.path(), &["key", "create", "--org", "no-such-org", "--role", "viewer"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no organization no-such-org in the stored network"), "{stderr}");
+    let output = run(dir.path(), &["key", "create", "--org", "org-001", "--role", "admin"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unknown role \"admin\"; expected one of operator, member, viewer"),
+        "{stderr}"
+    );
+    let output = run(dir.path(), &["key", "create", "--org", "org-001", "--role", "viewer"]);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("for org-001 (viewer); it is shown only this once"), "{said}");
+    assert!(said.lines().nth(1).is_some_and(|l| l.starts_with("ak_")), "{said}");
 }

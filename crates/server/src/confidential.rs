@@ -1,0 +1,147 @@
+//! The endpoints that need a key: a site's confidential figures (its organization and operators
+//! only, every read audited), capacity aggregates with small or dominated groups suppressed, and
+//! the audit log (operators only). docs/security.md states the rules.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+
+use crate::State as Shared;
+use crate::access::Authenticated;
+use crate::error::ApiError;
+use crate::network::{Params, snapshot};
+use crate::wire::{
+    self, AggregateQuery, AuditQuery, Capability, CapacityAggregate, SiteCapacity, Source, Stock,
+};
+
+/// A site's processes with their hours, the items it can make with their costs, and its stock.
+#[utoipa::path(get, path = "/sites/{id}/capacity", tag = "confidential",
+    params(("id" = String, Path, description = "The site's id")),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The site's confidential figures", body = SiteCapacity),
+        (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
+        (status = 403, description = "The site belongs to another organization", body = wire::ErrorBody),
+        (status = 404, description = "No such site", body = wire::ErrorBody),
+        (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
+    ))]
+pub(crate) async fn site_capacity(
+    State(state): State<Arc<Shared>>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<SiteCapacity>, ApiError> {
+    let snapshot = snapshot(&state)?;
+    let index =
+        snapshot.sites.get(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
+    let network = &snapshot.network;
+    let site = &network.sites[*index];
+    if !caller.0.sees_confidential(&site.organization) {
+        return Err(ApiError::Forbidden(format!(
+            "site {id} belongs to {}; its capacity is visible only to that organization and to operators",
+            site.organization
+        )));
+    }
+    record(&state, &caller, "read capacity", &id).await?;
+    let rows = |index: &std::collections::HashMap<String, Vec<usize>>| {
+        index.get(&id).cloned().unwrap_or_default()
+    };
+    Ok(Json(SiteCapacity {
+        site: id.clone(),
+        organization: site.organization.clone(),
+        capabilities: rows(&snapshot.capabilities)
+            .into_iter()
+            .map(|r| &network.capabilities[r])
+            .map(|c| Capability { process: c.process.clone(), hours_per_week: c.hours_per_week })
+            .collect(),
+        sources: rows(&snapshot.sources)
+            .into_iter()
+            .map(|r| &network.sources[r])
+            .map(|s| Source {
+                item: s.item.clone(),
+                max_units_per_week: s.max_units_per_week,
+                lead_time_weeks: s.lead_time_weeks,
+                unit_cost: s.unit_cost,
+            })
+            .collect(),
+        inventory: rows(&snapshot.inventory)
+            .into_iter()
+            .map(|r| &network.inventory[r])
+            .map(|i| Stock { item: i.item.clone(), units: i.units })
+            .collect(),
+    }))
+}
+
+/// The weekly hours of a process by state or country; a group is suppressed (for everyone but
+/// operators) when fewer than `min_organizations` contribute or one holds more than `max_share`.
+#[utoipa::path(get, path = "/aggregates/capacity", tag = "confidential", params(AggregateQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The aggregate", body = CapacityAggregate),
+        (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
+        (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
+        (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
+    ))]
+pub(crate) async fn capacity_aggregate(
+    State(state): State<Arc<Shared>>,
+    caller: Authenticated,
+    Params(query): Params<AggregateQuery>,
+) -> Result<Json<CapacityAggregate>, ApiError> {
+    let snapshot = snapshot(&state)?;
+    let by: app::access::GroupBy = query
+        .by
+        .as_deref()
+        .unwrap_or("state")
+        .parse()
+        .map_err(|e: String| ApiError::query("by", e))?;
+    let rule = state.disclosure;
+    let groups =
+        app::access::capacity_by_group(&snapshot.network, &query.process, by, rule, &caller.0);
+    Ok(Json(CapacityAggregate {
+        process: query.process,
+        by: query.by.unwrap_or_else(|| "state".into()),
+        min_organizations: rule.min_organizations,
+        max_share: rule.max_share,
+        groups: groups.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// The newest lines of the audit log: every read of confidential data and every write.
+#[utoipa::path(get, path = "/audit", tag = "confidential", params(AuditQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "Newest first", body = Vec<wire::AuditEntry>),
+        (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
+        (status = 403, description = "Not an operator", body = wire::ErrorBody),
+    ))]
+pub(crate) async fn audit(
+    State(state): State<Arc<Shared>>,
+    caller: Authenticated,
+    Params(query): Params<AuditQuery>,
+) -> Result<Json<Vec<wire::AuditEntry>>, ApiError> {
+    caller.operator()?;
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::query("limit", format!("must be from 1 to 1000, not {limit}")));
+    }
+    let config = state.config.clone();
+    let log = tokio::task::spawn_blocking(move || app::access::audit_log(&config, limit))
+        .await
+        .map_err(|e| ApiError::Internal(format!("audit log: {e}")))??;
+    Ok(Json(log.into_iter().map(Into::into).collect()))
+}
+
+/// Writes an audit line before the data goes out: no record, no data.
+async fn record(
+    state: &Shared,
+    caller: &Authenticated,
+    action: &str,
+    target: &str,
+) -> Result<(), ApiError> {
+    let (config, who) = (state.config.clone(), caller.0.clone());
+    let (action, target) = (action.to_owned(), target.to_owned());
+    tokio::task::spawn_blocking(move || app::access::audit(&config, &who, &action, &target))
+        .await
+        .map_err(|e| ApiError::Internal(format!("audit: {e}")))??;
+    Ok(())
+}
