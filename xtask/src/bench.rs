@@ -79,7 +79,7 @@ pub(crate) fn foundation(options: &Options) -> anyhow::Result<()> {
     let root = crate::root();
     sh.change_dir(&root);
     cmd!(sh, "cargo build --release -p cli").run()?;
-    let arsenal = root.join("target/release/arsenal");
+    let arsenal = crate::target_dir().join("release/arsenal");
     let arsenal = arsenal.to_str().context("path")?;
     let work = root.join(&options.work);
     let _ = std::fs::remove_dir_all(&work);

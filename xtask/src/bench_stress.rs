@@ -28,7 +28,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     }
     let root = crate::root();
     cmd!(sh, "cargo build --release -p cli").run()?;
-    let arsenal = root.join("target/release/arsenal");
+    let arsenal = crate::target_dir().join("release/arsenal");
     let arsenal = arsenal.to_str().context("path")?;
     let python = peers_python(sh, &["simpy"])?;
     let peers = root.join("bench/peers");

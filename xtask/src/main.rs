@@ -7,6 +7,7 @@ mod bench;
 mod bench_plan;
 mod bench_risks;
 mod bench_stress;
+mod fuzz_api;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +43,7 @@ fn main() -> anyhow::Result<()> {
             setup::native_dependencies(&sh)?;
             bench_plan::run(&sh, rest)
         }
+        Some("fuzz-api") => fuzz_api::run(&sh, rest),
         Some("bench") => {
             setup::native_dependencies(&sh)?;
             bench::foundation(&bench::Options::parse(rest)?)
@@ -63,6 +65,10 @@ fn main() -> anyhow::Result<()> {
             eprintln!("          risk report: fast path vs reference, structural vs NetworkX");
             eprintln!("  bench-stress [--national] [--monte-carlo N]");
             eprintln!("          stress test: arsenal vs the SimPy peer, same shortages");
+            eprintln!("  fuzz-api [--examples N]");
+            eprintln!(
+                "          schemathesis against arsenal serve: no 5xx, responses as documented"
+            );
             eprintln!("  bench-plan [--sites N] [--products N] [--no-peer]");
             eprintln!(
                 "          planning: arsenal vs the highspy peer, same optima; re-plan timing"
@@ -75,4 +81,12 @@ fn main() -> anyhow::Result<()> {
 /// The repository root.
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set (as `.ci/run` sets it), else
+/// `target/` in the repository.
+fn target_dir() -> PathBuf {
+    #[allow(clippy::disallowed_methods)]
+    let configured = std::env::var_os("CARGO_TARGET_DIR");
+    configured.map_or_else(|| root().join("target"), PathBuf::from)
 }
