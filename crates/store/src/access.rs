@@ -1,5 +1,6 @@
-//! What the server needs to know who calls it: API keys (a hash of each secret, never the
-//! secret) and the audit log of every write and every read of confidential data.
+//! What the server needs to know who calls it and what happened: API keys (a hash of each
+//! secret, never the secret), the audit log of every write and every read of confidential data,
+//! and the events sites report.
 
 use crate::{Backend, Error, Store};
 
@@ -29,6 +30,20 @@ pub struct AuditEntry {
     pub action: String,
     /// What it was done to, e.g. a site id.
     pub target: String,
+}
+
+/// An event a site reported, as received.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredEvent {
+    /// The sender's id for the event; a second event with the same id is a duplicate.
+    pub id: String,
+    /// UTC, as `YYYY-MM-DD HH:MM:SS`; set by the store.
+    pub received_at: String,
+    /// The id of the key that sent it.
+    pub key: String,
+    pub organization: String,
+    /// The event itself, as JSON.
+    pub body: String,
 }
 
 impl Store {
@@ -61,6 +76,23 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(db) => db.audit_log(limit),
             Backend::Postgres(db) => db.audit_log(limit),
+        }
+    }
+
+    /// Stores a batch of events in one transaction; for each, whether it was new (`false` for an
+    /// id already stored, which is left as it was).
+    pub fn append_events(&mut self, events: &[StoredEvent]) -> Result<Vec<bool>, Error> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.append_events(events),
+            Backend::Postgres(db) => db.append_events(events),
+        }
+    }
+
+    /// Every stored event, in the order they arrived.
+    pub fn events(&self) -> Result<Vec<StoredEvent>, Error> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.events(),
+            Backend::Postgres(db) => db.events(),
         }
     }
 }

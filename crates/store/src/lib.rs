@@ -15,7 +15,7 @@ use std::path::Path;
 
 use model::Network;
 
-pub use access::{ApiKey, AuditEntry};
+pub use access::{ApiKey, AuditEntry, StoredEvent};
 
 /// The file name of the database inside a data directory.
 pub const DB_FILE: &str = "arsenal.db";

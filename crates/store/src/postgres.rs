@@ -16,7 +16,7 @@ use postgres::error::SqlState;
 use postgres::types::FromSqlOwned;
 use postgres::{Client, NoTls, Row};
 
-use crate::access::{ApiKey, AuditEntry};
+use crate::access::{ApiKey, AuditEntry, StoredEvent};
 use crate::tables::{Cell, Cells, Counter, cells, columns, len, push};
 use crate::{Error, ImportRecord};
 use model::Network;
@@ -25,6 +25,7 @@ use model::Network;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_network.sql"),
     include_str!("../migrations/postgres/0002_access.sql"),
+    include_str!("../migrations/postgres/0003_events.sql"),
 ];
 
 /// The advisory lock that serializes migrations between processes ("arsenal" in ASCII).
@@ -203,6 +204,45 @@ impl Db {
                 role: r.get(3),
                 action: r.get(4),
                 target: r.get(5),
+            })
+            .collect())
+    }
+}
+
+impl Db {
+    pub(crate) fn append_events(&mut self, events: &[StoredEvent]) -> Result<Vec<bool>, Error> {
+        let context = "cannot store the events";
+        let mut tx = self.client.get_mut().transaction().map_err(|e| classify(context, &e))?;
+        let stmt = tx
+            .prepare(&format!(
+                "INSERT INTO events (id, received_at, key, organization, body) VALUES ($1, {NOW}, $2, $3, $4) ON CONFLICT (id) DO NOTHING"
+            ))
+            .map_err(|e| classify(context, &e))?;
+        let mut fresh = Vec::with_capacity(events.len());
+        for e in events {
+            let inserted = tx
+                .execute(&stmt, &[&e.id, &e.key, &e.organization, &e.body])
+                .map_err(|e| classify(context, &e))?;
+            fresh.push(inserted == 1);
+        }
+        tx.commit().map_err(|e| classify(context, &e))?;
+        Ok(fresh)
+    }
+
+    pub(crate) fn events(&self) -> Result<Vec<StoredEvent>, Error> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query("SELECT id, received_at, key, organization, body FROM events ORDER BY seq", &[])
+            .map_err(|e| classify("cannot read the events", &e))?;
+        Ok(rows
+            .iter()
+            .map(|r| StoredEvent {
+                id: r.get(0),
+                received_at: r.get(1),
+                key: r.get(2),
+                organization: r.get(3),
+                body: r.get(4),
             })
             .collect())
     }

@@ -16,6 +16,7 @@ use crate::{DB_FILE, Error, ImportRecord};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_network.sql"),
     include_str!("../migrations/sqlite/0002_access.sql"),
+    include_str!("../migrations/sqlite/0003_events.sql"),
 ];
 
 /// SQLite's clock, as the store writes times.

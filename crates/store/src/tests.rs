@@ -8,7 +8,7 @@ use std::io::Write;
 use engine::generate::{GenerateConfig, generate};
 use model::Network;
 
-use crate::{ApiKey, AuditEntry, Error, Store};
+use crate::{ApiKey, AuditEntry, Error, Store, StoredEvent};
 
 /// The variable that names the PostgreSQL server the tests may use.
 const POSTGRES_URL: &str = "ARSENAL_TEST_POSTGRES_URL";
@@ -107,6 +107,38 @@ fn keys_and_audit(store: &mut Store) {
 #[test]
 fn sqlite_keys_and_audit() {
     keys_and_audit(&mut Store::open_in_memory().unwrap());
+}
+
+/// Events are kept in arrival order; a resent id is reported as not new and changes nothing.
+fn events_once_each(store: &mut Store) {
+    let event = |id: &str, body: &str| StoredEvent {
+        id: id.into(),
+        received_at: String::new(),
+        key: "k1".into(),
+        organization: "org-001".into(),
+        body: body.into(),
+    };
+    assert_eq!(store.append_events(&[event("e1", "a"), event("e2", "b")]).unwrap(), [true, true]);
+    assert_eq!(
+        store.append_events(&[event("e2", "changed"), event("e3", "c")]).unwrap(),
+        [false, true]
+    );
+    let stored = store.events().unwrap();
+    let seen: Vec<(&str, &str)> = stored.iter().map(|e| (e.id.as_str(), e.body.as_str())).collect();
+    assert_eq!(seen, [("e1", "a"), ("e2", "b"), ("e3", "c")]);
+    assert!(stored.iter().all(|e| e.received_at.len() == "2026-12-01 12:00:00".len()));
+}
+
+#[test]
+fn sqlite_events_once_each() {
+    events_once_each(&mut Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn postgres_events_once_each() {
+    if let Some(url) = postgres_schema("events") {
+        events_once_each(&mut Store::connect(&url).unwrap());
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Db, NOW, backend, classify};
 use crate::Error;
-use crate::access::{ApiKey, AuditEntry};
+use crate::access::{ApiKey, AuditEntry, StoredEvent};
 
 impl Db {
     pub(crate) fn add_key(&mut self, key: &ApiKey) -> Result<(), Error> {
@@ -67,6 +67,47 @@ impl Db {
                     role: r.get(3)?,
                     action: r.get(4)?,
                     target: r.get(5)?,
+                })
+            })
+            .map_err(|e| backend(context, e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| backend(context, e))
+    }
+
+    pub(crate) fn append_events(&mut self, events: &[StoredEvent]) -> Result<Vec<bool>, Error> {
+        let context = "cannot store the events";
+        let tx = self.conn.transaction().map_err(|e| classify(context, e))?;
+        let mut fresh = Vec::with_capacity(events.len());
+        {
+            let mut stmt = tx
+                .prepare(&format!(
+                    "INSERT OR IGNORE INTO events (id, received_at, key, organization, body) VALUES (?1, {NOW}, ?2, ?3, ?4)"
+                ))
+                .map_err(|e| classify(context, e))?;
+            for e in events {
+                let inserted = stmt
+                    .execute(params![e.id, e.key, e.organization, e.body])
+                    .map_err(|e| classify(context, e))?;
+                fresh.push(inserted == 1);
+            }
+        }
+        tx.commit().map_err(|e| classify(context, e))?;
+        Ok(fresh)
+    }
+
+    pub(crate) fn events(&self) -> Result<Vec<StoredEvent>, Error> {
+        let context = "cannot read the events";
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, received_at, key, organization, body FROM events ORDER BY seq")
+            .map_err(|e| backend(context, e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(StoredEvent {
+                    id: r.get(0)?,
+                    received_at: r.get(1)?,
+                    key: r.get(2)?,
+                    organization: r.get(3)?,
+                    body: r.get(4)?,
                 })
             })
             .map_err(|e| backend(context, e))?;

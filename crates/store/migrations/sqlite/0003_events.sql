@@ -1,0 +1,9 @@
+-- Status events reported by sites, in the order they arrived; the id makes a resent event a no-op.
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    received_at TEXT NOT NULL,
+    key TEXT NOT NULL,
+    organization TEXT NOT NULL,
+    body TEXT NOT NULL
+);
