@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod chart;
+pub mod events;
 pub mod interchange;
 pub mod map;
 mod network;
@@ -82,6 +83,9 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     Internal(String),
 }

@@ -15,7 +15,8 @@ use crate::wire::{
     self, AggregateQuery, AuditQuery, Capability, CapacityAggregate, SiteCapacity, Source, Stock,
 };
 
-/// A site's processes with their hours, the items it can make with their costs, and its stock.
+/// A site's processes with their hours, the items it can make with their costs, and its stock,
+/// as the events received since the import have left them.
 #[utoipa::path(get, path = "/sites/{id}/capacity", tag = "confidential",
     params(("id" = String, Path, description = "The site's id")),
     security(("api_key" = [])),
@@ -46,13 +47,24 @@ pub(crate) async fn site_capacity(
     let rows = |index: &std::collections::HashMap<String, Vec<usize>>| {
         index.get(&id).cloned().unwrap_or_default()
     };
+    let live = state.live();
+    let key = |other: &str| (id.clone(), other.to_owned());
     Ok(Json(SiteCapacity {
         site: id.clone(),
         organization: site.organization.clone(),
+        down: live.down.contains_key(&id),
+        expected_weeks: live.down.get(&id).copied().flatten(),
         capabilities: rows(&snapshot.capabilities)
             .into_iter()
             .map(|r| &network.capabilities[r])
-            .map(|c| Capability { process: c.process.clone(), hours_per_week: c.hours_per_week })
+            .map(|c| Capability {
+                process: c.process.clone(),
+                hours_per_week: live
+                    .hours
+                    .get(&key(&c.process))
+                    .copied()
+                    .unwrap_or(c.hours_per_week),
+            })
             .collect(),
         sources: rows(&snapshot.sources)
             .into_iter()
@@ -64,12 +76,35 @@ pub(crate) async fn site_capacity(
                 unit_cost: s.unit_cost,
             })
             .collect(),
-        inventory: rows(&snapshot.inventory)
-            .into_iter()
-            .map(|r| &network.inventory[r])
-            .map(|i| Stock { item: i.item.clone(), units: i.units })
-            .collect(),
+        inventory: stock(&rows(&snapshot.inventory), network, &live, &id),
     }))
+}
+
+/// The stock of a site: the imported rows as events have changed them, then items reported by
+/// events alone, by name.
+fn stock(
+    rows: &[usize],
+    network: &model::Network,
+    live: &app::events::Live,
+    site: &str,
+) -> Vec<Stock> {
+    let mut stock: Vec<Stock> = rows
+        .iter()
+        .map(|&r| &network.inventory[r])
+        .map(|i| Stock {
+            item: i.item.clone(),
+            units: live.stock.get(&(site.to_owned(), i.item.clone())).copied().unwrap_or(i.units),
+        })
+        .collect();
+    let mut reported: Vec<Stock> = live
+        .stock
+        .iter()
+        .filter(|((s, item), _)| s == site && !stock.iter().any(|known| &known.item == item))
+        .map(|((_, item), units)| Stock { item: item.clone(), units: *units })
+        .collect();
+    reported.sort_by(|a, b| a.item.cmp(&b.item));
+    stock.extend(reported);
+    stock
 }
 
 /// The weekly hours of a process by state or country; a group is suppressed (for everyone but

@@ -49,6 +49,7 @@ impl From<app::Error> for ApiError {
                     .collect(),
             },
             app::Error::NotFound(message) => ApiError::NotFound(message),
+            app::Error::Forbidden(message) => ApiError::Forbidden(message),
             app::Error::Conflict(message) | app::Error::Internal(message) => {
                 ApiError::Internal(message)
             }

@@ -8,6 +8,7 @@
 mod access;
 mod confidential;
 mod error;
+mod events;
 mod network;
 pub mod openapi;
 pub mod wire;
@@ -25,6 +26,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use app::access::Disclosure;
+use app::events::Live;
 
 use crate::network::Snapshot;
 
@@ -41,6 +43,10 @@ pub struct State {
     disclosure: Disclosure,
     keys: access::Keys,
     network: RwLock<Loaded>,
+    /// What the events received so far have changed.
+    live: RwLock<Live>,
+    /// Held while a batch of events is stored and applied.
+    events_turn: tokio::sync::Mutex<()>,
 }
 
 #[derive(Clone)]
@@ -58,10 +64,13 @@ impl State {
             disclosure,
             keys: access::Keys::default(),
             network: RwLock::new(Loaded::Loading),
+            live: RwLock::new(Live::default()),
+            events_turn: tokio::sync::Mutex::new(()),
         })
     }
 
-    /// A server that serves `network` (keys and the audit log stay in the configured store).
+    /// A server that serves `network` (keys, events and the audit log stay in the configured
+    /// store).
     pub fn ready(
         config: app::Config,
         disclosure: Disclosure,
@@ -72,12 +81,20 @@ impl State {
         state
     }
 
-    /// Loads the stored network into the server (blocking; run it on its own thread).
+    /// Loads the stored network and replays the stored events into the server (blocking; run
+    /// it on its own thread).
     pub fn load(&self) {
-        let loaded = match app::network(&self.config, &app::Silent) {
-            Ok(network) => {
+        let loaded = app::network(&self.config, &app::Silent).and_then(|network| {
+            let history = app::events::history(&self.config)?;
+            let events: Vec<app::events::Event> = history.into_iter().map(|r| r.event).collect();
+            self.apply(&events);
+            Ok((network, events.len()))
+        });
+        let loaded = match loaded {
+            Ok((network, events)) => {
                 let snapshot = Snapshot::new(network);
-                tracing::info!(sites = snapshot.network.sites.len(), "network loaded; ready");
+                let sites = snapshot.network.sites.len();
+                tracing::info!(sites, events, "network loaded, events replayed; ready");
                 Loaded::Ready(Arc::new(snapshot))
             }
             Err(error) => {
@@ -86,6 +103,18 @@ impl State {
             }
         };
         self.set(loaded);
+    }
+
+    /// Applies events, in order, to the live state.
+    fn apply(&self, events: &[app::events::Event]) {
+        let mut live = self.live.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for event in events {
+            live.apply(event);
+        }
+    }
+
+    fn live(&self) -> std::sync::RwLockReadGuard<'_, Live> {
+        self.live.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn set(&self, loaded: Loaded) {
@@ -110,6 +139,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/sites/{id}/capacity", get(confidential::site_capacity))
         .route("/aggregates/capacity", get(confidential::capacity_aggregate))
         .route("/audit", get(confidential::audit))
+        .route("/events", get(events::history).post(events::report))
         .route("/items", get(network::items))
         .route("/items/{id}", get(network::item))
         .fallback(error::no_route)

@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 use utoipa::Modify;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::{confidential, network, wire};
+use crate::{confidential, events, network, wire};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +31,8 @@ use crate::{confidential, network, wire};
         confidential::site_capacity,
         confidential::capacity_aggregate,
         confidential::audit,
+        events::report,
+        events::history,
     ),
     components(schemas(wire::ErrorBody, wire::ErrorDetail, wire::Problem)),
     modifiers(&BearerKeys),
@@ -38,6 +40,7 @@ use crate::{confidential, network, wire};
         (name = "health", description = "Is the server up and is the network loaded"),
         (name = "network", description = "The public fields of organizations, sites and items"),
         (name = "confidential", description = "Figures only their organization and operators see, aggregates, and the audit log"),
+        (name = "events", description = "Status events sites report, stored before they are acknowledged"),
     ),
 )]
 struct ApiDoc;

@@ -55,12 +55,26 @@ async fn call(
     uri: &str,
     key: Option<&str>,
 ) -> (StatusCode, Value) {
+    send(state, method, uri, key, "").await
+}
+
+/// Sends a request with an optional key and a JSON body (none when empty).
+async fn send(
+    state: &Arc<State>,
+    method: Method,
+    uri: &str,
+    key: Option<&str>,
+    body: &str,
+) -> (StatusCode, Value) {
     let mut request = Request::builder().method(method).uri(uri);
     if let Some(key) = key {
         request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
     }
-    let response =
-        router(Arc::clone(state)).oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    if !body.is_empty() {
+        request = request.header(header::CONTENT_TYPE, "application/json");
+    }
+    let request = request.body(Body::from(body.to_owned())).unwrap();
+    let response = router(Arc::clone(state)).oneshot(request).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let body = serde_json::from_slice(&bytes)
@@ -210,37 +224,58 @@ async fn the_document_is_committed() {
     expect_file!["../../../docs/openapi.json"].assert_eq(&document);
 }
 
-/// Who may call what: one row per path of the OpenAPI document (a path the table does not
-/// know fails the test, so no new endpoint escapes it), one status per caller: no key, a
-/// viewer, a member of another organization, a member of the site's organization, an operator.
-const ACCESS: &[(&str, &str, [u16; 5])] = &[
-    ("/healthz", "/healthz", [200, 200, 200, 200, 200]),
-    ("/readyz", "/readyz", [200, 200, 200, 200, 200]),
-    ("/openapi.json", "/openapi.json", [200, 200, 200, 200, 200]),
-    ("/organizations", "/organizations", [401, 200, 200, 200, 200]),
-    ("/sites", "/sites", [401, 200, 200, 200, 200]),
-    ("/sites/{id}", "/sites/site-027", [401, 200, 200, 200, 200]),
-    ("/sites/{id}/capacity", "/sites/site-027/capacity", [401, 403, 403, 200, 200]),
-    ("/items", "/items", [401, 200, 200, 200, 200]),
-    ("/items/{id}", "/items/icu-ventilator", [401, 200, 200, 200, 200]),
-    ("/aggregates/capacity", "/aggregates/capacity?process=stamping", [401, 200, 200, 200, 200]),
-    ("/audit", "/audit", [401, 403, 403, 403, 200]),
+/// Who may call what: one row per operation of the OpenAPI document (an operation the table
+/// does not know fails the test, so no new endpoint escapes it), one status per caller: no
+/// key, a viewer, a member of another organization, a member of the site's organization, an
+/// operator.
+const ACCESS: &[(&str, &str, &str, [u16; 5])] = &[
+    ("get", "/healthz", "/healthz", [200, 200, 200, 200, 200]),
+    ("get", "/readyz", "/readyz", [200, 200, 200, 200, 200]),
+    ("get", "/openapi.json", "/openapi.json", [200, 200, 200, 200, 200]),
+    ("get", "/organizations", "/organizations", [401, 200, 200, 200, 200]),
+    ("get", "/sites", "/sites", [401, 200, 200, 200, 200]),
+    ("get", "/sites/{id}", "/sites/site-027", [401, 200, 200, 200, 200]),
+    ("get", "/sites/{id}/capacity", "/sites/site-027/capacity", [401, 403, 403, 200, 200]),
+    ("get", "/items", "/items", [401, 200, 200, 200, 200]),
+    ("get", "/items/{id}", "/items/icu-ventilator", [401, 200, 200, 200, 200]),
+    (
+        "get",
+        "/aggregates/capacity",
+        "/aggregates/capacity?process=stamping",
+        [401, 200, 200, 200, 200],
+    ),
+    ("get", "/audit", "/audit", [401, 403, 403, 403, 200]),
+    ("get", "/events", "/events", [401, 403, 200, 200, 200]),
+    ("post", "/events", "/events", [401, 403, 403, 200, 200]),
 ];
+
+/// The body each operation that takes one is called with: an outage at site-027.
+const OUTAGE: &str =
+    r#"{"events": [{"kind": "outage_start", "id": "matrix-1", "site": "site-027"}]}"#;
 
 #[tokio::test]
 async fn every_endpoint_answers_each_role_as_the_table_says() {
     let f = fixture();
     let (_, document) = call(&f.state, Method::GET, "/openapi.json", None).await;
-    let paths: Vec<&String> = document["paths"].as_object().unwrap().keys().collect();
-    for path in &paths {
-        assert!(ACCESS.iter().any(|(p, _, _)| p == path), "{path} is not in the access table");
+    let mut operations = Vec::new();
+    for (path, methods) in document["paths"].as_object().unwrap() {
+        for method in methods.as_object().unwrap().keys() {
+            operations.push((method.clone(), path.clone()));
+        }
     }
-    assert_eq!(paths.len(), ACCESS.len(), "the table names a path the document does not have");
+    for (method, path) in &operations {
+        let known = ACCESS.iter().any(|(m, p, _, _)| m == method && p == path);
+        assert!(known, "{method} {path} is not in the access table");
+    }
+    assert_eq!(operations.len(), ACCESS.len(), "the table names an operation the document lacks");
     let callers = [None, Some(&f.viewer), Some(&f.member), Some(&f.owner), Some(&f.operator)];
-    for (path, uri, expected) in ACCESS {
+    for (method, path, uri, expected) in ACCESS {
         for (caller, want) in callers.iter().zip(expected) {
-            let (status, body) = call(&f.state, Method::GET, uri, caller.map(String::as_str)).await;
-            assert_eq!(status.as_u16(), *want, "{path} as caller {caller:?}: {body}");
+            let method: Method = method.to_uppercase().parse().unwrap();
+            let body = if method == Method::POST { OUTAGE } else { "" };
+            let (status, answer) =
+                send(&f.state, method.clone(), uri, caller.map(String::as_str), body).await;
+            assert_eq!(status.as_u16(), *want, "{method} {path} as caller {caller:?}: {answer}");
         }
     }
     // A wrong secret for a real key id is refused like no key at all.
@@ -343,6 +378,102 @@ async fn aggregates_never_reveal_small_or_dominated_groups() {
         }
     }
     assert!(published > 0 && suppressed > 0, "the sample exercises both: {published} {suppressed}");
+}
+
+#[tokio::test]
+async fn events_are_stored_once_applied_and_kept() {
+    let f = fixture();
+    let batch = r#"{"events": [
+        {"kind": "outage_start", "id": "e1", "site": "site-027", "expected_weeks": 6},
+        {"kind": "inventory", "id": "e2", "site": "site-027", "item": "icu-ventilator", "units": 7}
+    ]}"#;
+    let (status, receipt) = send(&f.state, Method::POST, "/events", Some(&f.owner), batch).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(receipt.to_string(), r#"{"accepted":["e1","e2"],"duplicates":[]}"#);
+    let (_, capacity) =
+        call(&f.state, Method::GET, "/sites/site-027/capacity", Some(&f.owner)).await;
+    assert_eq!(
+        (&capacity["down"], &capacity["expected_weeks"]),
+        (&Value::from(true), &Value::from(6.0))
+    );
+    let stock = capacity["inventory"].as_array().unwrap();
+    let ventilators: Vec<&Value> = stock.iter().filter(|s| s["item"] == "icu-ventilator").collect();
+    assert_eq!(ventilators, [&serde_json::json!({"item": "icu-ventilator", "units": 7.0})]);
+
+    // Sent again, with the outage ended in the same batch: the old ids are not applied again.
+    let again = r#"{"events": [
+        {"kind": "outage_start", "id": "e1", "site": "site-027", "expected_weeks": 6},
+        {"kind": "outage_end", "id": "e3", "site": "site-027"}
+    ]}"#;
+    let (_, receipt) = send(&f.state, Method::POST, "/events", Some(&f.owner), again).await;
+    assert_eq!(receipt.to_string(), r#"{"accepted":["e3"],"duplicates":["e1"]}"#);
+    let (_, capacity) =
+        call(&f.state, Method::GET, "/sites/site-027/capacity", Some(&f.owner)).await;
+    assert_eq!(capacity["down"], false);
+
+    // A server started on the same store replays the history to the same state.
+    let replayed = State::loading(f.config.clone(), Disclosure::default());
+    replayed.load();
+    assert_eq!(*replayed.live(), *f.state.live());
+    let (_, history) =
+        call(&f.state, Method::GET, "/events?site=site-027", Some(&f.operator)).await;
+    let ids: Vec<&str> =
+        history.as_array().unwrap().iter().map(|r| r["event"]["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["e3", "e2", "e1"]);
+    let (_, theirs) = call(&f.state, Method::GET, "/events", Some(&f.member)).await;
+    assert_eq!(
+        theirs,
+        serde_json::json!([]),
+        "another organization's events are not theirs to read"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_batch_stores_nothing_and_says_where() {
+    let f = fixture();
+    let batch = r#"{"events": [
+        {"kind": "capacity", "id": "b1", "site": "site-027", "process": "no-such-process", "hours_per_week": 40},
+        {"kind": "inventory", "id": "b2", "site": "site-027", "item": "icu-ventilator", "units": -3},
+        {"kind": "outage_start", "id": "b2", "site": "site-999"}
+    ]}"#;
+    let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), batch).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    expect![[r#"
+        {
+          "error": {
+            "code": "invalid_request",
+            "message": "4 problems in the batch; nothing was stored",
+            "details": [
+              {
+                "location": "events[0]",
+                "field": "process",
+                "message": "site site-027 has no process no-such-process"
+              },
+              {
+                "location": "events[1]",
+                "field": "units",
+                "message": "must be a number of at least 0, not -3"
+              },
+              {
+                "location": "events[2]",
+                "field": "id",
+                "message": "b2 is also the id of events[1]"
+              },
+              {
+                "location": "events[2]",
+                "field": "site",
+                "message": "no site site-999 in the network"
+              }
+            ]
+          }
+        }"#]]
+    .assert_eq(&serde_json::to_string_pretty(&body).unwrap());
+    let flood = r#"{"events": [{"kind": "flood", "id": "x"}]}"#;
+    let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), flood).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    expect![[r#"{"error":{"code":"invalid_request","message":"the body is not a valid batch: unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28","details":[{"location":"body","field":"events[0].kind","message":"unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28"}]}}"#]].assert_eq(&body.to_string());
+    let (_, history) = call(&f.state, Method::GET, "/events", Some(&f.operator)).await;
+    assert_eq!(history, serde_json::json!([]));
 }
 
 proptest! {

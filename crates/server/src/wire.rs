@@ -226,11 +226,16 @@ pub struct Problem {
     pub message: String,
 }
 
-/// A site's confidential figures: its processes, what it can make and what it holds.
+/// A site's confidential figures: its processes, what it can make and what it holds, as the
+/// events reported since the import have left them.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SiteCapacity {
     pub site: String,
     pub organization: String,
+    /// Down, by an outage event not yet ended.
+    pub down: bool,
+    /// The weeks the outage was expected to last, when the site said.
+    pub expected_weeks: Option<f64>,
     pub capabilities: Vec<Capability>,
     pub sources: Vec<Source>,
     pub inventory: Vec<Stock>,
@@ -345,4 +350,96 @@ impl From<app::access::AuditEntry> for AuditEntry {
             target: e.target,
         }
     }
+}
+
+/// One event a site reports; `id` is the sender's and unique for all time (a resent event is
+/// ignored).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A process at a site now has this many hours a week.
+    Capacity { id: String, site: String, process: String, hours_per_week: f64 },
+    /// The site is down; it expects to be back in `expected_weeks` when it says so.
+    OutageStart { id: String, site: String, expected_weeks: Option<f64> },
+    /// The site is back.
+    OutageEnd { id: String, site: String },
+    /// The site holds this many units of an item.
+    Inventory { id: String, site: String, item: String, units: f64 },
+    /// Weekly demand for an item (at a site, or anywhere: operators only) is now this.
+    Demand { id: String, item: String, site: Option<String>, units_per_week: f64 },
+}
+
+impl From<Event> for app::events::Event {
+    fn from(e: Event) -> app::events::Event {
+        use app::events::Event as E;
+        match e {
+            Event::Capacity { id, site, process, hours_per_week } => {
+                E::Capacity { id, site, process, hours_per_week }
+            }
+            Event::OutageStart { id, site, expected_weeks } => {
+                E::OutageStart { id, site, expected_weeks }
+            }
+            Event::OutageEnd { id, site } => E::OutageEnd { id, site },
+            Event::Inventory { id, site, item, units } => E::Inventory { id, site, item, units },
+            Event::Demand { id, item, site, units_per_week } => {
+                E::Demand { id, item, site, units_per_week }
+            }
+        }
+    }
+}
+
+impl From<app::events::Event> for Event {
+    fn from(e: app::events::Event) -> Event {
+        use app::events::Event as E;
+        match e {
+            E::Capacity { id, site, process, hours_per_week } => {
+                Event::Capacity { id, site, process, hours_per_week }
+            }
+            E::OutageStart { id, site, expected_weeks } => {
+                Event::OutageStart { id, site, expected_weeks }
+            }
+            E::OutageEnd { id, site } => Event::OutageEnd { id, site },
+            E::Inventory { id, site, item, units } => Event::Inventory { id, site, item, units },
+            E::Demand { id, item, site, units_per_week } => {
+                Event::Demand { id, item, site, units_per_week }
+            }
+        }
+    }
+}
+
+/// A batch of events.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventBatch {
+    pub events: Vec<Event>,
+}
+
+/// What became of a batch: stored before this answer was sent.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Receipt {
+    /// Ids stored now, in the order sent.
+    pub accepted: Vec<String>,
+    /// Ids already stored before (left as they were, not applied again).
+    pub duplicates: Vec<String>,
+}
+
+/// Parameters of `GET /events`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    /// Only events about this site.
+    pub site: Option<String>,
+    /// Events to return, newest first, 1 to 1000 (default 100).
+    pub limit: Option<usize>,
+}
+
+/// An event as it was received.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Received {
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub received_at: String,
+    /// The organization of the key that sent it.
+    pub organization: String,
+    pub event: Event,
 }

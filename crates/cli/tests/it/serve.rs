@@ -39,14 +39,30 @@ fn get(address: &str, path: &str) -> (u16, serde_json::Value) {
 
 /// A GET with an API key.
 fn get_with(address: &str, path: &str, key: &str) -> (u16, serde_json::Value) {
+    request(address, "GET", path, key, "")
+}
+
+/// One HTTP/1.1 request over a new connection, with an API key (unless empty) and a JSON body
+/// (unless empty): the status and the body.
+fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: &str,
+) -> (u16, serde_json::Value) {
     let mut stream = TcpStream::connect(address).unwrap();
-    let authorization =
-        if key.is_empty() { String::new() } else { format!("Authorization: Bearer {key}\r\n") };
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\n{authorization}Connection: close\r\n\r\n"
-    )
-    .unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    if !key.is_empty() {
+        head.push_str(&format!("Authorization: Bearer {key}\r\n"));
+    }
+    if !body.is_empty() {
+        head.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    write!(stream, "{head}\r\n{body}").unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
@@ -154,4 +170,92 @@ fn keys_are_for_organizations_of_the_network_and_known_roles() {
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(said.contains("for org-001 (viewer); it is shown only this once"), "{said}");
     assert!(said.lines().nth(1).is_some_and(|l| l.starts_with("ak_")), "{said}");
+}
+
+/// Every event the server acknowledged is still there after `kill -9` and a restart, and
+/// sending the batches again applies none of them twice.
+#[test]
+fn acknowledged_events_survive_kill_9() {
+    let dir = sample();
+    let created =
+        run(dir.path(), &["key", "create", "--org", "org-008", "--role", "member", "--json"]);
+    let created: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+    let key = created["key"].as_str().unwrap().to_owned();
+    const BATCHES: usize = 200;
+    let batches: Vec<String> = (0..BATCHES)
+        .map(|b| {
+            let events: Vec<String> = (0..50)
+                .map(|e| {
+                    format!(
+                        r#"{{"kind": "inventory", "id": "b{b}-e{e}", "site": "site-027", "item": "icu-ventilator", "units": {}}}"#,
+                        b * 50 + e
+                    )
+                })
+                .collect();
+            format!(r#"{{"events": [{}]}}"#, events.join(","))
+        })
+        .collect();
+
+    let mut server = start(dir.path(), "127.0.0.1:0");
+    ready(&server.address);
+    // A client sends batch after batch while the server is killed in the middle.
+    let address = server.address.clone();
+    let sender = {
+        let (batches, key) = (batches.clone(), key.clone());
+        std::thread::spawn(move || {
+            let mut acknowledged = Vec::new();
+            for batch in &batches {
+                let sent =
+                    std::panic::catch_unwind(|| request(&address, "POST", "/events", &key, batch));
+                match sent {
+                    Ok((200, receipt)) => acknowledged.extend(
+                        receipt["accepted"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|id| id.as_str().unwrap().to_owned()),
+                    ),
+                    _ => break,
+                }
+            }
+            acknowledged
+        })
+    };
+    std::thread::sleep(Duration::from_millis(150));
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    let acknowledged = sender.join().unwrap();
+    assert!(acknowledged.len() < BATCHES * 50, "the kill came after the last batch");
+
+    // After a restart, sending everything again finds every acknowledged event already stored
+    // (a duplicate), whole batches only, and stores the rest once.
+    let server = start(dir.path(), "127.0.0.1:0");
+    ready(&server.address);
+    let mut duplicates = Vec::new();
+    let mut new = 0;
+    for batch in &batches {
+        let (status, receipt) = request(&server.address, "POST", "/events", &key, batch);
+        assert_eq!(status, 200, "{receipt}");
+        let ids = |field: &str| -> Vec<String> {
+            receipt[field]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|id| id.as_str().unwrap().to_owned())
+                .collect()
+        };
+        let (accepted, again) = (ids("accepted"), ids("duplicates"));
+        assert!(accepted.is_empty() || again.is_empty(), "a batch was stored in part: {receipt}");
+        new += accepted.len();
+        duplicates.extend(again);
+    }
+    for id in &acknowledged {
+        assert!(duplicates.contains(id), "acknowledged event {id} was lost");
+    }
+    assert_eq!(new + duplicates.len(), BATCHES * 50);
+    let (_, capacity) = get_with(&server.address, "/sites/site-027/capacity", &key);
+    let stock = capacity["inventory"].as_array().unwrap();
+    let last = stock.iter().find(|s| s["item"] == "icu-ventilator").unwrap();
+    assert_eq!(last["units"], (BATCHES * 50 - 1) as f64, "the last event sent is the state");
+    assert!(terminate(server).0);
 }

@@ -1,0 +1,241 @@
+//! Status events sites report as things happen: capacity changes, outages starting and ending,
+//! inventory levels, demand changes. A batch is checked whole (every problem located) and for
+//! the sender's rights, stored (a resent id is a no-op), and then applied to the `Live` state
+//! that the server keeps over the imported network.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Caller, Role};
+use crate::interchange::{Finding, FindingSeverity};
+use crate::{Config, Error};
+
+/// The most events one batch may hold.
+pub const MAX_BATCH: usize = 10_000;
+
+/// One event; `id` is the sender's, unique for all time (a resent event is ignored).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A process at a site now has this many hours a week.
+    Capacity { id: String, site: String, process: String, hours_per_week: f64 },
+    /// The site is down; it expects to be back in `expected_weeks` when it says so.
+    OutageStart { id: String, site: String, expected_weeks: Option<f64> },
+    /// The site is back.
+    OutageEnd { id: String, site: String },
+    /// The site holds this many units of an item.
+    Inventory { id: String, site: String, item: String, units: f64 },
+    /// Weekly demand for an item (at a site, or anywhere) is now this.
+    Demand { id: String, item: String, site: Option<String>, units_per_week: f64 },
+}
+
+impl Event {
+    pub fn id(&self) -> &str {
+        match self {
+            Event::Capacity { id, .. }
+            | Event::OutageStart { id, .. }
+            | Event::OutageEnd { id, .. }
+            | Event::Inventory { id, .. }
+            | Event::Demand { id, .. } => id,
+        }
+    }
+
+    /// The site the event is about, if any.
+    pub fn site(&self) -> Option<&str> {
+        match self {
+            Event::Capacity { site, .. }
+            | Event::OutageStart { site, .. }
+            | Event::OutageEnd { site, .. }
+            | Event::Inventory { site, .. } => Some(site),
+            Event::Demand { site, .. } => site.as_deref(),
+        }
+    }
+}
+
+/// The state events have brought the network to, over the imported records.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Live {
+    /// Sites that are down, with the weeks they expect to need.
+    pub down: HashMap<String, Option<f64>>,
+    /// Hours a week by (site, process).
+    pub hours: HashMap<(String, String), f64>,
+    /// Units on hand by (site, item).
+    pub stock: HashMap<(String, String), f64>,
+    /// Weekly demand by (item, site).
+    pub demand: HashMap<(String, Option<String>), f64>,
+}
+
+impl Live {
+    pub fn apply(&mut self, event: &Event) {
+        match event.clone() {
+            Event::Capacity { site, process, hours_per_week, .. } => {
+                self.hours.insert((site, process), hours_per_week);
+            }
+            Event::OutageStart { site, expected_weeks, .. } => {
+                self.down.insert(site, expected_weeks);
+            }
+            Event::OutageEnd { site, .. } => {
+                self.down.remove(&site);
+            }
+            Event::Inventory { site, item, units, .. } => {
+                self.stock.insert((site, item), units);
+            }
+            Event::Demand { item, site, units_per_week, .. } => {
+                self.demand.insert((item, site), units_per_week);
+            }
+        }
+    }
+}
+
+/// What became of a batch.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Receipt {
+    /// Ids stored now, in the order sent.
+    pub accepted: Vec<String>,
+    /// Ids already stored before (left as they were).
+    pub duplicates: Vec<String>,
+}
+
+/// Checks a batch against the network and the caller's rights, stores it, and returns the
+/// events that were new (to apply) with the receipt. Nothing is stored unless every event is
+/// valid and allowed.
+pub fn record(
+    config: &Config,
+    network: &model::Network,
+    caller: &Caller,
+    events: &[Event],
+) -> Result<(Vec<Event>, Receipt), Error> {
+    check(network, caller, events)?;
+    let stored: Vec<store::StoredEvent> = events
+        .iter()
+        .map(|e| {
+            Ok(store::StoredEvent {
+                id: e.id().to_owned(),
+                received_at: String::new(),
+                key: caller.key.clone(),
+                organization: caller.organization.clone(),
+                body: serde_json::to_string(e)
+                    .map_err(|err| Error::Internal(format!("cannot encode event: {err}")))?,
+            })
+        })
+        .collect::<Result<_, Error>>()?;
+    let fresh = config.open_store()?.append_events(&stored)?;
+    let mut receipt = Receipt::default();
+    let mut new = Vec::new();
+    for (event, is_new) in events.iter().zip(fresh) {
+        if is_new {
+            receipt.accepted.push(event.id().to_owned());
+            new.push(event.clone());
+        } else {
+            receipt.duplicates.push(event.id().to_owned());
+        }
+    }
+    Ok((new, receipt))
+}
+
+/// Every stored event, oldest first, with who sent it: what a restarted server replays.
+pub fn history(config: &Config) -> Result<Vec<Received>, Error> {
+    let stored = config.open_store()?.events()?;
+    stored
+        .into_iter()
+        .map(|s| {
+            let event = serde_json::from_str(&s.body).map_err(|e| {
+                Error::Internal(format!("stored event {} cannot be read: {e}", s.id))
+            })?;
+            Ok(Received { received_at: s.received_at, organization: s.organization, event })
+        })
+        .collect()
+}
+
+/// An event as it was received.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Received {
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub received_at: String,
+    /// The organization of the key that sent it.
+    pub organization: String,
+    pub event: Event,
+}
+
+/// Every problem of a batch, located as `events[i]`; a member reporting on another
+/// organization's site, or a viewer reporting at all, is refused.
+fn check(network: &model::Network, caller: &Caller, events: &[Event]) -> Result<(), Error> {
+    if caller.role == Role::Viewer {
+        return Err(Error::Forbidden("viewers cannot report events".into()));
+    }
+    if events.len() > MAX_BATCH {
+        return Err(Error::invalid(format!(
+            "a batch holds at most {MAX_BATCH} events, not {}",
+            events.len()
+        )));
+    }
+    let sites: HashMap<&str, &model::Site> =
+        network.sites.iter().map(|s| (s.id.as_str(), s)).collect();
+    let items: std::collections::HashSet<&str> =
+        network.items.iter().map(|i| i.id.as_str()).collect();
+    let mut findings = Vec::new();
+    let mut refused = Vec::new();
+    let mut ids = HashMap::new();
+    for (index, event) in events.iter().enumerate() {
+        let mut problem = |field: &str, message: String| {
+            findings.push(Finding {
+                severity: FindingSeverity::Error,
+                location: format!("events[{index}]"),
+                field: Some(field.to_owned()),
+                message,
+            });
+        };
+        if event.id().is_empty() {
+            problem("id", "is empty".into());
+        }
+        if let Some(first) = ids.insert(event.id(), index) {
+            problem("id", format!("{} is also the id of events[{first}]", event.id()));
+        }
+        if let Some(site) = event.site() {
+            match sites.get(site) {
+                None => problem("site", format!("no site {site} in the network")),
+                Some(s) if !caller.sees_confidential(&s.organization) => refused
+                    .push(format!("events[{index}]: site {site} belongs to {}", s.organization)),
+                Some(_) => {}
+            }
+        } else if caller.role != Role::Operator {
+            refused.push(format!("events[{index}]: demand anywhere is for operators to set"));
+        }
+        let (field, value) = match event {
+            Event::Capacity { hours_per_week, .. } => ("hours_per_week", Some(*hours_per_week)),
+            Event::OutageStart { expected_weeks, .. } => ("expected_weeks", *expected_weeks),
+            Event::OutageEnd { .. } => ("", None),
+            Event::Inventory { units, .. } => ("units", Some(*units)),
+            Event::Demand { units_per_week, .. } => ("units_per_week", Some(*units_per_week)),
+        };
+        if let Some(value) = value.filter(|v| !(v.is_finite() && *v >= 0.0)) {
+            problem(field, format!("must be a number of at least 0, not {value}"));
+        }
+        if let Event::Capacity { site, process, .. } = event {
+            let known =
+                network.capabilities.iter().any(|c| &c.site == site && &c.process == process);
+            if !known && sites.contains_key(site.as_str()) {
+                problem("process", format!("site {site} has no process {process}"));
+            }
+        }
+        if let Event::Inventory { item, .. } | Event::Demand { item, .. } = event
+            && !items.contains(item.as_str())
+        {
+            problem("item", format!("no item {item} in the network"));
+        }
+    }
+    if !refused.is_empty() {
+        return Err(Error::Forbidden(format!(
+            "members report only on their own organization's sites: {}",
+            refused.join("; ")
+        )));
+    }
+    if !findings.is_empty() {
+        return Err(Error::Invalid {
+            message: format!("{} problems in the batch; nothing was stored", findings.len()),
+            findings,
+        });
+    }
+    Ok(())
+}

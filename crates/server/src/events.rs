@@ -1,0 +1,121 @@
+//! Live events: `POST /events` takes a batch, checks it whole, stores it (a resent id is a
+//! no-op) and only then answers and applies it to the live state; `GET /events` is the history.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request, State};
+use serde::de::DeserializeOwned;
+
+use crate::State as Shared;
+use crate::access::Authenticated;
+use crate::error::ApiError;
+use crate::network::{Params, snapshot};
+use crate::wire::{self, EventBatch, EventQuery, Receipt, Received};
+
+/// A JSON body, with a located error body when it does not parse.
+pub(crate) struct Body<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(body_error(&rejection)),
+        }
+    }
+}
+
+/// `Failed to deserialize the JSON body into the target type: events[0]: unknown variant ...`
+fn body_error(rejection: &JsonRejection) -> ApiError {
+    let text = rejection.body_text();
+    let reason = text.split_once(": ").map_or(text.as_str(), |(_, reason)| reason);
+    let (field, reason) = match reason.split_once(": ") {
+        Some((path, reason)) if !path.contains(' ') => (Some(path.to_owned()), reason),
+        _ => (None, reason),
+    };
+    ApiError::Invalid {
+        message: format!("the body is not a valid batch: {reason}"),
+        details: vec![wire::Problem { location: "body".into(), field, message: reason.into() }],
+    }
+}
+
+/// Report events: checked whole, stored, then applied.
+#[utoipa::path(post, path = "/events", tag = "events", request_body = EventBatch,
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "Stored (and applied) before this answer", body = Receipt),
+        (status = 400, description = "A problem in the batch; nothing was stored", body = wire::ErrorBody),
+        (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
+        (status = 403, description = "A viewer, or a member reporting on another organization's site", body = wire::ErrorBody),
+        (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
+    ))]
+pub(crate) async fn report(
+    State(state): State<Arc<Shared>>,
+    caller: Authenticated,
+    Body(batch): Body<EventBatch>,
+) -> Result<Json<Receipt>, ApiError> {
+    let snapshot = snapshot(&state)?;
+    let events: Vec<app::events::Event> = batch.events.into_iter().map(Into::into).collect();
+    // One batch at a time, so the live state applies them in the order the store keeps them.
+    let _turn = state.events_turn.lock().await;
+    let (config, who) = (state.config.clone(), caller.0.clone());
+    let (new, receipt) = tokio::task::spawn_blocking(move || {
+        let recorded = app::events::record(&config, &snapshot.network, &who, &events)?;
+        let target = format!("{} events, {} new", events.len(), recorded.0.len());
+        app::access::audit(&config, &who, "report events", &target)?;
+        Ok::<_, app::Error>(recorded)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("events: {e}")))??;
+    state.apply(&new);
+    Ok(Json(Receipt { accepted: receipt.accepted, duplicates: receipt.duplicates }))
+}
+
+/// The events received, newest first: every one for operators, their own organization's for
+/// members.
+#[utoipa::path(get, path = "/events", tag = "events", params(EventQuery),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "Newest first", body = Vec<Received>),
+        (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
+        (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
+        (status = 403, description = "A viewer", body = wire::ErrorBody),
+    ))]
+pub(crate) async fn history(
+    State(state): State<Arc<Shared>>,
+    caller: Authenticated,
+    Params(query): Params<EventQuery>,
+) -> Result<Json<Vec<Received>>, ApiError> {
+    let caller = caller.0;
+    if caller.role == app::access::Role::Viewer {
+        return Err(ApiError::Forbidden("viewers cannot read events".into()));
+    }
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::query("limit", format!("must be from 1 to 1000, not {limit}")));
+    }
+    let config = state.config.clone();
+    let all = tokio::task::spawn_blocking(move || app::events::history(&config))
+        .await
+        .map_err(|e| ApiError::Internal(format!("events: {e}")))??;
+    let visible = all.into_iter().rev().filter(|r| {
+        caller.role == app::access::Role::Operator || r.organization == caller.organization
+    });
+    let about = |r: &app::events::Received| {
+        query.site.as_deref().is_none_or(|site| r.event.site() == Some(site))
+    };
+    Ok(Json(
+        visible
+            .filter(about)
+            .take(limit)
+            .map(|r| Received {
+                received_at: r.received_at,
+                organization: r.organization,
+                event: r.event.into(),
+            })
+            .collect(),
+    ))
+}
