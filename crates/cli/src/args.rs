@@ -182,6 +182,10 @@ pub(crate) enum Command {
         /// ...and no organization holds more than this share of it (0 to 1).
         #[arg(long, default_value_t = 0.8)]
         max_share: f64,
+        /// Also take events from this MQTT broker (HOST:PORT or mqtt://HOST[:PORT]), on the
+        /// topics arsenal/<organization>/events.
+        #[arg(long)]
+        mqtt: Option<String>,
     },
     /// API keys for `arsenal serve` (docs/security.md).
     Key {

@@ -233,7 +233,14 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 print!("{}", report::demo(&demo, &config));
             }
         }
-        Command::Serve { listen, min_organizations, max_share } => {
+        Command::Serve { listen, min_organizations, max_share, mqtt } => {
+            let mqtt =
+                mqtt.as_deref().map(server::mqtt::broker).transpose().map_err(|message| {
+                    app::Error::Invalid {
+                        message: format!("--mqtt: {message}"),
+                        findings: Vec::new(),
+                    }
+                })?;
             if !(0.0..=1.0).contains(max_share) {
                 return Err(app::Error::Invalid {
                     message: format!("--max-share must be from 0 to 1, not {max_share}"),
@@ -245,7 +252,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 min_organizations: *min_organizations,
                 max_share: *max_share,
             };
-            server::serve(config, disclosure, *listen, |address| {
+            server::serve(config, disclosure, *listen, mqtt, |address| {
                 println!("listening on http://{address}");
             })
             .with_context(|| format!("cannot serve on {listen}"))?;

@@ -49,21 +49,26 @@ impl FromRequestParts<Arc<State>> for Authenticated {
             })?
             .trim()
             .to_owned();
-        if let Some(caller) = state.keys.remembered(&key) {
-            return Ok(Authenticated(caller));
-        }
-        let config = state.config.clone();
-        let checked = {
-            let key = key.clone();
-            tokio::task::spawn_blocking(move || app::access::authenticate(&config, &key))
-                .await
-                .map_err(|e| ApiError::Internal(format!("key check failed: {e}")))??
-        };
-        let caller =
-            checked.ok_or_else(|| ApiError::Unauthorized("unknown or wrong API key".into()))?;
-        state.keys.remember(&key, &caller);
-        Ok(Authenticated(caller))
+        Ok(Authenticated(authenticate(state, &key).await?))
     }
+}
+
+/// The caller a key belongs to, checked against its hash the first time it is seen.
+pub(crate) async fn authenticate(state: &State, key: &str) -> Result<Caller, ApiError> {
+    if let Some(caller) = state.keys.remembered(key) {
+        return Ok(caller);
+    }
+    let config = state.config.clone();
+    let checked = {
+        let key = key.to_owned();
+        tokio::task::spawn_blocking(move || app::access::authenticate(&config, &key))
+            .await
+            .map_err(|e| ApiError::Internal(format!("key check failed: {e}")))??
+    };
+    let caller =
+        checked.ok_or_else(|| ApiError::Unauthorized("unknown or wrong API key".into()))?;
+    state.keys.remember(key, &caller);
+    Ok(caller)
 }
 
 impl Authenticated {

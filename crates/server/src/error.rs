@@ -57,8 +57,9 @@ impl From<app::Error> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The status and body of the error, for HTTP or any other way back to the caller.
+    pub(crate) fn answer(self) -> (StatusCode, ErrorBody) {
         let (status, message, details) = match self {
             ApiError::Invalid { message, details } => (StatusCode::BAD_REQUEST, message, details),
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
@@ -70,14 +71,24 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_owned(), Vec::new())
             }
         };
-        body(status, message, details)
+        (status, error_body(status, message, details))
     }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.answer();
+        (status, Json(body)).into_response()
+    }
+}
+
+fn error_body(status: StatusCode, message: String, details: Vec<Problem>) -> ErrorBody {
+    ErrorBody { error: ErrorDetail { code: code(status).into(), message, details } }
 }
 
 /// The error body for a status.
 fn body(status: StatusCode, message: String, details: Vec<Problem>) -> Response {
-    let error = ErrorBody { error: ErrorDetail { code: code(status).into(), message, details } };
-    (status, Json(error)).into_response()
+    (status, Json(error_body(status, message, details))).into_response()
 }
 
 /// The stable code of each status the API returns.

@@ -57,11 +57,21 @@ pub(crate) async fn report(
     caller: Authenticated,
     Body(batch): Body<EventBatch>,
 ) -> Result<Json<Receipt>, ApiError> {
-    let snapshot = snapshot(&state)?;
-    let events: Vec<app::events::Event> = batch.events.into_iter().map(Into::into).collect();
+    let events = batch.events.into_iter().map(Into::into).collect();
+    Ok(Json(record(&state, &caller.0, events).await?))
+}
+
+/// Checks, stores, audits and applies a batch; the receipt once it is stored. The way in for
+/// events over HTTP and over MQTT alike.
+pub(crate) async fn record(
+    state: &Shared,
+    caller: &app::access::Caller,
+    events: Vec<app::events::Event>,
+) -> Result<Receipt, ApiError> {
+    let snapshot = snapshot(state)?;
     // One batch at a time, so the live state applies them in the order the store keeps them.
     let _turn = state.events_turn.lock().await;
-    let (config, who) = (state.config.clone(), caller.0.clone());
+    let (config, who) = (state.config.clone(), caller.clone());
     let (new, receipt) = tokio::task::spawn_blocking(move || {
         let recorded = app::events::record(&config, &snapshot.network, &who, &events)?;
         let target = format!("{} events, {} new", events.len(), recorded.0.len());
@@ -71,7 +81,7 @@ pub(crate) async fn report(
     .await
     .map_err(|e| ApiError::Internal(format!("events: {e}")))??;
     state.apply(&new);
-    Ok(Json(Receipt { accepted: receipt.accepted, duplicates: receipt.duplicates }))
+    Ok(Receipt { accepted: receipt.accepted, duplicates: receipt.duplicates })
 }
 
 /// The events received, newest first: every one for operators, their own organization's for

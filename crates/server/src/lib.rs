@@ -9,6 +9,7 @@ mod access;
 mod confidential;
 mod error;
 mod events;
+pub mod mqtt;
 mod network;
 pub mod openapi;
 pub mod wire;
@@ -156,11 +157,13 @@ pub fn router(state: Arc<State>) -> Router {
 
 /// Serves the API on `listen` until Ctrl-C or SIGTERM, then finishes the requests in flight.
 /// `bound` is told the address once the socket is open (the port, when `listen` asks for 0);
-/// the network loads in the background from then on.
+/// the network loads in the background from then on. With `mqtt`, events are also taken from
+/// that broker once the network is loaded.
 pub fn serve(
     config: app::Config,
     disclosure: Disclosure,
     listen: SocketAddr,
+    mqtt: Option<(String, u16)>,
     bound: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -169,7 +172,16 @@ pub fn serve(
         bound(listener.local_addr()?);
         let state = State::loading(config, disclosure);
         let loader = Arc::clone(&state);
-        tokio::task::spawn_blocking(move || loader.load());
+        let loaded = tokio::task::spawn_blocking(move || loader.load());
+        if let Some((host, port)) = mqtt {
+            let state = Arc::clone(&state);
+            // Messages are recorded against the network, so they wait until it is loaded.
+            tokio::spawn(async move {
+                if loaded.await.is_ok() {
+                    mqtt::listen(state, host, port).await;
+                }
+            });
+        }
         axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await?;
         tracing::info!("stopped");
         Ok(())

@@ -6,6 +6,7 @@ mod crash;
 mod demo;
 mod docs;
 mod invalid;
+mod mqtt;
 mod plan;
 mod postgres;
 mod serve;

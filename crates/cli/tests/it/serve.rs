@@ -10,16 +10,17 @@ use std::time::{Duration, Instant};
 use crate::{arsenal, run, sample};
 
 /// A running server and the address it listens on.
-struct Server {
-    child: Child,
-    address: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) address: String,
 }
 
-fn start(dir: &Path, listen: &str) -> Server {
+pub(crate) fn start(dir: &Path, listen: &str, extra: &[&str]) -> Server {
     let mut child = Command::new(arsenal())
         .current_dir(dir)
         .env_remove("ARSENAL_DATA")
         .args(["--data", "data", "serve", "--listen", listen])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -38,7 +39,7 @@ fn get(address: &str, path: &str) -> (u16, serde_json::Value) {
 }
 
 /// A GET with an API key.
-fn get_with(address: &str, path: &str, key: &str) -> (u16, serde_json::Value) {
+pub(crate) fn get_with(address: &str, path: &str, key: &str) -> (u16, serde_json::Value) {
     request(address, "GET", path, key, "")
 }
 
@@ -71,7 +72,7 @@ fn request(
 }
 
 /// Waits until `/readyz` stops answering 503 (the network loads in the background).
-fn ready(address: &str) -> (u16, serde_json::Value) {
+pub(crate) fn ready(address: &str) -> (u16, serde_json::Value) {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let (status, body) = get(address, "/readyz");
@@ -85,7 +86,7 @@ fn ready(address: &str) -> (u16, serde_json::Value) {
 
 /// Sends SIGTERM and waits for the process; returns whether it exited with success, and its
 /// standard error.
-fn terminate(mut server: Server) -> (bool, String) {
+pub(crate) fn terminate(mut server: Server) -> (bool, String) {
     let pid = server.child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let status = server.child.wait().unwrap();
@@ -104,7 +105,7 @@ fn serves_the_sample_and_stops_on_sigterm() {
     let key = created["key"].as_str().unwrap();
     assert!(key.starts_with(&format!("ak_{}_", created["id"].as_str().unwrap())), "{created}");
 
-    let server = start(dir.path(), "127.0.0.1:0");
+    let server = start(dir.path(), "127.0.0.1:0", &[]);
     assert_eq!(get(&server.address, "/healthz").0, 200);
     assert_eq!(ready(&server.address), (200, serde_json::json!({"status": "ok", "sites": 300})));
     assert_eq!(get(&server.address, "/sites").0, 401);
@@ -127,7 +128,7 @@ fn serves_the_sample_and_stops_on_sigterm() {
 #[test]
 fn an_empty_store_is_not_ready_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(dir.path(), "127.0.0.1:0");
+    let server = start(dir.path(), "127.0.0.1:0", &[]);
     let (status, body) = ready(&server.address);
     assert_eq!(status, 503);
     let message = body["error"]["message"].as_str().unwrap();
@@ -196,7 +197,7 @@ fn acknowledged_events_survive_kill_9() {
         })
         .collect();
 
-    let mut server = start(dir.path(), "127.0.0.1:0");
+    let mut server = start(dir.path(), "127.0.0.1:0", &[]);
     ready(&server.address);
     // A client sends batch after batch while the server is killed in the middle.
     let address = server.address.clone();
@@ -229,7 +230,7 @@ fn acknowledged_events_survive_kill_9() {
 
     // After a restart, sending everything again finds every acknowledged event already stored
     // (a duplicate), whole batches only, and stores the rest once.
-    let server = start(dir.path(), "127.0.0.1:0");
+    let server = start(dir.path(), "127.0.0.1:0", &[]);
     ready(&server.address);
     let mut duplicates = Vec::new();
     let mut new = 0;

@@ -1,0 +1,121 @@
+//! Events over MQTT (`arsenal serve --mqtt HOST:PORT`): the server subscribes to
+//! `arsenal/<organization>/events` at QoS 1; each message is a batch with the sender's key,
+//! `{"key": "ak_...", "events": [...]}`, recorded exactly as `POST /events` records it. The
+//! broker's delivery is acknowledged only once the batch is stored (or refused), so a batch in
+//! flight when the server stops is delivered again, and its ids make the second delivery a no-op.
+//! The receipt, or the error body, is published to `arsenal/<organization>/receipts`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
+use serde::Deserialize;
+
+use crate::State;
+use crate::error::ApiError;
+use crate::wire;
+
+/// The topics the server subscribes to.
+pub const EVENTS_TOPIC: &str = "arsenal/+/events";
+
+/// The server's MQTT client id.
+pub const CLIENT_ID: &str = "arsenal-server";
+
+/// A batch over MQTT: the key travels with it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Message {
+    key: String,
+    events: Vec<wire::Event>,
+}
+
+/// `HOST:PORT` or `mqtt://HOST[:PORT]` (port 1883 by default) → the host and port.
+pub fn broker(url: &str) -> Result<(String, u16), String> {
+    let address = url.strip_prefix("mqtt://").unwrap_or(url).trim_end_matches('/');
+    let (host, port) = match address.rsplit_once(':') {
+        Some((host, port)) => {
+            (host, port.parse().map_err(|_| format!("{url}: the port must be a number"))?)
+        }
+        None => (address, 1883),
+    };
+    if host.is_empty() {
+        return Err(format!("{url}: no host"));
+    }
+    Ok((host.to_owned(), port))
+}
+
+/// Subscribes and records batches until the process stops; reconnects when the broker goes.
+pub(crate) async fn listen(state: Arc<State>, host: String, port: u16) {
+    // A stable client id with a persistent session: batches published while the server is away
+    // wait at the broker for it.
+    let mut options = MqttOptions::new(CLIENT_ID, host, port);
+    options.set_keep_alive(Duration::from_secs(30));
+    options.set_clean_session(false);
+    options.set_manual_acks(true);
+    options.set_max_packet_size(16 * 1024 * 1024, 16 * 1024 * 1024);
+    let (client, mut connection) = AsyncClient::new(options, 64);
+    loop {
+        match connection.poll().await {
+            Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                tracing::info!(topic = EVENTS_TOPIC, "connected to the MQTT broker");
+                if let Err(error) = client.subscribe(EVENTS_TOPIC, QoS::AtLeastOnce).await {
+                    tracing::error!(%error, "cannot subscribe");
+                }
+            }
+            Ok(Event::Incoming(Packet::Publish(publish))) => {
+                // Recorded in order: the next message waits for this one.
+                handle(&state, &client, &publish).await;
+            }
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "MQTT connection lost; retrying in a second");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// Records one batch, answers on the receipts topic, then acknowledges the delivery.
+async fn handle(state: &State, client: &AsyncClient, publish: &Publish) {
+    let organization = publish.topic.split('/').nth(1).unwrap_or_default().to_owned();
+    let answer = match record(state, &organization, &publish.payload).await {
+        Ok(receipt) => serde_json::to_vec(&receipt),
+        Err(error) => {
+            let (status, body) = error.answer();
+            tracing::warn!(topic = %publish.topic, %status, "refused an MQTT batch");
+            serde_json::to_vec(&body)
+        }
+    };
+    let receipts = format!("arsenal/{organization}/receipts");
+    match answer {
+        Ok(answer) => {
+            if let Err(error) = client.publish(receipts, QoS::AtLeastOnce, false, answer).await {
+                tracing::error!(%error, "cannot publish the receipt");
+            }
+        }
+        Err(error) => tracing::error!(%error, "cannot encode the receipt"),
+    }
+    if let Err(error) = client.ack(publish).await {
+        tracing::error!(%error, "cannot acknowledge the delivery");
+    }
+}
+
+async fn record(
+    state: &State,
+    organization: &str,
+    payload: &[u8],
+) -> Result<wire::Receipt, ApiError> {
+    let message: Message = serde_json::from_slice(payload).map_err(|e| ApiError::Invalid {
+        message: format!("the message is not a valid batch: {e}"),
+        details: Vec::new(),
+    })?;
+    let caller = crate::access::authenticate(state, &message.key).await?;
+    if caller.organization != organization {
+        return Err(ApiError::Forbidden(format!(
+            "the key belongs to {}; publish to arsenal/{}/events",
+            caller.organization, caller.organization
+        )));
+    }
+    let events = message.events.into_iter().map(Into::into).collect();
+    crate::events::record(state, &caller, events).await
+}
