@@ -10,6 +10,8 @@ mod access;
 mod postgres;
 mod sqlite;
 mod tables;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 use std::path::Path;
 

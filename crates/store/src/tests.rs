@@ -3,34 +3,11 @@
 //! (each PostgreSQL test in a fresh schema of its own). Two writers at once on PostgreSQL leave
 //! one whole network, never a mix.
 
-use std::io::Write;
-
 use engine::generate::{GenerateConfig, generate};
 use model::Network;
 
+use crate::testing::postgres_schema;
 use crate::{ApiKey, AuditEntry, Error, Store, StoredEvent};
-
-/// The variable that names the PostgreSQL server the tests may use.
-const POSTGRES_URL: &str = "ARSENAL_TEST_POSTGRES_URL";
-
-/// A URL to an empty schema of its own on the test server, or `None` (with the reason printed)
-/// when no server is configured.
-fn postgres_schema(test: &str) -> Option<String> {
-    #[allow(clippy::disallowed_methods)]
-    let Ok(base) = std::env::var(POSTGRES_URL) else {
-        // Straight to the terminal: the test harness captures `eprintln!`.
-        let _ =
-            writeln!(std::io::stderr(), "{test}: skipped on PostgreSQL: {POSTGRES_URL} is not set");
-        return None;
-    };
-    let schema = format!("arsenal_test_{test}");
-    let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("test server");
-    admin
-        .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
-        .unwrap();
-    let join = if base.contains('?') { '&' } else { '?' };
-    Some(format!("{base}{join}options=-c%20search_path%3D{schema}"))
-}
 
 /// A network whose text needs quoting in every format: quotes, commas, a newline, an empty
 /// optional text (which must not come back as absent).

@@ -1,34 +1,13 @@
 //! The commands on a PostgreSQL store (`--database`), when `ARSENAL_TEST_POSTGRES_URL` names a
 //! server (otherwise skipped, with the reason printed): the same answers as the embedded store.
 
-use std::io::Write;
+use store::testing::postgres_schema;
 
 use crate::{run, sample, stdout};
 
-/// A URL to an empty schema of its own on the test server, or `None` when none is configured.
-fn postgres_schema(test: &str) -> Option<String> {
-    // The test reads the environment itself: this is the one switch the README documents.
-    #[allow(clippy::disallowed_methods)]
-    let Ok(base) = std::env::var("ARSENAL_TEST_POSTGRES_URL") else {
-        // Straight to the terminal: the test harness captures `eprintln!`.
-        let _ = writeln!(
-            std::io::stderr(),
-            "{test}: skipped on PostgreSQL: ARSENAL_TEST_POSTGRES_URL is not set"
-        );
-        return None;
-    };
-    let schema = format!("arsenal_cli_{test}");
-    let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("test server");
-    admin
-        .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
-        .unwrap();
-    let join = if base.contains('?') { '&' } else { '?' };
-    Some(format!("{base}{join}options=-c%20search_path%3D{schema}"))
-}
-
 #[test]
 fn commands_on_postgres_answer_as_on_the_embedded_store() {
-    let Some(url) = postgres_schema("commands") else { return };
+    let Some(url) = postgres_schema("cli_commands") else { return };
     let dir = tempfile::tempdir().unwrap();
     let with_db = |args: &[&str]| {
         let mut all = vec!["--database", url.as_str()];
