@@ -51,7 +51,7 @@ impl FromStr for Role {
 }
 
 /// Who is calling: the key, its organization and its role.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Caller {
     pub key: String,
     pub organization: String,
@@ -131,7 +131,7 @@ pub fn audit(config: &Config, caller: &Caller, action: &str, target: &str) -> Re
 }
 
 /// One line of the audit log.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuditEntry {
     /// UTC, `YYYY-MM-DD HH:MM:SS`.
     pub at: String,
@@ -168,7 +168,7 @@ fn random_hex(bytes: usize) -> String {
 
 /// When an aggregate is published: at least `min_organizations` contribute, and none holds more
 /// than `max_share` of it. Operators see every aggregate.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Disclosure {
     pub min_organizations: usize,
     pub max_share: f64,
@@ -181,8 +181,7 @@ impl Default for Disclosure {
 }
 
 /// How sites are grouped in an aggregate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupBy {
     State,
     Country,
@@ -201,7 +200,7 @@ impl FromStr for GroupBy {
 }
 
 /// One group of an aggregate: its figures, or why they are withheld.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Group {
     /// The state or country; `unknown` for sites without one.
     pub group: String,

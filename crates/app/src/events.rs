@@ -89,7 +89,7 @@ impl Live {
 }
 
 /// What became of a batch.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Receipt {
     /// Ids stored now, in the order sent.
     pub accepted: Vec<String>,
@@ -149,7 +149,7 @@ pub fn history(config: &Config) -> Result<Vec<Received>, Error> {
 }
 
 /// An event as it was received.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Received {
     /// UTC, `YYYY-MM-DD HH:MM:SS`.
     pub received_at: String,
