@@ -6,6 +6,7 @@
 mod bench;
 mod bench_plan;
 mod bench_risks;
+mod bench_serve;
 mod bench_stress;
 mod fuzz_api;
 mod setup;
@@ -44,6 +45,10 @@ fn main() -> anyhow::Result<()> {
             bench_plan::run(&sh, rest)
         }
         Some("fuzz-api") => fuzz_api::run(&sh, rest),
+        Some("bench-serve") => {
+            setup::native_dependencies(&sh)?;
+            bench_serve::run(&sh, rest)
+        }
         Some("bench") => {
             setup::native_dependencies(&sh)?;
             bench::foundation(&bench::Options::parse(rest)?)
@@ -65,6 +70,8 @@ fn main() -> anyhow::Result<()> {
             eprintln!("          risk report: fast path vs reference, structural vs NetworkX");
             eprintln!("  bench-stress [--national] [--monte-carlo N]");
             eprintln!("          stress test: arsenal vs the SimPy peer, same shortages");
+            eprintln!("  bench-serve [--sites N] [--seconds S]");
+            eprintln!("          the API under load: site queries with wrk, event ingestion");
             eprintln!("  fuzz-api [--examples N]");
             eprintln!(
                 "          schemathesis against arsenal serve: no 5xx, responses as documented"

@@ -35,21 +35,38 @@ pub(crate) fn native_dependencies(sh: &Shell) -> anyhow::Result<()> {
     if has_cmake(sh) && has_libclang() {
         return Ok(());
     }
-    let packages = PACKAGES.join(" ");
+    install(sh, PACKAGES, "building HiGHS needs cmake and libclang")?;
+    if !(has_cmake(sh) && has_libclang()) {
+        bail!("installed {} but cmake or libclang is still missing", PACKAGES.join(" "));
+    }
+    Ok(())
+}
+
+/// Makes sure `program` is on the PATH, installing Debian's `package` with apt if possible.
+pub(crate) fn tool(sh: &Shell, program: &str, package: &str) -> anyhow::Result<()> {
+    let present = || cmd!(sh, "which {program}").quiet().ignore_stdout().run().is_ok();
+    if present() {
+        return Ok(());
+    }
+    install(sh, &[package], &format!("this needs {program}"))?;
+    if !present() {
+        bail!("installed {package} but {program} is still missing");
+    }
+    Ok(())
+}
+
+/// Installs Debian packages when running as root with apt; otherwise says what to install.
+fn install(sh: &Shell, packages: &[&str], why: &str) -> anyhow::Result<()> {
+    let list = packages.join(" ");
     let root = cmd!(sh, "id -u").quiet().read().map(|id| id.trim() == "0").unwrap_or(false);
     let apt = cmd!(sh, "apt-get --version").quiet().ignore_stdout().ignore_stderr().run().is_ok();
     if !(root && apt) {
-        bail!(
-            "building HiGHS needs cmake and libclang; install them first, e.g. `sudo apt-get install -y {packages}`"
-        );
+        bail!("{why}; install it first, e.g. `sudo apt-get install -y {list}`");
     }
-    eprintln!("installing {packages} (needed to build the HiGHS solver)");
+    eprintln!("installing {list} ({why})");
     cmd!(sh, "apt-get update -qq").run()?;
-    cmd!(sh, "apt-get install -y -qq {PACKAGES...}")
+    cmd!(sh, "apt-get install -y -qq {packages...}")
         .env("DEBIAN_FRONTEND", "noninteractive")
         .run()?;
-    if !(has_cmake(sh) && has_libclang()) {
-        bail!("installed {packages} but cmake or libclang is still missing");
-    }
     Ok(())
 }

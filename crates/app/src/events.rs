@@ -3,7 +3,7 @@
 //! the sender's rights, stored (a resent id is a no-op), and then applied to the `Live` state
 //! that the server keeps over the imported network.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -97,16 +97,43 @@ pub struct Receipt {
     pub duplicates: Vec<String>,
 }
 
+/// What a batch is checked against: the network's sites with their organizations, its items,
+/// and the processes of each site; built once per network.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    organizations: HashMap<String, String>,
+    items: HashSet<String>,
+    processes: HashSet<(String, String)>,
+}
+
+impl Index {
+    pub fn new(network: &model::Network) -> Index {
+        Index {
+            organizations: network
+                .sites
+                .iter()
+                .map(|s| (s.id.clone(), s.organization.clone()))
+                .collect(),
+            items: network.items.iter().map(|i| i.id.clone()).collect(),
+            processes: network
+                .capabilities
+                .iter()
+                .map(|c| (c.site.clone(), c.process.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// Checks a batch against the network and the caller's rights, stores it, and returns the
 /// events that were new (to apply) with the receipt. Nothing is stored unless every event is
 /// valid and allowed.
 pub fn record(
     config: &Config,
-    network: &model::Network,
+    index: &Index,
     caller: &Caller,
     events: &[Event],
 ) -> Result<(Vec<Event>, Receipt), Error> {
-    check(network, caller, events)?;
+    check(index, caller, events)?;
     let stored: Vec<store::StoredEvent> = events
         .iter()
         .map(|e| {
@@ -160,7 +187,7 @@ pub struct Received {
 
 /// Every problem of a batch, located as `events[i]`; a member reporting on another
 /// organization's site, or a viewer reporting at all, is refused.
-fn check(network: &model::Network, caller: &Caller, events: &[Event]) -> Result<(), Error> {
+fn check(index: &Index, caller: &Caller, events: &[Event]) -> Result<(), Error> {
     if caller.role == Role::Viewer {
         return Err(Error::Forbidden("viewers cannot report events".into()));
     }
@@ -170,18 +197,14 @@ fn check(network: &model::Network, caller: &Caller, events: &[Event]) -> Result<
             events.len()
         )));
     }
-    let sites: HashMap<&str, &model::Site> =
-        network.sites.iter().map(|s| (s.id.as_str(), s)).collect();
-    let items: std::collections::HashSet<&str> =
-        network.items.iter().map(|i| i.id.as_str()).collect();
     let mut findings = Vec::new();
     let mut refused = Vec::new();
     let mut ids = HashMap::new();
-    for (index, event) in events.iter().enumerate() {
+    for (at, event) in events.iter().enumerate() {
         let mut problem = |field: &str, message: String| {
             findings.push(Finding {
                 severity: FindingSeverity::Error,
-                location: format!("events[{index}]"),
+                location: format!("events[{at}]"),
                 field: Some(field.to_owned()),
                 message,
             });
@@ -189,18 +212,19 @@ fn check(network: &model::Network, caller: &Caller, events: &[Event]) -> Result<
         if event.id().is_empty() {
             problem("id", "is empty".into());
         }
-        if let Some(first) = ids.insert(event.id(), index) {
+        if let Some(first) = ids.insert(event.id(), at) {
             problem("id", format!("{} is also the id of events[{first}]", event.id()));
         }
         if let Some(site) = event.site() {
-            match sites.get(site) {
+            match index.organizations.get(site) {
                 None => problem("site", format!("no site {site} in the network")),
-                Some(s) if !caller.sees_confidential(&s.organization) => refused
-                    .push(format!("events[{index}]: site {site} belongs to {}", s.organization)),
+                Some(owner) if !caller.sees_confidential(owner) => {
+                    refused.push(format!("events[{at}]: site {site} belongs to {owner}"));
+                }
                 Some(_) => {}
             }
         } else if caller.role != Role::Operator {
-            refused.push(format!("events[{index}]: demand anywhere is for operators to set"));
+            refused.push(format!("events[{at}]: demand anywhere is for operators to set"));
         }
         let (field, value) = match event {
             Event::Capacity { hours_per_week, .. } => ("hours_per_week", Some(*hours_per_week)),
@@ -213,14 +237,13 @@ fn check(network: &model::Network, caller: &Caller, events: &[Event]) -> Result<
             problem(field, format!("must be a number of at least 0, not {value}"));
         }
         if let Event::Capacity { site, process, .. } = event {
-            let known =
-                network.capabilities.iter().any(|c| &c.site == site && &c.process == process);
-            if !known && sites.contains_key(site.as_str()) {
+            let known = index.processes.contains(&(site.clone(), process.clone()));
+            if !known && index.organizations.contains_key(site) {
                 problem("process", format!("site {site} has no process {process}"));
             }
         }
         if let Event::Inventory { item, .. } | Event::Demand { item, .. } = event
-            && !items.contains(item.as_str())
+            && !index.items.contains(item)
         {
             problem("item", format!("no item {item} in the network"));
         }

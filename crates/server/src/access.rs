@@ -17,6 +17,9 @@ use crate::error::ApiError;
 #[derive(Default)]
 pub(crate) struct Keys {
     known: Mutex<HashMap<String, Caller>>,
+    /// Held while a key is checked, so requests that arrive together with a new key wait for
+    /// one check instead of hashing once each.
+    checking: tokio::sync::Mutex<()>,
 }
 
 impl Keys {
@@ -55,6 +58,10 @@ impl FromRequestParts<Arc<State>> for Authenticated {
 
 /// The caller a key belongs to, checked against its hash the first time it is seen.
 pub(crate) async fn authenticate(state: &State, key: &str) -> Result<Caller, ApiError> {
+    if let Some(caller) = state.keys.remembered(key) {
+        return Ok(caller);
+    }
+    let _checking = state.keys.checking.lock().await;
     if let Some(caller) = state.keys.remembered(key) {
         return Ok(caller);
     }

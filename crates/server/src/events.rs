@@ -73,7 +73,7 @@ pub(crate) async fn record(
     let _turn = state.events_turn.lock().await;
     let (config, who) = (state.config.clone(), caller.clone());
     let (new, receipt) = tokio::task::spawn_blocking(move || {
-        let recorded = app::events::record(&config, &snapshot.network, &who, &events)?;
+        let recorded = app::events::record(&config, &snapshot.events, &who, &events)?;
         let target = format!("{} events, {} new", events.len(), recorded.0.len());
         app::access::audit(&config, &who, "report events", &target)?;
         Ok::<_, app::Error>(recorded)

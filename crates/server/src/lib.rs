@@ -2,8 +2,10 @@
 //!
 //! The server loads the network once, in the background, and serves it from memory: `/healthz`
 //! answers at once, `/readyz` and the data endpoints once the network is loaded. Requests share
-//! nothing but that read-only snapshot. The OpenAPI document at `/openapi.json` is generated
-//! from the handlers and wire types (`openapi`).
+//! that read-only snapshot, the live state the events have brought it to, and the keys already
+//! checked; everything else (keys, events, the audit log) is in the store. The OpenAPI document
+//! at `/openapi.json` is generated from the handlers and wire types (`openapi`). Events also
+//! come in over MQTT (`mqtt`).
 
 mod access;
 mod confidential;

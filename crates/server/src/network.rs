@@ -27,6 +27,8 @@ pub(crate) struct Snapshot {
     pub(crate) capabilities: HashMap<String, Vec<usize>>,
     pub(crate) sources: HashMap<String, Vec<usize>>,
     pub(crate) inventory: HashMap<String, Vec<usize>>,
+    /// What event batches are checked against.
+    pub(crate) events: app::events::Index,
 }
 
 impl Snapshot {
@@ -36,7 +38,8 @@ impl Snapshot {
         let capabilities = by_site(network.capabilities.iter().map(|c| &c.site));
         let sources = by_site(network.sources.iter().map(|s| &s.site));
         let inventory = by_site(network.inventory.iter().map(|i| &i.site));
-        Snapshot { network, sites, items, capabilities, sources, inventory }
+        let events = app::events::Index::new(&network);
+        Snapshot { network, sites, items, capabilities, sources, inventory, events }
     }
 }
 

@@ -1,0 +1,186 @@
+//! `cargo xtask bench-serve`: the HTTP API under load on a generated network (300,000 sites by
+//! default). wrk, from a second process, asks for random sites by id; then client threads post
+//! batches of events, every event counted from the receipts and again in the store afterwards.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use xshell::{Shell, cmd};
+
+/// Events per batch, and client threads posting them.
+const BATCH: usize = 1000;
+const CLIENTS: usize = 2;
+
+pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
+    let (mut sites, mut seconds) = (300_000u32, 20u32);
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "--sites" => sites = args.next().context("--sites needs a number")?.parse()?,
+            "--seconds" => seconds = args.next().context("--seconds needs a number")?.parse()?,
+            _ => bail!("usage: cargo xtask bench-serve [--sites N] [--seconds S]"),
+        }
+    }
+    crate::setup::tool(sh, "wrk", "wrk")?;
+    cmd!(sh, "cargo build --release -p cli").run()?;
+    let arsenal = crate::target_dir().join("release/arsenal");
+    let work = crate::target_dir().join(format!("bench-serve-{sites}"));
+    let (net, data) = (work.join("network"), work.join("data"));
+    if !data.join("arsenal.db").exists() {
+        let n = sites.to_string();
+        cmd!(sh, "{arsenal} -q generate --sites {n} --seed 1 --out {net}").run()?;
+        cmd!(sh, "{arsenal} -q --data {data} import {net}").run()?;
+    }
+    let key = |role: &str| -> anyhow::Result<String> {
+        let out =
+            cmd!(sh, "{arsenal} --data {data} key create --org org-000001 --role {role} --json")
+                .read()?;
+        let key: serde_json::Value = serde_json::from_str(&out)?;
+        Ok(key["key"].as_str().context("no key")?.to_owned())
+    };
+    let (viewer, operator) = (key("viewer")?, key("operator")?);
+
+    let log = std::fs::File::create(work.join("server.log"))?;
+    let started = Instant::now();
+    let mut server = Command::new(&arsenal)
+        .args(["--data"])
+        .arg(&data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()?;
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.take().context("stdout")?),
+        &mut line,
+    )?;
+    let address =
+        line.trim().strip_prefix("listening on http://").context("no address")?.to_owned();
+    while request(&address, "GET", "/readyz", "", "")?.0 != 200 {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    println!("Network: {sites} sites; ready {:.1} s after start.", started.elapsed().as_secs_f64());
+    println!();
+    println!("| measure | value |");
+    println!("|---|---|");
+
+    // Site queries: wrk, one thread and 32 connections, random ids.
+    let script = work.join("sites.lua");
+    std::fs::write(
+        &script,
+        format!(
+            "wrk.headers[\"Authorization\"] = \"Bearer {viewer}\"\n\
+             request = function()\n  return wrk.format(\"GET\", string.format(\"/sites/site-%06d\", math.random(1, {sites})))\nend\n"
+        ),
+    )?;
+    let (url, duration) = (format!("http://{address}"), format!("{seconds}s"));
+    let out = cmd!(sh, "wrk -t1 -c32 -d{duration} --latency -s {script} {url}").read()?;
+    let rate = field(&out, "Requests/sec:")?;
+    let p99 = out.lines().find(|l| l.trim_start().starts_with("99%")).context("no p99")?;
+    let errors = out.lines().find(|l| l.contains("Non-2xx")).unwrap_or("none");
+    println!("| GET /sites/{{id}}, random ids, wrk -t1 -c32 {seconds} s | {rate} req/s |");
+    println!("| latency p99 | {} |", p99.split_whitespace().nth(1).unwrap_or("?"));
+    println!("| non-2xx answers | {} |", errors.trim());
+
+    // Event ingestion: batches of BATCH outage events from CLIENTS threads (ids unique to this
+    // run), counted from the receipts and then in the store.
+    let db = data.join("arsenal.db");
+    let db = db.to_str().context("path")?;
+    let before: usize = cmd!(sh, "python3 -c {COUNT} {db}").read()?.trim().parse()?;
+    let run_id = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(u64::from(seconds));
+    let acknowledged: usize = std::thread::scope(|threads| {
+        let workers: Vec<_> = (0..CLIENTS)
+            .map(|client| {
+                let (address, operator) = (&address, &operator);
+                threads.spawn(move || -> anyhow::Result<usize> {
+                    let mut acknowledged = 0;
+                    let mut batch = 0;
+                    while Instant::now() < deadline {
+                        let events: Vec<String> = (0..BATCH)
+                            .map(|e| {
+                                let site = (batch * BATCH + e) % sites as usize + 1;
+                                format!(
+                                    r#"{{"kind":"outage_start","id":"r{run_id}-c{client}-b{batch}-e{e}","site":"site-{site:06}"}}"#
+                                )
+                            })
+                            .collect();
+                        let body = format!(r#"{{"events":[{}]}}"#, events.join(","));
+                        let (status, receipt) = request(address, "POST", "/events", operator, &body)?;
+                        if status != 200 {
+                            bail!("batch {batch} of client {client}: {status} {receipt}");
+                        }
+                        acknowledged += receipt["accepted"].as_array().map_or(0, Vec::len);
+                        batch += 1;
+                    }
+                    Ok(acknowledged)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("client thread")).sum::<anyhow::Result<usize>>()
+    })?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let peak = peak_rss_kb(server.id())?;
+    server.kill()?;
+    server.wait()?;
+    let after: usize = cmd!(sh, "python3 -c {COUNT} {db}").read()?.trim().parse()?;
+    let stored = after - before;
+    println!(
+        "| POST /events, {CLIENTS} clients, batches of {BATCH}, {seconds} s | {:.0} events/s ({acknowledged} acknowledged) |",
+        acknowledged as f64 / elapsed
+    );
+    println!("| events of this run in the store afterwards | {stored} |");
+    println!("| server peak memory | {:.2} GiB |", peak as f64 / 1024.0 / 1024.0);
+    if stored != acknowledged {
+        bail!("{acknowledged} events acknowledged but {stored} in the store");
+    }
+    Ok(())
+}
+
+/// Counts the stored events with Python's sqlite3 (a second reader of the file).
+const COUNT: &str = "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from events').fetchone()[0])";
+
+/// The number after `label` in wrk's output.
+fn field(out: &str, label: &str) -> anyhow::Result<String> {
+    let line = out.lines().find(|l| l.trim_start().starts_with(label)).context(label.to_owned())?;
+    Ok(line.trim_start().trim_start_matches(label).trim().to_owned())
+}
+
+/// The peak resident memory of a process, from /proc.
+fn peak_rss_kb(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("status"))?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).context("no VmHWM")?;
+    Ok(line.split_whitespace().nth(1).context("VmHWM")?.parse()?)
+}
+
+/// One HTTP/1.1 request on a new connection: the status and the JSON body.
+fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: &str,
+) -> anyhow::Result<(u16, serde_json::Value)> {
+    let mut stream = TcpStream::connect(address)?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    if !key.is_empty() {
+        head.push_str(&format!("Authorization: Bearer {key}\r\n"));
+    }
+    if !body.is_empty() {
+        head.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    write!(stream, "{head}\r\n{body}")?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let (head, body) = response.split_once("\r\n\r\n").context("no HTTP head")?;
+    let status = head.split(' ').nth(1).context("no status")?.parse()?;
+    Ok((status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null)))
+}
