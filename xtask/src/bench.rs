@@ -151,3 +151,8 @@ pub(crate) fn peers_python(sh: &Shell, packages: &[&str]) -> anyhow::Result<Stri
     cmd!(sh, "{pip} install -q {packages...}").run()?;
     Ok(venv.join("bin/python").to_str().context("path")?.to_owned())
 }
+
+/// An HTTP client that hands back error answers instead of failing on them.
+pub(crate) fn http() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}

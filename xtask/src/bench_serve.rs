@@ -2,8 +2,6 @@
 //! default). wrk, from a second process, asks for random sites by id; then client threads post
 //! batches of events, every event counted from the receipts and again in the store afterwards.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -60,7 +58,9 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     )?;
     let address =
         line.trim().strip_prefix("listening on http://").context("no address")?.to_owned();
-    while request(&address, "GET", "/readyz", "", "")?.0 != 200 {
+    let http = crate::bench::http();
+    let ready = format!("http://{address}/readyz");
+    while http.get(&ready).call().map(|r| r.status().as_u16()).unwrap_or(0) != 200 {
         std::thread::sleep(Duration::from_millis(100));
     }
     println!("Network: {sites} sites; ready {:.1} s after start.", started.elapsed().as_secs_f64());
@@ -111,10 +111,16 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
                             })
                             .collect();
                         let body = format!(r#"{{"events":[{}]}}"#, events.join(","));
-                        let (status, receipt) = request(address, "POST", "/events", operator, &body)?;
-                        if status != 200 {
-                            bail!("batch {batch} of client {client}: {status} {receipt}");
+                        let mut answer = crate::bench::http()
+                            .post(&format!("http://{address}/events"))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", &format!("Bearer {operator}"))
+                            .send(&body)?;
+                        let text = answer.body_mut().read_to_string()?;
+                        if answer.status() != 200 {
+                            bail!("batch {batch} of client {client}: {} {text}", answer.status());
                         }
+                        let receipt: serde_json::Value = serde_json::from_str(&text)?;
                         acknowledged += receipt["accepted"].as_array().map_or(0, Vec::len);
                         batch += 1;
                     }
@@ -156,31 +162,4 @@ fn peak_rss_kb(pid: u32) -> anyhow::Result<u64> {
     let status = std::fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("status"))?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:")).context("no VmHWM")?;
     Ok(line.split_whitespace().nth(1).context("VmHWM")?.parse()?)
-}
-
-/// One HTTP/1.1 request on a new connection: the status and the JSON body.
-fn request(
-    address: &str,
-    method: &str,
-    path: &str,
-    key: &str,
-    body: &str,
-) -> anyhow::Result<(u16, serde_json::Value)> {
-    let mut stream = TcpStream::connect(address)?;
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
-    if !key.is_empty() {
-        head.push_str(&format!("Authorization: Bearer {key}\r\n"));
-    }
-    if !body.is_empty() {
-        head.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
-    }
-    write!(stream, "{head}\r\n{body}")?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let (head, body) = response.split_once("\r\n\r\n").context("no HTTP head")?;
-    let status = head.split(' ').nth(1).context("no status")?.parse()?;
-    Ok((status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null)))
 }

@@ -45,7 +45,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let mut line = String::new();
     BufReader::new(server.stdout.take().context("stdout")?).read_line(&mut line)?;
     let url = line.trim().strip_prefix("listening on ").context("no address")?.to_owned();
-    wait_ready(sh, &url)?;
+    wait_ready(&url)?;
 
     let schemathesis = std::path::Path::new(&python).with_file_name("schemathesis");
     let mut failed = Vec::new();
@@ -78,10 +78,11 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
 }
 
 /// Waits until `/readyz` answers 200.
-fn wait_ready(sh: &Shell, url: &str) -> anyhow::Result<()> {
+fn wait_ready(url: &str) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(60);
     let ready = format!("{url}/readyz");
-    while cmd!(sh, "curl -sf {ready}").quiet().ignore_stdout().ignore_stderr().run().is_err() {
+    let http = crate::bench::http();
+    while http.get(&ready).call().map(|r| r.status().as_u16()).unwrap_or(0) != 200 {
         if Instant::now() > deadline {
             bail!("the server did not become ready");
         }

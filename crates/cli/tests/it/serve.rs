@@ -1,8 +1,7 @@
 //! `arsenal serve` as a process: it says where it listens, becomes ready once the network is
 //! loaded, answers over a real socket, and stops cleanly on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -43,8 +42,8 @@ pub(crate) fn get_with(address: &str, path: &str, key: &str) -> (u16, serde_json
     request(address, "GET", path, key, "")
 }
 
-/// One HTTP/1.1 request over a new connection, with an API key (unless empty) and a JSON body
-/// (unless empty): the status and the body.
+/// One HTTP request, with an API key (unless empty) and a JSON body (unless empty): the
+/// status and the body.
 fn request(
     address: &str,
     method: &str,
@@ -52,23 +51,30 @@ fn request(
     key: &str,
     body: &str,
 ) -> (u16, serde_json::Value) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
-    if !key.is_empty() {
-        head.push_str(&format!("Authorization: Bearer {key}\r\n"));
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let url = format!("http://{address}{path}");
+    let authorization = format!("Bearer {key}");
+    let mut response = match method {
+        "POST" => {
+            let mut post = agent.post(&url).header("Content-Type", "application/json");
+            if !key.is_empty() {
+                post = post.header("Authorization", &authorization);
+            }
+            post.send(body)
+        }
+        _ => {
+            let mut get = agent.get(&url);
+            if !key.is_empty() {
+                get = get.header("Authorization", &authorization);
+            }
+            get.call()
+        }
     }
-    if !body.is_empty() {
-        head.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
-    }
-    write!(stream, "{head}\r\n{body}").unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {body:?}")))
+    .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let text = response.body_mut().read_to_string().unwrap();
+    let status = response.status().as_u16();
+    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}: {text:?}")))
 }
 
 /// Waits until `/readyz` stops answering 503 (the network loads in the background).
