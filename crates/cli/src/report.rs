@@ -178,6 +178,11 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
         ("arsenal import sample-copy", "import your edits (validated, all or nothing)"),
         ("arsenal generate --sites 10000 --out big", "a synthetic network of any size"),
         ("arsenal --data big-data import big", "... imported into its own data directory"),
+        (
+            "arsenal key create --org org-008 --role member",
+            "an API key for the server (docs/api.md)",
+        ),
+        ("arsenal serve", "the JSON HTTP API on 127.0.0.1:8080"),
     ];
     let width = next.iter().map(|(command, _)| command.len()).max().unwrap_or(0);
     for (command, what) in next {
