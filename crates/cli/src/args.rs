@@ -21,6 +21,9 @@ pub(crate) struct Args {
     /// Log what happens (-v for steps and timings, -vv for details).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
+    /// Logs as text, or as one JSON object a line (for a log collector).
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub(crate) log_format: LogFormat,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -192,6 +195,12 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -111,7 +111,7 @@ fn serves_the_sample_and_stops_on_sigterm() {
     let key = created["key"].as_str().unwrap();
     assert!(key.starts_with(&format!("ak_{}_", created["id"].as_str().unwrap())), "{created}");
 
-    let server = start(dir.path(), "127.0.0.1:0", &[]);
+    let server = start(dir.path(), "127.0.0.1:0", &["--log-format", "json"]);
     assert_eq!(get(&server.address, "/healthz").0, 200);
     assert_eq!(ready(&server.address), (200, serde_json::json!({"status": "ok", "sites": 300})));
     assert_eq!(get(&server.address, "/sites").0, 401);
@@ -127,8 +127,14 @@ fn serves_the_sample_and_stops_on_sigterm() {
 
     let (success, stderr) = terminate(server);
     assert!(success, "{stderr}");
-    assert!(stderr.contains("shutting down"), "{stderr}");
-    assert!(stderr.contains("stopped"), "{stderr}");
+    // One JSON object a line: the requests with their status, then the shutdown.
+    let logs: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let said = |message: &str| logs.iter().any(|l| l["message"] == message);
+    assert!(said("shutting down; finishing requests in flight") && said("stopped"), "{stderr}");
+    assert!(logs.iter().any(|l| l["status"] == 401 && l["span"]["uri"] == "/sites"), "{stderr}");
 }
 
 #[test]
