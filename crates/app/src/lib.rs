@@ -5,6 +5,7 @@
 //! types; they never reach into `store` or `engine` themselves.
 
 pub mod access;
+pub mod alerts;
 pub mod chart;
 pub mod events;
 pub mod interchange;

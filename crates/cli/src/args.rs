@@ -189,6 +189,12 @@ pub(crate) enum Command {
         /// topics arsenal/<organization>/events.
         #[arg(long)]
         mqtt: Option<String>,
+        /// Alerts look this many weeks ahead...
+        #[arg(long, default_value_t = 12.0)]
+        alert_weeks: f64,
+        /// ...and name every product whose predicted fill rate falls below this (0 to 1).
+        #[arg(long, default_value_t = 0.95)]
+        alert_threshold: f64,
     },
     /// API keys for `arsenal serve` (docs/security.md).
     Key {

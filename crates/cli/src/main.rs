@@ -235,7 +235,14 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 print!("{}", report::demo(&demo, &config));
             }
         }
-        Command::Serve { listen, min_organizations, max_share, mqtt } => {
+        Command::Serve {
+            listen,
+            min_organizations,
+            max_share,
+            mqtt,
+            alert_weeks,
+            alert_threshold,
+        } => {
             let mqtt =
                 mqtt.as_deref().map(server::mqtt::broker).transpose().map_err(|message| {
                     app::Error::Invalid {
@@ -243,18 +250,35 @@ fn run(args: &Args) -> anyhow::Result<()> {
                         findings: Vec::new(),
                     }
                 })?;
-            if !(0.0..=1.0).contains(max_share) {
+            for (flag, value) in
+                [("--max-share", max_share), ("--alert-threshold", alert_threshold)]
+            {
+                if !(0.0..=1.0).contains(value) {
+                    return Err(app::Error::Invalid {
+                        message: format!("{flag} must be from 0 to 1, not {value}"),
+                        findings: Vec::new(),
+                    }
+                    .into());
+                }
+            }
+            if !(alert_weeks.is_finite() && *alert_weeks >= 1.0) {
                 return Err(app::Error::Invalid {
-                    message: format!("--max-share must be from 0 to 1, not {max_share}"),
+                    message: format!("--alert-weeks must be at least 1, not {alert_weeks}"),
                     findings: Vec::new(),
                 }
                 .into());
             }
-            let disclosure = app::access::Disclosure {
-                min_organizations: *min_organizations,
-                max_share: *max_share,
+            let settings = server::Settings {
+                disclosure: app::access::Disclosure {
+                    min_organizations: *min_organizations,
+                    max_share: *max_share,
+                },
+                alerts: app::alerts::AlertOptions {
+                    weeks: *alert_weeks,
+                    threshold: *alert_threshold,
+                },
             };
-            server::serve(config, disclosure, *listen, mqtt, |address| {
+            server::serve(config, settings, *listen, mqtt, |address| {
                 println!("listening on http://{address}");
             })
             .with_context(|| format!("cannot serve on {listen}"))?;

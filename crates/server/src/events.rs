@@ -64,7 +64,7 @@ pub(crate) async fn report(
 /// Checks, stores, audits and applies a batch; the receipt once it is stored. The way in for
 /// events over HTTP and over MQTT alike.
 pub(crate) async fn record(
-    state: &Shared,
+    state: &Arc<Shared>,
     caller: &app::access::Caller,
     events: Vec<app::events::Event>,
 ) -> Result<Receipt, ApiError> {
@@ -81,6 +81,9 @@ pub(crate) async fn record(
     .await
     .map_err(|e| ApiError::Internal(format!("events: {e}")))??;
     state.apply(&new);
+    if !new.is_empty() {
+        crate::alerts::recheck(state);
+    }
     Ok(Receipt { accepted: receipt.accepted, duplicates: receipt.duplicates })
 }
 

@@ -8,6 +8,7 @@
 //! come in over MQTT (`mqtt`).
 
 mod access;
+mod alerts;
 mod confidential;
 mod error;
 mod events;
@@ -29,6 +30,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use app::access::Disclosure;
+use app::alerts::AlertOptions;
 use app::events::Live;
 
 use crate::network::Snapshot;
@@ -39,12 +41,22 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// How long a request may take before it is answered with a timeout.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// How the server treats what it serves.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Settings {
+    /// When an aggregate group is published.
+    pub disclosure: Disclosure,
+    /// When a product predicted to fall short is an alert.
+    pub alerts: AlertOptions,
+}
+
 /// What the handlers share: the configuration, the keys already checked, and the network once
 /// it is loaded.
 pub struct State {
     config: app::Config,
     disclosure: Disclosure,
     keys: access::Keys,
+    alerts: alerts::Alerts,
     network: RwLock<Loaded>,
     /// What the events received so far have changed.
     live: RwLock<Live>,
@@ -61,11 +73,12 @@ enum Loaded {
 
 impl State {
     /// A server with nothing loaded yet: `/readyz` says so until `load` finishes.
-    pub fn loading(config: app::Config, disclosure: Disclosure) -> Arc<State> {
+    pub fn loading(config: app::Config, settings: Settings) -> Arc<State> {
         Arc::new(State {
             config,
-            disclosure,
+            disclosure: settings.disclosure,
             keys: access::Keys::default(),
+            alerts: alerts::Alerts::new(settings.alerts),
             network: RwLock::new(Loaded::Loading),
             live: RwLock::new(Live::default()),
             events_turn: tokio::sync::Mutex::new(()),
@@ -76,12 +89,12 @@ impl State {
     /// store).
     pub fn ready(
         config: app::Config,
-        disclosure: Disclosure,
+        settings: Settings,
         network: model::Network,
-    ) -> Arc<State> {
-        let state = State::loading(config, disclosure);
-        state.set(Loaded::Ready(Arc::new(Snapshot::new(network))));
-        state
+    ) -> Result<Arc<State>, app::Error> {
+        let state = State::loading(config, settings);
+        state.set(Loaded::Ready(Arc::new(Snapshot::new(network)?)));
+        Ok(state)
     }
 
     /// Loads the stored network and replays the stored events into the server (blocking; run
@@ -91,11 +104,10 @@ impl State {
             let history = app::events::history(&self.config)?;
             let events: Vec<app::events::Event> = history.into_iter().map(|r| r.event).collect();
             self.apply(&events);
-            Ok((network, events.len()))
+            Ok((Snapshot::new(network)?, events.len()))
         });
         let loaded = match loaded {
-            Ok((network, events)) => {
-                let snapshot = Snapshot::new(network);
+            Ok((snapshot, events)) => {
                 let sites = snapshot.network.sites.len();
                 tracing::info!(sites, events, "network loaded, events replayed; ready");
                 Loaded::Ready(Arc::new(snapshot))
@@ -143,6 +155,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/aggregates/capacity", get(confidential::capacity_aggregate))
         .route("/audit", get(confidential::audit))
         .route("/events", get(events::history).post(events::report))
+        .route("/alerts", get(alerts::current))
         .route("/items", get(network::items))
         .route("/items/{id}", get(network::item))
         .fallback(error::no_route)
@@ -163,7 +176,7 @@ pub fn router(state: Arc<State>) -> Router {
 /// that broker once the network is loaded.
 pub fn serve(
     config: app::Config,
-    disclosure: Disclosure,
+    settings: Settings,
     listen: SocketAddr,
     mqtt: Option<(String, u16)>,
     bound: impl FnOnce(SocketAddr),
@@ -172,7 +185,7 @@ pub fn serve(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await?;
         bound(listener.local_addr()?);
-        let state = State::loading(config, disclosure);
+        let state = State::loading(config, settings);
         let loader = Arc::clone(&state);
         let loaded = tokio::task::spawn_blocking(move || loader.load());
         if let Some((host, port)) = mqtt {

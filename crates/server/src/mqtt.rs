@@ -54,6 +54,7 @@ pub(crate) async fn listen(state: Arc<State>, host: String, port: u16) {
     options.set_manual_acks(true);
     options.set_max_packet_size(16 * 1024 * 1024, 16 * 1024 * 1024);
     let (client, mut connection) = AsyncClient::new(options, 64);
+    state.alerts.connect(client.clone());
     loop {
         match connection.poll().await {
             Ok(Event::Incoming(Packet::ConnAck(_))) => {
@@ -76,7 +77,7 @@ pub(crate) async fn listen(state: Arc<State>, host: String, port: u16) {
 }
 
 /// Records one batch, answers on the receipts topic, then acknowledges the delivery.
-async fn handle(state: &State, client: &AsyncClient, publish: &Publish) {
+async fn handle(state: &Arc<State>, client: &AsyncClient, publish: &Publish) {
     let organization = publish.topic.split('/').nth(1).unwrap_or_default().to_owned();
     let answer = match record(state, &organization, &publish.payload).await {
         Ok(receipt) => serde_json::to_vec(&receipt),
@@ -101,7 +102,7 @@ async fn handle(state: &State, client: &AsyncClient, publish: &Publish) {
 }
 
 async fn record(
-    state: &State,
+    state: &Arc<State>,
     organization: &str,
     payload: &[u8],
 ) -> Result<wire::Receipt, ApiError> {

@@ -29,17 +29,20 @@ pub(crate) struct Snapshot {
     pub(crate) inventory: HashMap<String, Vec<usize>>,
     /// What event batches are checked against.
     pub(crate) events: app::events::Index,
+    /// The simulation the alerts come from.
+    pub(crate) predictor: app::alerts::Predictor,
 }
 
 impl Snapshot {
-    pub(crate) fn new(network: model::Network) -> Snapshot {
+    pub(crate) fn new(network: model::Network) -> Result<Snapshot, app::Error> {
         let sites = network.sites.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let items = network.items.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let capabilities = by_site(network.capabilities.iter().map(|c| &c.site));
         let sources = by_site(network.sources.iter().map(|s| &s.site));
         let inventory = by_site(network.inventory.iter().map(|i| &i.site));
         let events = app::events::Index::new(&network);
-        Snapshot { network, sites, items, capabilities, sources, inventory, events }
+        let predictor = app::alerts::Predictor::new(&network)?;
+        Ok(Snapshot { network, sites, items, capabilities, sources, inventory, events, predictor })
     }
 }
 

@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 use utoipa::Modify;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::{confidential, events, network, wire};
+use crate::{alerts, confidential, events, network, wire};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,6 +33,7 @@ use crate::{confidential, events, network, wire};
         confidential::audit,
         events::report,
         events::history,
+        alerts::current,
     ),
     components(schemas(wire::ErrorBody, wire::ErrorDetail, wire::Problem)),
     modifiers(&BearerKeys),

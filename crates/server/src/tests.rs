@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use app::access::{Disclosure, Role};
+use app::access::Role;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use expect_test::{expect, expect_file};
@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::{State, router};
+use crate::{Settings, State, router};
 
 /// The sample network in a store of its own, served, with a key of each kind.
 struct Fixture {
@@ -44,7 +44,7 @@ fn fixture() -> Fixture {
     let (operator, owner) = (key("america-makes", Role::Operator), key(OWNER, Role::Member));
     let (member, viewer) = (key("org-001", Role::Member), key("org-001", Role::Viewer));
     let network = app::network(&config, &app::Silent).unwrap();
-    let state = State::ready(config.clone(), Disclosure::default(), network);
+    let state = State::ready(config.clone(), Settings::default(), network).unwrap();
     Fixture { _dir: dir, state, config, operator, owner, member, viewer }
 }
 
@@ -90,7 +90,7 @@ async fn get(f: &Fixture, uri: &str) -> (StatusCode, Value) {
 #[tokio::test]
 async fn health_answers_at_once_and_data_waits_for_the_network() {
     let f = fixture();
-    let state = State::loading(f.config.clone(), Disclosure::default());
+    let state = State::loading(f.config.clone(), Settings::default());
     let health = call(&state, Method::GET, "/healthz", None).await;
     assert_eq!(health, (StatusCode::OK, serde_json::json!({"status": "ok", "sites": null})));
     let (status, body) = call(&state, Method::GET, "/readyz", None).await;
@@ -247,6 +247,7 @@ const ACCESS: &[(&str, &str, &str, [u16; 5])] = &[
     ("get", "/audit", "/audit", [401, 403, 403, 403, 200]),
     ("get", "/events", "/events", [401, 403, 200, 200, 200]),
     ("post", "/events", "/events", [401, 403, 403, 200, 200]),
+    ("get", "/alerts", "/alerts", [401, 403, 403, 403, 200]),
 ];
 
 /// The body each operation that takes one is called with: an outage at site-027.
@@ -412,7 +413,7 @@ async fn events_are_stored_once_applied_and_kept() {
     assert_eq!(capacity["down"], false);
 
     // A server started on the same store replays the history to the same state.
-    let replayed = State::loading(f.config.clone(), Disclosure::default());
+    let replayed = State::loading(f.config.clone(), Settings::default());
     replayed.load();
     assert_eq!(*replayed.live(), *f.state.live());
     let (_, history) =
@@ -474,6 +475,57 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
     expect![[r#"{"error":{"code":"invalid_request","message":"the body is not a valid batch: unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28","details":[{"location":"body","field":"events[0].kind","message":"unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28"}]}}"#]].assert_eq(&body.to_string());
     let (_, history) = call(&f.state, Method::GET, "/events", Some(&f.operator)).await;
     assert_eq!(history, serde_json::json!([]));
+}
+
+/// Polls `GET /alerts` until `done` holds for the products alerted (the prediction runs in the
+/// background after each batch).
+async fn alerts_until(f: &Fixture, done: impl Fn(&[String]) -> bool) -> Value {
+    for _ in 0..600 {
+        let (_, alerts) = call(&f.state, Method::GET, "/alerts", Some(&f.operator)).await;
+        let products: Vec<String> = alerts
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["product"].as_str().unwrap().to_owned())
+            .collect();
+        if done(&products) {
+            return alerts;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the alerts never settled");
+}
+
+/// The sole maker of the pressure sensor reports a fire: the ventilator is predicted short,
+/// caused by that site; when it is back, the alert goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_at_a_sole_source_raises_an_alert_until_it_ends() {
+    let f = fixture();
+    assert_eq!(
+        call(&f.state, Method::GET, "/alerts", Some(&f.operator)).await.1,
+        serde_json::json!([])
+    );
+    let fire = r#"{"events": [{"kind": "outage_start", "id": "fire", "site": "site-062", "expected_weeks": 8}]}"#;
+    assert_eq!(
+        send(&f.state, Method::POST, "/events", Some(&f.operator), fire).await.0,
+        StatusCode::OK
+    );
+    let alerts = alerts_until(&f, |products| products.iter().any(|p| p == "icu-ventilator")).await;
+    let ventilator =
+        alerts.as_array().unwrap().iter().find(|a| a["product"] == "icu-ventilator").unwrap();
+    assert_eq!(
+        (&ventilator["cause_site"], &ventilator["cause_item"]),
+        (&Value::from("site-062"), &Value::from("pressure-sensor"))
+    );
+    assert!(ventilator["fill_rate"].as_f64().unwrap() < 0.95, "{ventilator}");
+    assert!(ventilator["units_short"].as_f64().unwrap() > 0.0, "{ventilator}");
+
+    let back = r#"{"events": [{"kind": "outage_end", "id": "fire-out", "site": "site-062"}]}"#;
+    assert_eq!(
+        send(&f.state, Method::POST, "/events", Some(&f.operator), back).await.0,
+        StatusCode::OK
+    );
+    alerts_until(&f, <[String]>::is_empty).await;
 }
 
 proptest! {

@@ -443,3 +443,33 @@ pub struct Received {
     pub organization: String,
     pub event: Event,
 }
+
+/// A product predicted to fall short over the weeks ahead, given the outages reported.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Alert {
+    pub product: String,
+    /// Units served on time over units due, over the weeks ahead.
+    pub fill_rate: f64,
+    pub units_short: f64,
+    pub value_short: f64,
+    /// The first week (from 1) with demand not served on time.
+    pub first_short_week: Option<u32>,
+    /// The binding upstream constraint: a site...
+    pub cause_site: Option<String>,
+    /// ...and the item it could not make or send.
+    pub cause_item: Option<String>,
+}
+
+impl From<app::alerts::Alert> for Alert {
+    fn from(a: app::alerts::Alert) -> Alert {
+        Alert {
+            product: a.product,
+            fill_rate: a.fill_rate,
+            units_short: a.units_short,
+            value_short: a.value_short,
+            first_short_week: a.first_short_week,
+            cause_site: a.cause_site,
+            cause_item: a.cause_item,
+        }
+    }
+}

@@ -69,5 +69,36 @@ fn a_batch_over_mqtt_is_stored_and_answered() {
     assert_eq!(ids, ["mqtt-2", "mqtt-1"]);
     let (_, capacity) = get_with(&server.address, "/sites/site-027/capacity", &key);
     assert_eq!(capacity["down"], true);
+
+    // An operator reports a fire at the sole maker of the pressure sensor: the alert comes on
+    // arsenal/alerts.
+    let created = run(
+        dir.path(),
+        &["key", "create", "--org", "america-makes", "--role", "operator", "--json"],
+    );
+    let created: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+    client.subscribe("arsenal/alerts", QoS::AtLeastOnce).unwrap();
+    let fire = serde_json::json!({
+        "key": created["key"],
+        "events": [{"kind": "outage_start", "id": "mqtt-fire", "site": "site-062", "expected_weeks": 8}]
+    });
+    client
+        .publish("arsenal/america-makes/events", QoS::AtLeastOnce, false, fire.to_string())
+        .unwrap();
+    let mut alert = None;
+    for _ in 0..60 {
+        if let Ok(Ok(Event::Incoming(Packet::Publish(p)))) =
+            connection.recv_timeout(Duration::from_secs(1))
+            && p.topic == "arsenal/alerts"
+        {
+            alert = Some(serde_json::from_slice::<serde_json::Value>(&p.payload).unwrap());
+            break;
+        }
+    }
+    let alert = alert.expect("no alert on arsenal/alerts");
+    assert_eq!(
+        (&alert["product"], &alert["cause_site"]),
+        (&serde_json::json!("icu-ventilator"), &serde_json::json!("site-062"))
+    );
     assert!(terminate(server).0);
 }

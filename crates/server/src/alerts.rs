@@ -1,0 +1,116 @@
+//! Alerts: after each batch of new events, the outages reported are simulated over the weeks
+//! ahead (`app::alerts`), off the path that acknowledges events; products predicted below the
+//! threshold are kept for `GET /alerts`, and each product that newly falls below it is published
+//! on the MQTT topic `arsenal/alerts` when the server is connected to a broker.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
+
+use app::alerts::{Alert, AlertOptions};
+use axum::Json;
+use axum::extract::State;
+use rumqttc::{AsyncClient, QoS};
+
+use crate::State as Shared;
+use crate::access::Authenticated;
+use crate::error::ApiError;
+use crate::network::snapshot;
+use crate::wire;
+
+/// The MQTT topic alerts are published on.
+pub(crate) const ALERTS_TOPIC: &str = "arsenal/alerts";
+
+/// The current alerts and what it takes to keep them current.
+pub(crate) struct Alerts {
+    options: AlertOptions,
+    current: RwLock<Vec<Alert>>,
+    /// Events arrived since the last prediction started.
+    dirty: AtomicBool,
+    /// Held while a prediction runs; one at a time.
+    turn: tokio::sync::Mutex<()>,
+    mqtt: OnceLock<AsyncClient>,
+}
+
+impl Alerts {
+    pub(crate) fn new(options: AlertOptions) -> Alerts {
+        Alerts {
+            options,
+            current: RwLock::new(Vec::new()),
+            dirty: AtomicBool::new(false),
+            turn: tokio::sync::Mutex::new(()),
+            mqtt: OnceLock::new(),
+        }
+    }
+
+    /// Publishes new alerts through this client from now on.
+    pub(crate) fn connect(&self, client: AsyncClient) {
+        let _ = self.mqtt.set(client);
+    }
+}
+
+/// Predicts again in the background; events that arrive meanwhile make the running prediction
+/// go round once more instead of starting another.
+pub(crate) fn recheck(state: &Arc<Shared>) {
+    state.alerts.dirty.store(true, Ordering::SeqCst);
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        while state.alerts.dirty.load(Ordering::SeqCst) {
+            let Ok(_turn) = state.alerts.turn.try_lock() else { return };
+            while state.alerts.dirty.swap(false, Ordering::SeqCst) {
+                if let Err(error) = predict(&state).await {
+                    let (status, body) = error.answer();
+                    tracing::error!(%status, message = %body.error.message, "alerts not updated");
+                }
+            }
+        }
+    });
+}
+
+async fn predict(state: &Arc<Shared>) -> Result<(), ApiError> {
+    let snapshot = snapshot(state)?;
+    let live = state.live().clone();
+    let options = state.alerts.options;
+    let alerts = tokio::task::spawn_blocking(move || snapshot.predictor.predict(&live, options))
+        .await
+        .map_err(|e| ApiError::Internal(format!("alerts: {e}")))??;
+    let fresh: Vec<Alert> = {
+        let mut current = state.alerts.current.write().unwrap_or_else(PoisonError::into_inner);
+        let fresh = alerts
+            .iter()
+            .filter(|a| !current.iter().any(|c| c.product == a.product))
+            .cloned()
+            .collect();
+        *current = alerts;
+        fresh
+    };
+    for alert in fresh {
+        tracing::warn!(product = %alert.product, fill_rate = alert.fill_rate, "alert");
+        if let Some(client) = state.alerts.mqtt.get() {
+            let payload = serde_json::to_vec(&wire::Alert::from(alert))
+                .map_err(|e| ApiError::Internal(format!("alert: {e}")))?;
+            if let Err(error) = client.publish(ALERTS_TOPIC, QoS::AtLeastOnce, false, payload).await
+            {
+                tracing::error!(%error, "cannot publish the alert");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Products predicted to fall below the fill-rate threshold over the weeks ahead, given the
+/// outages reported so far.
+#[utoipa::path(get, path = "/alerts", tag = "events",
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "The current alerts, largest value short first", body = Vec<wire::Alert>),
+        (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
+        (status = 403, description = "Not an operator", body = wire::ErrorBody),
+    ))]
+pub(crate) async fn current(
+    State(state): State<Arc<Shared>>,
+    caller: Authenticated,
+) -> Result<Json<Vec<wire::Alert>>, ApiError> {
+    caller.operator()?;
+    let current = state.alerts.current.read().unwrap_or_else(PoisonError::into_inner).clone();
+    Ok(Json(current.into_iter().map(Into::into).collect()))
+}
