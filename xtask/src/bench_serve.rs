@@ -28,11 +28,18 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let arsenal = crate::target_dir().join("release/arsenal");
     let work = crate::target_dir().join(format!("bench-serve-{sites}"));
     let (net, data) = (work.join("network"), work.join("data"));
-    if !data.join("arsenal.db").exists() {
+    // Every run starts from the store as imported: no keys, events or audit lines of earlier runs.
+    let pristine = work.join("imported.db");
+    if !pristine.exists() {
         let n = sites.to_string();
         cmd!(sh, "{arsenal} -q generate --sites {n} --seed 1 --out {net}").run()?;
+        let _ = std::fs::remove_dir_all(&data);
         cmd!(sh, "{arsenal} -q --data {data} import {net}").run()?;
+        std::fs::copy(data.join("arsenal.db"), &pristine)?;
     }
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data)?;
+    std::fs::copy(&pristine, data.join("arsenal.db"))?;
     let key = |role: &str| -> anyhow::Result<String> {
         let out =
             cmd!(sh, "{arsenal} --data {data} key create --org org-000001 --role {role} --json")
