@@ -1,5 +1,5 @@
 //! `cargo xtask bench-serve`: the HTTP API under load on a generated network (300,000 sites by
-//! default). wrk, from a second process, asks for random sites by id; then client threads post
+//! default), on the embedded store or on PostgreSQL (`--postgres URL`). wrk, from a second process, asks for random sites by id; then client threads post
 //! batches of events, every event counted from the receipts and again in the store afterwards.
 
 use std::path::Path;
@@ -13,14 +13,19 @@ use xshell::{Shell, cmd};
 const BATCH: usize = 1000;
 const CLIENTS: usize = 2;
 
+/// The schema the PostgreSQL runs use.
+const SCHEMA: &str = "arsenal_bench";
+
 pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let (mut sites, mut seconds) = (300_000u32, 20u32);
+    let mut postgres: Option<String> = None;
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         match flag.as_str() {
             "--sites" => sites = args.next().context("--sites needs a number")?.parse()?,
             "--seconds" => seconds = args.next().context("--seconds needs a number")?.parse()?,
-            _ => bail!("usage: cargo xtask bench-serve [--sites N] [--seconds S]"),
+            "--postgres" => postgres = Some(args.next().context("--postgres needs a URL")?.clone()),
+            _ => bail!("usage: cargo xtask bench-serve [--sites N] [--seconds S] [--postgres URL]"),
         }
     }
     crate::setup::tool(sh, "wrk", "wrk")?;
@@ -28,21 +33,46 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let arsenal = crate::target_dir().join("release/arsenal");
     let work = crate::target_dir().join(format!("bench-serve-{sites}"));
     let (net, data) = (work.join("network"), work.join("data"));
-    // Every run starts from the store as imported: no keys, events or audit lines of earlier runs.
-    let pristine = work.join("imported.db");
-    if !pristine.exists() {
+    if !net.join("sites.csv").exists() {
         let n = sites.to_string();
         cmd!(sh, "{arsenal} -q generate --sites {n} --seed 1 --out {net}").run()?;
-        let _ = std::fs::remove_dir_all(&data);
-        cmd!(sh, "{arsenal} -q --data {data} import {net}").run()?;
-        std::fs::copy(data.join("arsenal.db"), &pristine)?;
     }
+    // Every run starts from the store as imported: no keys, events or audit lines of earlier
+    // runs. SQLite: a copy of the imported file; PostgreSQL: a new schema, imported again.
+    let mut store = vec!["--data".to_owned(), data.to_str().context("path")?.to_owned()];
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data)?;
-    std::fs::copy(&pristine, data.join("arsenal.db"))?;
+    let count: Box<dyn Fn() -> anyhow::Result<usize>> = match &postgres {
+        None => {
+            let pristine = work.join("imported.db");
+            if !pristine.exists() {
+                let store_args = &store;
+                cmd!(sh, "{arsenal} -q {store_args...} import {net}").run()?;
+                std::fs::copy(data.join("arsenal.db"), &pristine)?;
+            }
+            std::fs::copy(&pristine, data.join("arsenal.db"))?;
+            let db = data.join("arsenal.db").to_str().context("path")?.to_owned();
+            Box::new(move || Ok(cmd!(sh, "python3 -c {COUNT} {db}").read()?.trim().parse()?))
+        }
+        Some(url) => {
+            let reset = format!("DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}");
+            cmd!(sh, "psql -q {url} -c {reset}").run()?;
+            let join = if url.contains('?') { '&' } else { '?' };
+            store.push("--database".to_owned());
+            store.push(format!("{url}{join}options=-c%20search_path%3D{SCHEMA}"));
+            let started = Instant::now();
+            let store_args = &store;
+            cmd!(sh, "{arsenal} -q {store_args...} import {net}").run()?;
+            println!("Imported into PostgreSQL in {:.1} s.", started.elapsed().as_secs_f64());
+            let query = format!("SELECT count(*) FROM {SCHEMA}.events");
+            let url = url.clone();
+            Box::new(move || Ok(cmd!(sh, "psql -tA {url} -c {query}").read()?.trim().parse()?))
+        }
+    };
+    let store_args = &store;
     let key = |role: &str| -> anyhow::Result<String> {
         let out =
-            cmd!(sh, "{arsenal} --data {data} key create --org org-000001 --role {role} --json")
+            cmd!(sh, "{arsenal} {store_args...} key create --org org-000001 --role {role} --json")
                 .read()?;
         let key: serde_json::Value = serde_json::from_str(&out)?;
         Ok(key["key"].as_str().context("no key")?.to_owned())
@@ -52,8 +82,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let log = std::fs::File::create(work.join("server.log"))?;
     let started = Instant::now();
     let mut server = Command::new(&arsenal)
-        .args(["--data"])
-        .arg(&data)
+        .args(&store)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(log)
@@ -70,7 +99,11 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     while http.get(&ready).call().map(|r| r.status().as_u16()).unwrap_or(0) != 200 {
         std::thread::sleep(Duration::from_millis(100));
     }
-    println!("Network: {sites} sites; ready {:.1} s after start.", started.elapsed().as_secs_f64());
+    let backend = if postgres.is_some() { "PostgreSQL" } else { "SQLite" };
+    println!(
+        "Network: {sites} sites on {backend}; ready {:.1} s after start.",
+        started.elapsed().as_secs_f64()
+    );
     println!();
     println!("| measure | value |");
     println!("|---|---|");
@@ -95,9 +128,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
 
     // Event ingestion: batches of BATCH outage events from CLIENTS threads (ids unique to this
     // run), counted from the receipts and then in the store.
-    let db = data.join("arsenal.db");
-    let db = db.to_str().context("path")?;
-    let before: usize = cmd!(sh, "python3 -c {COUNT} {db}").read()?.trim().parse()?;
+    let before = count()?;
     let run_id = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(u64::from(seconds));
@@ -141,8 +172,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let peak = peak_rss_kb(server.id())?;
     server.kill()?;
     server.wait()?;
-    let after: usize = cmd!(sh, "python3 -c {COUNT} {db}").read()?.trim().parse()?;
-    let stored = after - before;
+    let stored = count()? - before;
     println!(
         "| POST /events, {CLIENTS} clients, batches of {BATCH}, {seconds} s | {:.0} events/s ({acknowledged} acknowledged) |",
         acknowledged as f64 / elapsed

@@ -210,23 +210,28 @@ impl Db {
 }
 
 impl Db {
+    /// One statement for the whole batch (one round trip), in the order given.
     pub(crate) fn append_events(&mut self, events: &[StoredEvent]) -> Result<Vec<bool>, Error> {
-        let context = "cannot store the events";
-        let mut tx = self.client.get_mut().transaction().map_err(|e| classify(context, &e))?;
-        let stmt = tx
-            .prepare(&format!(
-                "INSERT INTO events (id, received_at, key, organization, body) VALUES ($1, {NOW}, $2, $3, $4) ON CONFLICT (id) DO NOTHING"
-            ))
-            .map_err(|e| classify(context, &e))?;
-        let mut fresh = Vec::with_capacity(events.len());
-        for e in events {
-            let inserted = tx
-                .execute(&stmt, &[&e.id, &e.key, &e.organization, &e.body])
-                .map_err(|e| classify(context, &e))?;
-            fresh.push(inserted == 1);
-        }
-        tx.commit().map_err(|e| classify(context, &e))?;
-        Ok(fresh)
+        let column =
+            |field: fn(&StoredEvent) -> &str| -> Vec<&str> { events.iter().map(field).collect() };
+        let (ids, keys) = (column(|e| &e.id), column(|e| &e.key));
+        let (organizations, bodies) = (column(|e| &e.organization), column(|e| &e.body));
+        let rows = self
+            .client
+            .get_mut()
+            .query(
+                &format!(
+                    "INSERT INTO events (id, received_at, key, organization, body) \
+                     SELECT id, {NOW}, key, organization, body \
+                     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY \
+                     AS batch(id, key, organization, body, n) ORDER BY n \
+                     ON CONFLICT (id) DO NOTHING RETURNING id"
+                ),
+                &[&ids, &keys, &organizations, &bodies],
+            )
+            .map_err(|e| classify("cannot store the events", &e))?;
+        let stored: std::collections::HashSet<String> = rows.iter().map(|r| r.get(0)).collect();
+        Ok(events.iter().map(|e| stored.contains(&e.id)).collect())
     }
 
     pub(crate) fn events(&self) -> Result<Vec<StoredEvent>, Error> {
