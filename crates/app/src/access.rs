@@ -119,15 +119,19 @@ pub fn authenticate(config: &Config, key: &str) -> Result<Option<Caller>, Error>
 
 /// Records that `caller` did `action` to `target`.
 pub fn audit(config: &Config, caller: &Caller, action: &str, target: &str) -> Result<(), Error> {
-    let entry = store::AuditEntry {
+    Ok(config.open_store()?.audit(&entry(caller, action, target))?)
+}
+
+/// The audit line for `caller` doing `action` to `target`.
+pub(crate) fn entry(caller: &Caller, action: &str, target: &str) -> store::AuditEntry {
+    store::AuditEntry {
         at: String::new(),
         key: caller.key.clone(),
         organization: caller.organization.clone(),
         role: caller.role.as_str().to_owned(),
         action: action.to_owned(),
         target: target.to_owned(),
-    };
-    Ok(config.open_store()?.audit(&entry)?)
+    }
 }
 
 /// One line of the audit log.

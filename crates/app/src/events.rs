@@ -124,9 +124,9 @@ impl Index {
     }
 }
 
-/// Checks a batch against the network and the caller's rights, stores it, and returns the
-/// events that were new (to apply) with the receipt. Nothing is stored unless every event is
-/// valid and allowed.
+/// Checks a batch against the network and the caller's rights, stores it with its line in the
+/// audit log, and returns the events that were new (to apply) with the receipt. Nothing is
+/// stored unless every event is valid and allowed.
 pub fn record(
     config: &Config,
     index: &Index,
@@ -142,12 +142,17 @@ pub fn record(
                 received_at: String::new(),
                 key: caller.key.clone(),
                 organization: caller.organization.clone(),
+                site: e.site().map(str::to_owned),
                 body: serde_json::to_string(e)
                     .map_err(|err| Error::Internal(format!("cannot encode event: {err}")))?,
             })
         })
         .collect::<Result<_, Error>>()?;
-    let fresh = config.open_store()?.append_events(&stored)?;
+    let mut store = config.open_store()?;
+    let fresh = store.append_events(&stored)?;
+    let n_new = fresh.iter().filter(|&&f| f).count();
+    let target = format!("{} events, {n_new} new", events.len());
+    store.audit(&crate::access::entry(caller, "report events", &target))?;
     let mut receipt = Receipt::default();
     let mut new = Vec::new();
     for (event, is_new) in events.iter().zip(fresh) {
@@ -163,7 +168,28 @@ pub fn record(
 
 /// Every stored event, oldest first, with who sent it: what a restarted server replays.
 pub fn history(config: &Config) -> Result<Vec<Received>, Error> {
-    let stored = config.open_store()?.events()?;
+    read(config, &store::EventFilter::default())
+}
+
+/// The newest `limit` events the caller may read (all for operators, its organization's for
+/// members), about `site` when given, newest first.
+pub fn recent(
+    config: &Config,
+    caller: &Caller,
+    site: Option<&str>,
+    limit: u32,
+) -> Result<Vec<Received>, Error> {
+    let organization = match caller.role {
+        Role::Operator => None,
+        Role::Member => Some(caller.organization.clone()),
+        Role::Viewer => return Err(Error::Forbidden("viewers cannot read events".into())),
+    };
+    let site = site.map(str::to_owned);
+    read(config, &store::EventFilter { organization, site, newest: Some(limit) })
+}
+
+fn read(config: &Config, filter: &store::EventFilter) -> Result<Vec<Received>, Error> {
+    let stored = config.open_store()?.events(filter)?;
     stored
         .into_iter()
         .map(|s| {

@@ -155,10 +155,7 @@ pub(crate) async fn audit(
     Params(query): Params<AuditQuery>,
 ) -> Result<Json<Vec<wire::AuditEntry>>, ApiError> {
     caller.operator()?;
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::query("limit", format!("must be from 1 to 1000, not {limit}")));
-    }
+    let limit = crate::network::limit(query.limit)? as u32;
     let config = state.config.clone();
     let log = tokio::task::spawn_blocking(move || app::access::audit_log(&config, limit))
         .await

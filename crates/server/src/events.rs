@@ -73,10 +73,7 @@ pub(crate) async fn record(
     let _turn = state.events_turn.lock().await;
     let (config, who) = (state.config.clone(), caller.clone());
     let (new, receipt) = tokio::task::spawn_blocking(move || {
-        let recorded = app::events::record(&config, &snapshot.events, &who, &events)?;
-        let target = format!("{} events, {} new", events.len(), recorded.0.len());
-        app::access::audit(&config, &who, "report events", &target)?;
-        Ok::<_, app::Error>(recorded)
+        app::events::record(&config, &snapshot.events, &who, &events)
     })
     .await
     .map_err(|e| ApiError::Internal(format!("events: {e}")))??;
@@ -102,28 +99,16 @@ pub(crate) async fn history(
     caller: Authenticated,
     Params(query): Params<EventQuery>,
 ) -> Result<Json<Vec<Received>>, ApiError> {
-    let caller = caller.0;
-    if caller.role == app::access::Role::Viewer {
-        return Err(ApiError::Forbidden("viewers cannot read events".into()));
-    }
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::query("limit", format!("must be from 1 to 1000, not {limit}")));
-    }
-    let config = state.config.clone();
-    let all = tokio::task::spawn_blocking(move || app::events::history(&config))
-        .await
-        .map_err(|e| ApiError::Internal(format!("events: {e}")))??;
-    let visible = all.into_iter().rev().filter(|r| {
-        caller.role == app::access::Role::Operator || r.organization == caller.organization
-    });
-    let about = |r: &app::events::Received| {
-        query.site.as_deref().is_none_or(|site| r.event.site() == Some(site))
-    };
+    let limit = crate::network::limit(query.limit)?;
+    let (config, caller) = (state.config.clone(), caller.0);
+    let recent = tokio::task::spawn_blocking(move || {
+        app::events::recent(&config, &caller, query.site.as_deref(), limit as u32)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("events: {e}")))??;
     Ok(Json(
-        visible
-            .filter(about)
-            .take(limit)
+        recent
+            .into_iter()
             .map(|r| Received {
                 received_at: r.received_at,
                 organization: r.organization,

@@ -222,6 +222,18 @@ fn kind<K: FromStr<Err = String>>(text: Option<&str>) -> Result<Option<K>, ApiEr
     text.map(|t| t.parse().map_err(|e: String| ApiError::query("kind", e))).transpose()
 }
 
+/// The `limit` parameter: from 1 to `MAX_LIMIT`, `DEFAULT_LIMIT` when absent.
+pub(crate) fn limit(value: Option<usize>) -> Result<usize, ApiError> {
+    let limit = value.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::query(
+            "limit",
+            format!("must be from 1 to {MAX_LIMIT}, not {limit}"),
+        ));
+    }
+    Ok(limit)
+}
+
 /// One page of the matching records, and where it sits among all of them.
 pub(crate) fn page<T>(
     matching: impl Iterator<Item = T>,
@@ -229,13 +241,7 @@ pub(crate) fn page<T>(
     limit: Option<usize>,
 ) -> Result<(Vec<T>, PageInfo), ApiError> {
     let offset = offset.unwrap_or(0);
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::query(
-            "limit",
-            format!("must be from 1 to {MAX_LIMIT}, not {limit}"),
-        ));
-    }
+    let limit = self::limit(limit)?;
     let mut results = Vec::new();
     let mut total = 0;
     for record in matching {

@@ -321,7 +321,7 @@ impl From<app::access::Group> for Group {
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Lines to return, newest first, 1 to 1000 (default 100).
-    pub limit: Option<u32>,
+    pub limit: Option<usize>,
 }
 
 /// One line of the audit log.

@@ -42,8 +42,21 @@ pub struct StoredEvent {
     /// The id of the key that sent it.
     pub key: String,
     pub organization: String,
+    /// The site the event is about, if any.
+    pub site: Option<String>,
     /// The event itself, as JSON.
     pub body: String,
+}
+
+/// Which stored events to read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EventFilter {
+    /// Only events sent by this organization's keys.
+    pub organization: Option<String>,
+    /// Only events about this site.
+    pub site: Option<String>,
+    /// Only the newest this many, newest first; all of them in arrival order when absent.
+    pub newest: Option<u32>,
 }
 
 impl Store {
@@ -88,11 +101,11 @@ impl Store {
         }
     }
 
-    /// Every stored event, in the order they arrived.
-    pub fn events(&self) -> Result<Vec<StoredEvent>, Error> {
+    /// The stored events the filter asks for.
+    pub fn events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, Error> {
         match &self.backend {
-            Backend::Sqlite(db) => db.events(),
-            Backend::Postgres(db) => db.events(),
+            Backend::Sqlite(db) => db.events(filter),
+            Backend::Postgres(db) => db.events(filter),
         }
     }
 }

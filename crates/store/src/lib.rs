@@ -17,7 +17,7 @@ use std::path::Path;
 
 use model::Network;
 
-pub use access::{ApiKey, AuditEntry, StoredEvent};
+pub use access::{ApiKey, AuditEntry, EventFilter, StoredEvent};
 
 /// The file name of the database inside a data directory.
 pub const DB_FILE: &str = "arsenal.db";

@@ -16,7 +16,7 @@ use postgres::error::SqlState;
 use postgres::types::FromSqlOwned;
 use postgres::{Client, NoTls, Row};
 
-use crate::access::{ApiKey, AuditEntry, StoredEvent};
+use crate::access::{ApiKey, AuditEntry, EventFilter, StoredEvent};
 use crate::tables::{Cell, Cells, Counter, cells, columns, len, push};
 use crate::{Error, ImportRecord};
 use model::Network;
@@ -216,29 +216,38 @@ impl Db {
             |field: fn(&StoredEvent) -> &str| -> Vec<&str> { events.iter().map(field).collect() };
         let (ids, keys) = (column(|e| &e.id), column(|e| &e.key));
         let (organizations, bodies) = (column(|e| &e.organization), column(|e| &e.body));
+        let sites: Vec<Option<&str>> = events.iter().map(|e| e.site.as_deref()).collect();
         let rows = self
             .client
             .get_mut()
             .query(
                 &format!(
-                    "INSERT INTO events (id, received_at, key, organization, body) \
-                     SELECT id, {NOW}, key, organization, body \
-                     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY \
-                     AS batch(id, key, organization, body, n) ORDER BY n \
+                    "INSERT INTO events (id, received_at, key, organization, site, body) \
+                     SELECT id, {NOW}, key, organization, site, body \
+                     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) \
+                     WITH ORDINALITY AS batch(id, key, organization, site, body, n) ORDER BY n \
                      ON CONFLICT (id) DO NOTHING RETURNING id"
                 ),
-                &[&ids, &keys, &organizations, &bodies],
+                &[&ids, &keys, &organizations, &sites, &bodies],
             )
             .map_err(|e| classify("cannot store the events", &e))?;
         let stored: std::collections::HashSet<String> = rows.iter().map(|r| r.get(0)).collect();
         Ok(events.iter().map(|e| stored.contains(&e.id)).collect())
     }
 
-    pub(crate) fn events(&self) -> Result<Vec<StoredEvent>, Error> {
+    pub(crate) fn events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, Error> {
+        let order = if filter.newest.is_some() { "DESC" } else { "ASC" };
         let rows = self
             .client
             .borrow_mut()
-            .query("SELECT id, received_at, key, organization, body FROM events ORDER BY seq", &[])
+            .query(
+                &format!(
+                    "SELECT id, received_at, key, organization, site, body FROM events \
+                     WHERE ($1::text IS NULL OR organization = $1) AND ($2::text IS NULL OR site = $2) \
+                     ORDER BY seq {order} LIMIT $3"
+                ),
+                &[&filter.organization, &filter.site, &filter.newest.map(i64::from)],
+            )
             .map_err(|e| classify("cannot read the events", &e))?;
         Ok(rows
             .iter()
@@ -247,7 +256,8 @@ impl Db {
                 received_at: r.get(1),
                 key: r.get(2),
                 organization: r.get(3),
-                body: r.get(4),
+                site: r.get(4),
+                body: r.get(5),
             })
             .collect())
     }

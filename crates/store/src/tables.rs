@@ -275,7 +275,7 @@ fn corrupt(column: usize, message: String) -> Error {
 
 /// Counts records as they are read or written and reports every `PROGRESS_EVERY`.
 pub(crate) struct Counter<'a> {
-    pub(crate) done: u64,
+    done: u64,
     progress: &'a mut dyn FnMut(u64),
 }
 

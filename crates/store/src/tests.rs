@@ -7,7 +7,7 @@ use engine::generate::{GenerateConfig, generate};
 use model::Network;
 
 use crate::testing::postgres_schema;
-use crate::{ApiKey, AuditEntry, Error, Store, StoredEvent};
+use crate::{ApiKey, AuditEntry, Error, EventFilter, Store, StoredEvent};
 
 /// A network whose text needs quoting in every format: quotes, commas, a newline, an empty
 /// optional text (which must not come back as absent).
@@ -86,24 +86,32 @@ fn sqlite_keys_and_audit() {
     keys_and_audit(&mut Store::open_in_memory().unwrap());
 }
 
-/// Events are kept in arrival order; a resent id is reported as not new and changes nothing.
+/// Events are kept in arrival order; a resent id is reported as not new and changes nothing;
+/// the filters select by organization and site, and the newest come first.
 fn events_once_each(store: &mut Store) {
-    let event = |id: &str, body: &str| StoredEvent {
+    let event = |id: &str, organization: &str, site: Option<&str>, body: &str| StoredEvent {
         id: id.into(),
         received_at: String::new(),
         key: "k1".into(),
-        organization: "org-001".into(),
+        organization: organization.into(),
+        site: site.map(str::to_owned),
         body: body.into(),
     };
-    assert_eq!(store.append_events(&[event("e1", "a"), event("e2", "b")]).unwrap(), [true, true]);
-    assert_eq!(
-        store.append_events(&[event("e2", "changed"), event("e3", "c")]).unwrap(),
-        [false, true]
-    );
-    let stored = store.events().unwrap();
-    let seen: Vec<(&str, &str)> = stored.iter().map(|e| (e.id.as_str(), e.body.as_str())).collect();
-    assert_eq!(seen, [("e1", "a"), ("e2", "b"), ("e3", "c")]);
+    let first = [event("e1", "org-1", Some("s1"), "a"), event("e2", "org-2", Some("s2"), "b")];
+    assert_eq!(store.append_events(&first).unwrap(), [true, true]);
+    let second = [event("e2", "org-2", Some("s2"), "changed"), event("e3", "org-1", None, "c")];
+    assert_eq!(store.append_events(&second).unwrap(), [false, true]);
+    let ids = |filter: EventFilter| -> Vec<String> {
+        store.events(&filter).unwrap().into_iter().map(|e| format!("{}:{}", e.id, e.body)).collect()
+    };
+    assert_eq!(ids(EventFilter::default()), ["e1:a", "e2:b", "e3:c"]);
+    let org1 = || EventFilter { organization: Some("org-1".into()), ..EventFilter::default() };
+    assert_eq!(ids(org1()), ["e1:a", "e3:c"]);
+    assert_eq!(ids(EventFilter { newest: Some(1), ..org1() }), ["e3:c"]);
+    assert_eq!(ids(EventFilter { site: Some("s2".into()), ..EventFilter::default() }), ["e2:b"]);
+    let stored = store.events(&EventFilter::default()).unwrap();
     assert!(stored.iter().all(|e| e.received_at.len() == "2026-12-01 12:00:00".len()));
+    assert_eq!(stored[2].site, None);
 }
 
 #[test]

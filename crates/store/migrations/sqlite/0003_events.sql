@@ -5,5 +5,9 @@ CREATE TABLE events (
     received_at TEXT NOT NULL,
     key TEXT NOT NULL,
     organization TEXT NOT NULL,
+    -- The site the event is about, if any (to read a site's history without parsing bodies).
+    site TEXT,
     body TEXT NOT NULL
 );
+CREATE INDEX events_by_organization ON events (organization, seq);
+CREATE INDEX events_by_site ON events (site, seq);

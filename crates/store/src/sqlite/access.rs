@@ -4,7 +4,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Db, NOW, backend, classify};
 use crate::Error;
-use crate::access::{ApiKey, AuditEntry, StoredEvent};
+use crate::access::{ApiKey, AuditEntry, EventFilter, StoredEvent};
 
 impl Db {
     pub(crate) fn add_key(&mut self, key: &ApiKey) -> Result<(), Error> {
@@ -80,12 +80,12 @@ impl Db {
         {
             let mut stmt = tx
                 .prepare(&format!(
-                    "INSERT OR IGNORE INTO events (id, received_at, key, organization, body) VALUES (?1, {NOW}, ?2, ?3, ?4)"
+                    "INSERT OR IGNORE INTO events (id, received_at, key, organization, site, body) VALUES (?1, {NOW}, ?2, ?3, ?4, ?5)"
                 ))
                 .map_err(|e| classify(context, e))?;
             for e in events {
                 let inserted = stmt
-                    .execute(params![e.id, e.key, e.organization, e.body])
+                    .execute(params![e.id, e.key, e.organization, e.site, e.body])
                     .map_err(|e| classify(context, e))?;
                 fresh.push(inserted == 1);
             }
@@ -94,20 +94,28 @@ impl Db {
         Ok(fresh)
     }
 
-    pub(crate) fn events(&self) -> Result<Vec<StoredEvent>, Error> {
+    pub(crate) fn events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, Error> {
         let context = "cannot read the events";
+        let order = if filter.newest.is_some() { "DESC" } else { "ASC" };
         let mut stmt = self
             .conn
-            .prepare("SELECT id, received_at, key, organization, body FROM events ORDER BY seq")
+            .prepare(&format!(
+                "SELECT id, received_at, key, organization, site, body FROM events \
+                 WHERE (?1 IS NULL OR organization = ?1) AND (?2 IS NULL OR site = ?2) \
+                 ORDER BY seq {order} LIMIT ?3"
+            ))
             .map_err(|e| backend(context, e))?;
+        // SQLite reads a negative limit as none.
+        let limit = filter.newest.map_or(-1, i64::from);
         let rows = stmt
-            .query_map([], |r| {
+            .query_map(params![filter.organization, filter.site, limit], |r| {
                 Ok(StoredEvent {
                     id: r.get(0)?,
                     received_at: r.get(1)?,
                     key: r.get(2)?,
                     organization: r.get(3)?,
-                    body: r.get(4)?,
+                    site: r.get(4)?,
+                    body: r.get(5)?,
                 })
             })
             .map_err(|e| backend(context, e))?;
