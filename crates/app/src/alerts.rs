@@ -6,11 +6,10 @@
 
 use std::fmt::Write as _;
 
-use engine::graph::Graph;
 use engine::simulate::Period;
 
 use crate::events::Live;
-use crate::{Error, Silent, StressOptions};
+use crate::{Error, Silent, StressOptions, Twin};
 
 /// When a product is an alert.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -42,20 +41,7 @@ pub struct Alert {
     pub cause_item: Option<String>,
 }
 
-/// The network as the simulation needs it, built once.
-pub struct Predictor {
-    graph: Graph,
-    /// Each site's weeks to recover, by graph index.
-    ttr_weeks: Vec<f64>,
-}
-
-impl Predictor {
-    pub fn new(network: &model::Network) -> Result<Predictor, Error> {
-        let graph = crate::network::build_graph(network)?;
-        let ttr_weeks = network.sites.iter().map(|s| s.ttr_weeks).collect();
-        Ok(Predictor { graph, ttr_weeks })
-    }
-
+impl Twin {
     /// The products below the threshold with the live state's outages; none when no site is
     /// down.
     pub fn predict(&self, live: &Live, options: AlertOptions) -> Result<Vec<Alert>, Error> {
@@ -66,18 +52,18 @@ impl Predictor {
         down.sort_by(|a, b| a.0.cmp(b.0));
         let mut text = String::from("name = \"the outages reported\"\n");
         for (site, expected) in down {
-            let index = crate::map::find(&self.graph.site_ids, site, "site")?;
-            let weeks = expected.unwrap_or(self.ttr_weeks[index as usize]).max(1.0);
+            let index = crate::map::find(&self.graph().site_ids, site, "site")?;
+            let weeks = expected.unwrap_or(self.network().sites[index as usize].ttr_weeks).max(1.0);
             let _ = write!(
                 text,
                 "[[event]]\nkind = \"site\"\nsite = \"{site}\"\nstart_week = 1\nduration_weeks = {weeks}\n"
             );
         }
         let scenario =
-            crate::scenario::parse(&text, "events", "alerts", &self.graph, Period::Week)?;
+            crate::scenario::parse(&text, "events", "alerts", self.graph(), Period::Week)?;
         let stress =
             StressOptions { horizon_weeks: Some(options.weeks), ..StressOptions::default() };
-        let report = crate::stress::run(&self.graph, &scenario, &stress, &Silent)?;
+        let report = crate::stress::run(self.graph(), &scenario, &stress, &Silent)?;
         Ok(report
             .outcome
             .products

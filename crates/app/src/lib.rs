@@ -17,19 +17,24 @@ mod risks;
 mod sample;
 pub mod scenario;
 mod stress;
+mod twin;
 
 use std::path::PathBuf;
 
+/// The simulation's settings, for interfaces that set them.
+pub use engine::simulate::{Hazards, Period, Unmet};
 pub use map::{SupplyMap, map};
 pub use network::{
     DemoReport, ImportReport, demo, export, generate, import, load_graph, network, sample_network,
     summary,
 };
+pub use request::Request;
 pub use risks::{ExposureMethod, RiskReport, risks};
 pub use sample::SAMPLE_FILES;
 pub use stress::{
     DEFAULT_HORIZON_WEEKS, MonteCarloOptions, StressOptions, StressReport, monte_carlo, stress,
 };
+pub use twin::{Answer, Ask, Question, Twin};
 
 use interchange::Finding;
 
@@ -89,6 +94,9 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     Internal(String),
+    /// The work stopped early because its `Progress` asked it to.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl Error {
@@ -114,33 +122,51 @@ pub trait Progress {
     /// How much of the stage is done.
     fn advance(&self, done: u64);
     fn end(&self);
+    /// Whether the work should stop: long stages ask between units of work (a site, a scenario,
+    /// a solve) and then fail with `Error::Cancelled`.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Runs `work` on its own thread while this thread draws its progress: `work` reports how much
-/// is done through the counter it is given (engines run parallel work whose threads cannot call
-/// a `Progress`, which need not be thread-safe).
+/// is done through the function it is given, which answers whether to go on (engines run
+/// parallel work whose threads cannot call a `Progress`, which need not be thread-safe).
+/// `work` returns `None` when it stopped early, which is `Error::Cancelled`.
 pub(crate) fn with_progress<T: Send>(
     progress: &dyn Progress,
     label: &str,
     total: u64,
-    work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> T + Send,
+    work: impl FnOnce(&(dyn Fn(u64) -> bool + Sync)) -> Option<T> + Send,
 ) -> Result<T, Error> {
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     progress.begin(label, Some(total));
     let done = AtomicU64::new(0);
+    let stop = AtomicBool::new(progress.cancelled());
     let result = std::thread::scope(|threads| {
         let report = |n: u64| {
             done.fetch_max(n, Ordering::Relaxed);
+            !stop.load(Ordering::Relaxed)
         };
         let worker = threads.spawn(move || work(&report));
         while !worker.is_finished() {
             progress.advance(done.load(Ordering::Relaxed));
+            if progress.cancelled() {
+                stop.store(true, Ordering::Relaxed);
+            }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         worker.join()
     });
     progress.end();
-    result.map_err(|_| Error::Internal(format!("{label}: the computation panicked")))
+    result
+        .map_err(|_| Error::Internal(format!("{label}: the computation panicked")))?
+        .ok_or(Error::Cancelled)
+}
+
+/// `Error::Cancelled` when `progress` asks to stop.
+pub(crate) fn go_on(progress: &dyn Progress) -> Result<(), Error> {
+    if progress.cancelled() { Err(Error::Cancelled) } else { Ok(()) }
 }
 
 /// Progress that shows nothing.

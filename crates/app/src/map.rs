@@ -74,8 +74,17 @@ pub fn map(
     depth: Option<u32>,
     progress: &dyn Progress,
 ) -> Result<SupplyMap, Error> {
-    let (_, network) = crate::network::load_network(config, progress)?;
-    let graph = crate::network::build_graph(&network)?;
+    crate::Twin::load(config, progress)?.map(item, site, depth)
+}
+
+/// The supply map of `item` on `network` and its `graph`.
+pub(crate) fn build(
+    network: &Network,
+    graph: &Graph,
+    item: &str,
+    site: Option<&str>,
+    depth: Option<u32>,
+) -> Result<SupplyMap, Error> {
     let item_ix = find(&graph.item_ids, item, "item")?;
     let mut map = SupplyMap {
         item: item.to_owned(),
@@ -85,15 +94,15 @@ pub fn map(
         bom: Vec::new(),
         links: Vec::new(),
     };
-    let site_entry = |site: u32, item: u32| map_site(&network, &graph, site, item);
+    let site_entry = |site: u32, item: u32| map_site(network, graph, site, item);
     let mut sites_in = HashSet::new();
     match site {
         None => {
-            for r in engine::map::item_map(&graph, item_ix, depth) {
+            for r in engine::map::item_map(graph, item_ix, depth) {
                 let sites =
                     graph.sources.row(r.item).iter().map(|s| site_entry(s.site, r.item)).collect();
                 sites_in.extend(graph.sources.row(r.item).iter().map(|s| s.site));
-                map.nodes.push(node(&network, r.tier, r.item, r.quantity, sites));
+                map.nodes.push(node(network, r.tier, r.item, r.quantity, sites));
             }
             let items: HashSet<&str> = map.nodes.iter().map(|n| n.item.as_str()).collect();
             for &site in &sites_in {
@@ -113,10 +122,10 @@ pub fn map(
         }
         Some(site) => {
             let site_ix = find(&graph.site_ids, site, "site")?;
-            let steps = engine::map::site_map(&graph, site_ix, item_ix, depth);
+            let steps = engine::map::site_map(graph, site_ix, item_ix, depth);
             for step in &steps {
                 map.nodes.push(node(
-                    &network,
+                    network,
                     step.tier,
                     step.item,
                     step.quantity,

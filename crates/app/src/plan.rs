@@ -52,34 +52,14 @@ pub fn mobilize(
     options: &MobilizeOptions,
     progress: &dyn Progress,
 ) -> Result<PlanDocument, Error> {
-    let (demand_request, demand): (Request, DemandFile) =
-        inputs::read(&options.demand, "the demand")?;
-    let scenario = match &options.scenario {
-        Some(path) => {
-            let (request, file): (Request, crate::scenario::ScenarioFile) =
-                inputs::read(path, "the scenario")?;
-            Some((request, file))
-        }
-        None => None,
-    };
-    let (stamp, network) = stamped_network(config, progress)?;
-    let request = PlanRequest {
-        demand_file: demand_request.file.clone(),
-        demand,
-        scenario_file: scenario.as_ref().map(|(r, _)| r.file.clone()),
-        scenario: scenario.as_ref().map(|(_, file)| file.clone()),
-        events: Vec::new(),
-        horizon_weeks: options.horizon_weeks,
-    };
-    let locate = inputs::Locate {
-        name: &demand_request.file,
-        target: &|n| demand_request.locate("target", n),
-        event: &|n| format!("event {}", n + 1),
-        scenario: &|n| scenario.as_ref().map_or(String::new(), |(r, _)| r.locate("event", n)),
-    };
-    let resolved = inputs::resolve(&request, &network, &locate)?;
-    let (plan, bases) = solve(&request, &resolved, None, options.recheck, progress)?;
-    Ok(PlanDocument::new(stamp, request, plan, bases))
+    let demand = Request::read(&options.demand, "the demand")?;
+    let scenario =
+        options.scenario.as_deref().map(|p| Request::read(p, "the scenario")).transpose()?;
+    let ask =
+        PlanAsk::mobilize(&demand, scenario.as_ref(), options.horizon_weeks, options.recheck)?;
+    let twin = crate::Twin::load(config, progress)?;
+    let prepared = ask.prepare(&twin)?;
+    Ok(answer(&prepared, twin.stamp(), progress)?.0)
 }
 
 /// Plans the demand file `file` (its text) on `network`, as the demo does.
@@ -90,7 +70,7 @@ pub(crate) fn plan_text(
     recheck: usize,
     progress: &dyn Progress,
 ) -> Result<PlanReport, Error> {
-    let demand_request = Request { file: file.to_owned(), text: text.to_owned() };
+    let demand_request = Request::named(file, text);
     let request = PlanRequest {
         demand_file: file.to_owned(),
         demand: demand_request.parse("the demand")?,
@@ -133,66 +113,182 @@ pub fn replan(
     progress: &dyn Progress,
 ) -> Result<Replanned, Error> {
     let saved = document::read(&options.plan)?;
-    let (events_request, events): (Request, EventsFile) =
-        inputs::read(&options.events, "the events")?;
-    let (stamp, network) = stamped_network(config, progress)?;
-    if stamp != saved.network {
-        return Err(Error::Conflict(format!(
-            "{} was made on the network imported {} from {}, but the store now holds the one imported {} from {}; plan again with arsenal mobilize",
-            options.plan.display(),
-            saved.network.imported_at,
-            saved.network.source,
-            stamp.imported_at,
-            stamp.source
-        )));
+    let events = Request::read(&options.events, "the events")?;
+    let plan_name = options.plan.display().to_string();
+    let ask = PlanAsk::replan(saved, &plan_name, &events, options.recheck, options.cold)?;
+    let twin = crate::Twin::load(config, progress)?;
+    let prepared = ask.prepare(&twin)?;
+    match answer(&prepared, twin.stamp(), progress)? {
+        (document, Some((diff, events))) => Ok(Replanned { document, diff, events }),
+        (_, None) => Err(Error::Internal("a re-plan gave no difference".into())),
     }
-    if events.events.is_empty() {
-        return Err(Error::invalid(format!(
-            "{}: no events; add at least one [[event]]",
-            events_request.file
-        )));
+}
+
+/// A plan or a re-plan as asked: its documents parsed, not yet checked against a network.
+#[derive(Clone, Debug)]
+pub struct PlanAsk {
+    /// The request the plan solves: for a re-plan, the saved plan's with the new events added.
+    request: PlanRequest,
+    /// Where each target, event and scenario event was written, for errors.
+    places: Places,
+    /// For a re-plan: the saved plan, the name it is reported under, and whether to solve from
+    /// nothing instead of from it.
+    saved: Option<(PlanDocument, String, bool)>,
+    recheck: usize,
+}
+
+/// Where the parts of a plan request were written.
+#[derive(Clone, Debug)]
+struct Places {
+    name: String,
+    targets: Vec<String>,
+    events: Vec<String>,
+    scenario: Vec<String>,
+}
+
+impl Places {
+    fn nth(&self, list: &[String], n: usize) -> String {
+        list.get(n).cloned().unwrap_or_else(|| self.name.clone())
     }
-    let mut request = saved.request.clone();
-    let earlier = request.events.len();
-    let n_events = events.events.len();
-    request.events.extend(events.events.into_iter().map(|e| (events_request.file.clone(), e)));
-    let plan_file = options.plan.display().to_string();
-    let locate = inputs::Locate {
-        name: &events_request.file,
-        target: &|n| format!("{plan_file}: target {}", n + 1),
-        event: &|n| match n.checked_sub(earlier) {
-            Some(new) => events_request.locate("event", new),
-            None => format!("{plan_file}: event {}", n + 1),
-        },
-        scenario: &|n| format!("{plan_file}: scenario event {}", n + 1),
-    };
-    let resolved = inputs::resolve(&request, &network, &locate)?;
-    // The saved plan's own request rebuilds the model its bases belong to.
-    let start = match (&saved.bases, options.cold) {
-        (Some(saved_bases), false) => {
-            let before = inputs::resolve(&saved.request, &network, &locate)?;
-            saved_bases.bases().map(|bases| (before, bases))
+}
+
+impl PlanAsk {
+    /// A plan of the targets of `demand`, under the disruption `scenario` when given.
+    pub fn mobilize(
+        demand: &Request,
+        scenario: Option<&Request>,
+        horizon_weeks: Option<u32>,
+        recheck: usize,
+    ) -> Result<PlanAsk, Error> {
+        let parsed: DemandFile = demand.parse("the demand")?;
+        let scenario_file: Option<crate::scenario::ScenarioFile> =
+            scenario.map(|r| r.parse("the scenario")).transpose()?;
+        let places = Places {
+            name: demand.file.clone(),
+            targets: (0..parsed.targets.len()).map(|n| demand.locate("target", n)).collect(),
+            events: Vec::new(),
+            scenario: match (scenario, &scenario_file) {
+                (Some(r), Some(file)) => {
+                    (0..file.events.len()).map(|n| r.locate("event", n)).collect()
+                }
+                _ => Vec::new(),
+            },
+        };
+        let request = PlanRequest {
+            demand_file: demand.file.clone(),
+            demand: parsed,
+            scenario_file: scenario.map(|r| r.file.clone()),
+            scenario: scenario_file,
+            events: Vec::new(),
+            horizon_weeks,
+        };
+        Ok(PlanAsk { request, places, saved: None, recheck })
+    }
+
+    /// The saved plan `saved` (reported as `plan_name`) again with the events of `events`,
+    /// solved from the saved plan's bases unless `cold`.
+    pub fn replan(
+        saved: PlanDocument,
+        plan_name: &str,
+        events: &Request,
+        recheck: usize,
+        cold: bool,
+    ) -> Result<PlanAsk, Error> {
+        let parsed: EventsFile = events.parse("the events")?;
+        if parsed.events.is_empty() {
+            return Err(Error::invalid(format!(
+                "{}: no events; add at least one [[event]]",
+                events.file
+            )));
         }
-        _ => None,
-    };
-    let (plan, bases) = solve(&request, &resolved, start.as_ref(), options.recheck, progress)?;
+        let mut request = saved.request.clone();
+        let earlier = request.events.len();
+        let n_targets = request.demand.targets.len();
+        let n_scenario = request.scenario.as_ref().map_or(0, |s| s.events.len());
+        request.events.extend(parsed.events.into_iter().map(|e| (events.file.clone(), e)));
+        let places = Places {
+            name: events.file.clone(),
+            targets: (0..n_targets).map(|n| format!("{plan_name}: target {}", n + 1)).collect(),
+            events: (0..request.events.len())
+                .map(|n| match n.checked_sub(earlier) {
+                    Some(new) => events.locate("event", new),
+                    None => format!("{plan_name}: event {}", n + 1),
+                })
+                .collect(),
+            scenario: (0..n_scenario)
+                .map(|n| format!("{plan_name}: scenario event {}", n + 1))
+                .collect(),
+        };
+        Ok(PlanAsk { request, places, saved: Some((saved, plan_name.to_owned(), cold)), recheck })
+    }
+
+    /// Checks the request against the twin's network and resolves it.
+    pub(crate) fn prepare(&self, twin: &crate::Twin) -> Result<Prepared, Error> {
+        let (stamp, network, places) = (twin.stamp(), twin.network(), &self.places);
+        let locate = inputs::Locate {
+            name: &places.name,
+            target: &|n| places.nth(&places.targets, n),
+            event: &|n| places.nth(&places.events, n),
+            scenario: &|n| places.nth(&places.scenario, n),
+        };
+        let mut start = None;
+        let mut before = None;
+        if let Some((saved, plan_name, cold)) = &self.saved {
+            if *stamp != saved.network {
+                return Err(Error::Conflict(format!(
+                    "{plan_name} was made on the network imported {} from {}, but the store now holds the one imported {} from {}; plan again with arsenal mobilize",
+                    saved.network.imported_at,
+                    saved.network.source,
+                    stamp.imported_at,
+                    stamp.source
+                )));
+            }
+            // The saved plan's own request rebuilds the model its bases belong to.
+            if let (Some(saved_bases), false) = (&saved.bases, cold) {
+                let earlier = inputs::resolve(&saved.request, network, &locate)?;
+                start = saved_bases.bases().map(|bases| (earlier, bases));
+            }
+            let added = self.request.events.len() - saved.request.events.len();
+            before = Some((saved.plan.clone(), added));
+        }
+        let resolved = inputs::resolve(&self.request, network, &locate)?;
+        Ok(Prepared {
+            request: self.request.clone(),
+            resolved,
+            start,
+            recheck: self.recheck,
+            before,
+        })
+    }
+}
+
+/// A plan request checked against a network, ready to solve.
+pub(crate) struct Prepared {
+    request: PlanRequest,
+    resolved: inputs::Resolved,
+    /// The model of the saved plan and the bases its solves ended on, to start from.
+    start: Option<(inputs::Resolved, engine::plan::Bases)>,
+    recheck: usize,
+    /// For a re-plan: the plan before and the number of events applied now.
+    before: Option<(PlanReport, usize)>,
+}
+
+/// Solves a prepared request; for a re-plan, also what changed and how many events were
+/// applied now.
+pub(crate) fn answer(
+    prepared: &Prepared,
+    stamp: &NetworkStamp,
+    progress: &dyn Progress,
+) -> Result<(PlanDocument, Option<(PlanDiff, usize)>), Error> {
+    let Prepared { request, resolved, start, recheck, before } = prepared;
+    let (plan, bases) = solve(request, resolved, start.as_ref(), *recheck, progress)?;
     let graph = &resolved.graph;
     let value = |item: &str| {
         graph.item_ids.iter().position(|i| &**i == item).map_or(0.0, |i| graph.items[i].unit_value)
     };
-    let diff = diff::diff(&saved.plan, &plan, &value);
-    let document = PlanDocument::new(stamp, request, plan, bases);
-    Ok(Replanned { document, diff, events: n_events })
-}
-
-/// The stored network and the stamp of its import.
-fn stamped_network(
-    config: &Config,
-    progress: &dyn Progress,
-) -> Result<(NetworkStamp, model::Network), Error> {
-    let (store, network) = crate::network::load_network(config, progress)?;
-    let record = store.last_import()?.ok_or_else(|| Error::NotFound("no network stored".into()))?;
-    Ok((NetworkStamp::of(&record), network))
+    let changed =
+        before.as_ref().map(|(earlier, events)| (diff::diff(earlier, &plan, &value), *events));
+    Ok((PlanDocument::new(stamp.clone(), request.clone(), plan, bases), changed))
 }
 
 /// Builds and solves the program of a resolved request, starting from the bases of a plan of
@@ -231,16 +327,19 @@ fn solve(
         "program built"
     );
 
+    crate::go_on(progress)?;
     progress.begin("solving: demand met", None);
     let met = program.maximise_met().map_err(failed);
     progress.end();
     let met = met?;
     lap(&mut seconds.solve_met);
+    crate::go_on(progress)?;
     progress.begin("bottlenecks", None);
     let bottlenecks = program.bottlenecks(recheck).map_err(failed);
     progress.end();
     let bottlenecks = bottlenecks?;
     lap(&mut seconds.bottlenecks);
+    crate::go_on(progress)?;
     progress.begin("solving: cost", None);
     let cost = program.minimise_cost().map_err(failed);
     progress.end();

@@ -9,24 +9,39 @@ use serde::de::DeserializeOwned;
 use crate::Error;
 use crate::interchange::Finding;
 
-/// A request file read from disk: its text and the name it is reported under.
-pub(crate) struct Request {
+/// A request document: its text, the name it is reported under, and its syntax.
+#[derive(Clone, Debug)]
+pub struct Request {
     pub(crate) file: String,
     pub(crate) text: String,
+    json: bool,
 }
 
 impl Request {
     /// Reads `path`; `what` names the kind of request in errors ("the scenario").
-    pub(crate) fn read(path: &Path, what: &str) -> Result<Request, Error> {
+    pub fn read(path: &Path, what: &str) -> Result<Request, Error> {
         let file = path.display().to_string();
         let text = crate::interchange::read_required(path, &file)
             .map_err(|f| invalid(&file, what, vec![f]))?;
-        Ok(Request { file, text })
+        Ok(Request::named(file, text))
     }
 
-    /// Whether the file is JSON (by its name), not TOML.
+    /// A JSON document that came by other means than a file (an HTTP request's body), reported
+    /// as `name`.
+    pub fn json(name: impl Into<String>, text: impl Into<String>) -> Request {
+        Request { file: name.into(), text: text.into(), json: true }
+    }
+
+    /// The text of file `file`: JSON when the name ends in `.json`, TOML otherwise.
+    pub(crate) fn named(file: impl Into<String>, text: impl Into<String>) -> Request {
+        let file = file.into();
+        let json = Path::new(&file).extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        Request { file, text: text.into(), json }
+    }
+
+    /// Whether the document is JSON, not TOML.
     pub(crate) fn is_json(&self) -> bool {
-        Path::new(&self.file).extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        self.json
     }
 
     /// Parses the text; a syntax error or a field of the wrong kind is located.

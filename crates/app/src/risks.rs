@@ -31,9 +31,17 @@ pub fn risks(
     method: ExposureMethod,
     progress: &dyn Progress,
 ) -> Result<RiskReport, Error> {
-    let graph = crate::network::load_graph(config, progress)?;
-    let scope = item.map(|id| crate::map::find(&graph.item_ids, id, "item")).transpose()?;
-    assess(&graph, scope, method, progress)
+    let twin = crate::Twin::load(config, progress)?;
+    let scope = scope(twin.graph(), item)?;
+    assess(twin.graph(), scope, method, progress)
+}
+
+/// The index of the item a report is scoped to.
+pub(crate) fn scope(
+    graph: &engine::graph::Graph,
+    item: Option<&str>,
+) -> Result<Option<u32>, Error> {
+    item.map(|id| crate::map::find(&graph.item_ids, id, "item")).transpose()
 }
 
 pub(crate) fn assess(
@@ -51,8 +59,8 @@ pub(crate) fn assess(
         "time to recover and survive",
         graph.n_sites() as u64,
         |report| match method {
-            ExposureMethod::Fast => engine::risk::exposure(graph, scope, &|n| report(n)),
-            ExposureMethod::Reference => engine::risk::reference(graph, scope),
+            ExposureMethod::Fast => engine::risk::exposure(graph, scope, report),
+            ExposureMethod::Reference => Some(engine::risk::reference(graph, scope)),
         },
     )?;
     let count = |m: Method| exposure.iter().filter(|e| e.method == m).count();

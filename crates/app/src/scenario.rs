@@ -61,13 +61,6 @@ pub struct Resolved {
     pub file: ScenarioFile,
 }
 
-/// Reads `path` (JSON when it ends in `.json`, TOML otherwise) and resolves it against `graph`.
-pub fn load(path: &Path, graph: &Graph, period: Period) -> Result<Resolved, Error> {
-    let request = Request::read(path, WHAT)?;
-    let stem = path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-    resolved(&request, &stem, graph, period)
-}
-
 /// Parses the text of scenario file `file` (JSON when its name ends in `.json`) and resolves
 /// it; `stem` names a scenario without a name.
 pub fn parse(
@@ -77,19 +70,26 @@ pub fn parse(
     graph: &Graph,
     period: Period,
 ) -> Result<Resolved, Error> {
-    let request = Request { file: file.to_owned(), text: text.to_owned() };
-    resolved(&request, stem, graph, period)
+    let request = Request::named(file, text);
+    named(&request, stem, graph, period)
 }
 
 /// What scenario errors call a scenario file.
-const WHAT: &str = "the scenario";
+pub(crate) const WHAT: &str = "the scenario";
 
-fn resolved(
+/// Parses a scenario and resolves it; a scenario without a name is named after its file.
+pub(crate) fn resolved(
     request: &Request,
-    stem: &str,
     graph: &Graph,
     period: Period,
 ) -> Result<Resolved, Error> {
+    let stem = Path::new(&request.file)
+        .file_stem()
+        .map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+    named(request, &stem, graph, period)
+}
+
+fn named(request: &Request, stem: &str, graph: &Graph, period: Period) -> Result<Resolved, Error> {
     let parsed: ScenarioFile = request.parse(WHAT)?;
     let scenario = resolve(&parsed, graph, period, &request.file, &|n| request.locate("event", n))
         .map_err(|findings| invalid(&request.file, WHAT, findings))?;
@@ -270,16 +270,22 @@ struct HazardsFile {
     state_weeks: Option<f64>,
 }
 
+/// What hazard errors call a hazards file.
+const HAZARDS: &str = "the hazards";
+
 /// Reads a hazards file, every bad value named by field.
 pub fn load_hazards(path: &Path) -> Result<Hazards, Error> {
-    const HAZARDS: &str = "the hazards";
-    let request = Request::read(path, HAZARDS)?;
+    hazards(&Request::read(path, HAZARDS)?)
+}
+
+/// Parses hazards, every bad value named by field.
+pub fn hazards(request: &Request) -> Result<Hazards, Error> {
     let parsed: HazardsFile = request.parse(HAZARDS)?;
-    let file = request.file;
+    let file = &request.file;
     let mut findings = Vec::new();
     let mut check = |field: &str, value: Option<f64>, ok: bool, rule: &str| {
         if let Some(v) = value.filter(|_| !ok) {
-            findings.push(problem(&file, field, format!("must be {rule}, not {v}")));
+            findings.push(problem(file, field, format!("must be {rule}, not {v}")));
         }
     };
     let rate = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && v >= 0.0);
@@ -326,7 +332,7 @@ pub fn load_hazards(path: &Path) -> Result<Hazards, Error> {
         );
     }
     if !findings.is_empty() {
-        return Err(invalid(&file, "the hazards", findings));
+        return Err(invalid(file, HAZARDS, findings));
     }
     let d = Hazards::default();
     Ok(Hazards {

@@ -10,6 +10,7 @@ use engine::simulate::{
 };
 use serde::Serialize;
 
+use crate::request::Request;
 use crate::scenario::Resolved;
 use crate::{Config, Error, Progress};
 
@@ -52,9 +53,22 @@ pub fn stress(
     options: &StressOptions,
     progress: &dyn Progress,
 ) -> Result<StressReport, Error> {
-    let graph = crate::network::load_graph(config, progress)?;
-    let scenario = crate::scenario::load(path, &graph, options.period)?;
-    run(&graph, &scenario, options, progress)
+    let scenario = Request::read(path, crate::scenario::WHAT)?;
+    let twin = crate::Twin::load(config, progress)?;
+    let (scenario, settings) = check(twin.graph(), &scenario, options)?;
+    simulate(twin.graph(), &scenario, &settings, options.period, progress)
+}
+
+/// The scenario resolved against `graph` and the simulation's settings, or what is wrong with
+/// them.
+pub(crate) fn check(
+    graph: &Graph,
+    scenario: &Request,
+    options: &StressOptions,
+) -> Result<(Resolved, Settings), Error> {
+    let scenario = crate::scenario::resolved(scenario, graph, options.period)?;
+    let settings = settings(graph, &scenario, options)?;
+    Ok((scenario, settings))
 }
 
 pub(crate) fn run(
@@ -63,6 +77,15 @@ pub(crate) fn run(
     options: &StressOptions,
     progress: &dyn Progress,
 ) -> Result<StressReport, Error> {
+    let settings = settings(graph, scenario, options)?;
+    simulate(graph, scenario, &settings, options.period, progress)
+}
+
+fn settings(
+    graph: &Graph,
+    scenario: &Resolved,
+    options: &StressOptions,
+) -> Result<Settings, Error> {
     let weeks = options.horizon_weeks.or(scenario.horizon_weeks).unwrap_or(DEFAULT_HORIZON_WEEKS);
     if !(weeks.is_finite() && weeks >= 1.0) {
         return Err(Error::invalid(format!("the horizon must be at least one week, not {weeks}")));
@@ -72,7 +95,7 @@ pub(crate) fn run(
         .iter()
         .map(|id| crate::map::find(&graph.item_ids, id, "item"))
         .collect::<Result<Vec<u32>, Error>>()?;
-    let settings = Settings {
+    Ok(Settings {
         horizon: options.period.periods(weeks, 1),
         unmet: options.unmet,
         allocation: if priority.is_empty() {
@@ -81,18 +104,29 @@ pub(crate) fn run(
             Allocation::Priority(priority)
         },
         ledger: false,
-    };
+    })
+}
+
+/// Runs a checked scenario.
+pub(crate) fn simulate(
+    graph: &Graph,
+    scenario: &Resolved,
+    settings: &Settings,
+    period: Period,
+    progress: &dyn Progress,
+) -> Result<StressReport, Error> {
     let started = Instant::now();
-    let flows = Flows::new(graph, options.period);
+    let flows = Flows::new(graph, period);
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),
         positions = flows.n_positions(),
         steady = flows.steady(),
         "flows built"
     );
+    crate::go_on(progress)?;
     let started = Instant::now();
     progress.begin("simulating", Some(u64::from(settings.horizon)));
-    let outcome = engine::simulate::stress(graph, &flows, &scenario.scenario, &settings, &|t| {
+    let outcome = engine::simulate::stress(graph, &flows, &scenario.scenario, settings, &|t| {
         progress.advance(u64::from(t) + 1);
     });
     progress.end();
@@ -118,8 +152,8 @@ pub struct MonteCarloOptions {
     pub unmet: Unmet,
     /// A product falls short in a scenario when its fill rate is below this (0 to 1).
     pub threshold: f64,
-    /// A hazards file; the documented defaults otherwise.
-    pub hazards: Option<std::path::PathBuf>,
+    /// The hazard models scenarios are drawn from (`scenario::hazards` reads a hazards file).
+    pub hazards: Hazards,
 }
 
 /// Draws and runs `options.scenarios` random disruption scenarios on the stored network.
@@ -128,12 +162,19 @@ pub fn monte_carlo(
     options: &MonteCarloOptions,
     progress: &dyn Progress,
 ) -> Result<MonteCarloReport, Error> {
+    let mc = monte_carlo_settings(options)?;
+    let twin = crate::Twin::load(config, progress)?;
+    draw_and_run(twin.graph(), &mc, options.period, progress)
+}
+
+/// The engine's settings for the options, or what is wrong with them.
+pub(crate) fn monte_carlo_settings(options: &MonteCarloOptions) -> Result<MonteCarlo, Error> {
     let weeks = options.horizon_weeks.unwrap_or(DEFAULT_HORIZON_WEEKS);
     if !(weeks.is_finite() && weeks >= 1.0) {
         return Err(Error::invalid(format!("the horizon must be at least one week, not {weeks}")));
     }
     if options.scenarios == 0 {
-        return Err(Error::invalid("--monte-carlo needs at least one scenario"));
+        return Err(Error::invalid("a Monte Carlo run needs at least one scenario"));
     }
     if !(0.0..=1.0).contains(&options.threshold) {
         return Err(Error::invalid(format!(
@@ -141,23 +182,27 @@ pub fn monte_carlo(
             options.threshold
         )));
     }
-    let hazards = match &options.hazards {
-        Some(path) => crate::scenario::load_hazards(path)?,
-        None => Hazards::default(),
-    };
-    let graph = crate::network::load_graph(config, progress)?;
-    let flows = Flows::new(&graph, options.period);
-    let mc = MonteCarlo {
+    Ok(MonteCarlo {
         scenarios: options.scenarios,
         seed: options.seed,
         horizon: options.period.periods(weeks, 1),
         unmet: options.unmet,
         threshold: options.threshold,
-        hazards,
-    };
+        hazards: options.hazards.clone(),
+    })
+}
+
+/// Runs checked Monte Carlo settings.
+pub(crate) fn draw_and_run(
+    graph: &Graph,
+    mc: &MonteCarlo,
+    period: Period,
+    progress: &dyn Progress,
+) -> Result<MonteCarloReport, Error> {
+    let flows = Flows::new(graph, period);
     let started = Instant::now();
     let report = crate::with_progress(progress, "scenarios", u64::from(mc.scenarios), |report| {
-        engine::simulate::monte_carlo(&graph, &flows, &mc, report)
+        engine::simulate::monte_carlo(graph, &flows, mc, report)
     })?;
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),

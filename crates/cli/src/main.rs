@@ -163,7 +163,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     horizon_weeks: *horizon,
                     unmet: (*unmet).into(),
                     threshold: *threshold,
-                    hazards: hazards.clone(),
+                    hazards: match hazards {
+                        Some(path) => app::scenario::load_hazards(path)?,
+                        None => engine::simulate::Hazards::default(),
+                    },
                 };
                 let report = app::monte_carlo(&config, &options, &progress)?;
                 if let Some(chart) = chart {

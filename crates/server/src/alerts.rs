@@ -70,7 +70,7 @@ async fn predict(state: &Arc<Shared>) -> Result<(), ApiError> {
     let snapshot = snapshot(state)?;
     let live = state.live().clone();
     let options = state.alerts.options;
-    let alerts = tokio::task::spawn_blocking(move || snapshot.predictor.predict(&live, options))
+    let alerts = tokio::task::spawn_blocking(move || snapshot.twin.predict(&live, options))
         .await
         .map_err(|e| ApiError::Internal(format!("alerts: {e}")))??;
     let fresh: Vec<Alert> = {

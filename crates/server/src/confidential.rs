@@ -35,7 +35,7 @@ pub(crate) async fn site_capacity(
     let snapshot = snapshot(&state)?;
     let index =
         snapshot.sites.get(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
-    let network = &snapshot.network;
+    let network = snapshot.twin.network();
     let site = &network.sites[*index];
     if !caller.0.sees_confidential(&site.organization) {
         return Err(ApiError::Forbidden(format!(
@@ -130,8 +130,13 @@ pub(crate) async fn capacity_aggregate(
         .parse()
         .map_err(|e: String| ApiError::query("by", e))?;
     let rule = state.disclosure;
-    let groups =
-        app::access::capacity_by_group(&snapshot.network, &query.process, by, rule, &caller.0);
+    let groups = app::access::capacity_by_group(
+        snapshot.twin.network(),
+        &query.process,
+        by,
+        rule,
+        &caller.0,
+    );
     Ok(Json(CapacityAggregate {
         process: query.process,
         by: query.by.unwrap_or_else(|| "state".into()),
@@ -164,7 +169,7 @@ pub(crate) async fn audit(
 }
 
 /// Writes an audit line before the data goes out: no record, no data.
-async fn record(
+pub(crate) async fn record(
     state: &Shared,
     caller: &Authenticated,
     action: &str,

@@ -17,6 +17,11 @@ pub(crate) enum ApiError {
         details: Vec<Problem>,
     },
     NotFound(String),
+    /// The request clashes with the state of things (a job not finished, a plan made on
+    /// another network).
+    Conflict(String),
+    /// Too much work waiting already.
+    Busy(String),
     /// No key, or not a valid one.
     Unauthorized(String),
     /// A valid key whose role or organization may not do this.
@@ -50,9 +55,9 @@ impl From<app::Error> for ApiError {
             },
             app::Error::NotFound(message) => ApiError::NotFound(message),
             app::Error::Forbidden(message) => ApiError::Forbidden(message),
-            app::Error::Conflict(message) | app::Error::Internal(message) => {
-                ApiError::Internal(message)
-            }
+            app::Error::Conflict(message) => ApiError::Conflict(message),
+            app::Error::Internal(message) => ApiError::Internal(message),
+            app::Error::Cancelled => ApiError::Conflict("the work was cancelled".into()),
         }
     }
 }
@@ -63,6 +68,8 @@ impl ApiError {
         let (status, message, details) = match self {
             ApiError::Invalid { message, details } => (StatusCode::BAD_REQUEST, message, details),
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
+            ApiError::Conflict(message) => (StatusCode::CONFLICT, message, Vec::new()),
+            ApiError::Busy(message) => (StatusCode::TOO_MANY_REQUESTS, message, Vec::new()),
             ApiError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message, Vec::new()),
             ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, message, Vec::new()),
             ApiError::NotReady(message) => (StatusCode::SERVICE_UNAVAILABLE, message, Vec::new()),
@@ -98,6 +105,8 @@ fn code(status: StatusCode) -> &'static str {
         StatusCode::UNAUTHORIZED => "unauthorized",
         StatusCode::FORBIDDEN => "forbidden",
         StatusCode::NOT_FOUND => "not_found",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
         StatusCode::REQUEST_TIMEOUT => "timeout",

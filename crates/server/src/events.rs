@@ -4,43 +4,13 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request, State};
-use serde::de::DeserializeOwned;
+use axum::extract::State;
 
 use crate::State as Shared;
 use crate::access::Authenticated;
 use crate::error::ApiError;
-use crate::network::{Params, snapshot};
+use crate::network::{Body, Params, snapshot};
 use crate::wire::{self, EventBatch, EventQuery, Receipt, Received};
-
-/// A JSON body, with a located error body when it does not parse.
-pub(crate) struct Body<T>(pub(crate) T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(body_error(&rejection)),
-        }
-    }
-}
-
-/// `Failed to deserialize the JSON body into the target type: events[0]: unknown variant ...`
-fn body_error(rejection: &JsonRejection) -> ApiError {
-    let text = rejection.body_text();
-    let reason = text.split_once(": ").map_or(text.as_str(), |(_, reason)| reason);
-    let (field, reason) = match reason.split_once(": ") {
-        Some((path, reason)) if !path.contains(' ') => (Some(path.to_owned()), reason),
-        _ => (None, reason),
-    };
-    ApiError::Invalid {
-        message: format!("the body is not a valid batch: {reason}"),
-        details: vec![wire::Problem { location: "body".into(), field, message: reason.into() }],
-    }
-}
 
 /// Report events: checked whole, stored, then applied.
 #[utoipa::path(post, path = "/events", tag = "events", request_body = EventBatch,

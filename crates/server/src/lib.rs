@@ -12,6 +12,7 @@ mod alerts;
 mod confidential;
 mod error;
 mod events;
+pub mod jobs;
 pub mod mqtt;
 mod network;
 pub mod openapi;
@@ -24,7 +25,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -57,6 +58,7 @@ pub struct State {
     disclosure: Disclosure,
     keys: access::Keys,
     alerts: alerts::Alerts,
+    jobs: jobs::Jobs,
     network: RwLock<Loaded>,
     /// What the events received so far have changed.
     live: RwLock<Live>,
@@ -79,36 +81,33 @@ impl State {
             disclosure: settings.disclosure,
             keys: access::Keys::default(),
             alerts: alerts::Alerts::new(settings.alerts),
+            jobs: jobs::Jobs::default(),
             network: RwLock::new(Loaded::Loading),
             live: RwLock::new(Live::default()),
             events_turn: tokio::sync::Mutex::new(()),
         })
     }
 
-    /// A server that serves `network` (keys, events and the audit log stay in the configured
+    /// A server that serves `twin` (keys, events and the audit log stay in the configured
     /// store).
-    pub fn ready(
-        config: app::Config,
-        settings: Settings,
-        network: model::Network,
-    ) -> Result<Arc<State>, app::Error> {
+    pub fn ready(config: app::Config, settings: Settings, twin: app::Twin) -> Arc<State> {
         let state = State::loading(config, settings);
-        state.set(Loaded::Ready(Arc::new(Snapshot::new(network)?)));
-        Ok(state)
+        state.set(Loaded::Ready(Arc::new(Snapshot::new(twin))));
+        state
     }
 
     /// Loads the stored network and replays the stored events into the server (blocking; run
     /// it on its own thread).
     pub fn load(&self) {
-        let loaded = app::network(&self.config, &app::Silent).and_then(|network| {
+        let loaded = app::Twin::load(&self.config, &app::Silent).and_then(|twin| {
             let history = app::events::history(&self.config)?;
             let events: Vec<app::events::Event> = history.into_iter().map(|r| r.event).collect();
             self.apply(&events);
-            Ok((Snapshot::new(network)?, events.len()))
+            Ok((Snapshot::new(twin), events.len()))
         });
         let loaded = match loaded {
             Ok((snapshot, events)) => {
-                let sites = snapshot.network.sites.len();
+                let sites = snapshot.twin.network().sites.len();
                 tracing::info!(sites, events, "network loaded, events replayed; ready");
                 Loaded::Ready(Arc::new(snapshot))
             }
@@ -158,6 +157,15 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/alerts", get(alerts::current))
         .route("/items", get(network::items))
         .route("/items/{id}", get(network::item))
+        .route("/items/{id}/map", get(jobs::map))
+        .route("/jobs", get(jobs::list))
+        .route("/jobs/risks", post(jobs::risks))
+        .route("/jobs/stress", post(jobs::stress))
+        .route("/jobs/monte-carlo", post(jobs::monte_carlo))
+        .route("/jobs/mobilize", post(jobs::mobilize))
+        .route("/jobs/replan", post(jobs::replan))
+        .route("/jobs/{id}", get(jobs::one).delete(jobs::cancel))
+        .route("/jobs/{id}/result", get(jobs::result))
         .fallback(error::no_route)
         .with_state(state)
         .layer(axum::middleware::map_response(error::error_bodies))

@@ -1,13 +1,15 @@
 //! The endpoints over the network's records: health and readiness (open to all), and the
-//! public fields of organizations, sites and items, filtered and paginated (any valid key).
+//! public fields of organizations, sites and items, filtered and paginated (any valid key);
+//! the snapshot they are served from, and the extractors of query parameters and JSON bodies
+//! that answer with located errors.
 
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -21,7 +23,8 @@ use crate::{Loaded, State as Shared};
 
 /// The records served, with their indices by id, and each site's confidential records.
 pub(crate) struct Snapshot {
-    pub(crate) network: model::Network,
+    /// The network, its graph, and the engines that answer questions about it.
+    pub(crate) twin: app::Twin,
     pub(crate) sites: HashMap<String, usize>,
     items: HashMap<String, usize>,
     pub(crate) capabilities: HashMap<String, Vec<usize>>,
@@ -29,20 +32,18 @@ pub(crate) struct Snapshot {
     pub(crate) inventory: HashMap<String, Vec<usize>>,
     /// What event batches are checked against.
     pub(crate) events: app::events::Index,
-    /// The simulation the alerts come from.
-    pub(crate) predictor: app::alerts::Predictor,
 }
 
 impl Snapshot {
-    pub(crate) fn new(network: model::Network) -> Result<Snapshot, app::Error> {
+    pub(crate) fn new(twin: app::Twin) -> Snapshot {
+        let network = twin.network();
         let sites = network.sites.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let items = network.items.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let capabilities = by_site(network.capabilities.iter().map(|c| &c.site));
         let sources = by_site(network.sources.iter().map(|s| &s.site));
         let inventory = by_site(network.inventory.iter().map(|i| &i.site));
-        let events = app::events::Index::new(&network);
-        let predictor = app::alerts::Predictor::new(&network)?;
-        Ok(Snapshot { network, sites, items, capabilities, sources, inventory, events, predictor })
+        let events = app::events::Index::new(network);
+        Snapshot { twin, sites, items, capabilities, sources, inventory, events }
     }
 }
 
@@ -71,6 +72,34 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
             Ok(Query(value)) => Ok(Params(value)),
             Err(rejection) => Err(query_error(&rejection)),
         }
+    }
+}
+
+/// A JSON body, with a located error body when it does not parse.
+pub(crate) struct Body<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(body_error(&rejection)),
+        }
+    }
+}
+
+/// `Failed to deserialize the JSON body into the target type: events[0]: unknown variant ...`
+fn body_error(rejection: &JsonRejection) -> ApiError {
+    let text = rejection.body_text();
+    let reason = text.split_once(": ").map_or(text.as_str(), |(_, reason)| reason);
+    let (field, reason) = match reason.split_once(": ") {
+        Some((path, reason)) if !path.contains(' ') => (Some(path.to_owned()), reason),
+        _ => (None, reason),
+    };
+    ApiError::Invalid {
+        message: format!("the body is not valid: {reason}"),
+        details: vec![wire::Problem { location: "body".into(), field, message: reason.into() }],
     }
 }
 
@@ -108,7 +137,7 @@ pub(crate) async fn healthz() -> Json<Status> {
 ))]
 pub(crate) async fn readyz(State(state): State<Arc<Shared>>) -> Result<Json<Status>, ApiError> {
     let snapshot = snapshot(&state)?;
-    Ok(Json(Status { status: "ok".into(), sites: Some(snapshot.network.sites.len()) }))
+    Ok(Json(Status { status: "ok".into(), sites: Some(snapshot.twin.network().sites.len()) }))
 }
 
 /// Organizations, in the order they were imported.
@@ -126,7 +155,7 @@ pub(crate) async fn organizations(
     let snapshot = snapshot(&state)?;
     let kind = kind::<model::OrgKind>(query.kind.as_deref())?;
     let matching =
-        snapshot.network.organizations.iter().filter(|o| kind.is_none_or(|k| o.kind == k));
+        snapshot.twin.network().organizations.iter().filter(|o| kind.is_none_or(|k| o.kind == k));
     let (results, page) = page(matching, query.offset, query.limit)?;
     Ok(Json(OrganizationPage { results: public(results), page }))
 }
@@ -148,7 +177,7 @@ pub(crate) async fn sites(
     let same = |filter: &Option<String>, value: Option<&String>| {
         filter.as_ref().is_none_or(|f| value == Some(f))
     };
-    let matching = snapshot.network.sites.iter().filter(|s| {
+    let matching = snapshot.twin.network().sites.iter().filter(|s| {
         kind.is_none_or(|k| s.kind == k)
             && same(&query.organization, Some(&s.organization))
             && same(&query.state, s.state.as_ref())
@@ -175,7 +204,7 @@ pub(crate) async fn site(
     let snapshot = snapshot(&state)?;
     let index =
         snapshot.sites.get(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
-    Ok(Json((&snapshot.network.sites[*index]).into()))
+    Ok(Json((&snapshot.twin.network().sites[*index]).into()))
 }
 
 /// Items (products, parts, materials), in the order they were imported.
@@ -192,7 +221,8 @@ pub(crate) async fn items(
 ) -> Result<Json<ItemPage>, ApiError> {
     let snapshot = snapshot(&state)?;
     let kind = kind::<model::ItemKind>(query.kind.as_deref())?;
-    let matching = snapshot.network.items.iter().filter(|i| kind.is_none_or(|k| i.kind == k));
+    let matching =
+        snapshot.twin.network().items.iter().filter(|i| kind.is_none_or(|k| i.kind == k));
     let (results, page) = page(matching, query.offset, query.limit)?;
     Ok(Json(ItemPage { results: public(results), page }))
 }
@@ -214,7 +244,7 @@ pub(crate) async fn item(
     let snapshot = snapshot(&state)?;
     let index =
         snapshot.items.get(&id).ok_or_else(|| ApiError::NotFound(format!("no item {id}")))?;
-    Ok(Json((&snapshot.network.items[*index]).into()))
+    Ok(Json((&snapshot.twin.network().items[*index]).into()))
 }
 
 /// The `kind` filter, parsed.

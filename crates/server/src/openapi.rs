@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 use utoipa::Modify;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::{alerts, confidential, events, network, wire};
+use crate::{alerts, confidential, events, jobs, network, wire};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,6 +34,16 @@ use crate::{alerts, confidential, events, network, wire};
         events::report,
         events::history,
         alerts::current,
+        jobs::map,
+        jobs::risks,
+        jobs::stress,
+        jobs::monte_carlo,
+        jobs::mobilize,
+        jobs::replan,
+        jobs::list,
+        jobs::one,
+        jobs::cancel,
+        jobs::result,
     ),
     components(schemas(wire::ErrorBody, wire::ErrorDetail, wire::Problem)),
     modifiers(&BearerKeys),
@@ -42,6 +52,7 @@ use crate::{alerts, confidential, events, network, wire};
         (name = "network", description = "The public fields of organizations, sites and items"),
         (name = "confidential", description = "Figures only their organization and operators see, aggregates, and the audit log"),
         (name = "events", description = "Status events sites report, stored before they are acknowledged"),
+        (name = "jobs", description = "Operators' questions over the whole network: supply maps, and risks, stress tests, Monte Carlo, plans and re-plans as background jobs with progress and cancellation"),
     ),
 )]
 struct ApiDoc;

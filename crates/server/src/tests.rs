@@ -43,8 +43,8 @@ fn fixture() -> Fixture {
     let key = |org: &str, role: Role| app::access::create_key(&config, org, role).unwrap().key;
     let (operator, owner) = (key("america-makes", Role::Operator), key(OWNER, Role::Member));
     let (member, viewer) = (key("org-001", Role::Member), key("org-001", Role::Viewer));
-    let network = app::network(&config, &app::Silent).unwrap();
-    let state = State::ready(config.clone(), Settings::default(), network).unwrap();
+    let twin = app::Twin::load(&config, &app::Silent).unwrap();
+    let state = State::ready(config.clone(), Settings::default(), twin);
     Fixture { _dir: dir, state, config, operator, owner, member, viewer }
 }
 
@@ -248,9 +248,41 @@ const ACCESS: &[(&str, &str, &str, [u16; 5])] = &[
     ("get", "/events", "/events", [401, 403, 200, 200, 200]),
     ("post", "/events", "/events", [401, 403, 403, 200, 200]),
     ("get", "/alerts", "/alerts", [401, 403, 403, 403, 200]),
+    ("get", "/items/{id}/map", "/items/icu-ventilator/map", [401, 403, 403, 403, 200]),
+    ("post", "/jobs/risks", "/jobs/risks", [401, 403, 403, 403, 202]),
+    ("post", "/jobs/stress", "/jobs/stress", [401, 403, 403, 403, 202]),
+    ("post", "/jobs/monte-carlo", "/jobs/monte-carlo", [401, 403, 403, 403, 202]),
+    ("post", "/jobs/mobilize", "/jobs/mobilize", [401, 403, 403, 403, 202]),
+    ("post", "/jobs/replan", "/jobs/replan", [401, 403, 403, 403, 404]),
+    ("get", "/jobs", "/jobs", [401, 403, 403, 403, 200]),
+    ("get", "/jobs/{id}", "/jobs/no-such-job", [401, 403, 403, 403, 404]),
+    ("delete", "/jobs/{id}", "/jobs/no-such-job", [401, 403, 403, 403, 404]),
+    ("get", "/jobs/{id}/result", "/jobs/no-such-job/result", [401, 403, 403, 403, 404]),
 ];
 
-/// The body each operation that takes one is called with: an outage at site-027.
+/// The body each operation that takes one is called with: an outage at site-027 for events,
+/// a small valid question for each job.
+fn body_of(path: &str) -> &'static str {
+    match path {
+        "/events" => OUTAGE,
+        "/jobs/risks" => r#"{"item": "icu-ventilator"}"#,
+        "/jobs/stress" => STRESS,
+        "/jobs/monte-carlo" => r#"{"scenarios": 5}"#,
+        "/jobs/mobilize" => MOBILIZE,
+        "/jobs/replan" => {
+            r#"{"plan": "no-such-job", "events": {"event": [{"kind": "site", "site": "site-133", "start_week": 4}]}}"#
+        }
+        _ => "",
+    }
+}
+
+/// The sole-source sensor maker down for eight weeks.
+const STRESS: &str = r#"{"scenario": {"name": "fire", "event": [{"kind": "site", "site": "site-062", "start_week": 1, "duration_weeks": 8}]}, "horizon_weeks": 20}"#;
+
+/// 300 ventilators to wh-04 by week 12.
+const MOBILIZE: &str = r#"{"demand": {"name": "surge", "horizon_weeks": 16, "baseline": "reserve", "target": [{"item": "icu-ventilator", "site": "wh-04", "quantity": 300, "due_week": 12}]}, "recheck": 1}"#;
+
+/// An outage at site-027.
 const OUTAGE: &str =
     r#"{"events": [{"kind": "outage_start", "id": "matrix-1", "site": "site-027"}]}"#;
 
@@ -273,7 +305,7 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
     for (method, path, uri, expected) in ACCESS {
         for (caller, want) in callers.iter().zip(expected) {
             let method: Method = method.to_uppercase().parse().unwrap();
-            let body = if method == Method::POST { OUTAGE } else { "" };
+            let body = if method == Method::POST { body_of(path) } else { "" };
             let (status, answer) =
                 send(&f.state, method.clone(), uri, caller.map(String::as_str), body).await;
             assert_eq!(status.as_u16(), *want, "{method} {path} as caller {caller:?}: {answer}");
@@ -472,7 +504,7 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
     let flood = r#"{"events": [{"kind": "flood", "id": "x"}]}"#;
     let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), flood).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    expect![[r#"{"error":{"code":"invalid_request","message":"the body is not a valid batch: unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28","details":[{"location":"body","field":"events[0].kind","message":"unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28"}]}}"#]].assert_eq(&body.to_string());
+    expect![[r#"{"error":{"code":"invalid_request","message":"the body is not valid: unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28","details":[{"location":"body","field":"events[0].kind","message":"unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28"}]}}"#]].assert_eq(&body.to_string());
     let (_, history) = call(&f.state, Method::GET, "/events", Some(&f.operator)).await;
     assert_eq!(history, serde_json::json!([]));
 }
@@ -527,6 +559,8 @@ async fn an_outage_at_a_sole_source_raises_an_alert_until_it_ends() {
     );
     alerts_until(&f, <[String]>::is_empty).await;
 }
+
+mod jobs;
 
 proptest! {
     /// A page is the naive slice of the matching records, and its next offset leads on exactly

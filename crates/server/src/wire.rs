@@ -204,10 +204,11 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
-    /// A stable code: invalid_request, unauthorized, forbidden, not_found, not_ready,
-    /// method_not_allowed, payload_too_large, timeout or internal.
+    /// A stable code: invalid_request, unauthorized, forbidden, not_found, conflict,
+    /// too_many_requests, not_ready, method_not_allowed, payload_too_large, timeout or
+    /// internal.
     #[schema(example = "not_found")]
     pub code: String,
     /// What went wrong, for people.
@@ -217,7 +218,7 @@ pub struct ErrorDetail {
 }
 
 /// One problem of a request.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
     /// Where: `query`, `path`, or a file and line of an uploaded file.
     pub location: String,
@@ -472,4 +473,189 @@ impl From<app::alerts::Alert> for Alert {
             cause_item: a.cause_item,
         }
     }
+}
+
+/// How to draw a supply map.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MapQuery {
+    /// The map as seen from this customer site, following its actual links; over every
+    /// qualified source otherwise.
+    pub site: Option<String>,
+    /// Tiers below the item (all when absent).
+    #[param(minimum = 0)]
+    pub depth: Option<u32>,
+    /// `json` (the default), `dot` (Graphviz) or `geojson` (sites as points, links as lines).
+    pub format: Option<String>,
+}
+
+/// The length of one simulated period.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SimPeriod {
+    #[default]
+    Week,
+    Day,
+}
+
+/// What happens to demand not served in the period it is due.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SimUnmet {
+    #[default]
+    LostSales,
+    Backlog,
+}
+
+/// A risk report: sole sources, concentration, critical sites, and every site's exposure.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RisksJob {
+    /// Only the supply chain of this item; every end product otherwise.
+    pub item: Option<String>,
+}
+
+/// A disruption scenario run week by week against the steady state.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StressJob {
+    /// The scenario in the JSON form of a scenario file (docs/scenarios.md), e.g.
+    /// `{"name": "hurricane", "event": [{"kind": "state", "state": "TX", "start_week": 2,
+    /// "duration_weeks": 6}]}`.
+    #[schema(value_type = Object)]
+    pub scenario: serde_json::Value,
+    #[serde(default)]
+    pub period: SimPeriod,
+    /// Weeks to simulate (default: the scenario's horizon_weeks, else 52).
+    pub horizon_weeks: Option<f64>,
+    #[serde(default)]
+    pub unmet: SimUnmet,
+    /// Products served first when stock is scarce, most important first; in proportion to
+    /// normal flows when empty.
+    #[serde(default)]
+    pub priority: Vec<String>,
+}
+
+/// Random disruption scenarios drawn from hazard models, and the distribution of what they
+/// cost.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonteCarloJob {
+    /// How many scenarios to draw and run.
+    #[schema(minimum = 1, example = 1000)]
+    pub scenarios: u32,
+    /// The same seed gives the same results.
+    #[serde(default = "one")]
+    pub seed: u64,
+    /// The hazard models in the JSON form of a hazards file (docs/scenarios.md); the
+    /// documented defaults otherwise.
+    #[schema(value_type = Option<Object>)]
+    pub hazards: Option<serde_json::Value>,
+    /// A product falls short in a scenario below this fill rate.
+    #[serde(default = "default_threshold")]
+    #[schema(minimum = 0, maximum = 1)]
+    pub threshold: f64,
+    #[serde(default)]
+    pub period: SimPeriod,
+    /// Weeks simulated per scenario (default 52).
+    pub horizon_weeks: Option<f64>,
+    #[serde(default)]
+    pub unmet: SimUnmet,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn default_threshold() -> f64 {
+    0.95
+}
+
+fn default_recheck() -> usize {
+    app::plan::DEFAULT_RECHECK
+}
+
+/// A production plan for demand targets (docs/planning-model.md).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MobilizeJob {
+    /// The targets in the JSON form of a demand file (docs/planning-model.md), e.g.
+    /// `{"name": "surge", "horizon_weeks": 26, "target": [{"item": "icu-ventilator",
+    /// "quantity": 500, "due_week": 20}]}`.
+    #[schema(value_type = Object)]
+    pub demand: serde_json::Value,
+    /// A disruption scenario the plan must live with (as in a stress job).
+    #[schema(value_type = Option<Object>)]
+    pub scenario: Option<serde_json::Value>,
+    /// Weeks planned, overriding the demand's.
+    pub horizon_weeks: Option<u32>,
+    /// Bottlenecks to check by solving again with one more unit.
+    #[serde(default = "default_recheck")]
+    pub recheck: usize,
+}
+
+/// A finished plan again after events, started from its solver state.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplanJob {
+    /// The id of a finished mobilize or replan job whose plan changes.
+    pub plan: String,
+    /// The events in the JSON form of an events file (docs/planning-model.md), e.g.
+    /// `{"event": [{"kind": "site", "site": "site-133", "start_week": 4}]}`.
+    #[schema(value_type = Object)]
+    pub events: serde_json::Value,
+    #[serde(default = "default_recheck")]
+    pub recheck: usize,
+    /// Solve from nothing instead of from the plan (for comparison).
+    #[serde(default)]
+    pub cold: bool,
+}
+
+/// What a job computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    Risks,
+    Stress,
+    MonteCarlo,
+    Mobilize,
+    Replan,
+}
+
+/// Where a job is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    /// Waiting for the jobs before it (one runs at a time).
+    Queued,
+    Running,
+    /// Finished: the result is at `/jobs/{id}/result`.
+    Done,
+    /// Stopped by an error, in `error`.
+    Failed,
+    Cancelled,
+}
+
+/// A background job and how far it has come.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Job {
+    #[schema(example = "j5f3a-1")]
+    pub id: String,
+    pub kind: JobKind,
+    pub status: JobStatus,
+    /// The organization of the key that started it.
+    pub organization: String,
+    /// The stage of work under way, e.g. "scenarios" or "solving: demand met".
+    pub stage: Option<String>,
+    /// How much of the stage is done...
+    pub done: u64,
+    /// ...out of this much, when known.
+    pub total: Option<u64>,
+    /// Whether a cancellation was asked for and the work has yet to stop.
+    pub cancelling: bool,
+    /// Seconds it has run (so far, or in all).
+    pub seconds: f64,
+    /// Why it failed.
+    pub error: Option<ErrorDetail>,
 }

@@ -11,7 +11,7 @@ use super::events::{capacity, demand_change, missing_hours, new_source, outage, 
 use super::formats::{DemandFile, MAX_HORIZON_WEEKS, PlanRequest, TargetSpec};
 use crate::Error;
 use crate::interchange::Finding;
-use crate::request::{Request, invalid, problem};
+use crate::request::{invalid, problem};
 
 /// A request resolved against the network: the graph (with any newly qualified sources), the
 /// targets in the order given, the options and the changes.
@@ -20,16 +20,6 @@ pub(crate) struct Resolved {
     pub(crate) targets: Vec<Target>,
     pub(crate) options: Options,
     pub(crate) changes: Changes,
-}
-
-/// Reads a request file (a demand or events file), parsed; `what` names it in errors.
-pub(crate) fn read<T: serde::de::DeserializeOwned>(
-    path: &std::path::Path,
-    what: &str,
-) -> Result<(Request, T), Error> {
-    let request = Request::read(path, what)?;
-    let parsed = request.parse(what)?;
-    Ok((request, parsed))
 }
 
 /// What errors call a plan's request as a whole.

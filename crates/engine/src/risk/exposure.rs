@@ -70,12 +70,13 @@ pub fn reference(graph: &Graph, scope: Option<u32>) -> Vec<SiteExposure> {
 }
 
 /// Every site's exposure, fast and exact; with `scope`, only the demand for that item counts.
-/// `progress` is called with the number of sites done.
+/// `progress` is called with the number of sites done and answers whether to go on; `None`
+/// when it said stop.
 pub fn exposure(
     graph: &Graph,
     scope: Option<u32>,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Vec<SiteExposure> {
+    progress: &(dyn Fn(u64) -> bool + Sync),
+) -> Option<Vec<SiteExposure>> {
     exposure_with_limit(graph, scope, WHOLE_NETWORK_SOURCES, progress)
 }
 
@@ -84,16 +85,20 @@ fn exposure_with_limit(
     graph: &Graph,
     scope: Option<u32>,
     whole_network_sources: usize,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Vec<SiteExposure> {
+    progress: &(dyn Fn(u64) -> bool + Sync),
+) -> Option<Vec<SiteExposure>> {
     let pooled = Pooled::new(graph, scope);
     let plan = Plan::new(graph, &pooled);
     // A steady-state plan proves the network meets its demand for ever with every site up.
     let base = Baseline::known(graph, &pooled, plan.is_some());
     let done = std::sync::atomic::AtomicU64::new(0);
-    let measured: Vec<Measured> = (0..graph.n_sites() as u32)
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let measured: Option<Vec<Measured>> = (0..graph.n_sites() as u32)
         .into_par_iter()
         .map(|site| {
+            if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
             let result =
                 if !graph.makes.row(site).iter().any(|&item| pooled.relevant[item as usize]) {
                     (Some(0.0), None, Method::NoDownstreamDemand, None)
@@ -133,11 +138,13 @@ fn exposure_with_limit(
                         None => programs(graph, &pooled, &base, site),
                     }
                 };
-            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-            result
+            if !progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1) {
+                stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            Some(result)
         })
         .collect();
-    finish(graph, measured)
+    Some(finish(graph, measured?))
 }
 
 fn finish(graph: &Graph, measured: Vec<Measured>) -> Vec<SiteExposure> {

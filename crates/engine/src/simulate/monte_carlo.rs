@@ -129,13 +129,14 @@ struct Drawn {
     blame: Vec<(u32, f64)>,
 }
 
-/// Draws and runs `mc.scenarios` scenarios; `progress` is called with the number done.
+/// Draws and runs `mc.scenarios` scenarios; `progress` is called with the number done and
+/// answers whether to go on; `None` when it said stop.
 pub fn monte_carlo(
     graph: &Graph,
     flows: &Flows,
     mc: &MonteCarlo,
-    progress: &(dyn Fn(u64) + Sync),
-) -> MonteCarloReport {
+    progress: &(dyn Fn(u64) -> bool + Sync),
+) -> Option<MonteCarloReport> {
     let settings = Settings {
         horizon: mc.horizon,
         unmet: mc.unmet,
@@ -156,9 +157,13 @@ pub fn monte_carlo(
     // Restricted runs need a steady network; otherwise every scenario runs whole.
     let steady = flows.steady();
     let done = std::sync::atomic::AtomicU64::new(0);
-    let drawn: Vec<Drawn> = (0..mc.scenarios)
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let drawn: Option<Vec<Drawn>> = (0..mc.scenarios)
         .into_par_iter()
         .map(|i| {
+            if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                return None;
+            }
             let mut rng = ChaCha8Rng::seed_from_u64(mc.seed);
             rng.set_stream(u64::from(i));
             let scenario = draw(graph, flows.period, mc, &located, &with_state, &mut rng);
@@ -177,11 +182,13 @@ pub fn monte_carlo(
             let fill =
                 outcome.products.iter().map(|p| (product_index[&p.item], p.fill_rate)).collect();
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(n);
-            Drawn { loss, events: scenario.events.len(), fill, blame: blame(graph, &outcome) }
+            if !progress(n) {
+                stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            Some(Drawn { loss, events: scenario.events.len(), fill, blame: blame(graph, &outcome) })
         })
         .collect();
-    aggregate(graph, mc, flows.period, &baseline, &drawn)
+    Some(aggregate(graph, mc, flows.period, &baseline, &drawn?))
 }
 
 /// One scenario from the hazard models.

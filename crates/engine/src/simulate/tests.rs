@@ -363,7 +363,7 @@ proptest! {
             });
         }
         let with_transit = Graph::build(&network).unwrap();
-        let exposure = crate::risk::exposure(&with_transit, None, &|_| ());
+        let exposure = crate::risk::exposure(&with_transit, None, &|_| true).unwrap();
         let settings = Settings { ledger: false, ..settings(weeks + 12, Unmet::LostSales) };
         let mut compared = 0;
         for e in exposure.iter().filter(|e| e.loss.is_some_and(|l| l > 0.0)) {

@@ -13,7 +13,7 @@ use crate::risk::formulation::{Pooled, Question, program};
 
 fn check(fixture: &str, expect: &Expect) {
     let graph = Graph::build(&network(fixture)).unwrap();
-    let fast = exposure(&graph, None, &|_| {});
+    let fast = exposure(&graph, None, &|_| true).unwrap();
     let slow = reference(&graph, None);
     same(&fast, &slow);
     let mut lines: Vec<String> = fast
@@ -193,7 +193,7 @@ proptest! {
     fn fast_path_equals_reference_and_measures_behave(n_sites in 50usize..120, seed in any::<u64>()) {
         let network = generate(&GenerateConfig { n_sites, seed });
         let graph = Graph::build(&network).unwrap();
-        let fast = exposure(&graph, None, &|_| {});
+        let fast = exposure(&graph, None, &|_| true).unwrap();
         same(&fast, &reference(&graph, None));
         let pooled = Pooled::new(&graph, None);
         let scale: f64 = (0..graph.n_items()).map(|i| pooled.demand[i] * graph.items[i].unit_value).sum();
@@ -221,7 +221,7 @@ proptest! {
         let mut no_stock = network;
         no_stock.inventory.clear();
         let graph = Graph::build(&no_stock).unwrap();
-        let fast = exposure(&graph, None, &|_| {});
+        let fast = exposure(&graph, None, &|_| true).unwrap();
         for critical in &crate::risk::structure(&graph, None).critical_sites {
             let e = fast.iter().find(|e| e.site == critical.site).unwrap();
             let full = critical.value_at_stake * e.ttr_weeks;
@@ -232,7 +232,7 @@ proptest! {
     #[test]
     fn bounds_bound(n_sites in 50usize..120, seed in any::<u64>()) {
         let graph = Graph::build(&generate(&GenerateConfig { n_sites, seed })).unwrap();
-        let bounded = exposure_with_limit(&graph, None, 0, &|_| {});
+        let bounded = exposure_with_limit(&graph, None, 0, &|_| true).unwrap();
         let exact = reference(&graph, None);
         for b in &bounded {
             let e = exact.iter().find(|e| e.site == b.site).unwrap();
@@ -254,7 +254,7 @@ proptest! {
     #[test]
     fn an_unconstrained_alternative_source_never_raises_a_loss(n_sites in 50usize..100, seed in any::<u64>(), pick in any::<prop::sample::Index>()) {
         let mut network = generate(&GenerateConfig { n_sites, seed });
-        let before = exposure(&Graph::build(&network).unwrap(), None, &|_| {});
+        let before = exposure(&Graph::build(&network).unwrap(), None, &|_| true).unwrap();
         let item = network.items[pick.index(network.items.len())].id.clone();
         let mut helper = network.sites[0].clone();
         helper.id = "helper".into();
@@ -263,10 +263,23 @@ proptest! {
         for routing in network.routings.iter().filter(|r| r.item == item).cloned().collect::<Vec<_>>() {
             network.capabilities.push(model::Capability { site: "helper".into(), process: routing.process, hours_per_week: 1e12 });
         }
-        let after = exposure(&Graph::build(&network).unwrap(), None, &|_| {});
+        let after = exposure(&Graph::build(&network).unwrap(), None, &|_| true).unwrap();
         for b in &before {
             let a = after.iter().find(|a| a.site == b.site).unwrap();
             prop_assert!(a.loss.unwrap() <= b.loss.unwrap() * (1.0 + 1e-9) + 1e-6, "{}: {:?} > {:?}", b.site, a.loss, b.loss);
         }
     }
+}
+
+#[test]
+fn stops_when_told() {
+    let graph = Graph::build(&generate(&GenerateConfig { n_sites: 80, seed: 3 })).unwrap();
+    let asked = std::sync::atomic::AtomicU64::new(0);
+    let stopped = exposure(&graph, None, &|_| {
+        asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        false
+    });
+    assert!(stopped.is_none());
+    let asked = asked.into_inner();
+    assert!(asked < graph.n_sites() as u64, "stopped after {asked} of {} sites", graph.n_sites());
 }

@@ -88,7 +88,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
     let mc = options(40, 11, busy_hazards());
     let with = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| monte_carlo(&graph, &flows, &mc, &|_| ()))
+        pool.install(|| monte_carlo(&graph, &flows, &mc, &|_| true).unwrap())
     };
     let (one, two) = (with(1), with(2));
     assert_eq!(one.losses, two.losses);
@@ -96,8 +96,23 @@ fn results_do_not_depend_on_the_number_of_threads() {
     assert_eq!(format!("{:?}", one.products), format!("{:?}", two.products));
     assert_eq!(format!("{:?}", one.tail_sites), format!("{:?}", two.tail_sites));
     // Another seed draws other scenarios.
-    let other = monte_carlo(&graph, &flows, &MonteCarlo { seed: 12, ..mc.clone() }, &|_| ());
+    let other =
+        monte_carlo(&graph, &flows, &MonteCarlo { seed: 12, ..mc.clone() }, &|_| true).unwrap();
     assert_ne!(one.losses, other.losses);
+}
+
+#[test]
+fn stops_when_told() {
+    let graph = Graph::build(&generate(&GenerateConfig { n_sites: 150, seed: 7 })).unwrap();
+    let flows = Flows::new(&graph, Period::Week);
+    let asked = std::sync::atomic::AtomicU64::new(0);
+    let mc = options(2_000, 11, busy_hazards());
+    let report = monte_carlo(&graph, &flows, &mc, &|_| {
+        asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 9
+    });
+    assert!(report.is_none());
+    let asked = asked.into_inner();
+    assert!(asked < 2_000, "stopped after {asked} of 2,000 scenarios");
 }
 
 #[test]
@@ -166,7 +181,7 @@ fn the_tail_is_blamed_on_the_site_that_causes_it() {
         regional_events_per_year: 0.0,
         ..Hazards::default()
     };
-    let report = monte_carlo(&graph, &flows, &options(400, 1, hazards), &|_| ());
+    let report = monte_carlo(&graph, &flows, &options(400, 1, hazards), &|_| true).unwrap();
     assert!(report.loss.p95 > 0.0, "{:?}", report.loss);
     assert!(report.loss.worst >= report.loss.p99 && report.loss.p99 >= report.loss.p95);
     assert!(report.loss.p95 >= report.loss.p50);

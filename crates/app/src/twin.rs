@@ -1,0 +1,135 @@
+//! The stored network held in memory with the engines' graph of it, for a process that asks
+//! many questions of one network (the server). A question is first checked (`Twin::ask`: its
+//! documents resolved against the network, quick, so a bad request fails at once) and then
+//! answered (`Twin::answer`: the long work, reported to a `Progress` and stopped when it asks).
+//! The CLI's use cases load a twin and ask it once.
+
+use engine::graph::Graph;
+use engine::simulate::{MonteCarlo, MonteCarloReport, Period, Settings};
+use model::Network;
+use serde::Serialize;
+
+use crate::map::SupplyMap;
+use crate::plan::{NetworkStamp, PlanAsk, PlanDocument, Replanned};
+use crate::scenario::Resolved;
+use crate::{
+    Config, Error, ExposureMethod, MonteCarloOptions, Progress, Request, RiskReport, StressOptions,
+    StressReport,
+};
+
+/// A network, its graph, and the stamp of its import.
+pub struct Twin {
+    network: Network,
+    graph: Graph,
+    stamp: NetworkStamp,
+}
+
+/// A question for the twin, as asked.
+#[derive(Clone, Debug)]
+pub enum Ask {
+    /// The risk report, of every end product or of one item's supply chain.
+    Risks { item: Option<String> },
+    /// A disruption scenario (docs/scenarios.md) run against the steady state.
+    Stress { scenario: Request, options: StressOptions },
+    /// Random disruptions drawn from hazard models.
+    MonteCarlo(MonteCarloOptions),
+    /// A plan for demand targets, or a re-plan of a saved plan after events.
+    Plan(Box<PlanAsk>),
+}
+
+/// A question checked against the network, ready to answer.
+pub struct Question(Checked);
+
+enum Checked {
+    Risks { scope: Option<u32> },
+    Stress { scenario: Resolved, settings: Settings, period: Period },
+    MonteCarlo { mc: MonteCarlo, period: Period },
+    Plan(Box<crate::plan::Prepared>),
+}
+
+/// What a question found: the same documents the CLI prints with `--json`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Risks(RiskReport),
+    Stress(StressReport),
+    MonteCarlo(MonteCarloReport),
+    Plan(PlanDocument),
+    Replan(Replanned),
+}
+
+impl Twin {
+    /// Loads the stored network and builds its graph.
+    pub fn load(config: &Config, progress: &dyn Progress) -> Result<Twin, Error> {
+        let (store, network) = crate::network::load_network(config, progress)?;
+        let record =
+            store.last_import()?.ok_or_else(|| Error::NotFound("no network stored".into()))?;
+        let graph = crate::network::build_graph(&network)?;
+        Ok(Twin { network, graph, stamp: NetworkStamp::of(&record) })
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// When and from where the network was imported.
+    pub fn stamp(&self) -> &NetworkStamp {
+        &self.stamp
+    }
+
+    pub(crate) fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// The supply map of `item`, over qualified sources, or over actual links into `site`.
+    pub fn map(
+        &self,
+        item: &str,
+        site: Option<&str>,
+        depth: Option<u32>,
+    ) -> Result<SupplyMap, Error> {
+        crate::map::build(&self.network, &self.graph, item, site, depth)
+    }
+
+    /// Checks a question against the network, with every problem located.
+    pub fn ask(&self, ask: &Ask) -> Result<Question, Error> {
+        Ok(Question(match ask {
+            Ask::Risks { item } => {
+                Checked::Risks { scope: crate::risks::scope(&self.graph, item.as_deref())? }
+            }
+            Ask::Stress { scenario, options } => {
+                let (scenario, settings) = crate::stress::check(&self.graph, scenario, options)?;
+                Checked::Stress { scenario, settings, period: options.period }
+            }
+            Ask::MonteCarlo(options) => Checked::MonteCarlo {
+                mc: crate::stress::monte_carlo_settings(options)?,
+                period: options.period,
+            },
+            Ask::Plan(plan) => Checked::Plan(Box::new(plan.prepare(self)?)),
+        }))
+    }
+
+    /// Answers a checked question; fails with `Error::Cancelled` when `progress` asks to stop.
+    pub fn answer(&self, question: &Question, progress: &dyn Progress) -> Result<Answer, Error> {
+        let graph = &self.graph;
+        Ok(match &question.0 {
+            Checked::Risks { scope } => {
+                Answer::Risks(crate::risks::assess(graph, *scope, ExposureMethod::Fast, progress)?)
+            }
+            Checked::Stress { scenario, settings, period } => Answer::Stress(
+                crate::stress::simulate(graph, scenario, settings, *period, progress)?,
+            ),
+            Checked::MonteCarlo { mc, period } => {
+                Answer::MonteCarlo(crate::stress::draw_and_run(graph, mc, *period, progress)?)
+            }
+            Checked::Plan(prepared) => {
+                match crate::plan::answer(prepared, &self.stamp, progress)? {
+                    (document, None) => Answer::Plan(document),
+                    (document, Some((diff, events))) => {
+                        Answer::Replan(Replanned { document, diff, events })
+                    }
+                }
+            }
+        })
+    }
+}
