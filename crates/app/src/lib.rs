@@ -32,7 +32,8 @@ pub use request::Request;
 pub use risks::{ExposureMethod, RiskReport, risks};
 pub use sample::SAMPLE_FILES;
 pub use stress::{
-    DEFAULT_HORIZON_WEEKS, MonteCarloOptions, StressOptions, StressReport, monte_carlo, stress,
+    DEFAULT_HORIZON_WEEKS, MAX_SCENARIOS, MonteCarloOptions, StressOptions, StressReport,
+    monte_carlo, stress,
 };
 pub use twin::{Answer, Ask, Question, Twin};
 

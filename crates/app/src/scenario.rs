@@ -112,8 +112,9 @@ pub fn resolve(
 ) -> Result<Scenario, Vec<Finding>> {
     let mut findings = Vec::new();
     let mut events = Vec::new();
-    if let Some(h) = file.horizon_weeks.filter(|h| !(h.is_finite() && *h >= 1.0)) {
-        findings.push(problem(name, "horizon_weeks", format!("must be at least 1, not {h}")));
+    let most = f64::from(crate::plan::MAX_HORIZON_WEEKS);
+    if let Some(h) = file.horizon_weeks.filter(|h| !(h.is_finite() && (1.0..=most).contains(h))) {
+        findings.push(problem(name, "horizon_weeks", format!("must be 1 to {most}, not {h}")));
     }
     for (n, spec) in file.events.iter().enumerate() {
         match event(spec, graph, period) {
@@ -270,6 +271,13 @@ struct HazardsFile {
     state_weeks: Option<f64>,
 }
 
+/// The most outages per site per year a hazards file may ask for.
+pub const MAX_SITE_OUTAGES_PER_YEAR: f64 = 12.0;
+/// The most regional or state events per year.
+pub const MAX_EVENTS_PER_YEAR: f64 = 365.0;
+/// The largest spread of a site's time to recover (σ of its logarithm).
+pub const MAX_TTR_SIGMA: f64 = 3.0;
+
 /// What hazard errors call a hazards file.
 const HAZARDS: &str = "the hazards";
 
@@ -288,15 +296,22 @@ pub fn hazards(request: &Request) -> Result<Hazards, Error> {
             findings.push(problem(file, field, format!("must be {rule}, not {v}")));
         }
     };
-    let rate = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && v >= 0.0);
+    // Upper bounds keep a scenario's events countable: every draw is held in memory.
+    let rate =
+        |v: Option<f64>, most: f64| v.is_none_or(|v| v.is_finite() && (0.0..=most).contains(&v));
     let positive = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && v > 0.0);
     check(
         "site_outages_per_year",
         parsed.site_outages_per_year,
-        rate(parsed.site_outages_per_year),
-        "0 or more",
+        rate(parsed.site_outages_per_year, MAX_SITE_OUTAGES_PER_YEAR),
+        &format!("0 to {MAX_SITE_OUTAGES_PER_YEAR}"),
     );
-    check("ttr_sigma", parsed.ttr_sigma, rate(parsed.ttr_sigma), "0 or more");
+    check(
+        "ttr_sigma",
+        parsed.ttr_sigma,
+        rate(parsed.ttr_sigma, MAX_TTR_SIGMA),
+        &format!("0 to {MAX_TTR_SIGMA}"),
+    );
     check(
         "partial_share",
         parsed.partial_share,
@@ -306,21 +321,21 @@ pub fn hazards(request: &Request) -> Result<Hazards, Error> {
     check(
         "regional_events_per_year",
         parsed.regional_events_per_year,
-        rate(parsed.regional_events_per_year),
-        "0 or more",
+        rate(parsed.regional_events_per_year, MAX_EVENTS_PER_YEAR),
+        &format!("0 to {MAX_EVENTS_PER_YEAR}"),
     );
     check("regional_weeks", parsed.regional_weeks, positive(parsed.regional_weeks), "more than 0");
     check(
         "regional_recovery_weeks",
         parsed.regional_recovery_weeks,
-        rate(parsed.regional_recovery_weeks),
+        rate(parsed.regional_recovery_weeks, f64::MAX),
         "0 or more",
     );
     check(
         "state_events_per_year",
         parsed.state_events_per_year,
-        rate(parsed.state_events_per_year),
-        "0 or more",
+        rate(parsed.state_events_per_year, MAX_EVENTS_PER_YEAR),
+        &format!("0 to {MAX_EVENTS_PER_YEAR}"),
     );
     check("state_weeks", parsed.state_weeks, positive(parsed.state_weeks), "more than 0");
     if let Some((low, high)) = parsed.regional_radius_km {

@@ -17,6 +17,19 @@ use crate::{Config, Error, Progress};
 /// Weeks simulated when neither the command line nor the scenario says.
 pub const DEFAULT_HORIZON_WEEKS: f64 = 52.0;
 
+/// The most scenarios one Monte Carlo run draws (each one's result is held in memory).
+pub const MAX_SCENARIOS: u32 = 1_000_000;
+
+/// A simulation covers one week to `plan::MAX_HORIZON_WEEKS` (ten years).
+fn check_horizon(weeks: f64) -> Result<(), Error> {
+    let most = f64::from(crate::plan::MAX_HORIZON_WEEKS);
+    if weeks.is_finite() && (1.0..=most).contains(&weeks) {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!("the horizon must be 1 to {most} weeks, not {weeks}")))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct StressOptions {
     pub period: Period,
@@ -87,9 +100,7 @@ fn settings(
     options: &StressOptions,
 ) -> Result<Settings, Error> {
     let weeks = options.horizon_weeks.or(scenario.horizon_weeks).unwrap_or(DEFAULT_HORIZON_WEEKS);
-    if !(weeks.is_finite() && weeks >= 1.0) {
-        return Err(Error::invalid(format!("the horizon must be at least one week, not {weeks}")));
-    }
+    check_horizon(weeks)?;
     let priority = options
         .priority
         .iter()
@@ -170,11 +181,12 @@ pub fn monte_carlo(
 /// The engine's settings for the options, or what is wrong with them.
 pub(crate) fn monte_carlo_settings(options: &MonteCarloOptions) -> Result<MonteCarlo, Error> {
     let weeks = options.horizon_weeks.unwrap_or(DEFAULT_HORIZON_WEEKS);
-    if !(weeks.is_finite() && weeks >= 1.0) {
-        return Err(Error::invalid(format!("the horizon must be at least one week, not {weeks}")));
-    }
-    if options.scenarios == 0 {
-        return Err(Error::invalid("a Monte Carlo run needs at least one scenario"));
+    check_horizon(weeks)?;
+    if !(1..=MAX_SCENARIOS).contains(&options.scenarios) {
+        return Err(Error::invalid(format!(
+            "a Monte Carlo run draws 1 to {MAX_SCENARIOS} scenarios, not {}",
+            options.scenarios
+        )));
     }
     if !(0.0..=1.0).contains(&options.threshold) {
         return Err(Error::invalid(format!(

@@ -528,6 +528,7 @@ pub struct StressJob {
     #[serde(default)]
     pub period: SimPeriod,
     /// Weeks to simulate (default: the scenario's horizon_weeks, else 52).
+    #[schema(minimum = 1, maximum = 520)]
     pub horizon_weeks: Option<f64>,
     #[serde(default)]
     pub unmet: SimUnmet,
@@ -543,7 +544,7 @@ pub struct StressJob {
 #[serde(deny_unknown_fields)]
 pub struct MonteCarloJob {
     /// How many scenarios to draw and run.
-    #[schema(minimum = 1, example = 1000)]
+    #[schema(minimum = 1, maximum = 1_000_000, example = 1000)]
     pub scenarios: u32,
     /// The same seed gives the same results.
     #[serde(default = "one")]
@@ -559,6 +560,7 @@ pub struct MonteCarloJob {
     #[serde(default)]
     pub period: SimPeriod,
     /// Weeks simulated per scenario (default 52).
+    #[schema(minimum = 1, maximum = 520)]
     pub horizon_weeks: Option<f64>,
     #[serde(default)]
     pub unmet: SimUnmet,
@@ -589,6 +591,7 @@ pub struct MobilizeJob {
     #[schema(value_type = Option<Object>)]
     pub scenario: Option<serde_json::Value>,
     /// Weeks planned, overriding the demand's.
+    #[schema(minimum = 1, maximum = 520)]
     pub horizon_weeks: Option<u32>,
     /// Bottlenecks to check by solving again with one more unit.
     #[serde(default = "default_recheck")]
