@@ -76,12 +76,15 @@ pub struct NewKey {
     pub key: String,
 }
 
-/// Creates a key for an organization of the stored network.
+/// Creates a key for an organization of the stored network or a registered one.
 pub fn create_key(config: &Config, organization: &str, role: Role) -> Result<NewKey, Error> {
     let network = crate::network(config, &crate::Silent)?;
-    if !network.organizations.iter().any(|o| o.id == organization) {
+    let registered = config.open_store()?.registered_organizations()?;
+    if !network.organizations.iter().any(|o| o.id == organization)
+        && !registered.iter().any(|o| o.id == organization)
+    {
         return Err(Error::invalid(format!(
-            "no organization {organization} in the stored network; keys belong to one of its organizations"
+            "no organization {organization} in the stored network or registered; keys belong to one of the network's organizations, or to one added with `arsenal org add`"
         )));
     }
     let id = random_hex(6);
@@ -100,6 +103,100 @@ pub fn create_key(config: &Config, organization: &str, role: Role) -> Result<New
     };
     config.open_store()?.add_key(&stored)?;
     Ok(NewKey { key: format!("ak_{id}_{secret}"), id, organization: organization.to_owned(), role })
+}
+
+/// A stored key, without its hash.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeyInfo {
+    pub id: String,
+    pub organization: String,
+    pub role: String,
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub created_at: String,
+}
+
+/// Every key, oldest first.
+pub fn keys(config: &Config) -> Result<Vec<KeyInfo>, Error> {
+    Ok(config
+        .open_store()?
+        .keys()?
+        .into_iter()
+        .map(|k| KeyInfo {
+            id: k.id,
+            organization: k.organization,
+            role: k.role,
+            created_at: k.created_at,
+        })
+        .collect())
+}
+
+/// Deletes a key: from then on it is refused (a running server stops accepting it within its
+/// key recheck interval).
+pub fn revoke_key(config: &Config, id: &str) -> Result<(), Error> {
+    if config.open_store()?.remove_key(id)? {
+        Ok(())
+    } else {
+        Err(Error::NotFound(format!("no key {id}; `arsenal key list` shows the keys")))
+    }
+}
+
+/// Whether a caller's key still exists with the same organization and role (not revoked).
+pub fn still_valid(config: &Config, caller: &Caller) -> Result<bool, Error> {
+    Ok(config
+        .open_store()?
+        .key(&caller.key)?
+        .is_some_and(|k| k.organization == caller.organization && k.role == caller.role.as_str()))
+}
+
+/// An organization registered for keys, beside the network's own.
+#[derive(Clone, Debug, Serialize)]
+pub struct Registered {
+    pub id: String,
+    pub name: String,
+    /// UTC, `YYYY-MM-DD HH:MM:SS`.
+    pub created_at: String,
+}
+
+/// Registers an organization that is not in the network (an operator's office, a member that
+/// runs no site yet), so keys can be made for it.
+pub fn register_organization(config: &Config, id: &str, name: &str) -> Result<(), Error> {
+    let valid = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if id.is_empty() || !id.chars().all(valid) {
+        return Err(Error::invalid(format!(
+            "organization id {id:?} must be letters, digits, '-', '_' or '.', and not empty"
+        )));
+    }
+    if name.trim().is_empty() {
+        return Err(Error::invalid("the organization needs a name (--name)"));
+    }
+    let mut store = config.open_store()?;
+    if store.last_import()?.is_some() {
+        let network = crate::network(config, &crate::Silent)?;
+        if network.organizations.iter().any(|o| o.id == id) {
+            return Err(Error::Conflict(format!(
+                "{id} is an organization of the stored network already; create its keys directly"
+            )));
+        }
+    }
+    let organization = store::RegisteredOrganization {
+        id: id.into(),
+        name: name.into(),
+        created_at: String::new(),
+    };
+    store.register_organization(&organization).map_err(|e| match e {
+        store::Error::Conflict(_) => Error::Conflict(format!("{id} is registered already")),
+        other => other.into(),
+    })
+}
+
+/// The registered organizations, oldest first.
+pub fn registered_organizations(config: &Config) -> Result<Vec<Registered>, Error> {
+    Ok(config
+        .open_store()?
+        .registered_organizations()?
+        .into_iter()
+        .map(|o| Registered { id: o.id, name: o.name, created_at: o.created_at })
+        .collect())
 }
 
 /// Checks a key; `Ok(None)` when it is not a valid key (malformed, unknown, or wrong secret).

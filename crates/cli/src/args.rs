@@ -201,6 +201,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// Organizations that hold keys without being in the network (docs/security.md).
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -211,7 +216,8 @@ pub(crate) enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum KeyCommand {
-    /// Create a key for an organization of the stored network; it is shown only this once.
+    /// Create a key for an organization of the stored network or one added with `arsenal org
+    /// add`; it is shown only this once.
     Create {
         /// The organization the key belongs to.
         #[arg(long)]
@@ -219,6 +225,33 @@ pub(crate) enum KeyCommand {
         /// operator (everything), member (its organization's confidential data) or viewer.
         #[arg(long)]
         role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the keys (ids, organizations, roles; never the secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key by its id; a running server refuses it within 30 seconds.
+    Revoke {
+        /// The key's id: the part between `ak_` and the second `_`.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum OrgCommand {
+    /// Register an organization that is not in the network (an operator's office, a member that
+    /// runs no site yet), so keys can be created for it.
+    Add {
+        /// Its id: letters, digits, '-', '_' or '.'.
+        id: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List the registered organizations (the network's own are in `arsenal export`).
+    List {
         #[arg(long)]
         json: bool,
     },

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 
-use crate::args::{Args, Command, KeyCommand, LogFormat, MapFormat, PlanOutput};
+use crate::args::{Args, Command, KeyCommand, LogFormat, MapFormat, OrgCommand, PlanOutput};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -264,9 +264,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     .into());
                 }
             }
-            if !(alert_weeks.is_finite() && *alert_weeks >= 1.0) {
+            let most = f64::from(app::plan::MAX_HORIZON_WEEKS);
+            if !(alert_weeks.is_finite() && (1.0..=most).contains(alert_weeks)) {
                 return Err(app::Error::Invalid {
-                    message: format!("--alert-weeks must be at least 1, not {alert_weeks}"),
+                    message: format!("--alert-weeks must be 1 to {most}, not {alert_weeks}"),
                     findings: Vec::new(),
                 }
                 .into());
@@ -280,6 +281,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     weeks: *alert_weeks,
                     threshold: *alert_threshold,
                 },
+                key_recheck: server::KEY_RECHECK,
             };
             server::serve(config, settings, *listen, mqtt, |address| {
                 println!("listening on http://{address}");
@@ -302,6 +304,32 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     key.role.as_str()
                 );
                 println!("{}", key.key);
+            }
+        }
+        Command::Key { command: KeyCommand::List { json } } => {
+            let keys = app::access::keys(&config)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&keys)?);
+            } else {
+                print!("{}", report::keys(&keys));
+            }
+        }
+        Command::Key { command: KeyCommand::Revoke { id } } => {
+            app::access::revoke_key(&config, id)?;
+            println!("revoked key {id}");
+        }
+        Command::Org { command: OrgCommand::Add { id, name } } => {
+            app::access::register_organization(&config, id, name)?;
+            println!(
+                "registered organization {id} ({name}); create its keys with `arsenal key create --org {id}`"
+            );
+        }
+        Command::Org { command: OrgCommand::List { json } } => {
+            let organizations = app::access::registered_organizations(&config)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&organizations)?);
+            } else {
+                print!("{}", report::registered(&organizations));
             }
         }
     }

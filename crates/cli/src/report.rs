@@ -519,3 +519,28 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
     tail(&mut out, "Regions that carry the tail", &report.tail_regions);
     out
 }
+
+/// The keys, one line each.
+pub(crate) fn keys(keys: &[app::access::KeyInfo]) -> String {
+    if keys.is_empty() {
+        return "no keys; create one with `arsenal key create --org ORG --role ROLE`\n".into();
+    }
+    let mut out = format!("{:<14} {:<20} {:<9} created (UTC)\n", "id", "organization", "role");
+    for k in keys {
+        let _ = writeln!(out, "{:<14} {:<20} {:<9} {}", k.id, k.organization, k.role, k.created_at);
+    }
+    out
+}
+
+/// The registered organizations, one line each.
+pub(crate) fn registered(organizations: &[app::access::Registered]) -> String {
+    if organizations.is_empty() {
+        return "no registered organizations; the network's own hold keys without registering\n"
+            .into();
+    }
+    let mut out = format!("{:<20} {:<40} registered (UTC)\n", "id", "name");
+    for o in organizations {
+        let _ = writeln!(out, "{:<20} {:<40} {}", o.id, o.name, o.created_at);
+    }
+    out
+}

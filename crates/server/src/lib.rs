@@ -43,12 +43,28 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How the server treats what it serves.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct Settings {
     /// When an aggregate group is published.
     pub disclosure: Disclosure,
     /// When a product predicted to fall short is an alert.
     pub alerts: AlertOptions,
+    /// How long a checked key is trusted before the store is asked again whether it still
+    /// exists (a revoked key is refused from then on).
+    pub key_recheck: Duration,
+}
+
+/// How long a checked key is trusted by default.
+pub const KEY_RECHECK: Duration = Duration::from_secs(30);
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            disclosure: Disclosure::default(),
+            alerts: AlertOptions::default(),
+            key_recheck: KEY_RECHECK,
+        }
+    }
 }
 
 /// What the handlers share: the configuration, the keys already checked, and the network once
@@ -79,7 +95,7 @@ impl State {
         Arc::new(State {
             config,
             disclosure: settings.disclosure,
-            keys: access::Keys::default(),
+            keys: access::Keys::new(settings.key_recheck),
             alerts: alerts::Alerts::new(settings.alerts),
             jobs: jobs::Jobs::default(),
             network: RwLock::new(Loaded::Loading),

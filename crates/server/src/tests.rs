@@ -560,6 +560,26 @@ async fn an_outage_at_a_sole_source_raises_an_alert_until_it_ends() {
     alerts_until(&f, <[String]>::is_empty).await;
 }
 
+#[tokio::test]
+async fn a_revoked_key_is_refused_once_its_recheck_interval_has_passed() {
+    let f = fixture();
+    let settings = Settings { key_recheck: std::time::Duration::ZERO, ..Settings::default() };
+    let twin = app::Twin::load(&f.config, &app::Silent).unwrap();
+    let rechecking = State::ready(f.config.clone(), settings, twin);
+    for state in [&f.state, &rechecking] {
+        assert_eq!(call(state, Method::GET, "/sites", Some(&f.member)).await.0, StatusCode::OK);
+    }
+    let id = f.member.split('_').nth(1).unwrap();
+    app::access::revoke_key(&f.config, id).unwrap();
+    let (status, body) = call(&rechecking, Method::GET, "/sites", Some(&f.member)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    // Within the default interval the key checked a moment ago is still trusted.
+    assert_eq!(call(&f.state, Method::GET, "/sites", Some(&f.member)).await.0, StatusCode::OK);
+    // Other keys are untouched.
+    assert_eq!(call(&rechecking, Method::GET, "/sites", Some(&f.viewer)).await.0, StatusCode::OK);
+    assert!(matches!(app::access::revoke_key(&f.config, id), Err(app::Error::NotFound(_))));
+}
+
 mod jobs;
 
 proptest! {

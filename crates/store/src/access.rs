@@ -17,6 +17,15 @@ pub struct ApiKey {
     pub created_at: String,
 }
 
+/// An organization registered for API keys, beside the network's own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegisteredOrganization {
+    pub id: String,
+    pub name: String,
+    /// UTC, as `YYYY-MM-DD HH:MM:SS`; set by the store.
+    pub created_at: String,
+}
+
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditEntry {
@@ -73,6 +82,41 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(db) => db.key(id),
             Backend::Postgres(db) => db.key(id),
+        }
+    }
+
+    /// Every key, oldest first.
+    pub fn keys(&self) -> Result<Vec<ApiKey>, Error> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.keys(),
+            Backend::Postgres(db) => db.keys(),
+        }
+    }
+
+    /// Deletes a key; whether there was one.
+    pub fn remove_key(&mut self, id: &str) -> Result<bool, Error> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.remove_key(id),
+            Backend::Postgres(db) => db.remove_key(id),
+        }
+    }
+
+    /// Registers an organization; an id registered already is a conflict.
+    pub fn register_organization(
+        &mut self,
+        organization: &RegisteredOrganization,
+    ) -> Result<(), Error> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.register_organization(organization),
+            Backend::Postgres(db) => db.register_organization(organization),
+        }
+    }
+
+    /// The registered organizations, oldest first.
+    pub fn registered_organizations(&self) -> Result<Vec<RegisteredOrganization>, Error> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.registered_organizations(),
+            Backend::Postgres(db) => db.registered_organizations(),
         }
     }
 

@@ -16,7 +16,7 @@ use postgres::error::SqlState;
 use postgres::types::FromSqlOwned;
 use postgres::{Client, NoTls, Row};
 
-use crate::access::{ApiKey, AuditEntry, EventFilter, StoredEvent};
+use crate::access::{ApiKey, AuditEntry, EventFilter, RegisteredOrganization, StoredEvent};
 use crate::tables::{Cell, Cells, Counter, cells, columns, len, push};
 use crate::{Error, ImportRecord};
 use model::Network;
@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_network.sql"),
     include_str!("../migrations/postgres/0002_access.sql"),
     include_str!("../migrations/postgres/0003_events.sql"),
+    include_str!("../migrations/postgres/0004_organizations.sql"),
 ];
 
 /// The advisory lock that serializes migrations between processes ("arsenal" in ASCII).
@@ -159,18 +160,58 @@ impl Db {
         let row = self
             .client
             .borrow_mut()
-            .query_opt(
-                "SELECT id, organization, role, hash, created_at FROM api_keys WHERE id = $1",
-                &[&id],
-            )
+            .query_opt(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1"), &[&id])
             .map_err(|e| classify("cannot read the key", &e))?;
-        Ok(row.map(|r| ApiKey {
-            id: r.get(0),
-            organization: r.get(1),
-            role: r.get(2),
-            hash: r.get(3),
-            created_at: r.get(4),
-        }))
+        Ok(row.as_ref().map(key_row))
+    }
+
+    pub(crate) fn keys(&self) -> Result<Vec<ApiKey>, Error> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at, id"), &[])
+            .map_err(|e| classify("cannot read the keys", &e))?;
+        Ok(rows.iter().map(key_row).collect())
+    }
+
+    pub(crate) fn remove_key(&mut self, id: &str) -> Result<bool, Error> {
+        let removed = self
+            .client
+            .get_mut()
+            .execute("DELETE FROM api_keys WHERE id = $1", &[&id])
+            .map_err(|e| classify("cannot remove the key", &e))?;
+        Ok(removed > 0)
+    }
+
+    pub(crate) fn register_organization(
+        &mut self,
+        organization: &RegisteredOrganization,
+    ) -> Result<(), Error> {
+        self.client
+            .get_mut()
+            .execute(
+                &format!(
+                    "INSERT INTO registered_organizations (id, name, created_at) VALUES ($1, $2, {NOW})"
+                ),
+                &[&organization.id, &organization.name],
+            )
+            .map_err(|e| classify("cannot register the organization", &e))?;
+        Ok(())
+    }
+
+    pub(crate) fn registered_organizations(&self) -> Result<Vec<RegisteredOrganization>, Error> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT id, name, created_at FROM registered_organizations ORDER BY created_at, id",
+                &[],
+            )
+            .map_err(|e| classify("cannot read the registered organizations", &e))?;
+        Ok(rows
+            .iter()
+            .map(|r| RegisteredOrganization { id: r.get(0), name: r.get(1), created_at: r.get(2) })
+            .collect())
     }
 
     pub(crate) fn audit(&mut self, entry: &AuditEntry) -> Result<(), Error> {
@@ -374,4 +415,17 @@ fn classify(context: &str, error: &postgres::Error) -> Error {
         return Error::Conflict(format!("{context}: {db}"));
     }
     Error::Backend { context: context.into(), source: db.to_string().into() }
+}
+
+/// The columns `key_row` reads.
+const KEY_COLUMNS: &str = "id, organization, role, hash, created_at";
+
+fn key_row(r: &Row) -> ApiKey {
+    ApiKey {
+        id: r.get(0),
+        organization: r.get(1),
+        role: r.get(2),
+        hash: r.get(3),
+        created_at: r.get(4),
+    }
 }

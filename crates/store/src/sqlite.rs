@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_network.sql"),
     include_str!("../migrations/sqlite/0002_access.sql"),
     include_str!("../migrations/sqlite/0003_events.sql"),
+    include_str!("../migrations/sqlite/0004_organizations.sql"),
 ];
 
 /// SQLite's clock, as the store writes times.

@@ -7,7 +7,7 @@ use engine::generate::{GenerateConfig, generate};
 use model::Network;
 
 use crate::testing::postgres_schema;
-use crate::{ApiKey, AuditEntry, Error, EventFilter, Store, StoredEvent};
+use crate::{ApiKey, AuditEntry, Error, EventFilter, RegisteredOrganization, Store, StoredEvent};
 
 /// A network whose text needs quoting in every format: quotes, commas, a newline, an empty
 /// optional text (which must not come back as absent).
@@ -50,7 +50,8 @@ fn failed_write_changes_nothing(open: &dyn Fn() -> Store) {
     assert_eq!(reopened.last_import().unwrap().unwrap().source, "first");
 }
 
-/// Keys come back by id and never twice; the audit log comes back newest first.
+/// Keys come back by id and never twice, are listed oldest first and removed once;
+/// organizations register once; the audit log comes back newest first.
 fn keys_and_audit(store: &mut Store) {
     let key = ApiKey {
         id: "k1".into(),
@@ -65,6 +66,30 @@ fn keys_and_audit(store: &mut Store) {
     assert_eq!(stored.created_at.len(), "2026-12-01 12:00:00".len(), "{}", stored.created_at);
     assert_eq!(ApiKey { created_at: String::new(), ..stored }, key);
     assert!(matches!(store.add_key(&key), Err(Error::Conflict(_))));
+    store.add_key(&ApiKey { id: "k2".into(), role: "viewer".into(), ..key.clone() }).unwrap();
+    let ids = |store: &Store| -> Vec<String> {
+        store.keys().unwrap().into_iter().map(|k| format!("{}:{}", k.id, k.role)).collect()
+    };
+    assert_eq!(ids(store), ["k1:member", "k2:viewer"]);
+    assert!(store.remove_key("k2").unwrap());
+    assert!(!store.remove_key("k2").unwrap());
+    assert_eq!(ids(store), ["k1:member"]);
+    assert_eq!(store.key("k2").unwrap(), None);
+
+    let office = RegisteredOrganization {
+        id: "office".into(),
+        name: "The national office".into(),
+        created_at: String::new(),
+    };
+    assert_eq!(store.registered_organizations().unwrap(), []);
+    store.register_organization(&office).unwrap();
+    assert!(matches!(store.register_organization(&office), Err(Error::Conflict(_))));
+    let registered = store.registered_organizations().unwrap();
+    assert_eq!(registered.len(), 1);
+    assert_eq!(
+        RegisteredOrganization { created_at: String::new(), ..registered[0].clone() },
+        office
+    );
     for target in ["site-1", "site-2", "site-3"] {
         let entry = AuditEntry {
             at: String::new(),

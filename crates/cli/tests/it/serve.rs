@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{arsenal, run, sample};
+use crate::{arsenal, run, sample, stdout};
 
 /// A running server and the address it listens on.
 pub(crate) struct Server {
@@ -183,6 +183,67 @@ fn keys_are_for_organizations_of_the_network_and_known_roles() {
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(said.contains("for org-001 (viewer); it is shown only this once"), "{said}");
     assert!(said.lines().nth(1).is_some_and(|l| l.starts_with("ak_")), "{said}");
+}
+
+/// An organization outside the network is registered once and then holds keys; keys are
+/// listed without their secrets and revoked once.
+#[test]
+fn registered_organizations_hold_keys_that_can_be_revoked() {
+    let dir = sample();
+    let output =
+        run(dir.path(), &["org", "add", "national-office", "--name", "The national office"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for (args, code, said) in [
+        (
+            &["org", "add", "national-office", "--name", "Again"][..],
+            1,
+            "national-office is registered already",
+        ),
+        (
+            &["org", "add", "org-001", "--name", "Twin"][..],
+            1,
+            "org-001 is an organization of the stored network already",
+        ),
+        (
+            &["org", "add", "a b", "--name", "Spaced"][..],
+            2,
+            "organization id \"a b\" must be letters",
+        ),
+        (&["key", "revoke", "nope"][..], 1, "no key nope"),
+    ] {
+        let output = run(dir.path(), args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+    }
+    let listed = run(dir.path(), &["org", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed[0]["id"], "national-office");
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    let created = run(
+        dir.path(),
+        &["key", "create", "--org", "national-office", "--role", "operator", "--json"],
+    );
+    let created: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+    let id = created["id"].as_str().unwrap();
+    run(dir.path(), &["key", "create", "--org", "org-001", "--role", "viewer"]);
+    let keys = run(dir.path(), &["key", "list", "--json"]);
+    let keys: serde_json::Value = serde_json::from_slice(&keys.stdout).unwrap();
+    let organizations: Vec<&str> =
+        keys.as_array().unwrap().iter().map(|k| k["organization"].as_str().unwrap()).collect();
+    assert_eq!(organizations.len(), 2);
+    assert!(organizations.contains(&"national-office") && organizations.contains(&"org-001"));
+    assert!(!keys.to_string().contains("argon2"), "no hash is listed: {keys}");
+    let table = stdout(&run(dir.path(), &["key", "list"]));
+    assert!(table.contains(id) && table.contains("operator"), "{table}");
+
+    let revoked = run(dir.path(), &["key", "revoke", id]);
+    assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    let keys = run(dir.path(), &["key", "list", "--json"]);
+    let keys: serde_json::Value = serde_json::from_slice(&keys.stdout).unwrap();
+    assert_eq!(keys.as_array().unwrap().len(), 1);
+    assert_eq!(keys[0]["organization"], "org-001");
 }
 
 /// Every event the server acknowledged is still there after `kill -9` and a restart, and

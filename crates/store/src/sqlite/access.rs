@@ -4,7 +4,20 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Db, NOW, backend, classify};
 use crate::Error;
-use crate::access::{ApiKey, AuditEntry, EventFilter, StoredEvent};
+use crate::access::{ApiKey, AuditEntry, EventFilter, RegisteredOrganization, StoredEvent};
+
+/// The columns `key_row` reads.
+const KEY_COLUMNS: &str = "id, organization, role, hash, created_at";
+
+fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
+    Ok(ApiKey {
+        id: r.get(0)?,
+        organization: r.get(1)?,
+        role: r.get(2)?,
+        hash: r.get(3)?,
+        created_at: r.get(4)?,
+    })
+}
 
 impl Db {
     pub(crate) fn add_key(&mut self, key: &ApiKey) -> Result<(), Error> {
@@ -21,21 +34,60 @@ impl Db {
 
     pub(crate) fn key(&self, id: &str) -> Result<Option<ApiKey>, Error> {
         self.conn
-            .query_row(
-                "SELECT id, organization, role, hash, created_at FROM api_keys WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(ApiKey {
-                        id: r.get(0)?,
-                        organization: r.get(1)?,
-                        role: r.get(2)?,
-                        hash: r.get(3)?,
-                        created_at: r.get(4)?,
-                    })
-                },
-            )
+            .query_row(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = ?1"), [id], key_row)
             .optional()
             .map_err(|e| backend("cannot read the key", e))
+    }
+
+    pub(crate) fn keys(&self) -> Result<Vec<ApiKey>, Error> {
+        let read = || -> rusqlite::Result<Vec<ApiKey>> {
+            let mut statement = self
+                .conn
+                .prepare(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at, id"))?;
+            statement.query_map([], key_row)?.collect()
+        };
+        read().map_err(|e| backend("cannot read the keys", e))
+    }
+
+    pub(crate) fn remove_key(&mut self, id: &str) -> Result<bool, Error> {
+        let removed = self
+            .conn
+            .execute("DELETE FROM api_keys WHERE id = ?1", [id])
+            .map_err(|e| backend("cannot remove the key", e))?;
+        Ok(removed > 0)
+    }
+
+    pub(crate) fn register_organization(
+        &mut self,
+        organization: &RegisteredOrganization,
+    ) -> Result<(), Error> {
+        self.conn
+            .execute(
+                &format!(
+                    "INSERT INTO registered_organizations (id, name, created_at) VALUES (?1, ?2, {NOW})"
+                ),
+                params![organization.id, organization.name],
+            )
+            .map_err(|e| classify("cannot register the organization", e))?;
+        Ok(())
+    }
+
+    pub(crate) fn registered_organizations(&self) -> Result<Vec<RegisteredOrganization>, Error> {
+        let read = || -> rusqlite::Result<Vec<RegisteredOrganization>> {
+            let mut statement = self.conn.prepare(
+                "SELECT id, name, created_at FROM registered_organizations ORDER BY created_at, id",
+            )?;
+            statement
+                .query_map([], |r| {
+                    Ok(RegisteredOrganization {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        created_at: r.get(2)?,
+                    })
+                })?
+                .collect()
+        };
+        read().map_err(|e| backend("cannot read the registered organizations", e))
     }
 
     pub(crate) fn audit(&mut self, entry: &AuditEntry) -> Result<(), Error> {
