@@ -195,6 +195,9 @@ pub(crate) enum Command {
         /// ...and name every product whose predicted fill rate falls below this (0 to 1).
         #[arg(long, default_value_t = 0.95)]
         alert_threshold: f64,
+        /// Post each new alert, as JSON, to this http:// URL.
+        #[arg(long, value_name = "URL")]
+        alert_webhook: Option<String>,
     },
     /// API keys for `arsenal serve` (docs/security.md).
     Key {

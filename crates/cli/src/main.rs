@@ -245,7 +245,15 @@ fn run(args: &Args) -> anyhow::Result<()> {
             mqtt,
             alert_weeks,
             alert_threshold,
+            alert_webhook,
         } => {
+            let alert_webhook =
+                alert_webhook.as_deref().map(server::webhook_url).transpose().map_err(
+                    |message| app::Error::Invalid {
+                        message: format!("--alert-webhook: {message}"),
+                        findings: Vec::new(),
+                    },
+                )?;
             let mqtt =
                 mqtt.as_deref().map(server::mqtt::broker).transpose().map_err(|message| {
                     app::Error::Invalid {
@@ -282,6 +290,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     threshold: *alert_threshold,
                 },
                 key_recheck: server::KEY_RECHECK,
+                alert_webhook,
             };
             server::serve(config, settings, *listen, mqtt, |address| {
                 println!("listening on http://{address}");

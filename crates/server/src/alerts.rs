@@ -1,7 +1,8 @@
 //! Alerts: after each batch of new events, the outages reported are simulated over the weeks
 //! ahead (`app::alerts`), off the path that acknowledges events; products predicted below the
 //! threshold are kept for `GET /alerts`, and each product that newly falls below it is published
-//! on the MQTT topic `arsenal/alerts` when the server is connected to a broker.
+//! on the MQTT topic `arsenal/alerts` when the server is connected to a broker, and posted to the
+//! webhook when one is set.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
@@ -29,12 +30,15 @@ pub(crate) struct Alerts {
     /// Held while a prediction runs; one at a time.
     turn: tokio::sync::Mutex<()>,
     mqtt: OnceLock<AsyncClient>,
+    /// An `http://` URL each new alert is posted to.
+    webhook: Option<String>,
 }
 
 impl Alerts {
-    pub(crate) fn new(options: AlertOptions) -> Alerts {
+    pub(crate) fn new(options: AlertOptions, webhook: Option<String>) -> Alerts {
         Alerts {
             options,
+            webhook,
             current: RwLock::new(Vec::new()),
             dirty: AtomicBool::new(false),
             turn: tokio::sync::Mutex::new(()),
@@ -70,9 +74,11 @@ async fn predict(state: &Arc<Shared>) -> Result<(), ApiError> {
     let snapshot = snapshot(state)?;
     let live = state.live().clone();
     let options = state.alerts.options;
-    let alerts = tokio::task::spawn_blocking(move || snapshot.twin.predict(&live, options))
-        .await
-        .map_err(|e| ApiError::Internal(format!("alerts: {e}")))??;
+    let pool = state.requests_pool()?;
+    let alerts =
+        tokio::task::spawn_blocking(move || pool.install(|| snapshot.twin.predict(&live, options)))
+            .await
+            .map_err(|e| ApiError::Internal(format!("alerts: {e}")))??;
     let fresh: Vec<Alert> = {
         let mut current = state.alerts.current.write().unwrap_or_else(PoisonError::into_inner);
         let fresh = alerts
@@ -85,16 +91,55 @@ async fn predict(state: &Arc<Shared>) -> Result<(), ApiError> {
     };
     for alert in fresh {
         tracing::warn!(product = %alert.product, fill_rate = alert.fill_rate, "alert");
+        let payload = serde_json::to_vec(&wire::Alert::from(alert))
+            .map_err(|e| ApiError::Internal(format!("alert: {e}")))?;
         if let Some(client) = state.alerts.mqtt.get() {
-            let payload = serde_json::to_vec(&wire::Alert::from(alert))
-                .map_err(|e| ApiError::Internal(format!("alert: {e}")))?;
-            if let Err(error) = client.publish(ALERTS_TOPIC, QoS::AtLeastOnce, false, payload).await
-            {
+            let sent = client.publish(ALERTS_TOPIC, QoS::AtLeastOnce, false, payload.clone()).await;
+            if let Err(error) = sent {
                 tracing::error!(%error, "cannot publish the alert");
             }
         }
+        if let Some(url) = state.alerts.webhook.clone() {
+            tokio::task::spawn_blocking(move || post(&url, &payload));
+        }
     }
     Ok(())
+}
+
+/// Checks a webhook URL: `http://host[:port]/path` (TLS is not built in).
+pub fn webhook_url(url: &str) -> Result<String, String> {
+    let uri: axum::http::Uri = url.parse().map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http"), Some(_)) => Ok(url.to_owned()),
+        (Some("https"), _) => Err(format!(
+            "{url}: https is not supported yet; use an http:// URL (a relay on the same host can add TLS)"
+        )),
+        _ => Err(format!("{url:?} must be an http:// URL with a host")),
+    }
+}
+
+/// Attempts at posting an alert to the webhook, a second apart, then twice that, ...
+const WEBHOOK_ATTEMPTS: u32 = 3;
+
+/// Posts one alert to the webhook; a failure is retried, then logged.
+fn post(url: &str, payload: &[u8]) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .build()
+        .into();
+    for attempt in 1..=WEBHOOK_ATTEMPTS {
+        let sent = agent.post(url).header("Content-Type", "application/json").send(payload);
+        match sent {
+            Ok(_) => return,
+            Err(error) if attempt == WEBHOOK_ATTEMPTS => {
+                tracing::error!(%error, url, attempts = attempt, "cannot post the alert to the webhook");
+            }
+            Err(error) => {
+                tracing::warn!(%error, url, attempt, "webhook failed; trying again");
+                std::thread::sleep(std::time::Duration::from_secs(1 << (attempt - 1)));
+            }
+        }
+    }
 }
 
 /// Products predicted to fall below the fill-rate threshold over the weeks ahead, given the

@@ -1,8 +1,10 @@
 //! Background jobs: the long questions (risks, stress tests, Monte Carlo, plans and re-plans)
 //! over the whole network, for operators. A job is checked when it is posted (a bad request is
 //! answered at once with every problem located), then queued and answered on a blocking thread,
-//! one job at a time (the engines use every core); its stage, progress, cancellation and result
-//! are kept in memory, so a restart forgets them. Supply maps are quick and answered directly.
+//! one job at a time (the engines use every core of rayon's global pool; the parallel work of
+//! requests, such as checking the next job, runs in a pool of its own and never waits behind a
+//! job); its stage, progress, cancellation and result are kept in memory, so a restart forgets
+//! them. Supply maps are quick and answered directly.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -181,8 +183,8 @@ async fn start(
 ) -> Result<(StatusCode, Json<Job>), ApiError> {
     caller.operator()?;
     let snapshot = snapshot(&state)?;
-    let checking = Arc::clone(&snapshot);
-    let question = tokio::task::spawn_blocking(move || checking.twin.ask(&ask))
+    let (checking, pool) = (Arc::clone(&snapshot), state.requests_pool()?);
+    let question = tokio::task::spawn_blocking(move || pool.install(|| checking.twin.ask(&ask)))
         .await
         .map_err(|e| ApiError::Internal(format!("checking a job: {e}")))??;
     let job = state.jobs.add(kind, &caller.0.organization)?;

@@ -34,6 +34,7 @@ use app::access::Disclosure;
 use app::alerts::AlertOptions;
 use app::events::Live;
 
+pub use crate::alerts::webhook_url;
 use crate::network::Snapshot;
 
 /// The largest request body accepted.
@@ -43,7 +44,7 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How the server treats what it serves.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// When an aggregate group is published.
     pub disclosure: Disclosure,
@@ -52,6 +53,8 @@ pub struct Settings {
     /// How long a checked key is trusted before the store is asked again whether it still
     /// exists (a revoked key is refused from then on).
     pub key_recheck: Duration,
+    /// An `http://` URL each new alert is posted to, as JSON.
+    pub alert_webhook: Option<String>,
 }
 
 /// How long a checked key is trusted by default.
@@ -63,6 +66,7 @@ impl Default for Settings {
             disclosure: Disclosure::default(),
             alerts: AlertOptions::default(),
             key_recheck: KEY_RECHECK,
+            alert_webhook: None,
         }
     }
 }
@@ -80,6 +84,9 @@ pub struct State {
     live: RwLock<Live>,
     /// Held while a batch of events is stored and applied.
     events_turn: tokio::sync::Mutex<()>,
+    /// Where requests and alert predictions run their parallel work, apart from the jobs in
+    /// rayon's global pool; made when first needed.
+    requests_pool: std::sync::Mutex<Option<Arc<rayon::ThreadPool>>>,
 }
 
 #[derive(Clone)]
@@ -96,11 +103,12 @@ impl State {
             config,
             disclosure: settings.disclosure,
             keys: access::Keys::new(settings.key_recheck),
-            alerts: alerts::Alerts::new(settings.alerts),
+            alerts: alerts::Alerts::new(settings.alerts, settings.alert_webhook),
             jobs: jobs::Jobs::default(),
             network: RwLock::new(Loaded::Loading),
             live: RwLock::new(Live::default()),
             events_turn: tokio::sync::Mutex::new(()),
+            requests_pool: std::sync::Mutex::new(None),
         })
     }
 
@@ -145,6 +153,20 @@ impl State {
 
     fn live(&self) -> std::sync::RwLockReadGuard<'_, Live> {
         self.live.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The thread pool of requests (one thread per core), so their parallel work never waits
+    /// behind a job's.
+    fn requests_pool(&self) -> Result<Arc<rayon::ThreadPool>, error::ApiError> {
+        let mut pool = self.requests_pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(pool) = pool.as_ref() {
+            return Ok(Arc::clone(pool));
+        }
+        let made = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("arsenal-request-{i}"))
+            .build()
+            .map_err(|e| error::ApiError::Internal(format!("cannot start threads: {e}")))?;
+        Ok(Arc::clone(pool.insert(Arc::new(made))))
     }
 
     fn set(&self, loaded: Loaded) {

@@ -560,6 +560,48 @@ async fn an_outage_at_a_sole_source_raises_an_alert_until_it_ends() {
     alerts_until(&f, <[String]>::is_empty).await;
 }
 
+/// Each new alert is posted to the webhook once, with the body `GET /alerts` serves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_alerts_are_posted_to_the_webhook() {
+    let f = fixture();
+    let received = Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+    let sink = Arc::clone(&received);
+    let hook = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let sink = Arc::clone(&sink);
+            async move { sink.lock().unwrap().push(body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, hook).await });
+    let settings = Settings { alert_webhook: Some(url), ..Settings::default() };
+    let twin = app::Twin::load(&f.config, &app::Silent).unwrap();
+    let state = State::ready(f.config.clone(), settings, twin);
+    let fire = r#"{"events": [{"kind": "outage_start", "id": "hook-fire", "site": "site-062", "expected_weeks": 8}]}"#;
+    assert_eq!(
+        send(&state, Method::POST, "/events", Some(&f.operator), fire).await.0,
+        StatusCode::OK
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !received.lock().unwrap().iter().any(|a| a["product"] == "icu-ventilator") {
+        assert!(std::time::Instant::now() < deadline, "no alert reached the webhook");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let (_, current) = call(&state, Method::GET, "/alerts", Some(&f.operator)).await;
+    let posted = received.lock().unwrap().clone();
+    let mut products: Vec<&str> = posted.iter().map(|a| a["product"].as_str().unwrap()).collect();
+    products.sort_unstable();
+    products.dedup();
+    assert_eq!(products.len(), posted.len(), "each alert posted once: {posted:?}");
+    for alert in &posted {
+        assert!(current.as_array().unwrap().contains(alert), "{alert} is not a current alert");
+    }
+    assert!(crate::webhook_url("https://example.org/hook").unwrap_err().contains("https"));
+    assert!(crate::webhook_url("example.org").is_err());
+}
+
 #[tokio::test]
 async fn a_revoked_key_is_refused_once_its_recheck_interval_has_passed() {
     let f = fixture();

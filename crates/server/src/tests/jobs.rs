@@ -142,6 +142,13 @@ async fn cancelled_jobs_stop() {
         assert!(Instant::now() < deadline, "the Monte Carlo job never ran: {job}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // Checking a job needs parallel work too (the graph of a plan's network), which does not
+    // wait behind the running job: the plan is queued while the Monte Carlo run goes on.
+    let plan = post(&f, "/jobs/mobilize", MOBILIZE).await;
+    let (_, job) =
+        call(&f.state, Method::GET, &format!("/jobs/{running}"), Some(&f.operator)).await;
+    assert_eq!(job["status"], "running");
+    call(&f.state, Method::DELETE, &format!("/jobs/{plan}"), Some(&f.operator)).await;
     // The queued job is cancelled at once and never runs.
     let (status, job) =
         call(&f.state, Method::DELETE, &format!("/jobs/{queued}"), Some(&f.operator)).await;
