@@ -189,6 +189,9 @@ pub(crate) enum Command {
         /// topics arsenal/<organization>/events.
         #[arg(long)]
         mqtt: Option<String>,
+        /// The server's MQTT client id; give each server on one broker its own.
+        #[arg(long, value_name = "ID", default_value = server::mqtt::CLIENT_ID, requires = "mqtt")]
+        mqtt_client_id: String,
         /// Alerts look this many weeks ahead...
         #[arg(long, default_value_t = 12.0)]
         alert_weeks: f64,

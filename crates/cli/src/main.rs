@@ -243,6 +243,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
             min_organizations,
             max_share,
             mqtt,
+            mqtt_client_id,
             alert_weeks,
             alert_threshold,
             alert_webhook,
@@ -261,6 +262,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
                         findings: Vec::new(),
                     }
                 })?;
+            let client_id =
+                server::mqtt::client_id(mqtt_client_id).map_err(|message| app::Error::Invalid {
+                    message: format!("--mqtt-client-id: {message}"),
+                    findings: Vec::new(),
+                })?;
+            let mqtt = mqtt.map(|broker| server::mqtt::Broker { client_id, ..broker });
             for (flag, value) in
                 [("--max-share", max_share), ("--alert-threshold", alert_threshold)]
             {

@@ -224,7 +224,7 @@ pub fn serve(
     config: app::Config,
     settings: Settings,
     listen: SocketAddr,
-    mqtt: Option<(String, u16)>,
+    mqtt: Option<mqtt::Broker>,
     bound: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -234,12 +234,12 @@ pub fn serve(
         let state = State::loading(config, settings);
         let loader = Arc::clone(&state);
         let loaded = tokio::task::spawn_blocking(move || loader.load());
-        if let Some((host, port)) = mqtt {
+        if let Some(broker) = mqtt {
             let state = Arc::clone(&state);
             // Messages are recorded against the network, so they wait until it is loaded.
             tokio::spawn(async move {
                 if loaded.await.is_ok() {
-                    mqtt::listen(state, host, port).await;
+                    mqtt::listen(state, broker).await;
                 }
             });
         }

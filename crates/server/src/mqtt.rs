@@ -18,8 +18,18 @@ use crate::wire;
 /// The topics the server subscribes to.
 pub const EVENTS_TOPIC: &str = "arsenal/+/events";
 
-/// The server's MQTT client id.
+/// The server's MQTT client id unless `--mqtt-client-id` says otherwise.
 pub const CLIENT_ID: &str = "arsenal-server";
+
+/// Where the broker is and who the server is to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Broker {
+    pub host: String,
+    pub port: u16,
+    /// Each server on one broker needs its own: the broker drops a client when another
+    /// connects with its id, and keeps a session (the batches it has yet to deliver) per id.
+    pub client_id: String,
+}
 
 /// A batch over MQTT: the key travels with it.
 #[derive(Deserialize)]
@@ -29,8 +39,9 @@ struct Message {
     events: Vec<wire::Event>,
 }
 
-/// `HOST:PORT` or `mqtt://HOST[:PORT]` (port 1883 by default) → the host and port.
-pub fn broker(url: &str) -> Result<(String, u16), String> {
+/// `HOST:PORT` or `mqtt://HOST[:PORT]` (port 1883 by default) → the broker, with the default
+/// client id.
+pub fn broker(url: &str) -> Result<Broker, String> {
     let address = url.strip_prefix("mqtt://").unwrap_or(url).trim_end_matches('/');
     let (host, port) = match address.rsplit_once(':') {
         Some((host, port)) => {
@@ -41,14 +52,24 @@ pub fn broker(url: &str) -> Result<(String, u16), String> {
     if host.is_empty() {
         return Err(format!("{url}: no host"));
     }
-    Ok((host.to_owned(), port))
+    Ok(Broker { host: host.to_owned(), port, client_id: CLIENT_ID.to_owned() })
+}
+
+/// Checks a client id: 1 to 64 letters, digits, '-', '_' or '.'.
+pub fn client_id(id: &str) -> Result<String, String> {
+    let valid = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if (1..=64).contains(&id.len()) && id.chars().all(valid) {
+        Ok(id.to_owned())
+    } else {
+        Err(format!("{id:?} must be 1 to 64 letters, digits, '-', '_' or '.'"))
+    }
 }
 
 /// Subscribes and records batches until the process stops; reconnects when the broker goes.
-pub(crate) async fn listen(state: Arc<State>, host: String, port: u16) {
+pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
     // A stable client id with a persistent session: batches published while the server is away
     // wait at the broker for it.
-    let mut options = MqttOptions::new(CLIENT_ID, host, port);
+    let mut options = MqttOptions::new(broker.client_id, broker.host, broker.port);
     options.set_keep_alive(Duration::from_secs(30));
     options.set_clean_session(false);
     options.set_manual_acks(true);

@@ -19,13 +19,16 @@ fn a_batch_over_mqtt_is_stored_and_answered() {
         let _ = writeln!(std::io::stderr(), "mqtt: skipped: ARSENAL_TEST_MQTT_URL is not set");
         return;
     };
-    let (host, port) = server::mqtt::broker(&url).unwrap();
+    let server::mqtt::Broker { host, port, .. } = server::mqtt::broker(&url).unwrap();
     let dir = crate::sample();
     let created =
         run(dir.path(), &["key", "create", "--org", "org-008", "--role", "member", "--json"]);
     let created: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
     let key = created["key"].as_str().unwrap().to_owned();
-    let server = start(dir.path(), "127.0.0.1:0", &["--mqtt", &url]);
+    // A client id of its own, so test runs and servers on the same broker do not take over
+    // each other's session.
+    let id = format!("arsenal-test-server-{}", std::process::id());
+    let server = start(dir.path(), "127.0.0.1:0", &["--mqtt", &url, "--mqtt-client-id", &id]);
     ready(&server.address);
 
     let mut options = MqttOptions::new(format!("arsenal-test-{}", std::process::id()), host, port);

@@ -185,6 +185,32 @@ fn keys_are_for_organizations_of_the_network_and_known_roles() {
     assert!(said.lines().nth(1).is_some_and(|l| l.starts_with("ak_")), "{said}");
 }
 
+/// Bad flags of `arsenal serve` are refused, each with its reason, before anything starts.
+#[test]
+fn bad_serve_flags_are_refused() {
+    let dir = sample();
+    for (args, said) in [
+        (
+            &["--alert-webhook", "https://example.org/hook"][..],
+            "--alert-webhook: https://example.org/hook: https is not supported yet",
+        ),
+        (
+            &["--alert-webhook", "hook"][..],
+            "--alert-webhook: \"hook\" must be an http:// URL with a host",
+        ),
+        (
+            &["--mqtt", "127.0.0.1:1883", "--mqtt-client-id", "a b"][..],
+            "--mqtt-client-id: \"a b\" must be 1 to 64 letters",
+        ),
+        (&["--alert-weeks", "600"][..], "--alert-weeks must be 1 to 520, not 600"),
+    ] {
+        let output = run(dir.path(), &[&["serve", "--listen", "127.0.0.1:0"][..], args].concat());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+    }
+}
+
 /// An organization outside the network is registered once and then holds keys; keys are
 /// listed without their secrets and revoked once.
 #[test]
