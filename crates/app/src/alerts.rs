@@ -2,13 +2,14 @@
 //! become a scenario (each down from now for the weeks it expects, or its time to recover), the
 //! stress simulation runs it over the part of the network it can reach, and every product whose
 //! fill rate falls below a threshold is an alert naming the shortfall and its first cause.
-//! Capacity, stock and demand events are not part of the prediction yet.
-
-use std::fmt::Write as _;
+//! Demand events are part of it as surges: an item's demand (at a site, or all of it when the
+//! event names no site) scaled to the rate reported, for the weeks ahead. Capacity and stock
+//! events are not part of the prediction yet.
 
 use engine::simulate::Period;
 
 use crate::events::Live;
+use crate::scenario::{EventSpec, Resolved, ScenarioFile};
 use crate::{Error, Silent, StressOptions, Twin};
 
 /// When a product is an alert.
@@ -42,28 +43,68 @@ pub struct Alert {
 }
 
 impl Twin {
-    /// The products below the threshold with the live state's outages; none when no site is
-    /// down.
+    /// The products below the threshold with the live state's outages and demand; none when
+    /// no site is down and no demand has changed.
     pub fn predict(&self, live: &Live, options: AlertOptions) -> Result<Vec<Alert>, Error> {
-        if live.down.is_empty() {
-            return Ok(Vec::new());
-        }
+        let graph = self.graph();
+        let mut events = Vec::new();
         let mut down: Vec<(&String, &Option<f64>)> = live.down.iter().collect();
         down.sort_by(|a, b| a.0.cmp(b.0));
-        let mut text = String::from("name = \"the outages reported\"\n");
         for (site, expected) in down {
-            let index = crate::map::find(&self.graph().site_ids, site, "site")?;
+            let index = crate::map::find(&graph.site_ids, site, "site")?;
             let weeks = expected.unwrap_or(self.network().sites[index as usize].ttr_weeks).max(1.0);
-            let _ = write!(
-                text,
-                "[[event]]\nkind = \"site\"\nsite = \"{site}\"\nstart_week = 1\nduration_weeks = {weeks}\n"
-            );
+            events.push(EventSpec {
+                kind: "site".into(),
+                site: Some(site.clone()),
+                start_week: 1.0,
+                duration_weeks: weeks,
+                ..EventSpec::default()
+            });
         }
-        let scenario =
-            crate::scenario::parse(&text, "events", "alerts", self.graph(), Period::Week)?;
+        let mut demand: Vec<(&(String, Option<String>), &f64)> = live.demand.iter().collect();
+        demand.sort_by(|a, b| a.0.cmp(b.0));
+        for ((item, site), units) in demand {
+            let item_ix = crate::map::find(&graph.item_ids, item, "item")?;
+            let site_ix = site
+                .as_deref()
+                .map(|s| crate::map::find(&graph.site_ids, s, "site"))
+                .transpose()?;
+            let now: f64 = graph
+                .demand
+                .iter()
+                .filter(|d| d.item == item_ix && site_ix.is_none_or(|s| d.site == Some(s)))
+                .map(|d| d.units_per_week)
+                .sum();
+            // Demand where the network has none cannot be scaled; unchanged demand is no event.
+            if now <= 0.0 || (units / now - 1.0).abs() < 1e-12 {
+                continue;
+            }
+            events.push(EventSpec {
+                kind: "surge".into(),
+                item: Some(item.clone()),
+                site: site.clone(),
+                factor: Some(units / now),
+                start_week: 1.0,
+                duration_weeks: options.weeks,
+                ..EventSpec::default()
+            });
+        }
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let file = ScenarioFile {
+            name: Some("the events reported".into()),
+            description: None,
+            horizon_weeks: None,
+            events,
+        };
+        let locate = |n: usize| format!("reported event {}", n + 1);
+        let scenario = crate::scenario::resolve(&file, graph, Period::Week, "events", &locate)
+            .map_err(|findings| crate::request::invalid("events", "the live state", findings))?;
+        let scenario = Resolved { name: "alerts".into(), horizon_weeks: None, scenario, file };
         let stress =
             StressOptions { horizon_weeks: Some(options.weeks), ..StressOptions::default() };
-        let report = crate::stress::run(self.graph(), &scenario, &stress, &Silent)?;
+        let report = crate::stress::run(graph, &scenario, &stress, &Silent)?;
         Ok(report
             .outcome
             .products

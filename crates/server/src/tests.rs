@@ -560,6 +560,28 @@ async fn an_outage_at_a_sole_source_raises_an_alert_until_it_ends() {
     alerts_until(&f, <[String]>::is_empty).await;
 }
 
+/// Demand reported far above what the network makes is an alert with no outage at all; back at
+/// its rate, the alert goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demand_surge_raises_an_alert_until_it_subsides() {
+    let f = fixture();
+    let surge = r#"{"events": [{"kind": "demand", "id": "surge", "item": "icu-ventilator", "site": "wh-04", "units_per_week": 5000}]}"#;
+    assert_eq!(
+        send(&f.state, Method::POST, "/events", Some(&f.operator), surge).await.0,
+        StatusCode::OK
+    );
+    let alerts = alerts_until(&f, |products| products.iter().any(|p| p == "icu-ventilator")).await;
+    let ventilator =
+        alerts.as_array().unwrap().iter().find(|a| a["product"] == "icu-ventilator").unwrap();
+    assert!(ventilator["fill_rate"].as_f64().unwrap() < 0.95, "{ventilator}");
+    let calm = r#"{"events": [{"kind": "demand", "id": "calm", "item": "icu-ventilator", "site": "wh-04", "units_per_week": 50}]}"#;
+    assert_eq!(
+        send(&f.state, Method::POST, "/events", Some(&f.operator), calm).await.0,
+        StatusCode::OK
+    );
+    alerts_until(&f, <[String]>::is_empty).await;
+}
+
 /// Each new alert is posted to the webhook once, with the body `GET /alerts` serves.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_alerts_are_posted_to_the_webhook() {
