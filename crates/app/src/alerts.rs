@@ -50,8 +50,12 @@ impl Twin {
         let mut events = Vec::new();
         let mut down: Vec<(&String, &Option<f64>)> = live.down.iter().collect();
         down.sort_by(|a, b| a.0.cmp(b.0));
+        // Events outlive the network they were reported on: what a new import dropped is left out.
+        let find = |ids: &[engine::graph::Name], id: &str| {
+            ids.iter().position(|x| &**x == id).map(|i| i as u32)
+        };
         for (site, expected) in down {
-            let index = crate::map::find(&graph.site_ids, site, "site")?;
+            let Some(index) = find(&graph.site_ids, site) else { continue };
             let weeks = expected.unwrap_or(self.network().sites[index as usize].ttr_weeks).max(1.0);
             events.push(EventSpec {
                 kind: "site".into(),
@@ -64,11 +68,11 @@ impl Twin {
         let mut demand: Vec<(&(String, Option<String>), &f64)> = live.demand.iter().collect();
         demand.sort_by(|a, b| a.0.cmp(b.0));
         for ((item, site), units) in demand {
-            let item_ix = crate::map::find(&graph.item_ids, item, "item")?;
-            let site_ix = site
-                .as_deref()
-                .map(|s| crate::map::find(&graph.site_ids, s, "site"))
-                .transpose()?;
+            let Some(item_ix) = find(&graph.item_ids, item) else { continue };
+            let site_ix = match site.as_deref().map(|s| find(&graph.site_ids, s)) {
+                Some(None) => continue,
+                found => found.flatten(),
+            };
             let now: f64 = graph
                 .demand
                 .iter()

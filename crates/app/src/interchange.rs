@@ -83,11 +83,19 @@ impl Parsed {
 
 /// Reads and validates a network; nothing is written anywhere.
 pub fn read(path: &Path, format: Format) -> Loaded {
-    let parsed = match format {
+    validated(match format {
         Format::Csv => csv_dir::read(path),
         Format::Json => json_doc::read(path),
         Format::Willems => willems::read(path),
-    };
+    })
+}
+
+/// Parses and validates the text of a JSON document, reported as `name`.
+pub fn parse_json(text: &str, name: &str) -> Loaded {
+    validated(json_doc::parse(text, name))
+}
+
+fn validated(parsed: Parsed) -> Loaded {
     let diagnostics = model::validate(&parsed.network);
     let mut findings = parsed.findings;
     findings.extend(parsed.locations.row_errors(&parsed.row_errors));

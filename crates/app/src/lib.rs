@@ -25,8 +25,8 @@ use std::path::PathBuf;
 pub use engine::simulate::{Hazards, Period, Unmet};
 pub use map::{SupplyMap, map};
 pub use network::{
-    DemoReport, ImportReport, demo, export, generate, import, load_graph, network, sample_network,
-    summary,
+    DemoReport, ImportReport, demo, export, generate, import, import_json, load_graph, network,
+    sample_network, summary,
 };
 pub use request::Request;
 pub use risks::{ExposureMethod, RiskReport, risks};

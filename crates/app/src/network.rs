@@ -41,22 +41,43 @@ pub fn import(
             )));
         }
     };
-    let network = read_valid(path, format, progress)?;
     let source = path.display().to_string();
+    let network = read_valid(&source, progress, || interchange::read(path, format))?;
+    store_valid(config, network, source, progress)
+}
+
+/// Validates and stores the text of a JSON network document, reported as `source`, replacing
+/// the stored network in one transaction (as `import` does with a file).
+pub fn import_json(
+    config: &Config,
+    text: &str,
+    source: &str,
+    progress: &dyn Progress,
+) -> Result<ImportReport, Error> {
+    let network = read_valid(source, progress, || interchange::parse_json(text, source))?;
+    store_valid(config, network, source.to_owned(), progress)
+}
+
+fn store_valid(
+    config: &Config,
+    network: interchange::Loaded,
+    source: String,
+    progress: &dyn Progress,
+) -> Result<ImportReport, Error> {
     let records = network.network.n_records();
     write_network(config, &network.network, &source, progress)?;
     Ok(ImportReport { source, records, warnings: network.findings })
 }
 
-/// Reads and validates a network file or directory.
+/// Reads and validates a network with `read`; `source` names it in errors.
 fn read_valid(
-    path: &Path,
-    format: Format,
+    source: &str,
     progress: &dyn Progress,
+    read: impl FnOnce() -> interchange::Loaded,
 ) -> Result<interchange::Loaded, Error> {
     progress.begin("reading and validating", None);
     let started = Instant::now();
-    let loaded = interchange::read(path, format);
+    let loaded = read();
     progress.end();
     tracing::info!(
         records = loaded.network.n_records(),
@@ -65,8 +86,7 @@ fn read_valid(
     );
     let n_errors = loaded.n_errors();
     if n_errors > 0 {
-        let message =
-            format!("{} is invalid: {n_errors} error(s); nothing was imported", path.display());
+        let message = format!("{source} is invalid: {n_errors} error(s); nothing was imported");
         return Err(Error::Invalid { message, findings: loaded.findings });
     }
     Ok(loaded)
@@ -127,7 +147,8 @@ pub fn sample_network(progress: &dyn Progress) -> Result<Network, Error> {
         std::fs::write(staging.path().join(name), text)
             .map_err(|e| Error::Internal(format!("cannot unpack the sample: {e}")))?;
     }
-    Ok(read_valid(staging.path(), Format::Csv, progress)?.network)
+    let source = staging.path().display().to_string();
+    Ok(read_valid(&source, progress, || interchange::read(staging.path(), Format::Csv))?.network)
 }
 
 /// Loads the stored network and builds the engines' graph of it.

@@ -12,6 +12,7 @@ mod alerts;
 mod confidential;
 mod error;
 mod events;
+pub mod import;
 pub mod jobs;
 pub mod mqtt;
 mod network;
@@ -84,6 +85,8 @@ pub struct State {
     live: RwLock<Live>,
     /// Held while a batch of events is stored and applied.
     events_turn: tokio::sync::Mutex<()>,
+    /// Held while a network is imported.
+    import_turn: tokio::sync::Mutex<()>,
     /// Where requests and alert predictions run their parallel work, apart from the jobs in
     /// rayon's global pool; made when first needed.
     requests_pool: std::sync::Mutex<Option<Arc<rayon::ThreadPool>>>,
@@ -108,6 +111,7 @@ impl State {
             network: RwLock::new(Loaded::Loading),
             live: RwLock::new(Live::default()),
             events_turn: tokio::sync::Mutex::new(()),
+            import_turn: tokio::sync::Mutex::new(()),
             requests_pool: std::sync::Mutex::new(None),
         })
     }
@@ -178,9 +182,14 @@ impl State {
     }
 }
 
-/// The API's routes, with the body and time limits, a log line per request (method, path,
+/// The API's routes, with the body and time limits (an import has its own), a log line per request (method, path,
 /// status, latency) and uniform error bodies.
 pub fn router(state: Arc<State>) -> Router {
+    // An import may take longer than the time limit of other requests, and may be larger.
+    let import = Router::new().route(
+        "/import",
+        post(import::import).layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES)),
+    );
     Router::new()
         .route("/healthz", get(network::healthz))
         .route("/readyz", get(network::readyz))
@@ -204,11 +213,12 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/jobs/replan", post(jobs::replan))
         .route("/jobs/{id}", get(jobs::one).delete(jobs::cancel))
         .route("/jobs/{id}/result", get(jobs::result))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .merge(import)
         .fallback(error::no_route)
         .with_state(state)
         .layer(axum::middleware::map_response(error::error_bodies))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))

@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 use utoipa::Modify;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::{alerts, confidential, events, jobs, network, wire};
+use crate::{alerts, confidential, events, import, jobs, network, wire};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,6 +34,7 @@ use crate::{alerts, confidential, events, jobs, network, wire};
         events::report,
         events::history,
         alerts::current,
+        import::import,
         jobs::map,
         jobs::risks,
         jobs::stress,

@@ -258,12 +258,16 @@ const ACCESS: &[(&str, &str, &str, [u16; 5])] = &[
     ("get", "/jobs/{id}", "/jobs/no-such-job", [401, 403, 403, 403, 404]),
     ("delete", "/jobs/{id}", "/jobs/no-such-job", [401, 403, 403, 403, 404]),
     ("get", "/jobs/{id}/result", "/jobs/no-such-job/result", [401, 403, 403, 403, 404]),
+    ("post", "/import", "/import", [401, 403, 403, 403, 200]),
 ];
 
 /// The body each operation that takes one is called with: an outage at site-027 for events,
 /// a small valid question for each job.
-fn body_of(path: &str) -> &'static str {
-    match path {
+fn body_of(f: &Fixture, path: &str) -> String {
+    if path == "/import" {
+        return document(f);
+    }
+    let body = match path {
         "/events" => OUTAGE,
         "/jobs/risks" => r#"{"item": "icu-ventilator"}"#,
         "/jobs/stress" => STRESS,
@@ -273,7 +277,16 @@ fn body_of(path: &str) -> &'static str {
             r#"{"plan": "no-such-job", "events": {"event": [{"kind": "site", "site": "site-133", "start_week": 4}]}}"#
         }
         _ => "",
-    }
+    };
+    body.to_owned()
+}
+
+/// The stored network as a JSON network document.
+fn document(f: &Fixture) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("network.json");
+    app::export(&f.config, &path, app::interchange::Format::Json, &app::Silent).unwrap();
+    std::fs::read_to_string(path).unwrap()
 }
 
 /// The sole-source sensor maker down for eight weeks.
@@ -305,9 +318,9 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
     for (method, path, uri, expected) in ACCESS {
         for (caller, want) in callers.iter().zip(expected) {
             let method: Method = method.to_uppercase().parse().unwrap();
-            let body = if method == Method::POST { body_of(path) } else { "" };
+            let body = if method == Method::POST { body_of(&f, path) } else { String::new() };
             let (status, answer) =
-                send(&f.state, method.clone(), uri, caller.map(String::as_str), body).await;
+                send(&f.state, method.clone(), uri, caller.map(String::as_str), &body).await;
             assert_eq!(status.as_u16(), *want, "{method} {path} as caller {caller:?}: {answer}");
         }
     }
@@ -642,6 +655,65 @@ async fn a_revoked_key_is_refused_once_its_recheck_interval_has_passed() {
     // Other keys are untouched.
     assert_eq!(call(&rechecking, Method::GET, "/sites", Some(&f.viewer)).await.0, StatusCode::OK);
     assert!(matches!(app::access::revoke_key(&f.config, id), Err(app::Error::NotFound(_))));
+}
+
+/// An operator's import is validated whole, stored, and served at once; a bad document changes
+/// nothing and says where it is wrong; plans made on the old network cannot be re-planned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_replaces_the_served_network() {
+    let f = fixture();
+    let plan = send(&f.state, Method::POST, "/jobs/mobilize", Some(&f.operator), MOBILIZE).await.1;
+    let plan = plan["id"].as_str().unwrap().to_owned();
+    let original = document(&f);
+    assert!(original.contains("Liberty Ulsan plant"));
+
+    let broken = original.replacen("\"org-008\"", "\"org-nobody\"", 1);
+    let (status, body) = send(&f.state, Method::POST, "/import", Some(&f.operator), &broken).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let details = body["error"]["details"].as_array().unwrap();
+    assert!(
+        details.iter().any(|d| d["location"]
+            .as_str()
+            .unwrap()
+            .starts_with("POST /import by america-makes: $.")),
+        "{body}"
+    );
+    assert_eq!(
+        call(&f.state, Method::GET, "/sites/site-027", Some(&f.viewer)).await.1["name"],
+        "Liberty Ulsan plant"
+    );
+
+    // Larger than the limit of other requests: the import has its own.
+    let renamed = original.replace("Liberty Ulsan plant", "Liberty Ulsan works")
+        + &" ".repeat(crate::MAX_BODY_BYTES);
+    let (status, receipt) =
+        send(&f.state, Method::POST, "/import", Some(&f.operator), &renamed).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    assert_eq!(receipt["source"], "POST /import by america-makes");
+    let records = app::network(&f.config, &app::Silent).unwrap().n_records();
+    assert_eq!(receipt["records"], records);
+    assert_eq!(
+        call(&f.state, Method::GET, "/sites/site-027", Some(&f.viewer)).await.1["name"],
+        "Liberty Ulsan works"
+    );
+    let (_, log) = call(&f.state, Method::GET, "/audit?limit=1", Some(&f.operator)).await;
+    assert_eq!(log[0]["action"], "import network");
+
+    // The plan was made on the network before.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while call(&f.state, Method::GET, &format!("/jobs/{plan}"), Some(&f.operator)).await.1["status"]
+        != "done"
+    {
+        assert!(std::time::Instant::now() < deadline, "the plan never finished");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let replan = format!(
+        r#"{{"plan": "{plan}", "events": {{"event": [{{"kind": "site", "site": "site-133", "start_week": 4}}]}}}}"#
+    );
+    let (status, body) =
+        send(&f.state, Method::POST, "/jobs/replan", Some(&f.operator), &replan).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("plan again"), "{body}");
 }
 
 mod jobs;

@@ -662,3 +662,14 @@ pub struct Job {
     /// Why it failed.
     pub error: Option<ErrorDetail>,
 }
+
+/// What an import stored.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ImportReceipt {
+    /// What the import is recorded as: `POST /import by <organization>`.
+    pub source: String,
+    /// Records stored.
+    pub records: usize,
+    /// What is odd but not wrong, located.
+    pub warnings: Vec<Problem>,
+}

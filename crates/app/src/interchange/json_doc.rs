@@ -18,17 +18,22 @@ pub(super) const FORMAT_NAME: &str = "arsenal-network";
 pub(super) const FORMAT_VERSION: u64 = 1;
 
 pub(super) fn read(path: &Path) -> Parsed {
-    let mut parsed = Parsed::default();
     let file = path.display().to_string();
-    let text = match read_required(path, &file) {
-        Ok(text) => text,
-        Err(finding) => return Parsed::failed(finding),
-    };
+    match read_required(path, &file) {
+        Ok(text) => parse(&text, &file),
+        Err(finding) => Parsed::failed(finding),
+    }
+}
+
+/// Parses the text of a document, reported as `file`.
+pub(super) fn parse(text: &str, file: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let file = file.to_owned();
     if text.trim().is_empty() {
         parsed.findings.push(Finding::file_error(file, "file is empty; expected a JSON object"));
         return parsed;
     }
-    let document: Value = match serde_json::from_str(&text) {
+    let document: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(e) => {
             let location = format!("{file}:{}:{}", e.line(), e.column());

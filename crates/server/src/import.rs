@@ -1,0 +1,70 @@
+//! `POST /import`: an operator replaces the stored network with a JSON network document
+//! (docs/data-format.md). The document is validated whole before anything is written (every
+//! problem located by its JSON path and field), the write is one transaction, and the server
+//! then serves the new network: requests and jobs under way finish on the one they started
+//! with, and plans made on the old one can no longer be re-planned.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+
+use crate::State as Shared;
+use crate::access::Authenticated;
+use crate::confidential::record;
+use crate::error::ApiError;
+use crate::network::Snapshot;
+use crate::wire::{self, ImportReceipt};
+use crate::{Loaded, alerts};
+
+/// The largest network document accepted.
+pub const MAX_IMPORT_BYTES: usize = 1024 * 1024 * 1024;
+
+/// Replaces the stored network with the JSON network document in the body: the format of
+/// `arsenal export --format json`, validated whole, written in one transaction.
+#[utoipa::path(post, path = "/import", tag = "network",
+    request_body(content = Object, description = "A JSON network document (docs/data-format.md, docs/network.schema.json)", content_type = "application/json"),
+    security(("api_key" = [])),
+    responses(
+        (status = 200, description = "Imported; the server now serves the new network", body = ImportReceipt),
+        (status = 400, description = "The document is invalid, each problem located; nothing was written", body = wire::ErrorBody),
+        (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
+        (status = 403, description = "Not an operator", body = wire::ErrorBody),
+        (status = 413, description = "Larger than 1 GiB", body = wire::ErrorBody),
+    ))]
+pub(crate) async fn import(
+    State(state): State<Arc<Shared>>,
+    caller: Authenticated,
+    body: Bytes,
+) -> Result<Json<ImportReceipt>, ApiError> {
+    caller.operator()?;
+    let text = String::from_utf8(body.to_vec()).map_err(|e| ApiError::Invalid {
+        message: format!("the body is not UTF-8: {e}"),
+        details: Vec::new(),
+    })?;
+    // One import at a time; the write is recorded before it happens.
+    let _turn = state.import_turn.lock().await;
+    let source = format!("POST /import by {}", caller.0.organization);
+    record(&state, &caller, "import network", &format!("{} bytes", text.len())).await?;
+    let config = state.config.clone();
+    let (report, twin) = tokio::task::spawn_blocking(move || {
+        let report = app::import_json(&config, &text, &source, &app::Silent)?;
+        let twin = app::Twin::load(&config, &app::Silent)?;
+        Ok::<_, app::Error>((report, twin))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("import: {e}")))??;
+    state.set(Loaded::Ready(Arc::new(Snapshot::new(twin))));
+    tracing::info!(records = report.records, source = %report.source, "network imported; serving it");
+    alerts::recheck(&state);
+    Ok(Json(ImportReceipt {
+        source: report.source,
+        records: report.records,
+        warnings: report
+            .warnings
+            .into_iter()
+            .map(|f| wire::Problem { location: f.location, field: f.field, message: f.message })
+            .collect(),
+    }))
+}
