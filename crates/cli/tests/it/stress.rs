@@ -251,7 +251,7 @@ fn bad_hazards_and_options_are_named() {
     let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--hazards", "hazards.toml"]);
     assert_eq!(output.status.code(), Some(2));
     expect![[r#"
-        error: hazards.toml: site_outages_per_year: must be 0 or more, not -1
+        error: hazards.toml: site_outages_per_year: must be 0 to 12, not -1
         error: hazards.toml: partial_share: must be 0 to 1, not 2
         error: hazards.toml: regional_radius_km: must be [smallest, largest] with 0 < smallest <= largest; the smallest, not 300
         error: hazards.toml: 3 problems in the hazards
