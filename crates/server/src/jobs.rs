@@ -189,8 +189,10 @@ async fn start(
         .map_err(|e| ApiError::Internal(format!("checking a job: {e}")))??;
     let job = state.jobs.add(kind, &caller.0.organization)?;
     record(&state, &caller, &format!("run {}", kind_name(kind)), &job.id).await?;
+    // The answer shows the job as queued, whatever it has come to by the time it is sent.
+    let queued = job.view();
     tokio::spawn(run(Arc::clone(&state), snapshot, question, Arc::clone(&job)));
-    Ok((StatusCode::ACCEPTED, Json(job.view())))
+    Ok((StatusCode::ACCEPTED, Json(queued)))
 }
 
 /// Waits for its turn, then answers the question on a blocking thread.
