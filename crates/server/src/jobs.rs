@@ -188,7 +188,13 @@ async fn start(
         .await
         .map_err(|e| ApiError::Internal(format!("checking a job: {e}")))??;
     let job = state.jobs.add(kind, &caller.0.organization)?;
-    record(&state, &caller, &format!("run {}", kind_name(kind)), &job.id).await?;
+    if let Err(error) = record(&state, &caller, &format!("run {}", kind_name(kind)), &job.id).await
+    {
+        // No record, no run: the job ends here instead of holding a place in the queue.
+        let unrecorded = ApiError::Internal(format!("job {}: the audit log refused it", job.id));
+        job.finish(JobStatus::Failed, None, Some(unrecorded));
+        return Err(error);
+    }
     // The answer shows the job as queued, whatever it has come to by the time it is sent.
     let queued = job.view();
     tokio::spawn(run(Arc::clone(&state), snapshot, question, Arc::clone(&job)));
