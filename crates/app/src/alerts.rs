@@ -3,8 +3,9 @@
 //! stress simulation runs it over the part of the network it can reach, and every product whose
 //! fill rate falls below a threshold is an alert naming the shortfall and its first cause.
 //! Demand events are part of it as surges: an item's demand (at a site, or all of it when the
-//! event names no site) scaled to the rate reported, for the weeks ahead. Capacity and stock
-//! events are not part of the prediction yet.
+//! event names no site) scaled to the rate reported, for the weeks ahead. Capacity events are
+//! part of it as the network's hours: the simulation runs on the network with each process at
+//! the hours reported. Stock events are not part of the prediction yet.
 
 use engine::simulate::Period;
 
@@ -46,7 +47,13 @@ impl Twin {
     /// The products below the threshold with the live state's outages and demand; none when
     /// no site is down and no demand has changed.
     pub fn predict(&self, live: &Live, options: AlertOptions) -> Result<Vec<Alert>, Error> {
-        let graph = self.graph();
+        let reported;
+        let graph = if live.hours.is_empty() {
+            self.graph()
+        } else {
+            reported = self.with_hours(&live.hours)?;
+            &reported
+        };
         let mut events = Vec::new();
         let mut down: Vec<(&String, &Option<f64>)> = live.down.iter().collect();
         down.sort_by(|a, b| a.0.cmp(b.0));
@@ -93,7 +100,7 @@ impl Twin {
                 ..EventSpec::default()
             });
         }
-        if events.is_empty() {
+        if events.is_empty() && live.hours.is_empty() {
             return Ok(Vec::new());
         }
         let file = ScenarioFile {
@@ -124,5 +131,22 @@ impl Twin {
                 cause_item: p.causes.first().map(|c| c.item.to_string()),
             })
             .collect())
+    }
+}
+
+impl Twin {
+    /// The graph of the network with each process at the hours reported (by site and process).
+    fn with_hours(
+        &self,
+        hours: &std::collections::HashMap<(String, String), f64>,
+    ) -> Result<engine::graph::Graph, Error> {
+        let mut network = self.network().clone();
+        for capability in &mut network.capabilities {
+            let key = (capability.site.clone(), capability.process.clone());
+            if let Some(&reported) = hours.get(&key) {
+                capability.hours_per_week = reported;
+            }
+        }
+        crate::network::build_graph(&network)
     }
 }

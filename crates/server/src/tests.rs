@@ -595,6 +595,28 @@ async fn a_demand_surge_raises_an_alert_until_it_subsides() {
     alerts_until(&f, <[String]>::is_empty).await;
 }
 
+/// The sole maker of the pressure sensor reports its fab hours gone: the ventilator is an alert
+/// with no outage reported; with the hours back, the alert goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_capacity_raises_an_alert_until_it_returns() {
+    let f = fixture();
+    let lost = r#"{"events": [{"kind": "capacity", "id": "fab-lost", "site": "site-062", "process": "semiconductor-fab", "hours_per_week": 0}]}"#;
+    assert_eq!(
+        send(&f.state, Method::POST, "/events", Some(&f.operator), lost).await.0,
+        StatusCode::OK
+    );
+    let alerts = alerts_until(&f, |products| products.iter().any(|p| p == "icu-ventilator")).await;
+    let ventilator =
+        alerts.as_array().unwrap().iter().find(|a| a["product"] == "icu-ventilator").unwrap();
+    assert!(ventilator["fill_rate"].as_f64().unwrap() < 0.95, "{ventilator}");
+    let back = r#"{"events": [{"kind": "capacity", "id": "fab-back", "site": "site-062", "process": "semiconductor-fab", "hours_per_week": 53.2}]}"#;
+    assert_eq!(
+        send(&f.state, Method::POST, "/events", Some(&f.operator), back).await.0,
+        StatusCode::OK
+    );
+    alerts_until(&f, <[String]>::is_empty).await;
+}
+
 /// Each new alert is posted to the webhook once, with the body `GET /alerts` serves.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_alerts_are_posted_to_the_webhook() {
