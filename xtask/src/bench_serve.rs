@@ -1,6 +1,8 @@
 //! `cargo xtask bench-serve`: the HTTP API under load on a generated network (300,000 sites by
-//! default), on the embedded store or on PostgreSQL (`--postgres URL`). wrk, from a second process, asks for random sites by id; then client threads post
-//! batches of events, every event counted from the receipts and again in the store afterwards.
+//! default), on the embedded store or on PostgreSQL (`--postgres URL`). wrk, from a second
+//! process, asks for random sites by id; then client threads post batches of events, and with
+//! `--mqtt HOST:PORT` a Python client (paho-mqtt, `bench/mqtt_load.py`) publishes batches to the
+//! broker; every event is counted from the receipts and again in the store afterwards.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -19,13 +21,17 @@ const SCHEMA: &str = "arsenal_bench";
 pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let (mut sites, mut seconds) = (300_000u32, 20u32);
     let mut postgres: Option<String> = None;
+    let mut mqtt: Option<String> = None;
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         match flag.as_str() {
             "--sites" => sites = args.next().context("--sites needs a number")?.parse()?,
             "--seconds" => seconds = args.next().context("--seconds needs a number")?.parse()?,
             "--postgres" => postgres = Some(args.next().context("--postgres needs a URL")?.clone()),
-            _ => bail!("usage: cargo xtask bench-serve [--sites N] [--seconds S] [--postgres URL]"),
+            "--mqtt" => mqtt = Some(args.next().context("--mqtt needs HOST:PORT")?.clone()),
+            _ => bail!(
+                "usage: cargo xtask bench-serve [--sites N] [--seconds S] [--postgres URL] [--mqtt HOST:PORT]"
+            ),
         }
     }
     crate::setup::tool(sh, "wrk", "wrk")?;
@@ -79,11 +85,17 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     };
     let (viewer, operator) = (key("viewer")?, key("operator")?);
 
+    let run_id = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let mut serve = vec!["serve".to_owned(), "--listen".to_owned(), "127.0.0.1:0".to_owned()];
+    if let Some(broker) = &mqtt {
+        serve.extend(["--mqtt".to_owned(), broker.clone()]);
+        serve.extend(["--mqtt-client-id".to_owned(), format!("bench-serve-{run_id}")]);
+    }
     let log = std::fs::File::create(work.join("server.log"))?;
     let started = Instant::now();
     let mut server = Command::new(&arsenal)
         .args(&store)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(&serve)
         .stdout(Stdio::piped())
         .stderr(log)
         .spawn()?;
@@ -129,7 +141,6 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     // Event ingestion: batches of BATCH outage events from CLIENTS threads (ids unique to this
     // run), counted from the receipts and then in the store.
     let before = count()?;
-    let run_id = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(u64::from(seconds));
     let acknowledged: usize = std::thread::scope(|threads| {
@@ -169,20 +180,59 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
         workers.into_iter().map(|w| w.join().expect("client thread")).sum::<anyhow::Result<usize>>()
     })?;
     let elapsed = started.elapsed().as_secs_f64();
-    let peak = peak_rss_kb(server.id())?;
-    server.kill()?;
-    server.wait()?;
-    let stored = count()? - before;
     println!(
         "| POST /events, {CLIENTS} clients, batches of {BATCH}, {seconds} s | {:.0} events/s ({acknowledged} acknowledged) |",
         acknowledged as f64 / elapsed
     );
+    let over_mqtt = match &mqtt {
+        Some(broker) => mqtt_load(sh, broker, &operator, sites, seconds, run_id)?,
+        None => 0,
+    };
+    let peak = peak_rss_kb(server.id())?;
+    server.kill()?;
+    server.wait()?;
+    let stored = count()? - before;
     println!("| events of this run in the store afterwards | {stored} |");
     println!("| server peak memory | {:.2} GiB |", peak as f64 / 1024.0 / 1024.0);
-    if stored != acknowledged {
-        bail!("{acknowledged} events acknowledged but {stored} in the store");
+    if stored != acknowledged + over_mqtt {
+        bail!("{} events acknowledged but {stored} in the store", acknowledged + over_mqtt);
     }
     Ok(())
+}
+
+/// Publishes event batches over MQTT for `seconds` (`bench/mqtt_load.py`) and prints the rate;
+/// returns the events acknowledged, and fails unless every event published was acknowledged
+/// once.
+fn mqtt_load(
+    sh: &Shell,
+    broker: &str,
+    key: &str,
+    sites: u32,
+    seconds: u32,
+    run_id: u64,
+) -> anyhow::Result<usize> {
+    let python = crate::bench::peers_python(sh, &["paho-mqtt"])?;
+    let script = crate::root().join("bench/mqtt_load.py");
+    let (host, port) = broker.rsplit_once(':').unwrap_or((broker, "1883"));
+    let (sites, seconds, run, batch) =
+        (sites.to_string(), seconds.to_string(), run_id.to_string(), BATCH.to_string());
+    let out = cmd!(
+        sh,
+        "{python} {script} --host {host} --port {port} --organization org-000001 --key {key} --sites {sites} --seconds {seconds} --batch {batch} --run {run}"
+    )
+    .read()?;
+    let load: serde_json::Value = serde_json::from_str(&out)?;
+    let count = |field: &str| load[field].as_u64().map_or(0, |n| n as usize);
+    let (published, acknowledged) = (count("published"), count("acknowledged"));
+    let elapsed = load["seconds"].as_f64().context("seconds")?;
+    println!(
+        "| MQTT arsenal/org-000001/events, QoS 1, batches of {BATCH}, {seconds} s | {:.0} events/s ({acknowledged} acknowledged of {published} published) |",
+        acknowledged as f64 / elapsed
+    );
+    if acknowledged != published || count("repeated") > 0 {
+        bail!("over MQTT {published} events published, {acknowledged} acknowledged: {load}");
+    }
+    Ok(acknowledged)
 }
 
 /// Counts the stored events with Python's sqlite3 (a second reader of the file).
