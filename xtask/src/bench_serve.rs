@@ -22,6 +22,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let (mut sites, mut seconds) = (300_000u32, 20u32);
     let mut postgres: Option<String> = None;
     let mut mqtt: Option<String> = None;
+    let mut soak: Option<u64> = None;
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         match flag.as_str() {
@@ -29,8 +30,9 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
             "--seconds" => seconds = args.next().context("--seconds needs a number")?.parse()?,
             "--postgres" => postgres = Some(args.next().context("--postgres needs a URL")?.clone()),
             "--mqtt" => mqtt = Some(args.next().context("--mqtt needs HOST:PORT")?.clone()),
+            "--soak" => soak = Some(args.next().context("--soak needs minutes")?.parse()?),
             _ => bail!(
-                "usage: cargo xtask bench-serve [--sites N] [--seconds S] [--postgres URL] [--mqtt HOST:PORT]"
+                "usage: cargo xtask bench-serve [--sites N] [--seconds S] [--postgres URL] [--mqtt HOST:PORT] [--soak MINUTES]"
             ),
         }
     }
@@ -188,16 +190,105 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
         Some(broker) => mqtt_load(sh, broker, &operator, sites, seconds, run_id)?,
         None => 0,
     };
+    let soaked = match soak {
+        Some(minutes) => {
+            soak_run(&address, &operator, &script, sites, minutes, server.id(), run_id)?
+        }
+        None => 0,
+    };
     let peak = peak_rss_kb(server.id())?;
     server.kill()?;
     server.wait()?;
     let stored = count()? - before;
     println!("| events of this run in the store afterwards | {stored} |");
     println!("| server peak memory | {:.2} GiB |", peak as f64 / 1024.0 / 1024.0);
-    if stored != acknowledged + over_mqtt {
-        bail!("{} events acknowledged but {stored} in the store", acknowledged + over_mqtt);
+    let all = acknowledged + over_mqtt + soaked;
+    if stored != all {
+        bail!("{all} events acknowledged but {stored} in the store");
     }
     Ok(())
+}
+
+/// Batches a second posted during the soak.
+const SOAK_BATCHES_PER_SECOND: u64 = 5;
+
+/// Keeps the server busy for `minutes` (wrk asking for sites over 8 connections, and
+/// `SOAK_BATCHES_PER_SECOND` batches of events a second) while its resident memory is sampled
+/// every 10 s; prints the samples and returns the events acknowledged.
+fn soak_run(
+    address: &str,
+    operator: &str,
+    script: &Path,
+    sites: u32,
+    minutes: u64,
+    pid: u32,
+    run_id: u64,
+) -> anyhow::Result<usize> {
+    let seconds = minutes * 60;
+    let mut wrk = Command::new("wrk")
+        .args(["-t1", "-c8", &format!("-d{seconds}s"), "-s"])
+        .arg(script)
+        .arg(format!("http://{address}"))
+        .stdout(Stdio::null())
+        .spawn()?;
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let mut samples: Vec<(u64, u64)> = Vec::new();
+    let mut acknowledged = 0;
+    let mut batch: u64 = 0;
+    while Instant::now() < deadline {
+        let elapsed = started.elapsed().as_secs();
+        if samples.last().is_none_or(|&(at, _)| elapsed >= at + 10) {
+            samples.push((elapsed, rss_kb(pid)?));
+        }
+        let events: Vec<String> = (0..BATCH as u64)
+            .map(|e| {
+                let site = (batch * BATCH as u64 + e) % u64::from(sites) + 1;
+                format!(
+                    r#"{{"kind":"outage_start","id":"r{run_id}-soak-b{batch}-e{e}","site":"site-{site:06}"}}"#
+                )
+            })
+            .collect();
+        let body = format!(r#"{{"events":[{}]}}"#, events.join(","));
+        let mut answer = crate::bench::http()
+            .post(&format!("http://{address}/events"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", &format!("Bearer {operator}"))
+            .send(&body)?;
+        let text = answer.body_mut().read_to_string()?;
+        if answer.status() != 200 {
+            bail!("soak batch {batch}: {} {text}", answer.status());
+        }
+        let receipt: serde_json::Value = serde_json::from_str(&text)?;
+        acknowledged += receipt["accepted"].as_array().map_or(0, Vec::len);
+        batch += 1;
+        let due = started + Duration::from_millis(batch * 1000 / SOAK_BATCHES_PER_SECOND);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
+    }
+    samples.push((started.elapsed().as_secs(), rss_kb(pid)?));
+    wrk.wait()?;
+    let gib = |kb: u64| kb as f64 / 1024.0 / 1024.0;
+    for (at, kb) in &samples {
+        println!("soak: {at:>4} s  resident {:.3} GiB", gib(*kb));
+    }
+    let at = |s: u64| samples.iter().find(|(t, _)| *t >= s).map_or(0, |&(_, kb)| kb);
+    let last = samples.last().map_or(0, |&(_, kb)| kb);
+    let highest = samples.iter().map(|&(_, kb)| kb).max().unwrap_or(0);
+    println!(
+        "| soak, {minutes} min: wrk -c8 site queries and {} events/s | resident {:.2} GiB after 1 min, {:.2} GiB at the end, highest {:.2} GiB ({acknowledged} events) |",
+        SOAK_BATCHES_PER_SECOND * BATCH as u64,
+        gib(at(60)),
+        gib(last),
+        gib(highest)
+    );
+    Ok(acknowledged)
+}
+
+/// The resident memory of a process now, from /proc.
+fn rss_kb(pid: u32) -> anyhow::Result<u64> {
+    proc_status_kb(pid, "VmRSS:")
 }
 
 /// Publishes event batches over MQTT for `seconds` (`bench/mqtt_load.py`) and prints the rate;
@@ -246,7 +337,12 @@ fn field(out: &str, label: &str) -> anyhow::Result<String> {
 
 /// The peak resident memory of a process, from /proc.
 fn peak_rss_kb(pid: u32) -> anyhow::Result<u64> {
+    proc_status_kb(pid, "VmHWM:")
+}
+
+/// A figure in kB from a process's /proc status.
+fn proc_status_kb(pid: u32, field: &str) -> anyhow::Result<u64> {
     let status = std::fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("status"))?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).context("no VmHWM")?;
-    Ok(line.split_whitespace().nth(1).context("VmHWM")?.parse()?)
+    let line = status.lines().find(|l| l.starts_with(field)).context(field.to_owned())?;
+    Ok(line.split_whitespace().nth(1).context(field.to_owned())?.parse()?)
 }
