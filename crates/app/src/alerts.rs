@@ -58,11 +58,8 @@ impl Twin {
         let mut down: Vec<(&String, &Option<f64>)> = live.down.iter().collect();
         down.sort_by(|a, b| a.0.cmp(b.0));
         // Events outlive the network they were reported on: what a new import dropped is left out.
-        let find = |ids: &[engine::graph::Name], id: &str| {
-            ids.iter().position(|x| &**x == id).map(|i| i as u32)
-        };
         for (site, expected) in down {
-            let Some(index) = find(&graph.site_ids, site) else { continue };
+            let Some(index) = graph.site(site) else { continue };
             let weeks = expected.unwrap_or(self.network().sites[index as usize].ttr_weeks).max(1.0);
             events.push(EventSpec {
                 kind: "site".into(),
@@ -75,8 +72,8 @@ impl Twin {
         let mut demand: Vec<(&(String, Option<String>), &f64)> = live.demand.iter().collect();
         demand.sort_by(|a, b| a.0.cmp(b.0));
         for ((item, site), units) in demand {
-            let Some(item_ix) = find(&graph.item_ids, item) else { continue };
-            let site_ix = match site.as_deref().map(|s| find(&graph.site_ids, s)) {
+            let Some(item_ix) = graph.item(item) else { continue };
+            let site_ix = match site.as_deref().map(|s| graph.site(s)) {
                 Some(None) => continue,
                 found => found.flatten(),
             };

@@ -150,6 +150,11 @@ pub(crate) fn event(
             .filter(|v| v.is_finite())
             .ok_or((field, format!("a {} event needs {field} (a number)", spec.kind)))
     };
+    let site = |field: &'static str, id: &str| {
+        graph.site(id).ok_or((field, format!("no site {id:?} in the stored network")))
+    };
+    let item =
+        |id: &str| graph.item(id).ok_or(("item", format!("no item {id:?} in the stored network")));
     let find = |field: &'static str, names: &[engine::graph::Name], id: &str, what: &str| {
         names
             .iter()
@@ -168,9 +173,7 @@ pub(crate) fn event(
     };
     let outage = |target: Target| Change::Outage { target, capacity };
     let change = match spec.kind.as_str() {
-        "site" => {
-            outage(Target::Site(find("site", &graph.site_ids, &need("site", &spec.site)?, "site")?))
-        }
+        "site" => outage(Target::Site(site("site", &need("site", &spec.site)?)?)),
         "organization" => {
             let id = need("organization", &spec.organization)?;
             outage(Target::Organization(find("organization", &graph.org_ids, &id, "organization")?))
@@ -204,11 +207,9 @@ pub(crate) fn event(
             )?))
         }
         "link" => {
-            let supplier =
-                find("supplier", &graph.site_ids, &need("supplier", &spec.supplier)?, "site")?;
-            let customer =
-                find("customer", &graph.site_ids, &need("customer", &spec.customer)?, "site")?;
-            let item = find("item", &graph.item_ids, &need("item", &spec.item)?, "item")?;
+            let supplier = site("supplier", &need("supplier", &spec.supplier)?)?;
+            let customer = site("customer", &need("customer", &spec.customer)?)?;
+            let item = item(&need("item", &spec.item)?)?;
             if !graph.links_out.row(supplier).iter().any(|l| l.site == customer && l.item == item) {
                 return Err((
                     "supplier",
@@ -223,12 +224,8 @@ pub(crate) fn event(
             outage(Target::Link { supplier, customer, item })
         }
         "surge" => {
-            let item = find("item", &graph.item_ids, &need("item", &spec.item)?, "item")?;
-            let site = spec
-                .site
-                .as_deref()
-                .map(|s| find("site", &graph.site_ids, s, "site"))
-                .transpose()?;
+            let item = item(&need("item", &spec.item)?)?;
+            let site = spec.site.as_deref().map(|s| site("site", s)).transpose()?;
             let factor = number("factor", spec.factor)?;
             if factor < 0.0 {
                 return Err(("factor", format!("must be 0 or more, not {factor}")));

@@ -21,6 +21,9 @@ pub struct Graph {
     pub org_ids: Vec<Name>,
     pub site_ids: Vec<Name>,
     pub item_ids: Vec<Name>,
+    /// Site and item indices by id, for lookups by name in large networks.
+    site_index: rustc_hash::FxHashMap<Name, u32>,
+    item_index: rustc_hash::FxHashMap<Name, u32>,
     /// Process names, interned; `capabilities` and `routings` refer to them by index.
     pub processes: Vec<Name>,
     /// State names, interned.
@@ -113,6 +116,16 @@ pub struct DemandNode {
 }
 
 impl Graph {
+    /// The index of the site with this id.
+    pub fn site(&self, id: &str) -> Option<u32> {
+        self.site_index.get(id).copied()
+    }
+
+    /// The index of the item with this id.
+    pub fn item(&self, id: &str) -> Option<u32> {
+        self.item_index.get(id).copied()
+    }
+
     pub fn n_sites(&self) -> usize {
         self.sites.len()
     }

@@ -9,7 +9,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{
-    BomEdge, Csr, DemandNode, Graph, ItemNode, LinkEdge, ProcessHours, SiteNode, SourceEdge, Stock,
+    BomEdge, Csr, DemandNode, Graph, ItemNode, LinkEdge, Name, ProcessHours, SiteNode, SourceEdge,
+    Stock,
 };
 
 /// Why a network cannot become a graph; `model::validate` reports these first, with locations.
@@ -133,10 +134,16 @@ impl Graph {
 
         let topo_order = topological_order(&components)
             .map_err(|item| Error::BomCycle { item: network.items[item as usize].id.clone() })?;
+        let site_ids: Vec<Name> = network.sites.iter().map(|s| s.id.as_str().into()).collect();
+        let item_ids: Vec<Name> = network.items.iter().map(|i| i.id.as_str().into()).collect();
+        let by_id =
+            |ids: &[Name]| ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
         Ok(Graph {
             org_ids: network.organizations.iter().map(|o| o.id.as_str().into()).collect(),
-            site_ids: network.sites.iter().map(|s| s.id.as_str().into()).collect(),
-            item_ids: network.items.iter().map(|i| i.id.as_str().into()).collect(),
+            site_index: by_id(&site_ids),
+            item_index: by_id(&item_ids),
+            site_ids,
+            item_ids,
             processes: processes.names,
             states: states.names,
             countries: countries.names,
