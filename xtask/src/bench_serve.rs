@@ -153,26 +153,8 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
                     let mut acknowledged = 0;
                     let mut batch = 0;
                     while Instant::now() < deadline {
-                        let events: Vec<String> = (0..BATCH)
-                            .map(|e| {
-                                let site = (batch * BATCH + e) % sites as usize + 1;
-                                format!(
-                                    r#"{{"kind":"outage_start","id":"r{run_id}-c{client}-b{batch}-e{e}","site":"site-{site:06}"}}"#
-                                )
-                            })
-                            .collect();
-                        let body = format!(r#"{{"events":[{}]}}"#, events.join(","));
-                        let mut answer = crate::bench::http()
-                            .post(&format!("http://{address}/events"))
-                            .header("Content-Type", "application/json")
-                            .header("Authorization", &format!("Bearer {operator}"))
-                            .send(&body)?;
-                        let text = answer.body_mut().read_to_string()?;
-                        if answer.status() != 200 {
-                            bail!("batch {batch} of client {client}: {} {text}", answer.status());
-                        }
-                        let receipt: serde_json::Value = serde_json::from_str(&text)?;
-                        acknowledged += receipt["accepted"].as_array().map_or(0, Vec::len);
+                        let ids = format!("r{run_id}-c{client}-b{batch}");
+                        acknowledged += post_batch(address, operator, &ids, batch, sites)?;
                         batch += 1;
                     }
                     Ok(acknowledged)
@@ -209,6 +191,35 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Posts the `batch`-th batch of `BATCH` outage events (ids `<ids>-e<n>`, sites in turn) and
+/// returns how many the receipt acknowledges as new.
+fn post_batch(
+    address: &str,
+    operator: &str,
+    ids: &str,
+    batch: usize,
+    sites: u32,
+) -> anyhow::Result<usize> {
+    let events: Vec<String> = (0..BATCH)
+        .map(|e| {
+            let site = (batch * BATCH + e) % sites as usize + 1;
+            format!(r#"{{"kind":"outage_start","id":"{ids}-e{e}","site":"site-{site:06}"}}"#)
+        })
+        .collect();
+    let body = format!(r#"{{"events":[{}]}}"#, events.join(","));
+    let mut answer = crate::bench::http()
+        .post(&format!("http://{address}/events"))
+        .header("Content-Type", "application/json")
+        .header("Authorization", &format!("Bearer {operator}"))
+        .send(&body)?;
+    let text = answer.body_mut().read_to_string()?;
+    if answer.status() != 200 {
+        bail!("batch {ids}: {} {text}", answer.status());
+    }
+    let receipt: serde_json::Value = serde_json::from_str(&text)?;
+    Ok(receipt["accepted"].as_array().map_or(0, Vec::len))
+}
+
 /// Batches a second posted during the soak.
 const SOAK_BATCHES_PER_SECOND: u64 = 5;
 
@@ -241,26 +252,8 @@ fn soak_run(
         if samples.last().is_none_or(|&(at, _)| elapsed >= at + 10) {
             samples.push((elapsed, rss_kb(pid)?));
         }
-        let events: Vec<String> = (0..BATCH as u64)
-            .map(|e| {
-                let site = (batch * BATCH as u64 + e) % u64::from(sites) + 1;
-                format!(
-                    r#"{{"kind":"outage_start","id":"r{run_id}-soak-b{batch}-e{e}","site":"site-{site:06}"}}"#
-                )
-            })
-            .collect();
-        let body = format!(r#"{{"events":[{}]}}"#, events.join(","));
-        let mut answer = crate::bench::http()
-            .post(&format!("http://{address}/events"))
-            .header("Content-Type", "application/json")
-            .header("Authorization", &format!("Bearer {operator}"))
-            .send(&body)?;
-        let text = answer.body_mut().read_to_string()?;
-        if answer.status() != 200 {
-            bail!("soak batch {batch}: {} {text}", answer.status());
-        }
-        let receipt: serde_json::Value = serde_json::from_str(&text)?;
-        acknowledged += receipt["accepted"].as_array().map_or(0, Vec::len);
+        let ids = format!("r{run_id}-soak-b{batch}");
+        acknowledged += post_batch(address, operator, &ids, batch as usize, sites)?;
         batch += 1;
         let due = started + Duration::from_millis(batch * 1000 / SOAK_BATCHES_PER_SECOND);
         if let Some(wait) = due.checked_duration_since(Instant::now()) {
