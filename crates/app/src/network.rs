@@ -134,6 +134,16 @@ pub(crate) fn load_network(
     Ok((store, network))
 }
 
+/// The stored network and the stamp of its import.
+pub(crate) fn stamped_network(
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(crate::plan::NetworkStamp, Network), Error> {
+    let (store, network) = load_network(config, progress)?;
+    let record = store.last_import()?.ok_or_else(|| Error::NotFound("no network stored".into()))?;
+    Ok((crate::plan::NetworkStamp::of(&record), network))
+}
+
 /// The stored network, as its records.
 pub fn network(config: &Config, progress: &dyn Progress) -> Result<Network, Error> {
     Ok(load_network(config, progress)?.1)

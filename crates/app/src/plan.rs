@@ -57,9 +57,10 @@ pub fn mobilize(
         options.scenario.as_deref().map(|p| Request::read(p, "the scenario")).transpose()?;
     let ask =
         PlanAsk::mobilize(&demand, scenario.as_ref(), options.horizon_weeks, options.recheck)?;
-    let twin = crate::Twin::load(config, progress)?;
-    let prepared = ask.prepare(&twin)?;
-    Ok(answer(&prepared, twin.stamp(), progress)?.0)
+    // Planning builds the graph of its own network (with the new sources events add).
+    let (stamp, network) = crate::network::stamped_network(config, progress)?;
+    let prepared = ask.prepare(&network, &stamp)?;
+    Ok(answer(&prepared, &stamp, progress)?.0)
 }
 
 /// Plans the demand file `file` (its text) on `network`, as the demo does.
@@ -116,9 +117,9 @@ pub fn replan(
     let events = Request::read(&options.events, "the events")?;
     let plan_name = options.plan.display().to_string();
     let ask = PlanAsk::replan(saved, &plan_name, &events, options.recheck, options.cold)?;
-    let twin = crate::Twin::load(config, progress)?;
-    let prepared = ask.prepare(&twin)?;
-    match answer(&prepared, twin.stamp(), progress)? {
+    let (stamp, network) = crate::network::stamped_network(config, progress)?;
+    let prepared = ask.prepare(&network, &stamp)?;
+    match answer(&prepared, &stamp, progress)? {
         (document, Some((diff, events))) => Ok(Replanned { document, diff, events }),
         (_, None) => Err(Error::Internal("a re-plan gave no difference".into())),
     }
@@ -222,9 +223,13 @@ impl PlanAsk {
         Ok(PlanAsk { request, places, saved: Some((saved, plan_name.to_owned(), cold)), recheck })
     }
 
-    /// Checks the request against the twin's network and resolves it.
-    pub(crate) fn prepare(&self, twin: &crate::Twin) -> Result<Prepared, Error> {
-        let (stamp, network, places) = (twin.stamp(), twin.network(), &self.places);
+    /// Checks the request against `network` (imported as `stamp`) and resolves it.
+    pub(crate) fn prepare(
+        &self,
+        network: &model::Network,
+        stamp: &NetworkStamp,
+    ) -> Result<Prepared, Error> {
+        let places = &self.places;
         let locate = inputs::Locate {
             name: &places.name,
             target: &|n| places.nth(&places.targets, n),

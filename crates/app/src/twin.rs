@@ -61,11 +61,9 @@ pub enum Answer {
 impl Twin {
     /// Loads the stored network and builds its graph.
     pub fn load(config: &Config, progress: &dyn Progress) -> Result<Twin, Error> {
-        let (store, network) = crate::network::load_network(config, progress)?;
-        let record =
-            store.last_import()?.ok_or_else(|| Error::NotFound("no network stored".into()))?;
+        let (stamp, network) = crate::network::stamped_network(config, progress)?;
         let graph = crate::network::build_graph(&network)?;
-        Ok(Twin { network, graph, stamp: NetworkStamp::of(&record) })
+        Ok(Twin { network, graph, stamp })
     }
 
     pub fn network(&self) -> &Network {
@@ -75,6 +73,16 @@ impl Twin {
     /// When and from where the network was imported.
     pub fn stamp(&self) -> &NetworkStamp {
         &self.stamp
+    }
+
+    /// The row of the site with this id in `network().sites`.
+    pub fn site(&self, id: &str) -> Option<usize> {
+        self.graph.site(id).map(|i| i as usize)
+    }
+
+    /// The row of the item with this id in `network().items`.
+    pub fn item(&self, id: &str) -> Option<usize> {
+        self.graph.item(id).map(|i| i as usize)
     }
 
     pub(crate) fn graph(&self) -> &Graph {
@@ -105,7 +113,7 @@ impl Twin {
                 mc: crate::stress::monte_carlo_settings(options)?,
                 period: options.period,
             },
-            Ask::Plan(plan) => Checked::Plan(Box::new(plan.prepare(self)?)),
+            Ask::Plan(plan) => Checked::Plan(Box::new(plan.prepare(&self.network, &self.stamp)?)),
         }))
     }
 

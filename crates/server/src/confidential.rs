@@ -34,9 +34,9 @@ pub(crate) async fn site_capacity(
 ) -> Result<Json<SiteCapacity>, ApiError> {
     let snapshot = snapshot(&state)?;
     let index =
-        snapshot.sites.get(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
+        snapshot.twin.site(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
     let network = snapshot.twin.network();
-    let site = &network.sites[*index];
+    let site = &network.sites[index];
     if !caller.0.sees_confidential(&site.organization) {
         return Err(ApiError::Forbidden(format!(
             "site {id} belongs to {}; its capacity is visible only to that organization and to operators",

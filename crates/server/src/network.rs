@@ -21,12 +21,11 @@ use crate::wire::{
 };
 use crate::{Loaded, State as Shared};
 
-/// The records served, with their indices by id, and each site's confidential records.
+/// The records served (found by id through the twin's graph), and each site's confidential
+/// records.
 pub(crate) struct Snapshot {
     /// The network, its graph, and the engines that answer questions about it.
     pub(crate) twin: app::Twin,
-    pub(crate) sites: HashMap<String, usize>,
-    items: HashMap<String, usize>,
     pub(crate) capabilities: HashMap<String, Vec<usize>>,
     pub(crate) sources: HashMap<String, Vec<usize>>,
     pub(crate) inventory: HashMap<String, Vec<usize>>,
@@ -37,13 +36,11 @@ pub(crate) struct Snapshot {
 impl Snapshot {
     pub(crate) fn new(twin: app::Twin) -> Snapshot {
         let network = twin.network();
-        let sites = network.sites.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        let items = network.items.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let capabilities = by_site(network.capabilities.iter().map(|c| &c.site));
         let sources = by_site(network.sources.iter().map(|s| &s.site));
         let inventory = by_site(network.inventory.iter().map(|i| &i.site));
         let events = app::events::Index::new(network);
-        Snapshot { twin, sites, items, capabilities, sources, inventory, events }
+        Snapshot { twin, capabilities, sources, inventory, events }
     }
 }
 
@@ -203,8 +200,8 @@ pub(crate) async fn site(
 ) -> Result<Json<wire::Site>, ApiError> {
     let snapshot = snapshot(&state)?;
     let index =
-        snapshot.sites.get(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
-    Ok(Json((&snapshot.twin.network().sites[*index]).into()))
+        snapshot.twin.site(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
+    Ok(Json((&snapshot.twin.network().sites[index]).into()))
 }
 
 /// Items (products, parts, materials), in the order they were imported.
@@ -243,8 +240,8 @@ pub(crate) async fn item(
 ) -> Result<Json<wire::Item>, ApiError> {
     let snapshot = snapshot(&state)?;
     let index =
-        snapshot.items.get(&id).ok_or_else(|| ApiError::NotFound(format!("no item {id}")))?;
-    Ok(Json((&snapshot.twin.network().items[*index]).into()))
+        snapshot.twin.item(&id).ok_or_else(|| ApiError::NotFound(format!("no item {id}")))?;
+    Ok(Json((&snapshot.twin.network().items[index]).into()))
 }
 
 /// The `kind` filter, parsed.
