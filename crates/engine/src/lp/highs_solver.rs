@@ -1,6 +1,8 @@
 //! Solves a `Problem` with HiGHS; the only module that names `highs::`, and the only unsafe
-//! code: reading and setting a simplex basis, which the `highs` crate does not wrap, through two
-//! calls of its C interface (`highs_sys`).
+//! code: three calls of HiGHS's C interface (`highs_sys`) that the `highs` crate does not wrap,
+//! to pass a new program to an instance and to read and set a simplex basis.
+
+use std::cell::RefCell;
 
 use highs::{ColProblem, HighsModelStatus, Model, RowProblem, Sense as HighsSense, SolvedModel};
 use highs_sys::HighsInt;
@@ -12,10 +14,154 @@ use super::{Col, Outcome, Problem, Row, Sense, Solution};
 const SMALL_BELOW: usize = 5_000;
 
 /// Solves a problem to optimality, single-threaded and silent (callers parallelize across
-/// problems).
+/// problems). Each thread keeps one HiGHS instance for these one-off solves and passes it each
+/// new program: creating an instance costs more than solving the small programs of the risk
+/// report (measured: docs/benchmarks.md).
 pub fn solve(problem: &Problem, sense: Sense) -> Outcome {
-    let mut session = Session::new(problem, sense);
-    session.solve()
+    SCRATCH.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let mut model = slot.take().unwrap_or_else(empty_model);
+        if !load(&mut model, problem, sense) {
+            return Outcome::Failed("HiGHS refused the program".into());
+        }
+        let answer = Answer::of(problem);
+        match model.try_solve() {
+            Ok(solved) => {
+                let outcome = answer.outcome(&solved);
+                *slot = Some(Model::from(solved));
+                outcome
+            }
+            Err(status) => Outcome::Failed(format!("HiGHS failed: {status:?}")),
+        }
+    })
+}
+
+thread_local! {
+    /// The instance `solve` reuses on this thread; `None` before the first solve and after
+    /// HiGHS failed outright (the next solve starts a new one).
+    static SCRATCH: RefCell<Option<Model>> = const { RefCell::new(None) };
+}
+
+/// A HiGHS instance with no program, single-threaded and silent.
+fn empty_model() -> Model {
+    let mut model = ColProblem::default().optimise(HighsSense::Minimise);
+    model.set_option("output_flag", false);
+    model.set_option("threads", 1);
+    model
+}
+
+/// Replaces the instance's program by `problem` (HiGHS drops the old program's basis and
+/// solution) and sets the options for its size. False when HiGHS refused it.
+#[allow(unsafe_code)]
+fn load(model: &mut Model, problem: &Problem, sense: Sense) -> bool {
+    let (n_cols, n_rows) = (problem.n_cols(), problem.n_rows());
+    let (Ok(cols), Ok(rows), Ok(n_entries)) = (
+        HighsInt::try_from(n_cols),
+        HighsInt::try_from(n_rows),
+        HighsInt::try_from(problem.entries.len()),
+    ) else {
+        return false;
+    };
+    // Entries grouped by column (a counting sort keeps each column's rows in input order).
+    let mut start: Vec<HighsInt> = vec![0; n_cols + 1];
+    for &(_, col, _) in &problem.entries {
+        start[col as usize + 1] += 1;
+    }
+    for c in 0..n_cols {
+        start[c + 1] += start[c];
+    }
+    let mut next: Vec<usize> = start[..n_cols].iter().map(|&s| s as usize).collect();
+    let mut index: Vec<HighsInt> = vec![0; problem.entries.len()];
+    let mut value = vec![0.0; problem.entries.len()];
+    for &(row, col, a) in &problem.entries {
+        let at = &mut next[col as usize];
+        index[*at] = row as HighsInt;
+        value[*at] = a;
+        *at += 1;
+    }
+    let sense = match sense {
+        Sense::Minimise => highs_sys::OBJECTIVE_SENSE_MINIMIZE,
+        Sense::Maximise => highs_sys::OBJECTIVE_SENSE_MAXIMIZE,
+    };
+    // SAFETY: the pointer is a live HiGHS instance owned by `model`; HiGHS copies `n_cols`
+    // costs and column bounds, `n_rows` row bounds, `n_cols + 1` column starts and `n_entries`
+    // row indices and values, the lengths of the slices passed (`Problem` keeps its column and
+    // row vectors the same length); it rejects row indices out of range.
+    let status = unsafe {
+        highs_sys::Highs_passLp(
+            model.as_mut_ptr(),
+            cols,
+            rows,
+            n_entries,
+            highs_sys::MATRIX_FORMAT_COLUMN_WISE,
+            sense,
+            0.0,
+            problem.costs.as_ptr(),
+            problem.col_lower.as_ptr(),
+            problem.col_upper.as_ptr(),
+            problem.row_lower.as_ptr(),
+            problem.row_upper.as_ptr(),
+            start.as_ptr(),
+            index.as_ptr(),
+            value.as_ptr(),
+        )
+    };
+    // On the small programs solved per site, presolve costs more than it saves and Dantzig
+    // pricing beats the default dual edge weights (measured: docs/benchmarks.md).
+    let small = n_cols + n_rows < SMALL_BELOW;
+    model.set_option("presolve", if small { "off" } else { "choose" });
+    model.set_option("simplex_dual_edge_weight_strategy", if small { 0 } else { -1 });
+    status != STATUS_ERROR
+}
+
+/// What a solve's outcome needs of its program.
+struct Answer<'a> {
+    costs: &'a [f64],
+    n_rows: usize,
+    /// Whether every row allows all columns at zero (what an empty program's solution is).
+    zero_fits: bool,
+}
+
+impl<'a> Answer<'a> {
+    fn of(problem: &'a Problem) -> Answer<'a> {
+        Answer {
+            costs: &problem.costs,
+            n_rows: problem.n_rows(),
+            zero_fits: problem
+                .row_lower
+                .iter()
+                .zip(&problem.row_upper)
+                .all(|(&l, &u)| l <= 0.0 && 0.0 <= u),
+        }
+    }
+
+    fn outcome(&self, solved: &SolvedModel) -> Outcome {
+        match solved.status() {
+            HighsModelStatus::Optimal => {
+                let solution = solved.get_solution();
+                let cols = solution.columns().to_vec();
+                let objective = cols.iter().zip(self.costs).map(|(x, c)| x * c).sum();
+                Outcome::Optimal(Solution {
+                    objective,
+                    cols,
+                    row_duals: solution.dual_rows().to_vec(),
+                    col_duals: solution.dual_columns().to_vec(),
+                })
+            }
+            // No columns: the only point is the empty one.
+            HighsModelStatus::ModelEmpty if self.zero_fits => Outcome::Optimal(Solution {
+                objective: 0.0,
+                cols: vec![0.0; self.costs.len()],
+                row_duals: vec![0.0; self.n_rows],
+                col_duals: vec![0.0; self.costs.len()],
+            }),
+            HighsModelStatus::Infeasible | HighsModelStatus::ModelEmpty => Outcome::Infeasible,
+            HighsModelStatus::Unbounded | HighsModelStatus::UnboundedOrInfeasible => {
+                Outcome::Unbounded
+            }
+            status => Outcome::Failed(format!("HiGHS stopped with status {status:?}")),
+        }
+    }
 }
 
 /// A program kept in the solver between solves: change its objective, bounds or rows, or give it
@@ -35,60 +181,31 @@ pub struct Session {
 impl Session {
     /// Loads `problem` into the solver, single-threaded and silent.
     pub fn new(problem: &Problem, sense: Sense) -> Session {
-        let mut pb = ColProblem::default();
-        let rows: Vec<highs::Row> = problem
-            .row_lower
-            .iter()
-            .zip(&problem.row_upper)
-            .map(|(&l, &u)| pb.add_row(l..=u))
-            .collect();
-        // Entries grouped by column (a counting sort keeps each column's rows in input order).
-        let n_cols = problem.n_cols();
-        let mut start = vec![0usize; n_cols + 1];
-        for &(_, col, _) in &problem.entries {
-            start[col as usize + 1] += 1;
+        let mut model = empty_model();
+        let loaded = load(&mut model, problem, sense);
+        // The highs crate hands out handles only as rows and columns are added one by one, so
+        // empty problems of the same size make them.
+        let mut row_handles = ColProblem::default();
+        let rows = (0..problem.n_rows()).map(|_| row_handles.add_row(0.0..=0.0)).collect();
+        let mut col_handles = RowProblem::default();
+        let cols = (0..problem.n_cols()).map(|_| col_handles.add_column(0.0, 0.0..=0.0)).collect();
+        Session {
+            model: loaded.then_some(model),
+            costs: problem.costs.clone(),
+            sense,
+            zero_fits: Answer::of(problem).zero_fits,
+            rows,
+            cols,
         }
-        for c in 0..n_cols {
-            start[c + 1] += start[c];
-        }
-        let mut next = start.clone();
-        let mut by_col: Vec<(Option<highs::Row>, f64)> = vec![(None, 0.0); problem.entries.len()];
-        for &(row, col, a) in &problem.entries {
-            by_col[next[col as usize]] = (Some(rows[row as usize]), a);
-            next[col as usize] += 1;
-        }
-        for col in 0..n_cols {
-            let terms =
-                by_col[start[col]..start[col + 1]].iter().filter_map(|&(r, a)| Some((r?, a)));
-            pb.add_column(
-                problem.costs[col],
-                problem.col_lower[col]..=problem.col_upper[col],
-                terms,
-            );
-        }
-        let mut model = pb.optimise(highs_sense(sense));
-        model.set_option("output_flag", false);
-        model.set_option("threads", 1);
-        // On the small programs solved per site, presolve costs more than it saves and Dantzig
-        // pricing beats the default dual edge weights (measured: docs/benchmarks.md).
-        if problem.n_cols() + problem.n_rows() < SMALL_BELOW {
-            model.set_option("presolve", "off");
-            model.set_option("simplex_dual_edge_weight_strategy", 0);
-        }
-        // The highs crate hands out column handles only as columns are added one by one to a
-        // row-wise problem, so an empty one of the same width makes them.
-        let mut handles = RowProblem::default();
-        let cols = (0..n_cols).map(|_| handles.add_column(0.0, 0.0..=0.0)).collect();
-        let zero_fits =
-            problem.row_lower.iter().zip(&problem.row_upper).all(|(&l, &u)| l <= 0.0 && 0.0 <= u);
-        Session { model: Some(model), costs: problem.costs.clone(), sense, zero_fits, rows, cols }
     }
 
     /// Solves the program as it now stands, starting from the last solve's basis (or the
     /// starting point given by `start_from`).
     pub fn solve(&mut self) -> Outcome {
         let Some(model) = self.model.take() else {
-            return Outcome::Failed("HiGHS failed on an earlier solve".into());
+            return Outcome::Failed(
+                "HiGHS refused the program or failed on an earlier solve".into(),
+            );
         };
         let solved = match model.try_solve() {
             Ok(solved) => solved,
@@ -100,31 +217,8 @@ impl Session {
     }
 
     fn outcome(&self, solved: &SolvedModel) -> Outcome {
-        match solved.status() {
-            HighsModelStatus::Optimal => {
-                let solution = solved.get_solution();
-                let cols = solution.columns().to_vec();
-                let objective = cols.iter().zip(&self.costs).map(|(x, c)| x * c).sum();
-                Outcome::Optimal(Solution {
-                    objective,
-                    cols,
-                    row_duals: solution.dual_rows().to_vec(),
-                    col_duals: solution.dual_columns().to_vec(),
-                })
-            }
-            // No columns: the only point is the empty one.
-            HighsModelStatus::ModelEmpty if self.zero_fits => Outcome::Optimal(Solution {
-                objective: 0.0,
-                cols: vec![0.0; self.cols.len()],
-                row_duals: vec![0.0; self.rows.len()],
-                col_duals: vec![0.0; self.cols.len()],
-            }),
-            HighsModelStatus::Infeasible | HighsModelStatus::ModelEmpty => Outcome::Infeasible,
-            HighsModelStatus::Unbounded | HighsModelStatus::UnboundedOrInfeasible => {
-                Outcome::Unbounded
-            }
-            status => Outcome::Failed(format!("HiGHS stopped with status {status:?}")),
-        }
+        Answer { costs: &self.costs, n_rows: self.rows.len(), zero_fits: self.zero_fits }
+            .outcome(solved)
     }
 
     /// Replaces the objective: `costs` for every column, optimised in `sense`.
@@ -250,6 +344,9 @@ const MAX_STATUS: u8 = 4;
 
 /// `kHighsStatusOk`.
 const STATUS_OK: HighsInt = 0;
+
+/// `kHighsStatusError`.
+const STATUS_ERROR: HighsInt = -1;
 
 fn highs_sense(sense: Sense) -> HighsSense {
     match sense {
