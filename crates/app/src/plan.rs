@@ -34,6 +34,10 @@ use crate::{Config, Error, Progress};
 /// Bottlenecks solved again with one more unit, by default.
 pub const DEFAULT_RECHECK: usize = 5;
 
+/// Bottlenecks a re-plan solves again with one more unit, by default: fewer, so that it answers
+/// an event within seconds on a national network (docs/benchmarks.md, Planning).
+pub const REPLAN_RECHECK: usize = 3;
+
 #[derive(Clone, Debug)]
 pub struct MobilizeOptions {
     /// The demand file.
@@ -314,14 +318,18 @@ fn solve(
         clock = Instant::now();
     };
     progress.begin("building the program", None);
-    let model =
+    let mut model =
         Model::new(&resolved.graph, &resolved.targets, &resolved.changes, &resolved.options);
+    // A re-plan's program holds every decision of the plan it changes, so that plan's bases
+    // carry over whole.
+    let previous = start.map(|(before, bases)| {
+        let previous = Model::new(&before.graph, &before.targets, &before.changes, &before.options);
+        model.cover(&previous);
+        (previous, bases)
+    });
     lap(&mut seconds.model);
     let mut program = Program::new(&model);
-    let warm_start = start.is_some_and(|(before, bases)| {
-        let previous = Model::new(&before.graph, &before.targets, &before.changes, &before.options);
-        program.start_from(&previous, bases)
-    });
+    let warm_start = previous.is_some_and(|(previous, bases)| program.start_from(&previous, bases));
     lap(&mut seconds.build);
     progress.end();
     let size = program.size();
@@ -339,17 +347,11 @@ fn solve(
     let met = met?;
     lap(&mut seconds.solve_met);
     crate::go_on(progress)?;
-    progress.begin("bottlenecks", None);
-    let bottlenecks = program.bottlenecks(recheck).map_err(failed);
+    progress.begin("solving: cost, and checking bottlenecks", None);
+    let finished = program.bottlenecks_and_cost(recheck).map_err(failed);
     progress.end();
-    let bottlenecks = bottlenecks?;
-    lap(&mut seconds.bottlenecks);
-    crate::go_on(progress)?;
-    progress.begin("solving: cost", None);
-    let cost = program.minimise_cost().map_err(failed);
-    progress.end();
-    let cost = cost?;
-    lap(&mut seconds.solve_cost);
+    let (bottlenecks, cost) = finished?;
+    lap(&mut seconds.cost_and_bottlenecks);
     let plan = program.plan();
     let checked = check(&model, &plan);
     if let Some(first) = checked.violations.first() {
@@ -387,8 +389,7 @@ fn solve(
         model = report.program.seconds.model,
         build = report.program.seconds.build,
         solve_met = report.program.seconds.solve_met,
-        bottlenecks = report.program.seconds.bottlenecks,
-        solve_cost = report.program.seconds.solve_cost,
+        cost_and_bottlenecks = report.program.seconds.cost_and_bottlenecks,
         extract = report.program.seconds.extract,
         warm_start,
         "planned"

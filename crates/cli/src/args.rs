@@ -266,9 +266,10 @@ pub(crate) enum OrgCommand {
 /// What a planning command writes and shows.
 #[derive(Debug, clap::Args)]
 pub(crate) struct PlanOutput {
-    /// Bottlenecks to check by solving again with one more unit each.
-    #[arg(long, default_value_t = app::plan::DEFAULT_RECHECK)]
-    pub(crate) recheck: usize,
+    /// Bottlenecks to check by solving again with one more unit each [default: 5 for mobilize,
+    /// 3 for replan].
+    #[arg(long)]
+    pub(crate) recheck: Option<usize>,
     /// Show at most this many rows per table.
     #[arg(long, default_value_t = 10)]
     pub(crate) top: usize,

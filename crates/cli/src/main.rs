@@ -203,7 +203,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 demand: demand.clone(),
                 scenario: scenario.clone(),
                 horizon_weeks: *horizon,
-                recheck: output.recheck,
+                recheck: output.recheck.unwrap_or(app::plan::DEFAULT_RECHECK),
             };
             let document = app::plan::mobilize(&config, &options, &progress)?;
             save_plan(&document, output)?;
@@ -218,7 +218,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
             let options = app::plan::ReplanOptions {
                 plan: plan.clone(),
                 events: event.clone(),
-                recheck: output.recheck,
+                recheck: output.recheck.unwrap_or(app::plan::REPLAN_RECHECK),
                 cold: *cold,
             };
             let replanned = app::plan::replan(&config, &options, &progress)?;

@@ -578,6 +578,10 @@ fn default_recheck() -> usize {
     app::plan::DEFAULT_RECHECK
 }
 
+fn default_replan_recheck() -> usize {
+    app::plan::REPLAN_RECHECK
+}
+
 /// A production plan for demand targets (docs/planning-model.md).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -608,7 +612,8 @@ pub struct ReplanJob {
     /// `{"event": [{"kind": "site", "site": "site-133", "start_week": 4}]}`.
     #[schema(value_type = Object)]
     pub events: serde_json::Value,
-    #[serde(default = "default_recheck")]
+    /// Bottlenecks to check by solving again with one more unit.
+    #[serde(default = "default_replan_recheck")]
     pub recheck: usize,
     /// Solve from nothing instead of from the plan (for comparison).
     #[serde(default)]

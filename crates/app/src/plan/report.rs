@@ -160,18 +160,21 @@ pub struct ProgramStats {
     pub seconds: Seconds,
 }
 
-/// Time taken by each stage, measured around the engine's calls.
+/// Time taken by each stage, measured around the engine's calls. Informational: a plan saved
+/// with other stages (before the cost solve and the bottleneck checks ran side by side) reads
+/// with the stages it lacks at zero.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct Seconds {
     /// Gathering the model (capacities by week, arcs, the periods that matter).
     pub model: f64,
     /// Building the linear program and loading it into HiGHS (and, for a re-plan, carrying the
     /// saved plan's bases over).
     pub build: f64,
-    /// HiGHS: the value met, the bottleneck re-solves, the cost.
+    /// HiGHS: the value met; then the bottleneck re-solves and the cost (side by side in a
+    /// re-plan).
     pub solve_met: f64,
-    pub bottlenecks: f64,
-    pub solve_cost: f64,
+    pub cost_and_bottlenecks: f64,
     /// Reading the plan out, checking it and naming it.
     pub extract: f64,
 }

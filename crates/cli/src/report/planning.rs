@@ -184,15 +184,14 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
     let size = &report.program.size;
     let _ = writeln!(
         out,
-        "\nProgram: {} columns, {} rows, {} nonzeros; {:.2} s to build, {:.2} s solving (demand met {:.2} s, bottlenecks {:.2} s, cost {:.2} s){}.",
+        "\nProgram: {} columns, {} rows, {} nonzeros; {:.2} s to build, {:.2} s solving (demand met {:.2} s, bottleneck checks and cost {:.2} s){}.",
         money(size.columns as f64),
         money(size.rows as f64),
         money(size.nonzeros as f64),
         s.model + s.build,
-        s.solve_met + s.bottlenecks + s.solve_cost,
+        s.solve_met + s.cost_and_bottlenecks,
         s.solve_met,
-        s.bottlenecks,
-        s.solve_cost,
+        s.cost_and_bottlenecks,
         if report.program.warm_start { ", started from the saved plan" } else { "" }
     );
     out

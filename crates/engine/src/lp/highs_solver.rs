@@ -1,6 +1,7 @@
 //! Solves a `Problem` with HiGHS; the only module that names `highs::`, and the only unsafe
-//! code: three calls of HiGHS's C interface (`highs_sys`) that the `highs` crate does not wrap,
-//! to pass a new program to an instance and to read and set a simplex basis.
+//! code: five calls of HiGHS's C interface (`highs_sys`) that the `highs` crate does not wrap,
+//! to pass a new program to an instance, to change all costs or a row's bounds at once, and to
+//! read and set a simplex basis.
 
 use std::cell::RefCell;
 
@@ -108,7 +109,7 @@ fn load(model: &mut Model, problem: &Problem, sense: Sense) -> bool {
     };
     // On the small programs solved per site, presolve costs more than it saves and Dantzig
     // pricing beats the default dual edge weights (measured: docs/benchmarks.md).
-    let small = n_cols + n_rows < SMALL_BELOW;
+    let small = problem.n_cols() + problem.n_rows() < SMALL_BELOW;
     model.set_option("presolve", if small { "off" } else { "choose" });
     model.set_option("simplex_dual_edge_weight_strategy", if small { 0 } else { -1 });
     status != STATUS_ERROR
@@ -117,21 +118,16 @@ fn load(model: &mut Model, problem: &Problem, sense: Sense) -> bool {
 /// What a solve's outcome needs of its program.
 struct Answer<'a> {
     costs: &'a [f64],
-    n_rows: usize,
-    /// Whether every row allows all columns at zero (what an empty program's solution is).
-    zero_fits: bool,
+    row_lower: &'a [f64],
+    row_upper: &'a [f64],
 }
 
 impl<'a> Answer<'a> {
     fn of(problem: &'a Problem) -> Answer<'a> {
         Answer {
             costs: &problem.costs,
-            n_rows: problem.n_rows(),
-            zero_fits: problem
-                .row_lower
-                .iter()
-                .zip(&problem.row_upper)
-                .all(|(&l, &u)| l <= 0.0 && 0.0 <= u),
+            row_lower: &problem.row_lower,
+            row_upper: &problem.row_upper,
         }
     }
 
@@ -148,11 +144,11 @@ impl<'a> Answer<'a> {
                     col_duals: solution.dual_columns().to_vec(),
                 })
             }
-            // No columns: the only point is the empty one.
-            HighsModelStatus::ModelEmpty if self.zero_fits => Outcome::Optimal(Solution {
+            // No columns: the only point is the empty one, a solution when every row allows it.
+            HighsModelStatus::ModelEmpty if self.zero_fits() => Outcome::Optimal(Solution {
                 objective: 0.0,
                 cols: vec![0.0; self.costs.len()],
-                row_duals: vec![0.0; self.n_rows],
+                row_duals: vec![0.0; self.row_lower.len()],
                 col_duals: vec![0.0; self.costs.len()],
             }),
             HighsModelStatus::Infeasible | HighsModelStatus::ModelEmpty => Outcome::Infeasible,
@@ -162,6 +158,10 @@ impl<'a> Answer<'a> {
             status => Outcome::Failed(format!("HiGHS stopped with status {status:?}")),
         }
     }
+
+    fn zero_fits(&self) -> bool {
+        self.row_lower.iter().zip(self.row_upper).all(|(&l, &u)| l <= 0.0 && 0.0 <= u)
+    }
 }
 
 /// A program kept in the solver between solves: change its objective, bounds or rows, or give it
@@ -170,9 +170,10 @@ pub struct Session {
     /// `None` only after HiGHS failed outright; every later solve then fails too.
     model: Option<Model>,
     costs: Vec<f64>,
-    sense: Sense,
-    /// Whether every row allows all columns at zero (what an empty program's solution is).
-    zero_fits: bool,
+    row_lower: Vec<f64>,
+    row_upper: Vec<f64>,
+    /// Whether the program is small (`SMALL_BELOW`).
+    small: bool,
     /// HiGHS's handles of the rows and columns, by index.
     rows: Vec<highs::Row>,
     cols: Vec<highs::Col>,
@@ -192,8 +193,9 @@ impl Session {
         Session {
             model: loaded.then_some(model),
             costs: problem.costs.clone(),
-            sense,
-            zero_fits: Answer::of(problem).zero_fits,
+            row_lower: problem.row_lower.clone(),
+            row_upper: problem.row_upper.clone(),
+            small: problem.n_cols() + problem.n_rows() < SMALL_BELOW,
             rows,
             cols,
         }
@@ -217,24 +219,32 @@ impl Session {
     }
 
     fn outcome(&self, solved: &SolvedModel) -> Outcome {
-        Answer { costs: &self.costs, n_rows: self.rows.len(), zero_fits: self.zero_fits }
+        Answer { costs: &self.costs, row_lower: &self.row_lower, row_upper: &self.row_upper }
             .outcome(solved)
     }
 
     /// Replaces the objective: `costs` for every column, optimised in `sense`.
+    #[allow(unsafe_code)]
     pub fn set_objective(&mut self, costs: &[f64], sense: Sense) {
-        if let Some(model) = &mut self.model {
-            for (col, (&new, old)) in costs.iter().zip(&mut self.costs).enumerate() {
-                if new != *old {
-                    model.change_column_cost(self.cols[col], new);
-                    *old = new;
-                }
-            }
-            if sense != self.sense {
-                model.set_sense(highs_sense(sense));
-                self.sense = sense;
-            }
+        let Some(model) = &mut self.model else { return };
+        let (Some(last), true) = (costs.len().checked_sub(1), costs.len() == self.costs.len())
+        else {
+            return;
+        };
+        let Ok(last) = HighsInt::try_from(last) else { return };
+        // SAFETY: the pointer is a live HiGHS instance owned by `model`; HiGHS reads one cost
+        // per column from 0 to `last`, which is as many as `costs` holds and the program has
+        // (checked above).
+        let status = unsafe {
+            highs_sys::Highs_changeColsCostByRange(model.as_mut_ptr(), 0, last, costs.as_ptr())
+        };
+        if status != STATUS_ERROR {
+            self.costs.copy_from_slice(costs);
         }
+        model.set_sense(match sense {
+            Sense::Minimise => HighsSense::Minimise,
+            Sense::Maximise => HighsSense::Maximise,
+        });
     }
 
     /// Changes a column's bounds.
@@ -259,30 +269,40 @@ impl Session {
 
     /// Adds a row `lower <= Σ coefficient·column <= upper`.
     pub fn add_row(&mut self, lower: f64, upper: f64, terms: &[(Col, f64)]) -> Row {
-        self.zero_fits &= lower <= 0.0 && 0.0 <= upper;
         if let Some(model) = &mut self.model {
             let cols = &self.cols;
             let handle =
                 model.add_row(lower..=upper, terms.iter().map(|&(c, a)| (cols[c.0 as usize], a)));
             self.rows.push(handle);
+            self.row_lower.push(lower);
+            self.row_upper.push(upper);
         }
         Row(self.rows.len() as u32 - 1)
     }
 
-    /// Adds a column with objective coefficient `cost`, bounds `lower..=upper` and the given
-    /// row coefficients.
-    pub fn add_col(&mut self, cost: f64, lower: f64, upper: f64, terms: &[(Row, f64)]) -> Col {
-        if let Some(model) = &mut self.model {
-            let rows = &self.rows;
-            let handle = model.add_col(
-                cost,
-                lower..=upper,
-                terms.iter().map(|&(r, a)| (rows[r.0 as usize], a)),
-            );
-            self.cols.push(handle);
-            self.costs.push(cost);
+    /// A row's bounds.
+    pub fn row_bounds(&self, row: Row) -> (f64, f64) {
+        (self.row_lower[row.0 as usize], self.row_upper[row.0 as usize])
+    }
+
+    /// Changes a row's bounds (the matrix stays, so the next solve starts from the last one's
+    /// factorization as well as its basis).
+    #[allow(unsafe_code)]
+    pub fn set_row_bounds(&mut self, row: Row, lower: f64, upper: f64) {
+        let Some(model) = &mut self.model else { return };
+        let (Some(l), Some(u)) =
+            (self.row_lower.get_mut(row.0 as usize), self.row_upper.get_mut(row.0 as usize))
+        else {
+            return;
+        };
+        let Ok(index) = HighsInt::try_from(row.0) else { return };
+        // SAFETY: the pointer is a live HiGHS instance owned by `model`; HiGHS checks the row
+        // index against its own rows.
+        let status =
+            unsafe { highs_sys::Highs_changeRowBounds(model.as_mut_ptr(), index, lower, upper) };
+        if status != STATUS_ERROR {
+            (*l, *u) = (lower, upper);
         }
-        Col(self.cols.len() as u32 - 1)
     }
 
     /// The simplex basis of the last solve, when HiGHS holds a complete one.
@@ -322,7 +342,14 @@ impl Session {
         // rejects codes it does not know.
         let status =
             unsafe { highs_sys::Highs_setBasis(model.as_mut_ptr(), cols.as_ptr(), rows.as_ptr()) };
-        status == STATUS_OK
+        let set = status == STATUS_OK;
+        // From a given basis, HiGHS's dual steepest-edge pricing first computes a weight per row
+        // (a solve each), which on large programs costs more than the pivots a warm start
+        // needs: devex pricing instead (measured: docs/benchmarks.md, Planning).
+        if set && !self.small {
+            model.set_option("simplex_dual_edge_weight_strategy", 1);
+        }
+        set
     }
 }
 
@@ -347,10 +374,3 @@ const STATUS_OK: HighsInt = 0;
 
 /// `kHighsStatusError`.
 const STATUS_ERROR: HighsInt = -1;
-
-fn highs_sense(sense: Sense) -> HighsSense {
-    match sense {
-        Sense::Minimise => HighsSense::Minimise,
-        Sense::Maximise => HighsSense::Maximise,
-    }
-}

@@ -1,13 +1,15 @@
 //! The linear program of a `Model` loaded into the solver, and its solves: the first
 //! maximises the value delivered; the second holds that value and minimises cost (production,
-//! freight, new links' set-up). A re-plan starts both from the bases of the plan it changes.
+//! freight, new links' set-up). A re-plan starts both from the bases of the plan it changes, and
+//! solves the second on a solver of its own while the first checks the bottlenecks.
 
 use serde::{Deserialize, Serialize};
 
+use super::bottleneck::{Bottleneck, binding, check};
 use super::layout::Layout;
 use super::model::{Model, Origin};
 use super::{Delivery, Plan, Production, Shipment};
-use crate::lp::{Basis, Col, Outcome, Sense, Session, Solution};
+use crate::lp::{Basis, Col, Outcome, Problem, Sense, Session, Solution};
 
 /// Values below this are left out of plans.
 pub(crate) const ZERO: f64 = 1e-9;
@@ -28,11 +30,15 @@ pub struct Size {
 pub struct Program<'m, 'g> {
     pub(crate) model: &'m Model<'g>,
     pub(crate) layout: Layout,
-    pub(crate) session: Session,
+    /// The program as built, until the cost solve's own solver takes it.
+    problem: Option<Problem>,
+    /// The solver of the first solve and the bottleneck checks.
+    session: Session,
     size: Size,
     /// The value met by the first solve, and its solution.
     pub(crate) first: Option<(f64, Solution)>,
-    last: Option<Solution>,
+    /// The solution of the second solve.
+    second: Option<Solution>,
     /// The bases the solves ended on.
     bases: (Option<Basis>, Option<Basis>),
     /// A re-plan's start for the second solve, carried from the plan it changes.
@@ -71,10 +77,11 @@ impl<'m, 'g> Program<'m, 'g> {
         Program {
             model,
             layout,
+            problem: Some(problem),
             session,
             size,
             first: None,
-            last: None,
+            second: None,
             bases: (None, None),
             cost_start: None,
             interior,
@@ -122,56 +129,84 @@ impl<'m, 'g> Program<'m, 'g> {
     /// The first solve: the most value of target demand that can be met. Returns that value.
     pub fn maximise_met(&mut self) -> Result<f64, Failure> {
         self.session.prefer_interior_point(self.interior && !self.warm);
-        let solution = self.solve()?;
+        let solution = optimum(self.session.solve())?;
         let met = solution.objective;
         self.bases.0 = self.session.basis();
         self.first = Some((met, solution));
         Ok(met)
     }
 
-    /// The second solve: the cheapest plan that still meets the value of the first.
-    pub fn minimise_cost(&mut self) -> Result<f64, Failure> {
-        let Some((met, _)) = &self.first else {
+    /// After the first solve: the bottlenecks, the first `recheck` of them checked by solving
+    /// the first program again with one more unit each, and the second solve, the cheapest plan
+    /// that still meets the value of the first. The second solve continues from where the checks
+    /// leave the first solve's solver; a re-plan's, which starts from its carried basis instead,
+    /// runs on a solver of its own on a second thread, side by side with the checks. Returns the
+    /// bottlenecks and the cost.
+    pub fn bottlenecks_and_cost(
+        &mut self,
+        recheck: usize,
+    ) -> Result<(Vec<Bottleneck>, f64), Failure> {
+        let Some((met, first)) = &self.first else {
             return Err(Failure("the value met must be maximised first".into()));
         };
+        let Some(problem) = self.problem.take() else {
+            return Err(Failure("the cost has been minimised already".into()));
+        };
+        let (met, model, layout) = (*met, self.model, &self.layout);
+        let panicked = || Failure("a planning thread panicked".into());
         let hold = met - HOLD * met.abs().max(1.0);
-        let terms: Vec<(Col, f64)> = self
-            .layout
+        let hold_terms: Vec<(Col, f64)> = layout
             .worth
             .iter()
             .enumerate()
             .filter(|(_, w)| **w != 0.0)
             .map(|(c, &w)| (Col(c as u32), w))
             .collect();
-        self.session.add_row(hold, f64::INFINITY, &terms);
-        self.session.set_objective(&self.layout.costs, Sense::Minimise);
-        let started = self.cost_start.take().is_some_and(|mut start| {
-            // Columns the bottleneck checks added since are at their lower bound.
-            start.cols.resize(self.session.n_cols(), Basis::LOWER);
-            self.session.set_basis(&start)
-        });
-        self.session.prefer_interior_point(self.interior && !started);
-        let cost = self.solve()?.objective;
-        self.bases.1 = self.session.basis();
-        Ok(cost)
-    }
-
-    /// Solves the program as it stands and keeps the solution.
-    pub(crate) fn solve(&mut self) -> Result<Solution, Failure> {
-        match self.session.solve() {
-            Outcome::Optimal(solution) => {
-                self.last = Some(solution.clone());
-                Ok(solution)
+        let mut found = binding(layout, model, first);
+        let (checked, second) = match self.cost_start.take() {
+            Some(carried) => {
+                let mut problem = problem;
+                problem.row(hold, f64::INFINITY, &hold_terms);
+                problem.costs.copy_from_slice(&layout.costs);
+                let interior = self.interior;
+                std::thread::scope(|scope| {
+                    let second = scope.spawn(move || {
+                        let mut session = Session::new(&problem, Sense::Minimise);
+                        drop(problem);
+                        let started = session.set_basis(&carried);
+                        session.prefer_interior_point(interior && !started);
+                        let solution = optimum(session.solve())?;
+                        Ok((solution, session.basis()))
+                    });
+                    let session = &mut self.session;
+                    let checked = check(session, layout, model, met, first, &mut found, recheck);
+                    (checked, second.join().unwrap_or_else(|_| Err(panicked())))
+                })
             }
-            Outcome::Infeasible => Err(Failure("HiGHS found the program infeasible".into())),
-            Outcome::Unbounded => Err(Failure("HiGHS found the program unbounded".into())),
-            Outcome::Failed(why) => Err(Failure(why)),
-        }
+            None => {
+                drop(problem);
+                let session = &mut self.session;
+                let checked = check(session, layout, model, met, first, &mut found, recheck);
+                session.add_row(hold, f64::INFINITY, &hold_terms);
+                session.set_objective(&layout.costs, Sense::Minimise);
+                session.prefer_interior_point(self.interior);
+                let second = optimum(session.solve()).map(|s| (s, session.basis()));
+                (checked, second)
+            }
+        };
+        checked?;
+        let (solution, basis) = second?;
+        self.bases.1 = basis;
+        let cost = solution.objective;
+        self.second = Some(solution);
+        Ok((found, cost))
     }
 
     /// The plan of the last solve.
     pub fn plan(&self) -> Plan {
-        let Some(solution) = &self.last else { return Plan::default() };
+        let Some(solution) = self.second.as_ref().or(self.first.as_ref().map(|f| &f.1)) else {
+            return Plan::default();
+        };
         let value = |c: u32| solution.cols[c as usize];
         let mut plan = Plan::default();
         for (s, span) in self.layout.make.iter().enumerate() {
@@ -205,5 +240,15 @@ impl<'m, 'g> Program<'m, 'g> {
             }
         }
         plan
+    }
+}
+
+/// The solution of an optimal outcome; any other outcome is a failure.
+pub(crate) fn optimum(outcome: Outcome) -> Result<Solution, Failure> {
+    match outcome {
+        Outcome::Optimal(solution) => Ok(solution),
+        Outcome::Infeasible => Err(Failure("HiGHS found the program infeasible".into())),
+        Outcome::Unbounded => Err(Failure("HiGHS found the program unbounded".into())),
+        Outcome::Failed(why) => Err(Failure(why)),
     }
 }

@@ -78,8 +78,7 @@ fn solve(model: &Model<'_>, start: Option<(&Model<'_>, &Bases)>) -> Solved {
         assert!(program.start_from(previous, bases));
     }
     let met = program.maximise_met().unwrap();
-    let bottlenecks = program.bottlenecks(5).unwrap();
-    let objective = program.minimise_cost().unwrap();
+    let (bottlenecks, objective) = program.bottlenecks_and_cost(5).unwrap();
     let cost_slack = PRIMAL_TOLERANCE * program.layout.costs.iter().map(|c| c.abs()).sum::<f64>();
     let bases = program.bases().expect("both solves leave a basis");
     let plan = program.plan();
