@@ -292,9 +292,7 @@ pub(crate) fn answer(
     let Prepared { request, resolved, start, recheck, before } = prepared;
     let (plan, bases) = solve(request, resolved, start.as_ref(), *recheck, progress)?;
     let graph = &resolved.graph;
-    let value = |item: &str| {
-        graph.item_ids.iter().position(|i| &**i == item).map_or(0.0, |i| graph.items[i].unit_value)
-    };
+    let value = |item: &str| graph.item(item).map_or(0.0, |i| graph.items[i as usize].unit_value);
     let changed =
         before.as_ref().map(|(earlier, events)| (diff::diff(earlier, &plan, &value), *events));
     Ok((PlanDocument::new(stamp.clone(), request.clone(), plan, bases), changed))

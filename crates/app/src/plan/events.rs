@@ -182,8 +182,8 @@ pub(super) fn starts_late(
 /// Why a new source could make nothing: a process of its item's routing with no hours at its
 /// site (neither a capability nor a capacity event).
 pub(super) fn missing_hours(event: &PlanEvent, graph: &Graph, changes: &Changes) -> Option<String> {
-    let site = graph.site_ids.iter().position(|n| Some(&**n) == event.site.as_deref())? as u32;
-    let item = graph.item_ids.iter().position(|n| Some(&**n) == event.item.as_deref())? as u32;
+    let site = graph.site(event.site.as_deref()?)?;
+    let item = graph.item(event.item.as_deref()?)?;
     graph.routings.row(item).iter().find_map(|routing| {
         let set = changes.capacities.iter().any(|c| {
             matches!(c, CapacityChange::Hours { site: s, process, hours_per_week, .. } if *s == site && *process == routing.process && *hours_per_week > 0.0)
