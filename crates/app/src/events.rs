@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use model::Shown;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Caller, Role};
@@ -260,7 +261,7 @@ fn check(index: &Index, caller: &Caller, events: &[Event]) -> Result<(), Error> 
             Event::Demand { units_per_week, .. } => ("units_per_week", Some(*units_per_week)),
         };
         if let Some(value) = value.filter(|v| !(v.is_finite() && *v >= 0.0)) {
-            problem(field, format!("must be a number of at least 0, not {value}"));
+            problem(field, format!("must be a number of at least 0, not {}", Shown(value)));
         }
         if let Event::Capacity { site, process, .. } = event {
             let known = index.processes.contains(&(site.clone(), process.clone()));

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use engine::graph::Graph;
 use engine::simulate::{Change, Event, Hazards, Period, Scenario, Target};
+use model::Shown;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -114,7 +115,11 @@ pub fn resolve(
     let mut events = Vec::new();
     let most = f64::from(crate::plan::MAX_HORIZON_WEEKS);
     if let Some(h) = file.horizon_weeks.filter(|h| !(h.is_finite() && (1.0..=most).contains(h))) {
-        findings.push(problem(name, "horizon_weeks", format!("must be 1 to {most}, not {h}")));
+        findings.push(problem(
+            name,
+            "horizon_weeks",
+            format!("must be 1 to {most}, not {}", Shown(h)),
+        ));
     }
     for (n, spec) in file.events.iter().enumerate() {
         match event(spec, graph, period) {
@@ -134,7 +139,10 @@ pub(crate) fn event(
     let weeks = |field: &'static str, value: f64, positive: bool| {
         if !value.is_finite() || value < 0.0 || (positive && value == 0.0) {
             let bound = if positive { "more than 0" } else { "0 or more" };
-            return Err((field, format!("must be a number of weeks {bound}, not {value}")));
+            return Err((
+                field,
+                format!("must be a number of weeks {bound}, not {}", Shown(value)),
+            ));
         }
         Ok(value)
     };
@@ -166,7 +174,7 @@ pub(crate) fn event(
         Some(c) if !(0.0..=1.0).contains(&c) => {
             return Err((
                 "capacity",
-                format!("must be the share of capacity left, 0 to 1, not {c}"),
+                format!("must be the share of capacity left, 0 to 1, not {}", Shown(c)),
             ));
         }
         c => c.unwrap_or(0.0),
@@ -187,13 +195,19 @@ pub(crate) fn event(
             let longitude = number("longitude", spec.longitude)?;
             let radius_km = number("radius_km", spec.radius_km)?;
             if !(-90.0..=90.0).contains(&latitude) {
-                return Err(("latitude", format!("must be -90 to 90, not {latitude}")));
+                return Err(("latitude", format!("must be -90 to 90, not {}", Shown(latitude))));
             }
             if !(-180.0..=180.0).contains(&longitude) {
-                return Err(("longitude", format!("must be -180 to 180, not {longitude}")));
+                return Err((
+                    "longitude",
+                    format!("must be -180 to 180, not {}", Shown(longitude)),
+                ));
             }
             if radius_km <= 0.0 {
-                return Err(("radius_km", format!("must be more than 0, not {radius_km}")));
+                return Err((
+                    "radius_km",
+                    format!("must be more than 0, not {}", Shown(radius_km)),
+                ));
             }
             outage(Target::Circle { latitude, longitude, radius_km })
         }
@@ -228,7 +242,7 @@ pub(crate) fn event(
             let site = spec.site.as_deref().map(|s| site("site", s)).transpose()?;
             let factor = number("factor", spec.factor)?;
             if factor < 0.0 {
-                return Err(("factor", format!("must be 0 or more, not {factor}")));
+                return Err(("factor", format!("must be 0 or more, not {}", Shown(factor))));
             }
             if !graph
                 .demand
@@ -290,7 +304,7 @@ pub fn hazards(request: &Request) -> Result<Hazards, Error> {
     let mut findings = Vec::new();
     let mut check = |field: &str, value: Option<f64>, ok: bool, rule: &str| {
         if let Some(v) = value.filter(|_| !ok) {
-            findings.push(problem(file, field, format!("must be {rule}, not {v}")));
+            findings.push(problem(file, field, format!("must be {rule}, not {}", Shown(v))));
         }
     };
     // Upper bounds keep a scenario's events countable: every draw is held in memory.

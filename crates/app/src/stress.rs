@@ -8,6 +8,7 @@ use engine::graph::Graph;
 use engine::simulate::{
     Allocation, Flows, Hazards, MonteCarlo, MonteCarloReport, Outcome, Period, Settings, Unmet,
 };
+use model::Shown;
 use serde::Serialize;
 
 use crate::request::Request;
@@ -26,7 +27,7 @@ fn check_horizon(weeks: f64) -> Result<(), Error> {
     if weeks.is_finite() && (1.0..=most).contains(&weeks) {
         Ok(())
     } else {
-        Err(Error::invalid(format!("the horizon must be 1 to {most} weeks, not {weeks}")))
+        Err(Error::invalid(format!("the horizon must be 1 to {most} weeks, not {}", Shown(weeks))))
     }
 }
 
@@ -191,7 +192,7 @@ pub(crate) fn monte_carlo_settings(options: &MonteCarloOptions) -> Result<MonteC
     if !(0.0..=1.0).contains(&options.threshold) {
         return Err(Error::invalid(format!(
             "the fill-rate threshold must be 0 to 1, not {}",
-            options.threshold
+            Shown(options.threshold)
         )));
     }
     Ok(MonteCarlo {

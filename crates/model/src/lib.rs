@@ -7,6 +7,7 @@
 
 mod kinds;
 mod network;
+mod shown;
 mod table;
 mod validate;
 
@@ -15,5 +16,6 @@ pub use network::{
     BomLine, Capability, Demand, Inventory, Item, Link, Network, Organization, Routing, Site,
     Source,
 };
+pub use shown::Shown;
 pub use table::Table;
 pub use validate::{Diagnostic, Severity, validate};

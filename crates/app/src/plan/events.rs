@@ -5,7 +5,7 @@
 use engine::graph::Graph;
 use engine::plan::{CapacityChange, Changes};
 use engine::simulate::Period;
-use model::Network;
+use model::{Network, Shown};
 
 use super::formats::{PLAN_EVENT_KINDS, PlanEvent, TargetSpec};
 use super::inputs::{Bad, find};
@@ -16,13 +16,15 @@ use crate::scenario::{EVENT_KINDS, EventSpec};
 fn window(event: &PlanEvent, horizon: u32) -> Result<(u32, u32), Bad> {
     let start = event.start_week.unwrap_or(0.0);
     if !(start.is_finite() && start >= 0.0) {
-        return Err(("start_week", format!("must be 0 or more, not {start}")));
+        return Err(("start_week", format!("must be 0 or more, not {}", Shown(start))));
     }
     let start = Period::Week.periods(start, 0);
     let until = match event.duration_weeks {
         None => horizon.max(start),
         Some(d) if d.is_finite() && d > 0.0 => start + Period::Week.periods(d, 1),
-        Some(d) => return Err(("duration_weeks", format!("must be more than 0, not {d}"))),
+        Some(d) => {
+            return Err(("duration_weeks", format!("must be more than 0, not {}", Shown(d))));
+        }
     };
     Ok((start, until))
 }
@@ -80,7 +82,7 @@ pub(super) fn capacity(
         if value.is_finite() && value >= 0.0 {
             Ok(value)
         } else {
-            Err((field, format!("must be 0 or more, not {value}")))
+            Err((field, format!("must be 0 or more, not {}", Shown(value))))
         }
     };
     match (&event.item, &event.process, event.units_per_week, event.hours_per_week) {
@@ -112,7 +114,7 @@ pub(super) fn demand_change(event: &PlanEvent, graph: &Graph) -> Result<TargetSp
         .quantity
         .ok_or(("quantity", "a demand event needs quantity (0 removes the target)".to_owned()))?;
     if !(quantity.is_finite() && quantity >= 0.0) {
-        return Err(("quantity", format!("must be 0 or more, not {quantity}")));
+        return Err(("quantity", format!("must be 0 or more, not {}", Shown(quantity))));
     }
     let due_week =
         event.due_week.ok_or(("due_week", "a demand event needs due_week".to_owned()))?;
@@ -142,7 +144,7 @@ pub(super) fn new_source(event: &PlanEvent, network: &Network) -> Result<model::
     }
     let number = |field: &'static str, value: Option<f64>| match value {
         Some(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        Some(v) => Err((field, format!("must be 0 or more, not {v}"))),
+        Some(v) => Err((field, format!("must be 0 or more, not {}", Shown(v)))),
         None => Err((field, format!("a new_source event needs {field}"))),
     };
     Ok(model::Source {

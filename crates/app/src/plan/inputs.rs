@@ -5,7 +5,7 @@
 use engine::graph::Graph;
 use engine::plan::{Baseline, Changes, Options, Target};
 use engine::simulate::Period;
-use model::Network;
+use model::{Network, Shown};
 
 use super::events::{capacity, demand_change, missing_hours, new_source, outage, starts_late};
 use super::formats::{DemandFile, MAX_HORIZON_WEEKS, PlanRequest, TargetSpec};
@@ -222,7 +222,7 @@ fn target(spec: &TargetSpec, graph: &Graph, horizon: Option<u32>) -> Result<Targ
     if !(spec.quantity.is_finite() && spec.quantity > 0.0) {
         return Err((
             "quantity",
-            format!("must be a number of units above 0, not {}", spec.quantity),
+            format!("must be a number of units above 0, not {}", Shown(spec.quantity)),
         ));
     }
     if spec.due_week == 0 {
@@ -230,7 +230,7 @@ fn target(spec: &TargetSpec, graph: &Graph, horizon: Option<u32>) -> Result<Targ
     }
     let value = spec.value.unwrap_or(graph.items[item as usize].unit_value);
     if !(value.is_finite() && value >= 0.0) {
-        return Err(("value", format!("must be 0 or more, not {value}")));
+        return Err(("value", format!("must be 0 or more, not {}", Shown(value))));
     }
     let due = horizon.map_or(spec.due_week, |h| spec.due_week.min(h));
     Ok(Target { item, site, quantity: spec.quantity, due, value })
@@ -250,7 +250,7 @@ fn options(demand: &DemandFile, horizon: u32) -> Result<Options, Vec<Bad>> {
     };
     let mut money = |field: &'static str, value: Option<f64>, default: f64| match value {
         Some(v) if !(v.is_finite() && v >= 0.0) => {
-            bad.push((field, format!("must be 0 or more, not {v}")));
+            bad.push((field, format!("must be 0 or more, not {}", Shown(v))));
             default
         }
         v => v.unwrap_or(default),

@@ -107,9 +107,19 @@ impl Checker {
 
     fn amount(&mut self, table: Table, row: usize, field: &'static str, value: f64) {
         if !value.is_finite() {
-            self.error(table, row, field, format!("must be a finite number, got {value}"));
+            self.error(
+                table,
+                row,
+                field,
+                format!("must be a finite number, got {}", crate::Shown(value)),
+            );
         } else if value < 0.0 {
-            self.error(table, row, field, format!("must not be negative, got {value}"));
+            self.error(
+                table,
+                row,
+                field,
+                format!("must not be negative, got {}", crate::Shown(value)),
+            );
         }
     }
 
