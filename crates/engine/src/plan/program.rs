@@ -186,12 +186,12 @@ impl<'m, 'g> Program<'m, 'g> {
             None => {
                 drop(problem);
                 let session = &mut self.session;
-                let checked = check(session, layout, model, met, first, &mut found, recheck);
+                check(session, layout, model, met, first, &mut found, recheck)?;
                 session.add_row(hold, f64::INFINITY, &hold_terms);
                 session.set_objective(&layout.costs, Sense::Minimise);
                 session.prefer_interior_point(self.interior);
                 let second = optimum(session.solve()).map(|s| (s, session.basis()));
-                (checked, second)
+                (Ok(()), second)
             }
         };
         checked?;
