@@ -151,6 +151,14 @@ fn replan_after_the_bundled_events() {
         let (a, b) = (program(&warm)[key].as_f64().unwrap(), program(&cold)[key].as_f64().unwrap());
         assert!((a - b).abs() <= 1e-6 * (1.0 + a.abs()), "{key}: {a} vs {b}");
     }
+    // The warm program holds every column of the saved plan's, so its bases carry over whole;
+    // the cold one leaves out what the events made useless.
+    let saved = json(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap());
+    let columns = |program: serde_json::Value| program["size"]["columns"].as_u64().unwrap();
+    let before = columns(saved["plan"]["program"].clone());
+    let (warm_columns, cold_columns) = (columns(program(&warm)), columns(program(&cold)));
+    assert!(warm_columns >= before, "{warm_columns} columns after, {before} before");
+    assert!(cold_columns < warm_columns, "cold {cold_columns}, warm {warm_columns}");
 
     // Events accumulate: a demand event on the re-planned document keeps the earlier three.
     std::fs::write(
