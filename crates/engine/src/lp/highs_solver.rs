@@ -109,10 +109,15 @@ fn load(model: &mut Model, problem: &Problem, sense: Sense) -> bool {
     };
     // On the small programs solved per site, presolve costs more than it saves and Dantzig
     // pricing beats the default dual edge weights (measured: docs/benchmarks.md).
-    let small = problem.n_cols() + problem.n_rows() < SMALL_BELOW;
+    let small = is_small(problem);
     model.set_option("presolve", if small { "off" } else { "choose" });
     model.set_option("simplex_dual_edge_weight_strategy", if small { 0 } else { -1 });
     status != STATUS_ERROR
+}
+
+/// Whether a program is small (`SMALL_BELOW`).
+fn is_small(problem: &Problem) -> bool {
+    problem.n_cols() + problem.n_rows() < SMALL_BELOW
 }
 
 /// What a solve's outcome needs of its program.
@@ -172,7 +177,7 @@ pub struct Session {
     costs: Vec<f64>,
     row_lower: Vec<f64>,
     row_upper: Vec<f64>,
-    /// Whether the program is small (`SMALL_BELOW`).
+    /// Whether the program is small (`is_small`).
     small: bool,
     /// HiGHS's handles of the rows and columns, by index.
     rows: Vec<highs::Row>,
@@ -195,7 +200,7 @@ impl Session {
             costs: problem.costs.clone(),
             row_lower: problem.row_lower.clone(),
             row_upper: problem.row_upper.clone(),
-            small: problem.n_cols() + problem.n_rows() < SMALL_BELOW,
+            small: is_small(problem),
             rows,
             cols,
         }
