@@ -5,9 +5,10 @@
 //! Demand events are part of it as surges: an item's demand (at a site, or all of it when the
 //! event names no site) scaled to the rate reported, for the weeks ahead. Capacity events are
 //! part of it as the network's hours: the simulation runs on the network with each process at
-//! the hours reported. Stock events are not part of the prediction yet.
+//! the hours reported. Stock events are part of it as the stock each site holds at the start
+//! (the inventory table stays the level production restores).
 
-use engine::simulate::Period;
+use engine::simulate::{OpeningStock, Period};
 
 use crate::events::Live;
 use crate::scenario::{EventSpec, Resolved, ScenarioFile};
@@ -44,8 +45,8 @@ pub struct Alert {
 }
 
 impl Twin {
-    /// The products below the threshold with the live state's outages and demand; none when
-    /// no site is down and no demand has changed.
+    /// The products below the threshold with the live state's outages, demand, hours and
+    /// stock; none when nothing differs from the network.
     pub fn predict(&self, live: &Live, options: AlertOptions) -> Result<Vec<Alert>, Error> {
         let reported;
         let graph = if live.hours.is_empty() {
@@ -97,7 +98,8 @@ impl Twin {
                 ..EventSpec::default()
             });
         }
-        if events.is_empty() && live.hours.is_empty() {
+        let opening = reported_stock(graph, live);
+        if events.is_empty() && live.hours.is_empty() && opening.is_empty() {
             return Ok(Vec::new());
         }
         let file = ScenarioFile {
@@ -107,8 +109,9 @@ impl Twin {
             events,
         };
         let locate = |n: usize| format!("reported event {}", n + 1);
-        let scenario = crate::scenario::resolve(&file, graph, Period::Week, "events", &locate)
+        let mut scenario = crate::scenario::resolve(&file, graph, Period::Week, "events", &locate)
             .map_err(|findings| crate::request::invalid("events", "the live state", findings))?;
+        scenario.opening = opening;
         let scenario = Resolved { name: "alerts".into(), horizon_weeks: None, scenario, file };
         let stress =
             StressOptions { horizon_weeks: Some(options.weeks), ..StressOptions::default() };
@@ -129,6 +132,22 @@ impl Twin {
             })
             .collect())
     }
+}
+
+/// The stock reported where it differs from the inventory table (none there: none held), by
+/// site and item; what a new import dropped is left out.
+fn reported_stock(graph: &engine::graph::Graph, live: &Live) -> Vec<OpeningStock> {
+    let mut reported: Vec<(&(String, String), &f64)> = live.stock.iter().collect();
+    reported.sort_by(|a, b| a.0.cmp(b.0));
+    reported
+        .into_iter()
+        .filter_map(|((site, item), &units)| {
+            let (site, item) = (graph.site(site)?, graph.item(item)?);
+            let table: f64 =
+                graph.inventory.row(site).iter().filter(|s| s.item == item).map(|s| s.units).sum();
+            (units != table).then_some(OpeningStock { site, item, units })
+        })
+        .collect()
 }
 
 impl Twin {

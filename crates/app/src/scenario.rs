@@ -127,7 +127,7 @@ pub fn resolve(
             Err((field, message)) => findings.push(problem(locate(n), field, message)),
         }
     }
-    if findings.is_empty() { Ok(Scenario { events }) } else { Err(findings) }
+    if findings.is_empty() { Ok(Scenario { events, opening: Vec::new() }) } else { Err(findings) }
 }
 
 /// One event in periods, or the field at fault and why.

@@ -76,10 +76,23 @@ pub struct Settings {
     pub ledger: bool,
 }
 
-/// A disruption scenario: events, each over a window of periods.
+/// A disruption scenario: events, each over a window of periods, and the stock some sites hold
+/// at the start where it differs from the inventory table.
 #[derive(Clone, Debug, Default)]
 pub struct Scenario {
     pub events: Vec<Event>,
+    /// Stock at the start of the first period. The inventory table stays the level production
+    /// restores; a (site, item) the simulation has no position for (the site neither makes,
+    /// holds, receives nor uses the item) cannot matter and is left out.
+    pub opening: Vec<OpeningStock>,
+}
+
+/// The stock of an item at a site.
+#[derive(Clone, Debug)]
+pub struct OpeningStock {
+    pub site: u32,
+    pub item: u32,
+    pub units: f64,
 }
 
 #[derive(Clone, Debug)]

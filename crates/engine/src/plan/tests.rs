@@ -300,7 +300,10 @@ fn site_down(graph: &Graph, site: &str, start: u32, duration: u32) -> Changes {
     let site = index(&graph.site_ids, site);
     let change = Change::Outage { target: Struck::Site(site), capacity: 0.0 };
     Changes {
-        scenario: Scenario { events: vec![Event { change, start, duration, recovery: 0 }] },
+        scenario: Scenario {
+            events: vec![Event { change, start, duration, recovery: 0 }],
+            opening: Vec::new(),
+        },
         capacities: Vec::new(),
     }
 }

@@ -12,6 +12,8 @@ use crate::graph::Graph;
 
 pub(crate) struct Effects {
     events: Vec<Resolved>,
+    /// Stock at the start where the scenario sets it: (position, units), by position.
+    opening: Vec<(u32, f64)>,
 }
 
 struct Resolved {
@@ -81,7 +83,25 @@ impl Effects {
                 }
             })
             .collect();
-        Effects { events }
+        let mut opening: Vec<(u32, f64)> = scenario
+            .opening
+            .iter()
+            .filter_map(|stock| {
+                let at = flows.at_site.row(stock.site).iter();
+                let mut found = at.filter(|&&q| flows.positions[q as usize].1 == stock.item);
+                found.next().map(|&q| (q, stock.units.max(0.0)))
+            })
+            .collect();
+        // The last word on a position wins.
+        opening.reverse();
+        opening.sort_by_key(|&(q, _)| q);
+        opening.dedup_by_key(|&mut (q, _)| q);
+        Effects { events, opening }
+    }
+
+    /// Stock at the start where the scenario sets it: (position, units).
+    pub(crate) fn opening(&self) -> &[(u32, f64)] {
+        &self.opening
     }
 
     pub(crate) fn factors(&self, graph: &Graph, flows: &Flows) -> Factors {
@@ -135,9 +155,10 @@ impl Effects {
     }
 
     /// The positions the events touch directly: every position at a struck site (or at a site
-    /// with a struck process), both ends of a cut link, the positions of surged demand.
+    /// with a struck process), both ends of a cut link, the positions of surged demand, and those
+    /// whose stock at the start is set.
     pub(super) fn seeds(&self, flows: &Flows) -> Vec<u32> {
-        let mut seeds = Vec::new();
+        let mut seeds: Vec<u32> = self.opening.iter().map(|&(q, _)| q).collect();
         for event in &self.events {
             match &event.touches {
                 Touches::Sites(sites) => {

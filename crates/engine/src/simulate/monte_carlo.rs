@@ -268,7 +268,7 @@ fn draw(
             recovery: 0,
         });
     }
-    Scenario { events }
+    Scenario { events, opening: Vec::new() }
 }
 
 /// The sites a scenario's shortfalls trace back to, with the value each was kept from making,

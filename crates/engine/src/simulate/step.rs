@@ -49,6 +49,9 @@ pub(super) fn simulate(
     let horizon = settings.horizon as usize;
     let mut factors: Factors = effects.factors(graph, flows);
     let mut state = State::new(graph, flows, settings);
+    for &(q, units) in effects.opening() {
+        state.stock[q as usize] = units;
+    }
     let mut trace = Trace {
         due: vec![vec![0.0; horizon]; flows.demand.len()],
         on_time: vec![vec![0.0; horizon]; flows.demand.len()],
@@ -103,7 +106,8 @@ struct State<'f> {
 }
 
 impl<'f> State<'f> {
-    /// The steady start: opening stock, every link's normal flow in transit, nothing owed.
+    /// The steady start: opening stock, every link's normal flow in transit, nothing owed (a
+    /// scenario's stock at the start is set after).
     fn new(graph: &Graph, flows: &'f Flows, settings: &Settings) -> State<'f> {
         let n = flows.positions.len();
         let (link_rank, demand_rank) = ranks(graph, flows, &settings.allocation);

@@ -41,7 +41,7 @@ fn settings(horizon: u32, unmet: Unmet) -> Settings {
 
 fn simulate(graph: &Graph, events: Vec<Event>, settings: &Settings) -> Outcome {
     let flows = Flows::new(graph, Period::Week);
-    let outcome = run(graph, &flows, &Scenario { events }, settings, &|_| ());
+    let outcome = run(graph, &flows, &Scenario { events, opening: Vec::new() }, settings, &|_| ());
     assert_conserved(&outcome);
     outcome
 }
@@ -209,6 +209,42 @@ fn a_surge_beyond_stock_is_short_and_blamed_on_the_surge() {
     assert_eq!(result.causes[0].units, 20.0);
 }
 
+/// The chain's outage of A in weeks 2 to 4, with 25 p reported in stock at B at the start (its
+/// inventory row says none): B works through them while no p arrives, making 10, 10 and 5 x in
+/// weeks 3 to 5, so W is short only 5 x, in week 6. The stock it starts with does not change
+/// the level production restores (none), so nothing else moves.
+#[test]
+fn stock_reported_at_the_start_is_used_before_a_shortage() {
+    let graph = graph(CHAIN);
+    let site = |name: &str| graph.site_ids.iter().position(|s| &**s == name).unwrap() as u32;
+    let item = |name: &str| graph.item_ids.iter().position(|s| &**s == name).unwrap() as u32;
+    let (a, b, p) = (site("A"), site("B"), item("p"));
+    let flows = Flows::new(&graph, Period::Week);
+    let settings = settings(12, Unmet::LostSales);
+    let scenario = Scenario {
+        events: vec![outage(Target::Site(a), 0.0, 2, 3, 0)],
+        opening: vec![super::OpeningStock { site: b, item: p, units: 25.0 }],
+    };
+    let outcome = run(&graph, &flows, &scenario, &settings, &|_| ());
+    assert_conserved(&outcome);
+    let x = product(&outcome, "x");
+    let mut served = vec![10.0; 12];
+    served[6] = 5.0;
+    assert_eq!(x.served, served);
+    assert_eq!((x.first_short, x.periods_short, x.units_short), (Some(6), 1, 5.0));
+    let ledger = outcome.ledger.as_ref().unwrap();
+    let opening = ledger.iter().find(|e| e.period == 0 && e.site == b && e.item == p).unwrap();
+    assert_eq!(opening.opening, 25.0);
+
+    // Stock at a site for an item it never handles cannot matter, and is left out.
+    let nowhere = Scenario {
+        opening: vec![super::OpeningStock { site: a, item: item("x"), units: 99.0 }],
+        ..Scenario::default()
+    };
+    let outcome = run(&graph, &flows, &nowhere, &settings, &|_| ());
+    assert_eq!(product(&outcome, "x").served, vec![10.0; 12]);
+}
+
 #[test]
 fn backlog_is_served_late_and_counts_as_short_until_cleared() {
     // The site outage of the chain, with backlog: W owes 10, 20, 30 after weeks 4 to 6. A's
@@ -369,7 +405,7 @@ proptest! {
         for e in exposure.iter().filter(|e| e.loss.is_some_and(|l| l > 0.0)) {
             let site = graph.site_ids.iter().position(|s| *s == e.site).unwrap() as u32;
             let events = vec![outage(Target::Site(site), 0.0, 0, weeks, 0)];
-            let outcome = run(&graph, &flows, &Scenario { events }, &settings, &|_| ());
+            let outcome = run(&graph, &flows, &Scenario { events, opening: Vec::new() }, &settings, &|_| ());
             let loss = e.loss.unwrap();
             prop_assert!(
                 outcome.value_short >= loss * (1.0 - 1e-6),
