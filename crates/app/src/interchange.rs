@@ -92,7 +92,47 @@ pub fn read(path: &Path, format: Format) -> Loaded {
 
 /// Parses and validates the text of a JSON document, reported as `name`.
 pub fn parse_json(text: &str, name: &str) -> Loaded {
-    validated(json_doc::parse(text, name))
+    validated(json_doc::parse(text, name, REQUIRED_TABLES))
+}
+
+/// A JSON document holding part of a network (one organization's records), read but not yet
+/// validated: that takes the rest of the network.
+#[derive(Debug)]
+pub struct Part {
+    pub network: Network,
+    /// What reading found: malformed JSON, unknown keys, fields that could not be read.
+    pub findings: Vec<Finding>,
+    locations: Locations,
+    unread: Vec<RowError>,
+}
+
+impl Part {
+    /// Locates findings about the part's rows (by table and row of `network`), leaving out
+    /// fields that could not be read.
+    pub fn locate(&self, diagnostics: &[model::Diagnostic]) -> Vec<Finding> {
+        self.locations.diagnostics(diagnostics, &self.unread)
+    }
+}
+
+/// Parses the text of a JSON document that holds part of a network, reported as `name`: of the
+/// tables, only `required` must be there.
+pub fn parse_json_part(text: &str, name: &str, required: &[Table]) -> Part {
+    let parsed = json_doc::parse(text, name, required);
+    let mut findings = parsed.findings;
+    findings.extend(parsed.locations.row_errors(&parsed.row_errors));
+    findings.sort_by_key(|f| !f.is_error());
+    Part {
+        network: parsed.network,
+        findings,
+        locations: parsed.locations,
+        unread: parsed.row_errors,
+    }
+}
+
+/// The JSON document of a network (or of part of one), as `arsenal export --format json`
+/// writes it.
+pub fn json_document(network: &Network) -> serde_json::Value {
+    json_doc::to_value(network)
 }
 
 fn validated(parsed: Parsed) -> Loaded {

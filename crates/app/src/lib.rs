@@ -12,6 +12,7 @@ pub mod interchange;
 pub mod map;
 mod network;
 pub mod plan;
+pub mod records;
 mod request;
 mod risks;
 mod sample;
@@ -110,7 +111,9 @@ impl From<store::Error> for Error {
     fn from(error: store::Error) -> Error {
         match error {
             store::Error::NotFound => Error::NotFound("not found in the store".into()),
-            store::Error::Conflict(message) => Error::Conflict(message),
+            store::Error::Conflict(message) | store::Error::Stale(message) => {
+                Error::Conflict(message)
+            }
             store::Error::Backend { .. } => Error::Internal(format!("store: {error}")),
         }
     }

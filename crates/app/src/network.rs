@@ -117,10 +117,7 @@ pub(crate) fn load_network(
     let started = Instant::now();
     let store = config.open_store()?;
     if store.last_import()?.is_none() {
-        return Err(Error::NotFound(format!(
-            "the store in {} holds no network yet; run `arsenal import PATH` or `arsenal demo`",
-            config.store_name()
-        )));
+        return Err(empty_store(config));
     }
     progress.begin("loading from the store", Some(store.n_records()?));
     let network = store.load_network(&mut |n| progress.advance(n));
@@ -134,14 +131,31 @@ pub(crate) fn load_network(
     Ok((store, network))
 }
 
-/// The stored network and the stamp of its import.
+fn empty_store(config: &Config) -> Error {
+    Error::NotFound(format!(
+        "the store in {} holds no network yet; run `arsenal import PATH` or `arsenal demo`",
+        config.store_name()
+    ))
+}
+
+/// The stored network and its import, read as of one import: the import is read before and
+/// after the network, and the network read again if another write came in between.
 pub(crate) fn stamped_network(
     config: &Config,
     progress: &dyn Progress,
-) -> Result<(crate::plan::NetworkStamp, Network), Error> {
-    let (store, network) = load_network(config, progress)?;
-    let record = store.last_import()?.ok_or_else(|| Error::NotFound("no network stored".into()))?;
-    Ok((crate::plan::NetworkStamp::of(&record), network))
+) -> Result<(store::ImportRecord, Network), Error> {
+    const ATTEMPTS: usize = 3;
+    for _ in 0..ATTEMPTS {
+        let before = config.open_store()?.last_import()?.ok_or_else(|| empty_store(config))?;
+        let (store, network) = load_network(config, progress)?;
+        if store.last_import()?.as_ref() == Some(&before) {
+            return Ok((before, network));
+        }
+        tracing::info!("the network changed while it was read; reading it again");
+    }
+    Err(Error::Conflict(format!(
+        "the network kept changing while it was read ({ATTEMPTS} attempts); try again"
+    )))
 }
 
 /// The stored network, as its records.

@@ -62,7 +62,8 @@ pub fn mobilize(
     let ask =
         PlanAsk::mobilize(&demand, scenario.as_ref(), options.horizon_weeks, options.recheck)?;
     // Planning builds the graph of its own network (with the new sources events add).
-    let (stamp, network) = crate::network::stamped_network(config, progress)?;
+    let (import, network) = crate::network::stamped_network(config, progress)?;
+    let stamp = NetworkStamp::of(&import);
     let prepared = ask.prepare(&network, &stamp)?;
     Ok(answer(&prepared, &stamp, progress)?.0)
 }
@@ -121,7 +122,8 @@ pub fn replan(
     let events = Request::read(&options.events, "the events")?;
     let plan_name = options.plan.display().to_string();
     let ask = PlanAsk::replan(saved, &plan_name, &events, options.recheck, options.cold)?;
-    let (stamp, network) = crate::network::stamped_network(config, progress)?;
+    let (import, network) = crate::network::stamped_network(config, progress)?;
+    let stamp = NetworkStamp::of(&import);
     let prepared = ask.prepare(&network, &stamp)?;
     match answer(&prepared, &stamp, progress)? {
         (document, Some((diff, events))) => Ok(Replanned { document, diff, events }),

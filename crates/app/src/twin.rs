@@ -22,6 +22,8 @@ pub struct Twin {
     network: Network,
     graph: Graph,
     stamp: NetworkStamp,
+    /// The number of the import the network is as of (`store::ImportRecord::seq`).
+    import: i64,
 }
 
 /// A question for the twin, as asked.
@@ -61,9 +63,43 @@ pub enum Answer {
 impl Twin {
     /// Loads the stored network and builds its graph.
     pub fn load(config: &Config, progress: &dyn Progress) -> Result<Twin, Error> {
-        let (stamp, network) = crate::network::stamped_network(config, progress)?;
+        let (import, network) = crate::network::stamped_network(config, progress)?;
+        Twin::new(network, &import)
+    }
+
+    /// The twin of a network just written as `import`.
+    pub(crate) fn new(network: Network, import: &store::ImportRecord) -> Result<Twin, Error> {
         let graph = crate::network::build_graph(&network)?;
-        Ok(Twin { network, graph, stamp })
+        Ok(Twin { network, graph, stamp: NetworkStamp::of(import), import: import.seq })
+    }
+
+    /// Replaces the records `organization` owns with those of the JSON network document `text`
+    /// (`records::replace`), and returns what was written with the twin of the network as it
+    /// now is.
+    pub fn replace_records(
+        &self,
+        config: &Config,
+        organization: &str,
+        text: &str,
+        source: &str,
+    ) -> Result<(crate::records::Written, Twin), Error> {
+        let (written, network) = crate::records::replace(
+            config,
+            &self.network,
+            self.import,
+            organization,
+            text,
+            source,
+        )?;
+        let twin = Twin::new(network, &written.import)?;
+        Ok((written, twin))
+    }
+
+    /// Has another write (an import or an organization's records, by this process or another
+    /// over the same store) come since this twin's network?
+    pub fn is_stale(&self, config: &Config) -> Result<bool, Error> {
+        let last = config.open_store()?.last_import()?;
+        Ok(last.is_none_or(|record| record.seq != self.import))
     }
 
     pub fn network(&self) -> &Network {

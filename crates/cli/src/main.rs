@@ -298,6 +298,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 },
                 key_recheck: server::KEY_RECHECK,
                 alert_webhook,
+                network_recheck: server::NETWORK_RECHECK,
             };
             server::serve(config, settings, *listen, mqtt, |address| {
                 println!("listening on http://{address}");

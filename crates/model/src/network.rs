@@ -6,6 +6,7 @@
 //! in one currency chosen by the user.
 
 use crate::kinds::{ItemKind, OrgKind, SiteKind};
+use crate::table::Table;
 
 /// A whole network: every record of every table, in the order they were read.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -25,16 +26,23 @@ pub struct Network {
 impl Network {
     /// The number of records in every table together.
     pub fn n_records(&self) -> usize {
-        self.organizations.len()
-            + self.sites.len()
-            + self.capabilities.len()
-            + self.items.len()
-            + self.bom.len()
-            + self.routings.len()
-            + self.sources.len()
-            + self.links.len()
-            + self.inventory.len()
-            + self.demand.len()
+        Table::ALL.iter().map(|&table| self.len_of(table)).sum()
+    }
+
+    /// The number of records of one table.
+    pub fn len_of(&self, table: Table) -> usize {
+        match table {
+            Table::Organizations => self.organizations.len(),
+            Table::Sites => self.sites.len(),
+            Table::Capabilities => self.capabilities.len(),
+            Table::Items => self.items.len(),
+            Table::Bom => self.bom.len(),
+            Table::Routings => self.routings.len(),
+            Table::Sources => self.sources.len(),
+            Table::Links => self.links.len(),
+            Table::Inventory => self.inventory.len(),
+            Table::Demand => self.demand.len(),
+        }
     }
 }
 

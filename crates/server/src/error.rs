@@ -48,10 +48,7 @@ impl From<app::Error> for ApiError {
         match error {
             app::Error::Invalid { message, findings } => ApiError::Invalid {
                 message,
-                details: findings
-                    .into_iter()
-                    .map(|f| Problem { location: f.location, field: f.field, message: f.message })
-                    .collect(),
+                details: findings.into_iter().map(Problem::from).collect(),
             },
             app::Error::NotFound(message) => ApiError::NotFound(message),
             app::Error::Forbidden(message) => ApiError::Forbidden(message),

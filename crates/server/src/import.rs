@@ -2,7 +2,8 @@
 //! (docs/data-format.md). The document is validated whole before anything is written (every
 //! problem located by its JSON path and field), the write is one transaction, and the server
 //! then serves the new network: requests and jobs under way finish on the one they started
-//! with, and plans made on the old one can no longer be re-planned.
+//! with, and plans made on the old one can no longer be re-planned. A server also serves what
+//! another process wrote to the same store, within `Settings::network_recheck`.
 
 use std::sync::Arc;
 
@@ -61,10 +62,42 @@ pub(crate) async fn import(
     Ok(Json(ImportReceipt {
         source: report.source,
         records: report.records,
-        warnings: report
-            .warnings
-            .into_iter()
-            .map(|f| wire::Problem { location: f.location, field: f.field, message: f.message })
-            .collect(),
+        warnings: report.warnings.into_iter().map(wire::Problem::from).collect(),
     }))
+}
+
+/// Asks the store every `Settings::network_recheck` whether another process wrote to the network
+/// since the served one, and serves the stored network when it did. Runs until the server stops.
+pub(crate) async fn follow_store(state: Arc<Shared>) {
+    let mut every = tokio::time::interval(state.network_recheck);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        if let Err(error) = reload_if_stale(&state).await {
+            let (status, body) = error.answer();
+            tracing::error!(%status, message = %body.error.message, "cannot follow the store");
+        }
+    }
+}
+
+/// Serves the stored network if another process wrote to it since the served one; says whether
+/// it did.
+pub(crate) async fn reload_if_stale(state: &Arc<Shared>) -> Result<bool, ApiError> {
+    let _turn = state.import_turn.lock().await;
+    let (config, shared) = (state.config.clone(), Arc::clone(state));
+    let fresh = tokio::task::spawn_blocking(move || {
+        let current = crate::network::snapshot(&shared)?;
+        if !current.twin.is_stale(&config)? {
+            return Ok::<_, ApiError>(None);
+        }
+        Ok(Some(app::Twin::load(&config, &app::Silent)?))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("reload: {e}")))??;
+    let Some(twin) = fresh else { return Ok(false) };
+    tracing::info!(source = %twin.stamp().source, "another process wrote to the network; serving it");
+    state.set(Loaded::Ready(Arc::new(Snapshot::new(twin))));
+    alerts::recheck(state);
+    Ok(true)
 }

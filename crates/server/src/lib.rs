@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod mqtt;
 mod network;
 pub mod openapi;
+mod records;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -56,10 +57,16 @@ pub struct Settings {
     pub key_recheck: Duration,
     /// An `http://` URL each new alert is posted to, as JSON.
     pub alert_webhook: Option<String>,
+    /// How often the server asks the store whether another process wrote to the network since
+    /// (an import, or an organization's records), and then serves the stored network.
+    pub network_recheck: Duration,
 }
 
 /// How long a checked key is trusted by default.
 pub const KEY_RECHECK: Duration = Duration::from_secs(30);
+
+/// How often the store is asked for another process's writes, by default.
+pub const NETWORK_RECHECK: Duration = Duration::from_secs(10);
 
 impl Default for Settings {
     fn default() -> Settings {
@@ -68,6 +75,7 @@ impl Default for Settings {
             alerts: AlertOptions::default(),
             key_recheck: KEY_RECHECK,
             alert_webhook: None,
+            network_recheck: NETWORK_RECHECK,
         }
     }
 }
@@ -85,8 +93,11 @@ pub struct State {
     live: RwLock<Live>,
     /// Held while a batch of events is stored and applied.
     events_turn: tokio::sync::Mutex<()>,
-    /// Held while a network is imported.
+    /// Held while a network is imported or an organization's records written, and while the
+    /// store is asked whether another process wrote.
     import_turn: tokio::sync::Mutex<()>,
+    /// How often to ask the store whether another process wrote (`Settings::network_recheck`).
+    network_recheck: Duration,
     /// Where requests and alert predictions run their parallel work, apart from the jobs in
     /// rayon's global pool; made when first needed.
     requests_pool: std::sync::Mutex<Option<Arc<rayon::ThreadPool>>>,
@@ -112,6 +123,7 @@ impl State {
             live: RwLock::new(Live::default()),
             events_turn: tokio::sync::Mutex::new(()),
             import_turn: tokio::sync::Mutex::new(()),
+            network_recheck: settings.network_recheck,
             requests_pool: std::sync::Mutex::new(None),
         })
     }
@@ -185,11 +197,18 @@ impl State {
 /// The API's routes, with the body and time limits (an import has its own), a log line per request (method, path,
 /// status, latency) and uniform error bodies.
 pub fn router(state: Arc<State>) -> Router {
-    // An import may take longer than the time limit of other requests, and may be larger.
-    let import = Router::new().route(
-        "/import",
-        post(import::import).layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES)),
-    );
+    // An import, or an organization's write, may take longer than the time limit of other requests, and may be larger.
+    let import = Router::new()
+        .route(
+            "/import",
+            post(import::import).layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES)),
+        )
+        .route(
+            "/organizations/{id}/records",
+            get(records::read)
+                .put(records::replace)
+                .layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES)),
+        );
     Router::new()
         .route("/healthz", get(network::healthz))
         .route("/readyz", get(network::readyz))
@@ -244,15 +263,16 @@ pub fn serve(
         let state = State::loading(config, settings);
         let loader = Arc::clone(&state);
         let loaded = tokio::task::spawn_blocking(move || loader.load());
-        if let Some(broker) = mqtt {
-            let state = Arc::clone(&state);
+        let follower = Arc::clone(&state);
+        tokio::spawn(async move {
             // Messages are recorded against the network, so they wait until it is loaded.
-            tokio::spawn(async move {
-                if loaded.await.is_ok() {
-                    mqtt::listen(state, broker).await;
+            if loaded.await.is_ok() {
+                if let Some(broker) = mqtt {
+                    tokio::spawn(mqtt::listen(Arc::clone(&follower), broker));
                 }
-            });
-        }
+                import::follow_store(follower).await;
+            }
+        });
         axum::serve(listener, router(state)).with_graceful_shutdown(shutdown()).await?;
         tracing::info!("stopped");
         Ok(())

@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 use utoipa::Modify;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::{alerts, confidential, events, import, jobs, network, wire};
+use crate::{alerts, confidential, events, import, jobs, network, records, wire};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +31,8 @@ use crate::{alerts, confidential, events, import, jobs, network, wire};
         confidential::site_capacity,
         confidential::capacity_aggregate,
         confidential::audit,
+        records::read,
+        records::replace,
         events::report,
         events::history,
         alerts::current,
@@ -51,7 +53,7 @@ use crate::{alerts, confidential, events, import, jobs, network, wire};
     tags(
         (name = "health", description = "Is the server up and is the network loaded"),
         (name = "network", description = "The public fields of organizations, sites and items"),
-        (name = "confidential", description = "Figures only their organization and operators see, aggregates, and the audit log"),
+        (name = "confidential", description = "Figures only their organization and operators see, an organization's own records (read and written by its members), aggregates, and the audit log"),
         (name = "events", description = "Status events sites report, stored before they are acknowledged"),
         (name = "jobs", description = "Operators' questions over the whole network: supply maps, and risks, stress tests, Monte Carlo, plans and re-plans as background jobs with progress and cancellation"),
     ),

@@ -259,13 +259,28 @@ const ACCESS: &[(&str, &str, &str, [u16; 5])] = &[
     ("delete", "/jobs/{id}", "/jobs/no-such-job", [401, 403, 403, 403, 404]),
     ("get", "/jobs/{id}/result", "/jobs/no-such-job/result", [401, 403, 403, 403, 404]),
     ("post", "/import", "/import", [401, 403, 403, 403, 200]),
+    (
+        "get",
+        "/organizations/{id}/records",
+        "/organizations/org-008/records",
+        [401, 403, 403, 200, 200],
+    ),
+    (
+        "put",
+        "/organizations/{id}/records",
+        "/organizations/org-008/records",
+        [401, 403, 403, 200, 200],
+    ),
 ];
 
 /// The body each operation that takes one is called with: an outage at site-027 for events,
-/// a small valid question for each job.
+/// a small valid question for each job, the stored network for an import, and org-008's own
+/// records for their write.
 fn body_of(f: &Fixture, path: &str) -> String {
-    if path == "/import" {
-        return document(f);
+    match path {
+        "/import" => return document(f),
+        "/organizations/{id}/records" => return records(f, OWNER),
+        _ => {}
     }
     let body = match path {
         "/events" => OUTAGE,
@@ -287,6 +302,12 @@ fn document(f: &Fixture) -> String {
     let path = dir.path().join("network.json");
     app::export(&f.config, &path, app::interchange::Format::Json, &app::Silent).unwrap();
     std::fs::read_to_string(path).unwrap()
+}
+
+/// The records an organization owns in the stored network, as a JSON network document.
+fn records(f: &Fixture, organization: &str) -> String {
+    let network = app::network(&f.config, &app::Silent).unwrap();
+    app::interchange::json_document(&app::records::part(&network, organization)).to_string()
 }
 
 /// The sole-source sensor maker down for eight weeks.
@@ -318,7 +339,8 @@ async fn every_endpoint_answers_each_role_as_the_table_says() {
     for (method, path, uri, expected) in ACCESS {
         for (caller, want) in callers.iter().zip(expected) {
             let method: Method = method.to_uppercase().parse().unwrap();
-            let body = if method == Method::POST { body_of(&f, path) } else { String::new() };
+            let takes_body = method == Method::POST || method == Method::PUT;
+            let body = if takes_body { body_of(&f, path) } else { String::new() };
             let (status, answer) =
                 send(&f.state, method.clone(), uri, caller.map(String::as_str), &body).await;
             assert_eq!(status.as_u16(), *want, "{method} {path} as caller {caller:?}: {answer}");
@@ -595,6 +617,31 @@ async fn a_demand_surge_raises_an_alert_until_it_subsides() {
     alerts_until(&f, <[String]>::is_empty).await;
 }
 
+/// The sole maker of the pressure sensor reports a fire: the ventilator is an alert. When every
+/// site it supplies reports enough sensors in stock to last the outage, the prediction starts
+/// from that stock and the alert goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reported_stock_that_covers_an_outage_clears_its_alert() {
+    let f = fixture();
+    let fire = r#"{"events": [{"kind": "outage_start", "id": "fire", "site": "site-062", "expected_weeks": 8}]}"#;
+    assert_eq!(
+        send(&f.state, Method::POST, "/events", Some(&f.operator), fire).await.0,
+        StatusCode::OK
+    );
+    alerts_until(&f, |products| products.iter().any(|p| p == "icu-ventilator")).await;
+    let customers = ["site-063", "site-064", "site-115", "site-116", "site-126", "site-127"];
+    let events: Vec<String> = customers
+        .iter()
+        .map(|site| format!(r#"{{"kind": "inventory", "id": "stock-{site}", "site": "{site}", "item": "pressure-sensor", "units": 100000}}"#))
+        .collect();
+    let stock = format!(r#"{{"events": [{}]}}"#, events.join(", "));
+    assert_eq!(
+        send(&f.state, Method::POST, "/events", Some(&f.operator), &stock).await.0,
+        StatusCode::OK
+    );
+    alerts_until(&f, <[String]>::is_empty).await;
+}
+
 /// The sole maker of the pressure sensor reports its fab hours gone: the ventilator is an alert
 /// with no outage reported; with the hours back, the alert goes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -736,6 +783,121 @@ async fn an_import_replaces_the_served_network() {
         send(&f.state, Method::POST, "/jobs/replan", Some(&f.operator), &replan).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body["error"]["message"].as_str().unwrap().contains("plan again"), "{body}");
+}
+
+/// A member reads its organization's records and writes them back changed: the server serves
+/// the change at once, both are audited, and records that are not its own are refused where they
+/// stand in the document, with nothing written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_writes_its_own_records() {
+    let f = fixture();
+    let uri = format!("/organizations/{OWNER}/records");
+    let (status, mine) = call(&f.state, Method::GET, &uri, Some(&f.owner)).await;
+    assert_eq!(status, StatusCode::OK, "{mine}");
+    let sites = mine["sites"].as_array().unwrap();
+    let at = sites.iter().position(|s| s["id"] == SITE).unwrap();
+    assert!(sites.iter().all(|s| s["organization"] == OWNER), "{mine}");
+    let mut changed = mine.clone();
+    changed["sites"][at]["name"] = "Liberty Ulsan works".into();
+    changed["capabilities"][0]["hours_per_week"] = 999.0.into();
+    let process = changed["capabilities"][0]["process"].as_str().unwrap().to_owned();
+    let (status, receipt) =
+        send(&f.state, Method::PUT, &uri, Some(&f.owner), &changed.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    assert_eq!(receipt["source"], "PUT /organizations/org-008/records by org-008");
+    assert_eq!(
+        call(&f.state, Method::GET, "/sites/site-027", Some(&f.viewer)).await.1["name"],
+        "Liberty Ulsan works"
+    );
+    let (_, capacity) =
+        call(&f.state, Method::GET, "/sites/site-027/capacity", Some(&f.owner)).await;
+    let hours = capacity["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["process"] == process.as_str())
+        .unwrap();
+    assert_eq!(hours["hours_per_week"], 999.0);
+    assert_eq!(call(&f.state, Method::GET, &uri, Some(&f.owner)).await.1, changed);
+    let (_, log) = call(&f.state, Method::GET, "/audit?limit=4", Some(&f.operator)).await;
+    let actions: Vec<&str> =
+        log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["read records", "read capacity", "write records", "read records"]);
+
+    // Another organization's site in the document: refused, located, nothing written.
+    let other = records(&f, "org-001");
+    let other: Value = serde_json::from_str(&other).unwrap();
+    let mut taken = changed.clone();
+    taken["sites"].as_array_mut().unwrap().push(other["sites"][0].clone());
+    let (status, body) =
+        send(&f.state, Method::PUT, &uri, Some(&f.owner), &taken.to_string()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let detail = &body["error"]["details"][0];
+    let location =
+        format!("PUT /organizations/org-008/records by org-008: $.sites[{}]", sites.len());
+    assert_eq!(detail["location"], location.as_str(), "{body}");
+    assert_eq!(detail["field"], "organization", "{body}");
+    assert_eq!(call(&f.state, Method::GET, &uri, Some(&f.owner)).await.1, changed);
+    let (status, _) = send(
+        &f.state,
+        Method::PUT,
+        "/organizations/org-001/records",
+        Some(&f.owner),
+        &taken.to_string(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// Another process writes to the store the server serves: the server's next write is checked
+/// against the stored network instead of undoing that write, and the server serves what the
+/// store holds once it looks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_processs_write_is_never_undone() {
+    let f = fixture();
+    // The other process: org-001 renames its first site.
+    let elsewhere = app::Twin::load(&f.config, &app::Silent).unwrap();
+    let mut theirs = app::records::part(elsewhere.network(), "org-001");
+    let site = theirs.sites[0].id.clone();
+    theirs.sites[0].name = "Renamed elsewhere".into();
+    let text = app::interchange::json_document(&theirs).to_string();
+    elsewhere.replace_records(&f.config, "org-001", &text, "another server").unwrap();
+
+    // This server still serves the network before, and writes org-008's records on it.
+    let site_uri = format!("/sites/{site}");
+    assert_ne!(
+        call(&f.state, Method::GET, &site_uri, Some(&f.viewer)).await.1["name"],
+        "Renamed elsewhere"
+    );
+    let uri = format!("/organizations/{OWNER}/records");
+    let mut mine = call(&f.state, Method::GET, &uri, Some(&f.owner)).await.1;
+    let at = mine["sites"].as_array().unwrap().iter().position(|s| s["id"] == SITE).unwrap();
+    mine["sites"][at]["name"] = "Liberty Ulsan works".into();
+    let (status, receipt) =
+        send(&f.state, Method::PUT, &uri, Some(&f.owner), &mine.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    let stored = app::network(&f.config, &app::Silent).unwrap();
+    let name = |id: &str| stored.sites.iter().find(|s| s.id == id).unwrap().name.clone();
+    assert_eq!(
+        (name(&site), name(SITE)),
+        ("Renamed elsewhere".to_owned(), "Liberty Ulsan works".to_owned())
+    );
+    assert_eq!(
+        call(&f.state, Method::GET, &site_uri, Some(&f.viewer)).await.1["name"],
+        "Renamed elsewhere"
+    );
+
+    // An import by another process: served once the server looks, and not before.
+    assert!(!crate::import::reload_if_stale(&f.state).await.unwrap());
+    let mut renamed = stored.clone();
+    renamed.sites.iter_mut().find(|s| s.id == SITE).unwrap().name = "Imported elsewhere".into();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("network.json");
+    app::interchange::write(&renamed, &path, app::interchange::Format::Json).unwrap();
+    app::import(&f.config, &path, None, &app::Silent).unwrap();
+    assert!(crate::import::reload_if_stale(&f.state).await.unwrap());
+    let served = call(&f.state, Method::GET, "/sites/site-027", Some(&f.viewer)).await.1;
+    assert_eq!(served["name"], "Imported elsewhere");
 }
 
 mod jobs;

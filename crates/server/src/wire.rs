@@ -227,6 +227,12 @@ pub struct Problem {
     pub message: String,
 }
 
+impl From<app::interchange::Finding> for Problem {
+    fn from(f: app::interchange::Finding) -> Problem {
+        Problem { location: f.location, field: f.field, message: f.message }
+    }
+}
+
 /// A site's confidential figures: its processes, what it can make and what it holds, as the
 /// events reported since the import have left them.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -668,12 +674,13 @@ pub struct Job {
     pub error: Option<ErrorDetail>,
 }
 
-/// What an import stored.
+/// What an import, or a write of an organization's records, stored.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ImportReceipt {
-    /// What the import is recorded as: `POST /import by <organization>`.
+    /// What the write is recorded as: `POST /import by <organization>`, or
+    /// `PUT /organizations/<id>/records by <organization>`.
     pub source: String,
-    /// Records stored.
+    /// Records stored (for an organization's write, the records it now has).
     pub records: usize,
     /// What is odd but not wrong, located.
     pub warnings: Vec<Problem>,

@@ -28,6 +28,9 @@ pub enum Error {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A write was checked against a network that another write has replaced since.
+    #[error("{0}")]
+    Stale(String),
     #[error("{context}: {source}")]
     Backend {
         context: String,
@@ -39,6 +42,8 @@ pub enum Error {
 /// Where a stored network came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportRecord {
+    /// Increases with every write; a write based on an older one is refused.
+    pub seq: i64,
     /// UTC, as `YYYY-MM-DD HH:MM:SS`.
     pub imported_at: String,
     pub source: String,
@@ -84,6 +89,30 @@ impl Store {
         match &mut self.backend {
             Backend::Sqlite(db) => db.replace_network(network, source, progress),
             Backend::Postgres(db) => db.replace_network(network, source, progress),
+        }
+    }
+
+    /// Replaces one organization's records (`tables::owned_rows`: its sites, what is at them and
+    /// the links they ship on, and its own record when `part` has one) with `part`'s, in one
+    /// transaction, and records the write as an import of `records` records in all from
+    /// `source`. Writes nothing and fails with `Stale` unless the last import is still
+    /// `based_on` (optimistic concurrency between processes), or with `Conflict` if `part`
+    /// holds shared records (items, bills of materials, routings). The new rows follow every other row of their
+    /// tables. Checking `part` against the rest of the network is the caller's job.
+    pub fn replace_organization(
+        &mut self,
+        organization: &str,
+        part: &Network,
+        based_on: i64,
+        records: u64,
+        source: &str,
+    ) -> Result<ImportRecord, Error> {
+        let tables = tables::replaced_tables(part)?;
+        let write =
+            tables::OrganizationWrite { organization, part, tables, based_on, records, source };
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.replace_organization(&write),
+            Backend::Postgres(db) => db.replace_organization(&write),
         }
     }
 

@@ -6,7 +6,8 @@
 //! refills every table, so the second import replaces the first whole (the last import wins).
 //! Readers read in one repeatable-read snapshot and see one network or the other; `TRUNCATE`
 //! is not used because it is not safe under such snapshots (a table emptied after the snapshot
-//! was taken would read as empty).
+//! was taken would read as empty). An organization's write takes the same lock and then checks
+//! that no import came since the network it was computed from.
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -14,10 +15,12 @@ use std::io::Write as _;
 
 use postgres::error::SqlState;
 use postgres::types::FromSqlOwned;
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, NoTls, Row, Transaction};
 
 use crate::access::{ApiKey, AuditEntry, EventFilter, RegisteredOrganization, StoredEvent};
-use crate::tables::{Cell, Cells, Counter, cells, columns, len, push};
+use crate::tables::{
+    Cell, Cells, Counter, OrganizationWrite, cells, check_based_on, columns, owned_rows, push,
+};
 use crate::{Error, ImportRecord};
 use model::Network;
 
@@ -65,27 +68,41 @@ impl Db {
         for &table in model::Table::ALL {
             let context = format!("cannot write table {table}");
             tx.execute(&format!("DELETE FROM {table}"), &[]).map_err(|e| classify(&context, &e))?;
-            let copy = format!(
-                "COPY {table} ({}) FROM STDIN WITH (FORMAT csv)",
-                columns(table).join(", ")
-            );
-            let mut writer = tx.copy_in(&copy).map_err(|e| classify(&context, &e))?;
-            for row in 0..len(network, table) {
-                line.clear();
-                csv_line(&mut line, &cells(network, table, row));
-                writer.write_all(line.as_bytes()).map_err(|e| backend(&context, e))?;
-                counter.tick();
-            }
-            writer.finish().map_err(|e| classify(&context, &e))?;
-            counter.finish();
+            copy_rows(&mut tx, network, table, &mut counter, &mut line)?;
         }
-        tx.execute(
-            &format!("INSERT INTO imports (imported_at, source, records) VALUES ({NOW}, $1, $2)"),
-            &[&source, &i64::try_from(network.n_records()).unwrap_or(i64::MAX)],
-        )
-        .map_err(|e| classify("cannot record the import", &e))?;
+        record_import(&mut tx, source, network.n_records() as u64)?;
         tracing::debug!(records = network.n_records(), "committing");
         tx.commit().map_err(|e| classify("cannot commit", &e))
+    }
+
+    pub(crate) fn replace_organization(
+        &mut self,
+        write: &OrganizationWrite<'_>,
+    ) -> Result<ImportRecord, Error> {
+        let client = self.client.get_mut();
+        let mut tx = client.transaction().map_err(|e| classify("cannot begin transaction", &e))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .map_err(|e| classify("cannot wait for other writers", &e))?;
+        let last: Option<i64> = tx
+            .query_one("SELECT max(seq) FROM imports", &[])
+            .map_err(|e| classify("cannot read imports", &e))?
+            .get(0);
+        check_based_on(last, write.based_on)?;
+        for &table in &write.tables {
+            if let Some(owned) = owned_rows(table, "$1") {
+                tx.execute(&format!("DELETE FROM {table} WHERE {owned}"), &[&write.organization])
+                    .map_err(|e| classify(&format!("cannot write table {table}"), &e))?;
+            }
+        }
+        let mut progress = |_| {};
+        let mut counter = Counter::new(&mut progress);
+        let mut line = String::new();
+        for &table in write.tables.iter().rev() {
+            copy_rows(&mut tx, write.part, table, &mut counter, &mut line)?;
+        }
+        let record = record_import(&mut tx, write.source, write.records)?;
+        tx.commit().map_err(|e| classify("cannot commit", &e))?;
+        Ok(record)
     }
 
     pub(crate) fn load_network(&self, progress: &mut dyn FnMut(u64)) -> Result<Network, Error> {
@@ -130,14 +147,15 @@ impl Db {
             .client
             .borrow_mut()
             .query_opt(
-                "SELECT imported_at, source, records FROM imports ORDER BY seq DESC LIMIT 1",
+                "SELECT seq, imported_at, source, records FROM imports ORDER BY seq DESC LIMIT 1",
                 &[],
             )
             .map_err(|e| classify("cannot read imports", &e))?;
         Ok(row.map(|row| ImportRecord {
-            imported_at: row.get(0),
-            source: row.get(1),
-            records: row.get::<_, i64>(2).unsigned_abs(),
+            seq: row.get(0),
+            imported_at: row.get(1),
+            source: row.get(2),
+            records: row.get::<_, i64>(3).unsigned_abs(),
         }))
     }
 }
@@ -302,6 +320,50 @@ impl Db {
             })
             .collect())
     }
+}
+
+/// Appends every record of `table` in `network` with `COPY`; `line` is a reused buffer.
+fn copy_rows(
+    tx: &mut Transaction<'_>,
+    network: &Network,
+    table: model::Table,
+    counter: &mut Counter<'_>,
+    line: &mut String,
+) -> Result<(), Error> {
+    let context = format!("cannot write table {table}");
+    let copy = format!("COPY {table} ({}) FROM STDIN WITH (FORMAT csv)", columns(table).join(", "));
+    let mut writer = tx.copy_in(&copy).map_err(|e| classify(&context, &e))?;
+    for row in 0..network.len_of(table) {
+        line.clear();
+        csv_line(line, &cells(network, table, row));
+        writer.write_all(line.as_bytes()).map_err(|e| backend(&context, e))?;
+        counter.tick();
+    }
+    writer.finish().map_err(|e| classify(&context, &e))?;
+    counter.finish();
+    Ok(())
+}
+
+fn record_import(
+    tx: &mut Transaction<'_>,
+    source: &str,
+    records: u64,
+) -> Result<ImportRecord, Error> {
+    let row = tx
+        .query_one(
+            &format!(
+                "INSERT INTO imports (imported_at, source, records) VALUES ({NOW}, $1, $2) \
+                 RETURNING seq, imported_at"
+            ),
+            &[&source, &i64::try_from(records).unwrap_or(i64::MAX)],
+        )
+        .map_err(|e| classify("cannot record the import", &e))?;
+    Ok(ImportRecord {
+        seq: row.get(0),
+        imported_at: row.get(1),
+        source: source.to_owned(),
+        records,
+    })
 }
 
 /// Brings the schema up to date; concurrent processes wait for each other on the lock.

@@ -57,17 +57,20 @@ impl Db {
     pub(crate) fn last_import(&self) -> Result<Option<ImportRecord>, Error> {
         let mut stmt = self
             .conn
-            .prepare("SELECT imported_at, source, records FROM imports ORDER BY seq DESC LIMIT 1")
+            .prepare(
+                "SELECT seq, imported_at, source, records FROM imports ORDER BY seq DESC LIMIT 1",
+            )
             .map_err(|e| backend("cannot read imports", e))?;
         let mut rows = stmt.query([]).map_err(|e| backend("cannot read imports", e))?;
         let Some(row) = rows.next().map_err(|e| backend("cannot read imports", e))? else {
             return Ok(None);
         };
         let record = ImportRecord {
-            imported_at: row.get(0).map_err(|e| backend("cannot read imports", e))?,
-            source: row.get(1).map_err(|e| backend("cannot read imports", e))?,
+            seq: row.get(0).map_err(|e| backend("cannot read imports", e))?,
+            imported_at: row.get(1).map_err(|e| backend("cannot read imports", e))?,
+            source: row.get(2).map_err(|e| backend("cannot read imports", e))?,
             records: row
-                .get::<_, i64>(2)
+                .get::<_, i64>(3)
                 .map_err(|e| backend("cannot read imports", e))?
                 .unsigned_abs(),
         };

@@ -68,19 +68,62 @@ pub(crate) fn columns(table: Table) -> &'static [&'static str] {
     }
 }
 
-/// The number of records of a table.
-pub(crate) fn len(network: &Network, table: Table) -> usize {
+/// The condition selecting the rows of `table` that belong to the organization bound to
+/// `param`: its own record, its sites, what is at them (capabilities, sources, inventory,
+/// demand) and the links they ship on. `None` for the tables every organization shares (items,
+/// bills of materials, routings).
+pub(crate) fn owned_rows(table: Table, param: &str) -> Option<String> {
+    let at_its_sites =
+        |column: &str| format!("{column} IN (SELECT id FROM sites WHERE organization = {param})");
     match table {
-        Table::Organizations => network.organizations.len(),
-        Table::Sites => network.sites.len(),
-        Table::Capabilities => network.capabilities.len(),
-        Table::Items => network.items.len(),
-        Table::Bom => network.bom.len(),
-        Table::Routings => network.routings.len(),
-        Table::Sources => network.sources.len(),
-        Table::Links => network.links.len(),
-        Table::Inventory => network.inventory.len(),
-        Table::Demand => network.demand.len(),
+        Table::Organizations => Some(format!("id = {param}")),
+        Table::Sites => Some(format!("organization = {param}")),
+        Table::Capabilities | Table::Sources | Table::Inventory | Table::Demand => {
+            Some(at_its_sites("site"))
+        }
+        Table::Links => Some(at_its_sites("supplier")),
+        Table::Items | Table::Bom | Table::Routings => None,
+    }
+}
+
+/// The tables an organization's write replaces, children before parents (the conditions of
+/// `owned_rows` look sites up): its own record only when `part` has one.
+pub(crate) fn replaced_tables(part: &Network) -> Result<Vec<Table>, Error> {
+    let mut tables = Vec::new();
+    for &table in Table::ALL.iter().rev() {
+        if owned_rows(table, "").is_none() {
+            if part.len_of(table) > 0 {
+                return Err(Error::Conflict(format!(
+                    "{table} are shared by every organization; an organization's write cannot hold them"
+                )));
+            }
+        } else if table != Table::Organizations || !part.organizations.is_empty() {
+            tables.push(table);
+        }
+    }
+    Ok(tables)
+}
+
+/// One organization's write, checked by `Store::replace_organization`.
+pub(crate) struct OrganizationWrite<'a> {
+    pub(crate) organization: &'a str,
+    pub(crate) part: &'a Network,
+    /// The tables to empty of the organization's rows, children first.
+    pub(crate) tables: Vec<Table>,
+    pub(crate) based_on: i64,
+    pub(crate) records: u64,
+    pub(crate) source: &'a str,
+}
+
+/// Fails unless the last import is still `based_on`: a write computed from an older network
+/// would undo what was written since.
+pub(crate) fn check_based_on(last: Option<i64>, based_on: i64) -> Result<(), Error> {
+    match last {
+        Some(last) if last == based_on => Ok(()),
+        last => Err(Error::Stale(format!(
+            "the network changed since it was read (import {based_on}, now {})",
+            last.map_or_else(|| "none".to_owned(), |n| n.to_string())
+        ))),
     }
 }
 

@@ -1,7 +1,10 @@
 //! The store gives back exactly what it was given, and a failed write changes nothing: one
 //! suite, run on SQLite every time and on PostgreSQL when `ARSENAL_TEST_POSTGRES_URL` is set
 //! (each PostgreSQL test in a fresh schema of its own). Two writers at once on PostgreSQL leave
-//! one whole network, never a mix.
+//! one whole network, never a mix. An organization's write replaces exactly its records, and one
+//! based on an older import writes nothing.
+
+use std::collections::HashSet;
 
 use engine::generate::{GenerateConfig, generate};
 use model::Network;
@@ -48,6 +51,70 @@ fn failed_write_changes_nothing(open: &dyn Fn() -> Store) {
     let reopened = open();
     assert_eq!(reopened.load_network(&mut |_| {}).unwrap(), network);
     assert_eq!(reopened.last_import().unwrap().unwrap().source, "first");
+}
+
+/// An organization's write replaces its record, its sites, what is at them and the links they
+/// ship on, and nothing else (the store selects those rows in SQL; here a plain filter says
+/// what they are). A write based on an older import, or holding shared records, is refused and
+/// writes nothing.
+fn organization_writes(store: &mut Store) {
+    let network = generate(&GenerateConfig { n_sites: 200, seed: 31 });
+    store.replace_network(&network, "start", &mut |_| {}).unwrap();
+    let start = store.last_import().unwrap().unwrap();
+    // The organization with the most sites: it keeps some after losing one.
+    let count = |org: &str| network.sites.iter().filter(|s| s.organization == org).count();
+    let org = network.organizations.iter().map(|o| o.id.clone()).max_by_key(|o| count(o)).unwrap();
+    let owned: HashSet<&str> =
+        network.sites.iter().filter(|s| s.organization == org).map(|s| s.id.as_str()).collect();
+    let mut part = Network::default();
+    let mut record = network.organizations.iter().find(|o| o.id == org).unwrap().clone();
+    record.name = "renamed".into();
+    part.organizations.push(record);
+    part.sites = network.sites.iter().filter(|s| s.organization == org).cloned().collect();
+    let removed = part.sites.pop().unwrap().id;
+    let kept = |site: &str| site != removed && owned.contains(site);
+    part.capabilities = network.capabilities.iter().filter(|c| kept(&c.site)).cloned().collect();
+    for capability in &mut part.capabilities {
+        capability.hours_per_week *= 2.0;
+    }
+    part.sources = network.sources.iter().filter(|x| kept(&x.site)).cloned().collect();
+    part.links = network.links.iter().filter(|l| kept(&l.supplier)).cloned().collect();
+    part.inventory = network.inventory.iter().filter(|i| kept(&i.site)).cloned().collect();
+    part.demand =
+        network.demand.iter().filter(|d| d.site.as_deref().is_some_and(kept)).cloned().collect();
+    assert!(!part.capabilities.is_empty() && !part.links.is_empty(), "a weak fixture");
+
+    fn others<T: Clone>(rows: &[T], theirs: impl Fn(&T) -> bool, new: &[T]) -> Vec<T> {
+        rows.iter().filter(|r| !theirs(r)).chain(new).cloned().collect()
+    }
+    let at = |site: &str| owned.contains(site);
+    let expected = Network {
+        organizations: others(&network.organizations, |o| o.id == org, &part.organizations),
+        sites: others(&network.sites, |s| s.organization == org, &part.sites),
+        capabilities: others(&network.capabilities, |c| at(&c.site), &part.capabilities),
+        items: network.items.clone(),
+        bom: network.bom.clone(),
+        routings: network.routings.clone(),
+        sources: others(&network.sources, |x| at(&x.site), &part.sources),
+        links: others(&network.links, |l| at(&l.supplier), &part.links),
+        inventory: others(&network.inventory, |i| at(&i.site), &part.inventory),
+        demand: others(&network.demand, |d| d.site.as_deref().is_some_and(at), &part.demand),
+    };
+    let records = expected.n_records() as u64;
+    let written = store.replace_organization(&org, &part, start.seq, records, "write").unwrap();
+    assert!(written.seq > start.seq);
+    assert_eq!(store.last_import().unwrap().as_ref(), Some(&written));
+    assert_eq!(written.records, records);
+    assert_eq!(store.load_network(&mut |_| {}).unwrap(), expected);
+
+    let stale = store.replace_organization(&org, &part, start.seq, records, "stale");
+    assert!(matches!(stale, Err(Error::Stale(_))), "{stale:?}");
+    let mut shared = part.clone();
+    shared.items.push(network.items[0].clone());
+    let refused = store.replace_organization(&org, &shared, written.seq, records, "shared");
+    assert!(matches!(refused, Err(Error::Conflict(_))), "{refused:?}");
+    assert_eq!(store.load_network(&mut |_| {}).unwrap(), expected);
+    assert_eq!(store.last_import().unwrap(), Some(written));
 }
 
 /// Keys come back by id and never twice, are listed oldest first and removed once;
@@ -155,6 +222,18 @@ fn postgres_events_once_each() {
 fn postgres_keys_and_audit() {
     if let Some(url) = postgres_schema("keys_and_audit") {
         keys_and_audit(&mut Store::connect(&url).unwrap());
+    }
+}
+
+#[test]
+fn sqlite_organization_writes() {
+    organization_writes(&mut Store::open_in_memory().unwrap());
+}
+
+#[test]
+fn postgres_organization_writes() {
+    if let Some(url) = postgres_schema("organization_writes") {
+        organization_writes(&mut Store::connect(&url).unwrap());
     }
 }
 

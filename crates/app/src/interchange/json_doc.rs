@@ -20,13 +20,13 @@ pub(super) const FORMAT_VERSION: u64 = 1;
 pub(super) fn read(path: &Path) -> Parsed {
     let file = path.display().to_string();
     match read_required(path, &file) {
-        Ok(text) => parse(&text, &file),
+        Ok(text) => parse(&text, &file, REQUIRED_TABLES),
         Err(finding) => Parsed::failed(finding),
     }
 }
 
-/// Parses the text of a document, reported as `file`.
-pub(super) fn parse(text: &str, file: &str) -> Parsed {
+/// Parses the text of a document, reported as `file`; `required` are the tables it must have.
+pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
     let mut parsed = Parsed::default();
     let file = file.to_owned();
     if text.trim().is_empty() {
@@ -63,7 +63,7 @@ pub(super) fn parse(text: &str, file: &str) -> Parsed {
     for &table in Table::ALL {
         let at = format!("{file}: $.{table}");
         let rows = match document.get(table.name()) {
-            None if REQUIRED_TABLES.contains(&table) => {
+            None if required.contains(&table) => {
                 parsed.findings.push(Finding::file_error(at, "missing; it is required"));
                 continue;
             }

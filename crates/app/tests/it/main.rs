@@ -1,7 +1,8 @@
 //! Integration tests of the use cases: formats round-trip exactly, the real Willems chains
-//! import, and the committed JSON Schema matches the code.
+//! import, organizations write their own records, and the committed JSON Schema matches the code.
 
 mod exposure;
+mod records;
 mod round_trip;
 mod willems;
 

@@ -8,10 +8,12 @@ use std::time::{Duration, Instant};
 
 use crate::{arsenal, run, sample, stdout};
 
-/// A running server and the address it listens on.
+/// A running server, the address it listens on, and its standard error as read so far (read
+/// on a thread of its own, so a server that logs a lot never waits on a full pipe).
 pub(crate) struct Server {
     pub(crate) child: Child,
     pub(crate) address: String,
+    stderr: std::thread::JoinHandle<String>,
 }
 
 pub(crate) fn start(dir: &Path, listen: &str, extra: &[&str]) -> Server {
@@ -29,7 +31,13 @@ pub(crate) fn start(dir: &Path, listen: &str, extra: &[&str]) -> Server {
     let address = line.trim().strip_prefix("listening on http://").unwrap_or_else(|| {
         panic!("first line was {line:?}");
     });
-    Server { address: address.to_owned(), child }
+    let mut pipe = child.stderr.take().unwrap();
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        pipe.read_to_string(&mut text).unwrap();
+        text
+    });
+    Server { address: address.to_owned(), child, stderr }
 }
 
 /// One HTTP/1.1 GET over a new connection: the status and the body.
@@ -96,9 +104,7 @@ pub(crate) fn terminate(mut server: Server) -> (bool, String) {
     let pid = server.child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let status = server.child.wait().unwrap();
-    let mut stderr = String::new();
-    server.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    (status.success(), stderr)
+    (status.success(), server.stderr.join().unwrap())
 }
 
 #[test]

@@ -1,13 +1,14 @@
 //! Writes a whole network in one transaction: every table is emptied and refilled, then the
-//! import is recorded; nothing is visible until the commit.
+//! import is recorded; or one organization's rows are replaced, the same way. Nothing is visible
+//! until the commit.
 
 use rusqlite::types::{ToSql, ToSqlOutput};
-use rusqlite::{params, params_from_iter};
+use rusqlite::{Transaction, TransactionBehavior, params, params_from_iter};
 
 use super::{Db, NOW, classify};
-use crate::Error;
-use crate::tables::{Cell, Counter, cells, columns, len};
-use model::Network;
+use crate::tables::{Cell, Counter, OrganizationWrite, cells, check_based_on, columns, owned_rows};
+use crate::{Error, ImportRecord};
+use model::{Network, Table};
 
 impl Db {
     pub(crate) fn replace_network(
@@ -21,30 +22,87 @@ impl Db {
         for &table in model::Table::ALL {
             let context = format!("cannot write table {table}");
             tx.execute(&format!("DELETE FROM {table}"), []).map_err(|e| classify(&context, e))?;
-            let names = columns(table);
-            let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-            let mut stmt = tx
-                .prepare(&format!(
-                    "INSERT INTO {table} ({}) VALUES ({})",
-                    names.join(", "),
-                    marks.join(", ")
-                ))
-                .map_err(|e| classify(&context, e))?;
-            for row in 0..len(network, table) {
-                stmt.execute(params_from_iter(cells(network, table, row)))
-                    .map_err(|e| classify(&context, e))?;
-                counter.tick();
-            }
-            counter.finish();
+            insert_rows(&tx, network, table, &mut counter)?;
         }
-        tx.execute(
-            &format!("INSERT INTO imports (imported_at, source, records) VALUES ({NOW}, ?1, ?2)"),
-            params![source, network.n_records() as i64],
-        )
-        .map_err(|e| classify("cannot record the import", e))?;
+        record_import(&tx, source, network.n_records() as u64)?;
         tracing::debug!(records = network.n_records(), "committing");
         tx.commit().map_err(|e| classify("cannot commit", e))
     }
+
+    pub(crate) fn replace_organization(
+        &mut self,
+        write: &OrganizationWrite<'_>,
+    ) -> Result<ImportRecord, Error> {
+        // Immediate: the write lock is taken before the last import is read.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify("cannot begin transaction", e))?;
+        let last: Option<i64> = tx
+            .query_row("SELECT max(seq) FROM imports", [], |row| row.get(0))
+            .map_err(|e| classify("cannot read imports", e))?;
+        check_based_on(last, write.based_on)?;
+        for &table in &write.tables {
+            let context = format!("cannot write table {table}");
+            if let Some(owned) = owned_rows(table, "?1") {
+                tx.execute(&format!("DELETE FROM {table} WHERE {owned}"), [write.organization])
+                    .map_err(|e| classify(&context, e))?;
+            }
+        }
+        let mut progress = |_| {};
+        let mut counter = Counter::new(&mut progress);
+        for &table in write.tables.iter().rev() {
+            insert_rows(&tx, write.part, table, &mut counter)?;
+        }
+        let record = record_import(&tx, write.source, write.records)?;
+        tx.commit().map_err(|e| classify("cannot commit", e))?;
+        Ok(record)
+    }
+}
+
+/// Appends every record of `table` in `network`.
+fn insert_rows(
+    tx: &Transaction<'_>,
+    network: &Network,
+    table: Table,
+    counter: &mut Counter<'_>,
+) -> Result<(), Error> {
+    let context = format!("cannot write table {table}");
+    let names = columns(table);
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let mut stmt = tx
+        .prepare(&format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            names.join(", "),
+            marks.join(", ")
+        ))
+        .map_err(|e| classify(&context, e))?;
+    for row in 0..network.len_of(table) {
+        stmt.execute(params_from_iter(cells(network, table, row)))
+            .map_err(|e| classify(&context, e))?;
+        counter.tick();
+    }
+    counter.finish();
+    Ok(())
+}
+
+fn record_import(tx: &Transaction<'_>, source: &str, records: u64) -> Result<ImportRecord, Error> {
+    tx.query_row(
+        &format!(
+            "INSERT INTO imports (imported_at, source, records) VALUES ({NOW}, ?1, ?2) \
+             RETURNING seq, imported_at"
+        ),
+        params![source, i64::try_from(records).unwrap_or(i64::MAX)],
+        |row| {
+            Ok(ImportRecord {
+                seq: row.get(0)?,
+                imported_at: row.get(1)?,
+                source: source.to_owned(),
+                records,
+            })
+        },
+    )
+    .map_err(|e| classify("cannot record the import", e))
 }
 
 impl ToSql for Cell<'_> {
