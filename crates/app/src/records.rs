@@ -9,6 +9,7 @@
 //! checked against (`store::Store::replace_organization`).
 
 use std::collections::HashSet;
+use std::time::Instant;
 
 use model::{Diagnostic, Network, Severity, Table};
 use store::ImportRecord;
@@ -18,7 +19,7 @@ use crate::{Config, Error};
 
 /// The records `organization` owns, in network order.
 pub fn part(network: &Network, organization: &str) -> Network {
-    split(network, organization, true).0
+    select(network, organization, true, true)
 }
 
 /// What a write did.
@@ -45,42 +46,34 @@ pub fn replace(
     text: &str,
     source: &str,
 ) -> Result<(Written, Network), Error> {
+    let started = Instant::now();
     let document = interchange::parse_json_part(text, source, &[Table::Sites]);
     let mut findings = document.findings.clone();
     let part = &document.network;
-    let network = if findings.iter().all(|f| !f.is_error()) {
-        let not_its_own = ownership(part, base, organization);
-        let refused: HashSet<(Table, usize)> =
-            not_its_own.iter().map(|d| (d.table, d.row)).collect();
-        findings.extend(document.locate(&not_its_own));
-        let (_, mut network) = split(base, organization, !part.organizations.is_empty());
-        let offsets = Offsets::of(&network);
-        append(&mut network, part);
-        let (mut own, others) = offsets.sort(model::validate(&network));
-        // A record already refused as not the organization's says so once.
-        own.retain(|d| !refused.contains(&(d.table, d.row)));
-        findings.extend(document.locate(&own));
-        findings.extend(others.into_iter().map(|d| {
-            Finding {
-                severity: FindingSeverity::Error,
-                location: format!("{source}: $.sites"),
-                field: None,
-                message: format!(
-                    "a record of another organization (in {}, field {}) would no longer hold: {}; keep what it refers to, or ask an operator",
-                    d.table, d.field, d.message
-                ),
-            }
+    if findings.iter().all(|f| !f.is_error()) {
+        let checked = check(part, base, organization);
+        findings.extend(document.locate(&checked.own));
+        findings.extend(checked.left_out.iter().map(|site| Finding {
+            severity: FindingSeverity::Error,
+            location: format!("{source}: $.sites"),
+            field: Some("id".into()),
+            message: format!(
+                "site {site:?} is left out, but another organization's links deliver to it; keep it, or ask an operator"
+            ),
         }));
-        Some(network)
-    } else {
-        None
-    };
+    }
     findings.sort_by_key(|f| !f.is_error());
     let n_errors = findings.iter().filter(|f| f.is_error()).count();
-    let Some(network) = network.filter(|_| n_errors == 0) else {
+    if n_errors > 0 {
         let message = format!("{source} is invalid: {n_errors} error(s); nothing was written");
         return Err(Error::Invalid { message, findings });
-    };
+    }
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "checked an organization's records");
+    let started = Instant::now();
+    let mut network = select(base, organization, !part.organizations.is_empty(), false);
+    append(&mut network, part);
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "joined them to the network");
+    let started = Instant::now();
     let mut store = config.open_store()?;
     let import = store
         .replace_organization(organization, part, based_on, network.n_records() as u64, source)
@@ -90,6 +83,7 @@ pub fn replace(
             )),
             other => other.into(),
         })?;
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "wrote an organization's records");
     let written = Written { records: part.n_records(), import, warnings: findings };
     Ok((written, network))
 }
@@ -174,9 +168,9 @@ fn ownership(part: &Network, base: &Network, organization: &str) -> Vec<Diagnost
     found
 }
 
-/// The records `organization` owns and the rest, each in network order; its own record goes
-/// with the rest unless `with_record`.
-fn split(network: &Network, organization: &str, with_record: bool) -> (Network, Network) {
+/// The records `organization` owns (`owned`), or the rest (`!owned`), in network order; its own
+/// record counts as owned only `with_record`.
+fn select(network: &Network, organization: &str, with_record: bool, owned: bool) -> Network {
     let sites: HashSet<&str> = network
         .sites
         .iter()
@@ -184,40 +178,25 @@ fn split(network: &Network, organization: &str, with_record: bool) -> (Network, 
         .map(|s| s.id.as_str())
         .collect();
     let at = |site: &str| sites.contains(site);
-    fn divide<T: Clone>(rows: &[T], owned: impl Fn(&T) -> bool) -> (Vec<T>, Vec<T>) {
-        rows.iter().cloned().partition(owned)
+    fn keep<T: Clone>(rows: &[T], owned: bool, owns: impl Fn(&T) -> bool) -> Vec<T> {
+        rows.iter().filter(|r| owns(r) == owned).cloned().collect()
     }
-    let (organizations, rest_organizations) =
-        divide(&network.organizations, |o| with_record && o.id == organization);
-    let (sites_owned, rest_sites) = divide(&network.sites, |s| s.organization == organization);
-    let (capabilities, rest_capabilities) = divide(&network.capabilities, |c| at(&c.site));
-    let (sources, rest_sources) = divide(&network.sources, |s| at(&s.site));
-    let (links, rest_links) = divide(&network.links, |l| at(&l.supplier));
-    let (inventory, rest_inventory) = divide(&network.inventory, |i| at(&i.site));
-    let (demand, rest_demand) = divide(&network.demand, |d| d.site.as_deref().is_some_and(at));
-    let owned = Network {
-        organizations,
-        sites: sites_owned,
-        capabilities,
-        sources,
-        links,
-        inventory,
-        demand,
-        ..Network::default()
-    };
-    let rest = Network {
-        organizations: rest_organizations,
-        sites: rest_sites,
-        capabilities: rest_capabilities,
-        items: network.items.clone(),
-        bom: network.bom.clone(),
-        routings: network.routings.clone(),
-        sources: rest_sources,
-        links: rest_links,
-        inventory: rest_inventory,
-        demand: rest_demand,
-    };
-    (owned, rest)
+    // Shared tables belong to the rest.
+    fn shared<T: Clone>(rows: &[T], owned: bool) -> Vec<T> {
+        if owned { Vec::new() } else { rows.to_vec() }
+    }
+    Network {
+        organizations: keep(&network.organizations, owned, |o| with_record && o.id == organization),
+        sites: keep(&network.sites, owned, |s| s.organization == organization),
+        capabilities: keep(&network.capabilities, owned, |c| at(&c.site)),
+        items: shared(&network.items, owned),
+        bom: shared(&network.bom, owned),
+        routings: shared(&network.routings, owned),
+        sources: keep(&network.sources, owned, |x| at(&x.site)),
+        links: keep(&network.links, owned, |l| at(&l.supplier)),
+        inventory: keep(&network.inventory, owned, |i| at(&i.site)),
+        demand: keep(&network.demand, owned, |d| d.site.as_deref().is_some_and(at)),
+    }
 }
 
 /// Appends `part`'s records after `network`'s, table by table, as the store does.
@@ -231,42 +210,167 @@ fn append(network: &mut Network, part: &Network) {
     network.demand.extend(part.demand.iter().cloned());
 }
 
-/// Where the document's rows start in each table of the joined network.
-struct Offsets(Vec<(Table, usize)>);
+/// What is wrong with an organization's write.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Checked {
+    /// About the document's records, by table and row of the document: records that are not
+    /// the organization's, and what `model::validate` finds with the write in place.
+    own: Vec<Diagnostic>,
+    /// Sites the write leaves out that other organizations' links deliver to.
+    left_out: Vec<String>,
+}
 
-impl Offsets {
-    fn of(rest: &Network) -> Offsets {
-        Offsets(Table::ALL.iter().map(|&t| (t, rest.len_of(t))).collect())
+/// Checks an organization's write (`part`) against the network it replaces records of.
+///
+/// `model::validate` runs over the document's records after what of the rest of the network
+/// they can meet, in the network's order, as in the whole network with the write in place; not
+/// over the whole network. What they can meet: records of other organizations' sites that have
+/// a document site's id (a taken id), the links into the document's sites and those links' sites,
+/// the sites its links reach, one source elsewhere of each item it demands and the first other
+/// demand for it, the BOM lines of those items, the routings of what it makes, and the
+/// organizations and items all these refer to. The rest was valid before the write and cannot
+/// change with it except through what the document leaves out (sites others deliver to), which
+/// is checked directly. The tests compare this with validating the whole network.
+fn check(part: &Network, base: &Network, organization: &str) -> Checked {
+    let not_its_own = ownership(part, base, organization);
+    let refused: HashSet<(Table, usize)> = not_its_own.iter().map(|d| (d.table, d.row)).collect();
+    let was_mine: HashSet<&str> = base
+        .sites
+        .iter()
+        .filter(|s| s.organization == organization)
+        .map(|s| s.id.as_str())
+        .collect();
+    let mine: HashSet<&str> = part.sites.iter().map(|s| s.id.as_str()).collect();
+    let theirs = |site: &str| !was_mine.contains(site);
+    // Links of other organizations: into the document's sites, or into sites it leaves out.
+    let mut left_out = Vec::new();
+    for link in base.links.iter().filter(|l| theirs(&l.supplier)) {
+        if was_mine.contains(link.customer.as_str()) && !mine.contains(link.customer.as_str()) {
+            left_out.push(link.customer.clone());
+        }
     }
+    left_out.sort();
+    left_out.dedup();
 
-    fn offset(&self, table: Table) -> usize {
-        self.0.iter().find(|(t, _)| *t == table).map_or(0, |&(_, n)| n)
+    // Sites of others with a document site's id, and what is at them.
+    let taken: HashSet<&str> = base
+        .sites
+        .iter()
+        .filter(|s| theirs(&s.id) && mine.contains(s.id.as_str()))
+        .map(|s| s.id.as_str())
+        .collect();
+    let at_taken = |site: &str| taken.contains(site);
+    let demanded: HashSet<&str> = part.demand.iter().map(|d| d.item.as_str()).collect();
+    let mut context = Network::default();
+    let mut sites: HashSet<&str> = taken.clone();
+    sites.extend(part.links.iter().map(|l| l.customer.as_str()));
+    for link in &base.links {
+        let (from, to) = (link.supplier.as_str(), link.customer.as_str());
+        if theirs(from) && (mine.contains(to) || at_taken(from)) {
+            sites.extend([from, to]);
+            context.links.push(link.clone());
+        }
     }
+    let mut made_elsewhere = HashSet::new();
+    for source in &base.sources {
+        let (site, item) = (source.site.as_str(), source.item.as_str());
+        let first_maker = demanded.contains(item) && theirs(site) && made_elsewhere.insert(item);
+        if first_maker || at_taken(site) {
+            sites.insert(site);
+            context.sources.push(source.clone());
+        }
+    }
+    let mut demand_elsewhere = HashSet::new();
+    for demand in &base.demand {
+        let site = demand.site.as_deref();
+        let item = demand.item.as_str();
+        let first =
+            demanded.contains(item) && site.is_none_or(theirs) && demand_elsewhere.insert(item);
+        if first || site.is_some_and(at_taken) {
+            context.demand.push(demand.clone());
+        }
+    }
+    context.capabilities =
+        base.capabilities.iter().filter(|c| at_taken(&c.site)).cloned().collect();
+    context.inventory = base.inventory.iter().filter(|i| at_taken(&i.site)).cloned().collect();
+    context.sites = base
+        .sites
+        .iter()
+        .filter(|s| theirs(&s.id) && sites.contains(s.id.as_str()))
+        .cloned()
+        .collect();
+    context.bom =
+        base.bom.iter().filter(|b| demanded.contains(b.component.as_str())).cloned().collect();
+    let made: HashSet<&str> = part.sources.iter().map(|s| s.item.as_str()).collect();
+    context.routings =
+        base.routings.iter().filter(|r| made.contains(r.item.as_str())).cloned().collect();
+    let items: HashSet<&str> = [&context, part]
+        .into_iter()
+        .flat_map(|n| {
+            (n.sources.iter().map(|s| s.item.as_str()))
+                .chain(n.links.iter().map(|l| l.item.as_str()))
+                .chain(n.inventory.iter().map(|i| i.item.as_str()))
+                .chain(n.demand.iter().map(|d| d.item.as_str()))
+                .chain(n.bom.iter().flat_map(|b| [b.parent.as_str(), b.component.as_str()]))
+                .chain(n.routings.iter().map(|r| r.item.as_str()))
+        })
+        .collect();
+    context.items = base.items.iter().filter(|i| items.contains(i.id.as_str())).cloned().collect();
+    let organizations: HashSet<&str> = (context.sites.iter().chain(&part.sites))
+        .map(|s| s.organization.as_str())
+        .chain([organization])
+        .collect();
+    let replaced = !part.organizations.is_empty();
+    context.organizations = base
+        .organizations
+        .iter()
+        .filter(|o| !(replaced && o.id == organization) && organizations.contains(o.id.as_str()))
+        .cloned()
+        .collect();
 
-    /// The findings about the document's rows, renumbered to the document's rows, and the errors
-    /// about other organizations' rows.
-    fn sort(&self, diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
-        let mut own = Vec::new();
-        let mut others = Vec::new();
-        for mut d in diagnostics {
-            let offset = self.offset(d.table);
-            if d.row < offset {
-                if d.severity == Severity::Error {
-                    others.push(d);
-                }
-                continue;
+    let mut own = not_its_own;
+    own.extend(with_write(context, part, &refused).0);
+    Checked { own, left_out }
+}
+
+/// `model::validate` over `rest` with `part` appended: what it finds about the document's rows,
+/// renumbered to them (a duplicate of a record of `rest` said to be another organization's),
+/// leaving out `refused` rows; and the errors about the rows of `rest`.
+fn with_write(
+    mut rest: Network,
+    part: &Network,
+    refused: &HashSet<(Table, usize)>,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let offsets: Vec<(Table, usize)> = Table::ALL.iter().map(|&t| (t, rest.len_of(t))).collect();
+    append(&mut rest, part);
+    let offset = |table| offsets.iter().find(|(t, _)| *t == table).map_or(0, |&(_, n)| n);
+    let (mut own, mut others) = (Vec::new(), Vec::new());
+    for mut d in model::validate(&rest) {
+        let start = offset(d.table);
+        if d.row < start {
+            if d.severity == Severity::Error {
+                others.push(d);
             }
-            d.row -= offset;
-            d.related_row = match d.related_row {
-                Some(first) if first >= offset => Some(first - offset),
-                Some(_) => {
-                    d.message.push_str(" (another organization's record has it)");
-                    None
-                }
-                None => None,
-            };
+            continue;
+        }
+        d.row -= start;
+        d.related_row = match d.related_row {
+            Some(first) if first >= start => Some(first - start),
+            Some(_) => {
+                d.message.push_str(TAKEN);
+                None
+            }
+            None => None,
+        };
+        if !refused.contains(&(d.table, d.row)) {
             own.push(d);
         }
-        (own, others)
     }
+    (own, others)
 }
+
+/// Said of a duplicate of another organization's record.
+const TAKEN: &str = " (another organization's record has it)";
+
+#[cfg(test)]
+mod tests;

@@ -172,13 +172,12 @@ fn a_site_others_deliver_to_cannot_be_left_out() {
     else {
         panic!("the write was not refused");
     };
-    let needle = format!("unknown site id {:?}", link.customer);
-    assert!(
-        findings
-            .iter()
-            .any(|f| f.message.contains("another organization") && f.message.contains(&needle)),
-        "{findings:#?}"
+    let message = format!(
+        "site {:?} is left out, but another organization's links deliver to it; keep it, or ask an operator",
+        link.customer
     );
+    let left_out = findings.iter().find(|f| f.message == message);
+    assert_eq!(left_out.map(|f| f.location.as_str()), Some("doc.json: $.sites"), "{findings:#?}");
 }
 
 /// Two writes from the same network: the second finds the first came before it and writes
