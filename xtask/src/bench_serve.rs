@@ -1,6 +1,7 @@
 //! `cargo xtask bench-serve`: the HTTP API under load on a generated network (300,000 sites by
 //! default), on the embedded store or on PostgreSQL (`--postgres URL`). wrk, from a second
-//! process, asks for random sites by id; then client threads post batches of events, and with
+//! process, asks for random sites by id; an operator reads an organization's records and writes
+//! them back; then client threads post batches of events, and with
 //! `--mqtt HOST:PORT` a Python client (paho-mqtt, `bench/mqtt_load.py`) publishes batches to the
 //! broker; every event is counted from the receipts and again in the store afterwards.
 
@@ -140,6 +141,11 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     println!("| latency p99 | {} |", p99.split_whitespace().nth(1).unwrap_or("?"));
     println!("| non-2xx answers | {} |", errors.trim());
 
+    // An organization's own records, read and written back unchanged, a few times.
+    let (reads, writes) = records_round_trips(&address, &operator)?;
+    println!("| GET /organizations/org-000001/records, {ROUND_TRIPS} times | {reads} |");
+    println!("| PUT of the same records, {ROUND_TRIPS} times | {writes} |");
+
     // Event ingestion: batches of BATCH outage events from CLIENTS threads (ids unique to this
     // run), counted from the receipts and then in the store.
     let before = count()?;
@@ -189,6 +195,39 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
         bail!("{all} events acknowledged but {stored} in the store");
     }
     Ok(())
+}
+
+/// Times of reading an organization's records and writing them back.
+const ROUND_TRIPS: usize = 3;
+
+/// Reads org-000001's records and writes them back unchanged, `ROUND_TRIPS` times; returns the
+/// seconds of the reads and of the writes, as lists.
+fn records_round_trips(address: &str, operator: &str) -> anyhow::Result<(String, String)> {
+    let url = format!("http://{address}/organizations/org-000001/records");
+    let authorization = format!("Bearer {operator}");
+    let (mut reads, mut writes) = (Vec::new(), Vec::new());
+    for _ in 0..ROUND_TRIPS {
+        let started = Instant::now();
+        let mut answer =
+            crate::bench::http().get(&url).header("Authorization", &authorization).call()?;
+        let document = answer.body_mut().read_to_string()?;
+        if answer.status() != 200 {
+            bail!("GET {url}: {} {document}", answer.status());
+        }
+        reads.push(format!("{:.2} s", started.elapsed().as_secs_f64()));
+        let started = Instant::now();
+        let mut answer = crate::bench::http()
+            .put(&url)
+            .header("Authorization", &authorization)
+            .header("Content-Type", "application/json")
+            .send(&document)?;
+        let text = answer.body_mut().read_to_string()?;
+        if answer.status() != 200 {
+            bail!("PUT {url}: {} {text}", answer.status());
+        }
+        writes.push(format!("{:.2} s", started.elapsed().as_secs_f64()));
+    }
+    Ok((reads.join(", "), writes.join(", ")))
 }
 
 /// Posts the `batch`-th batch of `BATCH` outage events (ids `<ids>-e<n>`, sites in turn) and
