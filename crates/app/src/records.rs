@@ -168,15 +168,15 @@ fn ownership(part: &Network, base: &Network, organization: &str) -> Vec<Diagnost
     found
 }
 
+/// The ids of the sites of `organization`.
+fn sites_of<'a>(network: &'a Network, organization: &str) -> HashSet<&'a str> {
+    network.sites.iter().filter(|s| s.organization == organization).map(|s| s.id.as_str()).collect()
+}
+
 /// The records `organization` owns (`owned`), or the rest (`!owned`), in network order; its own
 /// record counts as owned only `with_record`.
 fn select(network: &Network, organization: &str, with_record: bool, owned: bool) -> Network {
-    let sites: HashSet<&str> = network
-        .sites
-        .iter()
-        .filter(|s| s.organization == organization)
-        .map(|s| s.id.as_str())
-        .collect();
+    let sites = sites_of(network, organization);
     let at = |site: &str| sites.contains(site);
     fn keep<T: Clone>(rows: &[T], owned: bool, owns: impl Fn(&T) -> bool) -> Vec<T> {
         rows.iter().filter(|r| owns(r) == owned).cloned().collect()
@@ -234,12 +234,7 @@ struct Checked {
 fn check(part: &Network, base: &Network, organization: &str) -> Checked {
     let not_its_own = ownership(part, base, organization);
     let refused: HashSet<(Table, usize)> = not_its_own.iter().map(|d| (d.table, d.row)).collect();
-    let was_mine: HashSet<&str> = base
-        .sites
-        .iter()
-        .filter(|s| s.organization == organization)
-        .map(|s| s.id.as_str())
-        .collect();
+    let was_mine = sites_of(base, organization);
     let mine: HashSet<&str> = part.sites.iter().map(|s| s.id.as_str()).collect();
     let theirs = |site: &str| !was_mine.contains(site);
     // Links of other organizations: into the document's sites, or into sites it leaves out.
