@@ -1,14 +1,15 @@
 //! Alerts: what the events received so far mean for the weeks ahead. The sites reported down
 //! become a scenario (each down from now for the weeks it expects, or its time to recover), the
 //! stress simulation runs it over the part of the network it can reach, and every product whose
-//! fill rate falls below a threshold is an alert naming the shortfall and its first cause.
+//! fill rate falls below a threshold is an alert naming the shortfall and its cause (what a
+//! reported event did, when one of them is among the causes traced).
 //! Demand events are part of it as surges: an item's demand (at a site, or all of it when the
 //! event names no site) scaled to the rate reported, for the weeks ahead. Capacity events are
 //! part of it as the network's hours: the simulation runs on the network with each process at
 //! the hours reported. Stock events are part of it as the stock each site holds at the start
 //! (the inventory table stays the level production restores).
 
-use engine::simulate::{OpeningStock, Period};
+use engine::simulate::{Cause, OpeningStock, Period, Reason};
 
 use crate::events::Live;
 use crate::scenario::{EventSpec, Resolved, ScenarioFile};
@@ -127,11 +128,25 @@ impl Twin {
                 units_short: p.units_short,
                 value_short: p.value_short,
                 first_short_week: p.first_short.map(|w| w + 1),
-                cause_site: p.causes.first().map(|c| c.site.to_string()),
-                cause_item: p.causes.first().map(|c| c.item.to_string()),
+                cause_site: cause(&p.causes, live).map(|c| c.site.to_string()),
+                cause_item: cause(&p.causes, live).map(|c| c.item.to_string()),
             })
             .collect())
     }
+}
+
+/// The cause an alert names: the first that a reported event made (hours a site reported for a
+/// process, an outage, a surge), else the first, which is the largest capacity that kept the
+/// network from making up the shortfall.
+fn cause<'a>(causes: &'a [Cause], live: &Live) -> Option<&'a Cause> {
+    let reported = |c: &&Cause| match &c.reason {
+        Reason::Hours { process } => {
+            live.hours.contains_key(&(c.site.to_string(), process.to_string()))
+        }
+        Reason::Capacity => false,
+        _ => true,
+    };
+    causes.iter().find(reported).or(causes.first())
 }
 
 /// The stock reported where it differs from the inventory table (none there: none held), by

@@ -656,6 +656,11 @@ async fn lost_capacity_raises_an_alert_until_it_returns() {
     let ventilator =
         alerts.as_array().unwrap().iter().find(|a| a["product"] == "icu-ventilator").unwrap();
     assert!(ventilator["fill_rate"].as_f64().unwrap() < 0.95, "{ventilator}");
+    assert_eq!(
+        (&ventilator["cause_site"], &ventilator["cause_item"]),
+        (&Value::from("site-062"), &Value::from("pressure-sensor")),
+        "{ventilator}"
+    );
     let back = r#"{"events": [{"kind": "capacity", "id": "fab-back", "site": "site-062", "process": "semiconductor-fab", "hours_per_week": 53.2}]}"#;
     assert_eq!(
         send(&f.state, Method::POST, "/events", Some(&f.operator), back).await.0,
