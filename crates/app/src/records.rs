@@ -237,16 +237,6 @@ fn check(part: &Network, base: &Network, organization: &str) -> Checked {
     let was_mine = sites_of(base, organization);
     let mine: HashSet<&str> = part.sites.iter().map(|s| s.id.as_str()).collect();
     let theirs = |site: &str| !was_mine.contains(site);
-    // Links of other organizations: into the document's sites, or into sites it leaves out.
-    let mut left_out = Vec::new();
-    for link in base.links.iter().filter(|l| theirs(&l.supplier)) {
-        if was_mine.contains(link.customer.as_str()) && !mine.contains(link.customer.as_str()) {
-            left_out.push(link.customer.clone());
-        }
-    }
-    left_out.sort();
-    left_out.dedup();
-
     // Sites of others with a document site's id, and what is at them.
     let taken: HashSet<&str> = base
         .sites
@@ -259,13 +249,21 @@ fn check(part: &Network, base: &Network, organization: &str) -> Checked {
     let mut context = Network::default();
     let mut sites: HashSet<&str> = taken.clone();
     sites.extend(part.links.iter().map(|l| l.customer.as_str()));
-    for link in &base.links {
+    // Links of other organizations: into the document's sites or from taken ones (context), or
+    // into sites the document leaves out.
+    let mut left_out = Vec::new();
+    for link in base.links.iter().filter(|l| theirs(&l.supplier)) {
         let (from, to) = (link.supplier.as_str(), link.customer.as_str());
-        if theirs(from) && (mine.contains(to) || at_taken(from)) {
+        if mine.contains(to) || at_taken(from) {
             sites.extend([from, to]);
             context.links.push(link.clone());
         }
+        if was_mine.contains(to) && !mine.contains(to) {
+            left_out.push(link.customer.clone());
+        }
     }
+    left_out.sort();
+    left_out.dedup();
     let mut made_elsewhere = HashSet::new();
     for source in &base.sources {
         let (site, item) = (source.site.as_str(), source.item.as_str());

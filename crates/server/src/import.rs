@@ -13,11 +13,10 @@ use axum::extract::State;
 
 use crate::State as Shared;
 use crate::access::Authenticated;
+use crate::alerts;
 use crate::confidential::record;
 use crate::error::ApiError;
-use crate::network::Snapshot;
 use crate::wire::{self, ImportReceipt};
-use crate::{Loaded, alerts};
 
 /// The largest network document accepted.
 pub const MAX_IMPORT_BYTES: usize = 1024 * 1024 * 1024;
@@ -56,7 +55,7 @@ pub(crate) async fn import(
     })
     .await
     .map_err(|e| ApiError::Internal(format!("import: {e}")))??;
-    state.set(Loaded::Ready(Arc::new(Snapshot::new(twin))));
+    state.serve_twin(twin);
     tracing::info!(records = report.records, source = %report.source, "network imported; serving it");
     alerts::recheck(&state);
     Ok(Json(ImportReceipt {
@@ -97,7 +96,7 @@ pub(crate) async fn reload_if_stale(state: &Arc<Shared>) -> Result<bool, ApiErro
     .map_err(|e| ApiError::Internal(format!("reload: {e}")))??;
     let Some(twin) = fresh else { return Ok(false) };
     tracing::info!(source = %twin.stamp().source, "another process wrote to the network; serving it");
-    state.set(Loaded::Ready(Arc::new(Snapshot::new(twin))));
+    state.serve_twin(twin);
     alerts::recheck(state);
     Ok(true)
 }

@@ -132,7 +132,7 @@ impl State {
     /// store).
     pub fn ready(config: app::Config, settings: Settings, twin: app::Twin) -> Arc<State> {
         let state = State::loading(config, settings);
-        state.set(Loaded::Ready(Arc::new(Snapshot::new(twin))));
+        state.serve_twin(twin);
         state
     }
 
@@ -183,6 +183,11 @@ impl State {
             .build()
             .map_err(|e| error::ApiError::Internal(format!("cannot start threads: {e}")))?;
         Ok(Arc::clone(pool.insert(Arc::new(made))))
+    }
+
+    /// Serves `twin` from now on; requests under way finish on the network they started with.
+    fn serve_twin(&self, twin: app::Twin) {
+        self.set(Loaded::Ready(Arc::new(Snapshot::new(twin))));
     }
 
     fn set(&self, loaded: Loaded) {

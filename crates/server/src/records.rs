@@ -14,11 +14,11 @@ use axum::extract::{Path, State};
 
 use crate::State as Shared;
 use crate::access::Authenticated;
+use crate::alerts;
 use crate::confidential::record;
 use crate::error::ApiError;
-use crate::network::{Snapshot, snapshot};
+use crate::network::snapshot;
 use crate::wire::{self, ImportReceipt};
-use crate::{Loaded, alerts};
 
 /// The records an organization owns, as a JSON network document (docs/data-format.md): the
 /// document `PUT` takes back.
@@ -92,7 +92,7 @@ pub(crate) async fn replace(
                 tracing::info!("the stored network changed; loading it again");
                 let fresh = app::Twin::load(&config, &app::Silent)?;
                 let answer = fresh.replace_records(&config, &id, &text, &source);
-                shared.set(Loaded::Ready(Arc::new(Snapshot::new(fresh))));
+                shared.serve_twin(fresh);
                 Ok::<_, ApiError>(answer?)
             }
             answer => Ok(answer?),
@@ -100,7 +100,7 @@ pub(crate) async fn replace(
     })
     .await
     .map_err(|e| ApiError::Internal(format!("write records: {e}")))??;
-    state.set(Loaded::Ready(Arc::new(Snapshot::new(twin))));
+    state.serve_twin(twin);
     tracing::info!(records = written.records, source = %written.import.source, "records written; serving them");
     alerts::recheck(&state);
     Ok(Json(ImportReceipt {

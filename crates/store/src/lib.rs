@@ -97,8 +97,9 @@ impl Store {
     /// transaction, and records the write as an import of `records` records in all from
     /// `source`. Writes nothing and fails with `Stale` unless the last import is still
     /// `based_on` (optimistic concurrency between processes), or with `Conflict` if `part`
-    /// holds shared records (items, bills of materials, routings). The new rows follow every other row of their
-    /// tables. Checking `part` against the rest of the network is the caller's job.
+    /// holds shared records (items, bills of materials, routings). The new rows follow every
+    /// other row of their tables. Checking `part` against the rest of the network is the
+    /// caller's job.
     pub fn replace_organization(
         &mut self,
         organization: &str,
