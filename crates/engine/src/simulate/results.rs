@@ -83,19 +83,15 @@ fn causes(
     product: u32,
     seen: &mut [u32],
 ) -> Vec<Cause> {
-    // A cause, with the value of its units for ranking.
-    let cause = |site: u32, item: u32, reason: Reason, units: f64| {
-        let cause = Cause {
-            site: graph.site_ids[site as usize].clone(),
-            item: graph.item_ids[item as usize].clone(),
-            site_index: site,
-            item_index: item,
-            reason,
-            units,
-        };
-        (units * graph.items[item as usize].unit_value, cause)
+    // A cause, with the value of its units for ranking; named once it is among those kept.
+    let cause = |site: u32, item: u32, reason: Reason, units: f64| Found {
+        value: units * graph.items[item as usize].unit_value,
+        site,
+        item,
+        reason,
+        units,
     };
-    let mut found: Vec<(f64, Cause)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     let mut stack: Vec<u32> = rows.iter().map(|&r| flows.demand[r as usize].position).collect();
     for &q in &stack {
         seen[q as usize] = product;
@@ -110,14 +106,16 @@ fn causes(
         if let Some(k) = flows.source_at[q as usize] {
             let source = &flows.sources[k as usize];
             let held = &trace.held_back[k as usize];
-            let mut held_by =
-                vec![(held.disrupted, Reason::Disrupted), (held.capacity, Reason::Capacity)];
+            for (units, reason) in
+                [(held.disrupted, Reason::Disrupted), (held.capacity, Reason::Capacity)]
+            {
+                if units > 0.0 {
+                    found.push(cause(source.site, source.item, reason, units));
+                }
+            }
             if held.hours > 0.0 {
                 let process = graph.processes[held.process as usize].clone();
-                held_by.push((held.hours, Reason::Hours { process }));
-            }
-            for (units, reason) in held_by.into_iter().filter(|(units, _)| *units > 0.0) {
-                found.push(cause(source.site, source.item, reason, units));
+                found.push(cause(source.site, source.item, Reason::Hours { process }, held.hours));
             }
             for &(c, _) in flows.components.row(k) {
                 visit(c, &mut stack);
@@ -147,13 +145,36 @@ fn causes(
     }
     // What the scenario did first, then the capacities that kept the network from making it up;
     // by value within each.
-    let from_scenario = |c: &Cause| !matches!(c.reason, Reason::Capacity | Reason::Hours { .. });
+    let from_scenario = |c: &Found| !matches!(c.reason, Reason::Capacity | Reason::Hours { .. });
+    let site_id = |c: &Found| &graph.site_ids[c.site as usize];
+    let item_id = |c: &Found| &graph.item_ids[c.item as usize];
     found.sort_by(|a, b| {
-        from_scenario(&b.1)
-            .cmp(&from_scenario(&a.1))
-            .then(b.0.total_cmp(&a.0))
-            .then_with(|| a.1.site.cmp(&b.1.site))
-            .then_with(|| a.1.item.cmp(&b.1.item))
+        from_scenario(b)
+            .cmp(&from_scenario(a))
+            .then(b.value.total_cmp(&a.value))
+            .then_with(|| site_id(a).cmp(site_id(b)))
+            .then_with(|| item_id(a).cmp(item_id(b)))
     });
-    found.into_iter().take(MAX_CAUSES).map(|(_, cause)| cause).collect()
+    found.truncate(MAX_CAUSES);
+    found
+        .into_iter()
+        .map(|c| Cause {
+            site: site_id(&c).clone(),
+            item: item_id(&c).clone(),
+            site_index: c.site,
+            item_index: c.item,
+            reason: c.reason,
+            units: c.units,
+        })
+        .collect()
+}
+
+/// A cause found on the walk up from a product, not yet named.
+struct Found {
+    /// Its units' value, to rank by.
+    value: f64,
+    site: u32,
+    item: u32,
+    reason: Reason,
+    units: f64,
 }

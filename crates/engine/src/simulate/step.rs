@@ -80,9 +80,17 @@ struct State<'f> {
     unmet: Unmet,
     link_rank: Vec<u32>,
     demand_rank: Vec<u32>,
-    /// Positions with links in, and positions with links out or demand.
-    customers: Vec<u32>,
-    shippers: Vec<u32>,
+    /// By link: its normal flow.
+    normal: Vec<f64>,
+    /// Customers owed goods, each once (`owing_flag` marks them).
+    owing: Vec<u32>,
+    owing_flag: Vec<bool>,
+    owing_now: Vec<u32>,
+    /// Positions with links out or demand, in the order of their links (so a pass over them
+    /// walks the links in order), with where their links and demand rows are.
+    shippers: Vec<Claimed>,
+    /// By source: where the links and demand rows of its position are.
+    claimed: Vec<Claimed>,
     stock: Vec<f64>,
     /// Ring buffer per link, from `pipe_start`: the slot of period t holds what arrives at t.
     pipe: Vec<f64>,
@@ -117,6 +125,13 @@ impl<'f> State<'f> {
             pipe_start.push(slots);
             slots += link.transit as usize;
         }
+        let mut shippers: Vec<Claimed> = (0..n as u32)
+            .map(|q| Claimed::of(flows, q))
+            .filter(|c| !c.links().is_empty() || !c.rows().is_empty())
+            .collect();
+        shippers.sort_by_key(|c| {
+            flows.links_out.entries().get(c.links().start).map_or(u32::MAX, |&l| l)
+        });
         let mut pipe = vec![0.0; slots];
         for (l, link) in flows.links.iter().enumerate() {
             pipe[pipe_start[l]..pipe_start[l] + link.transit as usize].fill(link.normal);
@@ -126,12 +141,12 @@ impl<'f> State<'f> {
             unmet: settings.unmet,
             link_rank,
             demand_rank,
-            customers: (0..n as u32).filter(|&q| !flows.links_in.row(q).is_empty()).collect(),
-            shippers: (0..n as u32)
-                .filter(|&q| {
-                    !flows.links_out.row(q).is_empty() || !flows.demand_at.row(q).is_empty()
-                })
-                .collect(),
+            normal: flows.links.iter().map(|link| link.normal).collect(),
+            owing: Vec::new(),
+            owing_flag: vec![false; n],
+            owing_now: Vec::new(),
+            shippers,
+            claimed: flows.sources.iter().map(|s| Claimed::of(flows, s.position)).collect(),
             stock: flows.opening.clone(),
             pipe,
             pipe_start,
@@ -186,12 +201,14 @@ impl<'f> State<'f> {
     /// demand due.
     fn order(&mut self, t: usize, factors: &Factors, trace: &mut Trace) {
         let flows = self.flows;
-        for (l, link) in flows.links.iter().enumerate() {
-            self.order[l] = link.normal;
-        }
-        for &c in &self.customers {
+        self.order.copy_from_slice(&self.normal);
+        // By position, so the order the customers came to be owed does not matter.
+        std::mem::swap(&mut self.owing, &mut self.owing_now);
+        self.owing_now.sort_unstable();
+        for &c in &self.owing_now {
             let owed = self.owed[c as usize];
             if owed <= 0.0 {
+                self.owing_flag[c as usize] = false;
                 continue;
             }
             let links = flows.links_in.row(c);
@@ -202,8 +219,11 @@ impl<'f> State<'f> {
                 weight = links.iter().map(|&l| normal(l)).sum();
             }
             if weight <= 0.0 {
+                // No link to ask: still owed next period.
+                self.owing.push(c);
                 continue;
             }
+            self.owing_flag[c as usize] = false;
             for &l in links {
                 let w = if by_fill { normal(l) * self.fill[l as usize] } else { normal(l) };
                 self.order[l as usize] += owed * w / weight;
@@ -216,6 +236,7 @@ impl<'f> State<'f> {
                 }
             }
         }
+        self.owing_now.clear();
         for (r, row) in flows.demand.iter().enumerate() {
             self.due_now[r] = row.normal * factors.demand[r];
             trace.due[r][t] = self.due_now[r];
@@ -235,12 +256,11 @@ impl<'f> State<'f> {
 
     fn plan_within_capacity(&mut self, factors: &Factors, trace: &mut Trace) {
         let flows = self.flows;
-        for (k, source) in flows.sources.iter().enumerate() {
+        for (k, (source, at)) in flows.sources.iter().zip(&self.claimed).enumerate() {
             let q = source.position;
-            let links: f64 = flows.links_out.row(q).iter().map(|&l| self.order[l as usize]).sum();
-            let demand: f64 = flows
-                .demand_at
-                .row(q)
+            let links: f64 =
+                flows.links_out.entries()[at.links()].iter().map(|&l| self.order[l as usize]).sum();
+            let demand: f64 = flows.demand_at.entries()[at.rows()]
                 .iter()
                 .map(|&r| self.due_now[r as usize] + self.backlog[r as usize])
                 .sum();
@@ -365,9 +385,10 @@ impl<'f> State<'f> {
     /// Shipping and serving: each site shares its stock among the links and demand claiming it.
     fn ship(&mut self, t: usize, factors: &Factors, trace: &mut Trace) {
         let flows = self.flows;
-        for &q in &self.shippers {
-            let out = flows.links_out.row(q);
-            let rows = flows.demand_at.row(q);
+        for shipper in &self.shippers {
+            let q = shipper.position;
+            let out = &flows.links_out.entries()[shipper.links()];
+            let rows = &flows.demand_at.entries()[shipper.rows()];
             self.claims.clear();
             for &l in out {
                 let link = &flows.links[l as usize];
@@ -397,7 +418,17 @@ impl<'f> State<'f> {
                 shipped_total += shipped;
                 self.pipe[self.pipe_start[l as usize] + t % link.transit as usize] = shipped;
                 let ordered = self.order[l as usize];
-                self.owed[link.to as usize] += ordered - shipped;
+                if shipped == ordered {
+                    // The common case, spared the scattered write.
+                    self.fill[l as usize] = 1.0;
+                    continue;
+                }
+                let to = link.to as usize;
+                self.owed[to] += ordered - shipped;
+                if !self.owing_flag[to] {
+                    self.owing_flag[to] = true;
+                    self.owing.push(link.to);
+                }
                 // A fill that is only rounding left in stock counts as none.
                 let filled = if ordered > 0.0 { shipped / ordered } else { 1.0 };
                 self.fill[l as usize] = if filled < TOLERANCE { 0.0 } else { filled };
@@ -420,6 +451,33 @@ impl<'f> State<'f> {
                 ledger[q as usize].served += served_total;
             }
         }
+    }
+}
+
+/// Where the links out and the demand rows of a position are in `Flows::links_out` and
+/// `Flows::demand_at`, kept side by side for passes that would otherwise look each up.
+struct Claimed {
+    position: u32,
+    links: (u32, u32),
+    rows: (u32, u32),
+}
+
+impl Claimed {
+    fn of(flows: &Flows, position: u32) -> Claimed {
+        let span = |range: std::ops::Range<usize>| (range.start as u32, range.end as u32);
+        Claimed {
+            position,
+            links: span(flows.links_out.range(position)),
+            rows: span(flows.demand_at.range(position)),
+        }
+    }
+
+    fn links(&self) -> std::ops::Range<usize> {
+        self.links.0 as usize..self.links.1 as usize
+    }
+
+    fn rows(&self) -> std::ops::Range<usize> {
+        self.rows.0 as usize..self.rows.1 as usize
     }
 }
 
