@@ -276,11 +276,10 @@ fn run_restricted(
 ) -> Outcome {
     let mut seeds = effects::Effects::new(graph, flows, scenario).seeds(flows);
     loop {
-        let keep = flows.closure(&seeds);
         // Most of the network: running it whole costs less than restricting it.
-        if keep.iter().filter(|&&k| k).count() * 2 > keep.len() {
+        let Some(keep) = flows.closure(&seeds, flows.n_positions() / 2) else {
             return run(graph, flows, scenario, settings, progress);
-        }
+        };
         let part = flows.restrict(&keep);
         let effects = effects::Effects::new(graph, &part, scenario);
         let trace = step::simulate(graph, &part, &effects, settings, progress);

@@ -382,8 +382,9 @@ impl Flows {
     /// position downstream of them along the links, the components of every source reached, and
     /// every demand row of a product with a demand row among them (so each product is in or out
     /// whole). Sources outside that share hours or component stock with it keep their normal
-    /// use of them unless the run finds those scarce (see `Trace::outside`).
-    pub(super) fn closure(&self, seeds: &[u32]) -> Vec<bool> {
+    /// use of them unless the run finds those scarce (see `Trace::outside`). `None` as soon as it
+    /// would hold more than `most` positions.
+    pub(super) fn closure(&self, seeds: &[u32], most: usize) -> Option<Vec<bool>> {
         let mut keep = vec![false; self.positions.len()];
         let mut rows_of_item: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for row in &self.demand {
@@ -399,7 +400,13 @@ impl Flows {
         for &q in seeds {
             mark(q, &mut keep, &mut stack);
         }
+        // Every position kept is pushed once: those popped and those on the stack.
+        let mut popped = 0;
         while let Some(q) = stack.pop() {
+            popped += 1;
+            if popped + stack.len() > most {
+                return None;
+            }
             // A source's production changes what it consumes of its components.
             if let Some(k) = self.source_at[q as usize] {
                 for &(c, _) in self.components.row(k) {
@@ -417,7 +424,7 @@ impl Flows {
                 }
             }
         }
-        keep
+        Some(keep)
     }
 
     pub fn n_links(&self) -> usize {

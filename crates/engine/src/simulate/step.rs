@@ -390,6 +390,8 @@ impl<'f> State<'f> {
             let out = &flows.links_out.entries()[shipper.links()];
             let rows = &flows.demand_at.entries()[shipper.rows()];
             self.claims.clear();
+            self.granted.clear();
+            let mut total = 0.0;
             for &l in out {
                 let link = &flows.links[l as usize];
                 let cap = factors.link[l as usize];
@@ -399,18 +401,33 @@ impl<'f> State<'f> {
                     trace.cut[l as usize] += amount - carried;
                     amount = carried;
                 }
-                let rank = self.link_rank[l as usize];
-                self.claims.push(Claim { amount, weight: link.normal, rank });
+                total += amount;
+                self.granted.push(amount);
             }
             for &r in rows {
-                self.claims.push(Claim {
-                    amount: self.due_now[r as usize] + self.backlog[r as usize],
-                    weight: flows.demand[r as usize].normal,
-                    rank: self.demand_rank[r as usize],
-                });
+                let amount = self.due_now[r as usize] + self.backlog[r as usize];
+                total += amount;
+                self.granted.push(amount);
             }
             let available = self.stock[q as usize].max(0.0);
-            allocate(available, &self.claims, &mut self.granted, &mut self.scratch);
+            // Every claim is granted in full, unless the stock is short of them: then shared.
+            if total > available {
+                let weights = out
+                    .iter()
+                    .map(|&l| (flows.links[l as usize].normal, self.link_rank[l as usize]));
+                let weights = weights.chain(
+                    rows.iter()
+                        .map(|&r| (flows.demand[r as usize].normal, self.demand_rank[r as usize])),
+                );
+                self.claims.extend(
+                    self.granted.iter().zip(weights).map(|(&amount, (weight, rank))| Claim {
+                        amount,
+                        weight,
+                        rank,
+                    }),
+                );
+                allocate(available, &self.claims, &mut self.granted, &mut self.scratch);
+            }
             let mut shipped_total = 0.0;
             for (i, &l) in out.iter().enumerate() {
                 let link = &flows.links[l as usize];
