@@ -92,9 +92,10 @@ struct State<'f> {
     /// By source: where the links and demand rows of its position are.
     claimed: Vec<Claimed>,
     stock: Vec<f64>,
-    /// Ring buffer per link, from `pipe_start`: the slot of period t holds what arrives at t.
+    /// Ring buffer per link, where `carry` says: the slot of period t holds what arrives at t.
     pipe: Vec<f64>,
-    pipe_start: Vec<usize>,
+    /// By link.
+    carry: Vec<Carry>,
     /// By customer position: goods its links failed to deliver, to re-order.
     owed: Vec<f64>,
     /// By link: the share of its last order it filled.
@@ -119,10 +120,10 @@ impl<'f> State<'f> {
     fn new(graph: &Graph, flows: &'f Flows, settings: &Settings) -> State<'f> {
         let n = flows.positions.len();
         let (link_rank, demand_rank) = ranks(graph, flows, &settings.allocation);
-        let mut pipe_start = Vec::with_capacity(flows.links.len());
+        let mut carry = Vec::with_capacity(flows.links.len());
         let mut slots = 0usize;
         for link in &flows.links {
-            pipe_start.push(slots);
+            carry.push(Carry { start: slots, to: link.to, transit: link.transit });
             slots += link.transit as usize;
         }
         let mut shippers: Vec<Claimed> = (0..n as u32)
@@ -134,7 +135,7 @@ impl<'f> State<'f> {
         });
         let mut pipe = vec![0.0; slots];
         for (l, link) in flows.links.iter().enumerate() {
-            pipe[pipe_start[l]..pipe_start[l] + link.transit as usize].fill(link.normal);
+            pipe[carry[l].start..carry[l].start + link.transit as usize].fill(link.normal);
         }
         State {
             flows,
@@ -149,7 +150,7 @@ impl<'f> State<'f> {
             claimed: flows.sources.iter().map(|s| Claimed::of(flows, s.position)).collect(),
             stock: flows.opening.clone(),
             pipe,
-            pipe_start,
+            carry,
             owed: vec![0.0; n],
             fill: vec![1.0; flows.links.len()],
             order: vec![0.0; flows.links.len()],
@@ -187,11 +188,11 @@ impl<'f> State<'f> {
 
     /// Goods due this period join their customer's stock.
     fn arrive(&mut self, t: usize) {
-        for (l, link) in self.flows.links.iter().enumerate() {
-            let arriving = self.pipe[self.pipe_start[l] + t % link.transit as usize];
-            self.stock[link.to as usize] += arriving;
+        for carry in &self.carry {
+            let arriving = self.pipe[carry.slot(t)];
+            self.stock[carry.to as usize] += arriving;
             if let Some(ledger) = &mut self.ledger {
-                ledger[link.to as usize].receipts += arriving;
+                ledger[carry.to as usize].receipts += arriving;
             }
         }
     }
@@ -393,11 +394,10 @@ impl<'f> State<'f> {
             self.granted.clear();
             let mut total = 0.0;
             for &l in out {
-                let link = &flows.links[l as usize];
                 let cap = factors.link[l as usize];
                 let mut amount = self.order[l as usize];
                 if cap < 1.0 {
-                    let carried = amount.min(cap * link.normal);
+                    let carried = amount.min(cap * self.normal[l as usize]);
                     trace.cut[l as usize] += amount - carried;
                     amount = carried;
                 }
@@ -412,9 +412,8 @@ impl<'f> State<'f> {
             let available = self.stock[q as usize].max(0.0);
             // Every claim is granted in full, unless the stock is short of them: then shared.
             if total > available {
-                let weights = out
-                    .iter()
-                    .map(|&l| (flows.links[l as usize].normal, self.link_rank[l as usize]));
+                let weights =
+                    out.iter().map(|&l| (self.normal[l as usize], self.link_rank[l as usize]));
                 let weights = weights.chain(
                     rows.iter()
                         .map(|&r| (flows.demand[r as usize].normal, self.demand_rank[r as usize])),
@@ -430,21 +429,21 @@ impl<'f> State<'f> {
             }
             let mut shipped_total = 0.0;
             for (i, &l) in out.iter().enumerate() {
-                let link = &flows.links[l as usize];
+                let carry = &self.carry[l as usize];
                 let shipped = self.granted[i];
                 shipped_total += shipped;
-                self.pipe[self.pipe_start[l as usize] + t % link.transit as usize] = shipped;
+                self.pipe[carry.slot(t)] = shipped;
                 let ordered = self.order[l as usize];
                 if shipped == ordered {
                     // The common case, spared the scattered write.
                     self.fill[l as usize] = 1.0;
                     continue;
                 }
-                let to = link.to as usize;
+                let to = carry.to as usize;
                 self.owed[to] += ordered - shipped;
                 if !self.owing_flag[to] {
                     self.owing_flag[to] = true;
-                    self.owing.push(link.to);
+                    self.owing.push(carry.to);
                 }
                 // A fill that is only rounding left in stock counts as none.
                 let filled = if ordered > 0.0 { shipped / ordered } else { 1.0 };
@@ -468,6 +467,21 @@ impl<'f> State<'f> {
                 ledger[q as usize].served += served_total;
             }
         }
+    }
+}
+
+/// Where a link's goods go, and its ring buffer in `State::pipe`.
+struct Carry {
+    start: usize,
+    to: u32,
+    transit: u32,
+}
+
+impl Carry {
+    /// The slot of what arrives in period `t`, which is also where what ships in period `t`
+    /// goes (it arrives `transit` periods later).
+    fn slot(&self, t: usize) -> usize {
+        self.start + t % self.transit as usize
     }
 }
 
