@@ -44,6 +44,11 @@ pub struct Flows {
     pub(crate) demand_at: Csr<u32>,
     /// By site: its positions.
     pub(crate) at_site: Csr<u32>,
+    /// Positions with links out or demand, in the order of their first link (so a pass over
+    /// them walks the links in order).
+    pub(super) shippers: Vec<Claimed>,
+    /// By source: its position's links out and demand rows.
+    pub(super) source_claims: Vec<Claimed>,
     /// In a restriction: what sources outside it use of its component stock and hours each
     /// period (their normal production's needs).
     pub(super) outside: Vec<OutsideUse>,
@@ -445,6 +450,34 @@ pub(crate) fn distance_weeks(graph: &Graph, from: u32, to: u32) -> f64 {
     }
 }
 
+/// Where the links out and the demand rows of a position are in `Flows::links_out` and
+/// `Flows::demand_at`, kept side by side for the passes of a period.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Claimed {
+    pub(super) position: u32,
+    links: (u32, u32),
+    rows: (u32, u32),
+}
+
+impl Claimed {
+    fn of(links_out: &Csr<u32>, demand_at: &Csr<u32>, position: u32) -> Claimed {
+        let span = |range: std::ops::Range<usize>| (range.start as u32, range.end as u32);
+        Claimed {
+            position,
+            links: span(links_out.range(position)),
+            rows: span(demand_at.range(position)),
+        }
+    }
+
+    pub(super) fn links(&self) -> std::ops::Range<usize> {
+        self.links.0 as usize..self.links.1 as usize
+    }
+
+    pub(super) fn rows(&self) -> std::ops::Range<usize> {
+        self.rows.0 as usize..self.rows.1 as usize
+    }
+}
+
 /// What a `Flows` is made of; `assemble` derives the indices by position, source and site.
 struct Parts {
     period: Period,
@@ -476,6 +509,15 @@ impl Parts {
         let into = links.map(|(l, f)| (f.to, l as u32));
         let demand = self.demand.iter().enumerate().map(|(r, d)| (d.position, r as u32));
         let sites = self.positions.iter().enumerate().map(|(q, &(site, _))| (site, q as u32));
+        let links_out = Csr::from_pairs(n, out.collect());
+        let demand_at = Csr::from_pairs(n, demand.collect());
+        let mut shippers: Vec<Claimed> = (0..n as u32)
+            .map(|q| Claimed::of(&links_out, &demand_at, q))
+            .filter(|c| !c.links().is_empty() || !c.rows().is_empty())
+            .collect();
+        shippers.sort_by_key(|c| links_out.entries().get(c.links().start).map_or(u32::MAX, |&l| l));
+        let source_claims =
+            self.sources.iter().map(|s| Claimed::of(&links_out, &demand_at, s.position)).collect();
         Flows {
             period: self.period,
             opening: self.opening,
@@ -483,10 +525,12 @@ impl Parts {
             components: Csr::from_pairs(n_sources, self.components),
             hours_use: Csr::from_pairs(n_sources, self.hours_use),
             hours: self.hours,
-            links_out: Csr::from_pairs(n, out.collect()),
+            links_out,
             links_in: Csr::from_pairs(n, into.collect()),
-            demand_at: Csr::from_pairs(n, demand.collect()),
+            demand_at,
             at_site: Csr::from_pairs(self.n_sites, sites.collect()),
+            shippers,
+            source_claims,
             outside: self.outside,
             positions: self.positions,
             sources: self.sources,

@@ -86,11 +86,6 @@ struct State<'f> {
     owing: Vec<u32>,
     owing_flag: Vec<bool>,
     owing_now: Vec<u32>,
-    /// Positions with links out or demand, in the order of their links (so a pass over them
-    /// walks the links in order), with where their links and demand rows are.
-    shippers: Vec<Claimed>,
-    /// By source: where the links and demand rows of its position are.
-    claimed: Vec<Claimed>,
     stock: Vec<f64>,
     /// Ring buffer per link, where `carry` says: the slot of period t holds what arrives at t.
     pipe: Vec<f64>,
@@ -126,13 +121,6 @@ impl<'f> State<'f> {
             carry.push(Carry { start: slots, to: link.to, transit: link.transit });
             slots += link.transit as usize;
         }
-        let mut shippers: Vec<Claimed> = (0..n as u32)
-            .map(|q| Claimed::of(flows, q))
-            .filter(|c| !c.links().is_empty() || !c.rows().is_empty())
-            .collect();
-        shippers.sort_by_key(|c| {
-            flows.links_out.entries().get(c.links().start).map_or(u32::MAX, |&l| l)
-        });
         let mut pipe = vec![0.0; slots];
         for (l, link) in flows.links.iter().enumerate() {
             pipe[carry[l].start..carry[l].start + link.transit as usize].fill(link.normal);
@@ -146,8 +134,6 @@ impl<'f> State<'f> {
             owing: Vec::new(),
             owing_flag: vec![false; n],
             owing_now: Vec::new(),
-            shippers,
-            claimed: flows.sources.iter().map(|s| Claimed::of(flows, s.position)).collect(),
             stock: flows.opening.clone(),
             pipe,
             carry,
@@ -257,7 +243,7 @@ impl<'f> State<'f> {
 
     fn plan_within_capacity(&mut self, factors: &Factors, trace: &mut Trace) {
         let flows = self.flows;
-        for (k, (source, at)) in flows.sources.iter().zip(&self.claimed).enumerate() {
+        for (k, (source, at)) in flows.sources.iter().zip(&flows.source_claims).enumerate() {
             let q = source.position;
             let links: f64 =
                 flows.links_out.entries()[at.links()].iter().map(|&l| self.order[l as usize]).sum();
@@ -386,7 +372,7 @@ impl<'f> State<'f> {
     /// Shipping and serving: each site shares its stock among the links and demand claiming it.
     fn ship(&mut self, t: usize, factors: &Factors, trace: &mut Trace) {
         let flows = self.flows;
-        for shipper in &self.shippers {
+        for shipper in &flows.shippers {
             let q = shipper.position;
             let out = &flows.links_out.entries()[shipper.links()];
             let rows = &flows.demand_at.entries()[shipper.rows()];
@@ -482,33 +468,6 @@ impl Carry {
     /// goes (it arrives `transit` periods later).
     fn slot(&self, t: usize) -> usize {
         self.start + t % self.transit as usize
-    }
-}
-
-/// Where the links out and the demand rows of a position are in `Flows::links_out` and
-/// `Flows::demand_at`, kept side by side for passes that would otherwise look each up.
-struct Claimed {
-    position: u32,
-    links: (u32, u32),
-    rows: (u32, u32),
-}
-
-impl Claimed {
-    fn of(flows: &Flows, position: u32) -> Claimed {
-        let span = |range: std::ops::Range<usize>| (range.start as u32, range.end as u32);
-        Claimed {
-            position,
-            links: span(flows.links_out.range(position)),
-            rows: span(flows.demand_at.range(position)),
-        }
-    }
-
-    fn links(&self) -> std::ops::Range<usize> {
-        self.links.0 as usize..self.links.1 as usize
-    }
-
-    fn rows(&self) -> std::ops::Range<usize> {
-        self.rows.0 as usize..self.rows.1 as usize
     }
 }
 
