@@ -333,6 +333,30 @@ fn a_dual_sourced_customer_reorders_from_the_supplier_that_still_delivers() {
 }
 
 #[test]
+fn a_closure_holds_what_a_site_reaches_and_gives_up_past_its_limit() {
+    // B's positions (p and x) reach W's x along the link and nothing else: 3 of the 5 positions
+    // (A, B and Z hold p; B and W hold x).
+    let graph = graph(CHAIN);
+    let flows = Flows::new(&graph, Period::Week);
+    let seeds = flows.at_site.row(graph.site("B").unwrap()).to_vec();
+    let named = |keep: Vec<bool>| {
+        let mut kept: Vec<(&str, &str)> = (0..keep.len())
+            .filter(|&q| keep[q])
+            .map(|q| {
+                let (site, item) = flows.positions[q];
+                (&*graph.site_ids[site as usize], &*graph.item_ids[item as usize])
+            })
+            .collect();
+        kept.sort();
+        kept
+    };
+    assert_eq!(flows.n_positions(), 5);
+    let closure = flows.closure(&seeds, 3).expect("3 positions are within a limit of 3");
+    assert_eq!(named(closure), [("B", "p"), ("B", "x"), ("W", "x")]);
+    assert!(flows.closure(&seeds, 2).is_none());
+}
+
+#[test]
 fn lead_times_come_from_distance_when_links_give_none() {
     // A to B is about 510 km: under a week, so one period; with days it is one day.
     let graph = graph(&CHAIN.replace("link A B p 10 1", "link A B p 10"));
