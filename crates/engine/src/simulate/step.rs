@@ -82,9 +82,9 @@ struct State<'f> {
     demand_rank: Vec<u32>,
     /// By link: its normal flow.
     normal: Vec<f64>,
-    /// Customers owed goods, each once (`owing_flag` marks them).
+    /// The customers owed goods (`owed` above 0), each once; and the list a period's orders
+    /// work through.
     owing: Vec<u32>,
-    owing_flag: Vec<bool>,
     owing_now: Vec<u32>,
     stock: Vec<f64>,
     /// Ring buffer per link, where `carry` says: the slot of period t holds what arrives at t.
@@ -132,7 +132,6 @@ impl<'f> State<'f> {
             demand_rank,
             normal: flows.links.iter().map(|link| link.normal).collect(),
             owing: Vec::new(),
-            owing_flag: vec![false; n],
             owing_now: Vec::new(),
             stock: flows.opening.clone(),
             pipe,
@@ -194,12 +193,8 @@ impl<'f> State<'f> {
         self.owing_now.sort_unstable();
         for &c in &self.owing_now {
             let owed = self.owed[c as usize];
-            if owed <= 0.0 {
-                self.owing_flag[c as usize] = false;
-                continue;
-            }
             let links = flows.links_in.row(c);
-            let normal = |l: u32| flows.links[l as usize].normal;
+            let normal = |l: u32| self.normal[l as usize];
             let mut weight: f64 = links.iter().map(|&l| normal(l) * self.fill[l as usize]).sum();
             let by_fill = weight > 0.0;
             if !by_fill {
@@ -210,7 +205,6 @@ impl<'f> State<'f> {
                 self.owing.push(c);
                 continue;
             }
-            self.owing_flag[c as usize] = false;
             for &l in links {
                 let w = if by_fill { normal(l) * self.fill[l as usize] } else { normal(l) };
                 self.order[l as usize] += owed * w / weight;
@@ -426,11 +420,11 @@ impl<'f> State<'f> {
                     continue;
                 }
                 let to = carry.to as usize;
-                self.owed[to] += ordered - shipped;
-                if !self.owing_flag[to] {
-                    self.owing_flag[to] = true;
+                if self.owed[to] == 0.0 {
                     self.owing.push(carry.to);
                 }
+                // Positive: a link ships at most what was ordered.
+                self.owed[to] += ordered - shipped;
                 // A fill that is only rounding left in stock counts as none.
                 let filled = if ordered > 0.0 { shipped / ordered } else { 1.0 };
                 self.fill[l as usize] = if filled < TOLERANCE { 0.0 } else { filled };
