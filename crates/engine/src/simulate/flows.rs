@@ -25,7 +25,8 @@ pub struct Flows {
     pub(crate) opening: Vec<f64>,
     /// By position: the source making the item there, if any.
     pub(crate) source_at: Vec<Option<u32>>,
-    /// In the order of `graph.sources` entries (by item, then as listed).
+    /// In the order of their positions (`Flows::new`), or of `graph.sources` entries (by item,
+    /// then as listed; `Flows::with_positions`).
     pub(crate) sources: Vec<SourceFlow>,
     /// By source: (position of the component at the same site, units per unit).
     pub(crate) components: Csr<(u32, f64)>,
@@ -104,129 +105,15 @@ pub(crate) struct DemandFlow {
 }
 
 impl Flows {
+    /// The flows the simulation runs on, laid out item by item (see `Parts::by_item`).
     pub fn new(graph: &Graph, period: Period) -> Flows {
-        Flows::with_positions(graph, period, &[])
+        Parts::of(graph, period, &[]).by_item().assemble()
     }
 
     /// The flows with positions for the (site, item) pairs of `extra` too (holding no stock
     /// unless the network says otherwise), for callers that move goods where nothing goes today.
     pub(crate) fn with_positions(graph: &Graph, period: Period, extra: &[(u32, u32)]) -> Flows {
-        let per = period.weeks();
-        let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-        let mut positions: Vec<(u32, u32)> = Vec::new();
-        let mut position = |site: u32, item: u32| {
-            *index.entry((site, item)).or_insert_with(|| {
-                positions.push((site, item));
-                positions.len() as u32 - 1
-            })
-        };
-
-        let mut sources = Vec::with_capacity(graph.sources.entries().len());
-        let mut components = Vec::new();
-        let mut hours_use = Vec::new();
-        let mut hours_rows: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-        let mut hours = Vec::new();
-        for item in 0..graph.n_items() as u32 {
-            for source in graph.sources.row(item) {
-                let k = sources.len() as u32;
-                sources.push(SourceFlow {
-                    site: source.site,
-                    item,
-                    position: position(source.site, item),
-                    capacity: source.max_units_per_week * per,
-                });
-                for edge in graph.components.row(item) {
-                    components.push((k, (position(source.site, edge.item), edge.quantity)));
-                }
-                for routing in graph.routings.row(item) {
-                    let row =
-                        *hours_rows.entry((source.site, routing.process)).or_insert_with(|| {
-                            let available = graph.hours_per_week(source.site, routing.process);
-                            hours.push((source.site, routing.process, available * per));
-                            hours.len() as u32 - 1
-                        });
-                    hours_use.push((k, (row, routing.hours)));
-                }
-            }
-        }
-
-        let mut links = Vec::with_capacity(graph.n_links());
-        for supplier in 0..graph.n_sites() as u32 {
-            for link in graph.links_out.row(supplier) {
-                let weeks = link
-                    .lead_time_weeks
-                    .unwrap_or_else(|| distance_weeks(graph, supplier, link.site));
-                links.push(LinkFlow {
-                    supplier,
-                    customer: link.site,
-                    item: link.item,
-                    from: position(supplier, link.item),
-                    to: position(link.site, link.item),
-                    normal: link.units_per_week * per,
-                    transit: period.periods(weeks, 1),
-                    external: false,
-                });
-            }
-        }
-
-        let mut demand = Vec::new();
-        for row in &graph.demand {
-            match row.site {
-                Some(site) => demand.push(DemandFlow {
-                    item: row.item,
-                    position: position(site, row.item),
-                    normal: row.units_per_week * per,
-                }),
-                // Demand for the network as a whole is served at the item's sources, in
-                // proportion to their capacity.
-                None => {
-                    let sources = graph.sources.row(row.item);
-                    let total: f64 = sources.iter().map(|s| s.max_units_per_week).sum();
-                    for source in sources {
-                        let share = if total > 0.0 {
-                            source.max_units_per_week / total
-                        } else {
-                            1.0 / sources.len() as f64
-                        };
-                        demand.push(DemandFlow {
-                            item: row.item,
-                            position: position(source.site, row.item),
-                            normal: row.units_per_week * per * share,
-                        });
-                    }
-                }
-            }
-        }
-        for site in 0..graph.n_sites() as u32 {
-            for stock in graph.inventory.row(site) {
-                position(site, stock.item);
-            }
-        }
-        for &(site, item) in extra {
-            position(site, item);
-        }
-
-        let n = positions.len();
-        let mut opening = vec![0.0; n];
-        for site in 0..graph.n_sites() as u32 {
-            for stock in graph.inventory.row(site) {
-                opening[index[&(site, stock.item)] as usize] += stock.units;
-            }
-        }
-        Parts {
-            period,
-            n_sites: graph.n_sites(),
-            positions,
-            opening,
-            sources,
-            components,
-            hours_use,
-            hours,
-            links,
-            demand,
-            outside: Vec::new(),
-        }
-        .assemble()
+        Parts::of(graph, period, extra).assemble()
     }
 
     /// Whether, with no events, every claim is met in full in every period (so a scenario
@@ -496,6 +383,192 @@ struct Parts {
 }
 
 impl Parts {
+    /// The network's positions (numbered as first met: sources by item, their components, link
+    /// ends, demand, stock, then `extra`), sources, hours rows, links and demand rows.
+    fn of(graph: &Graph, period: Period, extra: &[(u32, u32)]) -> Parts {
+        let per = period.weeks();
+        let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        let mut positions: Vec<(u32, u32)> = Vec::new();
+        let mut position = |site: u32, item: u32| {
+            *index.entry((site, item)).or_insert_with(|| {
+                positions.push((site, item));
+                positions.len() as u32 - 1
+            })
+        };
+
+        let mut sources = Vec::with_capacity(graph.sources.entries().len());
+        let mut components = Vec::new();
+        let mut hours_use = Vec::new();
+        let mut hours_rows: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        let mut hours = Vec::new();
+        for item in 0..graph.n_items() as u32 {
+            for source in graph.sources.row(item) {
+                let k = sources.len() as u32;
+                sources.push(SourceFlow {
+                    site: source.site,
+                    item,
+                    position: position(source.site, item),
+                    capacity: source.max_units_per_week * per,
+                });
+                for edge in graph.components.row(item) {
+                    components.push((k, (position(source.site, edge.item), edge.quantity)));
+                }
+                for routing in graph.routings.row(item) {
+                    let row =
+                        *hours_rows.entry((source.site, routing.process)).or_insert_with(|| {
+                            let available = graph.hours_per_week(source.site, routing.process);
+                            hours.push((source.site, routing.process, available * per));
+                            hours.len() as u32 - 1
+                        });
+                    hours_use.push((k, (row, routing.hours)));
+                }
+            }
+        }
+
+        let mut links = Vec::with_capacity(graph.n_links());
+        for supplier in 0..graph.n_sites() as u32 {
+            for link in graph.links_out.row(supplier) {
+                let weeks = link
+                    .lead_time_weeks
+                    .unwrap_or_else(|| distance_weeks(graph, supplier, link.site));
+                links.push(LinkFlow {
+                    supplier,
+                    customer: link.site,
+                    item: link.item,
+                    from: position(supplier, link.item),
+                    to: position(link.site, link.item),
+                    normal: link.units_per_week * per,
+                    transit: period.periods(weeks, 1),
+                    external: false,
+                });
+            }
+        }
+
+        let mut demand = Vec::new();
+        for row in &graph.demand {
+            match row.site {
+                Some(site) => demand.push(DemandFlow {
+                    item: row.item,
+                    position: position(site, row.item),
+                    normal: row.units_per_week * per,
+                }),
+                // Demand for the network as a whole is served at the item's sources, in
+                // proportion to their capacity.
+                None => {
+                    let sources = graph.sources.row(row.item);
+                    let total: f64 = sources.iter().map(|s| s.max_units_per_week).sum();
+                    for source in sources {
+                        let share = if total > 0.0 {
+                            source.max_units_per_week / total
+                        } else {
+                            1.0 / sources.len() as f64
+                        };
+                        demand.push(DemandFlow {
+                            item: row.item,
+                            position: position(source.site, row.item),
+                            normal: row.units_per_week * per * share,
+                        });
+                    }
+                }
+            }
+        }
+        for site in 0..graph.n_sites() as u32 {
+            for stock in graph.inventory.row(site) {
+                position(site, stock.item);
+            }
+        }
+        for &(site, item) in extra {
+            position(site, item);
+        }
+
+        let n = positions.len();
+        let mut opening = vec![0.0; n];
+        for site in 0..graph.n_sites() as u32 {
+            for stock in graph.inventory.row(site) {
+                opening[index[&(site, stock.item)] as usize] += stock.units;
+            }
+        }
+        Parts {
+            period,
+            n_sites: graph.n_sites(),
+            positions,
+            opening,
+            sources,
+            components,
+            hours_use,
+            hours,
+            links,
+            demand,
+            outside: Vec::new(),
+        }
+    }
+
+    /// The same flows numbered for the period loop: positions item by item (by site within an
+    /// item), sources and hours rows in the order of their positions, links in the order of
+    /// their suppliers' positions. A period's passes then walk stock, sources and links in
+    /// memory order, and arrivals land within the block of their item.
+    /// Everything a position or hours row adds up comes in the same order as before (the
+    /// sources of a site were already by item, and the links into a position by supplier
+    /// site), so runs give the same results to the last bit.
+    fn by_item(self) -> Parts {
+        debug_assert!(self.outside.is_empty(), "a restriction is numbered from the whole");
+        let n = self.positions.len();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by_key(|&q| {
+            let (site, item) = self.positions[q as usize];
+            (item, site)
+        });
+        let mut new_index = vec![0u32; n];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old as usize] = new as u32;
+        }
+        let at = |q: u32| new_index[q as usize];
+        let mut source_order: Vec<u32> = (0..self.sources.len() as u32).collect();
+        source_order.sort_by_key(|&k| at(self.sources[k as usize].position));
+        let components = Csr::from_pairs(self.sources.len(), self.components);
+        let hours_use = Csr::from_pairs(self.sources.len(), self.hours_use);
+        let mut new_row = vec![u32::MAX; self.hours.len()];
+        let mut hours = Vec::with_capacity(self.hours.len());
+        let mut parts = Parts {
+            period: self.period,
+            n_sites: self.n_sites,
+            positions: order.iter().map(|&q| self.positions[q as usize]).collect(),
+            opening: order.iter().map(|&q| self.opening[q as usize]).collect(),
+            sources: Vec::with_capacity(self.sources.len()),
+            components: Vec::with_capacity(components.entries().len()),
+            hours_use: Vec::with_capacity(hours_use.entries().len()),
+            hours: Vec::new(),
+            links: self.links,
+            demand: self.demand,
+            outside: Vec::new(),
+        };
+        for (new_k, &k) in source_order.iter().enumerate() {
+            let new_k = new_k as u32;
+            let source = &self.sources[k as usize];
+            parts.sources.push(SourceFlow { position: at(source.position), ..*source });
+            for &(c, quantity) in components.row(k) {
+                parts.components.push((new_k, (at(c), quantity)));
+            }
+            for &(row, per_unit) in hours_use.row(k) {
+                if new_row[row as usize] == u32::MAX {
+                    new_row[row as usize] = hours.len() as u32;
+                    hours.push(self.hours[row as usize]);
+                }
+                parts.hours_use.push((new_k, (new_row[row as usize], per_unit)));
+            }
+        }
+        parts.hours = hours;
+        for link in &mut parts.links {
+            link.from = at(link.from);
+            link.to = at(link.to);
+        }
+        parts.links.sort_by_key(|link| link.from);
+        for row in &mut parts.demand {
+            row.position = at(row.position);
+        }
+        parts
+    }
+
     fn assemble(self) -> Flows {
         let n = self.positions.len();
         let n_sources = self.sources.len();
