@@ -82,6 +82,8 @@ struct State<'f> {
     demand_rank: Vec<u32>,
     /// By link: its normal flow.
     normal: Vec<f64>,
+    /// Whether any link comes from outside a restriction (only then can re-orders reach out).
+    from_outside: bool,
     /// The customers owed goods (`owed` above 0), each once; and the list a period's orders
     /// work through.
     owing: Vec<u32>,
@@ -131,6 +133,7 @@ impl<'f> State<'f> {
             link_rank,
             demand_rank,
             normal: flows.links.iter().map(|link| link.normal).collect(),
+            from_outside: flows.links.iter().any(|link| link.external),
             owing: Vec::new(),
             owing_now: Vec::new(),
             stock: flows.opening.clone(),
@@ -210,6 +213,9 @@ impl<'f> State<'f> {
                 self.order[l as usize] += owed * w / weight;
             }
             self.owed[c as usize] = 0.0;
+            if !self.from_outside {
+                continue;
+            }
             for &l in links {
                 let link = &flows.links[l as usize];
                 if link.external && self.order[l as usize] > link.normal {
