@@ -1,6 +1,8 @@
 //! From the loop's trace to what the report says per product: fill rate, when it fell short and
 //! for how long, what was lost, and the binding constraints upstream.
 
+use rayon::prelude::*;
+
 use super::effects::Effects;
 use super::step::{TOLERANCE, Trace};
 use super::{Cause, Flows, Outcome, ProductResult, Reason, Settings};
@@ -22,8 +24,9 @@ pub(super) fn summarize(
     for (r, row) in flows.demand.iter().enumerate() {
         rows_of[row.item as usize].push(r as u32);
     }
-    let mut seen = vec![u32::MAX; flows.positions.len()];
     let mut products: Vec<ProductResult> = Vec::new();
+    // (product, item) of the products that fell short, whose causes are found below.
+    let mut short_items: Vec<(usize, u32)> = Vec::new();
     for (item, rows) in rows_of.iter().enumerate().filter(|(_, rows)| !rows.is_empty()) {
         let sum = |series: &[Vec<f64>], t: usize| {
             rows.iter().map(|&r| series[r as usize][t]).sum::<f64>()
@@ -41,11 +44,9 @@ pub(super) fn summarize(
             (Some(first), Some(last)) if last + 1 < horizon => Some(last as u32 + 1 - first),
             _ => None,
         };
-        let causes = if first_short.is_some() {
-            causes(graph, flows, effects, &trace, rows, item as u32, &mut seen)
-        } else {
-            Vec::new()
-        };
+        if first_short.is_some() {
+            short_items.push((products.len(), item as u32));
+        }
         let value_short = if first_short.is_some() { units_short * value } else { 0.0 };
         products.push(ProductResult {
             item: graph.item_ids[item].clone(),
@@ -57,8 +58,22 @@ pub(super) fn summarize(
             time_to_recover,
             due,
             served,
-            causes,
+            causes: Vec::new(),
         });
+    }
+    // Each walk up from a product is independent of the others: in parallel, each thread
+    // marking what it has seen in its own array.
+    let found: Vec<Vec<Cause>> = short_items
+        .par_iter()
+        .map_init(
+            || vec![0u32; flows.positions.len()],
+            |seen, &(_, item)| {
+                causes(graph, flows, effects, &trace, &rows_of[item as usize], item, seen)
+            },
+        )
+        .collect();
+    for (&(p, _), causes) in short_items.iter().zip(found) {
+        products[p].causes = causes;
     }
     products
         .sort_by(|a, b| b.value_short.total_cmp(&a.value_short).then_with(|| a.item.cmp(&b.item)));
@@ -83,6 +98,8 @@ fn causes(
     product: u32,
     seen: &mut [u32],
 ) -> Vec<Cause> {
+    // Positions seen on this walk hold this mark (0 is no walk's).
+    let mark = product + 1;
     // A cause, with the value of its units for ranking; named once it is among those kept.
     let cause = |site: u32, item: u32, reason: Reason, units: f64| Found {
         value: units * graph.items[item as usize].unit_value,
@@ -94,11 +111,11 @@ fn causes(
     let mut found: Vec<Found> = Vec::new();
     let mut stack: Vec<u32> = rows.iter().map(|&r| flows.demand[r as usize].position).collect();
     for &q in &stack {
-        seen[q as usize] = product;
+        seen[q as usize] = mark;
     }
     let mut visit = |q: u32, stack: &mut Vec<u32>| {
-        if seen[q as usize] != product {
-            seen[q as usize] = product;
+        if seen[q as usize] != mark {
+            seen[q as usize] = mark;
             stack.push(q);
         }
     };
