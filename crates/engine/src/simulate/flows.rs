@@ -30,6 +30,8 @@ pub struct Flows {
     pub(crate) sources: Vec<SourceFlow>,
     /// By source: (position of the component at the same site, units per unit).
     pub(crate) components: Csr<(u32, f64)>,
+    /// By position: the positions of the sources that use it as a component.
+    pub(super) users: Csr<u32>,
     /// By source: (hours row, hours per unit).
     pub(crate) hours_use: Csr<(u32, f64)>,
     /// By hours row: (site, process, hours per period); a row exists for every (site, process)
@@ -271,11 +273,11 @@ impl Flows {
     }
 
     /// What a scenario touching `seeds` can change, on a steady network: the seeds, every
-    /// position downstream of them along the links, the components of every source reached, and
-    /// every demand row of a product with a demand row among them (so each product is in or out
-    /// whole). Sources outside that share hours or component stock with it keep their normal
-    /// use of them unless the run finds those scarce (see `Trace::outside`). `None` as soon as it
-    /// would hold more than `most` positions.
+    /// position downstream of them along the links, the components of every source reached and
+    /// the sources using every component reached, and every demand row of a product with a
+    /// demand row among them (so each product is in or out whole). Sources outside that share
+    /// hours with it keep their normal use of them unless the run finds those scarce (see
+    /// `Trace::outside`). `None` as soon as it would hold more than `most` positions.
     pub(super) fn closure(&self, seeds: &[u32], most: usize) -> Option<Vec<bool>> {
         let mut keep = vec![false; self.positions.len()];
         let mut rows_of_item: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
@@ -299,11 +301,15 @@ impl Flows {
             if popped + stack.len() > most {
                 return None;
             }
-            // A source's production changes what it consumes of its components.
+            // A source's production changes what it consumes of its components, and a
+            // component's stock what its users can make.
             if let Some(k) = self.source_at[q as usize] {
                 for &(c, _) in self.components.row(k) {
                     mark(c, &mut keep, &mut stack);
                 }
+            }
+            for &user in self.users.row(q) {
+                mark(user, &mut keep, &mut stack);
             }
             for &l in self.links_out.row(q) {
                 mark(self.links[l as usize].to, &mut keep, &mut stack);
@@ -591,10 +597,14 @@ impl Parts {
         shippers.sort_by_key(|c| links_out.entries().get(c.links().start).map_or(u32::MAX, |&l| l));
         let source_claims =
             self.sources.iter().map(|s| Claimed::of(&links_out, &demand_at, s.position)).collect();
+        let users =
+            self.components.iter().map(|&(k, (c, _))| (c, self.sources[k as usize].position));
+        let users = Csr::from_pairs(n, users.collect());
         Flows {
             period: self.period,
             opening: self.opening,
             source_at,
+            users,
             components: Csr::from_pairs(n_sources, self.components),
             hours_use: Csr::from_pairs(n_sources, self.hours_use),
             hours: self.hours,

@@ -367,6 +367,13 @@ impl<'f> State<'f> {
                 ledger[source.position as usize].production += made;
             }
         }
+        // So are those of sources outside a restriction (the stock they use may have no user
+        // inside to clear it above).
+        for outside in &flows.outside {
+            if let Use::Component { position, .. } = outside.uses {
+                self.component_need[position as usize] = 0.0;
+            }
+        }
     }
 
     /// Shipping and serving: each site shares its stock among the links and demand claiming it.

@@ -354,6 +354,30 @@ fn a_closure_holds_what_a_site_reaches_and_gives_up_past_its_limit() {
     let closure = flows.closure(&seeds, 3).expect("3 positions are within a limit of 3");
     assert_eq!(named(closure), [("B", "p"), ("B", "x"), ("W", "x")]);
     assert!(flows.closure(&seeds, 2).is_none());
+    // From A's p: along the link to B's p, to B's x, whose source uses it, and on to W's x.
+    let a = flows.at_site.row(graph.site("A").unwrap()).to_vec();
+    let closure = flows.closure(&a, 5).expect("within the network");
+    assert_eq!(named(closure), [("A", "p"), ("B", "p"), ("B", "x"), ("W", "x")]);
+}
+
+#[test]
+fn a_restriction_reaches_nothing_without_events() {
+    // B's p alone: its only user, B's source of x, is outside and draws its normal 10 a week,
+    // which A's link brings in. Nothing outside is reached in any period (the outside need
+    // once piled up from period to period and reached B's source in the second).
+    let graph = graph(CHAIN);
+    let flows = Flows::new(&graph, Period::Week);
+    let p = graph.item_ids.iter().position(|i| &**i == "p").unwrap() as u32;
+    let b = graph.site("B").unwrap();
+    let bp = flows.at_site.row(b).iter().copied().find(|&q| flows.positions[q as usize].1 == p);
+    let mut keep = vec![false; flows.n_positions()];
+    keep[bp.unwrap() as usize] = true;
+    let part = flows.restrict(&keep);
+    assert_eq!((part.n_positions(), part.outside.len()), (1, 1));
+    let effects = super::effects::Effects::new(&graph, &part, &Scenario::default());
+    let settings = settings(12, Unmet::LostSales);
+    let trace = super::step::simulate(&graph, &part, &effects, &settings, &|_| ());
+    assert!(trace.outside.is_empty(), "reached {:?}", trace.outside);
 }
 
 #[test]
