@@ -513,9 +513,9 @@ impl Parts {
     /// item), sources and hours rows in the order of their positions, links in the order of
     /// their suppliers' positions. A period's passes then walk stock, sources and links in
     /// memory order, and arrivals land within the block of their item.
-    /// Everything a position or hours row adds up comes in the same order as before (the
-    /// sources of a site were already by item, and the links into a position by supplier
-    /// site), so runs give the same results to the last bit.
+    /// Everything a position or hours row adds up comes in the same order as in the numbering
+    /// as first met (there too the sources of a site come by item, and the links into a
+    /// position by supplier site), so runs give the same results to the last bit.
     fn by_item(self) -> Parts {
         debug_assert!(self.outside.is_empty(), "a restriction is numbered from the whole");
         let n = self.positions.len();

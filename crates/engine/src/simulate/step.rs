@@ -367,8 +367,8 @@ impl<'f> State<'f> {
                 ledger[source.position as usize].production += made;
             }
         }
-        // So are those of sources outside a restriction (the stock they use may have no user
-        // inside to clear it above).
+        // The needs of sources outside a restriction are spent too (a component they use may
+        // have no user inside to clear its need above).
         for outside in &flows.outside {
             if let Use::Component { position, .. } = outside.uses {
                 self.component_need[position as usize] = 0.0;
