@@ -30,13 +30,19 @@ pub struct Flows {
     pub(crate) sources: Vec<SourceFlow>,
     /// By source: (position of the component at the same site, units per unit).
     pub(crate) components: Csr<(u32, f64)>,
-    /// By position: the positions of the sources that use it as a component.
-    pub(super) users: Csr<u32>,
+    /// By position: how its stock changes with each unit a source makes, as (source, units):
+    /// 1 at the source's own position, minus the units per unit of each of its components; in
+    /// the order of the sources, so a pass by position adds up in the order a pass by source
+    /// would.
+    pub(super) stock_changes: Csr<(u32, f64)>,
     /// By source: (hours row, hours per unit).
     pub(crate) hours_use: Csr<(u32, f64)>,
     /// By hours row: (site, process, hours per period); a row exists for every (site, process)
     /// a source at the site routes through, with 0 hours when the site lacks the capability.
     pub(crate) hours: Vec<(u32, u32, f64)>,
+    /// By hours row: (source, hours per unit) of the sources using it, in the order of the
+    /// sources.
+    pub(super) hours_users: Csr<(u32, f64)>,
     pub(crate) links: Vec<LinkFlow>,
     /// By supplier position: its links.
     pub(crate) links_out: Csr<u32>,
@@ -308,8 +314,10 @@ impl Flows {
                     mark(c, &mut keep, &mut stack);
                 }
             }
-            for &user in self.users.row(q) {
-                mark(user, &mut keep, &mut stack);
+            for &(k, units) in self.stock_changes.row(q) {
+                if units < 0.0 {
+                    mark(self.sources[k as usize].position, &mut keep, &mut stack);
+                }
             }
             for &l in self.links_out.row(q) {
                 mark(self.links[l as usize].to, &mut keep, &mut stack);
@@ -597,16 +605,24 @@ impl Parts {
         shippers.sort_by_key(|c| links_out.entries().get(c.links().start).map_or(u32::MAX, |&l| l));
         let source_claims =
             self.sources.iter().map(|s| Claimed::of(&links_out, &demand_at, s.position)).collect();
-        let users =
-            self.components.iter().map(|&(k, (c, _))| (c, self.sources[k as usize].position));
-        let users = Csr::from_pairs(n, users.collect());
+        let components = Csr::from_pairs(n_sources, self.components);
+        let hours_use = Csr::from_pairs(n_sources, self.hours_use);
+        let mut changes = Vec::with_capacity(components.entries().len() + n_sources);
+        let mut hours_users = Vec::with_capacity(hours_use.entries().len());
+        for (k, source) in self.sources.iter().enumerate() {
+            let k = k as u32;
+            changes.extend(components.row(k).iter().map(|&(c, quantity)| (c, (k, -quantity))));
+            changes.push((source.position, (k, 1.0)));
+            hours_users.extend(hours_use.row(k).iter().map(|&(row, hours)| (row, (k, hours))));
+        }
         Flows {
             period: self.period,
             opening: self.opening,
             source_at,
-            users,
-            components: Csr::from_pairs(n_sources, self.components),
-            hours_use: Csr::from_pairs(n_sources, self.hours_use),
+            stock_changes: Csr::from_pairs(n, changes),
+            components,
+            hours_use,
+            hours_users: Csr::from_pairs(self.hours.len(), hours_users),
             hours: self.hours,
             links_out,
             links_in: Csr::from_pairs(n, into.collect()),

@@ -1,6 +1,8 @@
 //! The period loop. Within a period, in this order: goods due arrive; customers re-order what
 //! they are still owed; sources produce; sites ship and serve demand.
 
+use rayon::prelude::*;
+
 use super::allocate::{Claim, allocate};
 use super::effects::{Effects, Factors};
 use super::flows::Use;
@@ -104,11 +106,10 @@ struct State<'f> {
     hours_need: Vec<f64>,
     hours_ratio: Vec<f64>,
     component_need: Vec<f64>,
+    /// Where the shipping pass splits its work (see `ShipPiece`).
+    ship_pieces: Vec<ShipPiece>,
     /// This period's ledger entries, by position, when keeping the ledger.
     ledger: Option<Vec<Ledger>>,
-    claims: Vec<Claim>,
-    granted: Vec<f64>,
-    scratch: Vec<usize>,
 }
 
 impl<'f> State<'f> {
@@ -117,15 +118,16 @@ impl<'f> State<'f> {
     fn new(graph: &Graph, flows: &'f Flows, settings: &Settings) -> State<'f> {
         let n = flows.positions.len();
         let (link_rank, demand_rank) = ranks(graph, flows, &settings.allocation);
-        let mut carry = Vec::with_capacity(flows.links.len());
-        let mut slots = 0usize;
-        for link in &flows.links {
-            carry.push(Carry { start: slots, to: link.to, transit: link.transit });
-            slots += link.transit as usize;
-        }
-        let mut pipe = vec![0.0; slots];
-        for (l, link) in flows.links.iter().enumerate() {
-            pipe[carry[l].start..carry[l].start + link.transit as usize].fill(link.normal);
+        let starts = slot_starts(flows);
+        let carry: Vec<Carry> = flows
+            .links
+            .iter()
+            .zip(&starts)
+            .map(|(link, &start)| Carry { start, to: link.to, transit: link.transit })
+            .collect();
+        let mut pipe = vec![0.0; starts[flows.links.len()]];
+        for (carry, link) in carry.iter().zip(&flows.links) {
+            pipe[carry.start..carry.start + link.transit as usize].fill(link.normal);
         }
         State {
             flows,
@@ -137,6 +139,7 @@ impl<'f> State<'f> {
             owing: Vec::new(),
             owing_now: Vec::new(),
             stock: flows.opening.clone(),
+            ship_pieces: ShipPiece::split(flows, &starts),
             pipe,
             carry,
             owed: vec![0.0; n],
@@ -149,9 +152,6 @@ impl<'f> State<'f> {
             hours_ratio: vec![1.0; flows.hours.len()],
             component_need: vec![0.0; n],
             ledger: settings.ledger.then(|| vec![Ledger::default(); n]),
-            claims: Vec::new(),
-            granted: Vec::new(),
-            scratch: Vec::new(),
         }
     }
 
@@ -174,7 +174,8 @@ impl<'f> State<'f> {
         }
     }
 
-    /// Goods due this period join their customer's stock.
+    /// Goods due this period join their customer's stock (one pass over the links, in their
+    /// order: a pass by customer would read them scattered, which costs more than it saves).
     fn arrive(&mut self, t: usize) {
         for carry in &self.carry {
             let arriving = self.pipe[carry.slot(t)];
@@ -190,7 +191,10 @@ impl<'f> State<'f> {
     /// demand due.
     fn order(&mut self, t: usize, factors: &Factors, trace: &mut Trace) {
         let flows = self.flows;
-        self.order.copy_from_slice(&self.normal);
+        let normal = &self.normal;
+        in_pieces(&mut self.order, |first, order| {
+            order.copy_from_slice(&normal[first..first + order.len()]);
+        });
         // By position, so the order the customers came to be owed does not matter.
         std::mem::swap(&mut self.owing, &mut self.owing_now);
         self.owing_now.sort_unstable();
@@ -243,50 +247,60 @@ impl<'f> State<'f> {
 
     fn plan_within_capacity(&mut self, factors: &Factors, trace: &mut Trace) {
         let flows = self.flows;
-        for (k, (source, at)) in flows.sources.iter().zip(&flows.source_claims).enumerate() {
-            let q = source.position;
-            let links: f64 =
-                flows.links_out.entries()[at.links()].iter().map(|&l| self.order[l as usize]).sum();
-            let demand: f64 = flows.demand_at.entries()[at.rows()]
-                .iter()
-                .map(|&r| self.due_now[r as usize] + self.backlog[r as usize])
-                .sum();
-            let claimed = links + demand;
-            let target = (claimed + flows.opening[q as usize] - self.stock[q as usize]).max(0.0);
-            let site_factor = factors.site[source.site as usize];
-            let x = target.min(source.capacity * site_factor);
-            if target - x > TOLERANCE * target.max(1.0) {
-                let held = &mut trace.held_back[k];
-                if site_factor < 1.0 {
-                    held.disrupted += target - x;
-                } else {
-                    held.capacity += target - x;
+        let (order, due_now, backlog, stock) =
+            (&self.order, &self.due_now, &self.backlog, &self.stock);
+        in_pieces_zip(&mut self.made, &mut trace.held_back, |first, made, held_back| {
+            for (k, (made, held)) in (first..).zip(made.iter_mut().zip(held_back)) {
+                let (source, at) = (&flows.sources[k], &flows.source_claims[k]);
+                let q = source.position as usize;
+                let links: f64 =
+                    flows.links_out.entries()[at.links()].iter().map(|&l| order[l as usize]).sum();
+                let demand: f64 = flows.demand_at.entries()[at.rows()]
+                    .iter()
+                    .map(|&r| due_now[r as usize] + backlog[r as usize])
+                    .sum();
+                let claimed = links + demand;
+                let target = (claimed + flows.opening[q] - stock[q]).max(0.0);
+                let site_factor = factors.site[source.site as usize];
+                let x = target.min(source.capacity * site_factor);
+                if target - x > TOLERANCE * target.max(1.0) {
+                    if site_factor < 1.0 {
+                        held.disrupted += target - x;
+                    } else {
+                        held.capacity += target - x;
+                    }
+                }
+                *made = x;
+            }
+        });
+        let made = &self.made;
+        in_pieces(&mut self.hours_need, |first, hours_need| {
+            for (row, need) in (first as u32..).zip(hours_need) {
+                *need = 0.0;
+                for &(k, hours) in flows.hours_users.row(row) {
+                    *need += hours * made[k as usize];
                 }
             }
-            self.made[k] = x;
-            for &(row, hours) in flows.hours_use.row(k as u32) {
-                self.hours_need[row as usize] += hours * x;
-            }
-        }
+        });
         for outside in &flows.outside {
-            match outside.uses {
-                Use::Hours { row, hours } => self.hours_need[row as usize] += hours,
-                Use::Component { position, units } => {
-                    self.component_need[position as usize] += units;
-                }
+            if let Use::Hours { row, hours } = outside.uses {
+                self.hours_need[row as usize] += hours;
             }
         }
     }
 
     fn share_hours(&mut self, factors: &Factors, trace: &mut Trace) {
         let flows = self.flows;
-        for (row, &(site, process, hours)) in flows.hours.iter().enumerate() {
-            let factor = factors.site[site as usize].min(factors.process[process as usize]);
-            let available = hours * factor;
-            let need = self.hours_need[row];
-            self.hours_ratio[row] = if need > available { available / need } else { 1.0 };
-            self.hours_need[row] = 0.0;
-        }
+        let hours_need = &self.hours_need;
+        in_pieces(&mut self.hours_ratio, |first, ratios| {
+            for (row, ratio) in (first..).zip(ratios) {
+                let (site, process, hours) = flows.hours[row];
+                let factor = factors.site[site as usize].min(factors.process[process as usize]);
+                let available = hours * factor;
+                let need = hours_need[row];
+                *ratio = if need > available { available / need } else { 1.0 };
+            }
+        });
         for outside in &flows.outside {
             if let Use::Hours { row, .. } = outside.uses
                 && self.hours_ratio[row as usize] < 1.0
@@ -294,20 +308,21 @@ impl<'f> State<'f> {
                 trace.outside.push(outside.source_position);
             }
         }
-        for (k, made) in self.made.iter_mut().enumerate() {
-            let mut ratio = 1.0f64;
-            let mut binding = None;
-            for &(row, _) in flows.hours_use.row(k as u32) {
-                if self.hours_ratio[row as usize] < ratio {
-                    ratio = self.hours_ratio[row as usize];
-                    binding = Some(row);
+        let hours_ratio = &self.hours_ratio;
+        in_pieces_zip(&mut self.made, &mut trace.held_back, |first, made, held_back| {
+            for (k, (made, held)) in (first as u32..).zip(made.iter_mut().zip(held_back)) {
+                let mut ratio = 1.0f64;
+                let mut binding = None;
+                for &(row, _) in flows.hours_use.row(k) {
+                    if hours_ratio[row as usize] < ratio {
+                        ratio = hours_ratio[row as usize];
+                        binding = Some(row);
+                    }
                 }
-            }
-            if let Some(row) = binding {
+                let Some(row) = binding else { continue };
                 let lost = *made * (1.0 - ratio);
                 if lost > TOLERANCE * made.max(1.0) {
                     let (site, process, _) = flows.hours[row as usize];
-                    let held = &mut trace.held_back[k];
                     if factors.site[site as usize] < 1.0 || factors.process[process as usize] < 1.0
                     {
                         held.disrupted += lost;
@@ -318,25 +333,38 @@ impl<'f> State<'f> {
                 }
                 *made *= ratio;
             }
+        });
+        // Each component's need: what sources outside use, then its users' in their order (a
+        // pass by source: by component, it would read the users' output scattered).
+        in_pieces(&mut self.component_need, |_, need| need.fill(0.0));
+        for outside in &flows.outside {
+            if let Use::Component { position, units } = outside.uses {
+                self.component_need[position as usize] += units;
+            }
+        }
+        for (k, &made) in self.made.iter().enumerate() {
             for &(c, quantity) in flows.components.row(k as u32) {
-                self.component_need[c as usize] += quantity * *made;
+                self.component_need[c as usize] += quantity * made;
             }
         }
     }
 
     fn share_components(&mut self, trace: &mut Trace) {
         let flows = self.flows;
-        for (k, made) in self.made.iter_mut().enumerate() {
-            let mut ratio = 1.0f64;
-            for &(c, _) in flows.components.row(k as u32) {
-                let need = self.component_need[c as usize];
-                let have = self.stock[c as usize].max(0.0);
-                if need > have {
-                    ratio = ratio.min(have / need);
+        let (component_need, stock) = (&self.component_need, &self.stock);
+        in_pieces(&mut self.made, |first, made| {
+            for (k, made) in (first as u32..).zip(made) {
+                let mut ratio = 1.0f64;
+                for &(c, _) in flows.components.row(k) {
+                    let need = component_need[c as usize];
+                    let have = stock[c as usize].max(0.0);
+                    if need > have {
+                        ratio = ratio.min(have / need);
+                    }
                 }
+                *made *= ratio;
             }
-            *made *= ratio;
-        }
+        });
         for outside in &flows.outside {
             if let Use::Component { position, units } = outside.uses {
                 let c = position as usize;
@@ -351,56 +379,203 @@ impl<'f> State<'f> {
         }
     }
 
+    /// Components are consumed and output joins the stock, by position, in the order of the
+    /// sources.
     fn consume(&mut self) {
         let flows = self.flows;
-        for (k, source) in flows.sources.iter().enumerate() {
-            let made = self.made[k];
-            for &(c, quantity) in flows.components.row(k as u32) {
-                self.component_need[c as usize] = 0.0;
-                self.stock[c as usize] -= quantity * made;
-                if let Some(ledger) = &mut self.ledger {
-                    ledger[c as usize].consumption += quantity * made;
+        let made = &self.made;
+        in_pieces(&mut self.stock, |first, stock| {
+            for (q, stock) in (first as u32..).zip(stock) {
+                for &(k, units) in flows.stock_changes.row(q) {
+                    *stock += units * made[k as usize];
                 }
             }
-            self.stock[source.position as usize] += made;
-            if let Some(ledger) = &mut self.ledger {
-                ledger[source.position as usize].production += made;
-            }
-        }
-        // The needs of sources outside a restriction are spent too (a component they use may
-        // have no user inside to clear its need above).
-        for outside in &flows.outside {
-            if let Use::Component { position, .. } = outside.uses {
-                self.component_need[position as usize] = 0.0;
+        });
+        if let Some(ledger) = &mut self.ledger {
+            for (k, source) in flows.sources.iter().enumerate() {
+                for &(c, quantity) in flows.components.row(k as u32) {
+                    ledger[c as usize].consumption += quantity * made[k];
+                }
+                ledger[source.position as usize].production += made[k];
             }
         }
     }
 
     /// Shipping and serving: each site shares its stock among the links and demand claiming it.
+    /// The pieces of `ship_pieces` work in parallel, each writing only its own links; what
+    /// they take from stock, owe customers and serve of demand is then booked in the order of
+    /// the shippers.
     fn ship(&mut self, t: usize, factors: &Factors, trace: &mut Trace) {
         let flows = self.flows;
-        for shipper in &flows.shippers {
+        let link_starts = self.ship_pieces.iter().map(|p| p.links.start);
+        let slot_starts = self.ship_pieces.iter().map(|p| p.slots);
+        let cut = split_at_starts(&mut trace.cut, link_starts.clone());
+        let fill = split_at_starts(&mut self.fill, link_starts);
+        let pipe = split_at_starts(&mut self.pipe, slot_starts);
+        let shared = Shipping {
+            flows,
+            t,
+            factors,
+            order: &self.order,
+            normal: &self.normal,
+            stock: &self.stock,
+            backlog: &self.backlog,
+            due_now: &self.due_now,
+            link_rank: &self.link_rank,
+            demand_rank: &self.demand_rank,
+            carry: &self.carry,
+        };
+        let shipped: Vec<Shipped> = self
+            .ship_pieces
+            .par_iter()
+            .zip(cut)
+            .zip(fill)
+            .zip(pipe)
+            .map(|(((piece, cut), fill), pipe)| shared.piece(piece, cut, fill, pipe))
+            .collect();
+        for (piece, shipped) in self.ship_pieces.iter().zip(shipped) {
+            for (shipper, &(links, served)) in
+                flows.shippers[piece.shippers.clone()].iter().zip(&shipped.totals)
+            {
+                let q = shipper.position as usize;
+                self.stock[q] -= links + served;
+                if let Some(ledger) = &mut self.ledger {
+                    ledger[q].shipments += links;
+                    ledger[q].served += served;
+                }
+            }
+            for (to, short) in shipped.owed {
+                if self.owed[to as usize] == 0.0 {
+                    self.owing.push(to);
+                }
+                self.owed[to as usize] += short;
+            }
+            for (r, served) in shipped.served {
+                let r = r as usize;
+                let late = served.min(self.backlog[r]);
+                trace.on_time[r][t] = served - late;
+                self.backlog[r] = match self.unmet {
+                    Unmet::Backlog => self.due_now[r] + self.backlog[r] - served,
+                    Unmet::LostSales => 0.0,
+                };
+            }
+        }
+    }
+}
+
+/// A run of consecutive shippers whose links are the consecutive links `links` (and perhaps
+/// links from outside a restriction, which nobody inside ships), so that pieces can ship in
+/// parallel, each writing its own links' entries; `slots` is where the first of those links'
+/// slots in `State::pipe` begin.
+pub(super) struct ShipPiece {
+    pub(super) shippers: std::ops::Range<usize>,
+    pub(super) links: std::ops::Range<usize>,
+    slots: usize,
+}
+
+impl ShipPiece {
+    /// Pieces of at least `PIECE` shippers, cut only where every link of the shippers before
+    /// comes before every link of those after (anywhere, when the links are in the order of
+    /// their suppliers' positions, as `Flows::new` lays them out); `starts` is where each
+    /// link's slots begin, as `slot_starts` gives them.
+    pub(super) fn split(flows: &Flows, starts: &[usize]) -> Vec<ShipPiece> {
+        let shippers = &flows.shippers;
+        let n = shippers.len();
+        let links_of = |s: usize| &flows.links_out.entries()[shippers[s].links()];
+        // After s: the first link of the shippers from s on.
+        let mut first_after = vec![flows.links.len(); n + 1];
+        for s in (0..n).rev() {
+            let first = links_of(s).iter().min().map_or(flows.links.len(), |&l| l as usize);
+            first_after[s] = first_after[s + 1].min(first);
+        }
+        let mut cuts = vec![0];
+        let mut last_before = 0usize;
+        for (s, &first) in first_after[..n].iter().enumerate() {
+            if s > 0 && s - cuts[cuts.len() - 1] >= PIECE && last_before <= first {
+                cuts.push(s);
+            }
+            if let Some(&last) = links_of(s).iter().max() {
+                last_before = last_before.max(last as usize + 1);
+            }
+        }
+        cuts.push(n);
+        cuts.windows(2)
+            .enumerate()
+            .map(|(i, w)| {
+                let first_link = if i == 0 { 0 } else { first_after[w[0]] };
+                let end_link = if w[1] == n { flows.links.len() } else { first_after[w[1]] };
+                ShipPiece {
+                    shippers: w[0]..w[1],
+                    links: first_link..end_link,
+                    slots: starts[first_link],
+                }
+            })
+            .collect()
+    }
+}
+
+/// What every piece of the shipping pass reads.
+struct Shipping<'a> {
+    flows: &'a Flows,
+    t: usize,
+    factors: &'a Factors,
+    order: &'a [f64],
+    normal: &'a [f64],
+    stock: &'a [f64],
+    backlog: &'a [f64],
+    due_now: &'a [f64],
+    link_rank: &'a [u32],
+    demand_rank: &'a [u32],
+    carry: &'a [Carry],
+}
+
+/// What a piece of the shipping pass leaves to book: by shipper, the units shipped and served;
+/// (customer position, units short) of the links that fell short; (demand row, units served).
+#[derive(Default)]
+struct Shipped {
+    totals: Vec<(f64, f64)>,
+    owed: Vec<(u32, f64)>,
+    served: Vec<(u32, f64)>,
+}
+
+impl Shipping<'_> {
+    /// Ships for the shippers of `piece`; `cut` and `fill` are the entries of its links,
+    /// `pipe` its links' slots.
+    fn piece(
+        &self,
+        piece: &ShipPiece,
+        cut: &mut [f64],
+        fill: &mut [f64],
+        pipe: &mut [f64],
+    ) -> Shipped {
+        let flows = self.flows;
+        let mut claims: Vec<Claim> = Vec::new();
+        let mut granted: Vec<f64> = Vec::new();
+        let mut scratch: Vec<usize> = Vec::new();
+        let mut shipped =
+            Shipped { totals: Vec::with_capacity(piece.shippers.len()), ..Shipped::default() };
+        for shipper in &flows.shippers[piece.shippers.clone()] {
             let q = shipper.position;
             let out = &flows.links_out.entries()[shipper.links()];
             let rows = &flows.demand_at.entries()[shipper.rows()];
-            self.claims.clear();
-            self.granted.clear();
+            claims.clear();
+            granted.clear();
             let mut total = 0.0;
             for &l in out {
-                let cap = factors.link[l as usize];
+                let cap = self.factors.link[l as usize];
                 let mut amount = self.order[l as usize];
                 if cap < 1.0 {
                     let carried = amount.min(cap * self.normal[l as usize]);
-                    trace.cut[l as usize] += amount - carried;
+                    cut[l as usize - piece.links.start] += amount - carried;
                     amount = carried;
                 }
                 total += amount;
-                self.granted.push(amount);
+                granted.push(amount);
             }
             for &r in rows {
                 let amount = self.due_now[r as usize] + self.backlog[r as usize];
                 total += amount;
-                self.granted.push(amount);
+                granted.push(amount);
             }
             let available = self.stock[q as usize].max(0.0);
             // Every claim is granted in full, unless the stock is short of them: then shared.
@@ -411,56 +586,91 @@ impl<'f> State<'f> {
                     rows.iter()
                         .map(|&r| (flows.demand[r as usize].normal, self.demand_rank[r as usize])),
                 );
-                self.claims.extend(
-                    self.granted.iter().zip(weights).map(|(&amount, (weight, rank))| Claim {
-                        amount,
-                        weight,
-                        rank,
-                    }),
-                );
-                allocate(available, &self.claims, &mut self.granted, &mut self.scratch);
+                claims.extend(granted.iter().zip(weights).map(|(&amount, (weight, rank))| Claim {
+                    amount,
+                    weight,
+                    rank,
+                }));
+                allocate(available, &claims, &mut granted, &mut scratch);
             }
             let mut shipped_total = 0.0;
             for (i, &l) in out.iter().enumerate() {
                 let carry = &self.carry[l as usize];
-                let shipped = self.granted[i];
-                shipped_total += shipped;
-                self.pipe[carry.slot(t)] = shipped;
+                let units = granted[i];
+                shipped_total += units;
+                pipe[carry.slot(self.t) - piece.slots] = units;
                 let ordered = self.order[l as usize];
-                if shipped == ordered {
-                    // The common case, spared the scattered write.
-                    self.fill[l as usize] = 1.0;
+                let fill = &mut fill[l as usize - piece.links.start];
+                if units == ordered {
+                    *fill = 1.0;
                     continue;
                 }
-                let to = carry.to as usize;
-                if self.owed[to] == 0.0 {
-                    self.owing.push(carry.to);
-                }
                 // Positive: a link ships at most what was ordered.
-                self.owed[to] += ordered - shipped;
+                shipped.owed.push((carry.to, ordered - units));
                 // A fill that is only rounding left in stock counts as none.
-                let filled = if ordered > 0.0 { shipped / ordered } else { 1.0 };
-                self.fill[l as usize] = if filled < TOLERANCE { 0.0 } else { filled };
+                let filled = if ordered > 0.0 { units / ordered } else { 1.0 };
+                *fill = if filled < TOLERANCE { 0.0 } else { filled };
             }
             let mut served_total = 0.0;
             for (i, &r) in rows.iter().enumerate() {
-                let r = r as usize;
-                let served = self.granted[out.len() + i];
+                let served = granted[out.len() + i];
                 served_total += served;
-                let late = served.min(self.backlog[r]);
-                trace.on_time[r][t] = served - late;
-                self.backlog[r] = match self.unmet {
-                    Unmet::Backlog => self.due_now[r] + self.backlog[r] - served,
-                    Unmet::LostSales => 0.0,
-                };
+                shipped.served.push((r, served));
             }
-            self.stock[q as usize] -= shipped_total + served_total;
-            if let Some(ledger) = &mut self.ledger {
-                ledger[q as usize].shipments += shipped_total;
-                ledger[q as usize].served += served_total;
-            }
+            shipped.totals.push((shipped_total, served_total));
         }
+        shipped
     }
+}
+
+/// The passes of a period split their work into pieces of this many entries, which rayon's
+/// threads share out (many pieces, because the work per entry varies along the numbering: the
+/// sources of products have more components than those of parts). Every entry a pass writes is
+/// worked out on its own from what earlier passes left, so how the work is split changes no
+/// result. Small in tests, so that the tests' small networks are split too.
+const PIECE: usize = if cfg!(test) { 16 } else { 1 << 14 };
+
+/// Runs `f(first, piece)` over the pieces of `out` in parallel, `first` being the index of the
+/// piece's first entry.
+fn in_pieces<T: Send>(out: &mut [T], f: impl Fn(usize, &mut [T]) + Sync) {
+    out.par_chunks_mut(PIECE).enumerate().for_each(|(i, piece)| f(i * PIECE, piece));
+}
+
+/// `in_pieces` over two slices of the same length, cut at the same entries.
+fn in_pieces_zip<A: Send, B: Send>(
+    a: &mut [A],
+    b: &mut [B],
+    f: impl Fn(usize, &mut [A], &mut [B]) + Sync,
+) {
+    a.par_chunks_mut(PIECE)
+        .zip(b.par_chunks_mut(PIECE))
+        .enumerate()
+        .for_each(|(i, (a, b))| f(i * PIECE, a, b));
+}
+
+/// `entries` cut at `starts` (increasing, the first 0): one slice per start, up to the next.
+fn split_at_starts<T>(entries: &mut [T], starts: impl Iterator<Item = usize>) -> Vec<&mut [T]> {
+    let mut starts: Vec<usize> = starts.collect();
+    starts.push(entries.len());
+    let mut rest = entries;
+    let mut pieces = Vec::with_capacity(starts.len());
+    for w in starts.windows(2) {
+        let (piece, after) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
+        pieces.push(piece);
+        rest = after;
+    }
+    pieces
+}
+
+/// Where each link's slots in `State::pipe` begin, link after link, and (last) how many there
+/// are.
+pub(super) fn slot_starts(flows: &Flows) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(flows.links.len() + 1);
+    starts.push(0);
+    for link in &flows.links {
+        starts.push(starts[starts.len() - 1] + link.transit as usize);
+    }
+    starts
 }
 
 /// Where a link's goods go, and its ring buffer in `State::pipe`.

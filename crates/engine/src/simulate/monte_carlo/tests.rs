@@ -11,6 +11,7 @@ use crate::fixture;
 use crate::generate::{GenerateConfig, generate};
 use crate::graph::Graph;
 use crate::simulate::run_restricted;
+use crate::simulate::step::{ShipPiece, slot_starts};
 use crate::simulate::tests::assert_conserved;
 use crate::simulate::{Allocation, Flows, Period, Settings, Unmet, run, stress};
 
@@ -113,6 +114,51 @@ proptest! {
         let b = run(&graph, &as_met, &scenario, &settings, &|_| ());
         prop_assert!(a.value_short > 0.0, "the scenario loses something");
         prop_assert_eq!(format!("{:?}", a.products), format!("{:?}", b.products));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// A run splits each pass of a period into pieces (of 16 entries in tests) that threads
+    /// share out; every result is the same to the last bit on one, two or three threads, over
+    /// the flows numbered item by item and as first met.
+    #[test]
+    fn splitting_a_run_over_threads_changes_no_result(n_sites in 50usize..200, seed in any::<u64>(), backlog in any::<bool>()) {
+        let graph = Graph::build(&generate(&GenerateConfig { n_sites, seed })).unwrap();
+        let unmet = if backlog { Unmet::Backlog } else { Unmet::LostSales };
+        let settings = Settings { horizon: 26, unmet, allocation: Allocation::Proportional, ledger: false };
+        let located: Vec<u32> = (0..graph.n_sites() as u32).collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let scenario = draw(&graph, Period::Week, &options(1, seed, busy_hazards()), &located, &located, &mut rng);
+        let by_item = Flows::new(&graph, Period::Week);
+        // Item by item, the shipping pass is cut every 16 shippers, each piece holding its
+        // shippers' links.
+        let pieces = ShipPiece::split(&by_item, &slot_starts(&by_item));
+        prop_assert_eq!(pieces.len(), by_item.shippers.len().div_ceil(16));
+        prop_assert_eq!(pieces[0].shippers.start, 0);
+        prop_assert_eq!(pieces[pieces.len() - 1].shippers.end, by_item.shippers.len());
+        for pair in pieces.windows(2) {
+            prop_assert_eq!(pair[0].shippers.end, pair[1].shippers.start);
+            prop_assert_eq!(pair[0].links.end, pair[1].links.start);
+        }
+        for (s, shipper) in by_item.shippers.iter().enumerate() {
+            let piece = pieces.iter().find(|p| p.shippers.contains(&s)).unwrap();
+            for &l in &by_item.links_out.entries()[shipper.links()] {
+                prop_assert!(piece.links.contains(&(l as usize)));
+            }
+        }
+        for flows in [by_item, Flows::with_positions(&graph, Period::Week, &[])] {
+            let on = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                pool.install(|| run(&graph, &flows, &scenario, &settings, &|_| ()))
+            };
+            let one = on(1);
+            prop_assert!(one.value_short > 0.0, "the scenario loses something");
+            for threads in [2, 3] {
+                prop_assert_eq!(format!("{:?}", one.products), format!("{:?}", on(threads).products));
+            }
+        }
     }
 }
 
