@@ -2,6 +2,7 @@
 //! the sources with their components and process hours per period, the links with their normal
 //! flow and transit periods, and the demand rows.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::Period;
@@ -528,7 +529,7 @@ impl Parts {
         debug_assert!(self.outside.is_empty(), "a restriction is numbered from the whole");
         let n = self.positions.len();
         let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_unstable_by_key(|&q| {
+        order.par_sort_unstable_by_key(|&q| {
             let (site, item) = self.positions[q as usize];
             (item, site)
         });
@@ -538,7 +539,7 @@ impl Parts {
         }
         let at = |q: u32| new_index[q as usize];
         let mut source_order: Vec<u32> = (0..self.sources.len() as u32).collect();
-        source_order.sort_by_key(|&k| at(self.sources[k as usize].position));
+        source_order.par_sort_by_key(|&k| at(self.sources[k as usize].position));
         let components = Csr::from_pairs(self.sources.len(), self.components);
         let hours_use = Csr::from_pairs(self.sources.len(), self.hours_use);
         let mut new_row = vec![u32::MAX; self.hours.len()];
@@ -576,7 +577,7 @@ impl Parts {
             link.from = at(link.from);
             link.to = at(link.to);
         }
-        parts.links.sort_by_key(|link| link.from);
+        parts.links.par_sort_by_key(|link| link.from);
         for row in &mut parts.demand {
             row.position = at(row.position);
         }
