@@ -121,8 +121,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(8))]
 
     /// A run splits each pass of a period into pieces (of 16 entries in tests) that threads
-    /// share out; every result is the same to the last bit on one, two or three threads, over
-    /// the flows numbered item by item and as first met.
+    /// share out: which thread runs which piece, and when, changes no result to the last bit
+    /// (one, two and three threads), over the flows numbered item by item and as first met
+    /// (where shipping can be cut in fewer places).
     #[test]
     fn splitting_a_run_over_threads_changes_no_result(n_sites in 50usize..200, seed in any::<u64>(), backlog in any::<bool>()) {
         let graph = Graph::build(&generate(&GenerateConfig { n_sites, seed })).unwrap();
