@@ -13,7 +13,7 @@ use crate::graph::Graph;
 use crate::simulate::run_restricted;
 use crate::simulate::step::{ShipPiece, slot_starts};
 use crate::simulate::tests::assert_conserved;
-use crate::simulate::{Allocation, Flows, Period, Settings, Unmet, run, stress};
+use crate::simulate::{Allocation, Flows, Period, Scenario, Settings, Unmet, run, stress};
 
 fn busy_hazards() -> Hazards {
     Hazards {
@@ -57,7 +57,7 @@ proptest! {
             prop_assert!(!scenario.opening.is_empty());
         }
         let whole = run(&graph, &flows, &scenario, &settings, &|_| ());
-        let baseline = run(&graph, &flows, &crate::simulate::Scenario::default(), &settings, &|_| ());
+        let baseline = run(&graph, &flows, &Scenario::default(), &settings, &|_| ());
         let part = run_restricted(&graph, &flows, &scenario, &settings, &|_| ());
         // Stock is conserved in every period of both runs (the part's ledger covers its
         // positions, with what sources outside use of them as consumption).
@@ -93,6 +93,19 @@ proptest! {
     }
 }
 
+/// A generated network, 26-week settings and one scenario drawn from the busy hazards.
+fn busy_run(n_sites: usize, seed: u64, backlog: bool) -> (Graph, Settings, Scenario) {
+    let graph = Graph::build(&generate(&GenerateConfig { n_sites, seed })).unwrap();
+    let unmet = if backlog { Unmet::Backlog } else { Unmet::LostSales };
+    let settings =
+        Settings { horizon: 26, unmet, allocation: Allocation::Proportional, ledger: false };
+    let located: Vec<u32> = (0..graph.n_sites() as u32).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mc = options(1, seed, busy_hazards());
+    let scenario = draw(&graph, Period::Week, &mc, &located, &located, &mut rng);
+    (graph, settings, scenario)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(8))]
 
@@ -101,24 +114,15 @@ proptest! {
     /// last bit.
     #[test]
     fn numbering_the_flows_item_by_item_changes_no_result(n_sites in 50usize..200, seed in any::<u64>(), backlog in any::<bool>()) {
-        let graph = Graph::build(&generate(&GenerateConfig { n_sites, seed })).unwrap();
+        let (graph, settings, scenario) = busy_run(n_sites, seed, backlog);
         let by_item = Flows::new(&graph, Period::Week);
         let as_met = Flows::with_positions(&graph, Period::Week, &[]);
         prop_assert_ne!(&by_item.positions, &as_met.positions);
-        let unmet = if backlog { Unmet::Backlog } else { Unmet::LostSales };
-        let settings = Settings { horizon: 26, unmet, allocation: Allocation::Proportional, ledger: false };
-        let located: Vec<u32> = (0..graph.n_sites() as u32).collect();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let scenario = draw(&graph, Period::Week, &options(1, seed, busy_hazards()), &located, &located, &mut rng);
         let a = run(&graph, &by_item, &scenario, &settings, &|_| ());
         let b = run(&graph, &as_met, &scenario, &settings, &|_| ());
         prop_assert!(a.value_short > 0.0, "the scenario loses something");
         prop_assert_eq!(format!("{:?}", a.products), format!("{:?}", b.products));
     }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(8))]
 
     /// A run splits each pass of a period into pieces (of 16 entries in tests) that threads
     /// share out: which thread runs which piece, and when, changes no result to the last bit
@@ -126,12 +130,7 @@ proptest! {
     /// (where shipping can be cut in fewer places).
     #[test]
     fn splitting_a_run_over_threads_changes_no_result(n_sites in 50usize..200, seed in any::<u64>(), backlog in any::<bool>()) {
-        let graph = Graph::build(&generate(&GenerateConfig { n_sites, seed })).unwrap();
-        let unmet = if backlog { Unmet::Backlog } else { Unmet::LostSales };
-        let settings = Settings { horizon: 26, unmet, allocation: Allocation::Proportional, ledger: false };
-        let located: Vec<u32> = (0..graph.n_sites() as u32).collect();
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let scenario = draw(&graph, Period::Week, &options(1, seed, busy_hazards()), &located, &located, &mut rng);
+        let (graph, settings, scenario) = busy_run(n_sites, seed, backlog);
         let by_item = Flows::new(&graph, Period::Week);
         // Item by item, the shipping pass is cut every 16 shippers, each piece holding its
         // shippers' links.
