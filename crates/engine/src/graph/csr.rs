@@ -7,7 +7,7 @@ pub struct Csr<T> {
     entries: Vec<T>,
 }
 
-impl<T> Csr<T> {
+impl<T: Copy> Csr<T> {
     /// Groups `(row, entry)` pairs by row, keeping the order of the pairs within each row.
     pub fn from_pairs(n_rows: usize, pairs: Vec<(u32, T)>) -> Csr<T> {
         let mut offsets = vec![0u32; n_rows + 1];
@@ -17,18 +17,24 @@ impl<T> Csr<T> {
         for i in 0..n_rows {
             offsets[i + 1] += offsets[i];
         }
-        let mut next: Vec<u32> = offsets[..n_rows].to_vec();
-        let mut slots: Vec<Option<T>> = Vec::with_capacity(pairs.len());
-        slots.resize_with(pairs.len(), || None);
-        for (row, entry) in pairs {
-            let slot = &mut next[row as usize];
-            slots[*slot as usize] = Some(entry);
-            *slot += 1;
-        }
-        let entries = slots.into_iter().flatten().collect();
+        let entries = if pairs.is_sorted_by_key(|&(row, _)| row) {
+            pairs.into_iter().map(|(_, entry)| entry).collect()
+        } else {
+            // Every slot is written once below; the copy only sizes the array.
+            let mut entries: Vec<T> = pairs.iter().map(|&(_, entry)| entry).collect();
+            let mut next: Vec<u32> = offsets[..n_rows].to_vec();
+            for &(row, entry) in &pairs {
+                let slot = &mut next[row as usize];
+                entries[*slot as usize] = entry;
+                *slot += 1;
+            }
+            entries
+        };
         Csr { offsets, entries }
     }
+}
 
+impl<T> Csr<T> {
     /// The entries of one row.
     pub fn row(&self, row: u32) -> &[T] {
         let row = row as usize;
