@@ -29,6 +29,23 @@ impl Network {
         Table::ALL.iter().map(|&table| self.len_of(table)).sum()
     }
 
+    /// Makes room for `additional` more records in one table (a reader that knows how many
+    /// rows are coming grows each table once).
+    pub fn reserve(&mut self, table: Table, additional: usize) {
+        match table {
+            Table::Organizations => self.organizations.reserve(additional),
+            Table::Sites => self.sites.reserve(additional),
+            Table::Capabilities => self.capabilities.reserve(additional),
+            Table::Items => self.items.reserve(additional),
+            Table::Bom => self.bom.reserve(additional),
+            Table::Routings => self.routings.reserve(additional),
+            Table::Sources => self.sources.reserve(additional),
+            Table::Links => self.links.reserve(additional),
+            Table::Inventory => self.inventory.reserve(additional),
+            Table::Demand => self.demand.reserve(additional),
+        }
+    }
+
     /// The number of records of one table.
     pub fn len_of(&self, table: Table) -> usize {
         match table {

@@ -120,6 +120,7 @@ impl Db {
             let rows = tx
                 .query(&sql, &[])
                 .map_err(|e| classify(&format!("cannot read table {table}"), &e))?;
+            network.reserve(table, rows.len());
             for row in &rows {
                 push(&mut network, table, &PgRow(row))?;
                 counter.tick();

@@ -13,6 +13,7 @@ impl Db {
         let mut counter = Counter::new(progress);
         let mut network = Network::default();
         for &table in model::Table::ALL {
+            network.reserve(table, self.count(table)?);
             let context = format!("cannot read table {table}");
             let mut stmt = self
                 .conn
@@ -30,14 +31,18 @@ impl Db {
 
     pub(crate) fn n_records(&self) -> Result<u64, Error> {
         let mut total = 0u64;
-        for table in model::Table::ALL {
-            let count: i64 = self
-                .conn
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-                .map_err(|e| backend(format!("cannot count table {table}"), e))?;
-            total += count.unsigned_abs();
+        for &table in model::Table::ALL {
+            total += self.count(table)? as u64;
         }
         Ok(total)
+    }
+
+    fn count(&self, table: model::Table) -> Result<usize, Error> {
+        let count: i64 = self
+            .conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .map_err(|e| backend(format!("cannot count table {table}"), e))?;
+        Ok(usize::try_from(count).unwrap_or(0))
     }
 }
 
