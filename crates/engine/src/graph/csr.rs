@@ -55,4 +55,9 @@ impl<T> Csr<T> {
     pub fn entries(&self) -> &[T] {
         &self.entries
     }
+
+    /// Every entry of every row, row by row, taken out.
+    pub fn into_entries(self) -> Vec<T> {
+        self.entries
+    }
 }

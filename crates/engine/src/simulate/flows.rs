@@ -116,13 +116,13 @@ pub(crate) struct DemandFlow {
 impl Flows {
     /// The flows the simulation runs on, laid out item by item (see `Parts::by_item`).
     pub fn new(graph: &Graph, period: Period) -> Flows {
-        Parts::of(graph, period, &[]).by_item().assemble()
+        Parts::of(graph, period, Positions::item_major(graph)).by_position().assemble()
     }
 
     /// The flows with positions for the (site, item) pairs of `extra` too (holding no stock
     /// unless the network says otherwise), for callers that move goods where nothing goes today.
     pub(crate) fn with_positions(graph: &Graph, period: Period, extra: &[(u32, u32)]) -> Flows {
-        Parts::of(graph, period, extra).assemble()
+        Parts::of(graph, period, Positions::first_met(graph, extra)).assemble()
     }
 
     /// Whether, with no events, every claim is met in full in every period (so a scenario
@@ -397,19 +397,102 @@ struct Parts {
     outside: Vec<OutsideUse>,
 }
 
-impl Parts {
-    /// The network's positions (numbered as first met: sources by item, their components, link
-    /// ends, demand, stock, then `extra`), sources, hours rows, links and demand rows.
-    fn of(graph: &Graph, period: Period, extra: &[(u32, u32)]) -> Parts {
-        let per = period.weeks();
-        let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-        let mut positions: Vec<(u32, u32)> = Vec::new();
-        let mut position = |site: u32, item: u32| {
-            *index.entry((site, item)).or_insert_with(|| {
-                positions.push((site, item));
-                positions.len() as u32 - 1
+/// A (site, item) pair as one sortable number: item by item, by site within an item.
+fn key(site: u32, item: u32) -> u64 {
+    (u64::from(item) << 32) | u64::from(site)
+}
+
+/// The (site, item) of a `key`.
+fn pair(key: u64) -> (u32, u32) {
+    (key as u32, (key >> 32) as u32)
+}
+
+/// Every (site, item) that `Parts::of` gives a position, in the order it meets them: each
+/// source (by item, then as listed) and its components, both ends of each link (by supplier
+/// site), demand at a site, stock, then `extra`.
+fn met(graph: &Graph, extra: &[(u32, u32)]) -> Vec<u64> {
+    let sites = || (0..graph.n_sites() as u32).into_par_iter();
+    let mut keys: Vec<u64> = (0..graph.n_items() as u32)
+        .into_par_iter()
+        .flat_map_iter(|item| {
+            graph.sources.row(item).iter().flat_map(move |source| {
+                let components = graph.components.row(item).iter();
+                std::iter::once(key(source.site, item))
+                    .chain(components.map(move |edge| key(source.site, edge.item)))
             })
-        };
+        })
+        .collect();
+    keys.par_extend(sites().flat_map_iter(|site| {
+        let links = graph.links_out.row(site).iter();
+        links.flat_map(move |link| [key(site, link.item), key(link.site, link.item)])
+    }));
+    keys.extend(graph.demand.iter().filter_map(|row| Some(key(row.site?, row.item))));
+    keys.par_extend(sites().flat_map_iter(|site| {
+        graph.inventory.row(site).iter().map(move |held| key(site, held.item))
+    }));
+    keys.extend(extra.iter().map(|&(site, item)| key(site, item)));
+    keys
+}
+
+/// The positions `Parts::of` lays the flows out on, and how it finds them.
+struct Positions {
+    /// By position: its (site, item).
+    pairs: Vec<(u32, u32)>,
+    lookup: Lookup,
+}
+
+enum Lookup {
+    /// By `key`.
+    Index(FxHashMap<u64, u32>),
+    /// By site: (item, position) of its positions, by item.
+    BySite(Csr<(u32, u32)>),
+}
+
+impl Positions {
+    /// Numbered as `met` meets them.
+    fn first_met(graph: &Graph, extra: &[(u32, u32)]) -> Positions {
+        let mut index = FxHashMap::default();
+        let mut pairs = Vec::new();
+        for k in met(graph, extra) {
+            index.entry(k).or_insert_with(|| {
+                pairs.push(pair(k));
+                pairs.len() as u32 - 1
+            });
+        }
+        Positions { pairs, lookup: Lookup::Index(index) }
+    }
+
+    /// Numbered item by item, by site within an item.
+    fn item_major(graph: &Graph) -> Positions {
+        let mut keys = met(graph, &[]);
+        keys.par_sort_unstable();
+        keys.dedup();
+        let pairs: Vec<(u32, u32)> = keys.into_par_iter().map(pair).collect();
+        let by_site = pairs.iter().enumerate().map(|(q, &(site, item))| (site, (item, q as u32)));
+        let by_site = Csr::from_pairs(graph.n_sites(), by_site.collect());
+        Positions { pairs, lookup: Lookup::BySite(by_site) }
+    }
+
+    /// The position of a (site, item) that `met` meets.
+    fn of(&self, site: u32, item: u32) -> u32 {
+        match &self.lookup {
+            Lookup::Index(index) => index[&key(site, item)],
+            Lookup::BySite(by_site) => {
+                let row = by_site.row(site);
+                let (held, q) = row[row.partition_point(|&(held, _)| held < item)];
+                debug_assert_eq!(held, item, "every position looked up was met");
+                q
+            }
+        }
+    }
+}
+
+impl Parts {
+    /// The network's sources (by item, then as listed), hours rows (as first used), links (by
+    /// supplier site) and demand rows, over `positions`.
+    fn of(graph: &Graph, period: Period, positions: Positions) -> Parts {
+        let per = period.weeks();
+        let at = |site: u32, item: u32| positions.of(site, item);
 
         let mut sources = Vec::with_capacity(graph.sources.entries().len());
         let mut components = Vec::new();
@@ -422,11 +505,11 @@ impl Parts {
                 sources.push(SourceFlow {
                     site: source.site,
                     item,
-                    position: position(source.site, item),
+                    position: at(source.site, item),
                     capacity: source.max_units_per_week * per,
                 });
                 for edge in graph.components.row(item) {
-                    components.push((k, (position(source.site, edge.item), edge.quantity)));
+                    components.push((k, (at(source.site, edge.item), edge.quantity)));
                 }
                 for routing in graph.routings.row(item) {
                     let row =
@@ -440,31 +523,33 @@ impl Parts {
             }
         }
 
-        let mut links = Vec::with_capacity(graph.n_links());
-        for supplier in 0..graph.n_sites() as u32 {
-            for link in graph.links_out.row(supplier) {
-                let weeks = link
-                    .lead_time_weeks
-                    .unwrap_or_else(|| distance_weeks(graph, supplier, link.site));
-                links.push(LinkFlow {
-                    supplier,
-                    customer: link.site,
-                    item: link.item,
-                    from: position(supplier, link.item),
-                    to: position(link.site, link.item),
-                    normal: link.units_per_week * per,
-                    transit: period.periods(weeks, 1),
-                    external: false,
-                });
-            }
-        }
+        let links: Vec<LinkFlow> = (0..graph.n_sites() as u32)
+            .into_par_iter()
+            .flat_map_iter(|supplier| {
+                graph.links_out.row(supplier).iter().map(move |link| {
+                    let weeks = link
+                        .lead_time_weeks
+                        .unwrap_or_else(|| distance_weeks(graph, supplier, link.site));
+                    LinkFlow {
+                        supplier,
+                        customer: link.site,
+                        item: link.item,
+                        from: at(supplier, link.item),
+                        to: at(link.site, link.item),
+                        normal: link.units_per_week * per,
+                        transit: period.periods(weeks, 1),
+                        external: false,
+                    }
+                })
+            })
+            .collect();
 
         let mut demand = Vec::new();
         for row in &graph.demand {
             match row.site {
                 Some(site) => demand.push(DemandFlow {
                     item: row.item,
-                    position: position(site, row.item),
+                    position: at(site, row.item),
                     normal: row.units_per_week * per,
                 }),
                 // Demand for the network as a whole is served at the item's sources, in
@@ -480,33 +565,28 @@ impl Parts {
                         };
                         demand.push(DemandFlow {
                             item: row.item,
-                            position: position(source.site, row.item),
+                            position: at(source.site, row.item),
                             normal: row.units_per_week * per * share,
                         });
                     }
                 }
             }
         }
-        for site in 0..graph.n_sites() as u32 {
-            for stock in graph.inventory.row(site) {
-                position(site, stock.item);
-            }
-        }
-        for &(site, item) in extra {
-            position(site, item);
-        }
 
-        let n = positions.len();
-        let mut opening = vec![0.0; n];
-        for site in 0..graph.n_sites() as u32 {
-            for stock in graph.inventory.row(site) {
-                opening[index[&(site, stock.item)] as usize] += stock.units;
-            }
+        let stock: Vec<(u32, f64)> = (0..graph.n_sites() as u32)
+            .into_par_iter()
+            .flat_map_iter(|site| {
+                graph.inventory.row(site).iter().map(move |held| (at(site, held.item), held.units))
+            })
+            .collect();
+        let mut opening = vec![0.0; positions.pairs.len()];
+        for (q, units) in stock {
+            opening[q as usize] += units;
         }
         Parts {
             period,
             n_sites: graph.n_sites(),
-            positions,
+            positions: positions.pairs,
             opening,
             sources,
             components,
@@ -518,68 +598,54 @@ impl Parts {
         }
     }
 
-    /// The same flows numbered for the period loop: positions item by item (by site within an
-    /// item), sources and hours rows in the order of their positions, links in the order of
-    /// their suppliers' positions. A period's passes then walk stock, sources and links in
-    /// memory order, and arrivals land within the block of their item.
-    /// Everything a position or hours row adds up comes in the same order as in the numbering
-    /// as first met (there too the sources of a site come by item, and the links into a
-    /// position by supplier site), so runs give the same results to the last bit.
-    fn by_item(self) -> Parts {
+    /// The flows in the order the period loop wants when positions are numbered item by item
+    /// (`Positions::item_major`): sources and hours rows in the order of their positions, links
+    /// in the order of their suppliers' positions. A period's passes then walk stock, sources
+    /// and links in memory order, and arrivals land within the block of their item.
+    /// Both orders are stable, so everything a position or hours row adds up comes in the same
+    /// order as in the numbering as first met (there too the sources of a site come by item,
+    /// and the links into a position by supplier site), and runs give the same results to the
+    /// last bit.
+    fn by_position(self) -> Parts {
         debug_assert!(self.outside.is_empty(), "a restriction is numbered from the whole");
-        let n = self.positions.len();
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.par_sort_unstable_by_key(|&q| {
-            let (site, item) = self.positions[q as usize];
-            (item, site)
-        });
-        let mut new_index = vec![0u32; n];
-        for (new, &old) in order.iter().enumerate() {
-            new_index[old as usize] = new as u32;
-        }
-        let at = |q: u32| new_index[q as usize];
-        let mut source_order: Vec<u32> = (0..self.sources.len() as u32).collect();
-        source_order.par_sort_by_key(|&k| at(self.sources[k as usize].position));
+        let mut parts = if self.sources.is_sorted_by_key(|source| source.position) {
+            self
+        } else {
+            self.sources_by_position()
+        };
+        let links = std::mem::take(&mut parts.links).into_iter().map(|link| (link.from, link));
+        parts.links = Csr::from_pairs(parts.positions.len(), links.collect()).into_entries();
+        parts
+    }
+
+    /// The sources (with their components and hours) in the order of their positions, and the
+    /// hours rows renumbered in the order that first uses them.
+    fn sources_by_position(self) -> Parts {
+        let mut order: Vec<u32> = (0..self.sources.len() as u32).collect();
+        order.par_sort_by_key(|&k| self.sources[k as usize].position);
         let components = Csr::from_pairs(self.sources.len(), self.components);
         let hours_use = Csr::from_pairs(self.sources.len(), self.hours_use);
         let mut new_row = vec![u32::MAX; self.hours.len()];
-        let mut hours = Vec::with_capacity(self.hours.len());
         let mut parts = Parts {
-            period: self.period,
-            n_sites: self.n_sites,
-            positions: order.iter().map(|&q| self.positions[q as usize]).collect(),
-            opening: order.iter().map(|&q| self.opening[q as usize]).collect(),
             sources: Vec::with_capacity(self.sources.len()),
             components: Vec::with_capacity(components.entries().len()),
             hours_use: Vec::with_capacity(hours_use.entries().len()),
-            hours: Vec::new(),
-            links: self.links,
-            demand: self.demand,
-            outside: Vec::new(),
+            hours: Vec::with_capacity(self.hours.len()),
+            ..self
         };
-        for (new_k, &k) in source_order.iter().enumerate() {
+        for (new_k, &k) in order.iter().enumerate() {
             let new_k = new_k as u32;
-            let source = &self.sources[k as usize];
-            parts.sources.push(SourceFlow { position: at(source.position), ..*source });
+            parts.sources.push(self.sources[k as usize]);
             for &(c, quantity) in components.row(k) {
-                parts.components.push((new_k, (at(c), quantity)));
+                parts.components.push((new_k, (c, quantity)));
             }
             for &(row, per_unit) in hours_use.row(k) {
                 if new_row[row as usize] == u32::MAX {
-                    new_row[row as usize] = hours.len() as u32;
-                    hours.push(self.hours[row as usize]);
+                    new_row[row as usize] = parts.hours.len() as u32;
+                    parts.hours.push(self.hours[row as usize]);
                 }
                 parts.hours_use.push((new_k, (new_row[row as usize], per_unit)));
             }
-        }
-        parts.hours = hours;
-        for link in &mut parts.links {
-            link.from = at(link.from);
-            link.to = at(link.to);
-        }
-        parts.links.par_sort_by_key(|link| link.from);
-        for row in &mut parts.demand {
-            row.position = at(row.position);
         }
         parts
     }
