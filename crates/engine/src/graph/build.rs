@@ -22,7 +22,32 @@ pub enum Error {
     BomCycle { item: String },
 }
 
-type Index<'a> = FxHashMap<&'a str, u32>;
+/// Indices by id. Ids of up to 15 bytes (generated ids and most real ones) are kept packed into
+/// one number, so looking one up compares numbers instead of following a pointer to the text.
+#[derive(Default)]
+struct Index<'a> {
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<&'a str, u32>,
+}
+
+impl Index<'_> {
+    fn get(&self, id: &str) -> Option<u32> {
+        match packed(id) {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(id),
+        }
+        .copied()
+    }
+}
+
+/// An id of up to 15 bytes as one number: its bytes, then its length in the last byte.
+fn packed(id: &str) -> Option<u128> {
+    let bytes = id.as_bytes();
+    let mut key = [0u8; 16];
+    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    key[15] = u8::try_from(bytes.len()).ok().filter(|&n| n < 16)?;
+    Some(u128::from_le_bytes(key))
+}
 
 impl Graph {
     /// Builds the graph of a network that `model::validate` found free of errors.
@@ -167,7 +192,10 @@ impl Graph {
 fn index<'a>(ids: impl Iterator<Item = &'a str>) -> Index<'a> {
     let mut index = Index::default();
     for (i, id) in ids.enumerate() {
-        index.entry(id).or_insert(i as u32);
+        match packed(id) {
+            Some(key) => index.short.entry(key).or_insert(i as u32),
+            None => index.long.entry(id).or_insert(i as u32),
+        };
     }
     index
 }
@@ -179,7 +207,7 @@ struct Unknown {
 }
 
 fn lookup(index: &Index<'_>, field: &'static str, id: &str) -> Result<u32, Unknown> {
-    index.get(id).copied().ok_or_else(|| Unknown { field, id: id.to_owned() })
+    index.get(id).ok_or_else(|| Unknown { field, id: id.to_owned() })
 }
 
 /// Resolves the references of every row of a table in parallel, keeping row order; on unknown

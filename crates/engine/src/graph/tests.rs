@@ -58,3 +58,51 @@ fn dangling_ids_and_cycles_are_errors() {
         Error::UnknownId { table: model::Table::Bom, row: 0, field: "component", id: "zz".into() }
     );
 }
+
+/// Ids of up to 15 bytes are looked up packed into one number and longer ones as text: each
+/// resolves to its own record, whatever its length (an id and the same id with a NUL byte
+/// after it are two ids), and an id one byte short of a known one is unknown.
+#[test]
+fn ids_of_any_length_resolve_to_their_records() {
+    let ids = [
+        "p",
+        "p\0",
+        "fifteen-bytes-1",
+        "sixteen-bytes-12",
+        "an-item-id-of-forty-bytes-and-some-more-",
+    ];
+    let item = |id: &str| Item {
+        id: id.into(),
+        name: id.into(),
+        kind: ItemKind::Part,
+        unit: "each".into(),
+        unit_value: 1.0,
+    };
+    let line = |p: &str, c: &str| BomLine { parent: p.into(), component: c.into(), quantity: 1.0 };
+    let chain = Network {
+        items: ids.iter().map(|id| item(id)).collect(),
+        bom: ids.windows(2).map(|pair| line(pair[0], pair[1])).collect(),
+        ..Network::default()
+    };
+    let graph = Graph::build(&chain).unwrap();
+    for parent in 0..ids.len() - 1 {
+        let components: Vec<u32> =
+            graph.components.row(parent as u32).iter().map(|edge| edge.item).collect();
+        assert_eq!(components, [parent as u32 + 1], "{:?}", ids[parent]);
+    }
+    for (short, known) in
+        [("sixteen-bytes-1", ids[3]), ("an-item-id-of-forty-bytes-and-some-more", ids[4])]
+    {
+        assert!(known.starts_with(short));
+        let network = Network { bom: vec![line("p", short)], ..chain.clone() };
+        assert_eq!(
+            Graph::build(&network).map(|_| ()).unwrap_err(),
+            Error::UnknownId {
+                table: model::Table::Bom,
+                row: 0,
+                field: "component",
+                id: short.into()
+            }
+        );
+    }
+}
