@@ -46,6 +46,20 @@ impl Network {
         }
     }
 
+    /// Moves every record of `other` to the end of this network's tables.
+    pub fn append(&mut self, other: &mut Network) {
+        self.organizations.append(&mut other.organizations);
+        self.sites.append(&mut other.sites);
+        self.capabilities.append(&mut other.capabilities);
+        self.items.append(&mut other.items);
+        self.bom.append(&mut other.bom);
+        self.routings.append(&mut other.routings);
+        self.sources.append(&mut other.sources);
+        self.links.append(&mut other.links);
+        self.inventory.append(&mut other.inventory);
+        self.demand.append(&mut other.demand);
+    }
+
     /// The number of records of one table.
     pub fn len_of(&self, table: Table) -> usize {
         match table {

@@ -5,7 +5,7 @@ mod access;
 mod read;
 mod write;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
@@ -25,6 +25,8 @@ const NOW: &str = "strftime('%Y-%m-%d %H:%M:%S', 'now')";
 
 pub(crate) struct Db {
     conn: Connection,
+    /// The database file; `None` in memory.
+    path: Option<PathBuf>,
 }
 
 impl Db {
@@ -38,20 +40,20 @@ impl Db {
             .map_err(|e| backend("cannot enable WAL", e))?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| backend("cannot set synchronous mode", e))?;
-        Db::migrate(conn)
+        Db::migrate(conn, Some(path))
     }
 
     pub(crate) fn open_in_memory() -> Result<Db, Error> {
         let conn = Connection::open_in_memory().map_err(|e| backend("cannot open database", e))?;
-        Db::migrate(conn)
+        Db::migrate(conn, None)
     }
 
-    fn migrate(mut conn: Connection) -> Result<Db, Error> {
+    fn migrate(mut conn: Connection, path: Option<PathBuf>) -> Result<Db, Error> {
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(|e| backend("cannot set busy timeout", e))?;
         let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
         migrations.to_latest(&mut conn).map_err(|e| backend("cannot migrate database", e))?;
-        Ok(Db { conn })
+        Ok(Db { conn, path })
     }
 
     pub(crate) fn last_import(&self) -> Result<Option<ImportRecord>, Error> {

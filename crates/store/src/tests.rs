@@ -248,6 +248,28 @@ fn sqlite_failed_write_changes_nothing() {
     failed_write_changes_nothing(&|| Store::open_dir(dir.path()).unwrap());
 }
 
+/// A database file is read in parts side by side; however many parts (more than some tables
+/// have rows, with a table empty), the network comes back whole and in order, and progress
+/// counts up to every record.
+#[test]
+fn sqlite_reads_in_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let mut network = awkward();
+    network.inventory.clear();
+    store.replace_network(&network, "generated", &mut |_| {}).unwrap();
+    let crate::Backend::Sqlite(db) = &store.backend else { unreachable!("a SQLite store") };
+    let total = network.n_records() as u64;
+    let fewest = model::Table::ALL.iter().map(|&t| network.len_of(t)).filter(|&n| n > 0).min();
+    for parts in [1, 2, 3, 4, fewest.unwrap() + 1] {
+        let mut reports = Vec::new();
+        let read = db.load_in_parts(Some(parts), &mut |n| reports.push(n)).unwrap();
+        assert!(read == network, "{parts} parts");
+        assert!(reports.windows(2).all(|pair| pair[0] <= pair[1]), "{parts} parts: {reports:?}");
+        assert_eq!(reports.last(), Some(&total), "{parts} parts");
+    }
+}
+
 #[test]
 fn postgres_round_trips() {
     if let Some(url) = postgres_schema("round_trips") {

@@ -1,49 +1,162 @@
-//! Reads a whole network back, table by table, in import order.
+//! Reads a whole network back, table by table, in import order. A database file holding a
+//! large network is read in parts side by side, one connection each: part `j` of `n` holds the
+//! `j`-th `n`-th of every table's rows (by `seq`), and the parts are joined in order.
 
-use rusqlite::Row;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rusqlite::types::FromSql;
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{Db, backend};
 use crate::Error;
-use crate::tables::{Cells, Counter, columns, push};
-use model::Network;
+use crate::tables::{Cells, PROGRESS_EVERY, columns, push};
+use model::{Network, Table};
+
+/// Networks of at most this many records are read on one connection.
+const READ_ALONE: usize = 100_000;
+
+/// Parts read side by side at most.
+const MOST_PARTS: usize = 4;
+
+/// The rows of one table a part reads: those with `seq` in `seqs`, and room for `count`.
+#[derive(Clone)]
+struct Rows {
+    seqs: Option<(i64, i64)>,
+    count: usize,
+}
 
 impl Db {
     pub(crate) fn load_network(&self, progress: &mut dyn FnMut(u64)) -> Result<Network, Error> {
-        let mut counter = Counter::new(progress);
-        let mut network = Network::default();
-        for &table in model::Table::ALL {
-            network.reserve(table, self.count(table)?);
-            let context = format!("cannot read table {table}");
-            let mut stmt = self
-                .conn
-                .prepare(&format!("SELECT {} FROM {table} ORDER BY seq", columns(table).join(", ")))
-                .map_err(|e| backend(context.clone(), e))?;
-            let mut rows = stmt.query([]).map_err(|e| backend(context.clone(), e))?;
-            while let Some(row) = rows.next().map_err(|e| backend(context.clone(), e))? {
-                push(&mut network, table, &SqliteRow(row))?;
-                counter.tick();
+        self.load_in_parts(None, progress)
+    }
+
+    /// Reads the network in `n_parts` parts side by side, or (`None`) in as many as the machine
+    /// has cores (at most `MOST_PARTS`) when it has more than `READ_ALONE` records; a database
+    /// in memory is read in one.
+    pub(crate) fn load_in_parts(
+        &self,
+        n_parts: Option<usize>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Network, Error> {
+        let counts = Table::ALL.iter().map(|&t| self.count(t)).collect::<Result<Vec<_>, _>>()?;
+        let n_parts = n_parts.unwrap_or_else(|| {
+            if counts.iter().sum::<usize>() > READ_ALONE {
+                std::thread::available_parallelism().map_or(1, |n| n.get().min(MOST_PARTS))
+            } else {
+                1
+            }
+        });
+        let path = self.path.as_deref().filter(|_| n_parts > 1);
+        let n_parts = if path.is_some() { n_parts } else { 1 };
+        let mut parts = vec![Vec::with_capacity(Table::ALL.len()); n_parts];
+        for (&table, &count) in Table::ALL.iter().zip(&counts) {
+            // The first `seq` of the part, `None` once the table has no rows left.
+            let mut first = Some(i64::MIN);
+            for (j, part) in parts.iter_mut().enumerate() {
+                let (start, end) = (count * j / n_parts, count * (j + 1) / n_parts);
+                let next = if j + 1 < n_parts { self.seq_at(table, end)? } else { None };
+                let seqs = first.map(|first| (first, next.map_or(i64::MAX, |seq| seq - 1)));
+                // The first part's tables take the other parts' rows after their own.
+                let count = if j == 0 { count } else { end - start };
+                part.push(Rows { seqs, count });
+                first = next;
             }
         }
-        counter.finish();
+        let read = AtomicU64::new(0);
+        let network = std::thread::scope(|scope| {
+            let others: Vec<_> = path
+                .into_iter()
+                .flat_map(|path| parts[1..].iter().map(move |rows| (path, rows)))
+                .map(|(path, rows)| {
+                    let read = &read;
+                    scope.spawn(move || {
+                        read_part(&reader(path)?, rows, &mut |n| {
+                            read.fetch_add(n, Ordering::Relaxed);
+                        })
+                    })
+                })
+                .collect();
+            let mut network = read_part(&self.conn, &parts[0], &mut |n| {
+                progress(read.fetch_add(n, Ordering::Relaxed) + n);
+            })?;
+            for other in others {
+                let mut other = other.join().map_err(|_| Error::Backend {
+                    context: "cannot read the network".to_owned(),
+                    source: "a thread reading part of it stopped".into(),
+                })??;
+                network.append(&mut other);
+            }
+            Ok::<_, Error>(network)
+        })?;
+        progress(network.n_records() as u64);
         Ok(network)
+    }
+
+    /// The `seq` of the row `offset` rows into a table, if there is one.
+    fn seq_at(&self, table: Table, offset: usize) -> Result<Option<i64>, Error> {
+        let sql = format!("SELECT seq FROM {table} ORDER BY seq LIMIT 1 OFFSET ?1");
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        self.conn
+            .query_row(&sql, [offset], |r| r.get(0))
+            .optional()
+            .map_err(|e| backend(format!("cannot read table {table}"), e))
     }
 
     pub(crate) fn n_records(&self) -> Result<u64, Error> {
         let mut total = 0u64;
-        for &table in model::Table::ALL {
+        for &table in Table::ALL {
             total += self.count(table)? as u64;
         }
         Ok(total)
     }
 
-    fn count(&self, table: model::Table) -> Result<usize, Error> {
+    fn count(&self, table: Table) -> Result<usize, Error> {
         let count: i64 = self
             .conn
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             .map_err(|e| backend(format!("cannot count table {table}"), e))?;
         Ok(usize::try_from(count).unwrap_or(0))
     }
+}
+
+/// Another connection to the database file, for reading a part.
+fn reader(path: &Path) -> Result<Connection, Error> {
+    let conn = Connection::open(path)
+        .map_err(|e| backend(format!("cannot open database {}", path.display()), e))?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(|e| backend("cannot set busy timeout", e))?;
+    Ok(conn)
+}
+
+/// Reads one part's rows of every table, telling `read` how many as it goes.
+fn read_part(
+    conn: &Connection,
+    part: &[Rows],
+    read: &mut dyn FnMut(u64),
+) -> Result<Network, Error> {
+    let mut network = Network::default();
+    for (&table, rows) in Table::ALL.iter().zip(part) {
+        let Some((first, last)) = rows.seqs else { continue };
+        network.reserve(table, rows.count);
+        let context = format!("cannot read table {table}");
+        let sql = format!(
+            "SELECT {} FROM {table} WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+            columns(table).join(", ")
+        );
+        let mut stmt = conn.prepare(&sql).map_err(|e| backend(context.clone(), e))?;
+        let mut cursor = stmt.query([first, last]).map_err(|e| backend(context.clone(), e))?;
+        let mut n = 0u64;
+        while let Some(row) = cursor.next().map_err(|e| backend(context.clone(), e))? {
+            push(&mut network, table, &SqliteRow(row))?;
+            n += 1;
+            if n.is_multiple_of(PROGRESS_EVERY) {
+                read(PROGRESS_EVERY);
+            }
+        }
+        read(n % PROGRESS_EVERY);
+    }
+    Ok(network)
 }
 
 struct SqliteRow<'r, 's>(&'r Row<'s>);
