@@ -106,6 +106,9 @@ struct State<'f> {
     hours_need: Vec<f64>,
     hours_ratio: Vec<f64>,
     component_need: Vec<f64>,
+    /// By position, in a restriction: the units of its stock sources outside use each period
+    /// (empty when they use none).
+    outside_need: Vec<f64>,
     /// Where the shipping pass splits its work (see `ShipPiece`).
     ship_pieces: Vec<ShipPiece>,
     /// This period's ledger entries, by position, when keeping the ledger.
@@ -151,6 +154,7 @@ impl<'f> State<'f> {
             hours_need: vec![0.0; flows.hours.len()],
             hours_ratio: vec![1.0; flows.hours.len()],
             component_need: vec![0.0; n],
+            outside_need: outside_need(flows),
             ledger: settings.ledger.then(|| vec![Ledger::default(); n]),
         }
     }
@@ -334,19 +338,10 @@ impl<'f> State<'f> {
                 *made *= ratio;
             }
         });
-        // Each component's need: what sources outside use, then its users' in their order (a
-        // pass by source: by component, it would read the users' output scattered).
-        in_pieces(&mut self.component_need, |_, need| need.fill(0.0));
-        for outside in &flows.outside {
-            if let Use::Component { position, units } = outside.uses {
-                self.component_need[position as usize] += units;
-            }
-        }
-        for (k, &made) in self.made.iter().enumerate() {
-            for &(c, quantity) in flows.components.row(k as u32) {
-                self.component_need[c as usize] += quantity * made;
-            }
-        }
+        // A run on one of rayon's threads is one of many side by side (Monte Carlo): it goes
+        // source by source, reading their output in order.
+        let by_source = rayon::current_thread_index().is_some();
+        component_needs(flows, &self.made, &self.outside_need, &mut self.component_need, by_source);
     }
 
     fn share_components(&mut self, trace: &mut Trace) {
@@ -621,6 +616,54 @@ impl Shipping<'_> {
         }
         shipped
     }
+}
+
+/// Each component's need: what sources outside use (`outside_need`, by position, or empty),
+/// then its users' in their order: source by source, or position by position in pieces. Both
+/// add up each need in the same order.
+pub(super) fn component_needs(
+    flows: &Flows,
+    made: &[f64],
+    outside_need: &[f64],
+    need: &mut [f64],
+    by_source: bool,
+) {
+    if by_source {
+        if outside_need.is_empty() {
+            need.fill(0.0);
+        } else {
+            need.copy_from_slice(outside_need);
+        }
+        for (k, &made) in made.iter().enumerate() {
+            for &(c, quantity) in flows.components.row(k as u32) {
+                need[c as usize] += quantity * made;
+            }
+        }
+        return;
+    }
+    in_pieces(need, |first, need| {
+        for (q, need) in (first..).zip(need) {
+            *need = outside_need.get(q).copied().unwrap_or(0.0);
+            for &(k, units) in flows.stock_changes.row(q as u32) {
+                if units < 0.0 {
+                    *need += -units * made[k as usize];
+                }
+            }
+        }
+    });
+}
+
+/// By position: what sources outside a restriction use of its stock each period, added up in
+/// their order; empty when they use none.
+pub(super) fn outside_need(flows: &Flows) -> Vec<f64> {
+    let mut need = Vec::new();
+    for outside in &flows.outside {
+        if let Use::Component { position, units } = outside.uses {
+            need.resize(flows.positions.len(), 0.0);
+            need[position as usize] += units;
+        }
+    }
+    need
 }
 
 /// The passes of a period split their work into pieces of this many entries, which rayon's

@@ -11,7 +11,7 @@ use crate::fixture;
 use crate::generate::{GenerateConfig, generate};
 use crate::graph::Graph;
 use crate::simulate::run_restricted;
-use crate::simulate::step::{ShipPiece, slot_starts};
+use crate::simulate::step::{ShipPiece, component_needs, outside_need, slot_starts};
 use crate::simulate::tests::assert_conserved;
 use crate::simulate::{Allocation, Flows, Period, Scenario, Settings, Unmet, run, stress};
 
@@ -108,6 +108,41 @@ fn busy_run(n_sites: usize, seed: u64, backlog: bool) -> (Graph, Settings, Scena
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// A period's component needs come out the same to the last bit source by source and
+    /// position by position (in pieces of 16), over the whole network and over a part of it
+    /// whose components sources outside use too.
+    #[test]
+    fn component_needs_are_the_same_either_way(n_sites in 50usize..200, seed in any::<u64>(), outputs in prop::collection::vec(0.0f64..1e4, 1..40)) {
+        let graph = Graph::build(&generate(&GenerateConfig { n_sites, seed })).unwrap();
+        let whole = Flows::new(&graph, Period::Week);
+        // Every third position and, over and over, the components of the sources kept.
+        let mut keep: Vec<bool> = (0..whole.n_positions()).map(|q| q % 3 == 0).collect();
+        let mut grown = true;
+        while grown {
+            grown = false;
+            for (k, source) in whole.sources.iter().enumerate() {
+                if keep[source.position as usize] {
+                    for &(c, _) in whole.components.row(k as u32) {
+                        grown |= !std::mem::replace(&mut keep[c as usize], true);
+                    }
+                }
+            }
+        }
+        let part = whole.restrict(&keep);
+        prop_assert!(!outside_need(&part).is_empty(), "sources outside use the part's stock");
+        for flows in [&whole, &part] {
+            let made: Vec<f64> =
+                (0..flows.sources.len()).map(|k| outputs[k % outputs.len()] * (k as f64 + 1.0).sqrt()).collect();
+            let outside = outside_need(flows);
+            let mut by_source = vec![f64::NAN; flows.n_positions()];
+            let mut in_pieces = by_source.clone();
+            component_needs(flows, &made, &outside, &mut by_source, true);
+            component_needs(flows, &made, &outside, &mut in_pieces, false);
+            let bits = |needs: &[f64]| needs.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&by_source), bits(&in_pieces));
+        }
+    }
 
     /// The simulation runs on flows numbered item by item; everything a period adds up comes in
     /// the same order as in the flows numbered as first met, so every result is the same to the
