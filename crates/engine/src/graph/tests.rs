@@ -33,16 +33,22 @@ fn relations_are_grouped_by_their_end() {
     }
 }
 
-#[test]
-fn dangling_ids_and_cycles_are_errors() {
-    let item = |id: &str| Item {
+fn item(id: &str) -> Item {
+    Item {
         id: id.into(),
         name: id.into(),
         kind: ItemKind::Part,
         unit: "each".into(),
         unit_value: 1.0,
-    };
-    let line = |p: &str, c: &str| BomLine { parent: p.into(), component: c.into(), quantity: 1.0 };
+    }
+}
+
+fn line(parent: &str, component: &str) -> BomLine {
+    BomLine { parent: parent.into(), component: component.into(), quantity: 1.0 }
+}
+
+#[test]
+fn dangling_ids_and_cycles_are_errors() {
     let cyclic = Network {
         items: vec![item("a"), item("b")],
         bom: vec![line("a", "b"), line("b", "a")],
@@ -71,24 +77,16 @@ fn ids_of_any_length_resolve_to_their_records() {
         "sixteen-bytes-12",
         "an-item-id-of-forty-bytes-and-some-more-",
     ];
-    let item = |id: &str| Item {
-        id: id.into(),
-        name: id.into(),
-        kind: ItemKind::Part,
-        unit: "each".into(),
-        unit_value: 1.0,
-    };
-    let line = |p: &str, c: &str| BomLine { parent: p.into(), component: c.into(), quantity: 1.0 };
     let chain = Network {
-        items: ids.iter().map(|id| item(id)).collect(),
+        items: ids.iter().map(|&id| item(id)).collect(),
         bom: ids.windows(2).map(|pair| line(pair[0], pair[1])).collect(),
         ..Network::default()
     };
     let graph = Graph::build(&chain).unwrap();
-    for parent in 0..ids.len() - 1 {
+    for (parent, id) in (0..).zip(&ids[..ids.len() - 1]) {
         let components: Vec<u32> =
-            graph.components.row(parent as u32).iter().map(|edge| edge.item).collect();
-        assert_eq!(components, [parent as u32 + 1], "{:?}", ids[parent]);
+            graph.components.row(parent).iter().map(|edge| edge.item).collect();
+        assert_eq!(components, [parent + 1], "{id:?}");
     }
     for (short, known) in
         [("sixteen-bytes-1", ids[3]), ("an-item-id-of-forty-bytes-and-some-more", ids[4])]
