@@ -62,11 +62,12 @@ pub(super) fn summarize(
         });
     }
     // Each walk up from a product is independent of the others: in parallel, each thread
-    // marking what it has seen in its own array.
+    // marking what it has seen in its own array. None goes where no cause is upstream.
+    let unseen = if short_items.is_empty() { Vec::new() } else { unseen(flows, &trace) };
     let found: Vec<Vec<Cause>> = short_items
         .par_iter()
         .map_init(
-            || vec![0u32; flows.positions.len()],
+            || unseen.clone(),
             |seen, &(_, item)| {
                 causes(graph, flows, effects, &trace, &rows_of[item as usize], item, seen)
             },
@@ -87,9 +88,48 @@ pub(super) fn summarize(
     }
 }
 
+/// A walk's array of what it has seen, before any walk: `NO_CAUSE` where a walk up from the
+/// position can find no cause, 0 elsewhere (where a source was held back, a link in was cut, or
+/// either upstream: everything downstream of such a place, along the links and from components
+/// to their users' positions).
+pub(super) fn unseen(flows: &Flows, trace: &Trace) -> Vec<u32> {
+    let mut leads = vec![false; flows.positions.len()];
+    let mut stack: Vec<u32> = Vec::new();
+    let mark = |q: u32, leads: &mut Vec<bool>, stack: &mut Vec<u32>| {
+        if !std::mem::replace(&mut leads[q as usize], true) {
+            stack.push(q);
+        }
+    };
+    for (source, held) in flows.sources.iter().zip(&trace.held_back) {
+        if held.disrupted > 0.0 || held.capacity > 0.0 || held.hours > 0.0 {
+            mark(source.position, &mut leads, &mut stack);
+        }
+    }
+    for (link, &cut) in flows.links.iter().zip(&trace.cut) {
+        if cut > 0.0 {
+            mark(link.to, &mut leads, &mut stack);
+        }
+    }
+    while let Some(q) = stack.pop() {
+        for &l in flows.links_out.row(q) {
+            mark(flows.links[l as usize].to, &mut leads, &mut stack);
+        }
+        for &(k, units) in flows.stock_changes.row(q) {
+            if units < 0.0 {
+                mark(flows.sources[k as usize].position, &mut leads, &mut stack);
+            }
+        }
+    }
+    leads.into_iter().map(|leads| if leads { 0 } else { NO_CAUSE }).collect()
+}
+
+/// In a walk's array of what it has seen: no cause is upstream of the position.
+pub(super) const NO_CAUSE: u32 = u32::MAX;
+
 /// The constraints upstream of a product's demand that held production or links back: walks
-/// from the demand's positions up the links and the components of their sources.
-fn causes(
+/// from the demand's positions up the links and the components of their sources, where a
+/// cause can be found (`seen` starts as `unseen` made it).
+pub(super) fn causes(
     graph: &Graph,
     flows: &Flows,
     effects: &Effects,
@@ -98,7 +138,7 @@ fn causes(
     product: u32,
     seen: &mut [u32],
 ) -> Vec<Cause> {
-    // Positions seen on this walk hold this mark (0 is no walk's).
+    // Positions seen on this walk hold this mark (0 is no walk's, `NO_CAUSE` none's to visit).
     let mark = product + 1;
     // A cause, with the value of its units for ranking; named once it is among those kept.
     let cause = |site: u32, item: u32, reason: Reason, units: f64| Found {
@@ -114,7 +154,7 @@ fn causes(
         seen[q as usize] = mark;
     }
     let mut visit = |q: u32, stack: &mut Vec<u32>| {
-        if seen[q as usize] != mark {
+        if seen[q as usize] != mark && seen[q as usize] != NO_CAUSE {
             seen[q as usize] = mark;
             stack.push(q);
         }

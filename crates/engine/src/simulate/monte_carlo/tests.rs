@@ -10,6 +10,8 @@ use super::{Hazards, MonteCarlo, draw, monte_carlo, percentile};
 use crate::fixture;
 use crate::generate::{GenerateConfig, generate};
 use crate::graph::Graph;
+use crate::simulate::effects::Effects;
+use crate::simulate::results::{NO_CAUSE, causes, unseen};
 use crate::simulate::run_restricted;
 use crate::simulate::step::{ShipPiece, component_needs, outside_need, slot_starts};
 use crate::simulate::tests::assert_conserved;
@@ -108,6 +110,30 @@ fn busy_run(n_sites: usize, seed: u64, backlog: bool) -> (Graph, Settings, Scena
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// The walks up from a product that fell short skip the positions with no cause upstream,
+    /// and name the same causes in the same order as walks that visit everything.
+    #[test]
+    fn walks_up_skip_only_what_leads_to_no_cause(n_sites in 50usize..200, seed in any::<u64>(), backlog in any::<bool>()) {
+        let (graph, settings, scenario) = busy_run(n_sites, seed, backlog);
+        let flows = Flows::new(&graph, Period::Week);
+        let effects = Effects::new(&graph, &flows, &scenario);
+        let trace = crate::simulate::step::simulate(&graph, &flows, &effects, &settings, &|_| ());
+        let unseen = unseen(&flows, &trace);
+        prop_assert!(unseen.contains(&NO_CAUSE) && unseen.contains(&0));
+        let mut named = 0;
+        for item in 0..graph.n_items() as u32 {
+            let rows: Vec<u32> = (0..flows.demand.len() as u32)
+                .filter(|&r| flows.demand[r as usize].item == item)
+                .collect();
+            let skipping = causes(&graph, &flows, &effects, &trace, &rows, item, &mut unseen.clone());
+            let mut nothing_seen = vec![0; flows.n_positions()];
+            let everywhere = causes(&graph, &flows, &effects, &trace, &rows, item, &mut nothing_seen);
+            prop_assert_eq!(format!("{skipping:?}"), format!("{everywhere:?}"));
+            named += skipping.len();
+        }
+        prop_assert!(named > 0, "some product names a cause");
+    }
 
     /// A period's component needs come out the same to the last bit source by source and
     /// position by position (in pieces of 16), over the whole network and over a part of it
