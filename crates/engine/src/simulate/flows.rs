@@ -114,7 +114,7 @@ pub(crate) struct DemandFlow {
 }
 
 impl Flows {
-    /// The flows the simulation runs on, laid out item by item (see `Parts::by_item`).
+    /// The flows the simulation runs on, laid out item by item (see `Positions::item_major` and `Parts::by_position`).
     pub fn new(graph: &Graph, period: Period) -> Flows {
         Parts::of(graph, period, Positions::item_major(graph)).by_position().assemble()
     }

@@ -56,7 +56,8 @@ impl Db {
             for (j, part) in parts.iter_mut().enumerate() {
                 let (start, end) = (count * j / n_parts, count * (j + 1) / n_parts);
                 let next = if j + 1 < n_parts { self.seq_at(table, end)? } else { None };
-                let seqs = first.map(|first| (first, next.map_or(i64::MAX, |seq| seq - 1)));
+                let seqs =
+                    first.map(|first| (first, next.map_or(i64::MAX, |seq| seq.saturating_sub(1))));
                 // The first part's tables take the other parts' rows after their own.
                 let count = if j == 0 { count } else { end - start };
                 part.push(Rows { seqs, count });
