@@ -30,7 +30,15 @@ struct Index<'a> {
     long: FxHashMap<&'a str, u32>,
 }
 
-impl Index<'_> {
+impl<'a> Index<'a> {
+    /// Gives `id` the index `i` unless it already has one.
+    fn insert_first(&mut self, id: &'a str, i: u32) {
+        match packed(id) {
+            Some(key) => self.short.entry(key).or_insert(i),
+            None => self.long.entry(id).or_insert(i),
+        };
+    }
+
     fn get(&self, id: &str) -> Option<u32> {
         match packed(id) {
             Some(key) => self.short.get(&key),
@@ -192,10 +200,7 @@ impl Graph {
 fn index<'a>(ids: impl Iterator<Item = &'a str>) -> Index<'a> {
     let mut index = Index::default();
     for (i, id) in ids.enumerate() {
-        match packed(id) {
-            Some(key) => index.short.entry(key).or_insert(i as u32),
-            None => index.long.entry(id).or_insert(i as u32),
-        };
+        index.insert_first(id, i as u32);
     }
     index
 }

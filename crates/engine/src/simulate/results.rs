@@ -93,10 +93,10 @@ pub(super) fn summarize(
 /// either upstream: everything downstream of such a place, along the links and from components
 /// to their users' positions).
 pub(super) fn unseen(flows: &Flows, trace: &Trace) -> Vec<u32> {
-    let mut leads = vec![false; flows.positions.len()];
+    let mut leads = vec![NO_CAUSE; flows.positions.len()];
     let mut stack: Vec<u32> = Vec::new();
-    let mark = |q: u32, leads: &mut Vec<bool>, stack: &mut Vec<u32>| {
-        if !std::mem::replace(&mut leads[q as usize], true) {
+    let mark = |q: u32, leads: &mut Vec<u32>, stack: &mut Vec<u32>| {
+        if std::mem::replace(&mut leads[q as usize], 0) == NO_CAUSE {
             stack.push(q);
         }
     };
@@ -120,7 +120,7 @@ pub(super) fn unseen(flows: &Flows, trace: &Trace) -> Vec<u32> {
             }
         }
     }
-    leads.into_iter().map(|leads| if leads { 0 } else { NO_CAUSE }).collect()
+    leads
 }
 
 /// In a walk's array of what it has seen: no cause is upstream of the position.
