@@ -104,3 +104,35 @@ fn ids_of_any_length_resolve_to_their_records() {
         );
     }
 }
+
+proptest::proptest! {
+    /// Both ways of building rows give, for every row, its entries in the order they came, the
+    /// entries already in row order or not.
+    #[test]
+    fn rows_hold_their_entries_in_order(
+        rows in proptest::collection::vec(0u32..6, 0..60),
+        sorted in proptest::bool::ANY,
+    ) {
+        let mut rows = rows;
+        if sorted {
+            rows.sort();
+        }
+        let n_rows = 6;
+        // Each entry is (its row, where it came): unique, so order within a row is seen.
+        let entries: Vec<(u32, usize)> = rows.iter().copied().zip(0..).collect();
+        let expected: Vec<Vec<(u32, usize)>> = (0..n_rows as u32)
+            .map(|r| entries.iter().copied().filter(|&(row, _)| row == r).collect())
+            .collect();
+        let pairs = entries.iter().map(|&entry| (entry.0, entry)).collect();
+        let from_pairs = crate::graph::Csr::from_pairs(n_rows, pairs);
+        let by_row = crate::graph::Csr::by_row(n_rows, entries.clone(), |&(row, _)| row);
+        for (r, expected) in expected.iter().enumerate() {
+            proptest::prop_assert_eq!(from_pairs.row(r as u32), expected.as_slice());
+            proptest::prop_assert_eq!(by_row.row(r as u32), expected.as_slice());
+            let range = by_row.range(r as u32);
+            proptest::prop_assert_eq!(&by_row.entries()[range], expected.as_slice());
+        }
+        proptest::prop_assert_eq!(by_row.n_rows(), n_rows);
+        proptest::prop_assert_eq!(by_row.into_entries().len(), entries.len());
+    }
+}

@@ -613,8 +613,8 @@ impl Parts {
         } else {
             self.sources_by_position()
         };
-        let links = std::mem::take(&mut parts.links).into_iter().map(|link| (link.from, link));
-        parts.links = Csr::from_pairs(parts.positions.len(), links.collect()).into_entries();
+        let links = std::mem::take(&mut parts.links);
+        parts.links = Csr::by_row(parts.positions.len(), links, |link| link.from).into_entries();
         parts
     }
 
