@@ -122,31 +122,41 @@ impl<'f> State<'f> {
         let n = flows.positions.len();
         let (link_rank, demand_rank) = ranks(graph, flows, &settings.allocation);
         let starts = slot_starts(flows);
-        let carry: Vec<Carry> = flows
-            .links
-            .iter()
-            .zip(&starts)
-            .map(|(link, &start)| Carry { start, to: link.to, transit: link.transit })
-            .collect();
-        let mut pipe = vec![0.0; starts[flows.links.len()]];
-        for (carry, link) in carry.iter().zip(&flows.links) {
-            pipe[carry.start..carry.start + link.transit as usize].fill(link.normal);
-        }
+        // The large arrays are written side by side: at national scale most of the time is the
+        // kernel handing out their fresh pages.
+        let links = &flows.links;
+        let ((pipe, carry), (ship_pieces, (normal, fill))) = rayon::join(
+            || {
+                let mut pipe = vec![0.0; starts[links.len()]];
+                for (link, &start) in links.iter().zip(&starts) {
+                    pipe[start..start + link.transit as usize].fill(link.normal);
+                }
+                let carry = links.par_iter().zip(&starts[..links.len()]);
+                let carry =
+                    carry.map(|(link, &start)| Carry { start, to: link.to, transit: link.transit });
+                (pipe, carry.collect::<Vec<Carry>>())
+            },
+            || {
+                let normal = || links.par_iter().map(|link| link.normal).collect();
+                let fill = || (0..links.len()).into_par_iter().map(|_| 1.0).collect();
+                (ShipPiece::split(flows, &starts), rayon::join(normal, fill))
+            },
+        );
         State {
             flows,
             unmet: settings.unmet,
             link_rank,
             demand_rank,
-            normal: flows.links.iter().map(|link| link.normal).collect(),
+            normal,
             from_outside: flows.links.iter().any(|link| link.external),
             owing: Vec::new(),
             owing_now: Vec::new(),
             stock: flows.opening.clone(),
-            ship_pieces: ShipPiece::split(flows, &starts),
+            ship_pieces,
             pipe,
             carry,
             owed: vec![0.0; n],
-            fill: vec![1.0; flows.links.len()],
+            fill,
             order: vec![0.0; flows.links.len()],
             backlog: vec![0.0; flows.demand.len()],
             due_now: vec![0.0; flows.demand.len()],
