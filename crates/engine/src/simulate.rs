@@ -263,10 +263,12 @@ pub fn stress(
 }
 
 /// Runs `scenario` over only the part of a steady network it can change: the closure of what
-/// it touches, grown and run again while the run reaches sources outside it (suppliers asked for
-/// more than their normal flow, users of hours or component stock that ran short). Everything outside the final part runs exactly as with no scenario, so its products'
-/// results are the baseline's; the outcome lists only the products inside. When the part is
-/// most of the network, the whole network runs instead.
+/// it touches and of their co-suppliers (`Flows::co_suppliers`), grown and run again while the
+/// run reaches sources outside it (suppliers asked for more than their normal flow, users of
+/// hours or component stock that ran short), with their co-suppliers too. Everything outside
+/// the final part runs exactly as with no scenario, so its products' results are the
+/// baseline's; the outcome lists only the products inside. When the part is most of the
+/// network, the whole network runs instead.
 fn run_restricted(
     graph: &Graph,
     flows: &Flows,
@@ -275,6 +277,7 @@ fn run_restricted(
     progress: &dyn Fn(u32),
 ) -> Outcome {
     let mut seeds = effects::Effects::new(graph, flows, scenario).seeds(flows);
+    seeds.extend(flows.co_suppliers(&seeds));
     loop {
         // Most of the network: running it whole costs less than restricting it.
         let Some(keep) = flows.closure(&seeds, flows.n_positions() / 2) else {
@@ -287,6 +290,7 @@ fn run_restricted(
             return results::summarize(graph, &part, &effects, settings, trace);
         }
         seeds.extend_from_slice(&trace.outside);
+        seeds.extend(flows.co_suppliers(&trace.outside));
     }
 }
 

@@ -334,6 +334,20 @@ impl Flows {
         Some(keep)
     }
 
+    /// Every supplier sharing a customer with one of `positions` (those with a customer
+    /// included), in no particular order. When a supplier ships short, its customers re-order
+    /// what they are owed from all their suppliers of the item: these are the first positions
+    /// a shortfall at `positions` asks for more.
+    pub(super) fn co_suppliers(&self, positions: &[u32]) -> Vec<u32> {
+        let mut positions = positions.to_vec();
+        positions.sort_unstable();
+        positions.dedup();
+        let customers = positions.iter().flat_map(|&q| self.links_out.row(q));
+        let customers = customers.map(|&l| self.links[l as usize].to);
+        let links = customers.flat_map(|c| self.links_in.row(c));
+        links.map(|&l| self.links[l as usize].from).collect()
+    }
+
     pub fn n_links(&self) -> usize {
         self.links.len()
     }
