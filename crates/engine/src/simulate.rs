@@ -263,9 +263,9 @@ pub fn stress(
 }
 
 /// Runs `scenario` over only the part of a steady network it can change: the closure of what
-/// it touches and of their co-suppliers (`Flows::co_suppliers`), grown and run again while the
-/// run reaches sources outside it (suppliers asked for more than their normal flow, users of
-/// hours or component stock that ran short), with their co-suppliers too. Everything outside
+/// it touches (with their co-suppliers), grown and run again while the run reaches sources
+/// outside it (suppliers asked for more than their normal flow, users of hours or component
+/// stock that ran short), with their co-suppliers too. Everything outside
 /// the final part runs exactly as with no scenario, so its products' results are the
 /// baseline's; the outcome lists only the products inside. When the part is most of the
 /// network, the whole network runs instead.
@@ -277,7 +277,6 @@ fn run_restricted(
     progress: &dyn Fn(u32),
 ) -> Outcome {
     let mut seeds = effects::Effects::new(graph, flows, scenario).seeds(flows);
-    seeds.extend(flows.co_suppliers(&seeds));
     loop {
         // Most of the network: running it whole costs less than restricting it.
         let Some(keep) = flows.closure(&seeds, flows.n_positions() / 2) else {
@@ -290,7 +289,6 @@ fn run_restricted(
             return results::summarize(graph, &part, &effects, settings, trace);
         }
         seeds.extend_from_slice(&trace.outside);
-        seeds.extend(flows.co_suppliers(&trace.outside));
     }
 }
 

@@ -279,8 +279,9 @@ impl Flows {
         .assemble()
     }
 
-    /// What a scenario touching `seeds` can change, on a steady network: the seeds, every
-    /// position downstream of them along the links, the components of every source reached and
+    /// What a scenario touching `seeds` can change, on a steady network: the seeds and their
+    /// co-suppliers (`co_suppliers`), every position downstream of them along the links, the
+    /// components of every source reached and
     /// the sources using every component reached, and every demand row of a product with a
     /// demand row among them (so each product is in or out whole). Sources outside that share
     /// hours with it keep their normal use of them unless the run finds those scarce (see
@@ -300,6 +301,15 @@ impl Flows {
         };
         for &q in seeds {
             mark(q, &mut keep, &mut stack);
+        }
+        // The stack holds each seed once.
+        for i in 0..stack.len() {
+            for co in self.co_suppliers(stack[i]) {
+                mark(co, &mut keep, &mut stack);
+            }
+            if stack.len() > most {
+                return None;
+            }
         }
         // Every position kept is pushed once: those popped and those on the stack.
         let mut popped = 0;
@@ -334,18 +344,13 @@ impl Flows {
         Some(keep)
     }
 
-    /// Every supplier sharing a customer with one of `positions` (those with a customer
-    /// included), in no particular order. When a supplier ships short, its customers re-order
-    /// what they are owed from all their suppliers of the item: these are the first positions
-    /// a shortfall at `positions` asks for more.
-    pub(super) fn co_suppliers(&self, positions: &[u32]) -> Vec<u32> {
-        let mut positions = positions.to_vec();
-        positions.sort_unstable();
-        positions.dedup();
-        let customers = positions.iter().flat_map(|&q| self.links_out.row(q));
-        let customers = customers.map(|&l| self.links[l as usize].to);
+    /// The suppliers sharing a customer with position `q` (`q` among them when it has one).
+    /// When a supplier ships short, its customers re-order what they are owed from all their
+    /// suppliers of the item: these are the first positions a shortfall at `q` asks for more.
+    pub(super) fn co_suppliers(&self, q: u32) -> impl Iterator<Item = u32> + '_ {
+        let customers = self.links_out.row(q).iter().map(|&l| self.links[l as usize].to);
         let links = customers.flat_map(|c| self.links_in.row(c));
-        links.map(|&l| self.links[l as usize].from).collect()
+        links.map(|&l| self.links[l as usize].from)
     }
 
     pub fn n_links(&self) -> usize {

@@ -362,36 +362,37 @@ fn a_closure_holds_what_a_site_reaches_and_gives_up_past_its_limit() {
 
 #[test]
 fn a_struck_suppliers_co_suppliers_are_where_its_customers_reorder() {
-    // B buys p from A and Z; with A down, B re-orders its shortfall from Z. A part grown from
-    // A's p alone reaches Z; grown from A's co-suppliers (A's p and Z's p) it reaches nothing.
+    // B buys p from A and Z; with A down, B re-orders its shortfall from Z. A's closure holds
+    // Z's p, A's co-supplier, and a run on it reaches nothing; without Z's p it reaches Z.
     let text = CHAIN.replace("link A B p 10 1", "link A B p 5 1\n    link Z B p 5 1");
     let graph = graph(&text);
     let flows = Flows::new(&graph, Period::Week);
     let a = graph.site("A").unwrap();
-    let a_p = flows.at_site.row(a).to_vec();
-    let z_p = flows.at_site.row(graph.site("Z").unwrap()).to_vec();
-    assert_eq!((a_p.len(), z_p.len()), (1, 1));
-    let mut co_suppliers = flows.co_suppliers(&a_p);
+    let [a_p] = flows.at_site.row(a) else { panic!("A holds p alone") };
+    let [z_p] = flows.at_site.row(graph.site("Z").unwrap()) else { panic!("Z holds p alone") };
+    let mut co_suppliers: Vec<u32> = flows.co_suppliers(*a_p).collect();
     co_suppliers.sort();
-    let mut expected = vec![a_p[0], z_p[0]];
+    let mut expected = vec![*a_p, *z_p];
     expected.sort();
     assert_eq!(co_suppliers, expected);
     // W's x has no customer, so no co-supplier.
-    let w_x = flows.at_site.row(graph.site("W").unwrap()).to_vec();
-    assert!(flows.co_suppliers(&w_x).is_empty());
+    let [w_x] = flows.at_site.row(graph.site("W").unwrap()) else { panic!("W holds x alone") };
+    assert_eq!(flows.co_suppliers(*w_x).count(), 0);
 
-    let scenario =
-        Scenario { events: vec![outage(Target::Site(a), 0.0, 2, 3, 0)], ..Scenario::default() };
+    let mut keep = flows.closure(&[*a_p], flows.n_positions()).expect("within the network");
+    assert_eq!(keep.iter().filter(|&&kept| kept).count(), 5, "the whole network");
+    let events = vec![outage(Target::Site(a), 0.0, 2, 3, 0)];
+    let scenario = Scenario { events, ..Scenario::default() };
     let settings = settings(12, Unmet::LostSales);
-    let reached = |seeds: &[u32]| {
-        let keep = flows.closure(seeds, flows.n_positions()).expect("within the network");
-        let part = flows.restrict(&keep);
+    let reached = |keep: &[bool]| {
+        let part = flows.restrict(keep);
         let effects = super::effects::Effects::new(&graph, &part, &scenario);
         super::step::simulate(&graph, &part, &effects, &settings, &|_| ()).outside
     };
-    let outside = reached(&a_p);
-    assert!(!outside.is_empty() && outside.iter().all(|&q| q == z_p[0]), "{outside:?}");
-    assert_eq!(reached(&co_suppliers), Vec::<u32>::new());
+    assert_eq!(reached(&keep), Vec::<u32>::new());
+    keep[*z_p as usize] = false;
+    let outside = reached(&keep);
+    assert!(!outside.is_empty() && outside.iter().all(|q| q == z_p), "{outside:?}");
 }
 
 #[test]
