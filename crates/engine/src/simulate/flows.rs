@@ -669,58 +669,91 @@ impl Parts {
         parts
     }
 
+    /// The indices are built side by side: three groups that read only the parts.
     fn assemble(self) -> Flows {
-        let n = self.positions.len();
-        let n_sources = self.sources.len();
-        let mut source_at = vec![None; n];
-        for (k, source) in self.sources.iter().enumerate() {
-            source_at[source.position as usize] = Some(k as u32);
-        }
-        let links = self.links.iter().enumerate();
-        // Links from outside a restriction are shipped by nobody inside it.
-        let out = links.clone().filter(|(_, f)| !f.external).map(|(l, f)| (f.from, l as u32));
-        let into = links.map(|(l, f)| (f.to, l as u32));
-        let demand = self.demand.iter().enumerate().map(|(r, d)| (d.position, r as u32));
-        let sites = self.positions.iter().enumerate().map(|(q, &(site, _))| (site, q as u32));
-        let links_out = Csr::from_pairs(n, out.collect());
-        let demand_at = Csr::from_pairs(n, demand.collect());
-        let mut shippers: Vec<Claimed> = (0..n as u32)
-            .map(|q| Claimed::of(&links_out, &demand_at, q))
-            .filter(|c| !c.links().is_empty() || !c.rows().is_empty())
-            .collect();
-        shippers.sort_by_key(|c| links_out.entries().get(c.links().start).map_or(u32::MAX, |&l| l));
-        let source_claims =
-            self.sources.iter().map(|s| Claimed::of(&links_out, &demand_at, s.position)).collect();
-        let components = Csr::from_pairs(n_sources, self.components);
-        let hours_use = Csr::from_pairs(n_sources, self.hours_use);
-        let mut changes = Vec::with_capacity(components.entries().len() + n_sources);
-        let mut hours_users = Vec::with_capacity(hours_use.entries().len());
-        for (k, source) in self.sources.iter().enumerate() {
-            let k = k as u32;
-            changes.extend(components.row(k).iter().map(|&(c, quantity)| (c, (k, -quantity))));
-            changes.push((source.position, (k, 1.0)));
-            hours_users.extend(hours_use.row(k).iter().map(|&(row, hours)| (row, (k, hours))));
-        }
-        Flows {
-            period: self.period,
-            opening: self.opening,
-            source_at,
-            stock_changes: Csr::from_pairs(n, changes),
+        let Parts {
+            period,
+            n_sites,
+            positions,
+            opening,
+            sources,
             components,
             hours_use,
-            hours_users: Csr::from_pairs(self.hours.len(), hours_users),
-            hours: self.hours,
+            hours,
+            links,
+            demand,
+            outside,
+        } = self;
+        let n = positions.len();
+        let n_sources = sources.len();
+        let claims = || {
+            // Links from outside a restriction are shipped by nobody inside it.
+            let out = links.iter().enumerate().filter(|(_, f)| !f.external);
+            let links_out = Csr::from_pairs(n, out.map(|(l, f)| (f.from, l as u32)).collect());
+            let rows = demand.iter().enumerate().map(|(r, d)| (d.position, r as u32));
+            let demand_at = Csr::from_pairs(n, rows.collect());
+            let mut shippers: Vec<Claimed> = (0..n as u32)
+                .map(|q| Claimed::of(&links_out, &demand_at, q))
+                .filter(|c| !c.links().is_empty() || !c.rows().is_empty())
+                .collect();
+            let first_link = |c: &Claimed| links_out.entries().get(c.links().start).copied();
+            shippers.sort_by_key(|c| first_link(c).unwrap_or(u32::MAX));
+            let source_claims =
+                sources.iter().map(|s| Claimed::of(&links_out, &demand_at, s.position)).collect();
+            (links_out, demand_at, shippers, source_claims)
+        };
+        let uses = || {
+            let components = Csr::from_pairs(n_sources, components);
+            let hours_use = Csr::from_pairs(n_sources, hours_use);
+            let mut changes = Vec::with_capacity(components.entries().len() + n_sources);
+            let mut hours_users = Vec::with_capacity(hours_use.entries().len());
+            for (k, source) in sources.iter().enumerate() {
+                let k = k as u32;
+                changes.extend(components.row(k).iter().map(|&(c, quantity)| (c, (k, -quantity))));
+                changes.push((source.position, (k, 1.0)));
+                hours_users.extend(hours_use.row(k).iter().map(|&(row, hours)| (row, (k, hours))));
+            }
+            let stock_changes = Csr::from_pairs(n, changes);
+            let hours_users = Csr::from_pairs(hours.len(), hours_users);
+            (components, hours_use, stock_changes, hours_users)
+        };
+        let places = || {
+            let mut source_at = vec![None; n];
+            for (k, source) in sources.iter().enumerate() {
+                source_at[source.position as usize] = Some(k as u32);
+            }
+            let into = links.iter().enumerate().map(|(l, f)| (f.to, l as u32));
+            let sites = positions.iter().enumerate().map(|(q, &(site, _))| (site, q as u32));
+            (
+                source_at,
+                Csr::from_pairs(n, into.collect()),
+                Csr::from_pairs(n_sites, sites.collect()),
+            )
+        };
+        let (
+            (links_out, demand_at, shippers, source_claims),
+            ((components, hours_use, stock_changes, hours_users), (source_at, links_in, at_site)),
+        ) = rayon::join(claims, || rayon::join(uses, places));
+        Flows {
+            period,
+            opening,
+            source_at,
+            stock_changes,
+            components,
+            hours_use,
+            hours_users,
+            hours,
             links_out,
-            links_in: Csr::from_pairs(n, into.collect()),
+            links_in,
             demand_at,
-            at_site: Csr::from_pairs(self.n_sites, sites.collect()),
+            at_site,
             shippers,
             source_claims,
-            outside: self.outside,
-            positions: self.positions,
-            sources: self.sources,
-            links: self.links,
-            demand: self.demand,
+            outside,
+            positions,
+            sources,
+            links,
+            demand,
         }
     }
 }
