@@ -281,11 +281,11 @@ impl Flows {
 
     /// What a scenario touching `seeds` can change, on a steady network: the seeds and their
     /// co-suppliers (`co_suppliers`), every position downstream of them along the links, the
-    /// components of every source reached and
-    /// the sources using every component reached, and every demand row of a product with a
-    /// demand row among them (so each product is in or out whole). Sources outside that share
-    /// hours with it keep their normal use of them unless the run finds those scarce (see
-    /// `Trace::outside`). `None` as soon as it would hold more than `most` positions.
+    /// components of every source reached and the sources using every component reached, and
+    /// every demand row of a product with a demand row among them (so each product is in or
+    /// out whole). Sources outside that share hours with it keep their normal use of them
+    /// unless the run finds those scarce (see `Trace::outside`). `None` as soon as it would
+    /// hold more than `most` positions.
     pub(super) fn closure(&self, seeds: &[u32], most: usize) -> Option<Vec<bool>> {
         let mut keep = vec![false; self.positions.len()];
         let mut rows_of_item: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
