@@ -265,10 +265,10 @@ pub fn stress(
 /// Runs `scenario` over only the part of a steady network it can change: the closure of what
 /// it touches (with their co-suppliers), grown and run again while the run reaches sources
 /// outside it (suppliers asked for more than their normal flow, users of hours or component
-/// stock that ran short), with their co-suppliers too. Everything outside
-/// the final part runs exactly as with no scenario, so its products' results are the
-/// baseline's; the outcome lists only the products inside. When the part is most of the
-/// network, the whole network runs instead.
+/// stock that ran short), with their co-suppliers too. Everything outside the final part runs
+/// exactly as with no scenario, so its products' results are the baseline's; the outcome
+/// lists only the products inside. When the part is most of the network, the whole network
+/// runs instead.
 fn run_restricted(
     graph: &Graph,
     flows: &Flows,
