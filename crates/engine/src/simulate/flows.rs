@@ -347,6 +347,7 @@ impl Flows {
     /// The suppliers sharing a customer with position `q` (`q` among them when it has one).
     /// When a supplier ships short, its customers re-order what they are owed from all their
     /// suppliers of the item: these are the first positions a shortfall at `q` asks for more.
+    /// On a whole network (in a restriction, links from outside name whole-network positions).
     pub(super) fn co_suppliers(&self, q: u32) -> impl Iterator<Item = u32> + '_ {
         let customers = self.links_out.row(q).iter().map(|&l| self.links[l as usize].to);
         let links = customers.flat_map(|c| self.links_in.row(c));
