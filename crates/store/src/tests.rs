@@ -1,8 +1,9 @@
 //! The store gives back exactly what it was given, and a failed write changes nothing: one
 //! suite, run on SQLite every time and on PostgreSQL when `ARSENAL_TEST_POSTGRES_URL` is set
 //! (each PostgreSQL test in a fresh schema of its own). Two writers at once on PostgreSQL leave
-//! one whole network, never a mix. An organization's write replaces exactly its records, and one
-//! based on an older import writes nothing.
+//! one whole network, never a mix, and a SQLite file read in parts while imports land reads one
+//! whole network each time. An organization's write replaces exactly its records, and one based
+//! on an older import writes nothing.
 
 use std::collections::HashSet;
 
@@ -282,6 +283,40 @@ fn postgres_failed_write_changes_nothing() {
     if let Some(url) = postgres_schema("failed_write") {
         failed_write_changes_nothing(&|| Store::connect(&url).unwrap());
     }
+}
+
+/// A database file read in parts while another connection replaces the network, over and over:
+/// every read is one whole network, never parts of two imports.
+#[test]
+fn sqlite_reads_in_parts_never_mix() {
+    let dir = tempfile::tempdir().unwrap();
+    let networks = [
+        generate(&GenerateConfig { n_sites: 60, seed: 31 }),
+        generate(&GenerateConfig { n_sites: 40, seed: 32 }),
+    ];
+    Store::open_dir(dir.path())
+        .unwrap()
+        .replace_network(&networks[0], "start", &mut |_| {})
+        .unwrap();
+    let writing = std::sync::atomic::AtomicBool::new(true);
+    std::thread::scope(|threads| {
+        let (dir, networks, writing) = (dir.path(), &networks, &writing);
+        threads.spawn(move || {
+            let mut store = Store::open_dir(dir).unwrap();
+            for round in 0..200 {
+                store.replace_network(&networks[round % 2], "writer", &mut |_| {}).unwrap();
+            }
+            writing.store(false, std::sync::atomic::Ordering::Relaxed);
+        });
+        let store = Store::open_dir(dir).unwrap();
+        let crate::Backend::Sqlite(db) = &store.backend else { unreachable!("a SQLite store") };
+        let mut reads = 0;
+        while reads < 20 || writing.load(std::sync::atomic::Ordering::Relaxed) {
+            let seen = db.load_in_parts(Some(4), &mut |_| {}).unwrap();
+            assert!(networks.contains(&seen), "read {reads} saw a mix of two imports");
+            reads += 1;
+        }
+    });
 }
 
 /// Two processes import different networks at the same time, over and over, while a third

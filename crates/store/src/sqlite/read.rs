@@ -1,6 +1,9 @@
-//! Reads a whole network back, table by table, in import order. A database file holding a
-//! large network is read in parts side by side, one connection each: part `j` of `n` holds the
-//! `j`-th `n`-th of every table's rows (by `seq`), and the parts are joined in order.
+//! Reads a whole network back, table by table, in import order, in one read transaction: every
+//! table as one import left it. A database file holding a large network is read in parts side
+//! by side, one connection each: part `j` of `n` holds the `j`-th `n`-th of every table's rows
+//! (by `seq`), and the parts are joined in order. SQLite cannot share a snapshot between
+//! connections, so each part's transaction checks that the last import is the one the first
+//! connection sees; a part that sees a later one is read again on the first connection.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,6 +42,12 @@ impl Db {
         n_parts: Option<usize>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Network, Error> {
+        // Every read on this connection, from here to the end, sees the same commit.
+        let snapshot = self
+            .conn
+            .unchecked_transaction()
+            .map_err(|e| backend("cannot begin a read transaction", e))?;
+        let import = last_import_seq(&snapshot)?;
         let counts = Table::ALL.iter().map(|&t| self.count(t)).collect::<Result<Vec<_>, _>>()?;
         let n_parts = n_parts.unwrap_or_else(|| {
             if counts.iter().sum::<usize>() > READ_ALONE {
@@ -72,24 +81,39 @@ impl Db {
                 .map(|(path, rows)| {
                     let read = &read;
                     scope.spawn(move || {
-                        read_part(&reader(path)?, rows, &mut |n| {
+                        let conn = reader(path)?;
+                        let tx = conn
+                            .unchecked_transaction()
+                            .map_err(|e| backend("cannot begin a read transaction", e))?;
+                        if last_import_seq(&tx)? != import {
+                            return Ok(None);
+                        }
+                        read_part(&tx, rows, &mut |n| {
                             read.fetch_add(n, Ordering::Relaxed);
                         })
+                        .map(Some)
                     })
                 })
                 .collect();
-            let mut network = read_part(&self.conn, &parts[0], &mut |n| {
-                progress(read.fetch_add(n, Ordering::Relaxed) + n);
-            })?;
-            for other in others {
-                let mut other = other.join().map_err(|_| Error::Backend {
+            let mut on_first = |n| progress(read.fetch_add(n, Ordering::Relaxed) + n);
+            let mut network = read_part(&self.conn, &parts[0], &mut on_first)?;
+            for (other, rows) in others.into_iter().zip(&parts[1..]) {
+                let other = other.join().map_err(|_| Error::Backend {
                     context: "cannot read the network".to_owned(),
                     source: "a thread reading part of it stopped".into(),
                 })??;
+                let mut other = match other {
+                    Some(other) => other,
+                    None => {
+                        tracing::debug!("an import landed while reading: part read again");
+                        read_part(&self.conn, rows, &mut on_first)?
+                    }
+                };
                 network.append(&mut other);
             }
             Ok::<_, Error>(network)
         })?;
+        snapshot.commit().map_err(|e| backend("cannot end the read transaction", e))?;
         progress(network.n_records() as u64);
         Ok(network)
     }
@@ -119,6 +143,12 @@ impl Db {
             .map_err(|e| backend(format!("cannot count table {table}"), e))?;
         Ok(usize::try_from(count).unwrap_or(0))
     }
+}
+
+/// The `seq` of the last import the connection sees (`None` before the first).
+fn last_import_seq(conn: &Connection) -> Result<Option<i64>, Error> {
+    conn.query_row("SELECT max(seq) FROM imports", [], |r| r.get(0))
+        .map_err(|e| backend("cannot read imports", e))
 }
 
 /// Another connection to the database file, for reading a part.
