@@ -8,7 +8,6 @@ use engine::graph::Graph;
 use engine::summary::Summary;
 use model::Network;
 use serde::Serialize;
-use store::Store;
 
 use crate::interchange::{self, Finding, Format};
 use crate::{Config, Error, Progress, SAMPLE_FILES};
@@ -109,26 +108,24 @@ fn write_network(
     Ok(())
 }
 
-/// Loads the stored network.
+/// Loads the stored network and the import that left it, as one read of the store sees them.
 pub(crate) fn load_network(
     config: &Config,
     progress: &dyn Progress,
-) -> Result<(Store, Network), Error> {
+) -> Result<(store::ImportRecord, Network), Error> {
     let started = Instant::now();
     let store = config.open_store()?;
-    if store.last_import()?.is_none() {
-        return Err(empty_store(config));
-    }
     progress.begin("loading from the store", Some(store.n_records()?));
-    let network = store.load_network(&mut |n| progress.advance(n));
+    let loaded = store.load_stamped(&mut |n| progress.advance(n));
     progress.end();
-    let network = network?;
+    let (import, network) = loaded?;
+    let import = import.ok_or_else(|| empty_store(config))?;
     tracing::info!(
         records = network.n_records(),
         seconds = started.elapsed().as_secs_f64(),
         "loaded network"
     );
-    Ok((store, network))
+    Ok((import, network))
 }
 
 fn empty_store(config: &Config) -> Error {
@@ -136,26 +133,6 @@ fn empty_store(config: &Config) -> Error {
         "the store in {} holds no network yet; run `arsenal import PATH` or `arsenal demo`",
         config.store_name()
     ))
-}
-
-/// The stored network and its import, read as of one import: the import is read before and
-/// after the network, and the network read again if another write came in between.
-pub(crate) fn stamped_network(
-    config: &Config,
-    progress: &dyn Progress,
-) -> Result<(store::ImportRecord, Network), Error> {
-    const ATTEMPTS: usize = 3;
-    for _ in 0..ATTEMPTS {
-        let before = config.open_store()?.last_import()?.ok_or_else(|| empty_store(config))?;
-        let (store, network) = load_network(config, progress)?;
-        if store.last_import()?.as_ref() == Some(&before) {
-            return Ok((before, network));
-        }
-        tracing::info!("the network changed while it was read; reading it again");
-    }
-    Err(Error::Conflict(format!(
-        "the network kept changing while it was read ({ATTEMPTS} attempts); try again"
-    )))
 }
 
 /// The stored network, as its records.

@@ -62,7 +62,7 @@ pub fn mobilize(
     let ask =
         PlanAsk::mobilize(&demand, scenario.as_ref(), options.horizon_weeks, options.recheck)?;
     // Planning builds the graph of its own network (with the new sources events add).
-    let (import, network) = crate::network::stamped_network(config, progress)?;
+    let (import, network) = crate::network::load_network(config, progress)?;
     let stamp = NetworkStamp::of(&import);
     let prepared = ask.prepare(&network, &stamp)?;
     Ok(answer(&prepared, &stamp, progress)?.0)
@@ -122,7 +122,7 @@ pub fn replan(
     let events = Request::read(&options.events, "the events")?;
     let plan_name = options.plan.display().to_string();
     let ask = PlanAsk::replan(saved, &plan_name, &events, options.recheck, options.cold)?;
-    let (import, network) = crate::network::stamped_network(config, progress)?;
+    let (import, network) = crate::network::load_network(config, progress)?;
     let stamp = NetworkStamp::of(&import);
     let prepared = ask.prepare(&network, &stamp)?;
     match answer(&prepared, &stamp, progress)? {

@@ -63,7 +63,7 @@ pub enum Answer {
 impl Twin {
     /// Loads the stored network and builds its graph.
     pub fn load(config: &Config, progress: &dyn Progress) -> Result<Twin, Error> {
-        let (import, network) = crate::network::stamped_network(config, progress)?;
+        let (import, network) = crate::network::load_network(config, progress)?;
         Twin::new(network, &import)
     }
 

@@ -120,6 +120,15 @@ impl Store {
     /// Reads the stored network, in the order it was imported.
     /// `progress` is called with the number of records read so far.
     pub fn load_network(&self, progress: &mut dyn FnMut(u64)) -> Result<Network, Error> {
+        Ok(self.load_stamped(progress)?.1)
+    }
+
+    /// Reads the stored network and the import that left it, as one transaction sees them
+    /// (`None` and an empty network before the first import).
+    pub fn load_stamped(
+        &self,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Option<ImportRecord>, Network), Error> {
         match &self.backend {
             Backend::Sqlite(db) => db.load_network(progress),
             Backend::Postgres(db) => db.load_network(progress),

@@ -15,7 +15,7 @@ use std::io::Write as _;
 
 use postgres::error::SqlState;
 use postgres::types::FromSqlOwned;
-use postgres::{Client, NoTls, Row, Transaction};
+use postgres::{Client, GenericClient, NoTls, Row, Transaction};
 
 use crate::access::{ApiKey, AuditEntry, EventFilter, RegisteredOrganization, StoredEvent};
 use crate::tables::{
@@ -105,7 +105,10 @@ impl Db {
         Ok(record)
     }
 
-    pub(crate) fn load_network(&self, progress: &mut dyn FnMut(u64)) -> Result<Network, Error> {
+    pub(crate) fn load_network(
+        &self,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Option<ImportRecord>, Network), Error> {
         let mut client = self.client.borrow_mut();
         let mut tx = client
             .build_transaction()
@@ -113,6 +116,7 @@ impl Db {
             .read_only(true)
             .start()
             .map_err(|e| classify("cannot begin transaction", &e))?;
+        let import = last_import(&mut tx)?;
         let mut counter = Counter::new(progress);
         let mut network = Network::default();
         for &table in model::Table::ALL {
@@ -128,7 +132,7 @@ impl Db {
         }
         tx.commit().map_err(|e| classify("cannot end transaction", &e))?;
         counter.finish();
-        Ok(network)
+        Ok((import, network))
     }
 
     pub(crate) fn n_records(&self) -> Result<u64, Error> {
@@ -144,21 +148,24 @@ impl Db {
     }
 
     pub(crate) fn last_import(&self) -> Result<Option<ImportRecord>, Error> {
-        let row = self
-            .client
-            .borrow_mut()
-            .query_opt(
-                "SELECT seq, imported_at, source, records FROM imports ORDER BY seq DESC LIMIT 1",
-                &[],
-            )
-            .map_err(|e| classify("cannot read imports", &e))?;
-        Ok(row.map(|row| ImportRecord {
-            seq: row.get(0),
-            imported_at: row.get(1),
-            source: row.get(2),
-            records: row.get::<_, i64>(3).unsigned_abs(),
-        }))
+        last_import(&mut *self.client.borrow_mut())
     }
+}
+
+/// The last import `client` sees, or `None` before the first.
+fn last_import(client: &mut impl GenericClient) -> Result<Option<ImportRecord>, Error> {
+    let row = client
+        .query_opt(
+            "SELECT seq, imported_at, source, records FROM imports ORDER BY seq DESC LIMIT 1",
+            &[],
+        )
+        .map_err(|e| classify("cannot read imports", &e))?;
+    Ok(row.map(|row| ImportRecord {
+        seq: row.get(0),
+        imported_at: row.get(1),
+        source: row.get(2),
+        records: row.get::<_, i64>(3).unsigned_abs(),
+    }))
 }
 
 impl Db {

@@ -57,27 +57,26 @@ impl Db {
     }
 
     pub(crate) fn last_import(&self) -> Result<Option<ImportRecord>, Error> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT seq, imported_at, source, records FROM imports ORDER BY seq DESC LIMIT 1",
-            )
-            .map_err(|e| backend("cannot read imports", e))?;
-        let mut rows = stmt.query([]).map_err(|e| backend("cannot read imports", e))?;
-        let Some(row) = rows.next().map_err(|e| backend("cannot read imports", e))? else {
-            return Ok(None);
-        };
-        let record = ImportRecord {
-            seq: row.get(0).map_err(|e| backend("cannot read imports", e))?,
-            imported_at: row.get(1).map_err(|e| backend("cannot read imports", e))?,
-            source: row.get(2).map_err(|e| backend("cannot read imports", e))?,
-            records: row
-                .get::<_, i64>(3)
-                .map_err(|e| backend("cannot read imports", e))?
-                .unsigned_abs(),
-        };
-        Ok(Some(record))
+        last_import(&self.conn)
     }
+}
+
+/// The last import `conn` sees, or `None` before the first.
+fn last_import(conn: &Connection) -> Result<Option<ImportRecord>, Error> {
+    let read = |e| backend("cannot read imports", e);
+    let mut stmt = conn
+        .prepare("SELECT seq, imported_at, source, records FROM imports ORDER BY seq DESC LIMIT 1")
+        .map_err(read)?;
+    let mut rows = stmt.query([]).map_err(read)?;
+    let Some(row) = rows.next().map_err(read)? else {
+        return Ok(None);
+    };
+    Ok(Some(ImportRecord {
+        seq: row.get(0).map_err(read)?,
+        imported_at: row.get(1).map_err(read)?,
+        source: row.get(2).map_err(read)?,
+        records: row.get::<_, i64>(3).map_err(read)?.unsigned_abs(),
+    }))
 }
 
 fn backend(

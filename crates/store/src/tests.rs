@@ -25,7 +25,7 @@ fn awkward() -> Network {
 
 fn round_trips(store: &mut Store) {
     assert_eq!(store.last_import().unwrap(), None);
-    assert_eq!(store.load_network(&mut |_| {}).unwrap(), Network::default());
+    assert_eq!(store.load_stamped(&mut |_| {}).unwrap(), (None, Network::default()));
     let network = awkward();
     let mut reports = Vec::new();
     store.replace_network(&network, "generated", &mut |n| reports.push(n)).unwrap();
@@ -37,7 +37,11 @@ fn round_trips(store: &mut Store) {
 
     let smaller = generate(&GenerateConfig { n_sites: 20, seed: 12 });
     store.replace_network(&smaller, "again", &mut |_| {}).unwrap();
-    assert_eq!(store.load_network(&mut |_| {}).unwrap(), smaller);
+    let (import, loaded) = store.load_stamped(&mut |_| {}).unwrap();
+    assert_eq!(loaded, smaller);
+    let import = import.unwrap();
+    assert_eq!((import.seq, import.source.as_str()), (record.seq + 1, "again"));
+    assert_eq!(Some(import), store.last_import().unwrap());
 }
 
 /// A write that breaks a constraint is a conflict and leaves the first network whole.
@@ -264,7 +268,7 @@ fn sqlite_reads_in_parts() {
     let fewest = model::Table::ALL.iter().map(|&t| network.len_of(t)).filter(|&n| n > 0).min();
     for parts in [1, 2, 3, 4, fewest.unwrap() + 1] {
         let mut reports = Vec::new();
-        let read = db.load_in_parts(Some(parts), &mut |n| reports.push(n)).unwrap();
+        let (_, read) = db.load_in_parts(Some(parts), &mut |n| reports.push(n)).unwrap();
         assert!(read == network, "{parts} parts");
         assert!(reports.windows(2).all(|pair| pair[0] <= pair[1]), "{parts} parts: {reports:?}");
         assert_eq!(reports.last(), Some(&total), "{parts} parts");
@@ -286,7 +290,7 @@ fn postgres_failed_write_changes_nothing() {
 }
 
 /// A database file read in parts while another connection replaces the network, over and over:
-/// every read is one whole network, never parts of two imports.
+/// every read is one whole network, never parts of two imports, and comes with its import.
 #[test]
 fn sqlite_reads_in_parts_never_mix() {
     let dir = tempfile::tempdir().unwrap();
@@ -304,7 +308,8 @@ fn sqlite_reads_in_parts_never_mix() {
         threads.spawn(move || {
             let mut store = Store::open_dir(dir).unwrap();
             for round in 0..200 {
-                store.replace_network(&networks[round % 2], "writer", &mut |_| {}).unwrap();
+                let source = format!("network {}", round % 2);
+                store.replace_network(&networks[round % 2], &source, &mut |_| {}).unwrap();
             }
             writing.store(false, std::sync::atomic::Ordering::Relaxed);
         });
@@ -312,8 +317,10 @@ fn sqlite_reads_in_parts_never_mix() {
         let crate::Backend::Sqlite(db) = &store.backend else { unreachable!("a SQLite store") };
         let mut reads = 0;
         while reads < 20 || writing.load(std::sync::atomic::Ordering::Relaxed) {
-            let seen = db.load_in_parts(Some(4), &mut |_| {}).unwrap();
+            let (import, seen) = db.load_in_parts(Some(4), &mut |_| {}).unwrap();
             assert!(networks.contains(&seen), "read {reads} saw a mix of two imports");
+            let which = if import.unwrap().source == "network 1" { 1 } else { 0 };
+            assert!(seen == networks[which], "read {reads} came with another import");
             reads += 1;
         }
     });
@@ -346,8 +353,10 @@ fn postgres_two_writers_never_mix() {
         threads.spawn(move || {
             let store = Store::connect(url).unwrap();
             for _ in 0..2 * ROUNDS {
-                let seen = store.load_network(&mut |_| {}).unwrap();
+                let (import, seen) = store.load_stamped(&mut |_| {}).unwrap();
                 assert!(networks.contains(&seen), "a read saw a mix of two imports");
+                let which = usize::from(import.unwrap().source.starts_with("writer 1"));
+                assert!(seen == networks[which], "a read came with another import");
             }
         });
     });

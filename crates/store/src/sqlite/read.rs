@@ -12,8 +12,8 @@ use rusqlite::types::FromSql;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{Db, backend};
-use crate::Error;
 use crate::tables::{Cells, PROGRESS_EVERY, columns, push};
+use crate::{Error, ImportRecord};
 use model::{Network, Table};
 
 /// Networks of at most this many records are read on one connection.
@@ -30,24 +30,28 @@ struct Rows {
 }
 
 impl Db {
-    pub(crate) fn load_network(&self, progress: &mut dyn FnMut(u64)) -> Result<Network, Error> {
+    pub(crate) fn load_network(
+        &self,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Option<ImportRecord>, Network), Error> {
         self.load_in_parts(None, progress)
     }
 
     /// Reads the network in `n_parts` parts side by side, or (`None`) in as many as the machine
     /// has cores (at most `MOST_PARTS`) when it has more than `READ_ALONE` records; a database
-    /// in memory is read in one.
+    /// in memory is read in one. With the network, the import that left it.
     pub(crate) fn load_in_parts(
         &self,
         n_parts: Option<usize>,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<Network, Error> {
+    ) -> Result<(Option<ImportRecord>, Network), Error> {
         // Every read on this connection, from here to the end, sees the same commit.
         let snapshot = self
             .conn
             .unchecked_transaction()
             .map_err(|e| backend("cannot begin a read transaction", e))?;
-        let import = last_import_seq(&snapshot)?;
+        let import = super::last_import(&snapshot)?;
+        let last_seq = import.as_ref().map(|record| record.seq);
         let counts = Table::ALL.iter().map(|&t| self.count(t)).collect::<Result<Vec<_>, _>>()?;
         let n_parts = n_parts.unwrap_or_else(|| {
             if counts.iter().sum::<usize>() > READ_ALONE {
@@ -85,7 +89,7 @@ impl Db {
                         let tx = conn
                             .unchecked_transaction()
                             .map_err(|e| backend("cannot begin a read transaction", e))?;
-                        if last_import_seq(&tx)? != import {
+                        if super::last_import(&tx)?.map(|record| record.seq) != last_seq {
                             return Ok(None);
                         }
                         read_part(&tx, rows, &mut |n| {
@@ -115,7 +119,7 @@ impl Db {
         })?;
         snapshot.commit().map_err(|e| backend("cannot end the read transaction", e))?;
         progress(network.n_records() as u64);
-        Ok(network)
+        Ok((import, network))
     }
 
     /// The `seq` of the row `offset` rows into a table, if there is one.
@@ -143,12 +147,6 @@ impl Db {
             .map_err(|e| backend(format!("cannot count table {table}"), e))?;
         Ok(usize::try_from(count).unwrap_or(0))
     }
-}
-
-/// The `seq` of the last import the connection sees (`None` before the first).
-fn last_import_seq(conn: &Connection) -> Result<Option<i64>, Error> {
-    conn.query_row("SELECT max(seq) FROM imports", [], |r| r.get(0))
-        .map_err(|e| backend("cannot read imports", e))
 }
 
 /// Another connection to the database file, for reading a part.
