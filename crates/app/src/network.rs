@@ -115,6 +115,10 @@ pub(crate) fn load_network(
 ) -> Result<(store::ImportRecord, Network), Error> {
     let started = Instant::now();
     let store = config.open_store()?;
+    // Said before a progress bar starts.
+    if store.last_import()?.is_none() {
+        return Err(empty_store(config));
+    }
     progress.begin("loading from the store", Some(store.n_records()?));
     let loaded = store.load_stamped(&mut |n| progress.advance(n));
     progress.end();
