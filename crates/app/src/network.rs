@@ -116,10 +116,10 @@ pub(crate) fn load_network(
     let started = Instant::now();
     let store = config.open_store()?;
     // Said before a progress bar starts.
-    if store.last_import()?.is_none() {
+    let Some(last) = store.last_import()? else {
         return Err(empty_store(config));
-    }
-    progress.begin("loading from the store", Some(store.n_records()?));
+    };
+    progress.begin("loading from the store", Some(last.records));
     let loaded = store.load_stamped(&mut |n| progress.advance(n));
     progress.end();
     let (import, network) = loaded?;

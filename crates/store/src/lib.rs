@@ -47,6 +47,7 @@ pub struct ImportRecord {
     /// UTC, as `YYYY-MM-DD HH:MM:SS`.
     pub imported_at: String,
     pub source: String,
+    /// The records of the network it left.
     pub records: u64,
 }
 
@@ -132,14 +133,6 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(db) => db.load_network(progress),
             Backend::Postgres(db) => db.load_network(progress),
-        }
-    }
-
-    /// The number of records stored (a cheap total for progress bars).
-    pub fn n_records(&self) -> Result<u64, Error> {
-        match &self.backend {
-            Backend::Sqlite(db) => db.n_records(),
-            Backend::Postgres(db) => db.n_records(),
         }
     }
 

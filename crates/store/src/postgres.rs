@@ -135,18 +135,6 @@ impl Db {
         Ok((import, network))
     }
 
-    pub(crate) fn n_records(&self) -> Result<u64, Error> {
-        let mut client = self.client.borrow_mut();
-        let mut total = 0u64;
-        for table in model::Table::ALL {
-            let row = client
-                .query_one(&format!("SELECT count(*) FROM {table}"), &[])
-                .map_err(|e| classify(&format!("cannot count table {table}"), &e))?;
-            total += row.get::<_, i64>(0).unsigned_abs();
-        }
-        Ok(total)
-    }
-
     pub(crate) fn last_import(&self) -> Result<Option<ImportRecord>, Error> {
         last_import(&mut *self.client.borrow_mut())
     }

@@ -1,15 +1,15 @@
 //! Reads a whole network back, table by table, in import order, in one read transaction: every
 //! table as one import left it. A database file holding a large network is read in parts side
-//! by side, one connection each: part `j` of `n` holds the `j`-th `n`-th of every table's rows
-//! (by `seq`), and the parts are joined in order. SQLite cannot share a snapshot between
-//! connections, so each part's transaction checks that the last import is the one the first
-//! connection sees; a part that sees a later one is read again on the first connection.
+//! by side, one connection each: part `j` of `n` holds the rows in the `j`-th `n`-th of every
+//! table's range of `seq`s, and the parts are joined in order. SQLite cannot share a snapshot
+//! between connections, so each part's transaction checks that the last import is the one the
+//! first connection sees; a part that sees a later one is read again on the first connection.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::types::FromSql;
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, Row};
 
 use super::{Db, backend};
 use crate::tables::{Cells, PROGRESS_EVERY, columns, push};
@@ -21,6 +21,12 @@ const READ_ALONE: usize = 100_000;
 
 /// Parts read side by side at most.
 const MOST_PARTS: usize = 4;
+
+/// How many rows a table holds, and its first and last `seq`.
+struct Extent {
+    count: usize,
+    seqs: Option<(i64, i64)>,
+}
 
 /// The rows of one table a part reads: those with `seq` in `seqs`, and room for `count`.
 #[derive(Clone)]
@@ -52,9 +58,9 @@ impl Db {
             .map_err(|e| backend("cannot begin a read transaction", e))?;
         let import = super::last_import(&snapshot)?;
         let last_seq = import.as_ref().map(|record| record.seq);
-        let counts = Table::ALL.iter().map(|&t| self.count(t)).collect::<Result<Vec<_>, _>>()?;
+        let extents = Table::ALL.iter().map(|&t| self.extent(t)).collect::<Result<Vec<_>, _>>()?;
         let n_parts = n_parts.unwrap_or_else(|| {
-            if counts.iter().sum::<usize>() > READ_ALONE {
+            if extents.iter().map(|e| e.count).sum::<usize>() > READ_ALONE {
                 std::thread::available_parallelism().map_or(1, |n| n.get().min(MOST_PARTS))
             } else {
                 1
@@ -63,18 +69,21 @@ impl Db {
         let path = self.path.as_deref().filter(|_| n_parts > 1);
         let n_parts = if path.is_some() { n_parts } else { 1 };
         let mut parts = vec![Vec::with_capacity(Table::ALL.len()); n_parts];
-        for (&table, &count) in Table::ALL.iter().zip(&counts) {
-            // The first `seq` of the part, `None` once the table has no rows left.
-            let mut first = Some(i64::MIN);
+        for extent in &extents {
             for (j, part) in parts.iter_mut().enumerate() {
-                let (start, end) = (count * j / n_parts, count * (j + 1) / n_parts);
-                let next = if j + 1 < n_parts { self.seq_at(table, end)? } else { None };
-                let seqs =
-                    first.map(|first| (first, next.map_or(i64::MAX, |seq| seq.saturating_sub(1))));
+                let seqs = extent.seqs.map(|(first, last)| {
+                    // The `j`-th `n`-th of the table's `seq`s, whatever is stored there.
+                    let at = |j: usize| {
+                        let span = i128::from(last) - i128::from(first) + 1;
+                        let offset = span * j as i128 / n_parts as i128;
+                        i64::try_from(i128::from(first) + offset).unwrap_or(i64::MAX)
+                    };
+                    let from = if j == 0 { i64::MIN } else { at(j) };
+                    (from, if j + 1 == n_parts { i64::MAX } else { at(j + 1) - 1 })
+                });
                 // The first part's tables take the other parts' rows after their own.
-                let count = if j == 0 { count } else { end - start };
+                let count = if j == 0 { extent.count } else { extent.count / n_parts };
                 part.push(Rows { seqs, count });
-                first = next;
             }
         }
         let read = AtomicU64::new(0);
@@ -122,30 +131,20 @@ impl Db {
         Ok((import, network))
     }
 
-    /// The `seq` of the row `offset` rows into a table, if there is one.
-    fn seq_at(&self, table: Table, offset: usize) -> Result<Option<i64>, Error> {
-        let sql = format!("SELECT seq FROM {table} ORDER BY seq LIMIT 1 OFFSET ?1");
-        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        self.conn
-            .query_row(&sql, [offset], |r| r.get(0))
-            .optional()
-            .map_err(|e| backend(format!("cannot read table {table}"), e))
-    }
-
-    pub(crate) fn n_records(&self) -> Result<u64, Error> {
-        let mut total = 0u64;
-        for &table in Table::ALL {
-            total += self.count(table)? as u64;
-        }
-        Ok(total)
-    }
-
-    fn count(&self, table: Table) -> Result<usize, Error> {
-        let count: i64 = self
+    /// A table's number of rows and its first and last `seq` (`None` when it is empty): parts
+    /// split the range of `seq`s, which needs no walk to a row offset.
+    fn extent(&self, table: Table) -> Result<Extent, Error> {
+        // Asked apart, each is quick (SQLite counts from the table's b-tree and reads the ends
+        // of its key); asked in one query, they make it step through every row.
+        let sql = format!(
+            "SELECT (SELECT count(*) FROM {table}), (SELECT min(seq) FROM {table}), \
+             (SELECT max(seq) FROM {table})"
+        );
+        let (count, first, last): (i64, Option<i64>, Option<i64>) = self
             .conn
-            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(|e| backend(format!("cannot count table {table}"), e))?;
-        Ok(usize::try_from(count).unwrap_or(0))
+        Ok(Extent { count: usize::try_from(count).unwrap_or(0), seqs: first.zip(last) })
     }
 }
 
