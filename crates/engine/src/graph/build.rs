@@ -2,7 +2,9 @@
 //! relation into flat arrays.
 //!
 //! Resolving text ids is most of the work at national scale, so each table's references are
-//! resolved in parallel (order is kept, so the result does not depend on the thread count).
+//! resolved in parallel (order is kept, so the result does not depend on the thread count), and
+//! within each run of rows a thread takes, each column first compares its id with the one it
+//! looked up last.
 
 use model::{Network, Table};
 use rayon::prelude::*;
@@ -69,8 +71,8 @@ impl Graph {
         let mut countries = Interner::default();
         let mut processes = Interner::default();
 
-        let site_orgs = resolve(Table::Sites, &network.sites, |s| {
-            lookup(&orgs, "organization", &s.organization)
+        let site_orgs = resolve(Table::Sites, &network.sites, |s, [org, ..]| {
+            lookup(&orgs, org, "organization", &s.organization)
         })?;
         let sites = network
             .sites
@@ -92,10 +94,10 @@ impl Graph {
             .map(|i| ItemNode { kind: i.kind, unit_value: i.unit_value })
             .collect();
 
-        let bom = resolve(Table::Bom, &network.bom, |line| {
+        let bom = resolve(Table::Bom, &network.bom, |line, [parent, component, _]| {
             Ok((
-                lookup(&items_ix, "parent", &line.parent)?,
-                lookup(&items_ix, "component", &line.component)?,
+                lookup(&items_ix, parent, "parent", &line.parent)?,
+                lookup(&items_ix, component, "component", &line.component)?,
             ))
         })?;
         let components = network.bom.iter().zip(&bom).map(|(line, &(parent, component))| {
@@ -106,8 +108,11 @@ impl Graph {
             (component, BomEdge { item: parent, quantity: line.quantity })
         });
 
-        let sources = resolve(Table::Sources, &network.sources, |s| {
-            Ok((lookup(&sites_ix, "site", &s.site)?, lookup(&items_ix, "item", &s.item)?))
+        let sources = resolve(Table::Sources, &network.sources, |s, [site, item, _]| {
+            Ok((
+                lookup(&sites_ix, site, "site", &s.site)?,
+                lookup(&items_ix, item, "item", &s.item)?,
+            ))
         })?;
         let makes = sources.iter().map(|&(site, item)| (site, item)).collect();
         let sources = network.sources.iter().zip(sources).map(|(s, (site, item))| {
@@ -120,11 +125,11 @@ impl Graph {
             (item, edge)
         });
 
-        let links = resolve(Table::Links, &network.links, |l| {
+        let links = resolve(Table::Links, &network.links, |l, [supplier, customer, item]| {
             Ok((
-                lookup(&sites_ix, "supplier", &l.supplier)?,
-                lookup(&sites_ix, "customer", &l.customer)?,
-                lookup(&items_ix, "item", &l.item)?,
+                lookup(&sites_ix, supplier, "supplier", &l.supplier)?,
+                lookup(&sites_ix, customer, "customer", &l.customer)?,
+                lookup(&items_ix, item, "item", &l.item)?,
             ))
         })?;
         let edge = |l: &model::Link, other: u32, item: u32| LinkEdge {
@@ -136,31 +141,36 @@ impl Graph {
         let links_out = network.links.iter().zip(&links).map(|(l, &(s, c, i))| (s, edge(l, c, i)));
         let links_in = network.links.iter().zip(&links).map(|(l, &(s, c, i))| (c, edge(l, s, i)));
 
-        let capability_sites = resolve(Table::Capabilities, &network.capabilities, |c| {
-            lookup(&sites_ix, "site", &c.site)
-        })?;
+        let capability_sites =
+            resolve(Table::Capabilities, &network.capabilities, |c, [site, ..]| {
+                lookup(&sites_ix, site, "site", &c.site)
+            })?;
         let capabilities = network.capabilities.iter().zip(capability_sites).map(|(c, site)| {
             (site, ProcessHours { process: processes.intern(&c.process), hours: c.hours_per_week })
         });
         let capabilities = Csr::from_pairs(n_sites, capabilities.collect());
-        let routing_items =
-            resolve(Table::Routings, &network.routings, |r| lookup(&items_ix, "item", &r.item))?;
+        let routing_items = resolve(Table::Routings, &network.routings, |r, [item, ..]| {
+            lookup(&items_ix, item, "item", &r.item)
+        })?;
         let routings = network.routings.iter().zip(routing_items).map(|(r, item)| {
             (item, ProcessHours { process: processes.intern(&r.process), hours: r.hours_per_unit })
         });
         let routings = Csr::from_pairs(n_items, routings.collect());
-        let inventory = resolve(Table::Inventory, &network.inventory, |s| {
-            Ok((lookup(&sites_ix, "site", &s.site)?, lookup(&items_ix, "item", &s.item)?))
+        let inventory = resolve(Table::Inventory, &network.inventory, |s, [site, item, _]| {
+            Ok((
+                lookup(&sites_ix, site, "site", &s.site)?,
+                lookup(&items_ix, item, "item", &s.item)?,
+            ))
         })?;
         let inventory = network
             .inventory
             .iter()
             .zip(inventory)
             .map(|(s, (site, item))| (site, Stock { item, units: s.units }));
-        let demand = resolve(Table::Demand, &network.demand, |d| {
+        let demand = resolve(Table::Demand, &network.demand, |d, [item, site, _]| {
             Ok(DemandNode {
-                item: lookup(&items_ix, "item", &d.item)?,
-                site: d.site.as_deref().map(|s| lookup(&sites_ix, "site", s)).transpose()?,
+                item: lookup(&items_ix, item, "item", &d.item)?,
+                site: d.site.as_deref().map(|s| lookup(&sites_ix, site, "site", s)).transpose()?,
                 units_per_week: d.units_per_week,
             })
         })?;
@@ -211,18 +221,38 @@ struct Unknown {
     id: String,
 }
 
-fn lookup(index: &Index<'_>, field: &'static str, id: &str) -> Result<u32, Unknown> {
-    index.get(id).ok_or_else(|| Unknown { field, id: id.to_owned() })
+/// Per column of a table (at most three), the id it looked up last and that id's index (one for
+/// each run of consecutive rows a thread resolves).
+type Last<'r> = [Option<(&'r str, u32)>; 3];
+
+/// Looks `id` up, first comparing it with the id its column looked up last (`last`): rows often
+/// come grouped by an id (a supplier's links, a parent's lines), and comparing two short texts
+/// costs less than a hash table's cache miss.
+fn lookup<'r>(
+    index: &Index<'_>,
+    last: &mut Option<(&'r str, u32)>,
+    field: &'static str,
+    id: &'r str,
+) -> Result<u32, Unknown> {
+    if let Some((seen, i)) = *last
+        && seen == id
+    {
+        return Ok(i);
+    }
+    let i = index.get(id).ok_or_else(|| Unknown { field, id: id.to_owned() })?;
+    *last = Some((id, i));
+    Ok(i)
 }
 
 /// Resolves the references of every row of a table in parallel, keeping row order; on unknown
 /// ids, reports the first row that has one.
-fn resolve<T: Sync, R: Send>(
+fn resolve<'r, T: Sync, R: Send>(
     table: Table,
-    rows: &[T],
-    resolve_row: impl Fn(&T) -> Result<R, Unknown> + Sync,
+    rows: &'r [T],
+    resolve_row: impl Fn(&'r T, &mut Last<'r>) -> Result<R, Unknown> + Sync,
 ) -> Result<Vec<R>, Error> {
-    let resolved: Vec<Result<R, Unknown>> = rows.par_iter().map(&resolve_row).collect();
+    let resolved: Vec<Result<R, Unknown>> =
+        rows.par_iter().map_init(|| [None; 3], |last, row| resolve_row(row, last)).collect();
     let mut out = Vec::with_capacity(resolved.len());
     for (row, result) in resolved.into_iter().enumerate() {
         match result {

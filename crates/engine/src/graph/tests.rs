@@ -136,3 +136,66 @@ proptest::proptest! {
         proptest::prop_assert_eq!(by_row.into_entries().len(), entries.len());
     }
 }
+
+/// Each column first compares its id with the one it looked up last: a run of rows sharing an
+/// id, across the runs of rows the threads take, resolves to that id's record; an unknown id
+/// after known ones is still found; and an item named like a site (the same text in two
+/// columns of a row, and from row to row) resolves to the item.
+#[test]
+fn ids_repeated_from_row_to_row_resolve_to_their_records() {
+    let ids: Vec<String> = (0..5).map(|i| format!("i{i}")).collect();
+    let component = |k: usize| 1 + (k / 3) % 4;
+    let runs = Network {
+        items: ids.iter().map(|id| item(id)).collect(),
+        bom: (0..10_000).map(|k| line(&ids[0], &ids[component(k)])).collect(),
+        ..Network::default()
+    };
+    let graph = Graph::build(&runs).unwrap();
+    let components: Vec<u32> = graph.components.row(0).iter().map(|edge| edge.item).collect();
+    assert_eq!(components, (0..10_000).map(|k| component(k) as u32).collect::<Vec<_>>());
+
+    let mut dangling = runs;
+    dangling.bom.truncate(5_000);
+    dangling.bom.push(line("i0", "zz"));
+    assert_eq!(
+        Graph::build(&dangling).map(|_| ()).unwrap_err(),
+        Error::UnknownId {
+            table: model::Table::Bom,
+            row: 5_000,
+            field: "component",
+            id: "zz".into()
+        }
+    );
+
+    // Sites a and b, items a and b: a row's item is named like the supplier of the row before,
+    // like its own supplier, or like its customer.
+    let generated = generate(&GenerateConfig { n_sites: 2, seed: 4 });
+    let mut sites = generated.sites[..2].to_vec();
+    sites[0].id = "a".into();
+    sites[1].id = "b".into();
+    let link = |supplier: &str, customer: &str, item: &str| model::Link {
+        supplier: supplier.into(),
+        customer: customer.into(),
+        item: item.into(),
+        units_per_week: 1.0,
+        lead_time_weeks: None,
+    };
+    let network = Network {
+        organizations: generated.organizations,
+        sites,
+        items: vec![item("b"), item("a")],
+        links: vec![
+            link("a", "b", "b"),
+            link("b", "a", "a"),
+            link("a", "b", "a"),
+            link("b", "a", "a"),
+        ],
+        ..Network::default()
+    };
+    let graph = Graph::build(&network).unwrap();
+    let ends = |site: u32| -> Vec<(u32, u32)> {
+        graph.links_out.row(site).iter().map(|edge| (edge.site, edge.item)).collect()
+    };
+    // Sites a = 0, b = 1; items b = 0, a = 1.
+    assert_eq!((ends(0), ends(1)), (vec![(1, 0), (1, 1)], vec![(0, 1), (0, 1)]));
+}
