@@ -22,12 +22,6 @@ const READ_ALONE: usize = 100_000;
 /// Parts read side by side at most.
 const MOST_PARTS: usize = 4;
 
-/// How many rows a table holds, and its first and last `seq`.
-struct Extent {
-    count: usize,
-    seqs: Option<(i64, i64)>,
-}
-
 /// The rows of one table a part reads: those with `seq` in `seqs`, and room for `count`.
 #[derive(Clone)]
 struct Rows {
@@ -58,9 +52,9 @@ impl Db {
             .map_err(|e| backend("cannot begin a read transaction", e))?;
         let import = super::last_import(&snapshot)?;
         let last_seq = import.as_ref().map(|record| record.seq);
-        let extents = Table::ALL.iter().map(|&t| self.extent(t)).collect::<Result<Vec<_>, _>>()?;
+        let tables = Table::ALL.iter().map(|&t| self.all_rows(t)).collect::<Result<Vec<_>, _>>()?;
         let n_parts = n_parts.unwrap_or_else(|| {
-            if extents.iter().map(|e| e.count).sum::<usize>() > READ_ALONE {
+            if tables.iter().map(|rows| rows.count).sum::<usize>() > READ_ALONE {
                 std::thread::available_parallelism().map_or(1, |n| n.get().min(MOST_PARTS))
             } else {
                 1
@@ -69,9 +63,9 @@ impl Db {
         let path = self.path.as_deref().filter(|_| n_parts > 1);
         let n_parts = if path.is_some() { n_parts } else { 1 };
         let mut parts = vec![Vec::with_capacity(Table::ALL.len()); n_parts];
-        for extent in &extents {
+        for table in &tables {
             for (j, part) in parts.iter_mut().enumerate() {
-                let seqs = extent.seqs.map(|(first, last)| {
+                let seqs = table.seqs.map(|(first, last)| {
                     // The `j`-th `n`-th of the table's `seq`s, whatever is stored there.
                     let at = |j: usize| {
                         let span = i128::from(last) - i128::from(first) + 1;
@@ -82,7 +76,7 @@ impl Db {
                     (from, if j + 1 == n_parts { i64::MAX } else { at(j + 1) - 1 })
                 });
                 // The first part's tables take the other parts' rows after their own.
-                let count = if j == 0 { extent.count } else { extent.count / n_parts };
+                let count = if j == 0 { table.count } else { table.count / n_parts };
                 part.push(Rows { seqs, count });
             }
         }
@@ -131,9 +125,9 @@ impl Db {
         Ok((import, network))
     }
 
-    /// A table's number of rows and its first and last `seq` (`None` when it is empty): parts
-    /// split the range of `seq`s, which needs no walk to a row offset.
-    fn extent(&self, table: Table) -> Result<Extent, Error> {
+    /// All the rows of a table: from its first to its last `seq` (`None` when it is empty), and
+    /// how many. Parts split that range of `seq`s, which needs no walk to a row offset.
+    fn all_rows(&self, table: Table) -> Result<Rows, Error> {
         // Asked apart, each is quick (SQLite counts from the table's b-tree and reads the ends
         // of its key); asked in one query, they make it step through every row.
         let sql = format!(
@@ -144,7 +138,7 @@ impl Db {
             .conn
             .query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(|e| backend(format!("cannot count table {table}"), e))?;
-        Ok(Extent { count: usize::try_from(count).unwrap_or(0), seqs: first.zip(last) })
+        Ok(Rows { seqs: first.zip(last), count: usize::try_from(count).unwrap_or(0) })
     }
 }
 
