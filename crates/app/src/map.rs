@@ -74,7 +74,7 @@ pub fn map(
     depth: Option<u32>,
     progress: &dyn Progress,
 ) -> Result<SupplyMap, Error> {
-    crate::Twin::load(config, progress)?.map(item, site, depth)
+    crate::Twin::once(config, progress, |twin| twin.map(item, site, depth))
 }
 
 /// The supply map of `item` on `network` and its `graph`.

@@ -31,9 +31,10 @@ pub fn risks(
     method: ExposureMethod,
     progress: &dyn Progress,
 ) -> Result<RiskReport, Error> {
-    let twin = crate::Twin::load(config, progress)?;
-    let scope = scope(twin.graph(), item)?;
-    assess(twin.graph(), scope, method, progress)
+    crate::Twin::once(config, progress, |twin| {
+        let scope = scope(twin.graph(), item)?;
+        assess(twin.graph(), scope, method, progress)
+    })
 }
 
 /// The index of the item a report is scoped to.

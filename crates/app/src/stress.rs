@@ -68,9 +68,10 @@ pub fn stress(
     progress: &dyn Progress,
 ) -> Result<StressReport, Error> {
     let scenario = Request::read(path, crate::scenario::WHAT)?;
-    let twin = crate::Twin::load(config, progress)?;
-    let (scenario, settings) = check(twin.graph(), &scenario, options)?;
-    simulate(twin.graph(), &scenario, &settings, options.period, progress)
+    crate::Twin::once(config, progress, |twin| {
+        let (scenario, settings) = check(twin.graph(), &scenario, options)?;
+        simulate(twin.graph(), &scenario, &settings, options.period, progress)
+    })
 }
 
 /// The scenario resolved against `graph` and the simulation's settings, or what is wrong with
@@ -175,8 +176,9 @@ pub fn monte_carlo(
     progress: &dyn Progress,
 ) -> Result<MonteCarloReport, Error> {
     let mc = monte_carlo_settings(options)?;
-    let twin = crate::Twin::load(config, progress)?;
-    draw_and_run(twin.graph(), &mc, options.period, progress)
+    crate::Twin::once(config, progress, |twin| {
+        draw_and_run(twin.graph(), &mc, options.period, progress)
+    })
 }
 
 /// The engine's settings for the options, or what is wrong with them.
