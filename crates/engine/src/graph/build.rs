@@ -181,10 +181,30 @@ impl Graph {
         let item_ids: Vec<Name> = network.items.iter().map(|i| i.id.as_str().into()).collect();
         let by_id =
             |ids: &[Name]| ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
+        // The rest are apart from each other: built side by side (the links are most of it).
+        let links = || {
+            rayon::join(
+                || Csr::from_pairs(n_sites, links_out.collect()),
+                || Csr::from_pairs(n_sites, links_in.collect()),
+            )
+        };
+        let others = || {
+            let org_ids: Vec<Name> =
+                network.organizations.iter().map(|o| o.id.as_str().into()).collect();
+            let used_in = Csr::from_pairs(n_items, used_in.collect());
+            let sources = Csr::from_pairs(n_items, sources.collect());
+            let makes = Csr::from_pairs(n_sites, makes);
+            let inventory = Csr::from_pairs(n_sites, inventory.collect());
+            (org_ids, used_in, sources, makes, inventory)
+        };
+        let indices = || rayon::join(|| by_id(&site_ids), || by_id(&item_ids));
+        let ((links_out, links_in), ((site_index, item_index), others)) =
+            rayon::join(links, || rayon::join(indices, others));
+        let (org_ids, used_in, sources, makes, inventory) = others;
         Ok(Graph {
-            org_ids: network.organizations.iter().map(|o| o.id.as_str().into()).collect(),
-            site_index: by_id(&site_ids),
-            item_index: by_id(&item_ids),
+            org_ids,
+            site_index,
+            item_index,
             site_ids,
             item_ids,
             processes: processes.names,
@@ -193,14 +213,14 @@ impl Graph {
             sites,
             items,
             components,
-            used_in: Csr::from_pairs(n_items, used_in.collect()),
-            sources: Csr::from_pairs(n_items, sources.collect()),
-            makes: Csr::from_pairs(n_sites, makes),
-            links_out: Csr::from_pairs(n_sites, links_out.collect()),
-            links_in: Csr::from_pairs(n_sites, links_in.collect()),
+            used_in,
+            sources,
+            makes,
+            links_out,
+            links_in,
             capabilities,
             routings,
-            inventory: Csr::from_pairs(n_sites, inventory.collect()),
+            inventory,
             demand,
             topo_order,
         })
