@@ -95,6 +95,11 @@ struct State<'f> {
     pipe: Vec<f64>,
     /// By link.
     carry: Vec<Carry>,
+    /// Whether the run is alone, not on one of rayon's threads as one of many side by side
+    /// (Monte Carlo): only then do arrivals and component needs split their work.
+    alone: bool,
+    /// For a run alone without a ledger: the links split for arrivals on two threads.
+    halves: Option<Halves>,
     /// By customer position: goods its links failed to deliver, to re-order.
     owed: Vec<f64>,
     /// By link: the share of its last order it filled.
@@ -131,10 +136,7 @@ impl<'f> State<'f> {
                 for (link, &start) in links.iter().zip(&starts) {
                     pipe[start..start + link.transit as usize].fill(link.normal);
                 }
-                let carry = links.par_iter().zip(&starts[..links.len()]);
-                let carry =
-                    carry.map(|(link, &start)| Carry { start, to: link.to, transit: link.transit });
-                (pipe, carry.collect::<Vec<Carry>>())
+                (pipe, carries(flows, &starts))
             },
             || {
                 let normal = || links.par_iter().map(|link| link.normal).collect();
@@ -142,6 +144,9 @@ impl<'f> State<'f> {
                 (ShipPiece::split(flows, &starts), rayon::join(normal, fill))
             },
         );
+        let alone = rayon::current_thread_index().is_none();
+        let halves =
+            (alone && !settings.ledger && n >= 2 * PIECE).then(|| Halves::split(flows, &carry));
         State {
             flows,
             unmet: settings.unmet,
@@ -155,6 +160,8 @@ impl<'f> State<'f> {
             ship_pieces,
             pipe,
             carry,
+            alone,
+            halves,
             owed: vec![0.0; n],
             fill,
             order: vec![0.0; flows.links.len()],
@@ -188,15 +195,19 @@ impl<'f> State<'f> {
         }
     }
 
-    /// Goods due this period join their customer's stock (one pass over the links, in their
+    /// Goods due this period join their customer's stock (passes over the links, in their
     /// order: a pass by customer would read them scattered, which costs more than it saves).
     fn arrive(&mut self, t: usize) {
-        for carry in &self.carry {
-            let arriving = self.pipe[carry.slot(t)];
-            self.stock[carry.to as usize] += arriving;
-            if let Some(ledger) = &mut self.ledger {
+        if let Some(ledger) = &mut self.ledger {
+            for carry in &self.carry {
+                let arriving = self.pipe[carry.slot(t)];
+                self.stock[carry.to as usize] += arriving;
                 ledger[carry.to as usize].receipts += arriving;
             }
+        } else if let Some(halves) = &self.halves {
+            halves.arrive(&self.pipe, t, &mut self.stock);
+        } else {
+            add_arrivals(&self.carry, &self.pipe, t, &mut self.stock, 0);
         }
     }
 
@@ -348,9 +359,8 @@ impl<'f> State<'f> {
                 *made *= ratio;
             }
         });
-        // A run on one of rayon's threads is one of many side by side (Monte Carlo): it goes
-        // source by source, reading their output in order.
-        let by_source = rayon::current_thread_index().is_some();
+        // A run side by side with others goes source by source, reading their output in order.
+        let by_source = !self.alone;
         component_needs(flows, &self.made, &self.outside_need, &mut self.component_need, by_source);
     }
 
@@ -726,8 +736,16 @@ pub(super) fn slot_starts(flows: &Flows) -> Vec<usize> {
     starts
 }
 
+/// By link, where its goods go and its slots in `State::pipe` (`starts` as `slot_starts` gives
+/// them).
+pub(super) fn carries(flows: &Flows, starts: &[usize]) -> Vec<Carry> {
+    let links = flows.links.par_iter().zip(&starts[..flows.links.len()]);
+    links.map(|(link, &start)| Carry { start, to: link.to, transit: link.transit }).collect()
+}
+
 /// Where a link's goods go, and its ring buffer in `State::pipe`.
-struct Carry {
+#[derive(Clone, Copy)]
+pub(super) struct Carry {
     start: usize,
     to: u32,
     transit: u32,
@@ -738,6 +756,57 @@ impl Carry {
     /// goes (it arrives `transit` periods later).
     fn slot(&self, t: usize) -> usize {
         self.start + t % self.transit as usize
+    }
+}
+
+/// The links into the positions before `mid` and into those from `mid` on, each in link order,
+/// with `mid` where about half the links come before: arrivals run on two threads, one half
+/// each, and every stock still adds its links' goods in their order, so the results are the
+/// same to the last bit as one pass over all the links.
+pub(super) struct Halves {
+    mid: usize,
+    low: Vec<Carry>,
+    high: Vec<Carry>,
+}
+
+impl Halves {
+    pub(super) fn split(flows: &Flows, carry: &[Carry]) -> Halves {
+        let half = carry.len() / 2;
+        let n = flows.positions.len();
+        let mid = (0..n as u32)
+            .find(|&q| flows.links_in.range(q).start >= half)
+            .map_or(n, |q| q as usize);
+        let (low, high) = carry.iter().partition(|c| (c.to as usize) < mid);
+        Halves { mid, low, high }
+    }
+
+    /// The links of each half.
+    #[cfg(test)]
+    pub(super) fn sizes(&self) -> (usize, usize) {
+        (self.low.len(), self.high.len())
+    }
+
+    /// Goods due in period `t` join their customers' stock.
+    pub(super) fn arrive(&self, pipe: &[f64], t: usize, stock: &mut [f64]) {
+        let (low, high) = stock.split_at_mut(self.mid);
+        rayon::join(
+            || add_arrivals(&self.low, pipe, t, low, 0),
+            || add_arrivals(&self.high, pipe, t, high, self.mid),
+        );
+    }
+}
+
+/// Goods due in period `t` on the links of `carry` join their customers' stock, `stock` being
+/// the positions from `first` on.
+pub(super) fn add_arrivals(
+    carry: &[Carry],
+    pipe: &[f64],
+    t: usize,
+    stock: &mut [f64],
+    first: usize,
+) {
+    for carry in carry {
+        stock[carry.to as usize - first] += pipe[carry.slot(t)];
     }
 }
 
