@@ -36,7 +36,7 @@ pub use stress::{
     DEFAULT_HORIZON_WEEKS, MAX_SCENARIOS, MonteCarloOptions, StressOptions, StressReport,
     monte_carlo, stress,
 };
-pub use twin::{Answer, Ask, Question, Twin};
+pub use twin::{Answer, Ask, Question, Twin, free_aside};
 
 use interchange::Finding;
 

@@ -195,7 +195,7 @@ impl Twin {
 /// Drops `value` on a thread of its own, so the caller goes on at once; here when no thread can
 /// start (the closure that fails to start is dropped, and `value` with it). A process that ends
 /// first leaves the freeing to the system.
-fn free_aside<T: Send + 'static>(value: T) {
+pub fn free_aside<T: Send + 'static>(value: T) {
     // Detached: nothing waits for it.
     let _ = std::thread::Builder::new().name("free".into()).spawn(move || drop(value));
 }
