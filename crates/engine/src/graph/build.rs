@@ -62,9 +62,15 @@ fn packed(id: &str) -> Option<u128> {
 impl Graph {
     /// Builds the graph of a network that `model::validate` found free of errors.
     pub fn build(network: &Network) -> Result<Graph, Error> {
-        let orgs = index(network.organizations.iter().map(|o| o.id.as_str()));
-        let sites_ix = index(network.sites.iter().map(|s| s.id.as_str()));
-        let items_ix = index(network.items.iter().map(|i| i.id.as_str()));
+        let (sites_ix, (orgs, items_ix)) = rayon::join(
+            || index(network.sites.iter().map(|s| s.id.as_str())),
+            || {
+                rayon::join(
+                    || index(network.organizations.iter().map(|o| o.id.as_str())),
+                    || index(network.items.iter().map(|i| i.id.as_str())),
+                )
+            },
+        );
         let n_sites = network.sites.len();
         let n_items = network.items.len();
         let mut states = Interner::default();
