@@ -62,6 +62,8 @@ pub struct Flows {
     /// In a restriction: what sources outside it use of its component stock and hours each
     /// period (their normal production's needs).
     pub(super) outside: Vec<OutsideUse>,
+    /// `steady()`, worked out the first time it is asked.
+    steady: std::sync::OnceLock<bool>,
 }
 
 /// A source outside a restriction using a component or hours inside it.
@@ -129,8 +131,12 @@ impl Flows {
     /// changes only what it can reach): each source's normal claims (its links' normal flows and
     /// the demand at its position) fit its capacity and its site's hours, and every position
     /// receives at least what it normally ships, serves and (as a component) consumes, counting
-    /// what its own source makes. Within a relative 1e-9.
+    /// what its own source makes. Within a relative 1e-9. Worked out once per `Flows`.
     pub fn steady(&self) -> bool {
+        *self.steady.get_or_init(|| self.certify_steady())
+    }
+
+    fn certify_steady(&self) -> bool {
         let tolerance = 1e-9;
         let n = self.positions.len();
         let mut supply = vec![0.0; n];
@@ -755,6 +761,7 @@ impl Parts {
             sources,
             links,
             demand,
+            steady: std::sync::OnceLock::new(),
         }
     }
 }
