@@ -227,6 +227,9 @@ pub struct DemoReport {
     pub stress: crate::StressReport,
     /// Where the scenario's fill-rate chart was written.
     pub chart: std::path::PathBuf,
+    /// The directory the bundled example scenarios, demand and events files were written to
+    /// (`scenarios/`, `demand/`, `events/`), for the commands to try next.
+    pub examples: std::path::PathBuf,
     /// The bundled pandemic demand, planned on the sample.
     pub plan: crate::plan::PlanReport,
 }
@@ -263,6 +266,8 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
     })?;
     let chart = config.data_dir.join("demo-fill-rate.svg");
     crate::chart::fill_rates(&stress, &chart)?;
+    let examples = config.data_dir.join("examples");
+    write_examples(&examples)?;
     let (file, text) = crate::sample::DEMO_DEMAND;
     let plan = crate::plan::plan_text(&sample, file, text, DEMO_RECHECK, progress)?;
     Ok(DemoReport {
@@ -271,6 +276,21 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
         risks: crate::risks::assess(&graph, None, crate::ExposureMethod::Fast, progress)?,
         stress,
         chart,
+        examples,
         plan,
     })
+}
+
+/// Writes the bundled example files under `dir`, each replacing the file of the same name.
+fn write_examples(dir: &Path) -> Result<(), Error> {
+    for (name, text) in crate::sample::EXAMPLES {
+        let path = dir.join(name);
+        let failed =
+            |e: std::io::Error| Error::Internal(format!("cannot write {}: {e}", path.display()));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(failed)?;
+        }
+        interchange::write_atomic(&path, |out| out.write_all(text.as_bytes())).map_err(failed)?;
+    }
+    Ok(())
 }

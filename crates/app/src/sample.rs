@@ -15,12 +15,32 @@ pub const SAMPLE_FILES: &[(&str, &str)] = &[
     ("demand.csv", include_str!("../../../data/sample/demand.csv")),
 ];
 
-/// The scenario `arsenal demo` runs: the loss of the only qualified maker of a MEMS pressure
-/// sensor (data/scenarios/chip-supplier-fire.toml).
-pub(crate) const DEMO_SCENARIO: (&str, &str) =
-    ("chip-supplier-fire.toml", include_str!("../../../data/scenarios/chip-supplier-fire.toml"));
+/// The example request files (data/scenarios/, data/demand/, data/events/): (path under the
+/// examples directory, contents). `arsenal demo` writes them into the data directory, so the
+/// commands it suggests work from any directory.
+pub(crate) const EXAMPLES: &[(&str, &str)] = &[
+    DEMO_SCENARIO,
+    ("scenarios/gulf-hurricane.toml", include_str!("../../../data/scenarios/gulf-hurricane.toml")),
+    (
+        "scenarios/ventilator-surge.json",
+        include_str!("../../../data/scenarios/ventilator-surge.json"),
+    ),
+    DEMO_DEMAND,
+    (
+        "events/ventilator-assembler-down.toml",
+        include_str!("../../../data/events/ventilator-assembler-down.toml"),
+    ),
+];
 
-/// The demand `arsenal demo` plans for: ICU ventilators in a pandemic
-/// (data/demand/ventilator-pandemic.toml).
-pub(crate) const DEMO_DEMAND: (&str, &str) =
-    ("ventilator-pandemic.toml", include_str!("../../../data/demand/ventilator-pandemic.toml"));
+/// The scenario `arsenal demo` runs: the loss of the only qualified maker of a MEMS pressure
+/// sensor.
+pub(crate) const DEMO_SCENARIO: (&str, &str) = (
+    "scenarios/chip-supplier-fire.toml",
+    include_str!("../../../data/scenarios/chip-supplier-fire.toml"),
+);
+
+/// The demand `arsenal demo` plans for: ICU ventilators in a pandemic.
+pub(crate) const DEMO_DEMAND: (&str, &str) = (
+    "demand/ventilator-pandemic.toml",
+    include_str!("../../../data/demand/ventilator-pandemic.toml"),
+);

@@ -243,7 +243,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
             if *json {
                 println!("{}", serde_json::to_string_pretty(&demo)?);
             } else {
-                print!("{}", report::demo(&demo, &config));
+                // Run by its path (`cargo xtask demo`, `target/release/arsenal`), not by name.
+                let by_path = std::env::args_os()
+                    .next()
+                    .map(std::path::PathBuf::from)
+                    .filter(|program| program.components().count() > 1);
+                print!("{}", report::demo(&demo, &config, by_path.as_deref()));
             }
         }
         Command::Serve {

@@ -81,7 +81,12 @@ pub(crate) fn summary(summary: &Summary) -> String {
     out
 }
 
-pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
+/// The demo's report; `here` is the path this binary was run by, when it was run by a path.
+pub(crate) fn demo(
+    demo: &app::DemoReport,
+    config: &app::Config,
+    here: Option<&std::path::Path>,
+) -> String {
     let mut out = String::new();
     let dir = config.store_name();
     if demo.imported {
@@ -156,22 +161,31 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
     }
     let _ = writeln!(out, "  chart: {}", demo.chart.display());
     out.push_str(&planning::demo(&demo.plan));
-    let _ = writeln!(out, "\nTry next:");
+    let examples = demo.examples.display();
+    let _ = writeln!(
+        out,
+        "\nTry next (the example files are in {examples}, written again by each demo: copy one to edit it):"
+    );
+    if let Some(here) = here {
+        let _ = writeln!(
+            out,
+            "  (arsenal here is {}; `cargo install --path crates/cli` in the checkout puts it on your PATH)",
+            here.display()
+        );
+    }
+    let stress = format!("arsenal stress --scenario {examples}/scenarios/gulf-hurricane.toml");
+    let mobilize = format!(
+        "arsenal mobilize --demand {examples}/demand/ventilator-pandemic.toml --out plan.json"
+    );
+    let replan = format!(
+        "arsenal replan --plan plan.json --event {examples}/events/ventilator-assembler-down.toml"
+    );
     let next = [
         ("arsenal risks", "exposure, critical sites, sole sources, concentration"),
-        (
-            "arsenal stress --scenario data/scenarios/gulf-hurricane.toml",
-            "a hurricane near Houston, week by week",
-        ),
+        (stress.as_str(), "a hurricane near Houston, week by week"),
         ("arsenal stress --monte-carlo 1000", "random disruptions: the distribution of losses"),
-        (
-            "arsenal mobilize --demand data/demand/ventilator-pandemic.toml --out plan.json",
-            "the whole plan, site by site and week by week",
-        ),
-        (
-            "arsenal replan --plan plan.json --event data/events/ventilator-assembler-down.toml",
-            "an assembler goes down: what moves",
-        ),
+        (mobilize.as_str(), "the whole plan, site by site and week by week"),
+        (replan.as_str(), "an assembler goes down: what moves"),
         ("arsenal map icu-ventilator", "what a ventilator depends on, tier by tier"),
         ("arsenal summary --json", "the same summary, for programs"),
         ("arsenal export --out sample-copy", "the network as CSV files you can edit"),
@@ -184,9 +198,12 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config) -> String {
         ),
         ("arsenal serve", "the JSON HTTP API on 127.0.0.1:8080"),
     ];
-    let width = next.iter().map(|(command, _)| command.len()).max().unwrap_or(0);
+    // Each line can be pasted into a shell as it is; the comments line up unless a command
+    // is long.
+    let width = next.iter().map(|(command, _)| command.len()).filter(|&n| n <= 50).max();
+    let width = width.unwrap_or(0);
     for (command, what) in next {
-        let _ = writeln!(out, "  {command:<width$}  {what}");
+        let _ = writeln!(out, "  {command:<width$}  # {what}");
     }
     out
 }

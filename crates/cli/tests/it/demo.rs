@@ -1,4 +1,5 @@
-//! `arsenal demo` loads the sample once, then reuses it, and refuses to overwrite other data.
+//! `arsenal demo` loads the sample once, then reuses it, writes the example files its next
+//! commands use, and refuses to overwrite other data.
 
 use super::{run, stderr, stdout, write_fixture};
 
@@ -9,12 +10,33 @@ fn demo_loads_then_reuses_the_sample() {
     assert!(first.status.success(), "{}", stderr(&first, dir.path()));
     let text = stdout(&first);
     assert!(text.starts_with("Loaded the bundled sample network into data."), "{text}");
-    assert!(text.contains("Try next:"), "{text}");
+    assert!(text.contains("Try next (the example files are in data/examples"), "{text}");
+    assert!(text.contains("(arsenal here is /"), "run by its path, it says so: {text}");
     assert!(text.contains("Mobilization: Pandemic ventilator mobilization"), "{text}");
     assert!(
         text.contains("units of icu-ventilator at site-133 (MI): +17,317 per unit a week"),
         "the demo prints the plan's bottlenecks: {text}"
     );
+    assert!(
+        text.contains("arsenal stress --scenario data/examples/scenarios/gulf-hurricane.toml"),
+        "the commands to try point at the examples the demo wrote: {text}"
+    );
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    for example in [
+        "scenarios/chip-supplier-fire.toml",
+        "scenarios/gulf-hurricane.toml",
+        "scenarios/ventilator-surge.json",
+        "demand/ventilator-pandemic.toml",
+        "events/ventilator-assembler-down.toml",
+    ] {
+        let written = std::fs::read_to_string(dir.path().join("data/examples").join(example));
+        let bundled = std::fs::read_to_string(repo.join(example)).unwrap();
+        assert_eq!(written.ok().as_ref(), Some(&bundled), "{example}");
+    }
+    let hurricane =
+        run(dir.path(), &["stress", "--scenario", "data/examples/scenarios/gulf-hurricane.toml"]);
+    assert!(hurricane.status.success(), "{}", stderr(&hurricane, dir.path()));
+    assert!(stdout(&hurricane).contains("Gulf"), "{}", stdout(&hurricane));
     let second = run(dir.path(), &["demo"]);
     assert!(stdout(&second).starts_with("The sample network is already in data."));
     let summary: serde_json::Value =
