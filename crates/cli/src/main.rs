@@ -1,14 +1,15 @@
 //! `arsenal`, the one binary: parses the command line into an `app::Config` and a command, runs
 //! the use case, and prints the result for people or, with `--json`, for programs.
 //!
-//! Exit codes: 0 success, 1 failure, 2 invalid input data.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+//! Exit codes: 0 success, 1 failure, 2 invalid input data. A command whose standard output is
+//! closed under it (`arsenal summary | head -3`) stops there quietly, with 0.
+#![allow(clippy::print_stderr)]
 
 mod args;
 mod progress;
 mod report;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write, stdout};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -34,6 +35,8 @@ fn main() -> ExitCode {
     }
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
+        // Standard output was closed under it (`arsenal ... | head`): stop there, as filters do.
+        Err(error) if closed_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let invalid =
                 matches!(error.downcast_ref::<app::Error>(), Some(app::Error::Invalid { .. }));
@@ -44,6 +47,13 @@ fn main() -> ExitCode {
             ExitCode::from(if invalid { 2 } else { 1 })
         }
     }
+}
+
+/// Whether writing to standard output failed because nobody reads it any more.
+fn closed_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Leaves `value` for the system to take back when the process ends, which it is about to: a
@@ -68,19 +78,25 @@ fn save_plan(document: &app::plan::PlanDocument, output: &PlanOutput) -> anyhow:
 }
 
 /// Says where the plan's files went.
-fn saved(output: &PlanOutput, quiet: bool) {
+fn saved(output: &PlanOutput, quiet: bool) -> std::io::Result<()> {
     if quiet {
-        return;
+        return Ok(());
     }
     if let Some(path) = &output.out {
-        println!("plan saved to {} (for arsenal replan --plan {})", path.display(), path.display());
+        writeln!(
+            stdout(),
+            "plan saved to {} (for arsenal replan --plan {})",
+            path.display(),
+            path.display()
+        )?;
     }
     if let Some(dir) = &output.csv {
-        println!("plan tables written to {}", dir.display());
+        writeln!(stdout(), "plan tables written to {}", dir.display())?;
     }
     if let Some(path) = &output.chart {
-        println!("chart written to {}", path.display());
+        writeln!(stdout(), "chart written to {}", path.display())?;
     }
+    Ok(())
 }
 
 fn run(args: &Args) -> anyhow::Result<()> {
@@ -90,52 +106,56 @@ fn run(args: &Args) -> anyhow::Result<()> {
         Command::Import { path, format, json, .. } => {
             let report = app::import(&config, path, format.map(Into::into), &progress)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                writeln!(stdout(), "{}", serde_json::to_string_pretty(&report)?)?;
             } else {
                 report::findings(&report.warnings, args.max_errors());
                 if !args.quiet {
-                    println!(
+                    writeln!(
+                        stdout(),
                         "imported {} records from {} into {}",
                         report.records,
                         report.source,
                         config.store_name()
-                    );
+                    )?;
                 }
             }
         }
         Command::Export { out, format } => {
             let records = app::export(&config, out, (*format).into(), &progress)?;
             if !args.quiet {
-                println!("exported {records} records to {}", out.display());
+                writeln!(stdout(), "exported {records} records to {}", out.display())?;
             }
         }
         Command::Summary { json } => {
             let summary = app::summary(&config, &progress)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&summary)?);
+                writeln!(stdout(), "{}", serde_json::to_string_pretty(&summary)?)?;
             } else {
-                print!("{}", report::summary(&summary));
+                write!(stdout(), "{}", report::summary(&summary))?;
             }
         }
         Command::Generate { sites, seed, out } => {
             let config = engine::generate::GenerateConfig { n_sites: *sites, seed: *seed };
             let records = app::generate(&config, out, &progress)?;
             if !args.quiet {
-                println!(
+                writeln!(
+                    stdout(),
                     "generated {sites} sites ({records} records) with seed {seed} into {}",
                     out.display()
-                );
+                )?;
             }
         }
         Command::Map { item, depth, site, format } => {
             let map = app::map(&config, item, site.as_deref(), *depth, &progress)?;
             match format {
-                MapFormat::Tree => print!("{}", app::map::to_tree(&map)),
-                MapFormat::Json => println!("{}", serde_json::to_string_pretty(&map)?),
-                MapFormat::Dot => print!("{}", app::map::to_dot(&map)),
-                MapFormat::Geojson => {
-                    println!("{}", serde_json::to_string_pretty(&app::map::to_geojson(&map))?)
-                }
+                MapFormat::Tree => write!(stdout(), "{}", app::map::to_tree(&map))?,
+                MapFormat::Json => writeln!(stdout(), "{}", serde_json::to_string_pretty(&map)?)?,
+                MapFormat::Dot => write!(stdout(), "{}", app::map::to_dot(&map))?,
+                MapFormat::Geojson => writeln!(
+                    stdout(),
+                    "{}",
+                    serde_json::to_string_pretty(&app::map::to_geojson(&map))?
+                )?,
             }
         }
         Command::Risks { top, item, json, reference } => {
@@ -143,9 +163,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 if *reference { app::ExposureMethod::Reference } else { app::ExposureMethod::Fast };
             let report = app::risks(&config, item.as_deref(), method, &progress)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                writeln!(stdout(), "{}", serde_json::to_string_pretty(&report)?)?;
             } else {
-                print!("{}", report::risks(&report, *top));
+                write!(stdout(), "{}", report::risks(&report, *top))?;
             }
         }
         Command::Stress {
@@ -180,9 +200,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     app::chart::loss_distribution(&report, chart)?;
                 }
                 if *json {
-                    println!("{}", serde_json::to_string_pretty(&report)?);
+                    writeln!(stdout(), "{}", serde_json::to_string_pretty(&report)?)?;
                 } else {
-                    print!("{}", report::monte_carlo(&report, *top));
+                    write!(stdout(), "{}", report::monte_carlo(&report, *top))?;
                 }
             } else if let Some(scenario) = scenario {
                 let options = app::StressOptions {
@@ -196,14 +216,14 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     app::chart::fill_rates(&report, chart)?;
                 }
                 if *json {
-                    println!("{}", serde_json::to_string_pretty(&report)?);
+                    writeln!(stdout(), "{}", serde_json::to_string_pretty(&report)?)?;
                 } else {
-                    print!("{}", report::stress(&report, *top));
+                    write!(stdout(), "{}", report::stress(&report, *top))?;
                 }
                 keep_to_exit(report);
             }
             if let Some(chart) = chart.as_ref().filter(|_| !*json && !args.quiet) {
-                println!("chart written to {}", chart.display());
+                writeln!(stdout(), "chart written to {}", chart.display())?;
             }
         }
         Command::Mobilize { demand, scenario, horizon, output } => {
@@ -216,10 +236,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
             let document = app::plan::mobilize(&config, &options, &progress)?;
             save_plan(&document, output)?;
             if output.json {
-                println!("{}", serde_json::to_string_pretty(&document)?);
+                writeln!(stdout(), "{}", serde_json::to_string_pretty(&document)?)?;
             } else {
-                print!("{}", report::planning::plan(&document.plan, output.top));
-                saved(output, args.quiet);
+                write!(stdout(), "{}", report::planning::plan(&document.plan, output.top))?;
+                saved(output, args.quiet)?;
             }
         }
         Command::Replan { plan, event, cold, output } => {
@@ -232,23 +252,23 @@ fn run(args: &Args) -> anyhow::Result<()> {
             let replanned = app::plan::replan(&config, &options, &progress)?;
             save_plan(&replanned.document, output)?;
             if output.json {
-                println!("{}", serde_json::to_string_pretty(&replanned)?);
+                writeln!(stdout(), "{}", serde_json::to_string_pretty(&replanned)?)?;
             } else {
-                print!("{}", report::planning::replan(&replanned, event, output.top));
-                saved(output, args.quiet);
+                write!(stdout(), "{}", report::planning::replan(&replanned, event, output.top))?;
+                saved(output, args.quiet)?;
             }
         }
         Command::Demo { json } => {
             let demo = app::demo(&config, &progress)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&demo)?);
+                writeln!(stdout(), "{}", serde_json::to_string_pretty(&demo)?)?;
             } else {
                 // Run by its path (`cargo xtask demo`, `target/release/arsenal`), not by name.
                 let by_path = std::env::args_os()
                     .next()
                     .map(std::path::PathBuf::from)
                     .filter(|program| program.components().count() > 1);
-                print!("{}", report::demo(&demo, &config, by_path.as_deref()));
+                write!(stdout(), "{}", report::demo(&demo, &config, by_path.as_deref()))?;
             }
         }
         Command::Serve {
@@ -314,7 +334,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 network_recheck: server::NETWORK_RECHECK,
             };
             server::serve(config, settings, *listen, mqtt, |address| {
-                println!("listening on http://{address}");
+                // The server goes on serving when nobody reads its output.
+                let _ = writeln!(stdout(), "listening on http://{address}");
             })
             .with_context(|| format!("cannot serve on {listen}"))?;
         }
@@ -325,41 +346,43 @@ fn run(args: &Args) -> anyhow::Result<()> {
             })?;
             let key = app::access::create_key(&config, org, role)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&key)?);
+                writeln!(stdout(), "{}", serde_json::to_string_pretty(&key)?)?;
             } else {
-                println!(
+                writeln!(
+                    stdout(),
                     "created key {} for {} ({}); it is shown only this once, keep it secret:",
                     key.id,
                     key.organization,
                     key.role.as_str()
-                );
-                println!("{}", key.key);
+                )?;
+                writeln!(stdout(), "{}", key.key)?;
             }
         }
         Command::Key { command: KeyCommand::List { json } } => {
             let keys = app::access::keys(&config)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&keys)?);
+                writeln!(stdout(), "{}", serde_json::to_string_pretty(&keys)?)?;
             } else {
-                print!("{}", report::keys(&keys));
+                write!(stdout(), "{}", report::keys(&keys))?;
             }
         }
         Command::Key { command: KeyCommand::Revoke { id } } => {
             app::access::revoke_key(&config, id)?;
-            println!("revoked key {id}");
+            writeln!(stdout(), "revoked key {id}")?;
         }
         Command::Org { command: OrgCommand::Add { id, name } } => {
             app::access::register_organization(&config, id, name)?;
-            println!(
+            writeln!(
+                stdout(),
                 "registered organization {id} ({name}); create its keys with `arsenal key create --org {id}`"
-            );
+            )?;
         }
         Command::Org { command: OrgCommand::List { json } } => {
             let organizations = app::access::registered_organizations(&config)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&organizations)?);
+                writeln!(stdout(), "{}", serde_json::to_string_pretty(&organizations)?)?;
             } else {
-                print!("{}", report::registered(&organizations));
+                write!(stdout(), "{}", report::registered(&organizations))?;
             }
         }
     }

@@ -1,11 +1,11 @@
 //! A process killed with SIGKILL in the middle of an import leaves the previous network intact,
-//! and the next import works.
+//! and the next import works; a command whose output is closed under it stops quietly.
 
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{arsenal, run, stdout};
+use super::{arsenal, run, sample, stdout};
 
 #[test]
 fn kill_during_import_keeps_the_previous_network() {
@@ -43,4 +43,28 @@ fn kill_during_import_keeps_the_previous_network() {
     let after: serde_json::Value =
         serde_json::from_str(&stdout(&run(dir.path(), &["summary", "--json"]))).unwrap();
     assert_eq!(after["counts"]["sites"], 40000);
+}
+
+#[test]
+fn a_closed_output_ends_the_command_quietly() {
+    let dir = sample();
+    for args in [
+        &["summary"][..],
+        &["summary", "--json"],
+        &["stress", "--scenario", "data/examples/scenarios/gulf-hurricane.toml"],
+    ] {
+        // As `arsenal summary | head -0`: nobody will ever read what it writes.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = Command::new(arsenal())
+            .current_dir(dir.path())
+            .args(["--data", "data"])
+            .args(args)
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{args:?}: {:?} {stderr}", output.status);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
 }
