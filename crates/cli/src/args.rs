@@ -4,12 +4,15 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// The data directory when neither `--data` nor `ARSENAL_DATA` names one.
+pub(crate) const DEFAULT_DATA: &str = "arsenal-data";
+
 /// Arsenal: an open industrial digital twin of a network of manufacturers.
 #[derive(Debug, Parser)]
 #[command(name = "arsenal", version, about, long_about = None)]
 pub(crate) struct Args {
     /// Data directory of the embedded store.
-    #[arg(long, global = true, env = "ARSENAL_DATA", default_value = "arsenal-data")]
+    #[arg(long, global = true, env = "ARSENAL_DATA", default_value = DEFAULT_DATA)]
     pub(crate) data: PathBuf,
     /// Keep the network in this PostgreSQL database (postgres://user@host:port/name) instead of
     /// the embedded store; the data directory still holds the files commands write.

@@ -3,10 +3,13 @@
 pub(crate) mod planning;
 
 use std::fmt::Write;
+use std::path::Path;
 
 use app::interchange::Finding;
 use engine::risk::Structure;
 use engine::summary::{Summary, Tally};
+
+use crate::args::DEFAULT_DATA;
 
 /// Prints errors, then warnings, each capped at `max`.
 pub(crate) fn findings(findings: &[Finding], max: usize) {
@@ -82,11 +85,7 @@ pub(crate) fn summary(summary: &Summary) -> String {
 }
 
 /// The demo's report; `here` is the path this binary was run by, when it was run by a path.
-pub(crate) fn demo(
-    demo: &app::DemoReport,
-    config: &app::Config,
-    here: Option<&std::path::Path>,
-) -> String {
+pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config, here: Option<&Path>) -> String {
     let mut out = String::new();
     let dir = config.store_name();
     if demo.imported {
@@ -173,36 +172,54 @@ pub(crate) fn demo(
             here.display()
         );
     }
-    let stress = format!("arsenal stress --scenario {examples}/scenarios/gulf-hurricane.toml");
-    let mobilize = format!(
-        "arsenal mobilize --demand {examples}/demand/ventilator-pandemic.toml --out plan.json"
-    );
-    let replan = format!(
-        "arsenal replan --plan plan.json --event {examples}/events/ventilator-assembler-down.toml"
-    );
+    // The commands that read the store name the demo's unless it is the default one.
+    let arsenal = if config.database.is_none() && config.data_dir != Path::new(DEFAULT_DATA) {
+        format!("arsenal --data {}", config.data_dir.display())
+    } else {
+        "arsenal".to_owned()
+    };
     let next = [
-        ("arsenal risks", "exposure, critical sites, sole sources, concentration"),
-        (stress.as_str(), "a hurricane near Houston, week by week"),
-        ("arsenal stress --monte-carlo 1000", "random disruptions: the distribution of losses"),
-        (mobilize.as_str(), "the whole plan, site by site and week by week"),
-        (replan.as_str(), "an assembler goes down: what moves"),
-        ("arsenal map icu-ventilator", "what a ventilator depends on, tier by tier"),
-        ("arsenal summary --json", "the same summary, for programs"),
-        ("arsenal export --out sample-copy", "the network as CSV files you can edit"),
-        ("arsenal import sample-copy", "import your edits (validated, all or nothing)"),
-        ("arsenal generate --sites 10000 --out big", "a synthetic network of any size"),
-        ("arsenal --data big-data import big", "... imported into its own data directory"),
+        (format!("{arsenal} risks"), "exposure, critical sites, sole sources, concentration"),
         (
-            "arsenal key create --org org-008 --role member",
+            format!("{arsenal} stress --scenario {examples}/scenarios/gulf-hurricane.toml"),
+            "a hurricane near Houston, week by week",
+        ),
+        (
+            format!("{arsenal} stress --monte-carlo 1000"),
+            "random disruptions: the distribution of losses",
+        ),
+        (
+            format!(
+                "{arsenal} mobilize --demand {examples}/demand/ventilator-pandemic.toml --out plan.json"
+            ),
+            "the whole plan, site by site and week by week",
+        ),
+        (
+            format!(
+                "{arsenal} replan --plan plan.json --event {examples}/events/ventilator-assembler-down.toml"
+            ),
+            "an assembler goes down: what moves",
+        ),
+        (format!("{arsenal} map icu-ventilator"), "what a ventilator depends on, tier by tier"),
+        (format!("{arsenal} summary --json"), "the same summary, for programs"),
+        (format!("{arsenal} export --out sample-copy"), "the network as CSV files you can edit"),
+        (format!("{arsenal} import sample-copy"), "import your edits (validated, all or nothing)"),
+        ("arsenal generate --sites 10000 --out big".to_owned(), "a synthetic network of any size"),
+        (
+            "arsenal --data big-data import big".to_owned(),
+            "... imported into its own data directory",
+        ),
+        (
+            format!("{arsenal} key create --org org-008 --role member"),
             "an API key for the server (docs/api.md)",
         ),
-        ("arsenal serve", "the JSON HTTP API on 127.0.0.1:8080"),
+        (format!("{arsenal} serve"), "the JSON HTTP API on 127.0.0.1:8080"),
     ];
     // Each line can be pasted into a shell as it is; the comments line up unless a command
     // is long.
     let width = next.iter().map(|(command, _)| command.len()).filter(|&n| n <= 50).max();
     let width = width.unwrap_or(0);
-    for (command, what) in next {
+    for (command, what) in &next {
         let _ = writeln!(out, "  {command:<width$}  # {what}");
     }
     out
