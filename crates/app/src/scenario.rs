@@ -124,18 +124,30 @@ pub fn resolve(
     for (n, spec) in file.events.iter().enumerate() {
         match event(spec, graph, period) {
             Ok(event) => events.push(event),
-            Err((field, message)) => findings.push(problem(locate(n), field, message)),
+            Err(found) => findings.extend(
+                found.into_iter().map(|(field, message)| problem(locate(n), field, message)),
+            ),
         }
     }
     if findings.is_empty() { Ok(Scenario { events, opening: Vec::new() }) } else { Err(findings) }
 }
 
-/// One event in periods, or the field at fault and why.
+/// A field at fault and why.
+pub(crate) type Problem = (&'static str, String);
+
+/// Keeps `checked`'s value, or its problem in `problems`.
+fn keep<T>(problems: &mut Vec<Problem>, checked: Result<T, Problem>) -> Option<T> {
+    checked.map_err(|problem| problems.push(problem)).ok()
+}
+
+/// One event in periods, or every field at fault and why (a field that depends on others, such
+/// as the link a supplier, customer and item name, is checked once those are found).
 pub(crate) fn event(
     spec: &EventSpec,
     graph: &Graph,
     period: Period,
-) -> Result<Event, (&'static str, String)> {
+) -> Result<Event, Vec<Problem>> {
+    let mut problems = Vec::new();
     let weeks = |field: &'static str, value: f64, positive: bool| {
         if !value.is_finite() || value < 0.0 || (positive && value == 0.0) {
             let bound = if positive { "more than 0" } else { "0 or more" };
@@ -146,10 +158,10 @@ pub(crate) fn event(
         }
         Ok(value)
     };
-    let start = period.periods(weeks("start_week", spec.start_week, false)?, 0);
-    let duration = period.periods(weeks("duration_weeks", spec.duration_weeks, true)?, 1);
+    let start = keep(&mut problems, weeks("start_week", spec.start_week, false));
+    let duration = keep(&mut problems, weeks("duration_weeks", spec.duration_weeks, true));
     let recovery =
-        period.periods(weeks("recovery_weeks", spec.recovery_weeks.unwrap_or(0.0), false)?, 0);
+        keep(&mut problems, weeks("recovery_weeks", spec.recovery_weeks.unwrap_or(0.0), false));
     let need = |field: &'static str, value: &Option<String>| {
         value.clone().ok_or((field, format!("a {} event needs {field}", spec.kind)))
     };
@@ -157,6 +169,15 @@ pub(crate) fn event(
         value
             .filter(|v| v.is_finite())
             .ok_or((field, format!("a {} event needs {field} (a number)", spec.kind)))
+    };
+    let within = |field: &'static str, low: f64, high: f64| {
+        move |value: f64| {
+            if (low..=high).contains(&value) {
+                Ok(value)
+            } else {
+                Err((field, format!("must be {low} to {high}, not {}", Shown(value))))
+            }
+        }
     };
     let site = |field: &'static str, id: &str| {
         graph.site(id).ok_or((field, format!("no site {id:?} in the stored network")))
@@ -170,100 +191,153 @@ pub(crate) fn event(
             .map(|i| i as u32)
             .ok_or((field, format!("no {what} {id:?} in the stored network")))
     };
-    let capacity = match spec.capacity {
-        Some(c) if !(0.0..=1.0).contains(&c) => {
-            return Err((
+    let capacity = keep(
+        &mut problems,
+        match spec.capacity {
+            Some(c) if !(0.0..=1.0).contains(&c) => Err((
                 "capacity",
                 format!("must be the share of capacity left, 0 to 1, not {}", Shown(c)),
-            ));
-        }
-        c => c.unwrap_or(0.0),
+            )),
+            c => Ok(c.unwrap_or(0.0)),
+        },
+    );
+    let outage = |target: Option<Target>| {
+        target.zip(capacity).map(|(target, capacity)| Change::Outage { target, capacity })
     };
-    let outage = |target: Target| Change::Outage { target, capacity };
     let change = match spec.kind.as_str() {
-        "site" => outage(Target::Site(site("site", &need("site", &spec.site)?)?)),
-        "organization" => {
-            let id = need("organization", &spec.organization)?;
-            outage(Target::Organization(find("organization", &graph.org_ids, &id, "organization")?))
-        }
-        "state" => {
-            let state = need("state", &spec.state)?;
-            outage(Target::State(find("state", &graph.states, &state, "site in state")?))
-        }
+        "site" => outage(
+            keep(&mut problems, need("site", &spec.site).and_then(|id| site("site", &id)))
+                .map(Target::Site),
+        ),
+        "organization" => outage(
+            keep(
+                &mut problems,
+                need("organization", &spec.organization)
+                    .and_then(|id| find("organization", &graph.org_ids, &id, "organization")),
+            )
+            .map(Target::Organization),
+        ),
+        "state" => outage(
+            keep(
+                &mut problems,
+                need("state", &spec.state)
+                    .and_then(|state| find("state", &graph.states, &state, "site in state")),
+            )
+            .map(Target::State),
+        ),
         "circle" => {
-            let latitude = number("latitude", spec.latitude)?;
-            let longitude = number("longitude", spec.longitude)?;
-            let radius_km = number("radius_km", spec.radius_km)?;
-            if !(-90.0..=90.0).contains(&latitude) {
-                return Err(("latitude", format!("must be -90 to 90, not {}", Shown(latitude))));
-            }
-            if !(-180.0..=180.0).contains(&longitude) {
-                return Err((
-                    "longitude",
-                    format!("must be -180 to 180, not {}", Shown(longitude)),
-                ));
-            }
-            if radius_km <= 0.0 {
-                return Err((
-                    "radius_km",
-                    format!("must be more than 0, not {}", Shown(radius_km)),
-                ));
-            }
-            outage(Target::Circle { latitude, longitude, radius_km })
+            let latitude =
+                number("latitude", spec.latitude).and_then(within("latitude", -90.0, 90.0));
+            let longitude =
+                number("longitude", spec.longitude).and_then(within("longitude", -180.0, 180.0));
+            let radius_km = number("radius_km", spec.radius_km).and_then(|r| {
+                if r > 0.0 {
+                    Ok(r)
+                } else {
+                    Err(("radius_km", format!("must be more than 0, not {}", Shown(r))))
+                }
+            });
+            let latitude = keep(&mut problems, latitude);
+            let longitude = keep(&mut problems, longitude);
+            let radius_km = keep(&mut problems, radius_km);
+            outage(match (latitude, longitude, radius_km) {
+                (Some(latitude), Some(longitude), Some(radius_km)) => {
+                    Some(Target::Circle { latitude, longitude, radius_km })
+                }
+                _ => None,
+            })
         }
-        "process" => {
-            let process = need("process", &spec.process)?;
-            outage(Target::Process(find(
-                "process",
-                &graph.processes,
-                &process,
-                "site with process",
-            )?))
-        }
+        "process" => outage(
+            keep(
+                &mut problems,
+                need("process", &spec.process).and_then(|process| {
+                    find("process", &graph.processes, &process, "site with process")
+                }),
+            )
+            .map(Target::Process),
+        ),
         "link" => {
-            let supplier = site("supplier", &need("supplier", &spec.supplier)?)?;
-            let customer = site("customer", &need("customer", &spec.customer)?)?;
-            let item = item(&need("item", &spec.item)?)?;
-            if !graph.links_out.row(supplier).iter().any(|l| l.site == customer && l.item == item) {
-                return Err((
-                    "supplier",
-                    format!(
-                        "no link from {} to {} for {}",
-                        graph.site_ids[supplier as usize],
-                        graph.site_ids[customer as usize],
-                        graph.item_ids[item as usize]
-                    ),
-                ));
-            }
-            outage(Target::Link { supplier, customer, item })
+            let supplier = need("supplier", &spec.supplier).and_then(|id| site("supplier", &id));
+            let customer = need("customer", &spec.customer).and_then(|id| site("customer", &id));
+            let goods = need("item", &spec.item).and_then(|id| item(&id));
+            let supplier = keep(&mut problems, supplier);
+            let customer = keep(&mut problems, customer);
+            let goods = keep(&mut problems, goods);
+            outage(match (supplier, customer, goods) {
+                (Some(supplier), Some(customer), Some(item)) => {
+                    let linked = graph
+                        .links_out
+                        .row(supplier)
+                        .iter()
+                        .any(|l| l.site == customer && l.item == item);
+                    let link = if linked {
+                        Ok(Target::Link { supplier, customer, item })
+                    } else {
+                        Err((
+                            "supplier",
+                            format!(
+                                "no link from {} to {} for {}",
+                                graph.site_ids[supplier as usize],
+                                graph.site_ids[customer as usize],
+                                graph.item_ids[item as usize]
+                            ),
+                        ))
+                    };
+                    keep(&mut problems, link)
+                }
+                _ => None,
+            })
         }
         "surge" => {
-            let item = item(&need("item", &spec.item)?)?;
-            let site = spec.site.as_deref().map(|s| site("site", s)).transpose()?;
-            let factor = number("factor", spec.factor)?;
-            if factor < 0.0 {
-                return Err(("factor", format!("must be 0 or more, not {}", Shown(factor))));
-            }
-            if !graph
-                .demand
-                .iter()
-                .any(|d| d.item == item && site.is_none_or(|s| d.site == Some(s)))
+            let goods = need("item", &spec.item).and_then(|id| item(&id));
+            let at = spec.site.as_deref().map(|s| site("site", s)).transpose();
+            let factor = number("factor", spec.factor).and_then(|f| {
+                if f >= 0.0 {
+                    Ok(f)
+                } else {
+                    Err(("factor", format!("must be 0 or more, not {}", Shown(f))))
+                }
+            });
+            let goods = keep(&mut problems, goods);
+            let at = keep(&mut problems, at);
+            let factor = keep(&mut problems, factor);
+            if let (Some(item), Some(site)) = (goods, at)
+                && !graph
+                    .demand
+                    .iter()
+                    .any(|d| d.item == item && site.is_none_or(|s| d.site == Some(s)))
             {
-                return Err((
+                problems.push((
                     "item",
                     format!("{} has no demand to surge", graph.item_ids[item as usize]),
                 ));
             }
-            Change::Surge { item, site, factor }
+            match (goods, at, factor) {
+                (Some(item), Some(site), Some(factor)) => {
+                    Some(Change::Surge { item, site, factor })
+                }
+                _ => None,
+            }
         }
         other => {
-            return Err((
+            problems.push((
                 "kind",
                 format!("unknown event kind {other:?}; expected one of {}", EVENT_KINDS.join(", ")),
             ));
+            None
         }
     };
-    Ok(Event { change, start, duration, recovery })
+    match (start, duration, recovery, change) {
+        (Some(start), Some(duration), Some(recovery), Some(change)) if problems.is_empty() => {
+            Ok(Event {
+                change,
+                start: period.periods(start, 0),
+                duration: period.periods(duration, 1),
+                recovery: period.periods(recovery, 0),
+            })
+        }
+        _ => Err(problems),
+    }
 }
 
 /// A hazards file as written (TOML, docs/scenarios.md): every field optional, defaults from

@@ -29,20 +29,21 @@ fn window(event: &PlanEvent, horizon: u32) -> Result<(u32, u32), Bad> {
     Ok((start, until))
 }
 
-/// An outage or surge event, as the stress test's scenario events are resolved.
+/// An outage or surge event, as the stress test's scenario events are resolved, or every
+/// field at fault and why.
 pub(super) fn outage(
     event: &PlanEvent,
     graph: &Graph,
     horizon: u32,
-) -> Result<engine::simulate::Event, Bad> {
+) -> Result<engine::simulate::Event, Vec<Bad>> {
     if !EVENT_KINDS.contains(&event.kind.as_str()) {
         let kinds: Vec<&str> = EVENT_KINDS.iter().chain(PLAN_EVENT_KINDS).copied().collect();
-        return Err((
+        return Err(vec![(
             "kind",
             format!("unknown event kind {:?}; expected one of {}", event.kind, kinds.join(", ")),
-        ));
+        )]);
     }
-    let (start, until) = window(event, horizon)?;
+    let (start, until) = window(event, horizon).map_err(|bad| vec![bad])?;
     let spec = EventSpec {
         kind: event.kind.clone(),
         site: event.site.clone(),

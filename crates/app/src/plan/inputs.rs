@@ -162,8 +162,8 @@ pub(crate) fn resolve(
     for (n, (_, event)) in request.events.iter().enumerate() {
         let resolved = match event.kind.as_str() {
             "demand" => continue,
-            "new_source" => starts_late(event, &graph, horizon),
-            "capacity" => capacity(event, &graph, horizon).map(Some),
+            "new_source" => starts_late(event, &graph, horizon).map_err(|bad| vec![bad]),
+            "capacity" => capacity(event, &graph, horizon).map(Some).map_err(|bad| vec![bad]),
             _ => outage(event, &graph, horizon).map(|e| {
                 changes.scenario.events.push(e);
                 None
@@ -171,7 +171,9 @@ pub(crate) fn resolve(
         };
         match resolved {
             Ok(change) => changes.capacities.extend(change),
-            Err((field, message)) => findings.push(problem(locate_event(n), field, message)),
+            Err(found) => findings.extend(
+                found.into_iter().map(|(field, message)| problem(locate_event(n), field, message)),
+            ),
         }
     }
     // A newly qualified source needs the hours its item's routing takes.
@@ -199,8 +201,8 @@ pub(crate) fn resolve(
     Ok(Resolved { graph, targets, options, changes })
 }
 
-/// A field at fault and why.
-pub(super) type Bad = (&'static str, String);
+/// A field at fault and why (as for a scenario's events).
+pub(super) type Bad = crate::scenario::Problem;
 
 pub(super) fn find(
     names: &[engine::graph::Name],

@@ -161,6 +161,22 @@ customer = "wh-01"
 item = "pressure-sensor"
 start_week = -1
 duration_weeks = 2
+
+[[event]]
+kind = "circle"
+latitude = 95
+radius_km = -5
+capacity = 2
+start_week = 1
+duration_weeks = 0
+
+[[event]]
+kind = "link"
+supplier = "nobody"
+customer = "wh-01"
+item = "unobtainium"
+start_week = 1
+duration_weeks = 2
 "#,
     )
     .unwrap();
@@ -174,7 +190,15 @@ duration_weeks = 2
         error: bad.toml:17: capacity: must be the share of capacity left, 0 to 1, not 1.5
         error: bad.toml:24: kind: unknown event kind "tornado"; expected one of site, organization, state, circle, process, link, surge
         error: bad.toml:29: start_week: must be a number of weeks 0 or more, not -1
-        error: bad.toml: 6 problems in the scenario
+        error: bad.toml:29: supplier: no link from site-062 to wh-01 for pressure-sensor
+        error: bad.toml:37: duration_weeks: must be a number of weeks more than 0, not 0
+        error: bad.toml:37: capacity: must be the share of capacity left, 0 to 1, not 2
+        error: bad.toml:37: latitude: must be -90 to 90, not 95
+        error: bad.toml:37: longitude: a circle event needs longitude (a number)
+        error: bad.toml:37: radius_km: must be more than 0, not -5
+        error: bad.toml:45: supplier: no site "nobody" in the stored network
+        error: bad.toml:45: item: no item "unobtainium" in the stored network
+        error: bad.toml: 14 problems in the scenario
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 
