@@ -114,6 +114,10 @@ pub(crate) fn load_network(
     progress: &dyn Progress,
 ) -> Result<(store::ImportRecord, Network), Error> {
     let started = Instant::now();
+    // Reading leaves no trace: no empty store is made where none was.
+    if config.database.is_none() && !config.data_dir.join(store::DB_FILE).exists() {
+        return Err(empty_store(config));
+    }
     let store = config.open_store()?;
     // Said before a progress bar starts.
     let Some(last) = store.last_import()? else {

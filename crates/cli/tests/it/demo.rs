@@ -1,5 +1,6 @@
 //! `arsenal demo` loads the sample once, then reuses it, writes the example files its next
-//! commands use, and refuses to overwrite other data.
+//! commands use, and refuses to overwrite other data; before any import, reading commands say
+//! so and make nothing.
 
 use std::process::Command;
 
@@ -109,4 +110,19 @@ fn outputs_never_clobber_other_files() {
     assert_eq!(too_small.status.code(), Some(2));
     assert!(stderr(&too_small, dir.path()).contains("--sites must be at least 50"));
     assert!(!dir.path().join("tiny").exists());
+}
+
+#[test]
+fn reading_before_any_import_says_so_and_makes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["risks"][..], &["summary"], &["stress", "--monte-carlo", "3"]] {
+        let output = run(dir.path(), args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            stderr(&output, dir.path()),
+            "error: the store in data holds no network yet; run `arsenal import PATH` or `arsenal demo`\n",
+            "{args:?}"
+        );
+        assert!(!dir.path().join("data").exists(), "{args:?} made the data directory");
+    }
 }
