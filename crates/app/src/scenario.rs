@@ -179,18 +179,32 @@ pub(crate) fn event(
             }
         }
     };
+    // More than 0, or with `zero` 0 or more.
+    let positive = |field: &'static str, zero: bool| {
+        move |value: f64| {
+            if value > 0.0 || (zero && value == 0.0) {
+                Ok(value)
+            } else {
+                let bound = if zero { "0 or more" } else { "more than 0" };
+                Err((field, format!("must be {bound}, not {}", Shown(value))))
+            }
+        }
+    };
     let site = |field: &'static str, id: &str| {
         graph.site(id).ok_or((field, format!("no site {id:?} in the stored network")))
     };
     let item =
         |id: &str| graph.item(id).ok_or(("item", format!("no item {id:?} in the stored network")));
-    let find = |field: &'static str, names: &[engine::graph::Name], id: &str, what: &str| {
-        names
-            .iter()
-            .position(|n| &**n == id)
-            .map(|i| i as u32)
-            .ok_or((field, format!("no {what} {id:?} in the stored network")))
-    };
+    // The index of the name `value` gives for `field` among `names`.
+    let named =
+        |field: &'static str, value: &Option<String>, names: &[engine::graph::Name], what| {
+            let id = need(field, value)?;
+            names
+                .iter()
+                .position(|n| **n == *id)
+                .map(|i| i as u32)
+                .ok_or((field, format!("no {what} {id:?} in the stored network")))
+        };
     let capacity = keep(
         &mut problems,
         match spec.capacity {
@@ -209,34 +223,21 @@ pub(crate) fn event(
             keep(&mut problems, need("site", &spec.site).and_then(|id| site("site", &id)))
                 .map(Target::Site),
         ),
-        "organization" => outage(
-            keep(
-                &mut problems,
-                need("organization", &spec.organization)
-                    .and_then(|id| find("organization", &graph.org_ids, &id, "organization")),
-            )
-            .map(Target::Organization),
-        ),
-        "state" => outage(
-            keep(
-                &mut problems,
-                need("state", &spec.state)
-                    .and_then(|state| find("state", &graph.states, &state, "site in state")),
-            )
-            .map(Target::State),
-        ),
+        "organization" => {
+            let org = named("organization", &spec.organization, &graph.org_ids, "organization");
+            outage(keep(&mut problems, org).map(Target::Organization))
+        }
+        "state" => {
+            let state = named("state", &spec.state, &graph.states, "site in state");
+            outage(keep(&mut problems, state).map(Target::State))
+        }
         "circle" => {
             let latitude =
                 number("latitude", spec.latitude).and_then(within("latitude", -90.0, 90.0));
             let longitude =
                 number("longitude", spec.longitude).and_then(within("longitude", -180.0, 180.0));
-            let radius_km = number("radius_km", spec.radius_km).and_then(|r| {
-                if r > 0.0 {
-                    Ok(r)
-                } else {
-                    Err(("radius_km", format!("must be more than 0, not {}", Shown(r))))
-                }
-            });
+            let radius_km =
+                number("radius_km", spec.radius_km).and_then(positive("radius_km", false));
             let latitude = keep(&mut problems, latitude);
             let longitude = keep(&mut problems, longitude);
             let radius_km = keep(&mut problems, radius_km);
@@ -247,15 +248,10 @@ pub(crate) fn event(
                 _ => None,
             })
         }
-        "process" => outage(
-            keep(
-                &mut problems,
-                need("process", &spec.process).and_then(|process| {
-                    find("process", &graph.processes, &process, "site with process")
-                }),
-            )
-            .map(Target::Process),
-        ),
+        "process" => {
+            let process = named("process", &spec.process, &graph.processes, "site with process");
+            outage(keep(&mut problems, process).map(Target::Process))
+        }
         "link" => {
             let supplier = need("supplier", &spec.supplier).and_then(|id| site("supplier", &id));
             let customer = need("customer", &spec.customer).and_then(|id| site("customer", &id));
@@ -291,13 +287,7 @@ pub(crate) fn event(
         "surge" => {
             let goods = need("item", &spec.item).and_then(|id| item(&id));
             let at = spec.site.as_deref().map(|s| site("site", s)).transpose();
-            let factor = number("factor", spec.factor).and_then(|f| {
-                if f >= 0.0 {
-                    Ok(f)
-                } else {
-                    Err(("factor", format!("must be 0 or more, not {}", Shown(f))))
-                }
-            });
+            let factor = number("factor", spec.factor).and_then(positive("factor", true));
             let goods = keep(&mut problems, goods);
             let at = keep(&mut problems, at);
             let factor = keep(&mut problems, factor);
