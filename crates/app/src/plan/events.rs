@@ -43,7 +43,9 @@ pub(super) fn outage(
             format!("unknown event kind {:?}; expected one of {}", event.kind, kinds.join(", ")),
         )]);
     }
-    let (start, until) = window(event, horizon).map_err(|bad| vec![bad])?;
+    // A bad window is reported with the event's other problems, found on a window of week 0.
+    let window = window(event, horizon);
+    let (start, until) = window.as_ref().map_or((0, 1), |&w| w);
     let spec = EventSpec {
         kind: event.kind.clone(),
         site: event.site.clone(),
@@ -62,7 +64,11 @@ pub(super) fn outage(
         duration_weeks: f64::from((until - start).max(1)),
         recovery_weeks: event.recovery_weeks,
     };
-    crate::scenario::event(&spec, graph, Period::Week)
+    let resolved = crate::scenario::event(&spec, graph, Period::Week);
+    match window {
+        Ok(_) => resolved,
+        Err(bad) => Err(std::iter::once(bad).chain(resolved.err().unwrap_or_default()).collect()),
+    }
 }
 
 /// A capacity set from `start_week`: a source's units per week (`site` and `item`), or a
