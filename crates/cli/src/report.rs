@@ -227,7 +227,21 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config, here: Option<&P
 
 fn money(x: f64) -> String {
     let whole = x.round() as i64;
-    let digits = whole.unsigned_abs().to_string();
+    let sign = if whole < 0 { "-" } else { "" };
+    format!("{sign}{}", grouped(whole.unsigned_abs()))
+}
+
+/// Units to a tenth, the whole units grouped by thousands as `money` groups them.
+fn units(x: f64) -> String {
+    let tenths = (x * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let tenths = tenths.unsigned_abs();
+    format!("{sign}{}.{}", grouped(tenths / 10), tenths % 10)
+}
+
+/// `n` with a comma between each group of three digits.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -235,7 +249,7 @@ fn money(x: f64) -> String {
         }
         grouped.push(c);
     }
-    if whole < 0 { format!("-{grouped}") } else { grouped }
+    grouped
 }
 
 fn list<S: AsRef<str>>(names: &[S], max: usize) -> String {
@@ -476,12 +490,12 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
         });
         let _ = writeln!(
             out,
-            "  {:<22} {:>8.1}% {:>11} {:>7} {:>12.1} {:>14} {:>10}  {cause}",
+            "  {:<22} {:>8.1}% {:>11} {:>7} {:>12} {:>14} {:>10}  {cause}",
             p.item,
             100.0 * p.fill_rate,
             p.first_short.map_or("-".to_owned(), |t| format!("{unit} {t}")),
             p.periods_short,
-            p.units_short,
+            units(p.units_short),
             money(p.value_short),
             recovers,
         );

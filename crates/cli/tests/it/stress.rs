@@ -67,6 +67,11 @@ fn the_bundled_scenarios_on_the_sample() {
         ],
     );
     assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    assert!(
+        stdout(&output).contains("    168     11,642.7     22,401,979    not yet  wh-01"),
+        "units short grouped by thousands, like the value: {}",
+        stdout(&output)
+    );
     let png = std::fs::read(dir.path().join("surge.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
 }
