@@ -66,8 +66,8 @@ impl Twin {
             events.push(EventSpec {
                 kind: "site".into(),
                 site: Some(site.clone()),
-                start_week: 1.0,
-                duration_weeks: weeks,
+                start_week: Some(1.0),
+                duration_weeks: Some(weeks),
                 ..EventSpec::default()
             });
         }
@@ -94,8 +94,8 @@ impl Twin {
                 item: Some(item.clone()),
                 site: site.clone(),
                 factor: Some(units / now),
-                start_week: 1.0,
-                duration_weeks: options.weeks,
+                start_week: Some(1.0),
+                duration_weeks: Some(options.weeks),
                 ..EventSpec::default()
             });
         }

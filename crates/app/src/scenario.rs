@@ -29,6 +29,8 @@ pub struct ScenarioFile {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct EventSpec {
+    /// One of `EVENT_KINDS`; missing (empty) is a problem named with the event's others.
+    #[serde(default)]
     pub kind: String,
     pub site: Option<String>,
     pub organization: Option<String>,
@@ -43,8 +45,10 @@ pub struct EventSpec {
     pub factor: Option<f64>,
     /// Share of capacity left while the event lasts: 0 (the default) is down.
     pub capacity: Option<f64>,
-    pub start_week: f64,
-    pub duration_weeks: f64,
+    /// Required, as `duration_weeks` is: checked with the other fields, so that a missing one
+    /// is named beside the event's other problems.
+    pub start_week: Option<f64>,
+    pub duration_weeks: Option<f64>,
     pub recovery_weeks: Option<f64>,
 }
 
@@ -135,6 +139,16 @@ pub fn resolve(
 /// A field at fault and why.
 pub(crate) type Problem = (&'static str, String);
 
+/// The problem with an event's `kind` that is none of `kinds` (empty when not written).
+pub(crate) fn bad_kind(kind: &str, kinds: &[&str]) -> Problem {
+    let kinds = kinds.join(", ");
+    if kind.is_empty() {
+        ("kind", format!("every event needs a kind, one of {kinds}"))
+    } else {
+        ("kind", format!("unknown event kind {kind:?}; expected one of {kinds}"))
+    }
+}
+
 /// Keeps `checked`'s value, or its problem in `problems`.
 fn keep<T>(problems: &mut Vec<Problem>, checked: Result<T, Problem>) -> Option<T> {
     checked.map_err(|problem| problems.push(problem)).ok()
@@ -148,7 +162,10 @@ pub(crate) fn event(
     period: Period,
 ) -> Result<Event, Vec<Problem>> {
     let mut problems = Vec::new();
-    let weeks = |field: &'static str, value: f64, positive: bool| {
+    let weeks = |field: &'static str, value: Option<f64>, positive: bool| {
+        let Some(value) = value else {
+            return Err((field, format!("every event needs {field} (a number of weeks)")));
+        };
         if !value.is_finite() || value < 0.0 || (positive && value == 0.0) {
             let bound = if positive { "more than 0" } else { "0 or more" };
             return Err((
@@ -161,7 +178,7 @@ pub(crate) fn event(
     let start = keep(&mut problems, weeks("start_week", spec.start_week, false));
     let duration = keep(&mut problems, weeks("duration_weeks", spec.duration_weeks, true));
     let recovery =
-        keep(&mut problems, weeks("recovery_weeks", spec.recovery_weeks.unwrap_or(0.0), false));
+        keep(&mut problems, weeks("recovery_weeks", spec.recovery_weeks.or(Some(0.0)), false));
     let need = |field: &'static str, value: &Option<String>| {
         value.clone().ok_or((field, format!("a {} event needs {field}", spec.kind)))
     };
@@ -310,10 +327,7 @@ pub(crate) fn event(
             }
         }
         other => {
-            problems.push((
-                "kind",
-                format!("unknown event kind {other:?}; expected one of {}", EVENT_KINDS.join(", ")),
-            ));
+            problems.push(bad_kind(other, EVENT_KINDS));
             None
         }
     };

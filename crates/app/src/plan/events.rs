@@ -9,7 +9,7 @@ use model::{Network, Shown};
 
 use super::formats::{PLAN_EVENT_KINDS, PlanEvent, TargetSpec};
 use super::inputs::{Bad, find};
-use crate::scenario::{EVENT_KINDS, EventSpec};
+use crate::scenario::{EVENT_KINDS, EventSpec, bad_kind};
 
 /// The weeks `start_week .. start_week + duration_weeks` of an event, in whole weeks, with the
 /// duration running to the end of the horizon when not given.
@@ -38,10 +38,7 @@ pub(super) fn outage(
 ) -> Result<engine::simulate::Event, Vec<Bad>> {
     if !EVENT_KINDS.contains(&event.kind.as_str()) {
         let kinds: Vec<&str> = EVENT_KINDS.iter().chain(PLAN_EVENT_KINDS).copied().collect();
-        return Err(vec![(
-            "kind",
-            format!("unknown event kind {:?}; expected one of {}", event.kind, kinds.join(", ")),
-        )]);
+        return Err(vec![bad_kind(&event.kind, &kinds)]);
     }
     // A bad window is reported with the event's other problems, found on a window of week 0.
     let window = window(event, horizon);
@@ -60,8 +57,8 @@ pub(super) fn outage(
         item: event.item.clone(),
         factor: event.factor,
         capacity: event.capacity,
-        start_week: f64::from(start),
-        duration_weeks: f64::from((until - start).max(1)),
+        start_week: Some(f64::from(start)),
+        duration_weeks: Some(f64::from((until - start).max(1))),
         recovery_weeks: event.recovery_weeks,
     };
     let resolved = crate::scenario::event(&spec, graph, Period::Week);

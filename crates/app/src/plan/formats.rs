@@ -62,6 +62,8 @@ pub struct EventsFile {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PlanEvent {
+    /// Missing (empty) is a problem named with the event's others.
+    #[serde(default)]
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,

@@ -225,7 +225,7 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     );
     std::fs::write(
         dir.path().join("bad-events.toml"),
-        "[[event]]\nkind = \"earthquake\"\n\n[[event]]\nkind = \"capacity\"\nsite = \"wh-01\"\nitem = \"icu-ventilator\"\nunits_per_week = 5\n\n[[event]]\nkind = \"new_source\"\nsite = \"site-001\"\nitem = \"icu-ventilator\"\nmax_units_per_week = 5\nlead_time_weeks = 1\nunit_cost = 100\n\n[[event]]\nkind = \"site\"\nsite = \"site-999\"\nstart_week = -1\n",
+        "[[event]]\nkind = \"earthquake\"\n\n[[event]]\nkind = \"capacity\"\nsite = \"wh-01\"\nitem = \"icu-ventilator\"\nunits_per_week = 5\n\n[[event]]\nkind = \"new_source\"\nsite = \"site-001\"\nitem = \"icu-ventilator\"\nmax_units_per_week = 5\nlead_time_weeks = 1\nunit_cost = 100\n\n[[event]]\nkind = \"site\"\nsite = \"site-999\"\nstart_week = -1\n\n[[event]]\nsite = \"site-062\"\n",
     )
     .unwrap();
     let output = run(dir.path(), &["replan", "--plan", "plan.json", "--event", "bad-events.toml"]);
@@ -236,7 +236,8 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
         error: bad-events.toml:10: site: no site "site-001" in the stored network
         error: bad-events.toml:18: start_week: must be 0 or more, not -1
         error: bad-events.toml:18: site: no site "site-999" in the stored network
-        error: bad-events.toml: 5 problems in the plan's request
+        error: bad-events.toml:23: kind: every event needs a kind, one of site, organization, state, circle, process, link, surge, capacity, demand, new_source
+        error: bad-events.toml: 6 problems in the plan's request
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 

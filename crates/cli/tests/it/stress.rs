@@ -182,6 +182,15 @@ customer = "wh-01"
 item = "unobtainium"
 start_week = 1
 duration_weeks = 2
+
+[[event]]
+site = "site-062"
+start_week = 3
+
+[[event]]
+kind = "state"
+state = "TX"
+duration_weeks = 4
 "#,
     )
     .unwrap();
@@ -203,7 +212,10 @@ duration_weeks = 2
         error: bad.toml:37: radius_km: must be more than 0, not -5
         error: bad.toml:45: supplier: no site "nobody" in the stored network
         error: bad.toml:45: item: no item "unobtainium" in the stored network
-        error: bad.toml: 14 problems in the scenario
+        error: bad.toml:53: duration_weeks: every event needs duration_weeks (a number of weeks)
+        error: bad.toml:53: kind: every event needs a kind, one of site, organization, state, circle, process, link, surge
+        error: bad.toml:57: start_week: every event needs start_week (a number of weeks)
+        error: bad.toml: 17 problems in the scenario
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 
