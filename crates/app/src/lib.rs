@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod chart;
 pub mod events;
 pub mod interchange;
+mod lookup;
 pub mod map;
 mod network;
 pub mod plan;

@@ -9,7 +9,7 @@ use model::Network;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::{Config, Error, Progress};
+use crate::{Config, Error, Progress, lookup};
 
 /// A supply map, named for people and programs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -85,7 +85,7 @@ pub(crate) fn build(
     site: Option<&str>,
     depth: Option<u32>,
 ) -> Result<SupplyMap, Error> {
-    let item_ix = find(&graph.item_ids, item, "item")?;
+    let item_ix = lookup::find(&graph.item_ids, item, "item")?;
     let mut map = SupplyMap {
         item: item.to_owned(),
         site: site.map(str::to_owned),
@@ -121,7 +121,7 @@ pub(crate) fn build(
             }
         }
         Some(site) => {
-            let site_ix = find(&graph.site_ids, site, "site")?;
+            let site_ix = lookup::find(&graph.site_ids, site, "site")?;
             let steps = engine::map::site_map(graph, site_ix, item_ix, depth);
             for step in &steps {
                 map.nodes.push(node(
@@ -157,14 +157,6 @@ pub(crate) fn build(
         (&a.supplier, &a.customer, &a.item).cmp(&(&b.supplier, &b.customer, &b.item))
     });
     Ok(map)
-}
-
-/// The index of an id, or a clear not-found error.
-pub(crate) fn find(ids: &[engine::graph::Name], id: &str, what: &str) -> Result<u32, Error> {
-    ids.iter()
-        .position(|x| &**x == id)
-        .map(|i| i as u32)
-        .ok_or_else(|| Error::NotFound(format!("no {what} with id {id:?} in the stored network")))
 }
 
 fn node(network: &Network, tier: u32, item: u32, quantity: f64, sites: Vec<MapSite>) -> MapNode {

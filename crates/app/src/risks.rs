@@ -42,7 +42,7 @@ pub(crate) fn scope(
     graph: &engine::graph::Graph,
     item: Option<&str>,
 ) -> Result<Option<u32>, Error> {
-    item.map(|id| crate::map::find(&graph.item_ids, id, "item")).transpose()
+    item.map(|id| crate::lookup::find(&graph.item_ids, id, "item")).transpose()
 }
 
 pub(crate) fn assess(

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::interchange::Finding;
+use crate::lookup::{absent, index};
 use crate::request::{Request, invalid, problem};
 
 /// A scenario file as written.
@@ -208,19 +209,20 @@ pub(crate) fn event(
         }
     };
     let site = |field: &'static str, id: &str| {
-        graph.site(id).ok_or((field, format!("no site {id:?} in the stored network")))
+        graph
+            .site(id)
+            .ok_or_else(|| (field, absent("site", id, graph.site_ids.iter().map(|n| &**n))))
     };
-    let item =
-        |id: &str| graph.item(id).ok_or(("item", format!("no item {id:?} in the stored network")));
+    let item = |id: &str| {
+        graph
+            .item(id)
+            .ok_or_else(|| ("item", absent("item", id, graph.item_ids.iter().map(|n| &**n))))
+    };
     // The index of the name `value` gives for `field` among `names`.
     let named =
         |field: &'static str, value: &Option<String>, names: &[engine::graph::Name], what| {
             let id = need(field, value)?;
-            names
-                .iter()
-                .position(|n| **n == *id)
-                .map(|i| i as u32)
-                .ok_or((field, format!("no {what} {id:?} in the stored network")))
+            index(names, &id, what).map_err(|message| (field, message))
         };
     let capacity = keep(
         &mut problems,

@@ -106,7 +106,7 @@ fn settings(
     let priority = options
         .priority
         .iter()
-        .map(|id| crate::map::find(&graph.item_ids, id, "item"))
+        .map(|id| crate::lookup::find(&graph.item_ids, id, "item"))
         .collect::<Result<Vec<u32>, Error>>()?;
     Ok(Settings {
         horizon: options.period.periods(weeks, 1),

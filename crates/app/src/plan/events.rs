@@ -9,6 +9,7 @@ use model::{Network, Shown};
 
 use super::formats::{PLAN_EVENT_KINDS, PlanEvent, TargetSpec};
 use super::inputs::{Bad, find};
+use crate::lookup::absent;
 use crate::scenario::{EVENT_KINDS, EventSpec, bad_kind};
 
 /// The weeks `start_week .. start_week + duration_weeks` of an event, in whole weeks, with the
@@ -133,10 +134,10 @@ pub(super) fn new_source(event: &PlanEvent, network: &Network) -> Result<model::
     let site = event.site.clone().ok_or(("site", "a new_source event needs site".to_owned()))?;
     let item = event.item.clone().ok_or(("item", "a new_source event needs item".to_owned()))?;
     if !network.sites.iter().any(|s| s.id == site) {
-        return Err(("site", format!("no site {site:?} in the stored network")));
+        return Err(("site", absent("site", &site, network.sites.iter().map(|s| s.id.as_str()))));
     }
     if !network.items.iter().any(|i| i.id == item) {
-        return Err(("item", format!("no item {item:?} in the stored network")));
+        return Err(("item", absent("item", &item, network.items.iter().map(|i| i.id.as_str()))));
     }
     if network.sources.iter().any(|s| s.site == site && s.item == item) {
         return Err((

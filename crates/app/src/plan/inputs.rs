@@ -210,11 +210,7 @@ pub(super) fn find(
     field: &'static str,
     what: &str,
 ) -> Result<u32, Bad> {
-    names
-        .iter()
-        .position(|n| &**n == id)
-        .map(|i| i as u32)
-        .ok_or((field, format!("no {what} {id:?} in the stored network")))
+    crate::lookup::index(names, id, what).map_err(|message| (field, message))
 }
 
 fn target(spec: &TargetSpec, graph: &Graph, horizon: Option<u32>) -> Result<Target, Bad> {

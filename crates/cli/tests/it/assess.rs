@@ -58,7 +58,12 @@ fn maps_of_the_sample() {
     expect!["15 sites, 22 links"].assert_eq(&format!("{points} sites, {lines} links"));
     let missing = run(dir.path(), &["map", "warp-drive"]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(stderr(&missing, dir.path()).contains("no item with id \"warp-drive\""));
+    assert!(stderr(&missing, dir.path()).contains("no item \"warp-drive\" in the stored network"));
+    let misspelt = run(dir.path(), &["map", "icu-ventilatr"]);
+    expect![[r#"
+        error: no item "icu-ventilatr" in the stored network (did you mean "icu-ventilator"?)
+    "#]]
+    .assert_eq(&stderr(&misspelt, dir.path()));
 }
 
 #[test]

@@ -189,7 +189,7 @@ start_week = 3
 
 [[event]]
 kind = "state"
-state = "TX"
+state = "tx"
 duration_weeks = 4
 "#,
     )
@@ -215,7 +215,8 @@ duration_weeks = 4
         error: bad.toml:53: duration_weeks: every event needs duration_weeks (a number of weeks)
         error: bad.toml:53: kind: every event needs a kind, one of site, organization, state, circle, process, link, surge
         error: bad.toml:57: start_week: every event needs start_week (a number of weeks)
-        error: bad.toml: 17 problems in the scenario
+        error: bad.toml:57: state: no site in state "tx" in the stored network (did you mean "TX"?)
+        error: bad.toml: 18 problems in the scenario
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 

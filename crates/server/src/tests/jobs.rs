@@ -118,7 +118,7 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario","field":"horizon_weeks","message":"must be 1 to 520, not 1000000000"}]}}
         /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"hazards: 1 problem in the hazards","details":[{"location":"hazards","field":"ttr_sigma","message":"must be 0 to 3, not -1"}]}}
         /jobs/mobilize -> 400 {"error":{"code":"invalid_request","message":"demand: 1 problem in the plan's request","details":[{"location":"demand: $.target[0]","field":"item","message":"no item \"unobtainium\" in the stored network"}]}}
-        /jobs/risks -> 404 {"error":{"code":"not_found","message":"no item with id \"unobtainium\" in the stored network","details":[]}}
+        /jobs/risks -> 404 {"error":{"code":"not_found","message":"no item \"unobtainium\" in the stored network","details":[]}}
         /jobs/risks -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: unknown field `itm`, expected `item` at line 1 column 6","details":[{"location":"body","field":"itm","message":"unknown field `itm`, expected `item` at line 1 column 6"}]}}
     "#]].assert_eq(&out);
     let (_, jobs) = call(&f.state, Method::GET, "/jobs", Some(&f.operator)).await;
