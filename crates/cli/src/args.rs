@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
 
 /// The data directory when neither `--data` nor `ARSENAL_DATA` names one.
 pub(crate) const DEFAULT_DATA: &str = "arsenal-data";
@@ -102,9 +102,10 @@ pub(crate) enum Command {
     },
     /// Run a disruption scenario week by week and report what each product loses, or many
     /// random scenarios (--monte-carlo) and the distribution of what they cost.
+    #[command(group(ArgGroup::new("run").required(true).args(["scenario", "monte_carlo"])))]
     Stress {
         /// The scenario: a TOML or JSON file (see docs/scenarios.md).
-        #[arg(long, required_unless_present = "monte_carlo", conflicts_with = "monte_carlo")]
+        #[arg(long)]
         scenario: Option<PathBuf>,
         /// Draw and run this many random scenarios from the hazard models.
         #[arg(long, value_name = "N")]

@@ -309,4 +309,12 @@ fn bad_hazards_and_options_are_named() {
     assert_eq!(output.status.code(), Some(2));
     let output = run(dir.path(), &["stress"]);
     assert_eq!(output.status.code(), Some(2), "a scenario or --monte-carlo is required");
+    assert!(
+        stderr(&output, dir.path()).contains("<--scenario <SCENARIO>|--monte-carlo <N>>"),
+        "both ways to run are named: {}",
+        stderr(&output, dir.path())
+    );
+    let output = run(dir.path(), &["stress", "--scenario", "s.toml", "--monte-carlo", "5"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output, dir.path()).contains("cannot be used with"));
 }
