@@ -8,6 +8,7 @@
 mod kinds;
 mod network;
 mod shown;
+mod suggest;
 mod table;
 mod validate;
 
@@ -17,5 +18,6 @@ pub use network::{
     Source,
 };
 pub use shown::Shown;
+pub use suggest::did_you_mean;
 pub use table::Table;
 pub use validate::{Diagnostic, Severity, validate};

@@ -20,9 +20,16 @@ const US_STATES: &[&str] = &[
     "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP",
 ];
 
+/// Most unknown references searched for a near id ("did you mean ...?") in one validation: each
+/// search reads every id of its table, so a file with thousands of bad references stays quick
+/// to check.
+const MOST_HINTS: usize = 10;
+
 #[derive(Default)]
 pub(super) struct Checker {
     out: Vec<Diagnostic>,
+    /// Unknown references searched for a near id so far.
+    hinted: usize,
 }
 
 impl Checker {
@@ -140,7 +147,13 @@ impl Checker {
     ) -> Option<usize> {
         let found = index.get(id).copied();
         if found.is_none() {
-            self.error(table, row, field, format!("unknown {} id {id:?}", singular(target)));
+            let hint = if self.hinted < MOST_HINTS {
+                self.hinted += 1;
+                crate::did_you_mean(id, index.keys().copied())
+            } else {
+                String::new()
+            };
+            self.error(table, row, field, format!("unknown {} id {id:?}{hint}", singular(target)));
         }
         found
     }

@@ -87,3 +87,25 @@ fn needed_items_nobody_makes_are_warnings() {
             Error bom[1].component: item "a" lists component "b" twice"#]],
     );
 }
+
+#[test]
+fn unknown_references_name_a_near_id_up_to_a_limit() {
+    let names: Vec<String> = (0..25).map(|n| format!("ventilatr-{n:02}")).collect();
+    let network = Network {
+        items: vec![item("icu-ventilator"), item("li-cell")],
+        bom: names.iter().map(|n| line(n, "li-cel")).collect(),
+        ..Network::default()
+    };
+    let hinted: Vec<String> = validate(&network)
+        .iter()
+        .filter(|d| d.field == "component")
+        .map(|d| format!("{}: {}", d.row, d.message))
+        .collect();
+    assert_eq!(hinted.len(), 25);
+    // Each line's parent is searched first (no id is near it), then its component: the ten
+    // searches go to the first five lines.
+    for (row, message) in hinted.iter().enumerate() {
+        let hint = if row < 5 { r#" (did you mean "li-cell"?)"# } else { "" };
+        assert_eq!(*message, format!(r#"{row}: unknown item id "li-cel"{hint}"#));
+    }
+}
