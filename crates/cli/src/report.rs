@@ -29,44 +29,56 @@ pub(crate) fn findings(findings: &[Finding], max: usize) {
 }
 
 fn tallies(out: &mut String, title: &str, tallies: &[Tally], max: usize) {
-    let shown: Vec<String> =
-        tallies.iter().take(max).map(|t| format!("{} {}", t.name, t.count)).collect();
+    let shown: Vec<String> = tallies
+        .iter()
+        .take(max)
+        .map(|t| format!("{} {}", t.name, grouped(t.count as u64)))
+        .collect();
     let more = tallies.len().saturating_sub(max);
-    let tail = if more > 0 { format!(", +{more} more") } else { String::new() };
+    // Semicolons between entries, as their counts hold commas.
+    let tail = if more > 0 { format!("; +{more} more") } else { String::new() };
     let _ = writeln!(
         out,
         "  {title:<18} {}{tail}",
-        if shown.is_empty() { "-".to_owned() } else { shown.join(", ") }
+        if shown.is_empty() { "-".to_owned() } else { shown.join("; ") }
     );
 }
 
 pub(crate) fn summary(summary: &Summary) -> String {
     let c = &summary.counts;
+    let n = |count: usize| grouped(count as u64);
     let mut out = String::new();
     let _ = writeln!(out, "Network");
     let _ = writeln!(
         out,
         "  organizations {:>10}   sites        {:>10}   items     {:>10}",
-        c.organizations, c.sites, c.items
+        n(c.organizations),
+        n(c.sites),
+        n(c.items)
     );
     let _ = writeln!(
         out,
         "  capabilities  {:>10}   BOM lines    {:>10}   routings  {:>10}",
-        c.capabilities, c.bom_lines, c.routings
+        n(c.capabilities),
+        n(c.bom_lines),
+        n(c.routings)
     );
     let _ = writeln!(
         out,
         "  sources       {:>10}   links        {:>10}   inventory {:>10}",
-        c.sources, c.links, c.inventory
+        n(c.sources),
+        n(c.links),
+        n(c.inventory)
     );
-    let _ = writeln!(out, "  demand        {:>10}", c.demand);
+    let _ = writeln!(out, "  demand        {:>10}", n(c.demand));
     let _ = writeln!(out, "Sites");
     tallies(&mut out, "by kind", &summary.sites_by_kind, 10);
     tallies(&mut out, "by state", &summary.sites_by_state, 10);
     tallies(&mut out, "by country", &summary.sites_by_country, 10);
     let _ = writeln!(out, "Items");
     tallies(&mut out, "by kind", &summary.items_by_kind, 10);
-    let _ = writeln!(out, "  sole-sourced       {} of {}", summary.sole_sourced_items, c.items);
+    let _ =
+        writeln!(out, "  sole-sourced       {} of {}", n(summary.sole_sourced_items), n(c.items));
     if !summary.sole_sourced_examples.is_empty() {
         let _ = writeln!(out, "  most valuable      {}", summary.sole_sourced_examples.join(", "));
     }
@@ -74,8 +86,9 @@ pub(crate) fn summary(summary: &Summary) -> String {
     let _ = writeln!(out, "  BOM depth          {} levels", summary.bom_depth);
     let _ = writeln!(out, "Capacity by process (hours per week)");
     for p in summary.capacity_by_process.iter().take(12) {
-        let _ =
-            writeln!(out, "  {:<26} {:>14.1}  at {} site(s)", p.process, p.hours_per_week, p.sites);
+        let (hours, sites) = (units(p.hours_per_week), grouped(p.sites as u64));
+        let plural = if p.sites == 1 { "site" } else { "sites" };
+        let _ = writeln!(out, "  {:<26} {hours:>14}  at {sites} {plural}", p.process);
     }
     if summary.capacity_by_process.len() > 12 {
         let _ =

@@ -65,6 +65,20 @@ fn demo_loads_then_reuses_the_sample() {
         .find(|t| t["name"] == "institute")
         .unwrap();
     assert_eq!(institutes["count"], 17);
+    let text = stdout(&run(dir.path(), &["summary"]));
+    let shown: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("by kind"))
+        .chain(text.lines().skip_while(|l| !l.starts_with("Capacity")).take(4))
+        .collect();
+    expect_test::expect![[r#"
+          by kind            factory 236; biomanufacturing 27; institute 17; additive 10; warehouse 10
+          by kind            part 38; material 20; product 5
+        Capacity by process (hours per week)
+          final-assembly                   14,586.7  at 9 sites
+          battery-module-assembly           9,348.1  at 4 sites
+          composite-layup                   4,080.1  at 24 sites"#]]
+    .assert_eq(&shown.join("\n"));
 
     write_fixture(
         &dir.path().join("other"),
