@@ -29,11 +29,8 @@ pub(crate) fn findings(findings: &[Finding], max: usize) {
 }
 
 fn tallies(out: &mut String, title: &str, tallies: &[Tally], max: usize) {
-    let shown: Vec<String> = tallies
-        .iter()
-        .take(max)
-        .map(|t| format!("{} {}", t.name, grouped(t.count as u64)))
-        .collect();
+    let shown: Vec<String> =
+        tallies.iter().take(max).map(|t| format!("{} {}", t.name, count(t.count))).collect();
     let more = tallies.len().saturating_sub(max);
     // Semicolons between entries, as their counts hold commas.
     let tail = if more > 0 { format!("; +{more} more") } else { String::new() };
@@ -46,39 +43,42 @@ fn tallies(out: &mut String, title: &str, tallies: &[Tally], max: usize) {
 
 pub(crate) fn summary(summary: &Summary) -> String {
     let c = &summary.counts;
-    let n = |count: usize| grouped(count as u64);
     let mut out = String::new();
     let _ = writeln!(out, "Network");
     let _ = writeln!(
         out,
         "  organizations {:>10}   sites        {:>10}   items     {:>10}",
-        n(c.organizations),
-        n(c.sites),
-        n(c.items)
+        count(c.organizations),
+        count(c.sites),
+        count(c.items)
     );
     let _ = writeln!(
         out,
         "  capabilities  {:>10}   BOM lines    {:>10}   routings  {:>10}",
-        n(c.capabilities),
-        n(c.bom_lines),
-        n(c.routings)
+        count(c.capabilities),
+        count(c.bom_lines),
+        count(c.routings)
     );
     let _ = writeln!(
         out,
         "  sources       {:>10}   links        {:>10}   inventory {:>10}",
-        n(c.sources),
-        n(c.links),
-        n(c.inventory)
+        count(c.sources),
+        count(c.links),
+        count(c.inventory)
     );
-    let _ = writeln!(out, "  demand        {:>10}", n(c.demand));
+    let _ = writeln!(out, "  demand        {:>10}", count(c.demand));
     let _ = writeln!(out, "Sites");
     tallies(&mut out, "by kind", &summary.sites_by_kind, 10);
     tallies(&mut out, "by state", &summary.sites_by_state, 10);
     tallies(&mut out, "by country", &summary.sites_by_country, 10);
     let _ = writeln!(out, "Items");
     tallies(&mut out, "by kind", &summary.items_by_kind, 10);
-    let _ =
-        writeln!(out, "  sole-sourced       {} of {}", n(summary.sole_sourced_items), n(c.items));
+    let _ = writeln!(
+        out,
+        "  sole-sourced       {} of {}",
+        count(summary.sole_sourced_items),
+        count(c.items)
+    );
     if !summary.sole_sourced_examples.is_empty() {
         let _ = writeln!(out, "  most valuable      {}", summary.sole_sourced_examples.join(", "));
     }
@@ -86,7 +86,7 @@ pub(crate) fn summary(summary: &Summary) -> String {
     let _ = writeln!(out, "  BOM depth          {} levels", summary.bom_depth);
     let _ = writeln!(out, "Capacity by process (hours per week)");
     for p in summary.capacity_by_process.iter().take(12) {
-        let (hours, sites) = (units(p.hours_per_week), grouped(p.sites as u64));
+        let (hours, sites) = (units(p.hours_per_week), count(p.sites));
         let plural = if p.sites == 1 { "site" } else { "sites" };
         let _ = writeln!(out, "  {:<26} {hours:>14}  at {sites} {plural}", p.process);
     }
@@ -250,6 +250,11 @@ fn units(x: f64) -> String {
     let sign = if tenths < 0 { "-" } else { "" };
     let tenths = tenths.unsigned_abs();
     format!("{sign}{}.{}", grouped(tenths / 10), tenths % 10)
+}
+
+/// A count grouped by thousands.
+fn count(n: usize) -> String {
+    grouped(n as u64)
 }
 
 /// `n` with a comma between each group of three digits.
@@ -462,7 +467,7 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
         out,
         "Scenario {:?}: {} event{}, {} {unit}s simulated, {unmet}.",
         report.scenario,
-        report.events,
+        count(report.events),
         if report.events == 1 { "" } else { "s" },
         outcome.horizon
     );
@@ -471,8 +476,8 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
         out,
         "Value not served on time: {} over {} of {} products.",
         money(outcome.value_short),
-        short.len(),
-        outcome.products.len()
+        count(short.len()),
+        count(outcome.products.len())
     );
     if short.is_empty() {
         let _ = writeln!(out, "Every product keeps a 100 % fill rate.");
@@ -514,7 +519,7 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
         );
     }
     if short.len() > top {
-        let _ = writeln!(out, "  ... and {} more products short", short.len() - top);
+        let _ = writeln!(out, "  ... and {} more products short", count(short.len() - top));
     }
     let _ = writeln!(
         out,
@@ -534,7 +539,10 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
     let _ = writeln!(
         out,
         "{} random scenarios (seed {}), {} {unit}s each, {:.1} events per scenario on average.",
-        report.scenarios, report.seed, report.horizon, report.mean_events
+        count(report.scenarios as usize),
+        report.seed,
+        report.horizon,
+        report.mean_events
     );
     let l = &report.loss;
     let _ = writeln!(out, "\nValue of demand not served on time, per scenario:");
@@ -604,4 +612,20 @@ pub(crate) fn registered(organizations: &[app::access::Registered]) -> String {
         let _ = writeln!(out, "{:<20} {:<40} {}", o.id, o.name, o.created_at);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count, money, units};
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        let shown: Vec<String> = [0, 999, 1_000, 9_000, 2_319_748].map(count).to_vec();
+        assert_eq!(shown, ["0", "999", "1,000", "9,000", "2,319,748"]);
+        assert_eq!(money(98_969_636_602.4), "98,969,636,602");
+        assert_eq!(money(-1_500.5), "-1,501");
+        assert_eq!(units(134_876_103.46), "134,876,103.5");
+        assert_eq!(units(0.04), "0.0");
+        assert_eq!(units(-11_642.66), "-11,642.7");
+    }
 }
