@@ -174,12 +174,26 @@ pub(crate) fn build_graph(network: &Network) -> Result<Graph, Error> {
 }
 
 /// Writes the stored network to a CSV directory or a JSON file; returns the number of records.
+/// A path that holds something already (a file, or a directory that is not empty) is refused
+/// unless `replace` says to replace an earlier export there: its files may have been edited.
 pub fn export(
     config: &Config,
     out: &Path,
     format: Format,
+    replace: bool,
     progress: &dyn Progress,
 ) -> Result<usize, Error> {
+    let occupied = match std::fs::read_dir(out) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(_) => out.exists(),
+    };
+    if occupied && !replace {
+        return Err(Error::Conflict(format!(
+            "{} already exists; choose a new path, or replace the export there with --force \
+             (edits made to its files are lost)",
+            out.display()
+        )));
+    }
     let network = network(config, progress)?;
     progress.begin("writing files", None);
     let result = interchange::write(&network, out, format);

@@ -54,6 +54,10 @@ pub(crate) enum Command {
         out: PathBuf,
         #[arg(long, value_enum, default_value = "csv")]
         format: ExportFormat,
+        /// Replace an earlier export at --out (edits made to its files are lost); a directory
+        /// that holds other files is never replaced.
+        #[arg(long)]
+        force: bool,
     },
     /// Counts, where the sites are, sole sources, BOM depth and capacity by process.
     Summary {

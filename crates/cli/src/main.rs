@@ -120,8 +120,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Export { out, format } => {
-            let records = app::export(&config, out, (*format).into(), &progress)?;
+        Command::Export { out, format, force } => {
+            let records = app::export(&config, out, (*format).into(), *force, &progress)?;
             if !args.quiet {
                 writeln!(stdout(), "exported {records} records to {}", out.display())?;
             }

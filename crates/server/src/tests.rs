@@ -300,7 +300,7 @@ fn body_of(f: &Fixture, path: &str) -> String {
 fn document(f: &Fixture) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("network.json");
-    app::export(&f.config, &path, app::interchange::Format::Json, &app::Silent).unwrap();
+    app::export(&f.config, &path, app::interchange::Format::Json, false, &app::Silent).unwrap();
     std::fs::read_to_string(path).unwrap()
 }
 

@@ -65,7 +65,7 @@ fn store_round_trip_and_idempotent_reimport() {
     interchange::write(&network, &source, Format::Csv).unwrap();
     app::import(&config, &source, None, &Silent).unwrap();
     let out = work.path().join("out");
-    app::export(&config, &out, Format::Csv, &Silent).unwrap();
+    app::export(&config, &out, Format::Csv, false, &Silent).unwrap();
     for table in model::Table::ALL {
         let name = format!("{table}.csv");
         let a = std::fs::read(source.join(&name)).unwrap();
@@ -75,6 +75,8 @@ fn store_round_trip_and_idempotent_reimport() {
     let first = app::summary(&config, &Silent).unwrap();
     app::import(&config, &out, None, &Silent).unwrap();
     assert_eq!(app::summary(&config, &Silent).unwrap(), first);
-    app::export(&config, &out, Format::Csv, &Silent).unwrap();
+    let again = app::export(&config, &out, Format::Csv, false, &Silent);
+    assert!(matches!(again, Err(app::Error::Conflict(_))), "an export is not replaced unasked");
+    app::export(&config, &out, Format::Csv, true, &Silent).unwrap();
     assert_eq!(interchange::read(&out, Format::Csv).network, network);
 }

@@ -30,7 +30,7 @@ fn all_38_chains_import_summarize_and_round_trip() {
         assert!(report.warnings.is_empty(), "chain {chain}: {:?}", report.warnings);
         let summary = app::summary(&config, &Silent).unwrap();
         let out = work.path().join(format!("chain-{chain}.json"));
-        app::export(&config, &out, Format::Json, &Silent).unwrap();
+        app::export(&config, &out, Format::Json, false, &Silent).unwrap();
         let stored = interchange::read(&out, Format::Json);
         assert_eq!(stored.n_errors(), 0);
         assert_eq!(

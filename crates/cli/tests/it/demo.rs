@@ -106,7 +106,7 @@ fn outputs_never_clobber_other_files() {
     assert!(run(dir.path(), &["-q", "demo"]).status.success());
     std::fs::create_dir(dir.path().join("notes")).unwrap();
     std::fs::write(dir.path().join("notes/todo.txt"), "keep me").unwrap();
-    let refused = run(dir.path(), &["export", "--out", "notes"]);
+    let refused = run(dir.path(), &["export", "--out", "notes", "--force"]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(
         stderr(&refused, dir.path()).contains("already holds \"todo.txt\""),
@@ -116,10 +116,21 @@ fn outputs_never_clobber_other_files() {
     assert_eq!(std::fs::read_to_string(dir.path().join("notes/todo.txt")).unwrap(), "keep me");
 
     assert!(run(dir.path(), &["-q", "export", "--out", "copy"]).status.success());
+    std::fs::write(dir.path().join("copy/items.csv"), "edited").unwrap();
+    let refused = run(dir.path(), &["export", "--out", "copy"]);
+    assert_eq!(refused.status.code(), Some(1));
+    expect_test::expect![[r#"
+        error: copy already exists; choose a new path, or replace the export there with --force (edits made to its files are lost)
+    "#]]
+    .assert_eq(&stderr(&refused, dir.path()));
+    assert_eq!(std::fs::read_to_string(dir.path().join("copy/items.csv")).unwrap(), "edited");
     assert!(
-        run(dir.path(), &["-q", "export", "--out", "copy"]).status.success(),
-        "an earlier export is replaced"
+        run(dir.path(), &["-q", "export", "--out", "copy", "--force"]).status.success(),
+        "an earlier export is replaced when asked"
     );
+    assert!(std::fs::read_to_string(dir.path().join("copy/items.csv")).unwrap().starts_with("id,"));
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    assert!(run(dir.path(), &["-q", "export", "--out", "empty"]).status.success());
     let too_small = run(dir.path(), &["generate", "--sites", "5", "--out", "tiny"]);
     assert_eq!(too_small.status.code(), Some(2));
     assert!(stderr(&too_small, dir.path()).contains("--sites must be at least 50"));
