@@ -79,7 +79,7 @@ pub(crate) fn plan_text(
     let demand_request = Request::named(file, text);
     let request = PlanRequest {
         demand_file: file.to_owned(),
-        demand: demand_request.parse("the demand")?,
+        demand: demand_request.parse_all("the demand")?,
         ..PlanRequest::default()
     };
     let locate = inputs::Locate {
@@ -167,9 +167,9 @@ impl PlanAsk {
         horizon_weeks: Option<u32>,
         recheck: usize,
     ) -> Result<PlanAsk, Error> {
-        let parsed: DemandFile = demand.parse("the demand")?;
+        let parsed: DemandFile = demand.parse_all("the demand")?;
         let scenario_file: Option<crate::scenario::ScenarioFile> =
-            scenario.map(|r| r.parse("the scenario")).transpose()?;
+            scenario.map(|r| r.parse_all("the scenario")).transpose()?;
         let places = Places {
             name: demand.file.clone(),
             targets: (0..parsed.targets.len()).map(|n| demand.locate("target", n)).collect(),
@@ -201,7 +201,7 @@ impl PlanAsk {
         recheck: usize,
         cold: bool,
     ) -> Result<PlanAsk, Error> {
-        let parsed: EventsFile = events.parse("the events")?;
+        let parsed: EventsFile = events.parse_all("the events")?;
         if parsed.events.is_empty() {
             return Err(Error::invalid(format!(
                 "{}: no events; add at least one [[event]]",

@@ -59,6 +59,92 @@ impl Request {
         parsed.map_err(|finding| invalid(file, what, vec![finding]))
     }
 
+    /// Parses the text as `parse` does; when that fails, each entry of the document's array of
+    /// entries and the fields around them are parsed apart, so that every entry at fault is
+    /// named (each by its first problem, such as a missing field), not only the first.
+    pub(crate) fn parse_all<T: Entries>(&self, what: &str) -> Result<T, Error> {
+        let first = match self.parse(what) {
+            Ok(parsed) => return Ok(parsed),
+            Err(first) => first,
+        };
+        match self.apart::<T>() {
+            Some(findings) if !findings.is_empty() => Err(invalid(&self.file, what, findings)),
+            _ => Err(first),
+        }
+    }
+
+    /// The problems of the fields around the entries of `T::KEY` (parsed as a `T` without
+    /// entries), then of each entry (parsed as a `T::Entry`); `None` when the document is not
+    /// TOML or JSON at all.
+    fn apart<T: Entries>(&self) -> Option<Vec<Finding>> {
+        let (entries, rest) = if self.is_json() {
+            let mut document: serde_json::Value = serde_json::from_str(&self.text).ok()?;
+            let entries = document.as_object_mut().and_then(|fields| fields.remove(T::KEY));
+            let entries = entries.iter().filter_map(serde_json::Value::as_array).flatten();
+            let entries: Vec<Option<Fault>> =
+                entries.map(|e| fault::<T::Entry, _>(e.clone(), |e| e.to_string())).collect();
+            (entries, fault::<T, _>(document, |e| e.to_string()))
+        } else {
+            let mut document: toml::Table = toml::from_str(&self.text).ok()?;
+            let entries = document.remove(T::KEY);
+            let entries = entries.iter().filter_map(toml::Value::as_array).flatten();
+            let message = |e: toml::de::Error| e.message().to_owned();
+            let entries: Vec<Option<Fault>> =
+                entries.map(|e| fault::<T::Entry, _>(e.clone(), message)).collect();
+            (entries, fault::<T, _>(toml::Value::Table(document), message))
+        };
+        // In TOML, a problem is placed on the line that writes its field, within its entry
+        // (from the entry's `[[header]]` to the next) or above the first entry; on the entry's
+        // header (or by its JSON path) when the field is not written, as a missing one is not.
+        let headers: Vec<usize> = self.headers(T::KEY).collect();
+        let line = |line: usize| format!("{}:{line}", self.file);
+        let rest = rest.map(|(field, message)| {
+            let end = headers.first().copied().unwrap_or(usize::MAX);
+            let at = self.written(&field, 1, end).map_or_else(|| self.file.clone(), line);
+            located(at, &field, message)
+        });
+        let entries = entries.into_iter().enumerate().filter_map(|(n, fault)| {
+            let (field, message) = fault?;
+            let at = match headers.get(n) {
+                Some(&start) => {
+                    let end = headers.get(n + 1).copied().unwrap_or(usize::MAX);
+                    line(self.written(&field, start, end).unwrap_or(start))
+                }
+                None => self.locate(T::KEY, n),
+            };
+            Some(located(at, &field, message))
+        });
+        Some(rest.into_iter().chain(entries).collect())
+    }
+
+    /// The 1-based line, from `from` up to `to`, of a TOML document that gives `field` (the
+    /// first key of a path such as `regional_radius_km[1]`) a value.
+    fn written(&self, field: &str, from: usize, to: usize) -> Option<usize> {
+        let key = field.split(['.', '[']).next().unwrap_or_default();
+        if key.is_empty() || self.is_json() {
+            return None;
+        }
+        let lines = self.text.lines().enumerate().take(to.saturating_sub(1)).skip(from - 1);
+        lines
+            .filter(|(_, line)| {
+                line.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|after| after.trim_start().starts_with('='))
+            })
+            .map(|(i, _)| i + 1)
+            .next()
+    }
+
+    /// The 1-based lines of the `[[name]]` headers of a TOML document, in order.
+    fn headers<'a>(&'a self, name: &str) -> impl Iterator<Item = usize> + 'a {
+        let header = format!("[[{name}]]");
+        self.text
+            .lines()
+            .enumerate()
+            .filter(move |(_, line)| line.trim_start().starts_with(&header))
+            .map(|(i, _)| i + 1)
+    }
+
     /// Where the `n`-th entry of the array `name` is: the line of its `[[name]]` header in TOML
     /// (when written that way), its JSON path otherwise.
     pub(crate) fn locate(&self, name: &str, n: usize) -> String {
@@ -66,14 +152,39 @@ impl Request {
         if self.is_json() {
             return format!("{file}: $.{name}[{n}]");
         }
-        let header = format!("[[{name}]]");
-        self.text
-            .lines()
-            .enumerate()
-            .filter(|(_, line)| line.trim_start().starts_with(&header))
+        self.headers(name)
             .nth(n)
-            .map_or(format!("{file}: {name} {}", n + 1), |(i, _)| format!("{file}:{}", i + 1))
+            .map_or(format!("{file}: {name} {}", n + 1), |line| format!("{file}:{line}"))
     }
+}
+
+/// The path of the field at fault (empty when the problem is not one field's, as when an entry
+/// is not a table) and why.
+type Fault = (String, String);
+
+/// Why `value` is not a `T`: the path of the field at fault and the message `message` makes of
+/// the error; `None` when it is one.
+fn fault<'de, T: DeserializeOwned, D: serde::Deserializer<'de>>(
+    value: D,
+    message: impl FnOnce(D::Error) -> String,
+) -> Option<Fault> {
+    let error = serde_path_to_error::deserialize::<_, T>(value).err()?;
+    let path = error.path().to_string();
+    let field = if path == "." || path == "?" { String::new() } else { path };
+    Some((field, message(error.into_inner())))
+}
+
+/// A problem at `at` with `field` (none when empty).
+fn located(at: String, field: &str, message: String) -> Finding {
+    if field.is_empty() { Finding::file_error(at, message) } else { problem(at, field, message) }
+}
+
+/// A request document made of entries (`[[target]]`, `[[event]]`) and a few fields around them.
+pub(crate) trait Entries: DeserializeOwned {
+    /// The name of the array of entries.
+    const KEY: &'static str;
+    /// One entry.
+    type Entry: DeserializeOwned;
 }
 
 /// A problem with a field of a request file.
@@ -95,4 +206,49 @@ pub(crate) fn invalid(file: &str, what: &str, findings: Vec<Finding>) -> Error {
 /// The 1-based line of byte `offset` of `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Request;
+    use crate::Error;
+    use crate::scenario::ScenarioFile;
+
+    /// The problems `parse_all` finds in `text`, as printed.
+    fn problems(file: &str, text: &str) -> String {
+        let parsed = Request::named(file, text).parse_all::<ScenarioFile>("the scenario");
+        let Err(Error::Invalid { message, findings }) = parsed else {
+            panic!("{file} parses: {parsed:?}");
+        };
+        let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        format!("{}\n{message}", lines.join("\n"))
+    }
+
+    #[test]
+    fn every_entry_at_fault_is_named_in_json() {
+        let text = r#"{"event": [
+            {"kind": "site", "site": "a", "start_week": 1, "duration_weeks": 2},
+            {"kind": "site", "start_week": "soon"},
+            {"kind": "site", "sites": "a"}
+        ], "horizon_weeks": "long"}"#;
+        expect_test::expect![[r#"
+            error: s.json: horizon_weeks: invalid type: string "long", expected f64
+            error: s.json: $.event[1]: start_week: invalid type: string "soon", expected f64
+            error: s.json: $.event[2]: sites: unknown field `sites`, expected one of `kind`, `site`, `organization`, `state`, `latitude`, `longitude`, `radius_km`, `process`, `supplier`, `customer`, `item`, `factor`, `capacity`, `start_week`, `duration_weeks`, `recovery_weeks`
+            s.json: 3 problems in the scenario"#]]
+        .assert_eq(&problems("s.json", text));
+    }
+
+    #[test]
+    fn a_document_that_is_not_toml_keeps_its_one_located_error() {
+        expect_test::expect![[r#"
+            error: s.toml:3: string values must be quoted, expected literal string
+            s.toml: 1 problem in the scenario"#]]
+        .assert_eq(&problems("s.toml", "name = \"x\"\n[[event]]\nkind = site\n"));
+        // Entries that are not a list: nothing to take apart, so the first error stands.
+        expect_test::expect![[r#"
+            error: s.toml:1: invalid type: integer `3`, expected a sequence
+            s.toml: 1 problem in the scenario"#]]
+        .assert_eq(&problems("s.toml", "event = 3\n"));
+    }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::Error;
 use crate::interchange::Finding;
 use crate::lookup::{absent, index};
-use crate::request::{Request, invalid, problem};
+use crate::request::{Entries, Request, invalid, problem};
 
 /// A scenario file as written.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -24,6 +24,11 @@ pub struct ScenarioFile {
     pub horizon_weeks: Option<f64>,
     #[serde(default, rename = "event")]
     pub events: Vec<EventSpec>,
+}
+
+impl Entries for ScenarioFile {
+    const KEY: &'static str = "event";
+    type Entry = EventSpec;
 }
 
 /// One event as written; which fields apply depends on `kind`.
@@ -96,7 +101,7 @@ pub(crate) fn resolved(
 }
 
 fn named(request: &Request, stem: &str, graph: &Graph, period: Period) -> Result<Resolved, Error> {
-    let parsed: ScenarioFile = request.parse(WHAT)?;
+    let parsed: ScenarioFile = request.parse_all(WHAT)?;
     let scenario = resolve(&parsed, graph, period, &request.file, &|n| request.locate("event", n))
         .map_err(|findings| invalid(&request.file, WHAT, findings))?;
     Ok(Resolved {

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::request::Entries;
 use crate::scenario::ScenarioFile;
 
 /// A demand file as written (docs/planning-model.md).
@@ -30,6 +31,11 @@ pub struct DemandFile {
     pub targets: Vec<TargetSpec>,
 }
 
+impl Entries for DemandFile {
+    const KEY: &'static str = "target";
+    type Entry = TargetSpec;
+}
+
 /// One target as written.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -54,6 +60,11 @@ pub struct EventsFile {
     pub description: Option<String>,
     #[serde(default, rename = "event")]
     pub events: Vec<PlanEvent>,
+}
+
+impl Entries for EventsFile {
+    const KEY: &'static str = "event";
+    type Entry = PlanEvent;
 }
 
 /// One event of a re-plan as written; which fields apply depends on `kind`: the scenario kinds
