@@ -122,7 +122,8 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         let when = if b.kind == "stock" {
             String::new()
         } else {
-            format!(" (binds in weeks {})", weeks(&b.weeks))
+            let plural = if b.weeks.len() == 1 { "week" } else { "weeks" };
+            format!(" (binds in {plural} {})", weeks(&b.weeks))
         };
         let _ = writeln!(
             out,

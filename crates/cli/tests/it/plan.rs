@@ -49,7 +49,7 @@ fn the_bundled_demand_on_the_sample() {
         Bottlenecks: what one more unit of each is worth in demand met (from the duals; the first checked by solving again)
           units of icu-ventilator at site-133 (MI): +17,317 of demand met per unit a week (binds in weeks 15-23)  solved again: +17,317 (+9.0 icu-ventilator by week 26)
           units of icu-ventilator at site-132 (CA): +3,848 of demand met per unit a week (binds in weeks 15-16)  solved again: +3,848 (+2.0 icu-ventilator by week 26)
-          units of patient-circuit at site-118 (NY): +1,924 of demand met per unit a week (binds in weeks 11)  solved again: +1,924 (+1.0 icu-ventilator by week 26)
+          units of patient-circuit at site-118 (NY): +1,924 of demand met per unit a week (binds in week 11)  solved again: +1,924 (+1.0 icu-ventilator by week 26)
           icu-ventilator on hand at site-133 (MI): +1,924 of demand met per unit on hand  solved again: +1,924 (+1.0 icu-ventilator by week 26)
           icu-ventilator on hand at site-134 (NY): +1,924 of demand met per unit on hand  solved again: +1,924 (+1.0 icu-ventilator by week 10)
           ... 6 binding constraints in all
