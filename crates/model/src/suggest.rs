@@ -90,13 +90,15 @@ mod tests {
 
     proptest! {
         /// The id named is the only nearest one within the bound; when none is named, no id is
-        /// within it or several are nearest.
+        /// within it or several are nearest. The order of the ids does not matter (`validate`
+        /// reads them from a hash map).
         #[test]
         fn the_hint_names_the_nearest_within_the_bound(
             id in "[a-c]{0,6}",
             known in proptest::collection::vec("[a-c]{0,6}", 0..12),
         ) {
             let hint = did_you_mean(&id, known.iter().map(String::as_str));
+            prop_assert_eq!(&hint, &did_you_mean(&id, known.iter().rev().map(String::as_str)));
             let bound = id.len().div_ceil(3).max(1);
             let others: Vec<&String> = known.iter().filter(|k| **k != id).collect();
             let best = others.iter().map(|k| naive(&id, k)).min().filter(|d| *d <= bound);
