@@ -135,23 +135,6 @@ impl Twin {
         self.graph.item(id).map(|i| i as usize)
     }
 
-    /// The row of the site with this id, or a not-found error naming the nearest id when one
-    /// clearly is.
-    pub fn find_site(&self, id: &str) -> Result<usize, Error> {
-        self.site(id).ok_or_else(|| {
-            let known = self.graph.site_ids.iter().map(|n| &**n);
-            Error::NotFound(crate::lookup::absent("site", id, known))
-        })
-    }
-
-    /// The row of the item with this id, or a not-found error as `find_site` gives.
-    pub fn find_item(&self, id: &str) -> Result<usize, Error> {
-        self.item(id).ok_or_else(|| {
-            let known = self.graph.item_ids.iter().map(|n| &**n);
-            Error::NotFound(crate::lookup::absent("item", id, known))
-        })
-    }
-
     pub(crate) fn graph(&self) -> &Graph {
         &self.graph
     }

@@ -199,7 +199,8 @@ pub(crate) async fn site(
     Path(id): Path<String>,
 ) -> Result<Json<wire::Site>, ApiError> {
     let snapshot = snapshot(&state)?;
-    let index = snapshot.twin.find_site(&id)?;
+    let index =
+        snapshot.twin.site(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
     Ok(Json((&snapshot.twin.network().sites[index]).into()))
 }
 
@@ -238,7 +239,8 @@ pub(crate) async fn item(
     Path(id): Path<String>,
 ) -> Result<Json<wire::Item>, ApiError> {
     let snapshot = snapshot(&state)?;
-    let index = snapshot.twin.find_item(&id)?;
+    let index =
+        snapshot.twin.item(&id).ok_or_else(|| ApiError::NotFound(format!("no item {id}")))?;
     Ok(Json((&snapshot.twin.network().items[index]).into()))
 }
 
