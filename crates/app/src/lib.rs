@@ -26,6 +26,8 @@ use std::path::PathBuf;
 /// The simulation's settings, for interfaces that set them.
 pub use engine::simulate::{Hazards, Period, Unmet};
 pub use map::{SupplyMap, map};
+/// Counts in messages, for interfaces that write them as `app`'s do.
+pub use model::{counted, grouped};
 pub use network::{
     DemoReport, ImportReport, demo, export, generate, import, import_json, load_graph, network,
     sample_network, summary,

@@ -287,7 +287,12 @@ pub fn to_dot(map: &SupplyMap) -> String {
                 out,
                 "  {} [label={}];",
                 quote(&n.item),
-                quote(&format!("{}\nx{}, {} source(s)", n.item, round(n.quantity), n.sites.len()))
+                quote(&format!(
+                    "{}\nx{}, {}",
+                    n.item,
+                    round(n.quantity),
+                    model::counted(n.sites.len(), "source")
+                ))
             );
         }
         for b in &map.bom {

@@ -85,7 +85,8 @@ fn read_valid(
     );
     let n_errors = loaded.n_errors();
     if n_errors > 0 {
-        let message = format!("{source} is invalid: {n_errors} error(s); nothing was imported");
+        let errors = model::counted(n_errors, "error");
+        let message = format!("{source} is invalid: {errors}; nothing was imported");
         return Err(Error::Invalid { message, findings: loaded.findings });
     }
     Ok(loaded)

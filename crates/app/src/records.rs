@@ -65,7 +65,8 @@ pub fn replace(
     findings.sort_by_key(|f| !f.is_error());
     let n_errors = findings.iter().filter(|f| f.is_error()).count();
     if n_errors > 0 {
-        let message = format!("{source} is invalid: {n_errors} error(s); nothing was written");
+        let errors = model::counted(n_errors, "error");
+        let message = format!("{source} is invalid: {errors}; nothing was written");
         return Err(Error::Invalid { message, findings });
     }
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "checked an organization's records");

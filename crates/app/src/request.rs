@@ -196,11 +196,8 @@ pub(crate) fn problem(location: impl Into<String>, field: &str, message: String)
 
 /// The error for a request file with `findings`.
 pub(crate) fn invalid(file: &str, what: &str, findings: Vec<Finding>) -> Error {
-    let n = findings.len();
-    Error::Invalid {
-        message: format!("{file}: {n} problem{} in {what}", if n == 1 { "" } else { "s" }),
-        findings,
-    }
+    let problems = model::counted(findings.len(), "problem");
+    Error::Invalid { message: format!("{file}: {problems} in {what}"), findings }
 }
 
 /// The 1-based line of byte `offset` of `text`.

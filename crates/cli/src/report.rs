@@ -6,6 +6,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use app::interchange::Finding;
+use app::{counted, grouped};
 use engine::risk::Structure;
 use engine::summary::{Summary, Tally};
 
@@ -20,10 +21,8 @@ pub(crate) fn findings(findings: &[Finding], max: usize) {
             eprintln!("{finding}");
         }
         if list.len() > max {
-            eprintln!(
-                "... and {} more {noun}(s) (raise --max-errors to see them)",
-                list.len() - max
-            );
+            let more = counted(list.len() - max, &format!("more {noun}"));
+            eprintln!("... and {more} (raise --max-errors to see them)");
         }
     }
 }
@@ -86,13 +85,12 @@ pub(crate) fn summary(summary: &Summary) -> String {
     let _ = writeln!(out, "  BOM depth          {} levels", summary.bom_depth);
     let _ = writeln!(out, "Capacity by process (hours per week)");
     for p in summary.capacity_by_process.iter().take(12) {
-        let (hours, sites) = (units(p.hours_per_week), count(p.sites));
-        let plural = if p.sites == 1 { "site" } else { "sites" };
-        let _ = writeln!(out, "  {:<26} {hours:>14}  at {sites} {plural}", p.process);
+        let (hours, sites) = (units(p.hours_per_week), counted(p.sites, "site"));
+        let _ = writeln!(out, "  {:<26} {hours:>14}  at {sites}", p.process);
     }
     if summary.capacity_by_process.len() > 12 {
-        let _ =
-            writeln!(out, "  ... and {} more processes", summary.capacity_by_process.len() - 12);
+        let more = counted(summary.capacity_by_process.len() - 12, "more process");
+        let _ = writeln!(out, "  ... and {more}");
     }
     out
 }
@@ -257,19 +255,6 @@ fn count(n: usize) -> String {
     grouped(n as u64)
 }
 
-/// `n` with a comma between each group of three digits.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    grouped
-}
-
 fn list<S: AsRef<str>>(names: &[S], max: usize) -> String {
     let shown: Vec<&str> = names.iter().take(max).map(AsRef::as_ref).collect();
     let more = names.len().saturating_sub(max);
@@ -314,7 +299,8 @@ pub(crate) fn risks(report: &app::RiskReport, top: usize) -> String {
     }
     let losing = report.exposure.iter().filter(|e| e.loss != Some(0.0)).count();
     if losing > shown {
-        let _ = writeln!(out, "  ... and {} more sites with a loss", losing - shown);
+        let more = counted(losing - shown, "more site");
+        let _ = writeln!(out, "  ... and {more} with a loss");
     }
     let _ = writeln!(
         out,
@@ -360,7 +346,7 @@ fn how(e: &engine::risk::SiteExposure) -> String {
 /// The structural sections, `top` rows each.
 fn structure(report: &Structure, top: usize) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Risks of {} end product(s)", report.products.len());
+    let _ = writeln!(out, "Risks of {}", counted(report.products.len(), "end product"));
     if !report.unmakeable.is_empty() {
         let _ = writeln!(
             out,
@@ -465,11 +451,10 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
     };
     let _ = writeln!(
         out,
-        "Scenario {:?}: {} event{}, {} {unit}s simulated, {unmet}.",
+        "Scenario {:?}: {}, {} simulated, {unmet}.",
         report.scenario,
-        count(report.events),
-        if report.events == 1 { "" } else { "s" },
-        outcome.horizon
+        counted(report.events, "event"),
+        counted(outcome.horizon as usize, unit)
     );
     let short: Vec<_> = outcome.products.iter().filter(|p| p.first_short.is_some()).collect();
     let _ = writeln!(
@@ -519,7 +504,8 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
         );
     }
     if short.len() > top {
-        let _ = writeln!(out, "  ... and {} more products short", count(short.len() - top));
+        let more = counted(short.len() - top, "more product");
+        let _ = writeln!(out, "  ... and {more} short");
     }
     let _ = writeln!(
         out,

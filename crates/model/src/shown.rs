@@ -1,5 +1,6 @@
 //! Numbers in messages: as written for everyday sizes, in scientific notation when very large or
-//! very small (a horizon of 4.8e228 weeks reads as that, not as 229 digits).
+//! very small (a horizon of 4.8e228 weeks reads as that, not as 229 digits); counts grouped by
+//! thousands, with their noun in the singular or the plural.
 
 use std::fmt;
 
@@ -19,9 +20,48 @@ impl fmt::Display for Shown {
     }
 }
 
+/// `n` with a comma between each group of three digits: `1,234,567`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// A count and its noun, grouped by thousands and in the plural unless the count is one:
+/// `1 error`, `2,310 errors`, `3 processes`. Nouns here are regular: a noun ending in "s" takes
+/// "es", any other "s".
+pub fn counted(n: usize, noun: &str) -> String {
+    let ending = match (n, noun.ends_with('s')) {
+        (1, _) => "",
+        (_, true) => "es",
+        (_, false) => "s",
+    };
+    format!("{} {noun}{ending}", grouped(n as u64))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Shown;
+    use super::{Shown, counted, grouped};
+
+    #[test]
+    fn counts_grouped_by_thousands_with_their_noun() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(2_319_748), "2,319,748");
+        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(counted(1, "error"), "1 error");
+        assert_eq!(counted(0, "error"), "0 errors");
+        assert_eq!(counted(2_310, "error"), "2,310 errors");
+        assert_eq!(counted(1, "process"), "1 process");
+        assert_eq!(counted(3, "process"), "3 processes");
+    }
 
     #[test]
     fn everyday_numbers_as_written_extremes_in_scientific_notation() {

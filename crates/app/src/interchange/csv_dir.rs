@@ -108,8 +108,9 @@ fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
         .map(|c| c.name)
         .collect();
     if !missing.is_empty() {
+        let noun = if missing.len() == 1 { "column" } else { "columns" };
         let message = format!(
-            "missing required column(s) {}; the columns are {header_line}",
+            "missing required {noun} {}; the columns are {header_line}",
             missing.join(", ")
         );
         parsed.findings.push(Finding::file_error(format!("{file}:1"), message));

@@ -63,7 +63,11 @@ pub(super) fn read(path: &Path) -> Parsed {
     if !missing.is_empty() {
         parsed.findings.push(Finding::file_error(
             format!("{file}:2"),
-            format!("missing column(s) {}", missing.join(", ")),
+            format!(
+                "missing {} {}",
+                if missing.len() == 1 { "column" } else { "columns" },
+                missing.join(", ")
+            ),
         ));
         return parsed;
     }

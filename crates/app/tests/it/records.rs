@@ -128,7 +128,7 @@ fn a_write_holding_what_is_not_its_own_is_refused_with_every_problem_located() {
     let shown: Vec<String> = findings.iter().map(ToString::to_string).collect();
     expect_test::expect![[r#"
         (
-            "doc.json is invalid: 6 error(s); nothing was written",
+            "doc.json is invalid: 6 errors; nothing was written",
             [
                 "error: doc.json: $.items[0]: id: items are shared by every organization; only an import changes them",
                 "error: doc.json: $.sites[2]: organization: is not \"america-makes\": a write holds only that organization's sites",

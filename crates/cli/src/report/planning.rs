@@ -84,15 +84,16 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         );
     }
     if report.targets.len() > top {
-        let _ = writeln!(out, "  ... and {} more targets", report.targets.len() - top);
+        let more = app::counted(report.targets.len() - top, "more target");
+        let _ = writeln!(out, "  ... and {more}");
     }
     if !report.steady_demand_short.is_empty() {
         let total: f64 = report.steady_demand_short.iter().map(|s| s.value).sum();
         let _ = writeln!(
             out,
-            "  today's demand not served in the week due: {} at {} site(s)",
+            "  today's demand not served in the week due: {} at {}",
             money(total),
-            report.steady_demand_short.len()
+            app::counted(report.steady_demand_short.len(), "site")
         );
     }
 
@@ -248,10 +249,9 @@ pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize
     let plan = &replanned.document.plan;
     let _ = writeln!(
         out,
-        "Re-planned {:?} with {} event{} from {}{}.",
+        "Re-planned {:?} with {} from {}{}.",
         plan.name,
-        replanned.events,
-        if replanned.events == 1 { "" } else { "s" },
+        app::counted(replanned.events, "event"),
         events.display(),
         if plan.program.warm_start { ", starting from the saved plan" } else { "" }
     );

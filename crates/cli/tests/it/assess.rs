@@ -29,9 +29,9 @@ fn maps_of_the_sample() {
           rankdir=LR;
           node [shape=box];
           "stopper" [label="stopper
-        x1, 1 source(s)"];
+        x1, 1 source"];
           "medical-silicone" [label="medical-silicone
-        x0.003, 1 source(s)"];
+        x0.003, 1 source"];
           "medical-silicone" -> "stopper" [label="0.003"];
         }
     "#]]
@@ -72,7 +72,7 @@ fn risks_of_the_sample() {
     let output = run(dir.path(), &["risks", "--top", "3", "--item", "sic-inverter"]);
     assert!(output.status.success(), "{}", stderr(&output, dir.path()));
     expect![[r#"
-        Risks of 1 end product(s)
+        Risks of 1 end product
 
         Critical sites: without the site, a product cannot be made at all, whatever the re-routing
           site                 region           value/week  sole source of                 products

@@ -77,7 +77,7 @@ fn unknown_duplicate_and_dangling_ids() {
             error: bad/links.csv:2: customer: unknown site id "s9"
             error: bad/links.csv:3: item: unknown item id "bolt"
             warning: bad/links.csv:3: supplier: site "s2" ships "bolt" but neither makes it, holds it nor receives it
-            error: bad is invalid: 4 error(s); nothing was imported
+            error: bad is invalid: 4 errors; nothing was imported
         "#]],
     );
 }
@@ -107,7 +107,7 @@ fn bad_numbers_coordinates_and_words() {
             error: bad/sites.csv:3: ttr_weeks: must be a finite number, got NaN
             error: bad/sources.csv:2: max_units_per_week: must not be negative, got -100
             error: bad/sources.csv:2: unit_cost: must be a finite number, got inf
-            error: bad is invalid: 11 error(s); nothing was imported
+            error: bad is invalid: 11 errors; nothing was imported
         "#]],
     );
 }
@@ -123,7 +123,7 @@ fn bom_cycles_print_the_cycle() {
         ",
         &expect![[r#"
             error: bad/bom.csv:3: component: bill of materials has a cycle: pump -> shaft -> pump
-            error: bad is invalid: 1 error(s); nothing was imported
+            error: bad is invalid: 1 error; nothing was imported
         "#]],
     );
 }
@@ -167,7 +167,7 @@ fn files_missing_empty_malformed_or_not_utf8() {
             error: bad/demand.csv:2: item: unknown item id "pump"
             warning: bad/site.csv: not a table of the network format, ignored; tables are organizations.csv, sites.csv, capabilities.csv, items.csv, bom.csv, routings.csv, sources.csv, links.csv, inventory.csv, demand.csv
             warning: bad/links.csv:1: unknown column "note" is ignored; the columns are supplier,customer,item,units_per_week,lead_time_weeks
-            error: bad is invalid: 12 error(s); nothing was imported
+            error: bad is invalid: 12 errors; nothing was imported
         "#]],
     );
 }
@@ -200,7 +200,7 @@ fn json_errors_name_the_path() {
             error: bad.json: $.sites[2]: longitude: missing; latitude is given
             warning: bad.json: $.extra: unknown key is ignored
             warning: bad.json: $.items[0].colour: unknown field is ignored
-            error: bad.json is invalid: 3 error(s); nothing was imported
+            error: bad.json is invalid: 3 errors; nothing was imported
         "#]],
     );
     check_import(
@@ -209,7 +209,7 @@ fn json_errors_name_the_path() {
         2,
         &expect![[r#"
             error: broken.json:2:10: invalid JSON: expected value at line 2 column 10
-            error: broken.json is invalid: 1 error(s); nothing was imported
+            error: broken.json is invalid: 1 error; nothing was imported
         "#]],
     );
 }
@@ -248,8 +248,8 @@ fn warnings_do_not_stop_an_import_and_errors_are_capped() {
         error: many/bom.csv:2: component: unknown item id "part0"
         error: many/bom.csv:3: component: unknown item id "part1"
         error: many/bom.csv:4: component: unknown item id "part2"
-        ... and 57 more error(s) (raise --max-errors to see them)
-        error: many is invalid: 60 error(s); nothing was imported
+        ... and 57 more errors (raise --max-errors to see them)
+        error: many is invalid: 60 errors; nothing was imported
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 }
