@@ -265,7 +265,7 @@ fn network(
     let data = dir.join("data").to_str().context("path")?.to_owned();
     if !Path::new(&net).exists() {
         let (n, s) = (sites.to_string(), seed.to_string());
-        cmd!(sh, "{arsenal} -q generate --sites {n} --seed {s} --out {net}").run()?;
+        cmd!(sh, "{arsenal} -q generate --sites {n} --seed {s} --out {net} --force").run()?;
         cmd!(sh, "{arsenal} -q --data {data} import {net}").run()?;
     }
     Ok((net, data))

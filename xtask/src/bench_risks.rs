@@ -31,7 +31,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let (net, data) = (work.join("network"), work.join("data"));
     let (net, data) = (net.to_str().context("path")?, data.to_str().context("path")?);
     let n = sites.to_string();
-    cmd!(sh, "{arsenal} -q generate --sites {n} --seed 1 --out {net}").run()?;
+    cmd!(sh, "{arsenal} -q generate --sites {n} --seed 1 --out {net} --force").run()?;
     cmd!(sh, "{arsenal} -q --data {data} import {net}").run()?;
 
     let fast = measure(sh, arsenal, &["-q", "-v", "--data", data, "risks", "--json"])?;
@@ -132,7 +132,7 @@ fn national_run(sh: &Shell, arsenal: &str, root: &std::path::Path) -> anyhow::Re
     let (net, data) = (work.join("network"), work.join("data"));
     let (net, data) = (net.to_str().context("path")?, data.to_str().context("path")?);
     if !work.join("data").exists() {
-        cmd!(sh, "{arsenal} -q generate --sites 300000 --seed 1 --out {net}").run()?;
+        cmd!(sh, "{arsenal} -q generate --sites 300000 --seed 1 --out {net} --force").run()?;
         cmd!(sh, "{arsenal} -q --data {data} import {net}").run()?;
     }
     let run = measure(sh, arsenal, &["-q", "-v", "--data", data, "risks", "--top", "5"])?;

@@ -44,7 +44,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let (net, data) = (work.join("network"), work.join("data"));
     if !net.join("sites.csv").exists() {
         let n = sites.to_string();
-        cmd!(sh, "{arsenal} -q generate --sites {n} --seed 1 --out {net}").run()?;
+        cmd!(sh, "{arsenal} -q generate --sites {n} --seed 1 --out {net} --force").run()?;
     }
     // Every run starts from the store as imported: no keys, events or audit lines of earlier
     // runs. SQLite: a copy of the imported file; PostgreSQL: a new schema, imported again.

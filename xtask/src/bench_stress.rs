@@ -48,7 +48,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
             scenarios.to_str().context("path")?,
         );
         let n = sites.to_string();
-        cmd!(sh, "{arsenal} -q generate --sites {n} --seed 1 --out {net}").run()?;
+        cmd!(sh, "{arsenal} -q generate --sites {n} --seed 1 --out {net} --force").run()?;
         cmd!(sh, "{arsenal} -q --data {data} import {net}").run()?;
         let maker = peers.join("make_scenarios.py");
         let names = cmd!(sh, "{python} {maker} {net} {scenarios}").read()?;
@@ -102,7 +102,7 @@ fn monte_carlo_run(
     let dir = work.join("10000");
     let (net, data) = (dir.join("network"), dir.join("data"));
     let (net, data) = (net.to_str().context("path")?, data.to_str().context("path")?);
-    cmd!(sh, "{arsenal} -q generate --sites 10000 --seed 1 --out {net}").run()?;
+    cmd!(sh, "{arsenal} -q generate --sites 10000 --seed 1 --out {net} --force").run()?;
     cmd!(sh, "{arsenal} -q --data {data} import {net}").run()?;
     let n = scenarios.to_string();
     let run = measure(
@@ -162,7 +162,7 @@ fn national_run(
     let (net, data) = (work.join("network"), work.join("data"));
     let (net, data) = (net.to_str().context("path")?, data.to_str().context("path")?);
     if !work.join("data").exists() {
-        cmd!(sh, "{arsenal} -q generate --sites 300000 --seed 1 --out {net}").run()?;
+        cmd!(sh, "{arsenal} -q generate --sites 300000 --seed 1 --out {net} --force").run()?;
         cmd!(sh, "{arsenal} -q --data {data} import {net}").run()?;
     }
     let scenarios = root.join("target/bench-stress/national");

@@ -184,23 +184,30 @@ pub fn export(
     replace: bool,
     progress: &dyn Progress,
 ) -> Result<usize, Error> {
-    let occupied = match std::fs::read_dir(out) {
-        Ok(mut entries) => entries.next().is_some(),
-        Err(_) => out.exists(),
-    };
-    if occupied && !replace {
-        return Err(Error::Conflict(format!(
-            "{} already exists; choose a new path, or replace the export there with --force \
-             (edits made to its files are lost)",
-            out.display()
-        )));
-    }
+    vacant(out, replace, "export")?;
     let network = network(config, progress)?;
     progress.begin("writing files", None);
     let result = interchange::write(&network, out, format);
     progress.end();
     result.map_err(|e| Error::Internal(format!("cannot write {}: {e}", out.display())))?;
     Ok(network.n_records())
+}
+
+/// Refuses a path that holds something already (a file, or a directory that is not empty) unless
+/// `replace` says to replace the earlier `what` there.
+fn vacant(out: &Path, replace: bool, what: &str) -> Result<(), Error> {
+    let occupied = match std::fs::read_dir(out) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(_) => out.exists(),
+    };
+    if occupied && !replace {
+        return Err(Error::Conflict(format!(
+            "{} already exists; choose a new path, or replace the {what} there with --force \
+             (edits made to its files are lost)",
+            out.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Summarizes the stored network.
@@ -210,9 +217,12 @@ pub fn summary(config: &Config, progress: &dyn Progress) -> Result<Summary, Erro
 }
 
 /// Generates a synthetic network and writes it as a CSV directory; returns its record count.
+/// A path that holds something already is refused unless `replace` says to replace it, as by
+/// [`export`].
 pub fn generate(
     generate: &GenerateConfig,
     out: &Path,
+    replace: bool,
     progress: &dyn Progress,
 ) -> Result<usize, Error> {
     if generate.n_sites < engine::generate::MIN_SITES {
@@ -221,6 +231,7 @@ pub fn generate(
             engine::generate::MIN_SITES
         )));
     }
+    vacant(out, replace, "generated network")?;
     progress.begin("generating", None);
     let network = engine::generate::generate(generate);
     progress.end();

@@ -75,6 +75,10 @@ pub(crate) enum Command {
         /// The directory to write.
         #[arg(long)]
         out: PathBuf,
+        /// Replace an earlier network at --out (edits made to its files are lost); a directory
+        /// that holds other files is never replaced.
+        #[arg(long)]
+        force: bool,
     },
     /// The multi-tier supply map of an item: what it depends on, tier by tier, and where.
     Map {

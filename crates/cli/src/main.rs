@@ -134,9 +134,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 write!(stdout(), "{}", report::summary(&summary))?;
             }
         }
-        Command::Generate { sites, seed, out } => {
+        Command::Generate { sites, seed, out, force } => {
             let config = engine::generate::GenerateConfig { n_sites: *sites, seed: *seed };
-            let records = app::generate(&config, out, &progress)?;
+            let records = app::generate(&config, out, *force, &progress)?;
             if !args.quiet {
                 writeln!(
                     stdout(),

@@ -135,6 +135,16 @@ fn outputs_never_clobber_other_files() {
     assert_eq!(too_small.status.code(), Some(2));
     assert!(stderr(&too_small, dir.path()).contains("--sites must be at least 50"));
     assert!(!dir.path().join("tiny").exists());
+    let regenerated = run(dir.path(), &["-q", "generate", "--sites", "50", "--out", "copy"]);
+    assert_eq!(regenerated.status.code(), Some(1));
+    expect_test::expect![[r#"
+        error: copy already exists; choose a new path, or replace the generated network there with --force (edits made to its files are lost)
+    "#]]
+    .assert_eq(&stderr(&regenerated, dir.path()));
+    assert!(std::fs::read_to_string(dir.path().join("copy/items.csv")).unwrap().starts_with("id,"));
+    let generated =
+        run(dir.path(), &["-q", "generate", "--sites", "50", "--out", "copy", "--force"]);
+    assert!(generated.status.success(), "an earlier network is replaced when asked");
 }
 
 #[test]
