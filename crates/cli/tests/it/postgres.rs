@@ -29,6 +29,11 @@ fn commands_on_postgres_answer_as_on_the_embedded_store() {
         assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
         assert_eq!(stdout(&ours), stdout(&run(embedded.path(), args)), "{args:?}");
     }
+    // The demo finds the sample there, and its next commands say where they read.
+    let demo = with_db(&["demo"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let said = stdout(&demo);
+    assert!(said.contains("while ARSENAL_DATABASE_URL names it, or with --database URL"), "{said}");
     // The data directory is not where the network went.
     assert!(!dir.path().join("data").join("arsenal.db").exists());
 }
