@@ -8,6 +8,7 @@ pub mod access;
 pub mod alerts;
 pub mod chart;
 pub mod events;
+mod graph_cache;
 pub mod interchange;
 mod lookup;
 pub mod map;

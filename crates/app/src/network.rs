@@ -161,9 +161,10 @@ pub fn sample_network(progress: &dyn Progress) -> Result<Network, Error> {
     Ok(read_valid(&source, progress, || interchange::read(staging.path(), Format::Csv))?.network)
 }
 
-/// Loads the stored network and builds the engines' graph of it.
+/// The engines' graph of the stored network (from the cache beside the embedded store when it
+/// holds the last write's).
 pub fn load_graph(config: &Config, progress: &dyn Progress) -> Result<Graph, Error> {
-    build_graph(&network(config, progress)?)
+    crate::graph_cache::graph(config, progress)
 }
 
 pub(crate) fn build_graph(network: &Network) -> Result<Graph, Error> {

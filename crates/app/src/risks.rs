@@ -31,9 +31,9 @@ pub fn risks(
     method: ExposureMethod,
     progress: &dyn Progress,
 ) -> Result<RiskReport, Error> {
-    crate::Twin::once(config, progress, |twin| {
-        let scope = scope(twin.graph(), item)?;
-        assess(twin.graph(), scope, method, progress)
+    crate::graph_cache::once(config, progress, |graph| {
+        let scope = scope(graph, item)?;
+        assess(graph, scope, method, progress)
     })
 }
 

@@ -68,9 +68,9 @@ pub fn stress(
     progress: &dyn Progress,
 ) -> Result<StressReport, Error> {
     let scenario = Request::read(path, crate::scenario::WHAT)?;
-    crate::Twin::once(config, progress, |twin| {
-        let (scenario, settings) = check(twin.graph(), &scenario, options)?;
-        simulate(twin.graph(), &scenario, &settings, options.period, progress)
+    crate::graph_cache::once(config, progress, |graph| {
+        let (scenario, settings) = check(graph, &scenario, options)?;
+        simulate(graph, &scenario, &settings, options.period, progress)
     })
 }
 
@@ -176,8 +176,8 @@ pub fn monte_carlo(
     progress: &dyn Progress,
 ) -> Result<MonteCarloReport, Error> {
     let mc = monte_carlo_settings(options)?;
-    crate::Twin::once(config, progress, |twin| {
-        draw_and_run(twin.graph(), &mc, options.period, progress)
+    crate::graph_cache::once(config, progress, |graph| {
+        draw_and_run(graph, &mc, options.period, progress)
     })
 }
 

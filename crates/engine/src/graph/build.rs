@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use super::{
     BomEdge, Csr, DemandNode, Graph, ItemNode, LinkEdge, Name, ProcessHours, SiteNode, SourceEdge,
-    Stock,
+    Stock, by_id,
 };
 
 /// Why a network cannot become a graph; `model::validate` reports these first, with locations.
@@ -185,8 +185,6 @@ impl Graph {
             .map_err(|item| Error::BomCycle { item: network.items[item as usize].id.clone() })?;
         let site_ids: Vec<Name> = network.sites.iter().map(|s| s.id.as_str().into()).collect();
         let item_ids: Vec<Name> = network.items.iter().map(|i| i.id.as_str().into()).collect();
-        let by_id =
-            |ids: &[Name]| ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
         // The rest are apart from each other: built side by side (the links are most of it).
         let links = || {
             rayon::join(

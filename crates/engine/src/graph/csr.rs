@@ -1,7 +1,7 @@
 //! Compressed sparse rows: for each of `n` rows, a contiguous slice of entries in one flat array.
 
 /// Rows of entries stored back to back; row `i` is `entries[offsets[i]..offsets[i + 1]]`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Csr<T> {
     offsets: Vec<u32>,
     entries: Vec<T>,

@@ -1,0 +1,149 @@
+//! The engines' graph of the stored network, kept in a file beside the embedded store: a command
+//! that reads a large network (risks, stress, Monte Carlo, the summary) builds its graph once per
+//! write to the store instead of on every run.
+//!
+//! The file (`graph.cache` in the data directory) holds a magic, the key of the write it was
+//! built from (the graph's format number and the store's last import: its number, time, source
+//! and records), a CRC-32 of the graph and the graph itself, in postcard. It is used only when
+//! all of them match. Anything else (no file, another format, a later write, a damaged file)
+//! builds the graph from the store and writes the file again: beside it first and then moved
+//! over it, so a reader sees a whole file or none. A file that cannot be written costs only the
+//! next run's time, so it is logged, not an error. PostgreSQL's network is shared by processes on
+//! other machines, and is read from the database every time.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use engine::graph::Graph;
+use serde::{Deserialize, Serialize};
+
+use crate::{Config, Error, Progress};
+
+/// The file name of the cache inside a data directory.
+pub(crate) const FILE: &str = "graph.cache";
+
+const MAGIC: &[u8; 8] = b"ARSGRAPH";
+
+/// The form of `engine::graph::Graph` in the file, and how it is built: raise it when either
+/// changes (a test pins the bytes of a small graph and fails when they change).
+const FORMAT: u32 = 1;
+
+/// What a cached graph was built from.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Key {
+    format: u32,
+    seq: i64,
+    imported_at: String,
+    source: String,
+    records: u64,
+}
+
+impl Key {
+    fn of(import: &store::ImportRecord) -> Key {
+        Key {
+            format: FORMAT,
+            seq: import.seq,
+            imported_at: import.imported_at.clone(),
+            source: import.source.clone(),
+            records: import.records,
+        }
+    }
+}
+
+/// Asks the graph of the stored network one question with `ask`, and frees the graph aside (as
+/// `Twin::once` does).
+pub(crate) fn once<R>(
+    config: &Config,
+    progress: &dyn Progress,
+    ask: impl FnOnce(&Graph) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let graph = graph(config, progress)?;
+    let answer = ask(&graph);
+    crate::free_aside(graph);
+    answer
+}
+
+/// The graph of the stored network: from the cache when it holds the last write's, otherwise
+/// loaded and built, and cached for the next run.
+pub(crate) fn graph(config: &Config, progress: &dyn Progress) -> Result<Graph, Error> {
+    if config.database.is_some() {
+        let (_, network) = crate::network::load_network(config, progress)?;
+        return built(network);
+    }
+    let path = config.data_dir.join(FILE);
+    // A read opens only a store that exists (it leaves no trace; `load_network` says so).
+    let last = match config.data_dir.join(store::DB_FILE).exists() {
+        true => config.open_store()?.last_import()?,
+        false => None,
+    };
+    if let Some(last) = last {
+        let started = Instant::now();
+        progress.begin("reading the cached graph", None);
+        let cached = read(&path, &Key::of(&last));
+        progress.end();
+        match cached {
+            Ok(graph) => {
+                tracing::info!(seconds = started.elapsed().as_secs_f64(), "read the cached graph");
+                return Ok(graph);
+            }
+            Err(reason) => tracing::info!(%reason, "building the graph"),
+        }
+    }
+    let (import, network) = crate::network::load_network(config, progress)?;
+    let graph = built(network)?;
+    let started = Instant::now();
+    progress.begin("caching the graph", None);
+    let written = write(&path, &Key::of(&import), &graph);
+    progress.end();
+    match written {
+        Ok(()) => {
+            tracing::info!(seconds = started.elapsed().as_secs_f64(), "wrote the graph cache")
+        }
+        Err(e) => tracing::warn!("cannot cache the graph in {}: {e}", path.display()),
+    }
+    Ok(graph)
+}
+
+/// The graph of `network`, with the network freed aside.
+fn built(network: model::Network) -> Result<Graph, Error> {
+    let graph = crate::network::build_graph(&network);
+    crate::free_aside(network);
+    graph
+}
+
+/// The cached graph, or why there is none to use.
+fn read(path: &Path, key: &Key) -> Result<Graph, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("no cached graph: {e}"))?;
+    let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or("not a cached graph")?;
+    let (stored, rest): (Key, _) =
+        postcard::take_from_bytes(rest).map_err(|e| format!("unreadable cached graph: {e}"))?;
+    if stored != *key {
+        return Err("the cached graph is of another network or format".to_owned());
+    }
+    let (crc, graph) = rest.split_first_chunk::<4>().ok_or("truncated cached graph")?;
+    if u32::from_le_bytes(*crc) != crc32fast::hash(graph) {
+        return Err("the cached graph is damaged".to_owned());
+    }
+    let graph: Graph =
+        postcard::from_bytes(graph).map_err(|e| format!("unreadable cached graph: {e}"))?;
+    Ok(graph.indexed())
+}
+
+/// Writes the cache file whole, beside `path` and then over it.
+fn write(path: &Path, key: &Key, graph: &Graph) -> std::io::Result<()> {
+    let invalid = |e: postcard::Error| std::io::Error::other(e.to_string());
+    let key = postcard::to_stdvec(key).map_err(invalid)?;
+    let body = postcard::to_stdvec(graph).map_err(invalid)?;
+    let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    // Named for what it becomes, should a killed process leave it behind.
+    let mut file = tempfile::Builder::new().prefix(".graph.cache.").tempfile_in(dir)?;
+    for part in [MAGIC.as_slice(), &key, &crc32fast::hash(&body).to_le_bytes(), &body] {
+        file.write_all(part)?;
+    }
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
