@@ -1,6 +1,8 @@
 //! The engines' graph of the stored network, kept in a file beside the embedded store: a command
-//! that reads a large network (risks, stress, Monte Carlo, the summary) builds its graph once per
-//! write to the store instead of on every run.
+//! that reads a large network (risks, stress, Monte Carlo, the summary) reads its graph from there
+//! instead of loading the network and building the graph on every run. `arsenal import` and the
+//! demo write the file with the network; after any other write (an organization's records, an
+//! import by the server) the first command that needs the graph builds and writes it.
 //!
 //! The file (`graph.cache` in the data directory) holds a magic, the key of the write it was
 //! built from (the graph's format number and the store's last import: its number, time, source
@@ -92,9 +94,49 @@ pub(crate) fn graph(config: &Config, progress: &dyn Progress) -> Result<Graph, E
     }
     let (import, network) = crate::network::load_network(config, progress)?;
     let graph = built(network)?;
+    keep(config, &import, &graph, progress);
+    Ok(graph)
+}
+
+/// Builds the graph of `network`, just written to the store as `import`, and caches it, so
+/// that the next command reads it instead of the store (an import costs the build and the
+/// write, about 2 s on the national network). With PostgreSQL, nothing.
+pub(crate) fn keep_built(
+    config: &Config,
+    import: &store::ImportRecord,
+    network: &model::Network,
+    progress: &dyn Progress,
+) {
+    if config.database.is_some() {
+        return;
+    }
+    progress.begin("indexing the network for the next commands", None);
+    let graph = crate::network::build_graph(network);
+    progress.end();
+    match graph {
+        Ok(graph) => {
+            keep(config, import, &graph, progress);
+            crate::free_aside(graph);
+        }
+        Err(e) => tracing::warn!("cannot cache the graph: {e}"),
+    }
+}
+
+/// Caches `graph`, the graph of the network `import` wrote, in the embedded store's data
+/// directory (with PostgreSQL, nothing); a file that cannot be written is logged.
+pub(crate) fn keep(
+    config: &Config,
+    import: &store::ImportRecord,
+    graph: &Graph,
+    progress: &dyn Progress,
+) {
+    if config.database.is_some() {
+        return;
+    }
+    let path = config.data_dir.join(FILE);
     let started = Instant::now();
     progress.begin("caching the graph", None);
-    let written = write(&path, &Key::of(&import), &graph);
+    let written = write(&path, &Key::of(import), graph);
     progress.end();
     match written {
         Ok(()) => {
@@ -102,7 +144,6 @@ pub(crate) fn graph(config: &Config, progress: &dyn Progress) -> Result<Graph, E
         }
         Err(e) => tracing::warn!("cannot cache the graph in {}: {e}", path.display()),
     }
-    Ok(graph)
 }
 
 /// The graph of `network`, with the network freed aside.

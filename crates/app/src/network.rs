@@ -42,7 +42,7 @@ pub fn import(
     };
     let source = path.display().to_string();
     let network = read_valid(&source, progress, || interchange::read(path, format))?;
-    store_valid(config, network, source, progress)
+    store_valid(config, network, source, Cache::Graph, progress)
 }
 
 /// Validates and stores the text of a JSON network document, reported as `source`, replacing
@@ -54,17 +54,30 @@ pub fn import_json(
     progress: &dyn Progress,
 ) -> Result<ImportReport, Error> {
     let network = read_valid(source, progress, || interchange::parse_json(text, source))?;
-    store_valid(config, network, source.to_owned(), progress)
+    store_valid(config, network, source.to_owned(), Cache::Nothing, progress)
+}
+
+/// What an import leaves beside the store for the commands after it.
+#[derive(Clone, Copy)]
+enum Cache {
+    /// The graph of the network it wrote (`graph_cache`), for the next command of the CLI.
+    Graph,
+    /// Nothing: the server builds its own twin of the network it imports.
+    Nothing,
 }
 
 fn store_valid(
     config: &Config,
     network: interchange::Loaded,
     source: String,
+    cache: Cache,
     progress: &dyn Progress,
 ) -> Result<ImportReport, Error> {
     let records = network.network.n_records();
-    write_network(config, &network.network, &source, progress)?;
+    let import = write_network(config, &network.network, &source, progress)?;
+    if let Cache::Graph = cache {
+        crate::graph_cache::keep_built(config, &import, &network.network, progress);
+    }
     Ok(ImportReport { source, records, warnings: network.findings })
 }
 
@@ -97,16 +110,16 @@ fn write_network(
     network: &Network,
     source: &str,
     progress: &dyn Progress,
-) -> Result<(), Error> {
+) -> Result<store::ImportRecord, Error> {
     let started = Instant::now();
     let mut store = config.open_store()?;
     progress.begin("writing to the store", Some(network.n_records() as u64));
     tracing::info!(store = %config.store_name(), "writing network to the store");
     let result = store.replace_network(network, source, &mut |n| progress.advance(n));
     progress.end();
-    result?;
+    let import = result?;
     tracing::info!(seconds = started.elapsed().as_secs_f64(), "stored");
-    Ok(())
+    Ok(import)
 }
 
 /// Loads the stored network and the import that left it, as one read of the store sees them.
@@ -284,10 +297,14 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
         }
     };
     drop(store);
-    if imported {
-        write_network(config, &sample, "bundled sample network", progress)?;
-    }
+    let import = match imported {
+        true => Some(write_network(config, &sample, "bundled sample network", progress)?),
+        false => None,
+    };
     let graph = build_graph(&sample)?;
+    if let Some(import) = import {
+        crate::graph_cache::keep(config, &import, &graph, progress);
+    }
     let (file, text) = crate::sample::DEMO_SCENARIO;
     let options = crate::StressOptions::default();
     let scenario = crate::scenario::parse(text, file, "demo", &graph, options.period)?;

@@ -79,14 +79,15 @@ impl Store {
         Ok(Store { backend: Backend::Sqlite(sqlite::Db::open_in_memory()?) })
     }
 
-    /// Replaces the stored network with `network` in one transaction, recording `source`.
-    /// `progress` is called with the number of records written so far.
+    /// Replaces the stored network with `network` in one transaction, recording `source`, and
+    /// returns the record of this import. `progress` is called with the number of records
+    /// written so far.
     pub fn replace_network(
         &mut self,
         network: &Network,
         source: &str,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<(), Error> {
+    ) -> Result<ImportRecord, Error> {
         match &mut self.backend {
             Backend::Sqlite(db) => db.replace_network(network, source, progress),
             Backend::Postgres(db) => db.replace_network(network, source, progress),

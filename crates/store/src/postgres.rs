@@ -58,7 +58,7 @@ impl Db {
         network: &Network,
         source: &str,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<(), Error> {
+    ) -> Result<ImportRecord, Error> {
         let client = self.client.get_mut();
         let mut tx = client.transaction().map_err(|e| classify("cannot begin transaction", &e))?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
@@ -70,9 +70,10 @@ impl Db {
             tx.execute(&format!("DELETE FROM {table}"), &[]).map_err(|e| classify(&context, &e))?;
             copy_rows(&mut tx, network, table, &mut counter, &mut line)?;
         }
-        record_import(&mut tx, source, network.n_records() as u64)?;
+        let record = record_import(&mut tx, source, network.n_records() as u64)?;
         tracing::debug!(records = network.n_records(), "committing");
-        tx.commit().map_err(|e| classify("cannot commit", &e))
+        tx.commit().map_err(|e| classify("cannot commit", &e))?;
+        Ok(record)
     }
 
     pub(crate) fn replace_organization(

@@ -98,3 +98,33 @@ fn the_form_of_the_file_is_pinned() {
     let pinned = format!("{} bytes, CRC-32 {:08x}", body.len(), crc32fast::hash(&body));
     expect_test::expect!["22624 bytes, CRC-32 daea9d0e"].assert_eq(&pinned);
 }
+
+/// An import caches the graph of the network it wrote, which is the graph of the network read
+/// back from the store; an import by the server (a JSON document) leaves it to the next read.
+#[test]
+fn an_import_caches_the_graph_of_what_it_stored() {
+    for (n_sites, seed) in [(60, 1), (150, 2), (300, 3)] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config { data_dir: dir.path().join("data"), database: None };
+        let files = dir.path().join("network");
+        let network = generate(&GenerateConfig { n_sites, seed });
+        crate::interchange::write(&network, &files, crate::interchange::Format::Csv).unwrap();
+        crate::import(&config, &files, None, &Silent).unwrap();
+        let path = config.data_dir.join(FILE);
+        let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let cached = graph(&config, &Silent).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), written, "read");
+        assert_eq!(bytes(&cached), bytes(&built(&config)), "{n_sites} sites, seed {seed}");
+
+        let json = dir.path().join("network.json");
+        crate::interchange::write(&network, &json, crate::interchange::Format::Json).unwrap();
+        let text = std::fs::read_to_string(&json).unwrap();
+        crate::import_json(&config, &text, "a request", &Silent).unwrap();
+        let reason = super::read(&path, &super::Key::of(&last(&config))).err().unwrap();
+        assert_eq!(reason, "the cached graph is of another network or format");
+    }
+}
+
+fn last(config: &Config) -> store::ImportRecord {
+    config.open_store().unwrap().last_import().unwrap().unwrap()
+}

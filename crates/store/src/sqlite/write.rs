@@ -16,7 +16,7 @@ impl Db {
         network: &Network,
         source: &str,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<(), Error> {
+    ) -> Result<ImportRecord, Error> {
         let tx = self.conn.transaction().map_err(|e| classify("cannot begin transaction", e))?;
         let mut counter = Counter::new(progress);
         for &table in model::Table::ALL {
@@ -24,9 +24,10 @@ impl Db {
             tx.execute(&format!("DELETE FROM {table}"), []).map_err(|e| classify(&context, e))?;
             insert_rows(&tx, network, table, &mut counter)?;
         }
-        record_import(&tx, source, network.n_records() as u64)?;
+        let record = record_import(&tx, source, network.n_records() as u64)?;
         tracing::debug!(records = network.n_records(), "committing");
-        tx.commit().map_err(|e| classify("cannot commit", e))
+        tx.commit().map_err(|e| classify("cannot commit", e))?;
+        Ok(record)
     }
 
     pub(crate) fn replace_organization(
