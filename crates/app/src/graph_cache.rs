@@ -75,9 +75,10 @@ pub(crate) fn graph(config: &Config, progress: &dyn Progress) -> Result<Graph, E
     }
     let path = config.data_dir.join(FILE);
     // A read opens only a store that exists (it leaves no trace; `load_network` says so).
-    let last = match config.data_dir.join(store::DB_FILE).exists() {
-        true => config.open_store()?.last_import()?,
-        false => None,
+    let last = if config.data_dir.join(store::DB_FILE).exists() {
+        config.open_store()?.last_import()?
+    } else {
+        None
     };
     if let Some(last) = last {
         let started = Instant::now();

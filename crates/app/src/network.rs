@@ -297,9 +297,10 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
         }
     };
     drop(store);
-    let import = match imported {
-        true => Some(write_network(config, &sample, "bundled sample network", progress)?),
-        false => None,
+    let import = if imported {
+        Some(write_network(config, &sample, "bundled sample network", progress)?)
+    } else {
+        None
     };
     let graph = build_graph(&sample)?;
     if let Some(import) = import {
