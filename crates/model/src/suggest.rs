@@ -1,6 +1,8 @@
 //! Near misses: the known id closest to one that is not there, as a hint for a not-found
 //! message ("did you mean ...?").
 
+use rapidfuzz::distance::levenshtein::{Args, BatchComparator};
+
 /// A hint naming the id of `known` nearest to `id`, as ` (did you mean "li-cell"?)`, or an
 /// empty string when none is near or several are nearest (then a hint would be a guess: ids
 /// numbered alike, such as "site-099" and "site-199" for "site-999").
@@ -8,27 +10,31 @@
 /// Near is an edit distance (characters inserted, deleted or replaced, ignoring case) of at
 /// most a third of `id`'s length, and at least 1.
 pub fn did_you_mean<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> String {
-    let wanted: Vec<char> = id.chars().flat_map(char::to_lowercase).collect();
-    let mut within = wanted.len().div_ceil(3).max(1);
+    // ASCII ids (nearly all) are compared byte by byte: 300,000 in 13 to 16 ms, 5 times faster
+    // than char by char (docs/benchmarks.md, `cargo run --release -p model --example hints`).
+    let lower = |b: u8| b.to_ascii_lowercase();
+    let ascii = id.is_ascii();
+    let bytes = BatchComparator::new(id.bytes().map(lower));
+    let chars = BatchComparator::new(id.chars().flat_map(char::to_lowercase));
+    let mut within = id.chars().flat_map(char::to_lowercase).count().div_ceil(3).max(1);
     // The nearest so far, and whether another was as near.
     let mut nearest: Option<(&str, bool)> = None;
-    let mut lowered = Vec::new();
     for candidate in known {
         if candidate == id {
             continue;
         }
-        lowered.clear();
-        lowered.extend(candidate.chars().flat_map(char::to_lowercase));
-        // Lengths further apart than the distance allowed cannot be near (a cheap first test).
-        if lowered.len().abs_diff(wanted.len()) > within {
-            continue;
-        }
-        let distance = strsim::generic_levenshtein(&wanted, &lowered);
-        if distance < within || (distance == within && nearest.is_none()) {
+        // Only distances within the bound (the nearest so far) are computed to the end.
+        let args = Args::default().score_cutoff(within);
+        let distance = if ascii && candidate.is_ascii() {
+            bytes.distance_with_args(candidate.bytes().map(lower), &args)
+        } else {
+            chars.distance_with_args(candidate.chars().flat_map(char::to_lowercase), &args)
+        };
+        let Some(distance) = distance else { continue };
+        if distance < within || nearest.is_none() {
             within = distance;
             nearest = Some((candidate, false));
-        } else if distance == within
-            && let Some((first, tied)) = &mut nearest
+        } else if let Some((first, tied)) = &mut nearest
             && *first != candidate
         {
             *tied = true;
@@ -72,9 +78,10 @@ mod tests {
         assert_eq!(did_you_mean("li-cel", ["li-cell", "li-cell"]), r#" (did you mean "li-cell"?)"#);
     }
 
-    /// The edit distance, by the textbook table, for checking the hint against.
+    /// The edit distance ignoring case, by the textbook table, for checking the hint against.
     fn naive(a: &str, b: &str) -> usize {
-        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let lowered = |s: &str| -> Vec<char> { s.chars().flat_map(char::to_lowercase).collect() };
+        let (a, b) = (lowered(a), lowered(b));
         let mut row: Vec<usize> = (0..=b.len()).collect();
         for i in 1..=a.len() {
             let mut previous = row[0];
@@ -94,12 +101,12 @@ mod tests {
         /// reads them from a hash map).
         #[test]
         fn the_hint_names_the_nearest_within_the_bound(
-            id in "[a-c]{0,6}",
-            known in proptest::collection::vec("[a-c]{0,6}", 0..12),
+            id in "[a-cAé]{0,6}",
+            known in proptest::collection::vec("[a-cBÉé]{0,6}", 0..12),
         ) {
             let hint = did_you_mean(&id, known.iter().map(String::as_str));
             prop_assert_eq!(&hint, &did_you_mean(&id, known.iter().rev().map(String::as_str)));
-            let bound = id.len().div_ceil(3).max(1);
+            let bound = id.chars().count().div_ceil(3).max(1);
             let others: Vec<&String> = known.iter().filter(|k| **k != id).collect();
             let best = others.iter().map(|k| naive(&id, k)).min().filter(|d| *d <= bound);
             let nearest: Vec<&&String> = match best {
