@@ -83,8 +83,11 @@ pub fn create_key(config: &Config, organization: &str, role: Role) -> Result<New
     if !network.organizations.iter().any(|o| o.id == organization)
         && !registered.iter().any(|o| o.id == organization)
     {
+        let known = network.organizations.iter().map(|o| o.id.as_str());
+        let known = known.chain(registered.iter().map(|o| o.id.as_str()));
+        let hint = model::did_you_mean(organization, known);
         return Err(Error::invalid(format!(
-            "no organization {organization} in the stored network or registered; keys belong to one of the network's organizations, or to one added with `arsenal org add`"
+            "no organization {organization} in the stored network or registered{hint}; keys belong to one of the network's organizations, or to one added with `arsenal org add`"
         )));
     }
     let id = random_hex(6);

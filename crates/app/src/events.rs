@@ -15,6 +15,9 @@ use crate::{Config, Error};
 /// The most events one batch may hold.
 pub const MAX_BATCH: usize = 10_000;
 
+/// The unknown ids of a batch named with the nearest known one ("did you mean ...?"), at most.
+const MAX_HINTS: usize = 10;
+
 /// One event; `id` is the sender's, unique for all time (a resent event is ignored).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -227,6 +230,12 @@ fn check(index: &Index, caller: &Caller, events: &[Event]) -> Result<(), Error> 
     let mut findings = Vec::new();
     let mut refused = Vec::new();
     let mut ids = HashMap::new();
+    // Each hint looks through every id of its kind in the network, so a batch gets a few.
+    let mut hints = 0;
+    let mut hint = |id: &str, known: &mut dyn Iterator<Item = &str>| {
+        hints += 1;
+        if hints > MAX_HINTS { String::new() } else { model::did_you_mean(id, known) }
+    };
     for (at, event) in events.iter().enumerate() {
         let mut problem = |field: &str, message: String| {
             findings.push(Finding {
@@ -244,7 +253,10 @@ fn check(index: &Index, caller: &Caller, events: &[Event]) -> Result<(), Error> 
         }
         if let Some(site) = event.site() {
             match index.organizations.get(site) {
-                None => problem("site", format!("no site {site} in the network")),
+                None => {
+                    let hint = hint(site, &mut index.organizations.keys().map(String::as_str));
+                    problem("site", format!("no site {site} in the network{hint}"));
+                }
                 Some(owner) if !caller.sees_confidential(owner) => {
                     refused.push(format!("events[{at}]: site {site} belongs to {owner}"));
                 }
@@ -266,13 +278,16 @@ fn check(index: &Index, caller: &Caller, events: &[Event]) -> Result<(), Error> 
         if let Event::Capacity { site, process, .. } = event {
             let known = index.processes.contains(&(site.clone(), process.clone()));
             if !known && index.organizations.contains_key(site) {
-                problem("process", format!("site {site} has no process {process}"));
+                let theirs = index.processes.iter().filter(|(at, _)| at == site);
+                let hint = hint(process, &mut theirs.map(|(_, p)| p.as_str()));
+                problem("process", format!("site {site} has no process {process}{hint}"));
             }
         }
         if let Event::Inventory { item, .. } | Event::Demand { item, .. } = event
             && !index.items.contains(item)
         {
-            problem("item", format!("no item {item} in the network"));
+            let hint = hint(item, &mut index.items.iter().map(String::as_str));
+            problem("item", format!("no item {item} in the network{hint}"));
         }
     }
     if !refused.is_empty() {

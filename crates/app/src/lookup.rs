@@ -8,6 +8,11 @@ pub(crate) fn find(ids: &[engine::graph::Name], id: &str, what: &str) -> Result<
     index(ids, id, what).map_err(Error::NotFound)
 }
 
+/// The not-found error for `id`, which none of `ids` is (as `absent` says it).
+pub(crate) fn missing(ids: &[engine::graph::Name], id: &str, what: &str) -> Error {
+    Error::NotFound(absent(what, id, ids.iter().map(|x| &**x)))
+}
+
 /// The index of `id` among `ids`, or says that no `what` has it (as `absent` says it).
 pub(crate) fn index(ids: &[engine::graph::Name], id: &str, what: &str) -> Result<u32, String> {
     ids.iter()

@@ -22,6 +22,17 @@ pub fn part(network: &Network, organization: &str) -> Network {
     select(network, organization, true, true)
 }
 
+/// The records of `organization`, or a not-found error (naming the nearest organization's id
+/// when one clearly is) when the network has neither the organization nor sites of it.
+pub fn read(network: &Network, organization: &str) -> Result<Network, Error> {
+    let part = part(network, organization);
+    if part.organizations.is_empty() && part.sites.is_empty() {
+        let known = network.organizations.iter().map(|o| o.id.as_str());
+        return Err(Error::NotFound(crate::lookup::absent("organization", organization, known)));
+    }
+    Ok(part)
+}
+
 /// What a write did.
 #[derive(Debug)]
 pub struct Written {

@@ -125,14 +125,21 @@ impl Twin {
         &self.stamp
     }
 
-    /// The row of the site with this id in `network().sites`.
-    pub fn site(&self, id: &str) -> Option<usize> {
-        self.graph.site(id).map(|i| i as usize)
+    /// The row of the site with this id in `network().sites`, or a not-found error that names
+    /// the nearest id when one clearly is.
+    pub fn site(&self, id: &str) -> Result<usize, Error> {
+        let found = self.graph.site(id);
+        found
+            .map(|i| i as usize)
+            .ok_or_else(|| crate::lookup::missing(&self.graph.site_ids, id, "site"))
     }
 
-    /// The row of the item with this id in `network().items`.
-    pub fn item(&self, id: &str) -> Option<usize> {
-        self.graph.item(id).map(|i| i as usize)
+    /// The row of the item with this id in `network().items`, or a not-found error as `site`.
+    pub fn item(&self, id: &str) -> Result<usize, Error> {
+        let found = self.graph.item(id);
+        found
+            .map(|i| i as usize)
+            .ok_or_else(|| crate::lookup::missing(&self.graph.item_ids, id, "item"))
     }
 
     pub(crate) fn graph(&self) -> &Graph {

@@ -33,8 +33,7 @@ pub(crate) async fn site_capacity(
     Path(id): Path<String>,
 ) -> Result<Json<SiteCapacity>, ApiError> {
     let snapshot = snapshot(&state)?;
-    let index =
-        snapshot.twin.site(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
+    let index = snapshot.twin.site(&id)?;
     let network = snapshot.twin.network();
     let site = &network.sites[index];
     if !caller.0.sees_confidential(&site.organization) {

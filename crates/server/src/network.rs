@@ -199,8 +199,7 @@ pub(crate) async fn site(
     Path(id): Path<String>,
 ) -> Result<Json<wire::Site>, ApiError> {
     let snapshot = snapshot(&state)?;
-    let index =
-        snapshot.twin.site(&id).ok_or_else(|| ApiError::NotFound(format!("no site {id}")))?;
+    let index = snapshot.twin.site(&id)?;
     Ok(Json((&snapshot.twin.network().sites[index]).into()))
 }
 
@@ -239,8 +238,7 @@ pub(crate) async fn item(
     Path(id): Path<String>,
 ) -> Result<Json<wire::Item>, ApiError> {
     let snapshot = snapshot(&state)?;
-    let index =
-        snapshot.twin.item(&id).ok_or_else(|| ApiError::NotFound(format!("no item {id}")))?;
+    let index = snapshot.twin.item(&id)?;
     Ok(Json((&snapshot.twin.network().items[index]).into()))
 }
 

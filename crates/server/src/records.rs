@@ -39,10 +39,7 @@ pub(crate) async fn read(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let snapshot = snapshot(&state)?;
     allowed(&caller, &id)?;
-    let part = app::records::part(snapshot.twin.network(), &id);
-    if part.organizations.is_empty() && part.sites.is_empty() {
-        return Err(ApiError::NotFound(format!("no organization {id} in the network")));
-    }
+    let part = app::records::read(snapshot.twin.network(), &id)?;
     record(&state, &caller, "read records", &id).await?;
     Ok(Json(app::interchange::json_document(&part)))
 }

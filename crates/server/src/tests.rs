@@ -180,7 +180,11 @@ async fn one_record_by_id() {
     assert_eq!((status, &body["city"]), (StatusCode::OK, &Value::from("Ulsan")));
     let (status, body) = get(&f, "/sites/no-such-site").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    expect![[r#"{"error":{"code":"not_found","message":"no site no-such-site","details":[]}}"#]]
+    expect![[r#"{"error":{"code":"not_found","message":"no site \"no-such-site\" in the stored network","details":[]}}"#]]
+        .assert_eq(&body.to_string());
+    let (status, body) = get(&f, "/items/icu-ventilatr").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    expect![[r#"{"error":{"code":"not_found","message":"no item \"icu-ventilatr\" in the stored network (did you mean \"icu-ventilator\"?)","details":[]}}"#]]
         .assert_eq(&body.to_string());
 }
 
@@ -502,7 +506,9 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
     let batch = r#"{"events": [
         {"kind": "capacity", "id": "b1", "site": "site-027", "process": "no-such-process", "hours_per_week": 40},
         {"kind": "inventory", "id": "b2", "site": "site-027", "item": "icu-ventilator", "units": -3},
-        {"kind": "outage_start", "id": "b2", "site": "site-999"}
+        {"kind": "outage_start", "id": "b2", "site": "site-999"},
+        {"kind": "capacity", "id": "b3", "site": "site-027", "process": "Rollng", "hours_per_week": 40},
+        {"kind": "demand", "id": "b4", "site": "site-027", "item": "icu-ventilater", "units_per_week": 1}
     ]}"#;
     let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), batch).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -510,7 +516,7 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
         {
           "error": {
             "code": "invalid_request",
-            "message": "4 problems in the batch; nothing was stored",
+            "message": "6 problems in the batch; nothing was stored",
             "details": [
               {
                 "location": "events[0]",
@@ -531,6 +537,16 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
                 "location": "events[2]",
                 "field": "site",
                 "message": "no site site-999 in the network"
+              },
+              {
+                "location": "events[3]",
+                "field": "process",
+                "message": "site site-027 has no process Rollng (did you mean \"rolling\"?)"
+              },
+              {
+                "location": "events[4]",
+                "field": "item",
+                "message": "no item icu-ventilater in the network (did you mean \"icu-ventilator\"?)"
               }
             ]
           }

@@ -87,7 +87,7 @@ fn a_write_replaces_exactly_the_organizations_records() {
         assert_eq!(part(after.network(), other), part(network, other), "{other}");
     }
     assert_eq!(Twin::load(&config, &Silent).unwrap().network(), after.network());
-    assert!(after.site("site-new").is_some());
+    assert!(after.site("site-new").is_ok());
 }
 
 /// Records of other organizations, shared tables and demand not at a site are each refused

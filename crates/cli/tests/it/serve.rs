@@ -178,6 +178,11 @@ fn keys_are_for_organizations_of_the_network_and_known_roles() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("no organization no-such-org in the stored network"), "{stderr}");
+    let output = run(dir.path(), &["key", "create", "--org", "america-make", "--role", "viewer"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let hint = r#"no organization america-make in the stored network or registered (did you mean "america-makes"?)"#;
+    assert!(stderr.contains(hint), "{stderr}");
     let output = run(dir.path(), &["key", "create", "--org", "org-001", "--role", "admin"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
