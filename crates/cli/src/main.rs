@@ -56,6 +56,25 @@ fn closed_pipe(error: &anyhow::Error) -> bool {
         .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
+/// Writes a new key, the only time its secret is shown, and makes sure it left the process.
+fn show_key(key: &app::access::NewKey, json: bool) -> anyhow::Result<()> {
+    let mut out = stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(key)?)?;
+    } else {
+        writeln!(
+            out,
+            "created key {} for {} ({}); it is shown only this once, keep it secret:",
+            key.id,
+            key.organization,
+            key.role.as_str()
+        )?;
+        writeln!(out, "{}", key.key)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Leaves `value` for the system to take back when the process ends, which it is about to: a
 /// stress report of thousands of products took about 0.2 s to free at national scale, while
 /// the network's memory was being freed on another thread (`app::Twin::once`).
@@ -345,17 +364,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 findings: Vec::new(),
             })?;
             let key = app::access::create_key(&config, org, role)?;
-            if *json {
-                writeln!(stdout(), "{}", serde_json::to_string_pretty(&key)?)?;
-            } else {
-                writeln!(
-                    stdout(),
-                    "created key {} for {} ({}); it is shown only this once, keep it secret:",
-                    key.id,
-                    key.organization,
-                    key.role.as_str()
-                )?;
-                writeln!(stdout(), "{}", key.key)?;
+            // The secret is stored only as a hash: a key nobody saw is of no use to keep.
+            if let Err(error) = show_key(&key, *json) {
+                app::access::revoke_key(&config, &key.id)?;
+                anyhow::bail!("cannot show the new key ({error}), so key {} was revoked", key.id);
             }
         }
         Command::Key { command: KeyCommand::List { json } } => {

@@ -196,6 +196,28 @@ fn keys_are_for_organizations_of_the_network_and_known_roles() {
     assert!(said.lines().nth(1).is_some_and(|l| l.starts_with("ak_")), "{said}");
 }
 
+/// A key whose secret cannot be shown (nobody reads the output) is revoked, not kept unseen:
+/// its secret is stored only as a hash.
+#[test]
+fn a_key_nobody_can_see_is_revoked() {
+    let dir = sample();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = Command::new(arsenal())
+        .current_dir(dir.path())
+        .env_remove("ARSENAL_DATA")
+        .args(["--data", "data", "key", "create", "--org", "org-008", "--role", "member"])
+        .stdout(writer)
+        .output()
+        .expect("the arsenal binary runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("error: cannot show the new key (Broken pipe"), "{stderr}");
+    assert!(stderr.contains(" was revoked\n"), "{stderr}");
+    let listed = stdout(&run(dir.path(), &["key", "list"]));
+    assert!(listed.starts_with("no keys;"), "{listed}");
+}
+
 /// Bad flags of `arsenal serve` are refused, each with its reason, before anything starts.
 #[test]
 fn bad_serve_flags_are_refused() {
