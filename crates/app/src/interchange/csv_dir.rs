@@ -120,7 +120,7 @@ fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
     let mut errors = Vec::new();
     let n_columns = reader.headers().map(csv::StringRecord::len).unwrap_or(0);
     let mut malformed = Vec::new();
-    for (line, record) in csv_records(&mut reader, &file, &mut malformed) {
+    for (line, record) in csv_records(&mut reader, &text, &file, &mut malformed) {
         if record.len() != n_columns {
             let message = format!("has {} fields but the header has {n_columns}", record.len());
             parsed.findings.push(Finding::file_error(format!("{file}:{line}"), message));

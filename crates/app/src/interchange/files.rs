@@ -43,21 +43,35 @@ fn decode(mut bytes: Vec<u8>, file: &str) -> Result<String, Finding> {
     })
 }
 
-/// The records of a CSV reader with their line numbers; a malformed record becomes a finding.
+/// The records of a CSV reader over `text` with their line numbers; a malformed record becomes a
+/// finding.
 pub(super) fn csv_records<'r>(
     reader: &'r mut csv::Reader<&[u8]>,
+    text: &'r str,
     file: &'r str,
     findings: &'r mut Vec<Finding>,
 ) -> impl Iterator<Item = (u64, csv::StringRecord)> + 'r {
     reader.records().filter_map(move |result| match result {
-        Ok(record) => Some((record.position().map_or(0, csv::Position::line), record)),
+        Ok(record) => Some((record.position().map_or(0, |p| line(p, text)), record)),
         Err(e) => {
-            let line = e.position().map_or(0, csv::Position::line);
+            let line = e.position().map_or(0, |p| line(p, text));
             findings
                 .push(Finding::file_error(format!("{file}:{line}"), format!("malformed CSV: {e}")));
             None
         }
     })
+}
+
+/// The line a record at `position` of `text` starts on, as an editor numbers it. The csv crate
+/// counts a line when it reads its `\n`, and after a `\r\n` ending it reads that `\n` as the
+/// start of the next record, one line short (BurntSushi/rust-csv#395): a record that starts at
+/// a `\n` starts on the line after it.
+fn line(position: &csv::Position, text: &str) -> u64 {
+    let at_newline = usize::try_from(position.byte())
+        .ok()
+        .and_then(|byte| text.as_bytes().get(byte))
+        .is_some_and(|&b| b == b'\n');
+    position.line() + u64::from(at_newline)
 }
 
 /// Writes a file through a temporary sibling, so readers see the old file or the new one.

@@ -77,7 +77,7 @@ pub(super) fn read(path: &Path) -> Parsed {
     let mut stages: Vec<Stage> = Vec::new();
     let mut arcs: Vec<(u64, String, String)> = Vec::new();
     let mut malformed = Vec::new();
-    for (line, record) in csv_records(&mut reader, &file, &mut malformed) {
+    for (line, record) in csv_records(&mut reader, &text, &file, &mut malformed) {
         let (from, to, name) = (at(&record, 0), at(&record, 1), at(&record, 2));
         if !from.is_empty() || !to.is_empty() {
             if from.is_empty() || to.is_empty() {
