@@ -72,6 +72,10 @@ struct Parsed {
     locations: Locations,
     findings: Vec<Finding>,
     row_errors: Vec<RowError>,
+    /// Tables that could not be read at all (a required file missing, a file not UTF-8 or
+    /// without a required column), with the file or JSON path that said so: references to
+    /// their ids are not checked, since every one would be reported unknown.
+    unreadable: Vec<(Table, String)>,
 }
 
 impl Parsed {
@@ -136,10 +140,26 @@ pub fn json_document(network: &Network) -> serde_json::Value {
 }
 
 fn validated(parsed: Parsed) -> Loaded {
-    let diagnostics = model::validate(&parsed.network);
+    let unreadable =
+        |table: Option<Table>| parsed.unreadable.iter().any(|(t, _)| Some(*t) == table);
+    let (unchecked, diagnostics): (Vec<_>, Vec<_>) =
+        model::validate(&parsed.network).into_iter().partition(|d| unreadable(d.refers_to));
     let mut findings = parsed.findings;
     findings.extend(parsed.locations.row_errors(&parsed.row_errors));
     findings.extend(parsed.locations.diagnostics(&diagnostics, &parsed.row_errors));
+    for (table, place) in &parsed.unreadable {
+        let into: Vec<_> =
+            unchecked.iter().filter(|d| d.refers_to == Some(*table)).cloned().collect();
+        // Counted as they would have been reported (a field that could not be read is not).
+        let n = parsed.locations.diagnostics(&into, &parsed.row_errors).len();
+        if n > 0 {
+            let message = format!(
+                "{} to its ids not checked, since it could not be read",
+                model::counted(n, "reference")
+            );
+            findings.push(Finding::file_warning(place.clone(), message));
+        }
+    }
     findings.sort_by_key(|f| !f.is_error());
     Loaded { network: parsed.network, findings }
 }

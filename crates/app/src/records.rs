@@ -112,6 +112,7 @@ fn ownership(part: &Network, base: &Network, organization: &str) -> Vec<Diagnost
             field,
             message,
             related_row: None,
+            refers_to: None,
         });
     };
     for (row, o) in part.organizations.iter().enumerate() {

@@ -32,6 +32,8 @@ pub struct Diagnostic {
     pub message: String,
     /// Another row of the same table the finding refers to (the first copy of a duplicate).
     pub related_row: Option<usize>,
+    /// For an unknown reference, the table its id was looked for in.
+    pub refers_to: Option<Table>,
 }
 
 /// Checks every rule of the model and returns every finding, errors and warnings, in table order.

@@ -52,56 +52,48 @@ fn file_name(table: Table) -> String {
 fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
     let path = dir.join(file_name(table));
     let file = path.display().to_string();
+    if let Err(finding) = read_rows(&path, &file, table, parsed) {
+        parsed.findings.push(finding);
+        parsed.unreadable.push((table, file));
+    }
+}
+
+/// Reads the rows of `table` from its file into `parsed`; a file that cannot be read at all (a
+/// required one missing, not UTF-8, empty, without a header or a required column) is the error.
+fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Result<(), Finding> {
     let header_line = columns(table).iter().map(|c| c.name).collect::<Vec<_>>().join(",");
-    let text = match read_text(&path, &file) {
-        Ok(Some(text)) => text,
-        Ok(None) => {
-            if REQUIRED_TABLES.contains(&table) {
-                let message =
-                    format!("missing file; it is required, with the header {header_line}");
-                parsed.findings.push(Finding::file_error(file, message));
-            }
-            return;
+    let text = match read_text(path, file)? {
+        Some(text) => text,
+        None if REQUIRED_TABLES.contains(&table) => {
+            let message = format!("missing file; it is required, with the header {header_line}");
+            return Err(Finding::file_error(file, message));
         }
-        Err(finding) => {
-            parsed.findings.push(finding);
-            return;
-        }
+        None => return Ok(()),
     };
     if text.trim().is_empty() {
         let message = format!("file is empty; expected at least the header {header_line}");
-        parsed.findings.push(Finding::file_error(file, message));
-        return;
+        return Err(Finding::file_error(file, message));
     }
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let header: HashMap<String, usize> = match reader.headers() {
-        Ok(names) => {
-            let mut header = HashMap::new();
-            for (i, name) in names.iter().enumerate() {
-                let name = name.trim();
-                if header.insert(name.to_owned(), i).is_some() {
-                    parsed.findings.push(Finding::file_error(
-                        format!("{file}:1"),
-                        format!("column {name:?} appears twice"),
-                    ));
-                }
-                if !columns(table).iter().any(|c| c.name == name) {
-                    let message = format!(
-                        "unknown column {name:?} is ignored; the columns are {header_line}"
-                    );
-                    parsed.findings.push(Finding::file_warning(format!("{file}:1"), message));
-                }
-            }
-            header
+    let names = reader.headers().map_err(|e| {
+        Finding::file_error(format!("{file}:1"), format!("cannot read the header: {e}"))
+    })?;
+    // Column names are matched ignoring surrounding spaces and the case of ASCII letters.
+    let mut header: HashMap<String, usize> = HashMap::new();
+    for (i, written) in names.iter().enumerate() {
+        let name = written.trim().to_ascii_lowercase();
+        if !columns(table).iter().any(|c| c.name == name) {
+            let hint = model::did_you_mean(&name, columns(table).iter().map(|c| c.name));
+            let message = format!(
+                "unknown column {written:?} is ignored{hint}; the columns are {header_line}"
+            );
+            parsed.findings.push(Finding::file_warning(format!("{file}:1"), message));
         }
-        Err(e) => {
-            parsed.findings.push(Finding::file_error(
-                format!("{file}:1"),
-                format!("cannot read the header: {e}"),
-            ));
-            return;
+        if header.insert(name, i).is_some() {
+            let message = format!("column {written:?} appears twice");
+            parsed.findings.push(Finding::file_error(format!("{file}:1"), message));
         }
-    };
+    }
     let missing: Vec<&str> = columns(table)
         .iter()
         .filter(|c| c.required && !header.contains_key(c.name))
@@ -113,14 +105,13 @@ fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
             "missing required {noun} {}; the columns are {header_line}",
             missing.join(", ")
         );
-        parsed.findings.push(Finding::file_error(format!("{file}:1"), message));
-        return;
+        return Err(Finding::file_error(format!("{file}:1"), message));
     }
     let mut lines = Vec::new();
     let mut errors = Vec::new();
     let n_columns = reader.headers().map(csv::StringRecord::len).unwrap_or(0);
     let mut malformed = Vec::new();
-    for (line, record) in csv_records(&mut reader, &text, &file, &mut malformed) {
+    for (line, record) in csv_records(&mut reader, &text, file, &mut malformed) {
         if record.len() != n_columns {
             let message = format!("has {} fields but the header has {n_columns}", record.len());
             parsed.findings.push(Finding::file_error(format!("{file}:{line}"), message));
@@ -137,8 +128,9 @@ fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
         read_row(table, &mut reader, &mut parsed.network);
     }
     parsed.findings.extend(malformed);
-    parsed.locations.add(table, file, RowPlaces::Lines(lines));
+    parsed.locations.add(table, file.to_owned(), RowPlaces::Lines(lines));
     parsed.row_errors.extend(errors);
+    Ok(())
 }
 
 /// Writes every table, header included, into a new directory.

@@ -64,13 +64,17 @@ pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
         let at = format!("{file}: $.{table}");
         let rows = match document.get(table.name()) {
             None if required.contains(&table) => {
-                parsed.findings.push(Finding::file_error(at, "missing; it is required"));
+                parsed.findings.push(Finding::file_error(at.clone(), "missing; it is required"));
+                parsed.unreadable.push((table, at));
                 continue;
             }
             None => continue,
             Some(Value::Array(rows)) => rows,
             Some(_) => {
-                parsed.findings.push(Finding::file_error(at, "expected an array of objects"));
+                parsed
+                    .findings
+                    .push(Finding::file_error(at.clone(), "expected an array of objects"));
+                parsed.unreadable.push((table, at));
                 continue;
             }
         };

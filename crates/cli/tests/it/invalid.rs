@@ -110,6 +110,36 @@ fn lines_are_numbered_alike_with_windows_line_endings() {
     );
 }
 
+/// Column names are matched ignoring case and surrounding spaces; an unknown one is named with
+/// the nearest column, and references into a table that could not be read are counted, not
+/// each reported as unknown.
+#[test]
+fn column_names_ignore_case_and_a_misspelt_one_is_named() {
+    check(
+        "
+        --- sites.csv
+        ID, Organization ,Name,KIND,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks
+        s1,acme,Acme Dayton,factory,39.76,-84.19,Dayton,OH,US,332710,40,ISO 9001,4
+        s2,acme,Acme Toledo,factory,41.65,-83.54,Toledo,OH,US,332710,25,,6
+        --- items.csv
+        id,name,kind,unit,unit_valeu
+        pump,Pump,product,each,900
+        shaft,Shaft,part,each,40
+        --- links.csv
+        supplier,customer,item,units_per_weak,lead_time_weeks
+        s2,s1,shaft,160,1
+        ",
+        &expect![[r#"
+            error: bad/items.csv:1: missing required column unit_value; the columns are id,name,kind,unit,unit_value
+            error: bad/links.csv:1: missing required column units_per_week; the columns are supplier,customer,item,units_per_week,lead_time_weeks
+            warning: bad/items.csv:1: unknown column "unit_valeu" is ignored (did you mean "unit_value"?); the columns are id,name,kind,unit,unit_value
+            warning: bad/links.csv:1: unknown column "units_per_weak" is ignored (did you mean "units_per_week"?); the columns are supplier,customer,item,units_per_week,lead_time_weeks
+            warning: bad/items.csv: 4 references to its ids not checked, since it could not be read
+            error: bad is invalid: 2 errors; nothing was imported
+        "#]],
+    );
+}
+
 #[test]
 fn bad_numbers_coordinates_and_words() {
     check(
@@ -187,15 +217,11 @@ fn files_missing_empty_malformed_or_not_utf8() {
             error: bad/bom.csv: file is UTF-16; save it as UTF-8
             error: bad/links.csv:2: has 4 fields but the header has 6
             error: bad/inventory.csv:2: item: is 20000 bytes long; the limit is 10000
-            error: bad/sources.csv:2: site: unknown site id "s1"
-            error: bad/sources.csv:2: item: unknown item id "pump"
-            error: bad/sources.csv:3: site: unknown site id "s2"
-            error: bad/sources.csv:3: item: unknown item id "shaft"
-            error: bad/inventory.csv:2: site: unknown site id "s1"
-            error: bad/demand.csv:2: item: unknown item id "pump"
             warning: bad/site.csv: not a table of the network format, ignored; tables are organizations.csv, sites.csv, capabilities.csv, items.csv, bom.csv, routings.csv, sources.csv, links.csv, inventory.csv, demand.csv
             warning: bad/links.csv:1: unknown column "note" is ignored; the columns are supplier,customer,item,units_per_week,lead_time_weeks
-            error: bad is invalid: 12 errors; nothing was imported
+            warning: bad/sites.csv: 3 references to its ids not checked, since it could not be read
+            warning: bad/items.csv: 3 references to its ids not checked, since it could not be read
+            error: bad is invalid: 6 errors; nothing was imported
         "#]],
     );
 }
@@ -218,6 +244,14 @@ fn json_errors_name_the_path() {
     }"#;
     std::fs::write(dir.path().join("bad.json"), document).unwrap();
     std::fs::write(dir.path().join("broken.json"), "{\"sites\": [\n  {\"id\": }\n]}").unwrap();
+    let unreadable = r#"{
+        "format": "arsenal-network",
+        "version": 1,
+        "sites": [{"id": "s1", "organization": "acme", "name": "A", "kind": "factory", "ttr_weeks": 1}],
+        "items": {"id": "p"},
+        "sources": [{"site": "s1", "item": "p", "max_units_per_week": 1, "lead_time_weeks": 1}]
+    }"#;
+    std::fs::write(dir.path().join("unreadable.json"), unreadable).unwrap();
     check_import(
         dir.path(),
         "bad.json",
@@ -239,6 +273,19 @@ fn json_errors_name_the_path() {
             error: broken.json:2:10: invalid JSON: expected value at line 2 column 10
             error: broken.json is invalid: 1 error; nothing was imported
         "#]],
+    );
+    check_import(
+        dir.path(),
+        "unreadable.json",
+        2,
+        &expect![[r#"
+        error: unreadable.json: $.organizations: missing; it is required
+        error: unreadable.json: $.items: expected an array of objects
+        error: unreadable.json: $.sources[0]: unit_cost: is required but missing
+        warning: unreadable.json: $.organizations: 1 reference to its ids not checked, since it could not be read
+        warning: unreadable.json: $.items: 1 reference to its ids not checked, since it could not be read
+        error: unreadable.json is invalid: 3 errors; nothing was imported
+    "#]],
     );
 }
 

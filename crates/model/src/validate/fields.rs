@@ -54,7 +54,15 @@ impl Checker {
         message: String,
         related_row: Option<usize>,
     ) {
-        self.out.push(Diagnostic { severity, table, row, field, message, related_row });
+        self.out.push(Diagnostic {
+            severity,
+            table,
+            row,
+            field,
+            message,
+            related_row,
+            refers_to: None,
+        });
     }
 
     /// Indexes the ids of a table, reporting bad and duplicate ones.
@@ -153,7 +161,11 @@ impl Checker {
             } else {
                 String::new()
             };
-            self.error(table, row, field, format!("unknown {} id {id:?}{hint}", singular(target)));
+            let message = format!("unknown {} id {id:?}{hint}", singular(target));
+            self.error(table, row, field, message);
+            if let Some(last) = self.out.last_mut() {
+                last.refers_to = Some(target);
+            }
         }
         found
     }
