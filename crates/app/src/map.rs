@@ -64,6 +64,9 @@ pub struct MapLink {
     pub customer: String,
     pub item: String,
     pub units_per_week: f64,
+    /// In a site-level map, the item the customer makes of it (or the item itself, at a site
+    /// that passes it on): a site can make several items of the map from different inputs.
+    pub customer_item: Option<String>,
 }
 
 /// The supply map of `item`, over qualified sources, or over actual links into `site`.
@@ -115,6 +118,7 @@ pub(crate) fn build(
                             customer: graph.site_ids[link.site as usize].to_string(),
                             item: graph.item_ids[link.item as usize].to_string(),
                             units_per_week: link.units_per_week,
+                            customer_item: None,
                         });
                     }
                 }
@@ -132,11 +136,13 @@ pub(crate) fn build(
                     vec![site_entry(step.site, step.item)],
                 ));
                 for &(customer, units) in &step.customers {
+                    let customer = &steps[customer];
                     map.links.push(MapLink {
                         supplier: graph.site_ids[step.site as usize].to_string(),
-                        customer: graph.site_ids[steps[customer].site as usize].to_string(),
+                        customer: graph.site_ids[customer.site as usize].to_string(),
                         item: graph.item_ids[step.item as usize].to_string(),
                         units_per_week: units,
+                        customer_item: Some(graph.item_ids[customer.item as usize].to_string()),
                     });
                 }
             }
@@ -154,7 +160,12 @@ pub(crate) fn build(
         }
     }
     map.links.sort_by(|a, b| {
-        (&a.supplier, &a.customer, &a.item).cmp(&(&b.supplier, &b.customer, &b.item))
+        (&a.supplier, &a.customer, &a.item, &a.customer_item).cmp(&(
+            &b.supplier,
+            &b.customer,
+            &b.item,
+            &b.customer_item,
+        ))
     });
     Ok(map)
 }
@@ -268,11 +279,7 @@ pub fn to_dot(map: &SupplyMap) -> String {
             }
         }
         for l in &map.links {
-            let customer_item = map
-                .nodes
-                .iter()
-                .find(|n| n.sites.first().is_some_and(|s| s.site == l.customer))
-                .map_or("", |n| n.item.as_str());
+            let customer_item = l.customer_item.as_deref().unwrap_or(&l.item);
             let _ = writeln!(
                 out,
                 "  {} -> {} [label={}];",
@@ -334,7 +341,12 @@ pub fn to_geojson(map: &SupplyMap) -> Value {
         }
     }
     let at = |id: &str| located.iter().find(|(s, _, _)| *s == id).map(|&(_, lon, lat)| [lon, lat]);
+    // One line per link, though a link can bring an input of several items at its customer.
+    let mut drawn = HashSet::new();
     for l in &map.links {
+        if !drawn.insert((&l.supplier, &l.customer, &l.item)) {
+            continue;
+        }
         if let (Some(from), Some(to)) = (at(&l.supplier), at(&l.customer)) {
             features.push(json!({
                 "type": "Feature",
@@ -345,3 +357,6 @@ pub fn to_geojson(map: &SupplyMap) -> Value {
     }
     json!({ "type": "FeatureCollection", "properties": { "item": map.item, "site": map.site }, "features": features })
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,81 @@
+//! Supply maps from a customer site: every link drawn into the node of the item its customer
+//! makes of it, on generated networks where one site makes several items of a map.
+
+use std::collections::{HashMap, HashSet};
+
+use engine::generate::{GenerateConfig, generate};
+
+use super::{build, to_dot, to_geojson};
+
+/// The nodes a DOT text declares and its edges, by their quoted ids.
+fn parse_dot(dot: &str) -> (HashSet<String>, Vec<(String, String)>) {
+    let quoted = |text: &str| text.trim().trim_matches('"').to_owned();
+    let mut nodes = HashSet::new();
+    let mut edges = Vec::new();
+    for line in dot.lines().filter(|l| l.starts_with("  \"")) {
+        let head = line.split(" [").next().unwrap_or(line);
+        match head.split_once(" -> ") {
+            Some((from, to)) => edges.push((quoted(from), quoted(to))),
+            None => {
+                nodes.insert(quoted(head));
+            }
+        }
+    }
+    (nodes, edges)
+}
+
+#[test]
+fn links_reach_the_node_of_the_item_made_of_them() {
+    let mut shared_sites = 0;
+    for seed in 1..=4 {
+        let network = generate(&GenerateConfig { n_sites: 300, seed });
+        let graph = crate::network::build_graph(&network).unwrap();
+        let mut components: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for line in &network.bom {
+            components.entry(&line.parent).or_default().insert(&line.component);
+        }
+        let roots: HashSet<(&str, &str)> = network
+            .demand
+            .iter()
+            .filter_map(|d| d.site.as_deref().map(|site| (d.item.as_str(), site)))
+            .collect();
+        for (item, site) in roots {
+            let map = build(&network, &graph, item, Some(site), None).unwrap();
+            let mut items_at: HashMap<&str, HashSet<&str>> = HashMap::new();
+            for node in &map.nodes {
+                items_at.entry(&node.sites[0].site).or_default().insert(&node.item);
+            }
+            shared_sites += items_at.values().filter(|items| items.len() > 1).count();
+            for link in &map.links {
+                let made = link.customer_item.as_deref().expect("a site map names it");
+                assert!(
+                    made == link.item || components[made].contains(link.item.as_str()),
+                    "{link:?}: {made} is not made of {}",
+                    link.item
+                );
+                assert!(items_at[link.customer.as_str()].contains(made), "{link:?}");
+            }
+            let (nodes, edges) = parse_dot(&to_dot(&map));
+            assert_eq!(edges.len(), map.links.len());
+            for (link, (from, to)) in map.links.iter().zip(&edges) {
+                assert!(nodes.contains(from) && nodes.contains(to), "{from} -> {to} undeclared");
+                let made = link.customer_item.as_deref().unwrap_or_default();
+                assert_eq!(to, &format!("{}/{made}", link.customer));
+            }
+            let drawn: HashSet<(&str, &str, &str)> = map
+                .links
+                .iter()
+                .map(|l| (l.supplier.as_str(), l.customer.as_str(), l.item.as_str()))
+                .collect();
+            let geojson = to_geojson(&map);
+            let lines = geojson["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["geometry"]["type"] == "LineString")
+                .count();
+            assert_eq!(lines, drawn.len(), "one line per link of a located supplier and customer");
+        }
+    }
+    assert!(shared_sites > 0, "no map had a site making two of its items: the test shows nothing");
+}
