@@ -282,15 +282,41 @@ pub(crate) trait Plot {
         DB::ErrorType: 'static;
 }
 
+/// The kinds of chart file, by extension.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Svg,
+    Png,
+}
+
+fn kind(path: &Path) -> Result<Kind, Error> {
+    match path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).as_deref() {
+        Some("svg") => Ok(Kind::Svg),
+        Some("png") => Ok(Kind::Png),
+        _ => Err(Error::invalid(format!(
+            "{}: a chart file must end in .svg or .png",
+            path.display()
+        ))),
+    }
+}
+
+/// Checks, before the work a chart shows, that a chart can be written at `path`: an SVG or PNG
+/// file in a directory that can be written (created if missing).
+pub fn check(path: &Path) -> Result<(), Error> {
+    kind(path)?;
+    crate::interchange::check_writable(path)
+        .map_err(|e| Error::invalid(format!("cannot write the chart {}: {e}", path.display())))
+}
+
 /// Renders `chart` to `path` (SVG or PNG) through a temporary sibling renamed into place.
 pub(crate) fn draw(path: &Path, chart: &impl Plot) -> Result<(), Error> {
     register_font();
-    let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let kind = kind(path)?;
     let failed = |e: &dyn std::fmt::Display| {
         Error::Internal(format!("cannot draw the chart {}: {e}", path.display()))
     };
-    match extension.as_deref() {
-        Some("svg") => {
+    match kind {
+        Kind::Svg => {
             let mut svg = String::new();
             {
                 let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -301,13 +327,9 @@ pub(crate) fn draw(path: &Path, chart: &impl Plot) -> Result<(), Error> {
             crate::interchange::write_atomic(path, |out| out.write_all(svg.as_bytes()))
                 .map_err(|e| failed(&e))
         }
-        Some("png") => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let file = tempfile::Builder::new()
-                .prefix(".arsenal-")
-                .suffix(".png")
-                .tempfile_in(dir)
-                .map_err(|e| failed(&e))?;
+        Kind::Png => {
+            let dir = crate::interchange::output_dir(path).map_err(|e| failed(&e))?;
+            let file = crate::interchange::temporary_in(&dir, ".png").map_err(|e| failed(&e))?;
             {
                 let root = BitMapBackend::new(file.path(), SIZE).into_drawing_area();
                 root.fill(&WHITE).map_err(|e| failed(&e))?;
@@ -317,10 +339,6 @@ pub(crate) fn draw(path: &Path, chart: &impl Plot) -> Result<(), Error> {
             file.persist(path).map_err(|e| failed(&e.error))?;
             Ok(())
         }
-        _ => Err(Error::invalid(format!(
-            "{}: a chart file must end in .svg or .png",
-            path.display()
-        ))),
     }
 }
 

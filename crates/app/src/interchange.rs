@@ -23,7 +23,10 @@ pub use schema::json_schema;
 pub use tables::{Column, ColumnType, columns};
 pub use willems::CAPACITY_HEADROOM as WILLEMS_CAPACITY_HEADROOM;
 
-pub(crate) use files::{read_required, write_atomic, write_dir_atomic};
+pub(crate) use files::{
+    check_dir_writable, check_writable, output_dir, read_required, temporary_in, write_atomic,
+    write_dir_atomic,
+};
 use findings::{Locations, RowError};
 
 /// Tables every network must have a file (or JSON key) for.

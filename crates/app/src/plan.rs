@@ -18,7 +18,7 @@ use serde::Serialize;
 
 pub use diff::{OrderChange, PlanDiff, SiteChange, TargetChange, WorkChange, diff};
 pub use document::{
-    FORMAT, NetworkStamp, PlanDocument, SavedBases, VERSION, read, write, write_csv,
+    FORMAT, NetworkStamp, PlanDocument, SavedBases, VERSION, check_outputs, read, write, write_csv,
 };
 pub use formats::{
     DemandFile, EventsFile, MAX_HORIZON_WEEKS, PLAN_EVENT_KINDS, PlanEvent, PlanRequest, TargetSpec,

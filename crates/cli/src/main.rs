@@ -82,6 +82,11 @@ fn keep_to_exit<T>(value: T) {
     std::mem::forget(value);
 }
 
+/// Checks, before planning, that what `--out`, `--csv` and `--chart` ask for can be written.
+fn check_plan_outputs(output: &PlanOutput) -> Result<(), app::Error> {
+    app::plan::check_outputs(output.out.as_deref(), output.csv.as_deref(), output.chart.as_deref())
+}
+
 /// Writes what `--out`, `--csv` and `--chart` ask for.
 fn save_plan(document: &app::plan::PlanDocument, output: &PlanOutput) -> anyhow::Result<()> {
     if let Some(path) = &output.out {
@@ -201,6 +206,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
             json,
             chart,
         } => {
+            // The chart's path is checked before the work, so that no result is lost to it.
+            chart.as_deref().map_or(Ok(()), app::chart::check)?;
             if let Some(scenarios) = monte_carlo {
                 let options = app::MonteCarloOptions {
                     scenarios: *scenarios,
@@ -246,6 +253,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
             }
         }
         Command::Mobilize { demand, scenario, horizon, output } => {
+            check_plan_outputs(output)?;
             let options = app::plan::MobilizeOptions {
                 demand: demand.clone(),
                 scenario: scenario.clone(),
@@ -262,6 +270,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
             }
         }
         Command::Replan { plan, event, cold, output } => {
+            check_plan_outputs(output)?;
             let options = app::plan::ReplanOptions {
                 plan: plan.clone(),
                 events: event.clone(),

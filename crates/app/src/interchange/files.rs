@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::findings::Finding;
 
@@ -74,13 +74,45 @@ fn line(position: &csv::Position, text: &str) -> u64 {
     position.line() + u64::from(at_newline)
 }
 
-/// Writes a file through a temporary sibling, so readers see the old file or the new one.
+/// The directory `path` is in (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// The directory a file at `path` goes in, created if it is missing; a `path` that is a
+/// directory is refused.
+pub(crate) fn output_dir(path: &Path) -> std::io::Result<PathBuf> {
+    if path.is_dir() {
+        return Err(std::io::Error::other("it is a directory; name a file"));
+    }
+    let dir = parent_of(path);
+    fs::create_dir_all(dir).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("cannot create the directory {}: {e}", dir.display()))
+    })?;
+    Ok(dir.to_path_buf())
+}
+
+/// A temporary file in `dir`, named for arsenal, with an error that names the directory (and
+/// not the temporary file's random name).
+pub(crate) fn temporary_in(dir: &Path, suffix: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new().prefix(".arsenal-").suffix(suffix).tempfile_in(dir).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("cannot write in {}: {}", dir.display(), e.kind()))
+    })
+}
+
+/// Checks, before long work whose result goes to `path`, that a file can be written there: its
+/// directory is created if missing, and a temporary file is made in it and removed.
+pub(crate) fn check_writable(path: &Path) -> std::io::Result<()> {
+    temporary_in(&output_dir(path)?, "").map(drop)
+}
+
+/// Writes a file through a temporary sibling, so readers see the old file or the new one; its
+/// directory is created if missing.
 pub(crate) fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut file = tempfile::Builder::new().prefix(".arsenal-").tempfile_in(dir)?;
+    let mut file = temporary_in(&output_dir(path)?, "")?;
     {
         let mut buffered = std::io::BufWriter::new(file.as_file_mut());
         write(&mut buffered)?;
@@ -91,14 +123,12 @@ pub(crate) fn write_atomic(
     Ok(())
 }
 
-/// Fills a new directory at `target` through a temporary sibling, replacing a directory that
-/// holds only files named in `ours` (an earlier export); any other content is left untouched and
-/// the call fails.
-pub(crate) fn write_dir_atomic(
-    target: &Path,
-    ours: &[String],
-    fill: impl FnOnce(&Path) -> std::io::Result<()>,
-) -> std::io::Result<()> {
+/// Checks that a directory of files named in `ours` can be written at `target`: it is not a
+/// file, and holds nothing else if it exists.
+pub(crate) fn check_dir_target(target: &Path, ours: &[String]) -> std::io::Result<()> {
+    if target.is_file() {
+        return Err(std::io::Error::other("it is a file; name a directory"));
+    }
     if target.exists() {
         for entry in fs::read_dir(target)? {
             let name = entry?.file_name().to_string_lossy().into_owned();
@@ -110,7 +140,28 @@ pub(crate) fn write_dir_atomic(
             }
         }
     }
-    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Ok(())
+}
+
+/// Checks, before long work whose result goes to `target`, that a directory of files named in
+/// `ours` can be written there (as `write_dir_atomic` will).
+pub(crate) fn check_dir_writable(target: &Path, ours: &[String]) -> std::io::Result<()> {
+    check_dir_target(target, ours)?;
+    let parent = parent_of(target);
+    fs::create_dir_all(parent)?;
+    temporary_in(parent, "").map(drop)
+}
+
+/// Fills a new directory at `target` through a temporary sibling, replacing a directory that
+/// holds only files named in `ours` (an earlier export); any other content is left untouched and
+/// the call fails.
+pub(crate) fn write_dir_atomic(
+    target: &Path,
+    ours: &[String],
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    check_dir_target(target, ours)?;
+    let parent = parent_of(target);
     fs::create_dir_all(parent)?;
     let staging = tempfile::Builder::new().prefix(".arsenal-export-").tempdir_in(parent)?;
     fill(staging.path())?;

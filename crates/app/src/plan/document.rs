@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::formats::PlanRequest;
 use super::report::PlanReport;
 use crate::Error;
-use crate::interchange::{Finding, write_atomic, write_dir_atomic};
+use crate::interchange::{
+    Finding, check_dir_writable, check_writable, write_atomic, write_dir_atomic,
+};
 
 /// The `format` of a plan document.
 pub const FORMAT: &str = "arsenal-plan";
@@ -147,14 +149,36 @@ fn decode(text: &str) -> Option<Basis> {
     Some(Basis { cols: runs(cols)?, rows: runs(rows)? })
 }
 
+/// The files of a plan's CSV directory.
+fn csv_files() -> Vec<String> {
+    ["targets", "production", "shipments", "deliveries", "bottlenecks"]
+        .iter()
+        .map(|f| format!("{f}.csv"))
+        .collect()
+}
+
+/// Checks, before planning, that the plan document (`out`), its CSV directory (`csv`) and its
+/// chart can be written where they are asked for, so that a plan is never made and then lost.
+pub fn check_outputs(
+    out: Option<&Path>,
+    csv: Option<&Path>,
+    chart: Option<&Path>,
+) -> Result<(), Error> {
+    if let Some(path) = out {
+        check_writable(path)
+            .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
+    }
+    if let Some(dir) = csv {
+        check_dir_writable(dir, &csv_files())
+            .map_err(|e| Error::invalid(format!("cannot write {}: {e}", dir.display())))?;
+    }
+    chart.map_or(Ok(()), crate::chart::check)
+}
+
 /// Writes the plan as CSV tables in a new directory: targets, production, shipments,
 /// deliveries and bottlenecks.
 pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
-    let files: Vec<String> = ["targets", "production", "shipments", "deliveries", "bottlenecks"]
-        .iter()
-        .map(|f| format!("{f}.csv"))
-        .collect();
-    write_dir_atomic(dir, &files, |staging| {
+    write_dir_atomic(dir, &csv_files(), |staging| {
         let table = |name: &str,
                      write: &dyn Fn(
             &mut csv::Writer<&mut dyn std::io::Write>,

@@ -284,6 +284,41 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     );
 }
 
+/// Where a plan is to be written is checked before planning (with `-v`, nothing is logged
+/// loaded or planned), so a plan is never made and then lost; a missing directory is created.
+#[test]
+fn outputs_are_checked_before_planning() {
+    let dir = sample();
+    let demand = "data/examples/demand/ventilator-pandemic.toml";
+    std::fs::create_dir_all(dir.path().join("taken")).unwrap();
+    std::fs::write(dir.path().join("taken/notes.txt"), "mine").unwrap();
+    std::fs::write(dir.path().join("a-file"), "").unwrap();
+    let refused = [
+        (vec!["--out", "taken"], "error: cannot write taken: it is a directory; name a file\n"),
+        (
+            vec!["--csv", "taken"],
+            "error: cannot write taken: taken already holds \"notes.txt\", which is not an export file; choose a new or empty directory\n",
+        ),
+        (vec!["--csv", "a-file"], "error: cannot write a-file: it is a file; name a directory\n"),
+        (vec!["--chart", "plan.pdf"], "error: plan.pdf: a chart file must end in .svg or .png\n"),
+    ];
+    for (flags, said) in refused {
+        let mut args = vec!["-v", "mobilize", "--demand", demand];
+        args.extend(&flags);
+        let output = run(dir.path(), &args);
+        assert_eq!(output.status.code(), Some(2), "{flags:?}");
+        let stderr = stderr(&output, dir.path());
+        assert!(stderr.ends_with(said), "{flags:?}: {stderr}");
+        assert!(!stderr.contains("planned") && !stderr.contains("loaded"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(dir.path().join("taken/notes.txt")).unwrap(), "mine");
+    let output =
+        run(dir.path(), &["-q", "mobilize", "--demand", demand, "--out", "new/deeper/plan.json"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let saved = std::fs::read_to_string(dir.path().join("new/deeper/plan.json")).unwrap();
+    assert!(json(&saved)["plan"].is_object());
+}
+
 #[test]
 fn the_documented_examples_run() {
     let dir = sample();

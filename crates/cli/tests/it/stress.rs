@@ -280,6 +280,16 @@ fn monte_carlo_on_the_sample_is_reproducible_and_charted() {
     assert!(text.contains("95th percentile") && text.contains("Regions that carry the tail"));
     let svg = std::fs::read_to_string(dir.path().join("losses.svg")).unwrap();
     assert!(svg.contains("Value lost per scenario: 30 scenarios, seed 4"));
+
+    // A chart that cannot be written is named before the scenarios run, not after.
+    let output = run(dir.path(), &["-v", "stress", "--monte-carlo", "30", "--chart", "losses.jpg"]);
+    assert_eq!(output.status.code(), Some(2));
+    let said = stderr(&output, dir.path());
+    assert!(said.ends_with("error: losses.jpg: a chart file must end in .svg or .png\n"), "{said}");
+    assert!(!said.contains("monte carlo") && !said.contains("read the cached graph"), "{said}");
+    let output = run(dir.path(), &["-q", "stress", "--monte-carlo", "5", "--chart", "deep/l.png"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    assert!(dir.path().join("deep/l.png").is_file(), "the chart's directory is created");
 }
 
 #[test]
