@@ -174,11 +174,15 @@ pub(crate) async fn sites(
     let same = |filter: &Option<String>, value: Option<&String>| {
         filter.as_ref().is_none_or(|f| value == Some(f))
     };
+    // State and country codes are matched ignoring case (`state=oh` is Ohio).
+    let code = |filter: &Option<String>, value: Option<&String>| {
+        filter.as_ref().is_none_or(|f| value.is_some_and(|v| v.eq_ignore_ascii_case(f)))
+    };
     let matching = snapshot.twin.network().sites.iter().filter(|s| {
         kind.is_none_or(|k| s.kind == k)
             && same(&query.organization, Some(&s.organization))
-            && same(&query.state, s.state.as_ref())
-            && same(&query.country, s.country.as_ref())
+            && code(&query.state, s.state.as_ref())
+            && code(&query.country, s.country.as_ref())
     });
     let (results, page) = page(matching, query.offset, query.limit)?;
     Ok(Json(SitePage { results: public(results), page }))

@@ -150,9 +150,9 @@ pub struct OrganizationPage {
 pub struct SiteQuery {
     /// Only sites of this organization.
     pub organization: Option<String>,
-    /// Only sites in this state (USPS code).
+    /// Only sites in this state (USPS code, in any case).
     pub state: Option<String>,
-    /// Only sites in this country (ISO 3166-1 alpha-2).
+    /// Only sites in this country (ISO 3166-1 alpha-2, in any case).
     pub country: Option<String>,
     /// Only sites of this kind.
     pub kind: Option<String>,
