@@ -123,7 +123,14 @@ pub(crate) async fn error_bodies(response: Response) -> Response {
     if !(status.is_client_error() || status.is_server_error()) || json {
         return response;
     }
-    let reason = status.canonical_reason().unwrap_or("error").to_lowercase();
+    let mut reason = status.canonical_reason().unwrap_or("error").to_lowercase();
+    // A path the API has, asked with another method, is often a mistyped path that matched a
+    // pattern (POST /jobs/monte_carlo is /jobs/{id}). Axum adds the Allow header after this.
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        reason.push_str(
+            " on this path (the Allow header lists the methods it takes); the API is described at /openapi.json",
+        );
+    }
     let (parts, _) = response.into_parts();
     let mut rewritten = body(status, reason, Vec::new());
     for (name, value) in &parts.headers {

@@ -217,11 +217,28 @@ async fn every_error_has_the_error_body() {
         GET /sites?kind=castle -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter kind: unknown value \"castle\"; expected one of factory, institute, biomanufacturing, additive, warehouse, lab","details":[{"location":"query","field":"kind","message":"unknown value \"castle\"; expected one of factory, institute, biomanufacturing, additive, warehouse, lab"}]}}
         GET /items?kind=gadget -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter kind: unknown value \"gadget\"; expected one of product, part, material","details":[{"location":"query","field":"kind","message":"unknown value \"gadget\"; expected one of product, part, material"}]}}
         GET /nowhere -> 404 {"error":{"code":"not_found","message":"no such path; the API is described at /openapi.json","details":[]}}
-        POST /sites -> 405 {"error":{"code":"method_not_allowed","message":"method not allowed","details":[]}}
+        POST /sites -> 405 {"error":{"code":"method_not_allowed","message":"method not allowed on this path (the Allow header lists the methods it takes); the API is described at /openapi.json","details":[]}}
         GET /aggregates/capacity -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter process: missing field `process`","details":[{"location":"query","field":"process","message":"missing field `process`"}]}}
         GET /aggregates/capacity?process=stamping&by=county -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter by: unknown grouping \"county\"; expected state or country","details":[{"location":"query","field":"by","message":"unknown grouping \"county\"; expected state or country"}]}}
         GET /audit?limit=5000 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: must be from 1 to 1000, not 5000","details":[{"location":"query","field":"limit","message":"must be from 1 to 1000, not 5000"}]}}
     "#]].assert_eq(&out);
+}
+
+/// A path asked with a method it does not take answers 405 with the methods it does take, as
+/// its message says.
+#[tokio::test]
+async fn a_wrong_method_names_the_allowed_ones() {
+    let f = fixture();
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/jobs/monte_carlo")
+        .header(header::AUTHORIZATION, format!("Bearer {}", f.operator))
+        .body(Body::empty())
+        .unwrap();
+    let response = router(Arc::clone(&f.state)).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let allow = response.headers().get(header::ALLOW).map(|a| a.to_str().unwrap().to_owned());
+    assert_eq!(allow.as_deref(), Some("GET,HEAD,DELETE"));
 }
 
 #[tokio::test]
