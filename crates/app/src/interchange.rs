@@ -43,12 +43,15 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a path most likely holds: a directory is CSV, a `.json` file is JSON.
+    /// The format a path most likely holds: a directory is CSV, a `.json` file is JSON, and a
+    /// file whose first line starts with `/chain` is a Willems chain.
     pub fn detect(path: &Path) -> Option<Format> {
         if path.is_dir() {
             Some(Format::Csv)
         } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
             Some(Format::Json)
+        } else if willems::begins_as_chain(path) {
+            Some(Format::Willems)
         } else {
             None
         }

@@ -34,8 +34,14 @@ pub fn import(
             return Err(Error::invalid(format!("{} does not exist", path.display())));
         }
         None => {
+            let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let hint = if csv {
+                ": one CSV file is not a network; give the directory that holds sites.csv, items.csv and the other tables"
+            } else {
+                "; give a directory of CSV files, a .json file, a Willems chain file, or --format"
+            };
             return Err(Error::invalid(format!(
-                "cannot tell the format of {}; give a directory of CSV files, a .json file, or --format",
+                "cannot tell the format of {}{hint}",
                 path.display()
             )));
         }

@@ -35,7 +35,7 @@ pub(crate) struct Args {
 pub(crate) enum Command {
     /// Validate a network and store it, replacing the stored one (all or nothing).
     Import {
-        /// A directory of CSV files, a .json document, or a Willems chain file with --format willems.
+        /// A directory of CSV files, a .json document, or a Willems chain file (recognised by its first line, /chain).
         path: PathBuf,
         /// The format of PATH; by default a directory is csv and a .json file is json.
         #[arg(long, value_enum)]

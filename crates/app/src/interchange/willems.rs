@@ -4,6 +4,7 @@
 //! docs/data-format.md lists every assumption (days to weeks, capacity headroom, recovery time).
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 
 use model::{
@@ -27,6 +28,15 @@ struct Stage {
     cost: f64,
     days: f64,
     demand_per_day: Option<f64>,
+}
+
+/// Whether the file at `path` begins as a chain file does, with `/chain` (after a UTF-8
+/// byte-order mark, if any), so that it can be imported without `--format willems`.
+pub(super) fn begins_as_chain(path: &Path) -> bool {
+    let mut start = Vec::with_capacity(16);
+    let read = std::fs::File::open(path).and_then(|file| file.take(16).read_to_end(&mut start));
+    let start = start.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&start);
+    read.is_ok() && start.starts_with(b"/chain")
 }
 
 pub(super) fn read(path: &Path) -> Parsed {

@@ -25,7 +25,8 @@ fn all_38_chains_import_summarize_and_round_trip() {
     for chain in 1..=38 {
         let path = dir.join(format!("{chain:02}.csv"));
         let config = Config { data_dir: work.path().join(format!("data-{chain}")), database: None };
-        let report = app::import(&config, &path, Some(Format::Willems), &Silent)
+        assert_eq!(Format::detect(&path), Some(Format::Willems), "chain {chain} is recognised");
+        let report = app::import(&config, &path, None, &Silent)
             .unwrap_or_else(|e| panic!("chain {chain}: {e} {:?}", e));
         assert!(report.warnings.is_empty(), "chain {chain}: {:?}", report.warnings);
         let summary = app::summary(&config, &Silent).unwrap();

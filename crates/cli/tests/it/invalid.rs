@@ -226,6 +226,20 @@ fn files_missing_empty_malformed_or_not_utf8() {
     );
 }
 
+/// A file given alone is read by what it holds: one table of a CSV network is refused with
+/// what to give instead.
+#[test]
+fn one_csv_file_is_not_a_network() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(&dir.path().join("good"), VALID);
+    let output = run(dir.path(), &["import", "good/sites.csv"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: cannot tell the format of good/sites.csv: one CSV file is not a network; give the directory that holds sites.csv, items.csv and the other tables
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+}
+
 #[test]
 fn json_errors_name_the_path() {
     let dir = tempfile::tempdir().unwrap();
