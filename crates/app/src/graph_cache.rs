@@ -1,12 +1,13 @@
-//! The engines' graph of the stored network, kept in a file beside the embedded store: a command
-//! that reads a large network (risks, stress, Monte Carlo, the summary) reads its graph from there
-//! instead of loading the network and building the graph on every run. `arsenal import` and the
+//! The engines' graph of the stored network, kept in a file beside the embedded store with the
+//! labels a supply map shows (`map::Labels`: sites' names and cities, items' names): a command
+//! that reads a large network (risks, stress, Monte Carlo, the summary, a map) reads them from
+//! there instead of loading the network and building the graph on every run. `arsenal import` and the
 //! demo write the file with the network; after any other write (an organization's records, an
 //! import by the server) the first command that needs the graph builds and writes it.
 //!
 //! The file (`graph.cache` in the data directory) holds a magic, the key of the write it was
 //! built from (the graph's format number and the store's last import: its number, time, source
-//! and records), a CRC-32 of the graph and the graph itself, in postcard. It is used only when
+//! and records), a CRC-32 of the body and the body (the graph, then the labels), in postcard. It is used only when
 //! all of them match. Anything else (no file, another format, a later write, a damaged file)
 //! builds the graph from the store and writes the file again: beside it first and then moved
 //! over it, so a reader sees a whole file or none. A file that cannot be written costs only the
@@ -20,6 +21,7 @@ use std::time::Instant;
 use engine::graph::Graph;
 use serde::{Deserialize, Serialize};
 
+use crate::map::Labels;
 use crate::{Config, Error, Progress};
 
 /// The file name of the cache inside a data directory.
@@ -27,9 +29,24 @@ pub(crate) const FILE: &str = "graph.cache";
 
 const MAGIC: &[u8; 8] = b"ARSGRAPH";
 
-/// The form of `engine::graph::Graph` in the file, and how it is built: raise it when either
-/// changes (a test pins the bytes of a small graph and fails when they change).
-const FORMAT: u32 = 1;
+/// The form of `engine::graph::Graph` and `map::Labels` in the file, and how they are built:
+/// raise it when either changes (a test pins the bytes of a small network's and fails when they
+/// change).
+const FORMAT: u32 = 2;
+
+/// What the file holds: the graph of the stored network and its labels.
+struct Cached {
+    graph: Graph,
+    labels: Labels,
+}
+
+impl Cached {
+    /// The graph and labels of `network`.
+    fn of(network: &model::Network) -> Result<Cached, Error> {
+        let graph = crate::network::build_graph(network)?;
+        Ok(Cached { graph, labels: Labels::of(network) })
+    }
+}
 
 /// What a cached graph was built from.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -53,8 +70,15 @@ impl Key {
     }
 }
 
-/// Asks the graph of the stored network one question with `ask`, and frees the graph aside (as
-/// `Twin::once` does).
+/// The graph of the stored network: from the cache when it holds the last write's, otherwise
+/// loaded and built, and cached for the next run.
+pub(crate) fn graph(config: &Config, progress: &dyn Progress) -> Result<Graph, Error> {
+    Ok(cached(config, progress, Labelled::No)?.graph)
+}
+
+/// Asks the graph of the stored network one question with `ask`, and frees it on a thread of
+/// its own (`free_aside`: a national graph is many allocations, which a command about to print
+/// its answer and end need not wait to free).
 pub(crate) fn once<R>(
     config: &Config,
     progress: &dyn Progress,
@@ -66,9 +90,43 @@ pub(crate) fn once<R>(
     answer
 }
 
-/// The graph of the stored network: from the cache when it holds the last write's, otherwise
-/// loaded and built, and cached for the next run.
-pub(crate) fn graph(config: &Config, progress: &dyn Progress) -> Result<Graph, Error> {
+/// Asks the graph and labels of the stored network one question with `ask`, as `once` does.
+pub(crate) fn once_labelled<R>(
+    config: &Config,
+    progress: &dyn Progress,
+    ask: impl FnOnce(&Graph, &Labels) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let cached = cached(config, progress, Labelled::Yes)?;
+    let answer = ask(&cached.graph, &cached.labels);
+    crate::free_aside(cached);
+    answer
+}
+
+/// Whether a caller wants the labels too (the file holds them after the graph, so a reader of
+/// the graph alone leaves them undecoded).
+#[derive(Clone, Copy, PartialEq)]
+enum Labelled {
+    Yes,
+    No,
+}
+
+/// The graph of the stored network, with its labels when asked (otherwise empty ones), from
+/// the cache when it holds the last write's, otherwise loaded and built, and cached for the
+/// next run.
+fn cached(config: &Config, progress: &dyn Progress, labelled: Labelled) -> Result<Cached, Error> {
+    let mut cached = read_or_build(config, progress, labelled)?;
+    if labelled == Labelled::No {
+        crate::free_aside(std::mem::take(&mut cached.labels));
+    }
+    Ok(cached)
+}
+
+/// As `cached`, with the labels of a graph built here whether asked or not.
+fn read_or_build(
+    config: &Config,
+    progress: &dyn Progress,
+    labelled: Labelled,
+) -> Result<Cached, Error> {
     if config.database.is_some() {
         let (_, network) = crate::network::load_network(config, progress)?;
         return built(network);
@@ -83,20 +141,20 @@ pub(crate) fn graph(config: &Config, progress: &dyn Progress) -> Result<Graph, E
     if let Some(last) = last {
         let started = Instant::now();
         progress.begin("reading the cached graph", None);
-        let cached = read(&path, &Key::of(&last));
+        let cached = read(&path, &Key::of(&last), labelled);
         progress.end();
         match cached {
-            Ok(graph) => {
+            Ok(cached) => {
                 tracing::info!(seconds = started.elapsed().as_secs_f64(), "read the cached graph");
-                return Ok(graph);
+                return Ok(cached);
             }
             Err(reason) => tracing::info!(%reason, "building the graph"),
         }
     }
     let (import, network) = crate::network::load_network(config, progress)?;
-    let graph = built(network)?;
-    keep(config, &import, &graph, progress);
-    Ok(graph)
+    let cached = built(network)?;
+    keep(config, &import, &cached.graph, &cached.labels, progress);
+    Ok(cached)
 }
 
 /// Builds the graph of `network`, just written to the store as `import`, and caches it, so
@@ -112,23 +170,24 @@ pub(crate) fn keep_built(
         return;
     }
     progress.begin("indexing the network for the next commands", None);
-    let graph = crate::network::build_graph(network);
+    let cached = Cached::of(network);
     progress.end();
-    match graph {
-        Ok(graph) => {
-            keep(config, import, &graph, progress);
-            crate::free_aside(graph);
+    match cached {
+        Ok(cached) => {
+            keep(config, import, &cached.graph, &cached.labels, progress);
+            crate::free_aside(cached);
         }
         Err(e) => tracing::warn!("cannot cache the graph: {e}"),
     }
 }
 
-/// Caches `graph`, the graph of the network `import` wrote, in the embedded store's data
+/// Caches `graph` and `labels`, of the network `import` wrote, in the embedded store's data
 /// directory (with PostgreSQL, nothing); a file that cannot be written is logged.
 pub(crate) fn keep(
     config: &Config,
     import: &store::ImportRecord,
     graph: &Graph,
+    labels: &Labels,
     progress: &dyn Progress,
 ) {
     if config.database.is_some() {
@@ -137,7 +196,7 @@ pub(crate) fn keep(
     let path = config.data_dir.join(FILE);
     let started = Instant::now();
     progress.begin("caching the graph", None);
-    let written = write(&path, &Key::of(import), graph);
+    let written = write(&path, &Key::of(import), graph, labels);
     progress.end();
     match written {
         Ok(()) => {
@@ -147,15 +206,15 @@ pub(crate) fn keep(
     }
 }
 
-/// The graph of `network`, with the network freed aside.
-fn built(network: model::Network) -> Result<Graph, Error> {
-    let graph = crate::network::build_graph(&network);
+/// The graph and labels of `network`, with the network freed aside.
+fn built(network: model::Network) -> Result<Cached, Error> {
+    let cached = Cached::of(&network);
     crate::free_aside(network);
-    graph
+    cached
 }
 
-/// The cached graph, or why there is none to use.
-fn read(path: &Path, key: &Key) -> Result<Graph, String> {
+/// The cached graph and, when asked, labels (otherwise empty ones), or why there are none to use.
+fn read(path: &Path, key: &Key, labelled: Labelled) -> Result<Cached, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("no cached graph: {e}"))?;
     let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or("not a cached graph")?;
     let (stored, rest): (Key, _) =
@@ -163,20 +222,29 @@ fn read(path: &Path, key: &Key) -> Result<Graph, String> {
     if stored != *key {
         return Err("the cached graph is of another network or format".to_owned());
     }
-    let (crc, graph) = rest.split_first_chunk::<4>().ok_or("truncated cached graph")?;
-    if u32::from_le_bytes(*crc) != crc32fast::hash(graph) {
+    let (crc, body) = rest.split_first_chunk::<4>().ok_or("truncated cached graph")?;
+    if u32::from_le_bytes(*crc) != crc32fast::hash(body) {
         return Err("the cached graph is damaged".to_owned());
     }
-    let graph: Graph =
-        postcard::from_bytes(graph).map_err(|e| format!("unreadable cached graph: {e}"))?;
-    Ok(graph.indexed())
+    let unreadable = |e: postcard::Error| format!("unreadable cached graph: {e}");
+    let (graph, rest): (Graph, _) = postcard::take_from_bytes(body).map_err(unreadable)?;
+    let labels = match labelled {
+        Labelled::Yes => postcard::from_bytes(rest).map_err(unreadable)?,
+        Labelled::No => Labels::default(),
+    };
+    Ok(Cached { graph: graph.indexed(), labels })
+}
+
+/// The bytes of the file's body.
+fn body(graph: &Graph, labels: &Labels) -> Result<Vec<u8>, postcard::Error> {
+    postcard::to_stdvec(&(graph, labels))
 }
 
 /// Writes the cache file whole, beside `path` and then over it.
-fn write(path: &Path, key: &Key, graph: &Graph) -> std::io::Result<()> {
+fn write(path: &Path, key: &Key, graph: &Graph, labels: &Labels) -> std::io::Result<()> {
     let invalid = |e: postcard::Error| std::io::Error::other(e.to_string());
     let key = postcard::to_stdvec(key).map_err(invalid)?;
-    let body = postcard::to_stdvec(graph).map_err(invalid)?;
+    let body = body(graph, labels).map_err(invalid)?;
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     // Named for what it becomes, should a killed process leave it behind.
     let mut file = tempfile::Builder::new().prefix(".graph.cache.").tempfile_in(dir)?;

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use engine::graph::Graph;
 use model::Network;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::{Config, Error, Progress, lookup};
@@ -69,7 +69,63 @@ pub struct MapLink {
     pub customer_item: Option<String>,
 }
 
-/// The supply map of `item`, over qualified sources, or over actual links into `site`.
+/// What a map shows of a site or an item that the graph does not hold, by the graph's index.
+pub(crate) trait Names {
+    fn site_name(&self, site: u32) -> &str;
+    fn site_city(&self, site: u32) -> Option<&str>;
+    fn item_name(&self, item: u32) -> &str;
+}
+
+impl Names for Network {
+    fn site_name(&self, site: u32) -> &str {
+        &self.sites[site as usize].name
+    }
+
+    fn site_city(&self, site: u32) -> Option<&str> {
+        self.sites[site as usize].city.as_deref()
+    }
+
+    fn item_name(&self, item: u32) -> &str {
+        &self.items[item as usize].name
+    }
+}
+
+/// The names a map shows, kept with the cached graph (`graph_cache`) so that a map of a large
+/// stored network needs neither its records nor a graph built again.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Labels {
+    site_names: Vec<String>,
+    site_cities: Vec<Option<String>>,
+    item_names: Vec<String>,
+}
+
+impl Labels {
+    /// The labels of `network`, in the order of its records (the graph's indices).
+    pub(crate) fn of(network: &Network) -> Labels {
+        Labels {
+            site_names: network.sites.iter().map(|s| s.name.clone()).collect(),
+            site_cities: network.sites.iter().map(|s| s.city.clone()).collect(),
+            item_names: network.items.iter().map(|i| i.name.clone()).collect(),
+        }
+    }
+}
+
+impl Names for Labels {
+    fn site_name(&self, site: u32) -> &str {
+        &self.site_names[site as usize]
+    }
+
+    fn site_city(&self, site: u32) -> Option<&str> {
+        self.site_cities[site as usize].as_deref()
+    }
+
+    fn item_name(&self, item: u32) -> &str {
+        &self.item_names[item as usize]
+    }
+}
+
+/// The supply map of `item`, over qualified sources, or over actual links into `site`: from the
+/// graph and labels cached beside the embedded store (`graph_cache`).
 pub fn map(
     config: &Config,
     item: &str,
@@ -77,12 +133,14 @@ pub fn map(
     depth: Option<u32>,
     progress: &dyn Progress,
 ) -> Result<SupplyMap, Error> {
-    crate::Twin::once(config, progress, |twin| twin.map(item, site, depth))
+    crate::graph_cache::once_labelled(config, progress, |graph, labels| {
+        build(labels, graph, item, site, depth)
+    })
 }
 
-/// The supply map of `item` on `network` and its `graph`.
+/// The supply map of `item` on `graph`, named by `names`.
 pub(crate) fn build(
-    network: &Network,
+    names: &impl Names,
     graph: &Graph,
     item: &str,
     site: Option<&str>,
@@ -97,7 +155,7 @@ pub(crate) fn build(
         bom: Vec::new(),
         links: Vec::new(),
     };
-    let site_entry = |site: u32, item: u32| map_site(network, graph, site, item);
+    let site_entry = |site: u32, item: u32| map_site(names, graph, site, item);
     let mut sites_in = HashSet::new();
     match site {
         None => {
@@ -105,7 +163,7 @@ pub(crate) fn build(
                 let sites =
                     graph.sources.row(r.item).iter().map(|s| site_entry(s.site, r.item)).collect();
                 sites_in.extend(graph.sources.row(r.item).iter().map(|s| s.site));
-                map.nodes.push(node(network, r.tier, r.item, r.quantity, sites));
+                map.nodes.push(node(names, graph, r.tier, r.item, r.quantity, sites));
             }
             let items: HashSet<&str> = map.nodes.iter().map(|n| n.item.as_str()).collect();
             for &site in &sites_in {
@@ -129,7 +187,8 @@ pub(crate) fn build(
             let steps = engine::map::site_map(graph, site_ix, item_ix, depth);
             for step in &steps {
                 map.nodes.push(node(
-                    network,
+                    names,
+                    graph,
                     step.tier,
                     step.item,
                     step.quantity,
@@ -149,14 +208,18 @@ pub(crate) fn build(
         }
     }
     map.nodes.sort_by_key(|n| n.tier);
-    let items: HashSet<&str> = map.nodes.iter().map(|n| n.item.as_str()).collect();
-    for line in &network.bom {
-        if items.contains(line.parent.as_str()) && items.contains(line.component.as_str()) {
-            map.bom.push(MapBom {
-                parent: line.parent.clone(),
-                component: line.component.clone(),
-                quantity: line.quantity,
-            });
+    let mut items: Vec<u32> = map.nodes.iter().filter_map(|n| graph.item(&n.item)).collect();
+    items.sort_unstable();
+    items.dedup();
+    for &parent in &items {
+        for edge in graph.components.row(parent) {
+            if items.binary_search(&edge.item).is_ok() {
+                map.bom.push(MapBom {
+                    parent: graph.item_ids[parent as usize].to_string(),
+                    component: graph.item_ids[edge.item as usize].to_string(),
+                    quantity: edge.quantity,
+                });
+            }
         }
     }
     map.links.sort_by(|a, b| {
@@ -170,23 +233,35 @@ pub(crate) fn build(
     Ok(map)
 }
 
-fn node(network: &Network, tier: u32, item: u32, quantity: f64, sites: Vec<MapSite>) -> MapNode {
-    let record = &network.items[item as usize];
-    MapNode { tier, item: record.id.clone(), item_name: record.name.clone(), quantity, sites }
+fn node(
+    names: &impl Names,
+    graph: &Graph,
+    tier: u32,
+    item: u32,
+    quantity: f64,
+    sites: Vec<MapSite>,
+) -> MapNode {
+    MapNode {
+        tier,
+        item: graph.item_ids[item as usize].to_string(),
+        item_name: names.item_name(item).to_owned(),
+        quantity,
+        sites,
+    }
 }
 
-fn map_site(network: &Network, graph: &Graph, site: u32, item: u32) -> MapSite {
-    let s = &network.sites[site as usize];
+fn map_site(names: &impl Names, graph: &Graph, site: u32, item: u32) -> MapSite {
+    let node = &graph.sites[site as usize];
     let capacity =
         graph.sources.row(item).iter().find(|e| e.site == site).map(|e| e.max_units_per_week);
     MapSite {
-        site: s.id.clone(),
-        name: s.name.clone(),
-        city: s.city.clone(),
-        state: s.state.clone(),
-        country: s.country.clone(),
-        latitude: s.latitude,
-        longitude: s.longitude,
+        site: graph.site_ids[site as usize].to_string(),
+        name: names.site_name(site).to_owned(),
+        city: names.site_city(site).map(str::to_owned),
+        state: node.state.map(|s| graph.states[s as usize].to_string()),
+        country: node.country.map(|c| graph.countries[c as usize].to_string()),
+        latitude: node.latitude,
+        longitude: node.longitude,
         max_units_per_week: capacity,
     }
 }

@@ -310,7 +310,8 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
     };
     let graph = build_graph(&sample)?;
     if let Some(import) = import {
-        crate::graph_cache::keep(config, &import, &graph, progress);
+        let labels = crate::map::Labels::of(&sample);
+        crate::graph_cache::keep(config, &import, &graph, &labels, progress);
     }
     let (file, text) = crate::sample::DEMO_SCENARIO;
     let options = crate::StressOptions::default();

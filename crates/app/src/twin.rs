@@ -2,7 +2,8 @@
 //! many questions of one network (the server). A question is first checked (`Twin::ask`: its
 //! documents resolved against the network, quick, so a bad request fails at once) and then
 //! answered (`Twin::answer`: the long work, reported to a `Progress` and stopped when it asks).
-//! The CLI's use cases load a twin and ask it once.
+//! The CLI asks one question per run, and reads the cached graph (`graph_cache`) or the network
+//! instead.
 
 use engine::graph::Graph;
 use engine::simulate::{MonteCarlo, MonteCarloReport, Period, Settings};
@@ -65,20 +66,6 @@ impl Twin {
     pub fn load(config: &Config, progress: &dyn Progress) -> Result<Twin, Error> {
         let (import, network) = crate::network::load_network(config, progress)?;
         Twin::new(network, &import)
-    }
-
-    /// Loads the stored network, asks it one question with `ask`, and frees the twin on a
-    /// thread of its own: a national network is millions of small allocations, about 0.4 s to
-    /// free, which a command that is about to print its answer and end need not wait for.
-    pub(crate) fn once<R>(
-        config: &Config,
-        progress: &dyn Progress,
-        ask: impl FnOnce(&Twin) -> Result<R, Error>,
-    ) -> Result<R, Error> {
-        let twin = Twin::load(config, progress)?;
-        let answer = ask(&twin);
-        free_aside(twin);
-        answer
     }
 
     /// The twin of a network just written as `import`.

@@ -77,7 +77,7 @@ fn show_key(key: &app::access::NewKey, json: bool) -> anyhow::Result<()> {
 
 /// Leaves `value` for the system to take back when the process ends, which it is about to: a
 /// stress report of thousands of products took about 0.2 s to free at national scale, while
-/// the network's memory was being freed on another thread (`app::Twin::once`).
+/// the graph's memory was being freed on another thread (`app::free_aside`).
 fn keep_to_exit<T>(value: T) {
     std::mem::forget(value);
 }

@@ -88,15 +88,17 @@ fn a_damaged_or_foreign_file_is_built_again_and_replaced() {
     }
 }
 
-/// The bytes of a small graph, pinned: a change to the graph's types or to how a graph is built
-/// (or to the generator) changes them, and then `FORMAT` must be raised so that no file written
-/// before is read as a graph the code would build now.
+/// The body of a small network's file (its graph and labels), pinned: a change to their types or
+/// to how they are built (or to the generator) changes it, and then `FORMAT` must be raised so
+/// that no file written before is read as what the code would build now.
 #[test]
 fn the_form_of_the_file_is_pinned() {
     let (_dir, config) = stored(50, 1);
-    let body = bytes(&built(&config));
+    let (_, network) = crate::network::load_network(&config, &Silent).unwrap();
+    let graph = crate::network::build_graph(&network).unwrap();
+    let body = super::body(&graph, &crate::map::Labels::of(&network)).unwrap();
     let pinned = format!("{} bytes, CRC-32 {:08x}", body.len(), crc32fast::hash(&body));
-    expect_test::expect!["22624 bytes, CRC-32 daea9d0e"].assert_eq(&pinned);
+    expect_test::expect!["24975 bytes, CRC-32 f16cc435"].assert_eq(&pinned);
 }
 
 /// An import caches the graph of the network it wrote, which is the graph of the network read
@@ -120,7 +122,9 @@ fn an_import_caches_the_graph_of_what_it_stored() {
         crate::interchange::write(&network, &json, crate::interchange::Format::Json).unwrap();
         let text = std::fs::read_to_string(&json).unwrap();
         crate::import_json(&config, &text, "a request", &Silent).unwrap();
-        let reason = super::read(&path, &super::Key::of(&last(&config))).err().unwrap();
+        let reason = super::read(&path, &super::Key::of(&last(&config)), super::Labelled::Yes)
+            .err()
+            .unwrap();
         assert_eq!(reason, "the cached graph is of another network or format");
     }
 }

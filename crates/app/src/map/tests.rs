@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use engine::generate::{GenerateConfig, generate};
 
-use super::{build, to_dot, to_geojson};
+use super::{build, map, to_dot, to_geojson};
+use crate::{Config, Silent};
 
 /// The nodes a DOT text declares and its edges, by their quoted ids.
 fn parse_dot(dot: &str) -> (HashSet<String>, Vec<(String, String)>) {
@@ -78,4 +79,28 @@ fn links_reach_the_node_of_the_item_made_of_them() {
         }
     }
     assert!(shared_sites > 0, "no map had a site making two of its items: the test shows nothing");
+}
+
+/// A map read from the graph and labels cached beside the store, as the CLI makes it, is the
+/// map of the network's records, over qualified sources and from a customer site alike.
+#[test]
+fn a_map_from_the_cache_is_the_map_of_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config { data_dir: dir.path().to_path_buf(), database: None };
+    let network = generate(&GenerateConfig { n_sites: 200, seed: 9 });
+    config.open_store().unwrap().replace_network(&network, "generated", &mut |_| {}).unwrap();
+    let graph = crate::network::build_graph(&network).unwrap();
+    let file = dir.path().join(crate::graph_cache::FILE);
+    let mut written = None;
+    for demand in network.demand.iter().take(6) {
+        let site = demand.site.as_deref();
+        for (site, depth) in [(None, None), (None, Some(1)), (site, None)] {
+            let expected = build(&network, &graph, &demand.item, site, depth).unwrap();
+            // The first call builds and caches the graph; the later ones read it.
+            let cached = map(&config, &demand.item, site, depth, &Silent).unwrap();
+            assert_eq!(cached, expected, "{} from {site:?}, depth {depth:?}", demand.item);
+            let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+            assert_eq!(*written.get_or_insert(modified), modified, "read, not written again");
+        }
+    }
 }
