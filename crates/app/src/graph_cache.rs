@@ -1,18 +1,18 @@
 //! The engines' graph of the stored network, kept in a file beside the embedded store with the
 //! labels a supply map shows (`map::Labels`: sites' names and cities, items' names): a command
 //! that reads a large network (risks, stress, Monte Carlo, the summary, a map) reads them from
-//! there instead of loading the network and building the graph on every run. `arsenal import` and the
-//! demo write the file with the network; after any other write (an organization's records, an
-//! import by the server) the first command that needs the graph builds and writes it.
+//! there instead of loading the network and building the graph on every run. `arsenal import`
+//! and the demo write the file with the network; after any other write (an organization's
+//! records, an import by the server) the first command that needs the graph builds and writes it.
 //!
 //! The file (`graph.cache` in the data directory) holds a magic, the key of the write it was
 //! built from (the graph's format number and the store's last import: its number, time, source
-//! and records), a CRC-32 of the body and the body (the graph, then the labels), in postcard. It is used only when
-//! all of them match. Anything else (no file, another format, a later write, a damaged file)
-//! builds the graph from the store and writes the file again: beside it first and then moved
-//! over it, so a reader sees a whole file or none. A file that cannot be written costs only the
-//! next run's time, so it is logged, not an error. PostgreSQL's network is shared by processes on
-//! other machines, and is read from the database every time.
+//! and records), a CRC-32 of the body, and the body (the graph, then the labels), in postcard.
+//! It is used only when all of them match. Anything else (no file, another format, a later
+//! write, a damaged file) builds the graph from the store and writes the file again: beside it
+//! first and then moved over it, so a reader sees a whole file or none. A file that cannot be
+//! written costs only the next run's time, so it is logged, not an error. PostgreSQL's network
+//! is shared by processes on other machines, and is read from the database every time.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

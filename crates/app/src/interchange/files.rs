@@ -125,7 +125,7 @@ pub(crate) fn write_atomic(
 
 /// Checks that a directory of files named in `ours` can be written at `target`: it is not a
 /// file, and holds nothing else if it exists.
-pub(crate) fn check_dir_target(target: &Path, ours: &[String]) -> std::io::Result<()> {
+fn check_dir_target(target: &Path, ours: &[String]) -> std::io::Result<()> {
     if target.is_file() {
         return Err(std::io::Error::other("it is a file; name a directory"));
     }
