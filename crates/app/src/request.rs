@@ -53,7 +53,7 @@ impl Request {
         } else {
             toml::from_str(&self.text).map_err(|e| {
                 let line = e.span().map_or(1, |s| line_of(&self.text, s.start));
-                Finding::file_error(format!("{file}:{line}"), e.message().to_owned())
+                Finding::file_error(format!("{file}:{line}"), plain(e.message().to_owned()))
             })
         };
         parsed.map_err(|finding| invalid(file, what, vec![finding]))
@@ -81,14 +81,15 @@ impl Request {
             let mut document: serde_json::Value = serde_json::from_str(&self.text).ok()?;
             let entries = document.as_object_mut().and_then(|fields| fields.remove(T::KEY));
             let entries = entries.iter().filter_map(serde_json::Value::as_array).flatten();
-            let entries: Vec<Option<Fault>> =
-                entries.map(|e| fault::<T::Entry, _>(e.clone(), |e| e.to_string())).collect();
-            (entries, fault::<T, _>(document, |e| e.to_string()))
+            let entries: Vec<Option<Fault>> = entries
+                .map(|e| fault::<T::Entry, _>(e.clone(), |e| plain(e.to_string())))
+                .collect();
+            (entries, fault::<T, _>(document, |e| plain(e.to_string())))
         } else {
             let mut document: toml::Table = toml::from_str(&self.text).ok()?;
             let entries = document.remove(T::KEY);
             let entries = entries.iter().filter_map(toml::Value::as_array).flatten();
-            let message = |e: toml::de::Error| e.message().to_owned();
+            let message = |e: toml::de::Error| plain(e.message().to_owned());
             let entries: Vec<Option<Fault>> =
                 entries.map(|e| fault::<T::Entry, _>(e.clone(), message)).collect();
             (entries, fault::<T, _>(toml::Value::Table(document), message))
@@ -200,6 +201,40 @@ pub(crate) fn invalid(file: &str, what: &str, findings: Vec<Finding>) -> Error {
     Error::Invalid { message: format!("{file}: {problems} in {what}"), findings }
 }
 
+/// Serde's words for a value of the wrong kind, said as the CSV reader says them (`invalid type:
+/// string "lots", expected f64` is `expected a number, got "lots"`); other messages are kept.
+fn plain(message: String) -> String {
+    let Some((got, expected)) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    else {
+        return message;
+    };
+    let expected = match expected {
+        "f32" | "f64" => "a number",
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number of at least 0",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "a sequence" => "a list",
+        "a string" => "text",
+        "a boolean" => "true or false",
+        _ => return message,
+    };
+    let got = match got {
+        "sequence" => "a list".to_owned(),
+        "map" => "a table".to_owned(),
+        _ => match got.strip_prefix("string ") {
+            Some(text) => text.to_owned(),
+            // `integer `3``, `floating point `1.5``, `boolean `true``: the value alone.
+            None => got
+                .rsplit_once(" `")
+                .map_or(got, |(_, value)| value.trim_end_matches('`'))
+                .to_owned(),
+        },
+    };
+    format!("expected {expected}, got {got}")
+}
+
 /// The 1-based line of byte `offset` of `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
@@ -222,6 +257,32 @@ mod tests {
     }
 
     #[test]
+    fn values_of_the_wrong_kind_are_named_in_plain_words() {
+        let cases = [
+            (r#"invalid type: string "lots", expected f64"#, r#"expected a number, got "lots""#),
+            (
+                "invalid value: integer `-1`, expected u32",
+                "expected a whole number of at least 0, got -1",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected u32",
+                "expected a whole number of at least 0, got 1.5",
+            ),
+            ("invalid type: integer `3`, expected a sequence", "expected a list, got 3"),
+            ("invalid type: map, expected a string", "expected text, got a table"),
+            ("invalid type: boolean `true`, expected f64", "expected a number, got true"),
+            (
+                "invalid type: integer `3`, expected struct Event",
+                "invalid type: integer `3`, expected struct Event",
+            ),
+            ("missing field `kind`", "missing field `kind`"),
+        ];
+        for (serde, plain) in cases {
+            assert_eq!(super::plain(serde.to_owned()), plain);
+        }
+    }
+
+    #[test]
     fn every_entry_at_fault_is_named_in_json() {
         let text = r#"{"event": [
             {"kind": "site", "site": "a", "start_week": 1, "duration_weeks": 2},
@@ -229,8 +290,8 @@ mod tests {
             {"kind": "site", "sites": "a"}
         ], "horizon_weeks": "long"}"#;
         expect_test::expect![[r#"
-            error: s.json: horizon_weeks: invalid type: string "long", expected f64
-            error: s.json: $.event[1]: start_week: invalid type: string "soon", expected f64
+            error: s.json: horizon_weeks: expected a number, got "long"
+            error: s.json: $.event[1]: start_week: expected a number, got "soon"
             error: s.json: $.event[2]: sites: unknown field `sites`, expected one of `kind`, `site`, `organization`, `state`, `latitude`, `longitude`, `radius_km`, `process`, `supplier`, `customer`, `item`, `factor`, `capacity`, `start_week`, `duration_weeks`, `recovery_weeks`
             s.json: 3 problems in the scenario"#]]
         .assert_eq(&problems("s.json", text));
@@ -244,7 +305,7 @@ mod tests {
         .assert_eq(&problems("s.toml", "name = \"x\"\n[[event]]\nkind = site\n"));
         // Entries that are not a list: nothing to take apart, so the first error stands.
         expect_test::expect![[r#"
-            error: s.toml:1: invalid type: integer `3`, expected a sequence
+            error: s.toml:1: expected a list, got 3
             s.toml: 1 problem in the scenario"#]]
         .assert_eq(&problems("s.toml", "event = 3\n"));
     }

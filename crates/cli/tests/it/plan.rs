@@ -212,7 +212,7 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     let output = run(dir.path(), &["mobilize", "--demand", "syntax.toml"]);
     assert_eq!(output.status.code(), Some(2));
     expect![[r#"
-        error: syntax.toml:3: quantity: invalid type: string "lots", expected f64
+        error: syntax.toml:3: quantity: expected a number, got "lots"
         error: syntax.toml: 1 problem in the demand
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
@@ -224,8 +224,8 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     let output = run(dir.path(), &["mobilize", "--demand", "shape.toml"]);
     assert_eq!(output.status.code(), Some(2));
     expect![[r#"
-        error: shape.toml:1: horizon_weeks: invalid type: string "soon", expected u32
-        error: shape.toml:5: quantity: invalid type: string "lots", expected f64
+        error: shape.toml:1: horizon_weeks: expected a whole number of at least 0, got "soon"
+        error: shape.toml:5: quantity: expected a number, got "lots"
         error: shape.toml:8: missing field `due_week`
         error: shape.toml:16: site_id: unknown field `site_id`, expected one of `item`, `site`, `quantity`, `due_week`, `value`
         error: shape.toml: 4 problems in the demand
