@@ -106,8 +106,9 @@ fn settings(
     let priority = options
         .priority
         .iter()
-        .map(|id| crate::lookup::find(&graph.item_ids, id, "item"))
-        .collect::<Result<Vec<u32>, Error>>()?;
+        .map(|id| crate::lookup::index(&graph.item_ids, id, "item"))
+        .collect::<Result<Vec<u32>, String>>()
+        .map_err(|message| Error::NotFound(format!("priority: {message}")))?;
     Ok(Settings {
         horizon: options.period.periods(weeks, 1),
         unmet: options.unmet,

@@ -327,4 +327,12 @@ fn bad_hazards_and_options_are_named() {
     let output = run(dir.path(), &["stress", "--scenario", "s.toml", "--monte-carlo", "5"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output, dir.path()).contains("cannot be used with"));
+    let scenario = "data/examples/scenarios/gulf-hurricane.toml";
+    let priority = ["stress", "--scenario", scenario, "--priority", "icu-ventilator,mab-vail"];
+    let output = run(dir.path(), &priority);
+    assert_eq!(output.status.code(), Some(1));
+    expect![[r#"
+        error: priority: no item "mab-vail" in the stored network (did you mean "mab-vial"?)
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
 }
