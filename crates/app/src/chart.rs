@@ -283,7 +283,7 @@ pub(crate) trait Plot {
 }
 
 /// The kinds of chart file, by extension.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Kind {
     Svg,
     Png,
