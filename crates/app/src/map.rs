@@ -157,20 +157,21 @@ pub(crate) fn build(
     };
     let site_entry = |site: u32, item: u32| map_site(names, graph, site, item);
     let mut sites_in = HashSet::new();
+    // The map's items by index, sorted (for the links and BOM lines between them).
+    let mut items: Vec<u32> = Vec::new();
     match site {
         None => {
             for r in engine::map::item_map(graph, item_ix, depth) {
+                items.push(r.item);
                 let sites =
                     graph.sources.row(r.item).iter().map(|s| site_entry(s.site, r.item)).collect();
                 sites_in.extend(graph.sources.row(r.item).iter().map(|s| s.site));
                 map.nodes.push(node(names, graph, r.tier, r.item, r.quantity, sites));
             }
-            let items: HashSet<&str> = map.nodes.iter().map(|n| n.item.as_str()).collect();
+            items.sort_unstable();
             for &site in &sites_in {
                 for link in graph.links_out.row(site) {
-                    if sites_in.contains(&link.site)
-                        && items.contains(&*graph.item_ids[link.item as usize])
-                    {
+                    if sites_in.contains(&link.site) && items.binary_search(&link.item).is_ok() {
                         map.links.push(MapLink {
                             supplier: graph.site_ids[site as usize].to_string(),
                             customer: graph.site_ids[link.site as usize].to_string(),
@@ -186,6 +187,7 @@ pub(crate) fn build(
             let site_ix = lookup::find(&graph.site_ids, site, "site")?;
             let steps = engine::map::site_map(graph, site_ix, item_ix, depth);
             for step in &steps {
+                items.push(step.item);
                 map.nodes.push(node(
                     names,
                     graph,
@@ -208,7 +210,6 @@ pub(crate) fn build(
         }
     }
     map.nodes.sort_by_key(|n| n.tier);
-    let mut items: Vec<u32> = map.nodes.iter().filter_map(|n| graph.item(&n.item)).collect();
     items.sort_unstable();
     items.dedup();
     for &parent in &items {
