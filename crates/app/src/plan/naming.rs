@@ -9,6 +9,10 @@ use super::report::{
     ProductionRow, ProgramStats, ShipmentRow, Shortfall, SteadyShort, TargetResult,
 };
 
+/// A product's net change in a checked bottleneck's gain at or below this many units is
+/// deliveries traded between its targets, not a change.
+const NET_UNITS: f64 = 1e-6;
+
 /// Everything solving gave, for the report.
 pub(crate) struct Solved<'a> {
     pub(crate) name: String,
@@ -161,7 +165,9 @@ impl Solved<'_> {
                                 None => products.push(ProductGain { item: name, units, due_week }),
                             }
                         }
-                        products.sort_by(|a, b| b.units.total_cmp(&a.units));
+                        // Rows of one product and due week that trade deliveries net out.
+                        products.retain(|p| p.units.abs() > NET_UNITS);
+                        products.sort_by(|a, b| b.units.abs().total_cmp(&a.units.abs()));
                         GainRow { value: gain.value, products }
                     }),
                 }

@@ -102,7 +102,9 @@ pub struct BottleneckRow {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct GainRow {
     pub value: f64,
-    /// Units more of each product, by the week they are due.
+    /// Units more (or, when negative, fewer) of each product, by the week they are due: where
+    /// the program has several optima, solving again can deliver to other targets of the same
+    /// value, so some lose what others gain. The units times their values sum to `value`.
     pub products: Vec<ProductGain>,
 }
 

@@ -111,9 +111,12 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
                     .products
                     .iter()
                     .take(3)
-                    .map(|p| match p.due_week {
-                        Some(w) => format!("+{} {} by week {w}", units(p.units), p.item),
-                        None => format!("+{} {} (today's demand)", units(p.units), p.item),
+                    .map(|p| {
+                        let sign = if p.units < 0.0 { "" } else { "+" };
+                        match p.due_week {
+                            Some(w) => format!("{sign}{} {} by week {w}", units(p.units), p.item),
+                            None => format!("{sign}{} {} (today's demand)", units(p.units), p.item),
+                        }
                     })
                     .collect();
                 format!("solved again: +{} ({})", money(gain.value), products.join(", "))

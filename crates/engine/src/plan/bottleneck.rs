@@ -34,12 +34,15 @@ pub enum Constraint {
     Stock { position: u32 },
 }
 
-/// The value met and the units each target row gains when the first solve runs again with one
-/// more unit of a constraint.
+/// The value met and the units each target row gains or loses when the first solve runs again
+/// with one more unit of a constraint. Where the program has several optima, the new solution
+/// can deliver to other target rows of the same value than the first did: those rows lose what
+/// the others gain, and the changes times the rows' values sum to `value`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Gain {
     pub value: f64,
-    /// (target row, units more delivered in its window), for rows that gained.
+    /// (target row, units more (or, when negative, fewer) delivered in its window), for rows
+    /// that changed.
     pub targets: Vec<(u32, f64)>,
 }
 
@@ -177,7 +180,7 @@ fn one_more(
         .iter()
         .zip(&new)
         .enumerate()
-        .filter(|(_, (o, n))| *n - *o > 1e-9)
+        .filter(|(_, (o, n))| (*n - *o).abs() > 1e-9)
         .map(|(k, (o, n))| (k as u32, n - o))
         .collect();
     Ok(Gain { value: after.objective - met, targets })
