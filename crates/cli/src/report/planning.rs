@@ -36,6 +36,11 @@ fn units(x: f64) -> String {
     if x.abs() >= 100.0 { money(x) } else { format!("{x:.1}") }
 }
 
+/// A change as written: `-12` or `+12`.
+fn signed(written: String) -> String {
+    if written.starts_with('-') { written } else { format!("+{written}") }
+}
+
 /// The plan: targets, shortfalls, bottlenecks, and the plan by site and week.
 pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
     let mut out = String::new();
@@ -111,15 +116,12 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
                     .products
                     .iter()
                     .take(3)
-                    .map(|p| {
-                        let sign = if p.units < 0.0 { "" } else { "+" };
-                        match p.due_week {
-                            Some(w) => format!("{sign}{} {} by week {w}", units(p.units), p.item),
-                            None => format!("{sign}{} {} (today's demand)", units(p.units), p.item),
-                        }
+                    .map(|p| match p.due_week {
+                        Some(w) => format!("{} {} by week {w}", signed(units(p.units)), p.item),
+                        None => format!("{} {} (today's demand)", signed(units(p.units)), p.item),
                     })
                     .collect();
-                format!("solved again: +{} ({})", money(gain.value), products.join(", "))
+                format!("solved again: {} ({})", signed(money(gain.value)), products.join(", "))
             }
             None => String::new(),
         };
@@ -260,10 +262,10 @@ pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize
     );
     let _ = writeln!(
         out,
-        "Demand met by its due week: {} -> {} ({:+}); cost {} -> {}.",
+        "Demand met by its due week: {} -> {} ({}); cost {} -> {}.",
         money(d.value_met_before),
         money(d.value_met_after),
-        money(d.value_met_after - d.value_met_before),
+        signed(money(d.value_met_after - d.value_met_before)),
         money(d.cost_before),
         money(d.cost_after)
     );
@@ -297,11 +299,11 @@ pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize
     for s in d.sites.iter().take(top) {
         let _ = writeln!(
             out,
-            "  {:<14} {:>14} -> {:>14}  ({:+})",
+            "  {:<14} {:>14} -> {:>14}  ({})",
             s.site,
             money(s.value_before),
             money(s.value_after),
-            money(s.value_after - s.value_before)
+            signed(money(s.value_after - s.value_before))
         );
     }
     let _ = writeln!(out, "\nOrders that moved (shipments by supplier, customer and item):");

@@ -141,29 +141,29 @@ fn replan_after_the_bundled_events() {
     let changes = text.split("\nThe new plan:").next().unwrap();
     expect![[r#"
         Re-planned "Pandemic ventilator mobilization" with 3 events from EVENTS, starting from the saved plan.
-        Demand met by its due week: 2,635,486 -> 1,511,435 (-1,124,052); cost 1,091,756 -> 74,443.
+        Demand met by its due week: 2,635,486 -> 2,435,012 (-200,474); cost 1,091,756 -> 945,061.
 
           product                site        due   quantity   met before    met after
           icu-ventilator         wh-01        10        800          684          684
           icu-ventilator         wh-03        10        700         65.0         65.0
-          icu-ventilator         wh-04        26      2,000          556         36.8
+          icu-ventilator         wh-04        26      2,000          556          517
 
         Sites that gain or lose work (value of what they start making):
           site-133            1,124,052 ->              0  (-1,124,052)
-          site-113              149,282 ->          5,375  (-143,907)
+          site-137                    0 ->        923,578  (+923,578)
           site-114               41,883 ->          5,960  (-35,924)
 
         Orders that moved (shipments by supplier, customer and item):
           site-133 -> wh-04 icu-ventilator: 519 -> 0.0 units, weeks 17-23 -> -
-          site-113 -> site-133 blower-assembly (new link): 467 -> 0.0 units, weeks 9-22 -> -
-          site-133 -> wh-05 icu-ventilator (new link): 64.9 -> 0.0 units, week 24 -> -
-          ... and 42 more
+          site-137 -> wh-04 icu-ventilator (new link): 0.0 -> 480 units, - -> weeks 17-24
+          site-113 -> site-137 blower-assembly (new link): 0.0 -> 480 units, - -> weeks 6-21
+          ... and 54 more
 
         Production that moved:
           site-133 icu-ventilator: 584 -> 0.0 units, weeks 15-23 -> -
-          site-113 blower-assembly: 485 -> 17.5 units, weeks 7-21 -> week 13
+          site-137 icu-ventilator: 0.0 -> 480 units, - -> weeks 15-22
           site-114 blower-assembly: 136 -> 19.4 units, weeks 10-20 -> week 10
-          ... and 9 more
+          ... and 11 more
     "#]]
     .assert_eq(changes);
 
