@@ -52,6 +52,7 @@ pub(crate) enum Command {
         /// The directory (csv) or file (json) to write.
         #[arg(long)]
         out: PathBuf,
+        /// csv: a directory of the import tables; json: one document (docs/data-format.md).
         #[arg(long, value_enum, default_value = "csv")]
         format: ExportFormat,
         /// Replace an earlier export at --out (edits made to its files are lost); a directory
@@ -61,6 +62,7 @@ pub(crate) enum Command {
     },
     /// Counts, where the sites are, sole sources, BOM depth and capacity by process.
     Summary {
+        /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -90,6 +92,7 @@ pub(crate) enum Command {
         /// Follow the actual links into this customer site instead of all qualified sources.
         #[arg(long)]
         site: Option<String>,
+        /// tree (indented text), json, dot (Graphviz) or geojson (sites and links on a map).
         #[arg(long, value_enum, default_value = "tree")]
         format: MapFormat,
     },
@@ -101,6 +104,7 @@ pub(crate) enum Command {
         /// Only the supply chain of this item.
         #[arg(long)]
         item: Option<String>,
+        /// Print the whole risk report as JSON.
         #[arg(long)]
         json: bool,
         /// Solve the literal per-site programs over the whole network instead of the fast path
@@ -143,6 +147,8 @@ pub(crate) enum Command {
         /// Show at most this many products and causes.
         #[arg(long, default_value_t = 10)]
         top: usize,
+        /// Print the whole report as JSON (for a scenario, with every product's units due and
+        /// served on time in every period).
         #[arg(long)]
         json: bool,
         /// Draw the fill rate of each product over time (with --monte-carlo: the distribution
@@ -183,6 +189,8 @@ pub(crate) enum Command {
     },
     /// Load the bundled sample network and show what Arsenal sees in it.
     Demo {
+        /// Print what the demo found (import, summary, risks, stress test, plan) as one JSON
+        /// document.
         #[arg(long)]
         json: bool,
     },
@@ -243,11 +251,13 @@ pub(crate) enum KeyCommand {
         /// operator (everything), member (its organization's confidential data) or viewer.
         #[arg(long)]
         role: String,
+        /// Print the key (id, organization, role and the secret) as JSON.
         #[arg(long)]
         json: bool,
     },
     /// List the keys (ids, organizations, roles; never the secrets).
     List {
+        /// Print the keys as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -265,11 +275,13 @@ pub(crate) enum OrgCommand {
     Add {
         /// Its id: letters, digits, '-', '_' or '.'.
         id: String,
+        /// Its name, shown by `arsenal org list`.
         #[arg(long)]
         name: String,
     },
     /// List the registered organizations (the network's own are in `arsenal export`).
     List {
+        /// Print the organizations as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -378,5 +390,33 @@ impl Args {
             Command::Import { max_errors, .. } => max_errors,
             _ => 50,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Args;
+
+    /// Every option and argument of every command says what it is in `--help`.
+    #[test]
+    fn every_option_has_help() {
+        fn undocumented(command: &clap::Command, path: &str, found: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let id = arg.get_id().as_str();
+                if !matches!(id, "help" | "version") && arg.get_help().is_none() {
+                    found.push(format!("{path} {id}"));
+                }
+            }
+            for sub in command.get_subcommands() {
+                undocumented(sub, &format!("{path} {}", sub.get_name()), found);
+            }
+        }
+        let command = Args::command();
+        command.clone().debug_assert();
+        let mut found = Vec::new();
+        undocumented(&command, "arsenal", &mut found);
+        assert!(found.is_empty(), "options without help: {found:?}");
     }
 }
