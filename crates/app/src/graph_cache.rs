@@ -247,7 +247,7 @@ fn write(path: &Path, key: &Key, graph: &Graph, labels: &Labels) -> std::io::Res
     let body = body(graph, labels).map_err(invalid)?;
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     // Named for what it becomes, should a killed process leave it behind.
-    let mut file = tempfile::Builder::new().prefix(".graph.cache.").tempfile_in(dir)?;
+    let mut file = crate::interchange::to_keep(".graph.cache.").tempfile_in(dir)?;
     for part in [MAGIC.as_slice(), &key, &crc32fast::hash(&body).to_le_bytes(), &body] {
         file.write_all(part)?;
     }

@@ -95,9 +95,22 @@ pub(crate) fn output_dir(path: &Path) -> std::io::Result<PathBuf> {
 /// A temporary file in `dir`, named for arsenal, with an error that names the directory (and
 /// not the temporary file's random name).
 pub(crate) fn temporary_in(dir: &Path, suffix: &str) -> std::io::Result<tempfile::NamedTempFile> {
-    tempfile::Builder::new().prefix(".arsenal-").suffix(suffix).tempfile_in(dir).map_err(|e| {
+    to_keep(".arsenal-").suffix(suffix).tempfile_in(dir).map_err(|e| {
         std::io::Error::new(e.kind(), format!("cannot write in {}: {}", dir.display(), e.kind()))
     })
+}
+
+/// Temporary files named `prefix...` that become outputs: made with the permissions a new file
+/// gets (read and write for all, less the umask), not a temporary file's owner-only 0600.
+pub(crate) fn to_keep(prefix: &str) -> tempfile::Builder<'_, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    builder
 }
 
 /// Checks, before long work whose result goes to `path`, that a file can be written there: its
@@ -174,3 +187,6 @@ pub(crate) fn write_dir_atomic(
     }
     Ok(())
 }
+
+#[cfg(all(test, unix))]
+mod tests;
