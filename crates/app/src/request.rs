@@ -59,6 +59,69 @@ impl Request {
         parsed.map_err(|finding| invalid(file, what, vec![finding]))
     }
 
+    /// Parses a document of fields alone (no entries) as `parse` does; when that fails, each
+    /// field is parsed apart, so that every field at fault (a value of the wrong kind, a field
+    /// the document has no use for) is named on its line, not only the first.
+    pub(crate) fn parse_each<T: DeserializeOwned>(&self, what: &str) -> Result<T, Error> {
+        let first = match self.parse(what) {
+            Ok(parsed) => return Ok(parsed),
+            Err(first) => first,
+        };
+        let faults: Vec<(String, Option<Fault>)> = if self.is_json() {
+            let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(&self.text) else {
+                return Err(first);
+            };
+            let message = |e: serde_json::Error| plain(e.to_string());
+            fields
+                .into_iter()
+                .map(|(key, value)| {
+                    let alone =
+                        serde_json::Value::Object([(key.clone(), value)].into_iter().collect());
+                    (key, fault::<T, _>(alone, message))
+                })
+                .collect()
+        } else {
+            let Ok(fields) = toml::from_str::<toml::Table>(&self.text) else {
+                return Err(first);
+            };
+            let message = |e: toml::de::Error| plain(e.message().to_owned());
+            fields
+                .into_iter()
+                .map(|(key, value)| {
+                    let alone = toml::Table::from_iter([(key.clone(), value)]);
+                    (key, fault::<T, _>(toml::Value::Table(alone), message))
+                })
+                .collect()
+        };
+        let mut findings: Vec<Finding> = faults
+            .into_iter()
+            .filter_map(|(key, fault)| {
+                let (field, message) = fault?;
+                let field = if field.is_empty() { key } else { field };
+                Some(located(self.at(&field), &field, message))
+            })
+            .collect();
+        if findings.is_empty() {
+            return Err(first);
+        }
+        self.in_order(&mut findings);
+        Err(invalid(&self.file, what, findings))
+    }
+
+    /// Where a field of a document of fields alone is: the line that writes it in TOML, the
+    /// file otherwise.
+    pub(crate) fn at(&self, field: &str) -> String {
+        self.written(field, 1, usize::MAX)
+            .map_or_else(|| self.file.clone(), |line| format!("{}:{line}", self.file))
+    }
+
+    /// Sorts problems with the fields of a document of fields alone in the order the document
+    /// writes the fields.
+    pub(crate) fn in_order(&self, findings: &mut [Finding]) {
+        let line = |f: &Finding| f.field.as_deref().and_then(|f| self.written(f, 1, usize::MAX));
+        findings.sort_by_key(line);
+    }
+
     /// Parses the text as `parse` does; when that fails, each entry of the document's array of
     /// entries and the fields around them are parsed apart, so that every entry at fault is
     /// named (each by its first problem, such as a missing field), not only the first.
@@ -204,6 +267,13 @@ pub(crate) fn invalid(file: &str, what: &str, findings: Vec<Finding>) -> Error {
 /// Serde's words for a value of the wrong kind, said as the CSV reader says them (`invalid type:
 /// string "lots", expected f64` is `expected a number, got "lots"`); other messages are kept.
 fn plain(message: String) -> String {
+    // `invalid length 1, expected a tuple of size 2`: a list of the wrong length.
+    if let Some((got, size)) = message
+        .strip_prefix("invalid length ")
+        .and_then(|rest| rest.split_once(", expected a tuple of size "))
+    {
+        return format!("expected a list of {size}, got a list of {got}");
+    }
     let Some((got, expected)) = message
         .strip_prefix("invalid type: ")
         .or_else(|| message.strip_prefix("invalid value: "))
@@ -276,6 +346,10 @@ mod tests {
                 "invalid type: integer `3`, expected struct Event",
             ),
             ("missing field `kind`", "missing field `kind`"),
+            (
+                "invalid length 1, expected a tuple of size 2",
+                "expected a list of 2, got a list of 1",
+            ),
         ];
         for (serde, plain) in cases {
             assert_eq!(super::plain(serde.to_owned()), plain);

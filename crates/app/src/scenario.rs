@@ -384,12 +384,12 @@ pub fn load_hazards(path: &Path) -> Result<Hazards, Error> {
 
 /// Parses hazards, every bad value named by field.
 pub fn hazards(request: &Request) -> Result<Hazards, Error> {
-    let parsed: HazardsFile = request.parse(HAZARDS)?;
-    let file = &request.file;
+    let parsed: HazardsFile = request.parse_each(HAZARDS)?;
     let mut findings = Vec::new();
     let mut check = |field: &str, value: Option<f64>, ok: bool, rule: &str| {
         if let Some(v) = value.filter(|_| !ok) {
-            findings.push(problem(file, field, format!("must be {rule}, not {}", Shown(v))));
+            let message = format!("must be {rule}, not {}", Shown(v));
+            findings.push(problem(request.at(field), field, message));
         }
     };
     // Upper bounds keep a scenario's events countable: every draw is held in memory.
@@ -434,16 +434,20 @@ pub fn hazards(request: &Request) -> Result<Hazards, Error> {
         &format!("0 to {MAX_EVENTS_PER_YEAR}"),
     );
     check("state_weeks", parsed.state_weeks, positive(parsed.state_weeks), "more than 0");
-    if let Some((low, high)) = parsed.regional_radius_km {
-        check(
-            "regional_radius_km",
-            Some(low),
-            low.is_finite() && high.is_finite() && low > 0.0 && low <= high,
-            "[smallest, largest] with 0 < smallest <= largest; the smallest",
+    if let Some((low, high)) = parsed.regional_radius_km
+        && !(low.is_finite() && high.is_finite() && low > 0.0 && low <= high)
+    {
+        let field = "regional_radius_km";
+        let message = format!(
+            "must be [smallest, largest] with 0 < smallest <= largest, not [{}, {}]",
+            Shown(low),
+            Shown(high)
         );
+        findings.push(problem(request.at(field), field, message));
     }
     if !findings.is_empty() {
-        return Err(invalid(file, HAZARDS, findings));
+        request.in_order(&mut findings);
+        return Err(invalid(&request.file, HAZARDS, findings));
     }
     let d = Hazards::default();
     Ok(Hazards {

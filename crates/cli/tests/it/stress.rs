@@ -303,17 +303,28 @@ fn bad_hazards_and_options_are_named() {
     let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--hazards", "hazards.toml"]);
     assert_eq!(output.status.code(), Some(2));
     expect![[r#"
-        error: hazards.toml: site_outages_per_year: must be 0 to 12, not -1
-        error: hazards.toml: partial_share: must be 0 to 1, not 2
-        error: hazards.toml: regional_radius_km: must be [smallest, largest] with 0 < smallest <= largest; the smallest, not 300
+        error: hazards.toml:1: site_outages_per_year: must be 0 to 12, not -1
+        error: hazards.toml:2: partial_share: must be 0 to 1, not 2
+        error: hazards.toml:3: regional_radius_km: must be [smallest, largest] with 0 < smallest <= largest, not [300, 100]
         error: hazards.toml: 3 problems in the hazards
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 
-    std::fs::write(dir.path().join("typo.toml"), "site_outage_per_year = 0.1\n").unwrap();
+    // Every field of the wrong kind or unknown is named on its line, not only the first.
+    std::fs::write(
+        dir.path().join("typo.toml"),
+        "# typed in a hurry\nsite_outage_per_year = 0.1\nttr_sigma = \"wide\"\nregional_radius_km = [50]\n",
+    )
+    .unwrap();
     let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--hazards", "typo.toml"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output, dir.path()).contains("unknown field `site_outage_per_year`"));
+    expect![[r#"
+        error: typo.toml:2: site_outage_per_year: unknown field `site_outage_per_year`, expected one of `site_outages_per_year`, `ttr_sigma`, `partial_share`, `regional_events_per_year`, `regional_radius_km`, `regional_weeks`, `regional_recovery_weeks`, `state_events_per_year`, `state_weeks`
+        error: typo.toml:3: ttr_sigma: expected a number, got "wide"
+        error: typo.toml:4: regional_radius_km: expected a list of 2, got a list of 1
+        error: typo.toml: 3 problems in the hazards
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
 
     let output = run(dir.path(), &["stress", "--monte-carlo", "0"]);
     assert_eq!(output.status.code(), Some(2));
