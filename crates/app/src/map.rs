@@ -277,8 +277,9 @@ fn place(site: &MapSite) -> String {
     }
 }
 
-/// An indented tree: each item is expanded once, under the first parent that reaches it, with
-/// its combined quantity; later mentions point back to it.
+/// An indented tree: each item is expanded once, at its tier (under the first parent one tier
+/// up), with its combined quantity; its other mentions point to it, above or below. A map cut
+/// at a depth shows nothing deeper.
 pub fn to_tree(map: &SupplyMap) -> String {
     let mut out = String::new();
     let title = match &map.site {
@@ -312,10 +313,15 @@ pub fn to_tree(map: &SupplyMap) -> String {
     while let Some((item, indent)) = stack.pop() {
         let Some(n) = map.nodes.iter().find(|n| n.item == item) else { continue };
         let pad = "  ".repeat(indent);
-        if !shown.insert(item.clone()) {
+        if shown.contains(&item) {
             let _ = writeln!(out, "{pad}{} (shown above)", n.item);
             continue;
         }
+        if indent != n.tier as usize {
+            let _ = writeln!(out, "{pad}{} (shown below, at tier {})", n.item, n.tier);
+            continue;
+        }
+        shown.insert(item.clone());
         let sources: Vec<String> = n.sites.iter().map(place).collect();
         let sources = match sources.len() {
             0 => "NO qualified source".to_owned(),
@@ -323,6 +329,9 @@ pub fn to_tree(map: &SupplyMap) -> String {
             k => format!("{k} sources: {}", sources.join("; ")),
         };
         let _ = writeln!(out, "{pad}{} {} x{} - {sources}", n.item, n.item_name, round(n.quantity));
+        if map.depth.is_some_and(|depth| indent >= depth as usize) {
+            continue;
+        }
         let children: Vec<&MapBom> = map.bom.iter().filter(|b| b.parent == item).collect();
         for child in children.iter().rev() {
             stack.push((child.component.clone(), indent + 1));

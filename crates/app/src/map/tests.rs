@@ -1,11 +1,12 @@
 //! Supply maps from a customer site: every link drawn into the node of the item its customer
-//! makes of it, on generated networks where one site makes several items of a map.
+//! makes of it, on generated networks where one site makes several items of a map; the tree
+//! of an item-level map, each item expanded once at its tier.
 
 use std::collections::{HashMap, HashSet};
 
 use engine::generate::{GenerateConfig, generate};
 
-use super::{build, map, to_dot, to_geojson};
+use super::{build, map, to_dot, to_geojson, to_tree};
 use crate::{Config, Silent};
 
 /// The nodes a DOT text declares and its edges, by their quoted ids.
@@ -101,6 +102,40 @@ fn a_map_from_the_cache_is_the_map_of_the_records() {
             assert_eq!(cached, expected, "{} from {site:?}, depth {depth:?}", demand.item);
             let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
             assert_eq!(*written.get_or_insert(modified), modified, "read, not written again");
+        }
+    }
+}
+
+#[test]
+fn a_tree_expands_each_item_once_at_its_tier() {
+    let sample = crate::network::sample_network(&Silent).unwrap();
+    let networks = [sample, generate(&GenerateConfig { n_sites: 300, seed: 5 })];
+    for network in &networks {
+        let graph = crate::network::build_graph(network).unwrap();
+        let products: HashSet<&str> = network.demand.iter().map(|d| d.item.as_str()).collect();
+        for item in products {
+            for depth in [None, Some(1), Some(2)] {
+                let map = build(network, &graph, item, None, depth).unwrap();
+                let tier: HashMap<&str, usize> =
+                    map.nodes.iter().map(|n| (n.item.as_str(), n.tier as usize)).collect();
+                let tree = to_tree(&map);
+                let mut expanded = HashSet::new();
+                for line in tree.lines().skip(1) {
+                    let indent = (line.len() - line.trim_start().len()) / 2;
+                    let name = line.trim_start().split(' ').next().unwrap();
+                    let at = format!("{item} at depth {depth:?}: {line}");
+                    assert!(depth.is_none_or(|d| indent <= d as usize), "too deep: {at}");
+                    if line.ends_with(" (shown above)") {
+                        assert!(expanded.contains(name), "not above: {at}");
+                    } else if line.contains(" (shown below, at tier ") {
+                        assert!(!expanded.contains(name) && indent > tier[name], "{at}");
+                    } else {
+                        assert_eq!(indent, tier[name], "expanded off its tier: {at}");
+                        assert!(expanded.insert(name), "expanded twice: {at}");
+                    }
+                }
+                assert_eq!(expanded.len(), map.nodes.len(), "{item} at depth {depth:?}:\n{tree}");
+            }
         }
     }
 }
