@@ -1,6 +1,5 @@
 //! Writing outputs.
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
