@@ -186,9 +186,9 @@ pub struct Cause {
     #[serde(skip)]
     pub item_index: u32,
     pub reason: Reason,
-    /// Units of `item` asked and not made (or not carried) because of it, summed period by
-    /// period: a shortfall carried into the next period is asked again and counts again, so
-    /// this measures how much and for how long, not distinct units (docs/scenarios.md).
+    /// Units of `item` not made (or not carried) when asked because of it, over the horizon,
+    /// each counted once (a shortfall carried into the next period is asked again, but counts
+    /// only by what it grows: docs/scenarios.md).
     pub units: f64,
 }
 

@@ -11,12 +11,14 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_distr::{Distribution, LogNormal, Poisson};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::{
     Allocation, Change, Event, Flows, Outcome, Period, ProductResult, Reason, Scenario, Settings,
     Target, Unmet,
 };
+use crate::closure::Closures;
 use crate::graph::{Graph, Name};
 
 /// The hazard models scenarios are drawn from (docs/scenarios.md states the defaults).
@@ -146,6 +148,7 @@ pub fn monte_carlo(
     let baseline = super::run(graph, flows, &Scenario::default(), &settings, &|_| ());
     let product_index: BTreeMap<&Name, usize> =
         baseline.products.iter().enumerate().map(|(i, p)| (&p.item, i)).collect();
+    let yields = Yields::new(graph, &baseline);
     let located: Vec<u32> = (0..graph.n_sites() as u32)
         .filter(|&s| {
             graph.sites[s as usize].latitude.is_some()
@@ -185,7 +188,7 @@ pub fn monte_carlo(
             if !progress(n) {
                 stopped.store(true, std::sync::atomic::Ordering::Relaxed);
             }
-            Some(Drawn { loss, events: scenario.events.len(), fill, blame: blame(graph, &outcome) })
+            Some(Drawn { loss, events: scenario.events.len(), fill, blame: yields.blame(&outcome) })
         })
         .collect();
     Some(aggregate(graph, mc, flows.period, &baseline, &drawn?))
@@ -271,21 +274,69 @@ fn draw(
     Scenario { events, opening: Vec::new() }
 }
 
-/// The sites a scenario's shortfalls trace back to, with the value each was kept from making,
-/// scaled so they add up to the scenario's value short.
-fn blame(graph: &Graph, outcome: &Outcome) -> Vec<(u32, f64)> {
-    let mut by_site: BTreeMap<u32, f64> = BTreeMap::new();
-    for product in &outcome.products {
-        for cause in product.causes.iter().filter(|c| c.reason == Reason::Disrupted) {
-            let value = cause.units * graph.items[cause.item_index as usize].unit_value;
-            *by_site.entry(cause.site_index).or_default() += value;
+/// Units of each product a unit of an item makes: one over the units of the item one unit of
+/// the product needs (over every path of its bill of materials).
+struct Yields<'n> {
+    by_product: BTreeMap<&'n Name, FxHashMap<u32, f64>>,
+}
+
+impl<'n> Yields<'n> {
+    fn new(graph: &Graph, baseline: &'n Outcome) -> Yields<'n> {
+        let mut closures = Closures::new(graph);
+        let by_product = baseline
+            .products
+            .iter()
+            .filter_map(|p| {
+                let product = graph.item(&p.item)?;
+                let per_unit = closures
+                    .of(product)
+                    .into_iter()
+                    .filter(|r| r.quantity > 0.0)
+                    .map(|r| (r.item, 1.0 / r.quantity))
+                    .collect();
+                Some((&p.item, per_unit))
+            })
+            .collect();
+        Yields { by_product }
+    }
+
+    /// The sites a scenario's shortfalls trace back to, with their shares of its value short.
+    /// Each product's value short is shared among the disrupted sites its causes name, in
+    /// proportion to the units of the product that what each was kept from making would have
+    /// made, each at most the product's units short (one site cannot explain more); then
+    /// scaled so they add up to the scenario's value short.
+    fn blame(&self, outcome: &Outcome) -> Vec<(u32, f64)> {
+        let mut by_site: BTreeMap<u32, f64> = BTreeMap::new();
+        let mut kept: BTreeMap<u32, f64> = BTreeMap::new();
+        for product in &outcome.products {
+            let Some(yields) = self.by_product.get(&product.item) else { continue };
+            if product.value_short <= 0.0 {
+                continue;
+            }
+            kept.clear();
+            for cause in product.causes.iter().filter(|c| c.reason == Reason::Disrupted) {
+                let made = yields.get(&cause.item_index).copied().unwrap_or(0.0);
+                *kept.entry(cause.site_index).or_default() += cause.units * made;
+            }
+            let at_most = |units: f64| units.min(product.units_short);
+            let total: f64 = kept.values().copied().map(at_most).sum();
+            if total <= 0.0 {
+                continue;
+            }
+            for (&site, &units) in &kept {
+                *by_site.entry(site).or_default() += product.value_short * at_most(units) / total;
+            }
         }
+        // Products short with no disrupted site among their causes (held back by capacity
+        // that others' re-orders took, say) are the scenario's too: its whole value short is
+        // shared in the same proportions.
+        let named: f64 = by_site.values().sum();
+        if named <= 0.0 || outcome.value_short <= 0.0 {
+            return Vec::new();
+        }
+        let scale = outcome.value_short / named;
+        by_site.into_iter().map(|(site, value)| (site, value * scale)).collect()
     }
-    let total: f64 = by_site.values().sum();
-    if total <= 0.0 || outcome.value_short <= 0.0 {
-        return Vec::new();
-    }
-    by_site.into_iter().map(|(site, value)| (site, outcome.value_short * value / total)).collect()
 }
 
 fn aggregate(

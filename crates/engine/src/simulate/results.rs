@@ -105,8 +105,8 @@ pub(super) fn unseen(flows: &Flows, trace: &Trace) -> Vec<u32> {
             mark(source.position, &mut leads, &mut stack);
         }
     }
-    for (link, &cut) in flows.links.iter().zip(&trace.cut) {
-        if cut > 0.0 {
+    for (link, cut) in flows.links.iter().zip(&trace.cut) {
+        if cut.units > 0.0 {
             mark(link.to, &mut leads, &mut stack);
         }
     }
@@ -180,7 +180,7 @@ pub(super) fn causes(
         }
         for &l in flows.links_in.row(q) {
             let link = &flows.links[l as usize];
-            let cut = trace.cut[l as usize];
+            let cut = trace.cut[l as usize].units;
             if cut > 0.0 {
                 let supplier = graph.site_ids[link.supplier as usize].clone();
                 found.push(cause(link.customer, link.item, Reason::LinkCut { supplier }, cut));

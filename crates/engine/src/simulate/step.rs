@@ -23,7 +23,7 @@ pub(super) struct Trace {
     /// By source: units not made for want of capacity, and why.
     pub(super) held_back: Vec<HeldBack>,
     /// By link: units the scenario kept it from carrying.
-    pub(super) cut: Vec<f64>,
+    pub(super) cut: Vec<Cut>,
     /// Positions (in the whole network) of sources outside a restriction that the run reached:
     /// suppliers asked for more than their normal flow, users of hours or component stock that
     /// ran short. The restriction was too small.
@@ -32,6 +32,11 @@ pub(super) struct Trace {
 }
 
 /// Units a source could not make, by cause (components excepted: they trace further up).
+///
+/// What a source does not make is asked of it again in the next period (re-ordered by its
+/// customers, or still missing from its stock), so a unit counts once, in the period the
+/// source's shortfall grows by it: the growth goes to the scenario first, as far as the period's
+/// shortfall is the scenario's, then to capacity and hours in proportion to theirs.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct HeldBack {
     pub(super) disrupted: f64,
@@ -39,6 +44,45 @@ pub(super) struct HeldBack {
     pub(super) hours: f64,
     /// The process whose hours bound last.
     pub(super) process: u32,
+    /// This period's shortfall, by cause, and the last period's in all.
+    now: Short,
+    last: f64,
+}
+
+/// Units a source falls short of what is asked of it in one period, by cause.
+#[derive(Clone, Copy, Debug, Default)]
+struct Short {
+    disrupted: f64,
+    capacity: f64,
+    hours: f64,
+}
+
+impl HeldBack {
+    /// Books the period's shortfall (`now`) by what it grew since the last period.
+    fn book(&mut self) {
+        let Short { disrupted, capacity, hours } = self.now;
+        let total = disrupted + capacity + hours;
+        let grew = total - self.last;
+        self.last = total;
+        if grew <= TOLERANCE * total.max(1.0) {
+            return;
+        }
+        let scenario = grew.min(disrupted);
+        self.disrupted += scenario;
+        let rest = grew - scenario;
+        if rest > 0.0 {
+            self.capacity += rest * capacity / (capacity + hours);
+            self.hours += rest * hours / (capacity + hours);
+        }
+    }
+}
+
+/// Units a link could not carry because of the scenario, counted as a source's are: once, in
+/// the period what it could not carry grows by them.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Cut {
+    pub(super) units: f64,
+    last: f64,
 }
 
 pub(super) fn simulate(
@@ -59,7 +103,7 @@ pub(super) fn simulate(
         on_time: vec![vec![0.0; horizon]; flows.demand.len()],
         surge: vec![0.0; flows.demand.len()],
         held_back: vec![HeldBack::default(); flows.sources.len()],
-        cut: vec![0.0; flows.links.len()],
+        cut: vec![Cut::default(); flows.links.len()],
         outside: Vec::new(),
         ledger: settings.ledger.then(Vec::new),
     };
@@ -288,12 +332,11 @@ impl<'f> State<'f> {
                 let target = (claimed + flows.opening[q] - stock[q]).max(0.0);
                 let site_factor = factors.site[source.site as usize];
                 let x = target.min(source.capacity * site_factor);
+                held.now = Short::default();
                 if target - x > TOLERANCE * target.max(1.0) {
-                    if site_factor < 1.0 {
-                        held.disrupted += target - x;
-                    } else {
-                        held.capacity += target - x;
-                    }
+                    // What full capacity could not have made either is capacity's.
+                    held.now.disrupted = target.min(source.capacity) - x;
+                    held.now.capacity = (target - source.capacity).max(0.0);
                 }
                 *made = x;
             }
@@ -344,19 +387,22 @@ impl<'f> State<'f> {
                         binding = Some(row);
                     }
                 }
-                let Some(row) = binding else { continue };
-                let lost = *made * (1.0 - ratio);
-                if lost > TOLERANCE * made.max(1.0) {
-                    let (site, process, _) = flows.hours[row as usize];
-                    if factors.site[site as usize] < 1.0 || factors.process[process as usize] < 1.0
-                    {
-                        held.disrupted += lost;
-                    } else {
-                        held.hours += lost;
-                        held.process = process;
+                if let Some(row) = binding {
+                    let lost = *made * (1.0 - ratio);
+                    if lost > TOLERANCE * made.max(1.0) {
+                        // What the full hours could not have made either is the hours'.
+                        let (_, process, hours) = flows.hours[row as usize];
+                        let full = (hours / hours_need[row as usize]).min(1.0);
+                        let short = *made * (1.0 - full);
+                        held.now.disrupted += lost - short;
+                        if short > 0.0 {
+                            held.now.hours += short;
+                            held.process = process;
+                        }
                     }
+                    *made *= ratio;
                 }
-                *made *= ratio;
+                held.book();
             }
         });
         // A run side by side with others goes source by source, reading their output in order.
@@ -559,7 +605,7 @@ impl Shipping<'_> {
     fn piece(
         &self,
         piece: &ShipPiece,
-        cut: &mut [f64],
+        cut: &mut [Cut],
         fill: &mut [f64],
         pipe: &mut [f64],
     ) -> Shipped {
@@ -579,10 +625,15 @@ impl Shipping<'_> {
             for &l in out {
                 let cap = self.factors.link[l as usize];
                 let mut amount = self.order[l as usize];
+                let cut = &mut cut[l as usize - piece.links.start];
                 if cap < 1.0 {
                     let carried = amount.min(cap * self.normal[l as usize]);
-                    cut[l as usize - piece.links.start] += amount - carried;
+                    let short = amount - carried;
+                    cut.units += (short - cut.last).max(0.0);
+                    cut.last = short;
                     amount = carried;
+                } else {
+                    cut.last = 0.0;
                 }
                 total += amount;
                 granted.push(amount);

@@ -326,7 +326,9 @@ fn events_are_drawn_at_their_rates() {
 
 #[test]
 fn the_tail_is_blamed_on_the_site_that_causes_it() {
-    // Only A makes p, and only outages strike: every loss traces back to A.
+    // Outages strike A, B and W; A's last about six times as long as B's, and W makes nothing,
+    // so most of the tail loss traces back to A, though its p is worth a twentieth of B's x:
+    // the shares go by the units of x what each was kept from making would have made.
     let network = fixture::network(
         "
         site A TX US ttr=6
