@@ -1,6 +1,7 @@
 //! The risk use case: the structural measures and the per-site exposure of `engine::risk` over
 //! the stored network.
 
+use engine::graph::{Graph, Name};
 use engine::risk::{Method, SiteExposure, Structure};
 use serde::Serialize;
 
@@ -13,6 +14,10 @@ pub struct RiskReport {
     pub structure: Structure,
     /// Every site, largest loss first.
     pub exposure: Vec<SiteExposure>,
+    /// For a report scoped to an item with no demand of its own (a component), whose values
+    /// are therefore all 0: the items with demand whose bills of materials use it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub used_by: Vec<Name>,
 }
 
 /// How the per-site exposure is computed.
@@ -38,15 +43,12 @@ pub fn risks(
 }
 
 /// The index of the item a report is scoped to.
-pub(crate) fn scope(
-    graph: &engine::graph::Graph,
-    item: Option<&str>,
-) -> Result<Option<u32>, Error> {
+pub(crate) fn scope(graph: &Graph, item: Option<&str>) -> Result<Option<u32>, Error> {
     item.map(|id| crate::lookup::find(&graph.item_ids, id, "item")).transpose()
 }
 
 pub(crate) fn assess(
-    graph: &engine::graph::Graph,
+    graph: &Graph,
     scope: Option<u32>,
     method: ExposureMethod,
     progress: &dyn Progress,
@@ -74,5 +76,30 @@ pub(crate) fn assess(
         bounded = count(Method::Bounded),
         "exposure"
     );
-    Ok(RiskReport { structure, exposure })
+    let used_by = scope.map_or_else(Vec::new, |item| used_by(graph, item));
+    Ok(RiskReport { structure, exposure, used_by })
+}
+
+/// The items with demand whose bills of materials use `item`, by id; none when `item` has
+/// demand of its own.
+fn used_by(graph: &Graph, item: u32) -> Vec<Name> {
+    let demanded = |i: u32| graph.demand.iter().any(|d| d.item == i);
+    if demanded(item) {
+        return Vec::new();
+    }
+    let mut seen = vec![false; graph.n_items()];
+    let mut stack = vec![item];
+    let mut found = Vec::new();
+    while let Some(i) = stack.pop() {
+        for parent in graph.used_in.row(i) {
+            if !std::mem::replace(&mut seen[parent.item as usize], true) {
+                if demanded(parent.item) {
+                    found.push(graph.item_ids[parent.item as usize].clone());
+                }
+                stack.push(parent.item);
+            }
+        }
+    }
+    found.sort();
+    found
 }

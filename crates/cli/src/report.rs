@@ -271,6 +271,14 @@ fn list<S: AsRef<str>>(names: &[S], max: usize) -> String {
 /// The risk report as tables, `top` rows per section.
 pub(crate) fn risks(report: &app::RiskReport, top: usize) -> String {
     let mut out = structure(&report.structure, top);
+    if let (Some(item), Some(first)) = (report.structure.products.first(), report.used_by.first()) {
+        // Under the first line, which names the products assessed.
+        let note = format!(
+            "  {item} has no demand of its own, so nothing is at stake here (every value is 0); it goes into {} (`arsenal risks --item {first}`, or without --item, counts their demand)\n",
+            list(&report.used_by, 10)
+        );
+        out.insert_str(out.find('\n').map_or(out.len(), |n| n + 1), &note);
+    }
     let _ = writeln!(
         out,
         "\nRisk exposure: value of demand lost with the site down for its time to recover (TTR), after"

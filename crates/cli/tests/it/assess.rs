@@ -105,4 +105,22 @@ fn risks_of_the_sample() {
         serde_json::from_str(&stdout(&run(dir.path(), &["risks", "--json"]))).unwrap();
     assert_eq!(json["products"].as_array().unwrap().len(), 5);
     assert_eq!(json["sole_sources"].as_array().unwrap().len(), 13);
+    assert!(json.get("used_by").is_none(), "only a component's report names its users");
+
+    // A component has no demand of its own: the report says which products use it.
+    let output = run(dir.path(), &["risks", "--top", "1", "--item", "li-cell"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output);
+    expect![[r#"
+        Risks of 1 end product
+          li-cell has no demand of its own, so nothing is at stake here (every value is 0); it goes into battery-pack-48v, icu-ventilator, small-uas (`arsenal risks --item battery-pack-48v`, or without --item, counts their demand)
+    "#]]
+    .assert_eq(&text.lines().take(2).map(|l| format!("{l}\n")).collect::<String>());
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(dir.path(), &["risks", "--item", "li-cell", "--json"])))
+            .unwrap();
+    assert_eq!(
+        json["used_by"],
+        serde_json::json!(["battery-pack-48v", "icu-ventilator", "small-uas"])
+    );
 }
