@@ -135,12 +135,19 @@ pub fn keys(config: &Config) -> Result<Vec<KeyInfo>, Error> {
 
 /// Deletes a key: from then on it is refused (a running server stops accepting it within its
 /// key recheck interval).
-pub fn revoke_key(config: &Config, id: &str) -> Result<(), Error> {
-    if config.open_store()?.remove_key(id)? {
-        Ok(())
-    } else {
-        Err(Error::NotFound(format!("no key {id}; `arsenal key list` shows the keys")))
+/// `given` is the key's id or the whole key (`ak_<id>_<secret>`, as a leaked key is found);
+/// its secret is never repeated.
+pub fn revoke_key(config: &Config, given: &str) -> Result<(), Error> {
+    let id = given
+        .strip_prefix("ak_")
+        .map_or(given, |rest| rest.split_once('_').map_or(rest, |(id, _)| id));
+    let mut store = config.open_store()?;
+    if store.remove_key(id)? {
+        return Ok(());
     }
+    let keys = store.keys()?;
+    let hint = model::did_you_mean(id, keys.iter().map(|k| k.id.as_str()));
+    Err(Error::NotFound(format!("no key {id}{hint}; `arsenal key list` shows the keys")))
 }
 
 /// Whether a caller's key still exists with the same organization and role (not revoked).

@@ -263,7 +263,7 @@ pub(crate) enum KeyCommand {
     },
     /// Revoke a key by its id; a running server refuses it within 30 seconds.
     Revoke {
-        /// The key's id: the part between `ak_` and the second `_`.
+        /// The key's id (the part between `ak_` and the second `_`), or the whole key.
         id: String,
     },
 }

@@ -297,7 +297,18 @@ fn registered_organizations_hold_keys_that_can_be_revoked() {
     let table = stdout(&run(dir.path(), &["key", "list"]));
     assert!(table.contains(id) && table.contains("operator"), "{table}");
 
-    let revoked = run(dir.path(), &["key", "revoke", id]);
+    // An id one character off is named with the nearest; a whole key is revoked by its id,
+    // and its secret is never written back.
+    let typo = format!("{}x", &id[..id.len() - 1]);
+    let output = run(dir.path(), &["key", "revoke", &typo]);
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains(&format!("no key {typo} (did you mean \"{id}\"?)")), "{said}");
+    let key = created["key"].as_str().unwrap();
+    let wrong = format!("ak_{typo}_{}", key.rsplit('_').next().unwrap());
+    let output = run(dir.path(), &["key", "revoke", &wrong]);
+    assert!(!String::from_utf8_lossy(&output.stderr).contains(&wrong[4 + typo.len()..]));
+    let revoked = run(dir.path(), &["key", "revoke", key]);
     assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
     let keys = run(dir.path(), &["key", "list", "--json"]);
     let keys: serde_json::Value = serde_json::from_slice(&keys.stdout).unwrap();
