@@ -56,13 +56,16 @@ impl FromRequestParts<Arc<State>> for Authenticated {
         let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
             ApiError::Unauthorized("send an API key: Authorization: Bearer ak_...".into())
         })?;
+        // The scheme's name is matched ignoring case, as RFC 7235 (2.1) has it: `bearer ak_...`.
         let key = header
             .to_str()
             .ok()
-            .and_then(|h| h.strip_prefix("Bearer "))
+            .and_then(|h| h.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
             .ok_or_else(|| {
                 ApiError::Unauthorized("the Authorization header must be Bearer <key>".into())
             })?
+            .1
             .trim()
             .to_owned();
         Ok(Authenticated(authenticate(state, &key).await?))

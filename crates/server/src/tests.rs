@@ -224,6 +224,31 @@ async fn every_error_has_the_error_body() {
     "#]].assert_eq(&out);
 }
 
+/// The Authorization scheme is matched ignoring case; any other scheme, or none, is refused.
+#[tokio::test]
+async fn the_bearer_scheme_is_matched_ignoring_case() {
+    let f = fixture();
+    let mut out = String::new();
+    for scheme in ["Bearer", "bearer", "BEARER", "Basic", ""] {
+        let value = format!("{scheme} {}", f.viewer);
+        let request = Request::builder()
+            .uri("/sites?limit=1")
+            .header(header::AUTHORIZATION, value.trim_start())
+            .body(Body::empty())
+            .unwrap();
+        let response = router(Arc::clone(&f.state)).oneshot(request).await.unwrap();
+        out.push_str(&format!("{scheme:?} -> {}\n", response.status().as_u16()));
+    }
+    expect![[r#"
+        "Bearer" -> 200
+        "bearer" -> 200
+        "BEARER" -> 200
+        "Basic" -> 401
+        "" -> 401
+    "#]]
+    .assert_eq(&out);
+}
+
 /// A path asked with a method it does not take answers 405 with the methods it does take, as
 /// its message says.
 #[tokio::test]
