@@ -108,6 +108,15 @@ fn query_error(rejection: &QueryRejection) -> ApiError {
     let (field, reason) = reason
         .split_once(": ")
         .unwrap_or_else(|| (reason.split('`').nth(1).unwrap_or("query"), reason));
+    // The parsers' own words for a count that is not one (every count here is unsigned).
+    let reason = match reason {
+        "invalid digit found in string" | "cannot parse integer from empty string" => {
+            "expected a whole number of at least 0"
+        }
+        "number too large to fit in target type" => "expected a smaller whole number",
+        "invalid float literal" => "expected a number",
+        other => other,
+    };
     ApiError::query(field, reason)
 }
 

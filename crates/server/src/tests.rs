@@ -196,6 +196,8 @@ async fn every_error_has_the_error_body() {
     let cases = [
         (Method::GET, "/sites?limit=0"),
         (Method::GET, "/sites?limit=many"),
+        (Method::GET, "/sites?offset=-1"),
+        (Method::GET, "/sites?limit=99999999999999999999999"),
         (Method::GET, "/sites?stat=OH"),
         (Method::GET, "/sites?kind=castle"),
         (Method::GET, "/items?kind=gadget"),
@@ -212,7 +214,9 @@ async fn every_error_has_the_error_body() {
     }
     expect![[r#"
         GET /sites?limit=0 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: must be from 1 to 1000, not 0","details":[{"location":"query","field":"limit","message":"must be from 1 to 1000, not 0"}]}}
-        GET /sites?limit=many -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: invalid digit found in string","details":[{"location":"query","field":"limit","message":"invalid digit found in string"}]}}
+        GET /sites?limit=many -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: expected a whole number of at least 0","details":[{"location":"query","field":"limit","message":"expected a whole number of at least 0"}]}}
+        GET /sites?offset=-1 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter offset: expected a whole number of at least 0","details":[{"location":"query","field":"offset","message":"expected a whole number of at least 0"}]}}
+        GET /sites?limit=99999999999999999999999 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: expected a smaller whole number","details":[{"location":"query","field":"limit","message":"expected a smaller whole number"}]}}
         GET /sites?stat=OH -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter stat: unknown field `stat`, expected one of `organization`, `state`, `country`, `kind`, `offset`, `limit`","details":[{"location":"query","field":"stat","message":"unknown field `stat`, expected one of `organization`, `state`, `country`, `kind`, `offset`, `limit`"}]}}
         GET /sites?kind=castle -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter kind: unknown value \"castle\"; expected one of factory, institute, biomanufacturing, additive, warehouse, lab","details":[{"location":"query","field":"kind","message":"unknown value \"castle\"; expected one of factory, institute, biomanufacturing, additive, warehouse, lab"}]}}
         GET /items?kind=gadget -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter kind: unknown value \"gadget\"; expected one of product, part, material","details":[{"location":"query","field":"kind","message":"unknown value \"gadget\"; expected one of product, part, material"}]}}
