@@ -140,23 +140,57 @@ impl Request {
     /// entries), then of each entry (parsed as a `T::Entry`); `None` when the document is not
     /// TOML or JSON at all.
     fn apart<T: Entries>(&self) -> Option<Vec<Finding>> {
-        let (entries, rest) = if self.is_json() {
+        // What the entries' key holds instead of a list, if anything else.
+        let (entries, rest, not_a_list) = if self.is_json() {
             let mut document: serde_json::Value = serde_json::from_str(&self.text).ok()?;
             let entries = document.as_object_mut().and_then(|fields| fields.remove(T::KEY));
+            let not_a_list = entries.as_ref().and_then(|e| match e {
+                serde_json::Value::Array(_) => None,
+                serde_json::Value::Object(_) => Some("an object"),
+                serde_json::Value::String(_) => Some("text"),
+                serde_json::Value::Number(_) => Some("a number"),
+                serde_json::Value::Bool(_) => Some("true or false"),
+                serde_json::Value::Null => Some("null"),
+            });
             let entries = entries.iter().filter_map(serde_json::Value::as_array).flatten();
             let entries: Vec<Option<Fault>> = entries
                 .map(|e| fault::<T::Entry, _>(e.clone(), |e| plain(e.to_string())))
                 .collect();
-            (entries, fault::<T, _>(document, |e| plain(e.to_string())))
+            (entries, fault::<T, _>(document, |e| plain(e.to_string())), not_a_list)
         } else {
             let mut document: toml::Table = toml::from_str(&self.text).ok()?;
             let entries = document.remove(T::KEY);
+            let not_a_list = entries.as_ref().and_then(|e| match e {
+                toml::Value::Array(_) => None,
+                toml::Value::Table(_) => Some("a table"),
+                toml::Value::String(_) => Some("text"),
+                toml::Value::Integer(_) | toml::Value::Float(_) => Some("a number"),
+                toml::Value::Boolean(_) => Some("true or false"),
+                toml::Value::Datetime(_) => Some("a date"),
+            });
             let entries = entries.iter().filter_map(toml::Value::as_array).flatten();
             let message = |e: toml::de::Error| plain(e.message().to_owned());
             let entries: Vec<Option<Fault>> =
                 entries.map(|e| fault::<T::Entry, _>(e.clone(), message)).collect();
-            (entries, fault::<T, _>(toml::Value::Table(document), message))
+            (entries, fault::<T, _>(toml::Value::Table(document), message), not_a_list)
         };
+        let not_a_list = not_a_list.map(|got| {
+            let key = T::KEY;
+            let header = format!("[{key}]");
+            let at = self
+                .text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&header))
+                .map(|i| i + 1)
+                .or_else(|| self.written(key, 1, usize::MAX))
+                .map_or_else(|| self.file.clone(), |line| format!("{}:{line}", self.file));
+            let how = if got == "a table" {
+                format!(": write [[{key}]] above each entry, not [{key}]")
+            } else {
+                String::new()
+            };
+            problem(at, key, format!("expected a list of entries, got {got}{how}"))
+        });
         // In TOML, a problem is placed on the line that writes its field, within its entry
         // (from the entry's `[[header]]` to the next) or above the first entry; on the entry's
         // header (or by its JSON path) when the field is not written, as a missing one is not.
@@ -178,7 +212,7 @@ impl Request {
             };
             Some(located(at, &field, message))
         });
-        Some(rest.into_iter().chain(entries).collect())
+        Some(rest.into_iter().chain(not_a_list).chain(entries).collect())
     }
 
     /// The 1-based line, from `from` up to `to`, of a TOML document that gives `field` (the
@@ -354,6 +388,18 @@ mod tests {
         for (serde, plain) in cases {
             assert_eq!(super::plain(serde.to_owned()), plain);
         }
+    }
+
+    #[test]
+    fn entries_that_are_not_a_list_are_named() {
+        let toml = "name = \"one\"\n[event]\nkind = \"site\"\nsite = \"a\"\n";
+        let json = r#"{"event": {"kind": "site"}}"#;
+        expect_test::expect![[r#"
+            error: s.toml:2: event: expected a list of entries, got a table: write [[event]] above each entry, not [event]
+            s.toml: 1 problem in the scenario
+            error: s.json: event: expected a list of entries, got an object
+            s.json: 1 problem in the scenario"#]]
+        .assert_eq(&format!("{}\n{}", problems("s.toml", toml), problems("s.json", json)));
     }
 
     #[test]
