@@ -43,8 +43,9 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a path most likely holds: a directory is CSV, a `.json` file is JSON, and a
-    /// file whose first line starts with `/chain` is a Willems chain.
+    /// The format a path most likely holds: a directory is CSV, a `.json` file is JSON, a file
+    /// whose first line starts with `/chain` is a Willems chain, and another that begins with
+    /// `{` is JSON.
     pub fn detect(path: &Path) -> Option<Format> {
         if path.is_dir() {
             Some(Format::Csv)
@@ -52,6 +53,8 @@ impl Format {
             Some(Format::Json)
         } else if willems::begins_as_chain(path) {
             Some(Format::Willems)
+        } else if json_doc::begins_as_document(path) {
+            Some(Format::Json)
         } else {
             None
         }

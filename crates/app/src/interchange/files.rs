@@ -7,6 +7,16 @@ use std::path::{Path, PathBuf};
 
 use super::findings::Finding;
 
+/// The first bytes (at most `n`) of the file at `path`, after a UTF-8 byte-order mark if it has
+/// one; `None` when it cannot be read.
+pub(super) fn opening(path: &Path, n: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut start = Vec::new();
+    fs::File::open(path).and_then(|file| file.take(n + 3).read_to_end(&mut start)).ok()?;
+    let start = start.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&start);
+    Some(start.iter().take(n as usize).copied().collect())
+}
+
 /// The text of a file, `Ok(None)` when it does not exist, or why it cannot be read as UTF-8.
 pub(super) fn read_text(path: &Path, file: &str) -> Result<Option<String>, Finding> {
     match fs::read(path) {

@@ -6,7 +6,7 @@ use std::path::Path;
 use model::{Network, Table};
 use serde_json::{Map, Value};
 
-use super::files::{read_required, write_atomic};
+use super::files::{opening, read_required, write_atomic};
 use super::findings::{Finding, RowPlaces};
 use super::row::{Cell, Fields, RowReader};
 use super::tables::{columns, read_row, write_rows};
@@ -16,6 +16,15 @@ use super::{Parsed, REQUIRED_TABLES};
 pub(super) const FORMAT_NAME: &str = "arsenal-network";
 /// The version of the document layout this build reads and writes.
 pub(super) const FORMAT_VERSION: u64 = 1;
+
+/// Whether the file at `path` begins as a JSON document does, with `{` (after white space and
+/// a UTF-8 byte-order mark, if any), so that one not named `.json` can be imported without
+/// `--format json`.
+pub(super) fn begins_as_document(path: &Path) -> bool {
+    opening(path, 256).is_some_and(|start| {
+        start.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b == b'{')
+    })
+}
 
 pub(super) fn read(path: &Path) -> Parsed {
     let file = path.display().to_string();

@@ -4,7 +4,6 @@
 //! docs/data-format.md lists every assumption (days to weeks, capacity headroom, recovery time).
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 
 use model::{
@@ -13,7 +12,7 @@ use model::{
 };
 
 use super::Parsed;
-use super::files::{csv_records, read_required};
+use super::files::{csv_records, opening, read_required};
 use super::findings::{Finding, RowPlaces};
 
 /// Days per week: stage times and demand rates in the data are per day.
@@ -33,10 +32,7 @@ struct Stage {
 /// Whether the file at `path` begins as a chain file does, with `/chain` (after a UTF-8
 /// byte-order mark, if any), so that it can be imported without `--format willems`.
 pub(super) fn begins_as_chain(path: &Path) -> bool {
-    let mut start = Vec::with_capacity(16);
-    let read = std::fs::File::open(path).and_then(|file| file.take(16).read_to_end(&mut start));
-    let start = start.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&start);
-    read.is_ok() && start.starts_with(b"/chain")
+    opening(path, 16).is_some_and(|start| start.starts_with(b"/chain"))
 }
 
 pub(super) fn read(path: &Path) -> Parsed {

@@ -79,4 +79,17 @@ fn store_round_trip_and_idempotent_reimport() {
     assert!(matches!(again, Err(app::Error::Conflict(_))), "an export is not replaced unasked");
     app::export(&config, &out, Format::Csv, true, &Silent).unwrap();
     assert_eq!(interchange::read(&out, Format::Csv).network, network);
+
+    // A JSON document under another name is known by its opening brace, even after a
+    // byte-order mark and blank lines.
+    let json = work.path().join("network.json");
+    app::export(&config, &json, Format::Json, false, &Silent).unwrap();
+    let renamed = work.path().join("network.txt");
+    let text = std::fs::read_to_string(&json).unwrap();
+    std::fs::write(&renamed, format!("\u{feff}\n  {text}")).unwrap();
+    assert_eq!(Format::detect(&renamed), Some(Format::Json));
+    app::import(&config, &renamed, None, &Silent).unwrap();
+    assert_eq!(app::summary(&config, &Silent).unwrap(), first);
+    std::fs::write(&renamed, "id,name\n").unwrap();
+    assert_eq!(Format::detect(&renamed), None, "text that is not a document is not guessed");
 }
