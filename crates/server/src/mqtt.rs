@@ -65,10 +65,14 @@ pub fn client_id(id: &str) -> Result<String, String> {
     }
 }
 
+/// The longest wait between tries to reach the broker.
+const MAX_RETRY: Duration = Duration::from_secs(16);
+
 /// Subscribes and records batches until the process stops; reconnects when the broker goes.
 pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
     // A stable client id with a persistent session: batches published while the server is away
     // wait at the broker for it.
+    let address = format!("{}:{}", broker.host, broker.port);
     let mut options = MqttOptions::new(broker.client_id, broker.host, broker.port);
     options.set_keep_alive(Duration::from_secs(30));
     options.set_clean_session(false);
@@ -76,9 +80,13 @@ pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
     options.set_max_packet_size(16 * 1024 * 1024, 16 * 1024 * 1024);
     let (client, mut connection) = AsyncClient::new(options, 64);
     state.alerts.connect(client.clone());
+    // Retries wait twice as long each time, up to MAX_RETRY, so a broker that stays away is
+    // not asked every second.
+    let mut retry = Duration::from_secs(1);
     loop {
         match connection.poll().await {
             Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                retry = Duration::from_secs(1);
                 tracing::info!(topic = EVENTS_TOPIC, "connected to the MQTT broker");
                 if let Err(error) = client.subscribe(EVENTS_TOPIC, QoS::AtLeastOnce).await {
                     tracing::error!(%error, "cannot subscribe");
@@ -90,8 +98,14 @@ pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
             }
             Ok(_) => {}
             Err(error) => {
-                tracing::warn!(%error, "MQTT connection lost; retrying in a second");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                tracing::warn!(
+                    %error,
+                    broker = %address,
+                    retry_seconds = retry.as_secs(),
+                    "cannot reach the MQTT broker; trying again"
+                );
+                tokio::time::sleep(retry).await;
+                retry = (retry * 2).min(MAX_RETRY);
             }
         }
     }
