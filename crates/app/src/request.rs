@@ -146,11 +146,8 @@ impl Request {
             let entries = document.as_object_mut().and_then(|fields| fields.remove(T::KEY));
             let not_a_list = entries.as_ref().and_then(|e| match e {
                 serde_json::Value::Array(_) => None,
-                serde_json::Value::Object(_) => Some("an object"),
-                serde_json::Value::String(_) => Some("text"),
-                serde_json::Value::Number(_) => Some("a number"),
-                serde_json::Value::Bool(_) => Some("true or false"),
-                serde_json::Value::Null => Some("null"),
+                serde_json::Value::Object(_) => Some("an object".to_owned()),
+                other => Some(other.to_string()),
             });
             let entries = entries.iter().filter_map(serde_json::Value::as_array).flatten();
             let entries: Vec<Option<Fault>> = entries
@@ -162,11 +159,8 @@ impl Request {
             let entries = document.remove(T::KEY);
             let not_a_list = entries.as_ref().and_then(|e| match e {
                 toml::Value::Array(_) => None,
-                toml::Value::Table(_) => Some("a table"),
-                toml::Value::String(_) => Some("text"),
-                toml::Value::Integer(_) | toml::Value::Float(_) => Some("a number"),
-                toml::Value::Boolean(_) => Some("true or false"),
-                toml::Value::Datetime(_) => Some("a date"),
+                toml::Value::Table(_) => Some("a table".to_owned()),
+                other => Some(other.to_string()),
             });
             let entries = entries.iter().filter_map(toml::Value::as_array).flatten();
             let message = |e: toml::de::Error| plain(e.message().to_owned());
@@ -423,10 +417,10 @@ mod tests {
             error: s.toml:3: string values must be quoted, expected literal string
             s.toml: 1 problem in the scenario"#]]
         .assert_eq(&problems("s.toml", "name = \"x\"\n[[event]]\nkind = site\n"));
-        // Entries that are not a list: nothing to take apart, so the first error stands.
+        // Entries that are not a list: named with what they are.
         expect_test::expect![[r#"
-            error: s.toml:1: expected a list, got 3
+            error: s.toml:1: event: expected a list of entries, got 3
             s.toml: 1 problem in the scenario"#]]
-        .assert_eq(&problems("s.toml", "event = 3\n"));
+        .assert_eq(&problems("s.toml", "event = 3\nname = \"x\"\n"));
     }
 }
