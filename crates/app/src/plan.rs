@@ -381,6 +381,7 @@ fn solve(
         seconds: Seconds::default(),
     };
     let mut report = solved.report(stats);
+    report.notes = resolved.notes.iter().map(ToString::to_string).collect();
     lap(&mut seconds.extract);
     report.program.seconds = seconds;
     tracing::info!(

@@ -69,6 +69,46 @@ pub(super) fn outage(
     }
 }
 
+/// What a capacity change does when it lowers the level the network has: a capacity event
+/// sets the level, so one meant to add hours or units must give the new total.
+pub(super) fn lowers(change: &CapacityChange, graph: &Graph) -> Option<(&'static str, String)> {
+    let (field, what, had, set, unit) = match *change {
+        CapacityChange::Hours { site, process, hours_per_week, .. } => (
+            "hours_per_week",
+            format!(
+                "{}'s hours of {}",
+                graph.site_ids[site as usize], graph.processes[process as usize]
+            ),
+            graph.hours_per_week(site, process),
+            hours_per_week,
+            "hours",
+        ),
+        CapacityChange::Source { source, units_per_week, .. } => {
+            let edge = &graph.sources.entries()[source as usize];
+            let item = (0..graph.n_items() as u32)
+                .find(|&i| graph.sources.range(i).contains(&(source as usize)))
+                .unwrap_or_default();
+            (
+                "units_per_week",
+                format!(
+                    "{}'s units of {}",
+                    graph.site_ids[edge.site as usize], graph.item_ids[item as usize]
+                ),
+                edge.max_units_per_week,
+                units_per_week,
+                "units",
+            )
+        }
+    };
+    (set < had).then(|| {
+        (field, format!(
+            "lowers {what} from {} to {} a week (a capacity event sets the level; to add {unit}, give the new total)",
+            Shown(had),
+            Shown(set)
+        ))
+    })
+}
+
 /// A capacity set from `start_week`: a source's units per week (`site` and `item`), or a
 /// site's hours of a process (`site` and `process`).
 pub(super) fn capacity(

@@ -7,7 +7,9 @@ use engine::plan::{Baseline, Changes, Options, Target};
 use engine::simulate::Period;
 use model::{Network, Shown};
 
-use super::events::{capacity, demand_change, missing_hours, new_source, outage, starts_late};
+use super::events::{
+    capacity, demand_change, lowers, missing_hours, new_source, outage, starts_late,
+};
 use super::formats::{DemandFile, MAX_HORIZON_WEEKS, PlanRequest, TargetSpec};
 use crate::Error;
 use crate::interchange::Finding;
@@ -20,6 +22,9 @@ pub(crate) struct Resolved {
     pub(crate) targets: Vec<Target>,
     pub(crate) options: Options,
     pub(crate) changes: Changes,
+    /// What the request does that may not be what was meant (a capacity event that lowers a
+    /// level), located.
+    pub(crate) notes: Vec<Finding>,
 }
 
 /// What errors call a plan's request as a whole.
@@ -159,6 +164,7 @@ pub(crate) fn resolve(
             Err(found) => findings.extend(found),
         }
     }
+    let mut notes = Vec::new();
     for (n, (_, event)) in request.events.iter().enumerate() {
         let resolved = match event.kind.as_str() {
             "demand" => continue,
@@ -169,6 +175,13 @@ pub(crate) fn resolve(
                 None
             }),
         };
+        if let Ok(Some(change)) = &resolved
+            && let Some((field, message)) = lowers(change, &graph)
+        {
+            let mut note = Finding::file_warning(locate_event(n), message);
+            note.field = Some(field.to_owned());
+            notes.push(note);
+        }
         match resolved {
             Ok(change) => changes.capacities.extend(change),
             Err(found) => findings.extend(
@@ -198,7 +211,7 @@ pub(crate) fn resolve(
         .iter()
         .map(|spec| target(spec, &graph, Some(horizon)).map_err(|(_, m)| Error::invalid(m)))
         .collect::<Result<Vec<Target>, Error>>()?;
-    Ok(Resolved { graph, targets, options, changes })
+    Ok(Resolved { graph, targets, options, changes, notes })
 }
 
 /// A field at fault and why (as for a scenario's events).

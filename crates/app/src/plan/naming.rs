@@ -230,6 +230,7 @@ impl Solved<'_> {
             deliveries,
             new_links: new_arcs.len(),
             program,
+            notes: Vec::new(),
         }
     }
 

@@ -32,6 +32,10 @@ pub struct PlanReport {
     /// New links the plan ships on.
     pub new_links: usize,
     pub program: ProgramStats,
+    /// What the request does that may not be what was meant, located (`warning: FILE:LINE:
+    /// field: ...`): a capacity event that lowers a level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -50,6 +50,9 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         Baseline::Ignore => "today's demand is set aside; the targets have the whole network",
     };
     let _ = writeln!(out, "Plan {:?}: {} weeks ({baseline}).", report.name, report.horizon_weeks);
+    for note in &report.notes {
+        let _ = writeln!(out, "  {note}");
+    }
     let share = if report.value_demanded > 0.0 {
         100.0 * report.value_met / report.value_demanded
     } else {

@@ -220,6 +220,34 @@ fn replan_after_the_bundled_events() {
 }
 
 #[test]
+fn a_capacity_event_that_lowers_a_level_is_noted() {
+    let dir = sample();
+    let demand = repo("data/demand/ventilator-pandemic.toml");
+    assert!(
+        run(dir.path(), &["-q", "mobilize", "--demand", &demand, "--out", "plan.json"])
+            .status
+            .success()
+    );
+    // site-137 has 431.6 hours a week of test-and-calibration and 1,700.5 of final assembly:
+    // the first event lowers a level (meant, perhaps, to add 200 hours), the second raises one.
+    std::fs::write(
+        dir.path().join("levels.toml"),
+        "[[event]]\nkind = \"capacity\"\nsite = \"site-137\"\nprocess = \"test-and-calibration\"\nhours_per_week = 200\n\n[[event]]\nkind = \"capacity\"\nsite = \"site-137\"\nprocess = \"final-assembly\"\nhours_per_week = 2000\n",
+    )
+    .unwrap();
+    let output = run(dir.path(), &["replan", "--plan", "plan.json", "--event", "levels.toml"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output);
+    let notes: Vec<&str> =
+        text.lines().filter(|l| l.trim_start().starts_with("warning:")).collect();
+    expect!["  warning: levels.toml:1: hours_per_week: lowers site-137's hours of test-and-calibration from 431.6 to 200 a week (a capacity event sets the level; to add hours, give the new total)"].assert_eq(&notes.join("\n"));
+    let output =
+        run(dir.path(), &["replan", "--plan", "plan.json", "--event", "levels.toml", "--json"]);
+    let notes = &json(&stdout(&output))["document"]["plan"]["notes"];
+    assert_eq!(notes.as_array().map(Vec::len), Some(1), "{notes}");
+}
+
+#[test]
 fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     let dir = sample();
     std::fs::write(
