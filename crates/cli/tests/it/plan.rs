@@ -15,6 +15,12 @@ fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap()
 }
 
+/// Plans the demand file `demand` in `dir` and saves the plan as plan.json.
+fn saved_plan(dir: &std::path::Path, demand: &str) {
+    let output = run(dir, &["-q", "mobilize", "--demand", demand, "--out", "plan.json"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir));
+}
+
 /// Checks that in every checked bottleneck of a plan report, the units each product gains or
 /// loses, times the value of its targets due that week, add up to the value gained; returns how
 /// many were checked.
@@ -127,11 +133,7 @@ fn replan_after_the_bundled_events() {
     let dir = sample();
     let demand = repo("data/demand/ventilator-pandemic.toml");
     let events = repo("data/events/ventilator-assembler-down.toml");
-    assert!(
-        run(dir.path(), &["-q", "mobilize", "--demand", &demand, "--out", "plan.json"])
-            .status
-            .success()
-    );
+    saved_plan(dir.path(), &demand);
     let output = run(
         dir.path(),
         &["replan", "--plan", "plan.json", "--event", &events, "--top", "3", "--out", "plan2.json"],
@@ -223,11 +225,7 @@ fn replan_after_the_bundled_events() {
 fn a_capacity_event_that_lowers_a_level_is_noted() {
     let dir = sample();
     let demand = repo("data/demand/ventilator-pandemic.toml");
-    assert!(
-        run(dir.path(), &["-q", "mobilize", "--demand", &demand, "--out", "plan.json"])
-            .status
-            .success()
-    );
+    saved_plan(dir.path(), &demand);
     // site-137 has 431.6 hours a week of test-and-calibration and 1,700.5 of final assembly:
     // the first event lowers a level (meant, perhaps, to add 200 hours), the second raises one.
     std::fs::write(
@@ -298,11 +296,7 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     .assert_eq(&stderr(&output, dir.path()));
 
     let demand = repo("data/demand/ventilator-pandemic.toml");
-    assert!(
-        run(dir.path(), &["-q", "mobilize", "--demand", &demand, "--out", "plan.json"])
-            .status
-            .success()
-    );
+    saved_plan(dir.path(), &demand);
     std::fs::write(
         dir.path().join("bad-events.toml"),
         "[[event]]\nkind = \"earthquake\"\n\n[[event]]\nkind = \"capacity\"\nsite = \"wh-01\"\nitem = \"icu-ventilator\"\nunits_per_week = 5\n\n[[event]]\nkind = \"new_source\"\nsite = \"site-001\"\nitem = \"icu-ventilator\"\nmax_units_per_week = 5\nlead_time_weeks = 1\nunit_cost = 100\n\n[[event]]\nkind = \"site\"\nsite = \"site-999\"\nstart_week = -1\n\n[[event]]\nsite = \"site-062\"\n",
