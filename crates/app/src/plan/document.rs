@@ -9,7 +9,7 @@ use engine::plan::Bases;
 use serde::{Deserialize, Serialize};
 
 use super::formats::PlanRequest;
-use super::report::PlanReport;
+use super::report::{PlanReport, ProductGain};
 use crate::Error;
 use crate::interchange::{
     Finding, check_dir_writable, check_writable, write_atomic, write_dir_atomic,
@@ -237,7 +237,16 @@ pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
                 let weeks: Vec<String> = b.weeks.iter().map(u32::to_string).collect();
                 let gain = b.gain.as_ref();
                 let products: Vec<String> = gain
-                    .map(|g| g.products.iter().map(|p| format!("{} {}", p.units, p.item)).collect())
+                    .map(|g| {
+                        let due = |p: &ProductGain| {
+                            p.due_week
+                                .map_or(" (today's demand)".to_owned(), |w| format!(" by week {w}"))
+                        };
+                        g.products
+                            .iter()
+                            .map(|p| format!("{} {}{}", p.units, p.item, due(p)))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 w.write_record([
                     b.kind.clone(),

@@ -124,6 +124,12 @@ fn the_bundled_demand_on_the_sample() {
     assert_eq!(header("shipments.csv"), "supplier,customer,item,week,arrives_week,units,new_link");
     assert_eq!(header("deliveries.csv"), "target,item,site,week,units");
     assert_eq!(header("targets.csv"), "item,site,due_week,quantity,met,value_per_unit,shortfall");
+    let bottlenecks = std::fs::read_to_string(dir.path().join("tables/bottlenecks.csv")).unwrap();
+    let first = bottlenecks.lines().nth(1).unwrap();
+    assert!(
+        first.ends_with(",9 icu-ventilator by week 26"),
+        "the gain names its due week: {first}"
+    );
     let svg = std::fs::read_to_string(dir.path().join("plan.svg")).unwrap();
     assert!(svg.contains("Cumulative output against target: Pandemic ventilator mobilization"));
 }
