@@ -173,6 +173,11 @@ fn validated(parsed: Parsed) -> Loaded {
     Loaded { network: parsed.network, findings }
 }
 
+/// Writes a network's JSON document to `out` (standard output, say).
+pub fn write_json(network: &Network, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    json_doc::write_to(network, out)
+}
+
 /// Writes a network: a new CSV directory, or a JSON file; atomically either way.
 pub fn write(network: &Network, path: &Path, format: Format) -> std::io::Result<()> {
     match format {

@@ -49,7 +49,8 @@ pub(crate) enum Command {
     },
     /// Write the stored network as a CSV directory or a JSON file.
     Export {
-        /// The directory (csv) or file (json) to write.
+        /// The directory (csv) or file (json) to write; `-` writes the JSON document to
+        /// standard output.
         #[arg(long)]
         out: PathBuf,
         /// csv: a directory of the import tables; json: one document (docs/data-format.md).

@@ -144,6 +144,22 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 }
             }
         }
+        // `--out -` is standard output, for the JSON document; the confirmation goes to
+        // standard error there, so that the output is the document alone.
+        Command::Export { out, format, .. } if out.as_os_str() == "-" => {
+            if !matches!(format, args::ExportFormat::Json) {
+                return Err(app::Error::Invalid {
+                    message: "--out - writes to standard output, which takes one document: add --format json (a CSV export is a directory of files)".into(),
+                    findings: Vec::new(),
+                }
+                .into());
+            }
+            let network = app::network(&config, &progress)?;
+            app::interchange::write_json(&network, &mut stdout().lock())?;
+            if !args.quiet {
+                eprintln!("exported {} records to standard output", network.n_records());
+            }
+        }
         Command::Export { out, format, force } => {
             let records = app::export(&config, out, (*format).into(), *force, &progress)?;
             if !args.quiet {

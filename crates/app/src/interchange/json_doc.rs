@@ -148,9 +148,11 @@ pub(super) fn to_value(network: &Network) -> Value {
 }
 
 pub(super) fn write(network: &Network, path: &Path) -> std::io::Result<()> {
-    let document = to_value(network);
-    write_atomic(path, |out| {
-        serde_json::to_writer_pretty(&mut *out, &document)?;
-        std::io::Write::write_all(out, b"\n")
-    })
+    write_atomic(path, |out| write_to(network, out))
+}
+
+/// Writes the document of `network` to `out`, pretty-printed, with a final newline.
+pub(super) fn write_to(network: &Network, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(network))?;
+    out.write_all(b"\n")
 }

@@ -147,6 +147,25 @@ fn outputs_never_clobber_other_files() {
     assert!(generated.status.success(), "an earlier network is replaced when asked");
 }
 
+/// `export --out -` writes the JSON document to standard output, which imports back; a CSV
+/// export, a directory, cannot go there.
+#[test]
+fn export_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["-q", "demo"]).status.success());
+    let exported = run(dir.path(), &["export", "--out", "-", "--format", "json"]);
+    assert!(exported.status.success(), "{}", stderr(&exported, dir.path()));
+    assert!(stderr(&exported, dir.path()).contains("records to standard output"));
+    let document: serde_json::Value = serde_json::from_str(&stdout(&exported)).unwrap();
+    assert_eq!(document["format"], "arsenal-network");
+    std::fs::write(dir.path().join("piped.txt"), stdout(&exported)).unwrap();
+    assert!(run(dir.path(), &["-q", "import", "piped.txt"]).status.success());
+    let refused = run(dir.path(), &["export", "--out", "-"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused, dir.path()).contains("add --format json"));
+    assert!(!dir.path().join("-").exists(), "no file named -");
+}
+
 #[test]
 fn reading_before_any_import_says_so_and_makes_nothing() {
     let dir = tempfile::tempdir().unwrap();
