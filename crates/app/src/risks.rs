@@ -83,7 +83,11 @@ pub(crate) fn assess(
 /// The items with demand whose bills of materials use `item`, by id; none when `item` has
 /// demand of its own.
 fn used_by(graph: &Graph, item: u32) -> Vec<Name> {
-    let demanded = |i: u32| graph.demand.iter().any(|d| d.item == i);
+    let mut has_demand = vec![false; graph.n_items()];
+    for row in &graph.demand {
+        has_demand[row.item as usize] = true;
+    }
+    let demanded = |i: u32| has_demand[i as usize];
     if demanded(item) {
         return Vec::new();
     }

@@ -82,7 +82,19 @@ impl HeldBack {
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Cut {
     pub(super) units: f64,
+    /// What it could not carry in the last period it was cut, and that period plus one (0
+    /// before any), so that a link carrying in full is never written to.
     last: f64,
+    after: usize,
+}
+
+impl Cut {
+    /// Books `short`, what the link could not carry in period `t`.
+    fn book(&mut self, short: f64, t: usize) {
+        let before = if self.after == t { self.last } else { 0.0 };
+        self.units += (short - before).max(0.0);
+        (self.last, self.after) = (short, t + 1);
+    }
 }
 
 pub(super) fn simulate(
@@ -625,15 +637,10 @@ impl Shipping<'_> {
             for &l in out {
                 let cap = self.factors.link[l as usize];
                 let mut amount = self.order[l as usize];
-                let cut = &mut cut[l as usize - piece.links.start];
                 if cap < 1.0 {
                     let carried = amount.min(cap * self.normal[l as usize]);
-                    let short = amount - carried;
-                    cut.units += (short - cut.last).max(0.0);
-                    cut.last = short;
+                    cut[l as usize - piece.links.start].book(amount - carried, self.t);
                     amount = carried;
-                } else {
-                    cut.last = 0.0;
                 }
                 total += amount;
                 granted.push(amount);
