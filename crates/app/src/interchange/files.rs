@@ -41,8 +41,9 @@ fn decode(mut bytes: Vec<u8>, file: &str) -> Result<String, Finding> {
     }
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = good.len() - good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        let lines = LineStarts::new(good);
+        let line = lines.line(good.len());
+        let column = good.len() - lines.start(line) + 1;
         Finding::file_error(
             format!("{file}:{line}"),
             format!(
@@ -53,6 +54,30 @@ fn decode(mut bytes: Vec<u8>, file: &str) -> Result<String, Finding> {
     })
 }
 
+/// Where each line of a text starts, to number lines as an editor does: a line ends at a `\n`,
+/// a `\r\n` or a lone `\r` (as older spreadsheet programs on the Mac save CSV).
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &[u8]) -> Self {
+        let ends = text
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')));
+        Self(std::iter::once(0).chain(ends.map(|(i, _)| i + 1)).collect())
+    }
+
+    /// The line (from 1) byte `at` is on.
+    fn line(&self, at: usize) -> usize {
+        self.0.partition_point(|&start| start <= at)
+    }
+
+    /// The byte line `line` (from 1) starts at.
+    fn start(&self, line: usize) -> usize {
+        self.0[line - 1]
+    }
+}
+
 /// The records of a CSV reader over `text` with their line numbers; a malformed record becomes a
 /// finding.
 pub(super) fn csv_records<'r>(
@@ -61,10 +86,11 @@ pub(super) fn csv_records<'r>(
     file: &'r str,
     findings: &'r mut Vec<Finding>,
 ) -> impl Iterator<Item = (u64, csv::StringRecord)> + 'r {
+    let lines = LineStarts::new(text.as_bytes());
     reader.records().filter_map(move |result| match result {
-        Ok(record) => Some((record.position().map_or(0, |p| line(p, text)), record)),
+        Ok(record) => Some((record.position().map_or(0, |p| line(p, text, &lines)), record)),
         Err(e) => {
-            let line = e.position().map_or(0, |p| line(p, text));
+            let line = e.position().map_or(0, |p| line(p, text, &lines));
             findings
                 .push(Finding::file_error(format!("{file}:{line}"), format!("malformed CSV: {e}")));
             None
@@ -73,15 +99,16 @@ pub(super) fn csv_records<'r>(
 }
 
 /// The line a record at `position` of `text` starts on, as an editor numbers it. The csv crate
-/// counts a line when it reads its `\n`, and after a `\r\n` ending it reads that `\n` as the
-/// start of the next record, one line short (BurntSushi/rust-csv#395): a record that starts at
-/// a `\n` starts on the line after it.
-fn line(position: &csv::Position, text: &str) -> u64 {
-    let at_newline = usize::try_from(position.byte())
-        .ok()
-        .and_then(|byte| text.as_bytes().get(byte))
-        .is_some_and(|&b| b == b'\n');
-    position.line() + u64::from(at_newline)
+/// numbers lines by their `\n` alone, and after a `\r\n` ending it reads that `\n` as the start
+/// of the next record (BurntSushi/rust-csv#395): a record starts at its first byte that ends no
+/// line.
+fn line(position: &csv::Position, text: &str, lines: &LineStarts) -> u64 {
+    let from = usize::try_from(position.byte()).unwrap_or(text.len());
+    let skipped = text
+        .as_bytes()
+        .get(from..)
+        .map_or(0, |rest| rest.iter().take_while(|&&b| b == b'\n' || b == b'\r').count());
+    lines.line(from + skipped) as u64
 }
 
 /// The directory `path` is in (`.` for a bare name).

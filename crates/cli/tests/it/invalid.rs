@@ -82,32 +82,37 @@ fn unknown_duplicate_and_dangling_ids() {
     );
 }
 
-/// A file saved with Windows line endings (CRLF, as spreadsheet programs save CSV) has its lines
-/// numbered as an editor shows them, after a quoted field that spans two lines too.
+/// A file saved with Windows line endings (CRLF, as spreadsheet programs save CSV) or with the
+/// lone CR of older Mac spreadsheet programs has its lines numbered as an editor shows them, after
+/// a quoted field that spans two lines too.
 #[test]
-fn lines_are_numbered_alike_with_windows_line_endings() {
-    let dir = tempfile::tempdir().unwrap();
-    write_fixture(&dir.path().join("good"), VALID);
-    write_fixture(&dir.path().join("bad"), VALID);
-    let sites = [
-        "id,organization,name,kind,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks",
-        "s1,acme,\"Acme\r\nDayton\",factory,39.76,-84.19,Dayton,OH,US,332710,40,ISO 9001,4",
-        "s2,acme,Acme Toledo,factory,41.65,-83.54,Toledo,OH,US,332710,many,,6",
-        "s3,nobody,Acme Lima,factory,40.74,-84.11,Lima,OH,US,332710,12,,6",
-        "s4,acme,Acme Akron,factory,41.08,-81.52,Akron,OH,US,332710,12,",
-    ];
-    std::fs::write(dir.path().join("bad/sites.csv"), sites.join("\r\n") + "\r\n").unwrap();
-    check_import(
-        dir.path(),
-        "bad",
-        2,
-        &expect![[r#"
-            error: bad/sites.csv:6: has 12 fields but the header has 13
-            error: bad/sites.csv:4: employees: expected a whole number from 0 to 4294967295, got "many"
-            error: bad/sites.csv:5: organization: unknown organization id "nobody"
-            error: bad is invalid: 3 errors; nothing was imported
-        "#]],
-    );
+fn lines_are_numbered_alike_with_windows_and_mac_line_endings() {
+    for ending in ["\r\n", "\r"] {
+        let dir = tempfile::tempdir().unwrap();
+        write_fixture(&dir.path().join("good"), VALID);
+        write_fixture(&dir.path().join("bad"), VALID);
+        let sites = [
+            "id,organization,name,kind,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks",
+            &format!(
+                "s1,acme,\"Acme{ending}Dayton\",factory,39.76,-84.19,Dayton,OH,US,332710,40,ISO 9001,4"
+            ),
+            "s2,acme,Acme Toledo,factory,41.65,-83.54,Toledo,OH,US,332710,many,,6",
+            "s3,nobody,Acme Lima,factory,40.74,-84.11,Lima,OH,US,332710,12,,6",
+            "s4,acme,Acme Akron,factory,41.08,-81.52,Akron,OH,US,332710,12,",
+        ];
+        std::fs::write(dir.path().join("bad/sites.csv"), sites.join(ending) + ending).unwrap();
+        check_import(
+            dir.path(),
+            "bad",
+            2,
+            &expect![[r#"
+                error: bad/sites.csv:6: has 12 fields but the header has 13
+                error: bad/sites.csv:4: employees: expected a whole number from 0 to 4294967295, got "many"
+                error: bad/sites.csv:5: organization: unknown organization id "nobody"
+                error: bad is invalid: 3 errors; nothing was imported
+            "#]],
+        );
+    }
 }
 
 /// Column names are matched ignoring case and surrounding spaces; an unknown one is named with

@@ -15,3 +15,18 @@ fn outputs_get_the_permissions_of_a_new_file() {
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&written), mode(&plain));
 }
+
+/// Bytes that are not UTF-8 are located by line and column, whichever line endings the file has.
+#[test]
+fn invalid_utf8_is_located_with_any_line_endings() {
+    for ending in ["\n", "\r\n", "\r"] {
+        let bytes = format!("id,name{ending}a,b{ending}c,d").into_bytes();
+        let bytes = [bytes.as_slice(), b"\xFF"].concat();
+        let finding = super::decode(bytes, "f.csv").unwrap_err();
+        let byte = 13 + 2 * ending.len();
+        let expected = format!(
+            "error: f.csv:3: not valid UTF-8 at column 4 (byte {byte}); save the file as UTF-8"
+        );
+        assert_eq!(finding.to_string(), expected, "{ending:?}");
+    }
+}
