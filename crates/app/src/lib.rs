@@ -166,6 +166,7 @@ pub(crate) fn with_progress<T: Send>(
         }
         worker.join()
     });
+    progress.advance(done.load(Ordering::Relaxed));
     progress.end();
     result
         .map_err(|_| Error::Internal(format!("{label}: the computation panicked")))?
@@ -185,3 +186,6 @@ impl Progress for Silent {
     fn advance(&self, _: u64) {}
     fn end(&self) {}
 }
+
+#[cfg(test)]
+mod tests;
