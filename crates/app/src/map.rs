@@ -443,5 +443,17 @@ pub fn to_geojson(map: &SupplyMap) -> Value {
     json!({ "type": "FeatureCollection", "properties": { "item": map.item, "site": map.site }, "features": features })
 }
 
+/// The sites of `map` without coordinates, which GeoJSON cannot draw: each once, in map order.
+pub fn unlocated(map: &SupplyMap) -> Vec<&str> {
+    let mut seen = HashSet::new();
+    map.nodes
+        .iter()
+        .flat_map(|n| &n.sites)
+        .filter(|s| s.latitude.is_none() || s.longitude.is_none())
+        .map(|s| s.site.as_str())
+        .filter(|&site| seen.insert(site))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -191,11 +191,13 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 MapFormat::Tree => write!(stdout(), "{}", app::map::to_tree(&map))?,
                 MapFormat::Json => writeln!(stdout(), "{}", serde_json::to_string_pretty(&map)?)?,
                 MapFormat::Dot => write!(stdout(), "{}", app::map::to_dot(&map))?,
-                MapFormat::Geojson => writeln!(
-                    stdout(),
-                    "{}",
-                    serde_json::to_string_pretty(&app::map::to_geojson(&map))?
-                )?,
+                MapFormat::Geojson => {
+                    let geojson = app::map::to_geojson(&map);
+                    writeln!(stdout(), "{}", serde_json::to_string_pretty(&geojson)?)?;
+                    if let Some(warning) = report::not_drawn(&app::map::unlocated(&map)) {
+                        eprintln!("{warning}");
+                    }
+                }
             }
         }
         Command::Risks { top, item, json, reference } => {

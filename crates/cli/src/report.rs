@@ -268,6 +268,20 @@ fn list<S: AsRef<str>>(names: &[S], max: usize) -> String {
     if more > 0 { format!("{} +{more}", shown.join(", ")) } else { shown.join(", ") }
 }
 
+/// The warning for the sites a GeoJSON map leaves out, having no coordinates.
+pub(crate) fn not_drawn(sites: &[&str]) -> Option<String> {
+    let n = sites.len();
+    (n > 0).then(|| {
+        format!(
+            "warning: {} of the map {} no coordinates and {} not drawn: {}",
+            counted(n, "site"),
+            if n == 1 { "has" } else { "have" },
+            if n == 1 { "is" } else { "are" },
+            list(sites, 5)
+        )
+    })
+}
+
 /// The risk report as tables, `top` rows per section.
 pub(crate) fn risks(report: &app::RiskReport, top: usize) -> String {
     let mut out = structure(&report.structure, top);
@@ -391,6 +405,9 @@ Critical sites: without the site, a product cannot be made at all, whatever the 
             list(&c.products, 3)
         );
     }
+    if report.critical_sites.is_empty() {
+        let _ = writeln!(out, "  none: every product can still be made without any one site");
+    }
     if report.critical_sites.len() > top {
         let _ = writeln!(out, "  ... and {} more", report.critical_sites.len() - top);
     }
@@ -409,6 +426,9 @@ Sole sources: items with exactly one qualified source site"
             money(s.value_at_stake),
             list(&s.products, 3)
         );
+    }
+    if report.sole_sources.is_empty() {
+        let _ = writeln!(out, "  none: every item has two or more qualified source sites");
     }
     if report.sole_sources.len() > top {
         let _ = writeln!(out, "  ... and {} more", report.sole_sources.len() - top);
@@ -444,6 +464,9 @@ Concentration: share of qualified capacity by region, Herfindahl-Hirschman index
             c.hhi_country,
             shares.join(", ")
         );
+    }
+    if report.concentration.is_empty() {
+        let _ = writeln!(out, "  none: no item has two or more qualified source sites");
     }
     if report.concentration.len() > top {
         let _ = writeln!(out, "  ... and {} more", report.concentration.len() - top);

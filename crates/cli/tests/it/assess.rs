@@ -2,7 +2,7 @@
 
 use expect_test::expect;
 
-use super::{run, sample, stderr, stdout};
+use super::{repo, run, sample, stderr, stdout, write_fixture};
 
 #[test]
 fn maps_of_the_sample() {
@@ -123,4 +123,88 @@ fn risks_of_the_sample() {
         json["used_by"],
         serde_json::json!(["battery-pack-48v", "icu-ventilator", "small-uas"])
     );
+}
+
+/// A Willems chain has no places and one source per item. A risk section with nothing to list
+/// says so instead of showing an empty table, and a GeoJSON map names the sites it cannot draw.
+#[test]
+fn a_chain_without_places_says_what_it_cannot_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = repo("../shared/data/willems_2008/01.csv");
+    let import = run(dir.path(), &["-q", "import", &chain]);
+    assert!(import.status.success(), "{}", stderr(&import, dir.path()));
+    let output = run(dir.path(), &["risks", "--top", "1"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output);
+    expect![[r#"
+        Risks of 3 end products
+
+        Critical sites: without the site, a product cannot be made at all, whatever the re-routing
+          site                 region           value/week  sole source of                 products
+          Part_0001                                187,670  Part_0001                      Retail_0001, Retail_0002, Retail_0003
+          ... and 7 more
+
+        Sole sources: items with exactly one qualified source site
+          item                     site                     value/week  needed by
+          Part_0001                Part_0001                   187,670  Retail_0001, Retail_0002, Retail_0003
+          ... and 7 more
+
+        Concentration: share of qualified capacity by region, Herfindahl-Hirschman index (0-10,000)
+          item                     sources HHI state HHI country  largest shares
+          none: no item has two or more qualified source sites
+    "#]]
+    .assert_eq(&text.lines().take(15).map(|l| format!("{l}\n")).collect::<String>());
+
+    let map = run(dir.path(), &["map", "Retail_0001", "--format", "geojson"]);
+    assert!(map.status.success(), "{}", stderr(&map, dir.path()));
+    let geojson: serde_json::Value = serde_json::from_str(&stdout(&map)).unwrap();
+    assert_eq!(geojson["features"], serde_json::json!([]));
+    expect![[r#"
+        warning: 5 sites of the map have no coordinates and are not drawn: Retail_0001, Manuf_0001, Part_0001, Part_0002, Part_0003
+    "#]]
+    .assert_eq(&stderr(&map, dir.path()));
+}
+
+/// Where every item has two sources, no site is critical and no item sole-sourced.
+#[test]
+fn risks_say_when_nothing_is_sole_sourced() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(
+        &dir.path().join("dual"),
+        "
+        --- organizations.csv
+        id,name,kind,sponsor,focus
+        acme,Acme Machining,company,,
+        --- sites.csv
+        id,organization,name,kind,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks
+        s1,acme,Acme Dayton,factory,39.76,-84.19,Dayton,OH,US,332710,40,,4
+        s2,acme,Acme Houston,factory,29.76,-95.37,Houston,TX,US,332710,25,,6
+        --- items.csv
+        id,name,kind,unit,unit_value
+        pump,Pump,product,each,900
+        --- sources.csv
+        site,item,max_units_per_week,lead_time_weeks,unit_cost
+        s1,pump,100,2,700
+        s2,pump,300,1,650
+        --- demand.csv
+        item,site,units_per_week
+        pump,s1,50
+        ",
+    );
+    let import = run(dir.path(), &["-q", "import", "dual"]);
+    assert!(import.status.success(), "{}", stderr(&import, dir.path()));
+    let output = run(dir.path(), &["risks"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    expect![[r#"
+        Risks of 1 end product
+
+        Critical sites: without the site, a product cannot be made at all, whatever the re-routing
+          site                 region           value/week  sole source of                 products
+          none: every product can still be made without any one site
+
+        Sole sources: items with exactly one qualified source site
+          item                     site                     value/week  needed by
+          none: every item has two or more qualified source sites
+    "#]]
+    .assert_eq(&stdout(&output).lines().take(9).map(|l| format!("{l}\n")).collect::<String>());
 }
