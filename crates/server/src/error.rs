@@ -22,6 +22,8 @@ pub(crate) enum ApiError {
     Conflict(String),
     /// Too much work waiting already.
     Busy(String),
+    /// The body is larger than the endpoint takes.
+    TooLarge(String),
     /// No key, or not a valid one.
     Unauthorized(String),
     /// A valid key whose role or organization may not do this.
@@ -67,6 +69,7 @@ impl ApiError {
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
             ApiError::Conflict(message) => (StatusCode::CONFLICT, message, Vec::new()),
             ApiError::Busy(message) => (StatusCode::TOO_MANY_REQUESTS, message, Vec::new()),
+            ApiError::TooLarge(message) => (StatusCode::PAYLOAD_TOO_LARGE, message, Vec::new()),
             ApiError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message, Vec::new()),
             ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, message, Vec::new()),
             ApiError::NotReady(message) => (StatusCode::SERVICE_UNAVAILABLE, message, Vec::new()),

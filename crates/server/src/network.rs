@@ -10,6 +10,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -86,8 +87,27 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     }
 }
 
-/// `Failed to deserialize the JSON body into the target type: events[0]: unknown variant ...`
+/// Why a body is refused: a body without the JSON content type or over the limit is named as
+/// such; `Failed to deserialize the JSON body into the target type: events[0]: unknown variant
+/// ...` becomes a problem with `events[0]`.
 fn body_error(rejection: &JsonRejection) -> ApiError {
+    if let JsonRejection::MissingJsonContentType(_) = rejection {
+        let reason = "expected the header Content-Type: application/json (curl sends it with -H 'Content-Type: application/json')";
+        return ApiError::Invalid {
+            message: format!("the body is not marked as JSON: {reason}"),
+            details: vec![wire::Problem {
+                location: "header".into(),
+                field: Some("content-type".into()),
+                message: reason.into(),
+            }],
+        };
+    }
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::TooLarge(format!(
+            "the body is larger than {} MiB, the limit of this endpoint",
+            crate::MAX_BODY_BYTES >> 20
+        ));
+    }
     let text = rejection.body_text();
     let reason = text.split_once(": ").map_or(text.as_str(), |(_, reason)| reason);
     let (field, reason) = match reason.split_once(": ") {
@@ -115,6 +135,7 @@ fn query_error(rejection: &QueryRejection) -> ApiError {
         }
         "number too large to fit in target type" => "expected a smaller whole number",
         "invalid float literal" => "expected a number",
+        missing if missing.starts_with("missing field") => "missing; it is required",
         other => other,
     };
     ApiError::query(field, reason)

@@ -66,12 +66,25 @@ async fn send(
     key: Option<&str>,
     body: &str,
 ) -> (StatusCode, Value) {
+    let json = (!body.is_empty()).then_some("application/json");
+    send_as(state, method, uri, key, json, body).await
+}
+
+/// Sends a request with an optional key, and a body with an optional content type.
+async fn send_as(
+    state: &Arc<State>,
+    method: Method,
+    uri: &str,
+    key: Option<&str>,
+    content_type: Option<&str>,
+    body: &str,
+) -> (StatusCode, Value) {
     let mut request = Request::builder().method(method).uri(uri);
     if let Some(key) = key {
         request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
     }
-    if !body.is_empty() {
-        request = request.header(header::CONTENT_TYPE, "application/json");
+    if let Some(content_type) = content_type {
+        request = request.header(header::CONTENT_TYPE, content_type);
     }
     let request = request.body(Body::from(body.to_owned())).unwrap();
     let response = router(Arc::clone(state)).oneshot(request).await.unwrap();
@@ -222,7 +235,7 @@ async fn every_error_has_the_error_body() {
         GET /items?kind=gadget -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter kind: unknown value \"gadget\"; expected one of product, part, material","details":[{"location":"query","field":"kind","message":"unknown value \"gadget\"; expected one of product, part, material"}]}}
         GET /nowhere -> 404 {"error":{"code":"not_found","message":"no such path; the API is described at /openapi.json","details":[]}}
         POST /sites -> 405 {"error":{"code":"method_not_allowed","message":"method not allowed on this path (the Allow header lists the methods it takes); the API is described at /openapi.json","details":[]}}
-        GET /aggregates/capacity -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter process: missing field `process`","details":[{"location":"query","field":"process","message":"missing field `process`"}]}}
+        GET /aggregates/capacity -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter process: missing; it is required","details":[{"location":"query","field":"process","message":"missing; it is required"}]}}
         GET /aggregates/capacity?process=stamping&by=county -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter by: unknown grouping \"county\"; expected state or country","details":[{"location":"query","field":"by","message":"unknown grouping \"county\"; expected state or country"}]}}
         GET /audit?limit=5000 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: must be from 1 to 1000, not 5000","details":[{"location":"query","field":"limit","message":"must be from 1 to 1000, not 5000"}]}}
     "#]].assert_eq(&out);
@@ -604,6 +617,17 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
     let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), flood).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     expect![[r#"{"error":{"code":"invalid_request","message":"the body is not valid: unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28","details":[{"location":"body","field":"events[0].kind","message":"unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28"}]}}"#]].assert_eq(&body.to_string());
+    // The form curl sends with -d, and a body over the limit, are named as what they are.
+    let batch = r#"{"events": []}"#;
+    let form = Some("application/x-www-form-urlencoded");
+    let (status, body) =
+        send_as(&f.state, Method::POST, "/events", Some(&f.operator), form, batch).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    expect![[r#"{"error":{"code":"invalid_request","message":"the body is not marked as JSON: expected the header Content-Type: application/json (curl sends it with -H 'Content-Type: application/json')","details":[{"location":"header","field":"content-type","message":"expected the header Content-Type: application/json (curl sends it with -H 'Content-Type: application/json')"}]}}"#]].assert_eq(&body.to_string());
+    let large = format!("{batch}{}", " ".repeat(crate::MAX_BODY_BYTES));
+    let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), &large).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    expect![[r#"{"error":{"code":"payload_too_large","message":"the body is larger than 16 MiB, the limit of this endpoint","details":[]}}"#]].assert_eq(&body.to_string());
     let (_, history) = call(&f.state, Method::GET, "/events", Some(&f.operator)).await;
     assert_eq!(history, serde_json::json!([]));
 }
