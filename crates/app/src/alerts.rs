@@ -12,6 +12,7 @@
 use engine::simulate::{Cause, OpeningStock, Period, Reason};
 
 use crate::events::Live;
+use crate::request::Place;
 use crate::scenario::{EventSpec, Resolved, ScenarioFile};
 use crate::{Error, Silent, StressOptions, Twin};
 
@@ -109,7 +110,7 @@ impl Twin {
             horizon_weeks: None,
             events,
         };
-        let locate = |n: usize| format!("reported event {}", n + 1);
+        let locate = |n: usize| Place::at(format!("reported event {}", n + 1));
         let mut scenario = crate::scenario::resolve(&file, graph, Period::Week, "events", &locate)
             .map_err(|findings| crate::request::invalid("events", "the live state", findings))?;
         scenario.opening = opening;

@@ -28,7 +28,7 @@ pub use report::{
     ProductionRow, ProgramStats, Seconds, ShipmentRow, Shortfall, SteadyShort, TargetResult,
 };
 
-use crate::request::Request;
+use crate::request::{Place, Request};
 use crate::{Config, Error, Progress};
 
 /// Bottlenecks solved again with one more unit, by default.
@@ -84,9 +84,9 @@ pub(crate) fn plan_text(
     };
     let locate = inputs::Locate {
         name: file,
-        target: &|n| demand_request.locate("target", n),
-        event: &|n| format!("event {}", n + 1),
-        scenario: &|n| format!("scenario event {}", n + 1),
+        target: &|n| demand_request.place("target", n),
+        event: &|n| Place::at(format!("event {}", n + 1)),
+        scenario: &|n| Place::at(format!("scenario event {}", n + 1)),
     };
     let resolved = inputs::resolve(&request, network, &locate)?;
     solve(&request, &resolved, None, recheck, progress).map(|(plan, _)| plan)
@@ -148,14 +148,14 @@ pub struct PlanAsk {
 #[derive(Clone, Debug)]
 struct Places {
     name: String,
-    targets: Vec<String>,
-    events: Vec<String>,
-    scenario: Vec<String>,
+    targets: Vec<Place>,
+    events: Vec<Place>,
+    scenario: Vec<Place>,
 }
 
 impl Places {
-    fn nth(&self, list: &[String], n: usize) -> String {
-        list.get(n).cloned().unwrap_or_else(|| self.name.clone())
+    fn nth(&self, list: &[Place], n: usize) -> Place {
+        list.get(n).cloned().unwrap_or_else(|| Place::at(&self.name))
     }
 }
 
@@ -172,11 +172,11 @@ impl PlanAsk {
             scenario.map(|r| r.parse_all("the scenario")).transpose()?;
         let places = Places {
             name: demand.file.clone(),
-            targets: (0..parsed.targets.len()).map(|n| demand.locate("target", n)).collect(),
+            targets: (0..parsed.targets.len()).map(|n| demand.place("target", n)).collect(),
             events: Vec::new(),
             scenario: match (scenario, &scenario_file) {
                 (Some(r), Some(file)) => {
-                    (0..file.events.len()).map(|n| r.locate("event", n)).collect()
+                    (0..file.events.len()).map(|n| r.place("event", n)).collect()
                 }
                 _ => Vec::new(),
             },
@@ -215,15 +215,17 @@ impl PlanAsk {
         request.events.extend(parsed.events.into_iter().map(|e| (events.file.clone(), e)));
         let places = Places {
             name: events.file.clone(),
-            targets: (0..n_targets).map(|n| format!("{plan_name}: target {}", n + 1)).collect(),
+            targets: (0..n_targets)
+                .map(|n| Place::at(format!("{plan_name}: target {}", n + 1)))
+                .collect(),
             events: (0..request.events.len())
                 .map(|n| match n.checked_sub(earlier) {
-                    Some(new) => events.locate("event", new),
-                    None => format!("{plan_name}: event {}", n + 1),
+                    Some(new) => events.place("event", new),
+                    None => Place::at(format!("{plan_name}: event {}", n + 1)),
                 })
                 .collect(),
             scenario: (0..n_scenario)
-                .map(|n| format!("{plan_name}: scenario event {}", n + 1))
+                .map(|n| Place::at(format!("{plan_name}: scenario event {}", n + 1)))
                 .collect(),
         };
         Ok(PlanAsk { request, places, saved: Some((saved, plan_name.to_owned(), cold)), recheck })

@@ -1,6 +1,7 @@
 //! Request files, the small documents a user writes to ask for something (a scenario, hazards,
 //! demand targets, planning events): TOML, or JSON when the name ends in `.json`, parsed with
-//! every problem located by file, line (of an `[[entry]]` in TOML) or JSON path, and field.
+//! every problem located by file, line (in TOML, of the field at fault, or of its `[[entry]]`
+//! when the field is not written) or JSON path, and field.
 
 use std::path::Path;
 
@@ -188,23 +189,16 @@ impl Request {
         // In TOML, a problem is placed on the line that writes its field, within its entry
         // (from the entry's `[[header]]` to the next) or above the first entry; on the entry's
         // header (or by its JSON path) when the field is not written, as a missing one is not.
-        let headers: Vec<usize> = self.headers(T::KEY).collect();
-        let line = |line: usize| format!("{}:{line}", self.file);
         let rest = rest.map(|(field, message)| {
-            let end = headers.first().copied().unwrap_or(usize::MAX);
-            let at = self.written(&field, 1, end).map_or_else(|| self.file.clone(), line);
+            let end = self.headers(T::KEY).next().unwrap_or(usize::MAX);
+            let at = self
+                .written(&field, 1, end)
+                .map_or_else(|| self.file.clone(), |line| format!("{}:{line}", self.file));
             located(at, &field, message)
         });
         let entries = entries.into_iter().enumerate().filter_map(|(n, fault)| {
             let (field, message) = fault?;
-            let at = match headers.get(n) {
-                Some(&start) => {
-                    let end = headers.get(n + 1).copied().unwrap_or(usize::MAX);
-                    line(self.written(&field, start, end).unwrap_or(start))
-                }
-                None => self.locate(T::KEY, n),
-            };
-            Some(located(at, &field, message))
+            Some(located(self.place(T::KEY, n).of(&field), &field, message))
         });
         Some(rest.into_iter().chain(not_a_list).chain(entries).collect())
     }
@@ -217,14 +211,7 @@ impl Request {
             return None;
         }
         let lines = self.text.lines().enumerate().take(to.saturating_sub(1)).skip(from - 1);
-        lines
-            .filter(|(_, line)| {
-                line.trim_start()
-                    .strip_prefix(key)
-                    .is_some_and(|after| after.trim_start().starts_with('='))
-            })
-            .map(|(i, _)| i + 1)
-            .next()
+        lines.filter(|(_, line)| assigned(line) == Some(key)).map(|(i, _)| i + 1).next()
     }
 
     /// The 1-based lines of the `[[name]]` headers of a TOML document, in order.
@@ -237,16 +224,59 @@ impl Request {
             .map(|(i, _)| i + 1)
     }
 
-    /// Where the `n`-th entry of the array `name` is: the line of its `[[name]]` header in TOML
-    /// (when written that way), its JSON path otherwise.
-    pub(crate) fn locate(&self, name: &str, n: usize) -> String {
+    /// Where the `n`-th entry of the array `name` is: in TOML (when written that way) the line
+    /// of its `[[name]]` header and of each field written in it, its JSON path otherwise.
+    pub(crate) fn place(&self, name: &str, n: usize) -> Place {
         let file = &self.file;
         if self.is_json() {
-            return format!("{file}: $.{name}[{n}]");
+            return Place::at(format!("{file}: $.{name}[{n}]"));
         }
-        self.headers(name)
-            .nth(n)
-            .map_or(format!("{file}: {name} {}", n + 1), |line| format!("{file}:{line}"))
+        let mut headers = self.headers(name).skip(n);
+        let Some(start) = headers.next() else {
+            return Place::at(format!("{file}: {name} {}", n + 1));
+        };
+        let end = headers.next().unwrap_or(usize::MAX);
+        let lines = self.text.lines().enumerate().take(end.saturating_sub(1)).skip(start);
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for (i, line) in lines {
+            if let Some(key) = assigned(line)
+                && !fields.iter().any(|(k, _)| k == key)
+            {
+                fields.push((key.to_owned(), format!("{file}:{}", i + 1)));
+            }
+        }
+        Place { at: format!("{file}:{start}"), fields }
+    }
+}
+
+/// The key a line of TOML gives a value, when it is a bare key (letters, digits, `_` and `-`).
+fn assigned(line: &str) -> Option<&str> {
+    let key = line.split_once('=')?.0.trim();
+    let bare = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    (bare && !key.is_empty()).then_some(key)
+}
+
+/// Where an entry of a request was written, to place each problem with one of its fields on the
+/// line that writes the field.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Place {
+    /// The entry: its first line, or its JSON path.
+    at: String,
+    /// The fields written in it, each with its line.
+    fields: Vec<(String, String)>,
+}
+
+impl Place {
+    /// A place known only as a whole: every field is placed there.
+    pub(crate) fn at(at: impl Into<String>) -> Place {
+        Place { at: at.into(), fields: Vec::new() }
+    }
+
+    /// Where `field` (the first key of a path such as `regional_radius_km[1]`) was written, or
+    /// the entry when it was not (as a missing field is not).
+    pub(crate) fn of(&self, field: &str) -> String {
+        let key = field.split(['.', '[']).next().unwrap_or_default();
+        self.fields.iter().find(|(k, _)| k == key).map_or(&self.at, |(_, at)| at).clone()
     }
 }
 
@@ -284,6 +314,14 @@ pub(crate) fn problem(location: impl Into<String>, field: &str, message: String)
     let mut finding = Finding::file_error(location, message);
     finding.field = Some(field.to_owned());
     finding
+}
+
+/// Sorts problems by file, then line (a problem of the whole file first).
+pub(crate) fn by_line(findings: &mut [Finding]) {
+    findings.sort_by_cached_key(|f| {
+        let (file, line) = f.location.rsplit_once(':').unwrap_or((&f.location, ""));
+        (file.to_owned(), line.trim().parse::<usize>().unwrap_or(0))
+    });
 }
 
 /// The error for a request file with `findings`.

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::Error;
 use crate::interchange::Finding;
 use crate::lookup::{absent, index};
-use crate::request::{Entries, Request, invalid, problem};
+use crate::request::{Entries, Place, Request, by_line, invalid, problem};
 
 /// A scenario file as written.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -102,7 +102,7 @@ pub(crate) fn resolved(
 
 fn named(request: &Request, stem: &str, graph: &Graph, period: Period) -> Result<Resolved, Error> {
     let parsed: ScenarioFile = request.parse_all(WHAT)?;
-    let scenario = resolve(&parsed, graph, period, &request.file, &|n| request.locate("event", n))
+    let scenario = resolve(&parsed, graph, period, &request.file, &|n| request.place("event", n))
         .map_err(|findings| invalid(&request.file, WHAT, findings))?;
     Ok(Resolved {
         name: parsed.name.clone().unwrap_or_else(|| stem.to_owned()),
@@ -113,13 +113,13 @@ fn named(request: &Request, stem: &str, graph: &Graph, period: Period) -> Result
 }
 
 /// Resolves every event, or says what is wrong with each bad one (`name` is the file, `locate`
-/// names an event by its index).
-pub fn resolve(
+/// places an event by its index).
+pub(crate) fn resolve(
     file: &ScenarioFile,
     graph: &Graph,
     period: Period,
     name: &str,
-    locate: &dyn Fn(usize) -> String,
+    locate: &dyn Fn(usize) -> Place,
 ) -> Result<Scenario, Vec<Finding>> {
     let mut findings = Vec::new();
     let mut events = Vec::new();
@@ -135,10 +135,13 @@ pub fn resolve(
         match event(spec, graph, period) {
             Ok(event) => events.push(event),
             Err(found) => findings.extend(
-                found.into_iter().map(|(field, message)| problem(locate(n), field, message)),
+                found
+                    .into_iter()
+                    .map(|(field, message)| problem(locate(n).of(field), field, message)),
             ),
         }
     }
+    by_line(&mut findings);
     if findings.is_empty() { Ok(Scenario { events, opening: Vec::new() }) } else { Err(findings) }
 }
 

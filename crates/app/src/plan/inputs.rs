@@ -13,7 +13,7 @@ use super::events::{
 use super::formats::{DemandFile, MAX_HORIZON_WEEKS, PlanRequest, TargetSpec};
 use crate::Error;
 use crate::interchange::Finding;
-use crate::request::{invalid, problem};
+use crate::request::{Place, by_line, invalid, problem};
 
 /// A request resolved against the network: the graph (with any newly qualified sources), the
 /// targets in the order given, the options and the changes.
@@ -34,9 +34,9 @@ const WHAT: &str = "the plan's request";
 pub(crate) struct Locate<'a> {
     /// The file the request is named by in errors (the demand file, or the events file added).
     pub(crate) name: &'a str,
-    pub(crate) target: &'a dyn Fn(usize) -> String,
-    pub(crate) event: &'a dyn Fn(usize) -> String,
-    pub(crate) scenario: &'a dyn Fn(usize) -> String,
+    pub(crate) target: &'a dyn Fn(usize) -> Place,
+    pub(crate) event: &'a dyn Fn(usize) -> Place,
+    pub(crate) scenario: &'a dyn Fn(usize) -> Place,
 }
 
 /// Checks `request` against `network` and resolves it, every problem located by `locate`.
@@ -53,7 +53,7 @@ pub(crate) fn resolve(
         if n < demand.targets.len() {
             (locate.target)(n)
         } else {
-            format!("{file}: a target a demand event added")
+            Place::at(format!("{file}: a target a demand event added"))
         }
     };
 
@@ -63,7 +63,9 @@ pub(crate) fn resolve(
         if event.kind == "new_source" {
             match new_source(event, &network) {
                 Ok(source) => network.sources.push(source),
-                Err((field, message)) => findings.push(problem(locate_event(n), field, message)),
+                Err((field, message)) => {
+                    findings.push(problem(locate_event(n).of(field), field, message))
+                }
             }
         }
     }
@@ -73,7 +75,7 @@ pub(crate) fn resolve(
     let mut targets: Vec<TargetSpec> = demand.targets.clone();
     for (n, spec) in targets.iter().enumerate() {
         if let Err((field, message)) = target(spec, &graph, None) {
-            findings.push(problem(locate_target(n), field, message));
+            findings.push(problem(locate_target(n).of(field), field, message));
         }
     }
     for (n, (_, event)) in request.events.iter().enumerate() {
@@ -94,7 +96,9 @@ pub(crate) fn resolve(
                     None => {}
                 }
             }
-            Err((field, message)) => findings.push(problem(locate_event(n), field, message)),
+            Err((field, message)) => {
+                findings.push(problem(locate_event(n).of(field), field, message))
+            }
         }
     }
     for (n, spec) in targets.iter().enumerate() {
@@ -103,7 +107,7 @@ pub(crate) fn resolve(
             .any(|t| t.item == spec.item && t.site == spec.site && t.due_week == spec.due_week)
         {
             findings.push(problem(
-                locate_target(n),
+                locate_target(n).of("due_week"),
                 "due_week",
                 format!(
                     "{} is already due in week {} {}; give one target with the quantities combined",
@@ -133,7 +137,7 @@ pub(crate) fn resolve(
     for (n, spec) in targets.iter().enumerate() {
         if spec.due_week > horizon {
             findings.push(problem(
-                locate_target(n),
+                locate_target(n).of("due_week"),
                 "due_week",
                 format!("week {} is after the horizon of {horizon} weeks", spec.due_week),
             ));
@@ -178,14 +182,16 @@ pub(crate) fn resolve(
         if let Ok(Some(change)) = &resolved
             && let Some((field, message)) = lowers(change, &graph)
         {
-            let mut note = Finding::file_warning(locate_event(n), message);
+            let mut note = Finding::file_warning(locate_event(n).of(field), message);
             note.field = Some(field.to_owned());
             notes.push(note);
         }
         match resolved {
             Ok(change) => changes.capacities.extend(change),
             Err(found) => findings.extend(
-                found.into_iter().map(|(field, message)| problem(locate_event(n), field, message)),
+                found
+                    .into_iter()
+                    .map(|(field, message)| problem(locate_event(n).of(field), field, message)),
             ),
         }
     }
@@ -195,16 +201,11 @@ pub(crate) fn resolve(
             && findings.is_empty()
             && let Some(message) = missing_hours(event, &graph, &changes)
         {
-            findings.push(problem(locate_event(n), "site", message));
+            findings.push(problem(locate_event(n).of("site"), "site", message));
         }
     }
     if !findings.is_empty() {
-        // By file, then line.
-        let line = |f: &Finding| {
-            let (file, line) = f.location.rsplit_once(':').unwrap_or((&f.location, ""));
-            (file.to_owned(), line.trim().parse::<usize>().unwrap_or(0))
-        };
-        findings.sort_by_key(line);
+        by_line(&mut findings);
         return Err(invalid(locate.name, WHAT, findings));
     }
     let targets = targets

@@ -244,7 +244,7 @@ fn a_capacity_event_that_lowers_a_level_is_noted() {
     let text = stdout(&output);
     let notes: Vec<&str> =
         text.lines().filter(|l| l.trim_start().starts_with("warning:")).collect();
-    expect!["  warning: levels.toml:1: hours_per_week: lowers site-137's hours of test-and-calibration from 431.6 to 200 a week (a capacity event sets the level; to add hours, give the new total)"].assert_eq(&notes.join("\n"));
+    expect!["  warning: levels.toml:5: hours_per_week: lowers site-137's hours of test-and-calibration from 431.6 to 200 a week (a capacity event sets the level; to add hours, give the new total)"].assert_eq(&notes.join("\n"));
     let output =
         run(dir.path(), &["replan", "--plan", "plan.json", "--event", "levels.toml", "--json"]);
     let notes = &json(&stdout(&output))["document"]["plan"]["notes"];
@@ -264,10 +264,10 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     assert_eq!(output.status.code(), Some(2));
     expect![[r#"
         error: bad-demand.toml: baseline: must be reserve, compete or ignore, not "sometimes"
-        error: bad-demand.toml:4: item: no item "unobtainium" in the stored network
-        error: bad-demand.toml:9: quantity: must be a number of units above 0, not 0
-        error: bad-demand.toml:14: due_week: week 30 is after the horizon of 12 weeks
-        error: bad-demand.toml:25: due_week: mab-vial is already due in week 3 anywhere; give one target with the quantities combined
+        error: bad-demand.toml:5: item: no item "unobtainium" in the stored network
+        error: bad-demand.toml:11: quantity: must be a number of units above 0, not 0
+        error: bad-demand.toml:18: due_week: week 30 is after the horizon of 12 weeks
+        error: bad-demand.toml:28: due_week: mab-vial is already due in week 3 anywhere; give one target with the quantities combined
         error: bad-demand.toml: 5 problems in the plan's request
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
@@ -311,11 +311,11 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     let output = run(dir.path(), &["replan", "--plan", "plan.json", "--event", "bad-events.toml"]);
     assert_eq!(output.status.code(), Some(2));
     expect![[r#"
-        error: bad-events.toml:1: kind: unknown event kind "earthquake"; expected one of site, organization, state, circle, process, link, surge, capacity, demand, new_source
-        error: bad-events.toml:4: item: wh-01 is not a qualified source of icu-ventilator; add it with a new_source event
-        error: bad-events.toml:10: site: no site "site-001" in the stored network
-        error: bad-events.toml:18: start_week: must be 0 or more, not -1
-        error: bad-events.toml:18: site: no site "site-999" in the stored network
+        error: bad-events.toml:2: kind: unknown event kind "earthquake"; expected one of site, organization, state, circle, process, link, surge, capacity, demand, new_source
+        error: bad-events.toml:7: item: wh-01 is not a qualified source of icu-ventilator; add it with a new_source event
+        error: bad-events.toml:12: site: no site "site-001" in the stored network
+        error: bad-events.toml:20: site: no site "site-999" in the stored network
+        error: bad-events.toml:21: start_week: must be 0 or more, not -1
         error: bad-events.toml:23: kind: every event needs a kind, one of site, organization, state, circle, process, link, surge, capacity, demand, new_source
         error: bad-events.toml: 6 problems in the plan's request
     "#]]

@@ -199,23 +199,23 @@ duration_weeks = 4
     assert_eq!(stdout(&output), "");
     expect![[r#"
         error: bad.toml: horizon_weeks: must be 1 to 520, not 0
-        error: bad.toml:4: site: no site "site-999" in the stored network
+        error: bad.toml:6: site: no site "site-999" in the stored network
         error: bad.toml:10: radius_km: a circle event needs radius_km (a number)
-        error: bad.toml:17: capacity: must be the share of capacity left, 0 to 1, not 1.5
-        error: bad.toml:24: kind: unknown event kind "tornado"; expected one of site, organization, state, circle, process, link, surge
-        error: bad.toml:29: start_week: must be a number of weeks 0 or more, not -1
-        error: bad.toml:29: supplier: no link from site-062 to wh-01 for pressure-sensor
-        error: bad.toml:37: duration_weeks: must be a number of weeks more than 0, not 0
-        error: bad.toml:37: capacity: must be the share of capacity left, 0 to 1, not 2
-        error: bad.toml:37: latitude: must be -90 to 90, not 95
+        error: bad.toml:20: capacity: must be the share of capacity left, 0 to 1, not 1.5
+        error: bad.toml:25: kind: unknown event kind "tornado"; expected one of site, organization, state, circle, process, link, surge
+        error: bad.toml:31: supplier: no link from site-062 to wh-01 for pressure-sensor
+        error: bad.toml:34: start_week: must be a number of weeks 0 or more, not -1
         error: bad.toml:37: longitude: a circle event needs longitude (a number)
-        error: bad.toml:37: radius_km: must be more than 0, not -5
-        error: bad.toml:45: supplier: no site "nobody" in the stored network
-        error: bad.toml:45: item: no item "unobtainium" in the stored network
+        error: bad.toml:39: latitude: must be -90 to 90, not 95
+        error: bad.toml:40: radius_km: must be more than 0, not -5
+        error: bad.toml:41: capacity: must be the share of capacity left, 0 to 1, not 2
+        error: bad.toml:43: duration_weeks: must be a number of weeks more than 0, not 0
+        error: bad.toml:47: supplier: no site "nobody" in the stored network
+        error: bad.toml:49: item: no item "unobtainium" in the stored network
         error: bad.toml:53: duration_weeks: every event needs duration_weeks (a number of weeks)
         error: bad.toml:53: kind: every event needs a kind, one of site, organization, state, circle, process, link, surge
         error: bad.toml:57: start_week: every event needs start_week (a number of weeks)
-        error: bad.toml:57: state: no site in state "tx" in the stored network (did you mean "TX"?)
+        error: bad.toml:59: state: no site in state "tx" in the stored network (did you mean "TX"?)
         error: bad.toml: 18 problems in the scenario
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
