@@ -124,7 +124,8 @@ impl Plot for Losses<'_> {
             .configure_mesh()
             .x_desc("value of demand not served on time")
             .y_desc("share of scenarios (%)")
-            .x_label_formatter(&|x| format!("{x:.0}"))
+            .x_label_formatter(&|x| compact(*x))
+            .y_label_formatter(&|y| format!("{y:.0}"))
             .label_style((FONT, 16))
             .axis_desc_style((FONT, 18))
             .draw()?;
@@ -149,7 +150,7 @@ impl Plot for Losses<'_> {
                     [(value, 0.0), (value, top * 1.1)],
                     color.stroke_width(2),
                 ))?
-                .label(format!("{name}: {value:.0}"))
+                .label(format!("{name}: {}", model::grouped(value.max(0.0).round() as u64)))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
                 });
@@ -348,4 +349,27 @@ fn register_font() {
         // The bytes are a valid TrueType font shipped by the dejavu crate.
         let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
     });
+}
+
+/// An axis value in few characters: `50 M` for 50,000,000, `2.5 k` for 2,500.
+fn compact(x: f64) -> String {
+    let (scale, suffix) = match x.abs() {
+        a if a >= 1e9 => (1e9, " B"),
+        a if a >= 1e6 => (1e6, " M"),
+        a if a >= 1e3 => (1e3, " k"),
+        _ => (1.0, ""),
+    };
+    let shown = format!("{:.1}", x / scale);
+    format!("{}{suffix}", shown.strip_suffix(".0").unwrap_or(&shown))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn axis_values_are_short() {
+        let shown = [0.0, 950.0, 2_500.0, 5_000_000.0, 50_000_000.0, 1_300_000_000.0].map(compact);
+        assert_eq!(shown, ["0", "950", "2.5 k", "5 M", "50 M", "1.3 B"]);
+    }
 }
