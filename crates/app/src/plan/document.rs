@@ -9,7 +9,7 @@ use engine::plan::Bases;
 use serde::{Deserialize, Serialize};
 
 use super::formats::PlanRequest;
-use super::report::{PlanReport, ProductGain};
+use super::report::{DeliveryRow, PlanReport, ProductGain, ProductionRow, ShipmentRow};
 use crate::Error;
 use crate::interchange::{
     Finding, check_dir_writable, check_writable, write_atomic, write_dir_atomic,
@@ -175,8 +175,14 @@ pub fn check_outputs(
     chart.map_or(Ok(()), crate::chart::check)
 }
 
+/// A number of a CSV table to a millionth, so that a spreadsheet shows 8.58, not the
+/// 8.580000000000002 the solver's arithmetic leaves (and 0 for a rounding's -0).
+fn decimal(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6 + 0.0
+}
+
 /// Writes the plan as CSV tables in a new directory: targets, production, shipments,
-/// deliveries and bottlenecks.
+/// deliveries and bottlenecks, numbers to a millionth.
 pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
     write_dir_atomic(dir, &csv_files(), |staging| {
         let table = |name: &str,
@@ -206,20 +212,28 @@ pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
                     t.item.clone(),
                     t.site.clone().unwrap_or_default(),
                     t.due_week.to_string(),
-                    t.quantity.to_string(),
-                    t.met.to_string(),
-                    t.value_per_unit.to_string(),
+                    decimal(t.quantity).to_string(),
+                    decimal(t.met).to_string(),
+                    decimal(t.value_per_unit).to_string(),
                     why.join("; "),
                 ])?;
             }
             Ok(())
         })?;
         table("production.csv", &|w| {
-            report.production.iter().try_for_each(|row| w.serialize(row))
+            report.production.iter().try_for_each(|row| {
+                w.serialize(ProductionRow { units: decimal(row.units), ..row.clone() })
+            })
         })?;
-        table("shipments.csv", &|w| report.shipments.iter().try_for_each(|row| w.serialize(row)))?;
+        table("shipments.csv", &|w| {
+            report.shipments.iter().try_for_each(|row| {
+                w.serialize(ShipmentRow { units: decimal(row.units), ..row.clone() })
+            })
+        })?;
         table("deliveries.csv", &|w| {
-            report.deliveries.iter().try_for_each(|row| w.serialize(row))
+            report.deliveries.iter().try_for_each(|row| {
+                w.serialize(DeliveryRow { units: decimal(row.units), ..row.clone() })
+            })
         })?;
         table("bottlenecks.csv", &|w| {
             w.write_record([
@@ -254,9 +268,9 @@ pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
                     b.state.clone().unwrap_or_default(),
                     b.process.clone().unwrap_or_default(),
                     b.item.clone().unwrap_or_default(),
-                    b.marginal_value.to_string(),
+                    decimal(b.marginal_value).to_string(),
                     weeks.join(";"),
-                    gain.map(|g| g.value.to_string()).unwrap_or_default(),
+                    gain.map(|g| decimal(g.value).to_string()).unwrap_or_default(),
                     products.join("; "),
                 ])?;
             }

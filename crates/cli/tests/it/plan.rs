@@ -124,6 +124,17 @@ fn the_bundled_demand_on_the_sample() {
     assert_eq!(header("shipments.csv"), "supplier,customer,item,week,arrives_week,units,new_link");
     assert_eq!(header("deliveries.csv"), "target,item,site,week,units");
     assert_eq!(header("targets.csv"), "item,site,due_week,quantity,met,value_per_unit,shortfall");
+    // Numbers to a millionth: no 8.580000000000002 left by the solver's arithmetic.
+    let mut fractions = 0;
+    for file in ["targets", "production", "shipments", "deliveries", "bottlenecks"] {
+        let text = std::fs::read_to_string(dir.path().join(format!("tables/{file}.csv"))).unwrap();
+        for field in text.split([',', '\n']).filter(|f| f.parse::<f64>().is_ok()) {
+            let decimals = field.split_once('.').map_or(0, |(_, d)| d.len());
+            assert!(decimals <= 6, "{file}.csv: {field}");
+            fractions += usize::from(decimals > 0);
+        }
+    }
+    assert!(fractions > 100, "the tables hold fractions of units: {fractions}");
     let bottlenecks = std::fs::read_to_string(dir.path().join("tables/bottlenecks.csv")).unwrap();
     let first = bottlenecks.lines().nth(1).unwrap();
     assert!(
