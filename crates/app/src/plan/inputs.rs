@@ -179,7 +179,9 @@ pub(crate) fn resolve(
                 None
             }),
         };
+        // A new source's weeks before it starts are not a level the user set.
         if let Ok(Some(change)) = &resolved
+            && event.kind == "capacity"
             && let Some((field, message)) = lowers(change, &graph)
         {
             let mut note = Finding::file_warning(locate_event(n).of(field), message);

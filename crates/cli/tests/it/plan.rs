@@ -185,6 +185,9 @@ fn replan_after_the_bundled_events() {
           ... and 11 more
     "#]]
     .assert_eq(changes);
+    // The capacity event adds hours, and the new source's weeks before it starts lower nothing
+    // the user set: no warning.
+    assert!(!text.contains("warning:"), "{text}");
 
     // From the saved plan's bases and from nothing: the same optima.
     let warm = json(&stdout(&run(
