@@ -188,6 +188,16 @@ fn replan_after_the_bundled_events() {
     // The capacity event adds hours, and the new source's weeks before it starts lower nothing
     // the user set: no warning.
     assert!(!text.contains("warning:"), "{text}");
+    // site-133 is down from week 12, and site-137 makes ventilators from week 6: a capacity
+    // binds only in the weeks its site works, and one more unit of it is added only there.
+    let bottlenecks = text.split("\nBottlenecks").nth(1).and_then(|b| b.split("\n\n").next());
+    expect![[r#"
+        : what one more unit of each is worth in demand met (from the duals; the first checked by solving again)
+          units of icu-ventilator at site-137 (MD): +15,393 of demand met per unit a week (binds in weeks 15-22)  solved again: +15,393 (+8.0 icu-ventilator by week 26)
+          units of icu-ventilator at site-132 (CA): +3,848 of demand met per unit a week (binds in weeks 15-16)  solved again: +3,848 (+2.0 icu-ventilator by week 26)
+          units of patient-circuit at site-118 (NY): +1,924 of demand met per unit a week (binds in week 11)  solved again: +1,924 (+1.0 icu-ventilator by week 26)
+          ... 6 binding constraints in all"#]]
+    .assert_eq(bottlenecks.unwrap_or_default());
 
     // From the saved plan's bases and from nothing: the same optima.
     let warm = json(&stdout(&run(

@@ -14,7 +14,7 @@ use crate::lp::{Col, Row, Session, Solution};
 pub struct Bottleneck {
     pub constraint: Constraint,
     /// Value of demand met per extra unit, from the duals: one more hour (or unit) in every
-    /// week the program plans it, or one more unit on hand.
+    /// week the program plans it and it works, or one more unit on hand.
     pub marginal: f64,
     /// The weeks in which it binds.
     pub weeks: Vec<u32>,
@@ -50,7 +50,8 @@ pub struct Gain {
 const DUAL_TOLERANCE: f64 = 1e-9;
 
 /// Every constraint that binds in the first solve (`solution`, of the program laid out as
-/// `layout`), the most valuable first, unchecked.
+/// `layout`), the most valuable first, unchecked. A source or process binds only in the weeks it
+/// works: in a week it is down (or not yet started), the outage binds, not its capacity.
 pub(super) fn binding(layout: &Layout, model: &Model<'_>, solution: &Solution) -> Vec<Bottleneck> {
     let flows = &model.flows;
     let scale = 1.0 + model.targets.iter().map(|t| t.value).fold(0.0, f64::max);
@@ -70,13 +71,18 @@ pub(super) fn binding(layout: &Layout, model: &Model<'_>, solution: &Solution) -
     };
     for (h, span) in layout.hours.iter().enumerate() {
         let (site, process, _) = flows.hours[h];
-        let mut duals = span.periods().map(|(t, r)| (t, solution.row_duals[r as usize]));
+        let up = &model.hours_up[h];
+        let mut duals = span
+            .periods()
+            .filter(|&(t, _)| up[t as usize])
+            .map(|(t, r)| (t, solution.row_duals[r as usize]));
         add(Constraint::Hours { site, process }, &mut duals);
     }
     for (s, span) in layout.make.iter().enumerate() {
-        let capacity = &model.capacity[s];
+        let (capacity, up) = (&model.capacity[s], &model.source_up[s]);
         let mut duals = span.periods().filter_map(|(t, c)| {
-            let at_bound = solution.cols[c as usize] >= capacity[t as usize] - 1e-9;
+            let at_bound =
+                up[t as usize] && solution.cols[c as usize] >= capacity[t as usize] - 1e-9;
             at_bound.then(|| (t, solution.col_duals[c as usize]))
         });
         add(Constraint::Capacity { source: s as u32 }, &mut duals);
@@ -122,8 +128,8 @@ fn one_more(
     met: f64,
     before: &Solution,
 ) -> Result<Gain, Failure> {
-    // One more hour in every week raises the upper bounds of the process's hours rows by
-    // one, one more unit of a source those of its production columns, and one more unit on
+    // One more hour in every week it works raises the upper bounds of the process's hours rows
+    // by one, one more unit of a source those of its production columns, and one more unit on
     // hand lowers the lower bound of the position's first balance row by one. Each entry
     // holds the bounds before and with the extra unit.
     type Bounds = (f64, f64);
@@ -133,14 +139,16 @@ fn one_more(
         Constraint::Hours { site, process } => {
             let h = model.flows.hours.iter().position(|&(s, p, _)| s == site && p == process);
             let span = h.map(|h| layout.hours[h]).unwrap_or(Span::EMPTY);
-            for (_, r) in span.periods() {
+            let up = h.map_or(&[][..], |h| &model.hours_up[h]);
+            for (_, r) in span.periods().filter(|&(t, _)| up[t as usize]) {
                 let (lower, upper) = session.row_bounds(Row(r));
                 rows.push((Row(r), (lower, upper), (lower, upper + 1.0)));
             }
         }
         Constraint::Capacity { source } => {
-            let capacity = &model.capacity[source as usize];
-            for (t, c) in layout.make[source as usize].periods() {
+            let (capacity, up) =
+                (&model.capacity[source as usize], &model.source_up[source as usize]);
+            for (t, c) in layout.make[source as usize].periods().filter(|&(t, _)| up[t as usize]) {
                 let upper = capacity[t as usize];
                 cols.push((Col(c), upper, upper + 1.0));
             }

@@ -24,6 +24,10 @@ pub struct Model<'g> {
     pub(crate) capacity: Vec<Vec<f64>>,
     /// By hours row of `flows.hours`, by period: hours available.
     pub(crate) hours: Vec<Vec<f64>>,
+    /// By source, and by hours row, by period: whether it has any units (hours) before today's
+    /// demand takes its share (not down, not set to zero, started).
+    pub(crate) source_up: Vec<Vec<bool>>,
+    pub(crate) hours_up: Vec<Vec<bool>>,
     /// By source: periods from start to output.
     pub(crate) lead: Vec<u32>,
     pub(crate) unit_cost: Vec<f64>,
@@ -99,8 +103,15 @@ impl<'g> Model<'g> {
         let lead: Vec<u32> =
             entries.iter().map(|s| Period::Week.periods(s.lead_time_weeks, 0)).collect();
         let unit_cost: Vec<f64> = entries.iter().map(|s| s.unit_cost).collect();
-        let weekly::Weekly { capacity, hours, link_limit, demand_factor, pipeline } =
-            weekly::weekly(graph, &flows, changes, options, &lead, horizon);
+        let weekly::Weekly {
+            capacity,
+            hours,
+            source_up,
+            hours_up,
+            link_limit,
+            demand_factor,
+            pipeline,
+        } = weekly::weekly(graph, &flows, changes, options, &lead, horizon);
         let rows = target_rows(graph, &flows, targets, &demand_factor, options, horizon);
         let arcs = arcs(graph, &flows, &capacity, link_limit, &rows, options, horizon);
 
@@ -120,6 +131,8 @@ impl<'g> Model<'g> {
             arcs,
             capacity,
             hours,
+            source_up,
+            hours_up,
             lead,
             unit_cost,
             pipeline,

@@ -242,6 +242,48 @@ fn hours_bottleneck_dual_matches_one_more_hour() {
 }
 
 #[test]
+fn a_down_source_binds_only_in_the_weeks_it_works() {
+    // a makes 10 p a week with no lead time; due within 4 weeks, but a is down in weeks 1 and
+    // 2: it makes 10 in week 0 and 10 in week 3, 2000. Its capacity binds in weeks 0 and 3
+    // (in weeks 1 and 2 the outage binds): one more unit a week is 2 p, 200, and solving again
+    // with one more unit in the weeks it works gives the same.
+    let g = graph("site a OH US\nitem p product 100 0 a:10", &[("a", "p", 0.0, 1.0)]);
+    let changes = site_down(&g, "a", 1, 2);
+    let model = Model::new(&g, &[target(&g, "p", None, 100.0, 4)], &changes, &options(4));
+    let solved = solve(&model, None);
+    assert!(close(solved.met, 2000.0, 1e-9), "{}", solved.met);
+    let capacity = &solved.bottlenecks[0];
+    assert_eq!(capacity.constraint, Constraint::Capacity { source: 0 });
+    assert_eq!(capacity.weeks, vec![0, 3]);
+    assert!(close(capacity.marginal, 200.0, 1e-9), "{capacity:?}");
+    assert!(close(capacity.gain.as_ref().unwrap().value, 200.0, 1e-9), "{capacity:?}");
+
+    // The same with process hours: 20 cnc hours a week at 2 an hour (the source could make
+    // 100 a week), the process down in weeks 1 and 2: one more hour a week is 2 x 0.5 p, 100.
+    let g = graph(
+        "site a OH US\nitem p product 100 0 a:100\ncapability a cnc 20\nrouting p cnc 2",
+        &[("a", "p", 0.0, 1.0)],
+    );
+    let cnc = index(&g.processes, "cnc");
+    let change = Change::Outage { target: Struck::Process(cnc), capacity: 0.0 };
+    let changes = Changes {
+        scenario: Scenario {
+            events: vec![Event { change, start: 1, duration: 2, recovery: 0 }],
+            opening: Vec::new(),
+        },
+        capacities: Vec::new(),
+    };
+    let model = Model::new(&g, &[target(&g, "p", None, 100.0, 4)], &changes, &options(4));
+    let solved = solve(&model, None);
+    assert!(close(solved.met, 2000.0, 1e-9), "{}", solved.met);
+    let hours = &solved.bottlenecks[0];
+    assert_eq!(hours.constraint, Constraint::Hours { site: 0, process: cnc });
+    assert_eq!(hours.weeks, vec![0, 3]);
+    assert!(close(hours.marginal, 100.0, 1e-9), "{hours:?}");
+    assert!(close(hours.gain.as_ref().unwrap().value, 100.0, 1e-9), "{hours:?}");
+}
+
+#[test]
 fn stock_bottleneck_dual_matches_one_more_unit() {
     // p (worth 30) needs 2 r; the only r is 10 in stock at a: 5 p. One more r is half a p: 15.
     let g = graph(

@@ -15,6 +15,10 @@ pub(super) struct Weekly {
     pub(super) capacity: Vec<Vec<f64>>,
     /// By hours row of `flows.hours`: hours available.
     pub(super) hours: Vec<Vec<f64>>,
+    /// By source, and by hours row: whether it has any units (hours) before today's demand
+    /// takes its share: not down, not set to zero, started.
+    pub(super) source_up: Vec<Vec<bool>>,
+    pub(super) hours_up: Vec<Vec<bool>>,
     /// By link, when a scenario limits it: most units it carries.
     pub(super) link_limit: Vec<Option<Vec<f64>>>,
     /// By row of today's demand: the factor surges put on it.
@@ -71,6 +75,8 @@ pub(super) fn weekly(
     let reserve = options.baseline == Baseline::Reserve;
     let mut capacity = vec![vec![0.0; horizon as usize]; n_sources];
     let mut hours = vec![vec![0.0; horizon as usize]; flows.hours.len()];
+    let mut source_up = vec![vec![false; horizon as usize]; n_sources];
+    let mut hours_up = vec![vec![false; horizon as usize]; flows.hours.len()];
     let mut link_limit: Vec<Option<Vec<f64>>> = vec![None; flows.links.len()];
     let mut demand_factor = vec![vec![1.0; horizon as usize]; flows.demand.len()];
     for t in 0..horizon {
@@ -79,11 +85,13 @@ pub(super) fn weekly(
         for (s, source) in flows.sources.iter().enumerate() {
             let left = base_units[s][t] * factors.site[source.site as usize];
             capacity[s][t] = if reserve { (left - normal[s]).max(0.0) } else { left };
+            source_up[s][t] = left > 0.0;
         }
         for (h, &(site, process, _)) in flows.hours.iter().enumerate() {
             let factor = factors.site[site as usize].min(factors.process[process as usize]);
             let left = base_hours[h][t] * factor;
             hours[h][t] = if reserve { (left - normal_hours[h]).max(0.0) } else { left };
+            hours_up[h][t] = left > 0.0;
         }
         for (l, &factor) in factors.link.iter().enumerate() {
             if factor < 1.0 {
@@ -101,7 +109,7 @@ pub(super) fn weekly(
     } else {
         pipeline(flows, &normal, lead, horizon)
     };
-    Weekly { capacity, hours, link_limit, demand_factor, pipeline }
+    Weekly { capacity, hours, source_up, hours_up, link_limit, demand_factor, pipeline }
 }
 
 /// By source: its normal production per week, what is normally claimed from its position
