@@ -114,7 +114,13 @@ impl Twin {
         let mut scenario = crate::scenario::resolve(&file, graph, Period::Week, "events", &locate)
             .map_err(|findings| crate::request::invalid("events", "the live state", findings))?;
         scenario.opening = opening;
-        let scenario = Resolved { name: "alerts".into(), horizon_weeks: None, scenario, file };
+        let scenario = Resolved {
+            name: "alerts".into(),
+            horizon_weeks: None,
+            scenario,
+            file,
+            places: Vec::new(),
+        };
         let stress =
             StressOptions { horizon_weeks: Some(options.weeks), ..StressOptions::default() };
         let report = crate::stress::run(graph, &scenario, &stress, &Silent)?;

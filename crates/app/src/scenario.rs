@@ -70,6 +70,8 @@ pub struct Resolved {
     pub scenario: Scenario,
     /// The file as written.
     pub file: ScenarioFile,
+    /// Where each event was written, when it came from a file.
+    pub(crate) places: Vec<Place>,
 }
 
 /// Parses the text of scenario file `file` (JSON when its name ends in `.json`) and resolves
@@ -108,6 +110,7 @@ fn named(request: &Request, stem: &str, graph: &Graph, period: Period) -> Result
         name: parsed.name.clone().unwrap_or_else(|| stem.to_owned()),
         horizon_weeks: parsed.horizon_weeks,
         scenario,
+        places: (0..parsed.events.len()).map(|n| request.place("event", n)).collect(),
         file: parsed,
     })
 }

@@ -8,9 +8,10 @@ use engine::graph::Graph;
 use engine::simulate::{
     Allocation, Flows, Hazards, MonteCarlo, MonteCarloReport, Outcome, Period, Settings, Unmet,
 };
-use model::Shown;
+use model::{Shown, counted};
 use serde::Serialize;
 
+use crate::interchange::Finding;
 use crate::request::Request;
 use crate::scenario::Resolved;
 use crate::{Config, Error, Progress};
@@ -56,6 +57,10 @@ impl Default for StressOptions {
 pub struct StressReport {
     pub scenario: String,
     pub events: usize,
+    /// What the scenario does that may not be what was meant, located (`warning: FILE:LINE:
+    /// field: ...`): an event that starts after the periods simulated.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     #[serde(flatten)]
     pub outcome: Outcome,
 }
@@ -152,8 +157,35 @@ pub(crate) fn simulate(
     Ok(StressReport {
         scenario: scenario.name.clone(),
         events: scenario.scenario.events.len(),
+        notes: too_late(scenario, settings.horizon, period),
         outcome,
     })
+}
+
+/// A note for each event of `scenario` that starts after the `horizon` periods simulated.
+fn too_late(scenario: &Resolved, horizon: u32, period: Period) -> Vec<String> {
+    let unit = match period {
+        Period::Week => "week",
+        Period::Day => "day",
+    };
+    let events = scenario.scenario.events.iter().enumerate();
+    events
+        .filter(|(_, event)| event.start >= horizon)
+        .map(|(n, event)| {
+            let place = scenario.places.get(n).map_or_else(
+                || format!("event {}", n + 1),
+                |place| place.of("start_week"),
+            );
+            let message = format!(
+                "starts in {unit} {}, after the {} simulated; it changes nothing (a longer --horizon, or horizon_weeks in the file, reaches it)",
+                event.start,
+                counted(horizon as usize, unit)
+            );
+            let mut note = Finding::file_warning(place, message);
+            note.field = Some("start_week".to_owned());
+            note.to_string()
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug)]

@@ -494,6 +494,9 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
         counted(report.events, "event"),
         counted(outcome.horizon as usize, unit)
     );
+    for note in &report.notes {
+        let _ = writeln!(out, "  {note}");
+    }
     let short: Vec<_> = outcome.products.iter().filter(|p| p.first_short.is_some()).collect();
     let _ = writeln!(
         out,

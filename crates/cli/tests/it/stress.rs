@@ -96,6 +96,29 @@ fn without_events_every_product_is_served_in_full() {
     }
 }
 
+/// An event that starts after the weeks simulated is noted where its start is written, in the
+/// text and in JSON; one within them is not.
+#[test]
+fn an_event_after_the_horizon_is_noted() {
+    let dir = sample();
+    let scenario = repo("data/scenarios/gulf-hurricane.toml");
+    let output = run(dir.path(), &["stress", "--scenario", &scenario, "--horizon", "2"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    expect![[r#"
+        Scenario "Gulf-coast hurricane": 1 event, 2 weeks simulated, unserved demand is lost.
+          warning: SCENARIO:12: start_week: starts in week 2, after the 2 weeks simulated; it changes nothing (a longer --horizon, or horizon_weeks in the file, reaches it)
+        Value not served on time: 0 over 0 of 5 products.
+        Every product keeps a 100 % fill rate.
+    "#]]
+    .assert_eq(&stdout(&output).replace(&scenario, "SCENARIO"));
+    let args = ["stress", "--scenario", &scenario, "--horizon", "2", "--period", "day", "--json"];
+    let report: serde_json::Value = serde_json::from_str(&stdout(&run(dir.path(), &args))).unwrap();
+    assert_eq!(report["notes"].as_array().map(Vec::len), Some(1), "{report}");
+    let args = ["stress", "--scenario", &scenario, "--horizon", "3", "--json"];
+    let report: serde_json::Value = serde_json::from_str(&stdout(&run(dir.path(), &args))).unwrap();
+    assert_eq!(report.get("notes"), None, "{report}");
+}
+
 /// The TOML and JSON blocks of docs/scenarios.md, each run on the sample as a scenario (or as
 /// the hazards of a Monte Carlo run).
 #[test]
