@@ -172,12 +172,10 @@ impl PlanAsk {
             scenario.map(|r| r.parse_all("the scenario")).transpose()?;
         let places = Places {
             name: demand.file.clone(),
-            targets: (0..parsed.targets.len()).map(|n| demand.place("target", n)).collect(),
+            targets: demand.places("target", parsed.targets.len()),
             events: Vec::new(),
             scenario: match (scenario, &scenario_file) {
-                (Some(r), Some(file)) => {
-                    (0..file.events.len()).map(|n| r.place("event", n)).collect()
-                }
+                (Some(r), Some(file)) => r.places("event", file.events.len()),
                 _ => Vec::new(),
             },
         };
@@ -212,17 +210,16 @@ impl PlanAsk {
         let earlier = request.events.len();
         let n_targets = request.demand.targets.len();
         let n_scenario = request.scenario.as_ref().map_or(0, |s| s.events.len());
+        let added = events.places("event", parsed.events.len());
         request.events.extend(parsed.events.into_iter().map(|e| (events.file.clone(), e)));
         let places = Places {
             name: events.file.clone(),
             targets: (0..n_targets)
                 .map(|n| Place::at(format!("{plan_name}: target {}", n + 1)))
                 .collect(),
-            events: (0..request.events.len())
-                .map(|n| match n.checked_sub(earlier) {
-                    Some(new) => events.place("event", new),
-                    None => Place::at(format!("{plan_name}: event {}", n + 1)),
-                })
+            events: (0..earlier)
+                .map(|n| Place::at(format!("{plan_name}: event {}", n + 1)))
+                .chain(added)
                 .collect(),
             scenario: (0..n_scenario)
                 .map(|n| Place::at(format!("{plan_name}: scenario event {}", n + 1)))

@@ -224,28 +224,37 @@ impl Request {
             .map(|(i, _)| i + 1)
     }
 
-    /// Where the `n`-th entry of the array `name` is: in TOML (when written that way) the line
-    /// of its `[[name]]` header and of each field written in it, its JSON path otherwise.
-    pub(crate) fn place(&self, name: &str, n: usize) -> Place {
+    /// Where the first `count` entries of the array `name` are: in TOML (when written that way)
+    /// the line of each one's `[[name]]` header and of each field written in it, their JSON
+    /// paths otherwise.
+    pub(crate) fn places(&self, name: &str, count: usize) -> Vec<Place> {
         let file = &self.file;
         if self.is_json() {
-            return Place::at(format!("{file}: $.{name}[{n}]"));
+            return (0..count).map(|n| Place::at(format!("{file}: $.{name}[{n}]"))).collect();
         }
-        let mut headers = self.headers(name).skip(n);
-        let Some(start) = headers.next() else {
-            return Place::at(format!("{file}: {name} {}", n + 1));
-        };
-        let end = headers.next().unwrap_or(usize::MAX);
-        let lines = self.text.lines().enumerate().take(end.saturating_sub(1)).skip(start);
-        let mut fields: Vec<(String, String)> = Vec::new();
-        for (i, line) in lines {
-            if let Some(key) = assigned(line)
-                && !fields.iter().any(|(k, _)| k == key)
-            {
-                fields.push((key.to_owned(), format!("{file}:{}", i + 1)));
+        let headers: Vec<usize> = self.headers(name).collect();
+        let lines: Vec<&str> = self.text.lines().collect();
+        let place = |n: usize| {
+            let Some(&start) = headers.get(n) else {
+                return Place::at(format!("{file}: {name} {}", n + 1));
+            };
+            let end = headers.get(n + 1).map_or(lines.len(), |&next| next - 1);
+            let mut fields: Vec<(String, String)> = Vec::new();
+            for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+                if let Some(key) = assigned(line)
+                    && !fields.iter().any(|(k, _)| k == key)
+                {
+                    fields.push((key.to_owned(), format!("{file}:{}", i + 1)));
+                }
             }
-        }
-        Place { at: format!("{file}:{start}"), fields }
+            Place { at: format!("{file}:{start}"), fields }
+        };
+        (0..count).map(place).collect()
+    }
+
+    /// Where the `n`-th entry of the array `name` is (see `places`).
+    pub(crate) fn place(&self, name: &str, n: usize) -> Place {
+        self.places(name, n + 1).swap_remove(n)
     }
 }
 

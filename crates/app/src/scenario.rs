@@ -104,13 +104,14 @@ pub(crate) fn resolved(
 
 fn named(request: &Request, stem: &str, graph: &Graph, period: Period) -> Result<Resolved, Error> {
     let parsed: ScenarioFile = request.parse_all(WHAT)?;
-    let scenario = resolve(&parsed, graph, period, &request.file, &|n| request.place("event", n))
+    let places = request.places("event", parsed.events.len());
+    let scenario = resolve(&parsed, graph, period, &request.file, &|n| places[n].clone())
         .map_err(|findings| invalid(&request.file, WHAT, findings))?;
     Ok(Resolved {
         name: parsed.name.clone().unwrap_or_else(|| stem.to_owned()),
         horizon_weeks: parsed.horizon_weeks,
         scenario,
-        places: (0..parsed.events.len()).map(|n| request.place("event", n)).collect(),
+        places,
         file: parsed,
     })
 }
