@@ -74,7 +74,10 @@ fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Resu
         let message = format!("file is empty; expected at least the header {header_line}");
         return Err(Finding::file_error(file, message));
     }
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter(&text))
+        .from_reader(text.as_bytes());
     let names = reader.headers().map_err(|e| {
         Finding::file_error(format!("{file}:1"), format!("cannot read the header: {e}"))
     })?;
@@ -165,4 +168,15 @@ fn write_table(
     }
     writer.flush()?;
     Ok(())
+}
+
+/// The character between the fields of `text`: a comma, unless its header has none and is
+/// separated by semicolons (as spreadsheets save CSV in locales that write decimal commas) or
+/// tabs.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or_default();
+    if header.contains(',') {
+        return b',';
+    }
+    [b';', b'\t'].into_iter().find(|&d| header.contains(char::from(d))).unwrap_or(b',')
 }

@@ -109,10 +109,10 @@ impl RowReader<'_> {
     pub(super) fn opt_number(&mut self, field: &'static str) -> Option<f64> {
         let parsed = match self.raw(field) {
             Raw::Missing => return None,
-            Raw::Text(text) => text
-                .trim()
-                .parse::<f64>()
-                .map_err(|_| format!("expected a number, got {}", quoted(text))),
+            Raw::Text(text) => text.trim().parse::<f64>().map_err(|_| {
+                let hint = comma_hint(text.trim()).unwrap_or_default();
+                format!("expected a number, got {}{hint}", quoted(text))
+            }),
             Raw::Json(Value::Number(n)) => {
                 n.as_f64().ok_or_else(|| format!("number {n} is out of range"))
             }
@@ -208,4 +208,23 @@ fn kind_of(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// How to write `text` when it is a number written with a comma: a decimal comma (`39,76`, as
+/// spreadsheets save numbers in many locales) or, with three digits after it, perhaps a
+/// thousands separator (`1,500`).
+fn comma_hint(text: &str) -> Option<String> {
+    let (whole, fraction) = text.split_once(',')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = whole.strip_prefix('-').unwrap_or(whole);
+    if !(digits(unsigned) && digits(fraction)) {
+        return None;
+    }
+    Some(if fraction.len() == 3 {
+        format!(
+            " (write numbers without a thousands separator and with a decimal point: {whole}{fraction} or {whole}.{fraction})"
+        )
+    } else {
+        format!(" (write decimals with a point: {whole}.{fraction})")
+    })
 }

@@ -115,6 +115,30 @@ fn lines_are_numbered_alike_with_windows_and_mac_line_endings() {
     }
 }
 
+/// A file saved with semicolons or tabs between its fields (as spreadsheets save CSV in locales
+/// that write decimal commas) is read as such, and a number written with a comma is named with
+/// how to write it.
+#[test]
+fn semicolons_and_tabs_separate_fields_and_decimal_commas_are_named() {
+    check(
+        "
+        --- sites.csv
+        id;organization;name;kind;latitude;longitude;city;state;country;naics;employees;certifications;ttr_weeks
+        s1;acme;Acme Dayton;factory;39,76;-84.19;Dayton;OH;US;332710;40;ISO 9001;4
+        s2;acme;Acme Toledo;factory;41.65;-83.54;Toledo;OH;US;332710;25;;6
+        --- sources.csv
+        site\titem\tmax_units_per_week\tlead_time_weeks\tunit_cost
+        s1\tpump\t1,000\t2\t700
+        s2\tshaft\t300\t1\t30
+        ",
+        &expect![[r#"
+            error: bad/sites.csv:2: latitude: expected a number, got "39,76" (write decimals with a point: 39.76)
+            error: bad/sources.csv:2: max_units_per_week: expected a number, got "1,000" (write numbers without a thousands separator and with a decimal point: 1000 or 1.000)
+            error: bad is invalid: 2 errors; nothing was imported
+        "#]],
+    );
+}
+
 /// Column names are matched ignoring case and surrounding spaces; an unknown one is named with
 /// the nearest column, and references into a table that could not be read are counted, not
 /// each reported as unknown.
