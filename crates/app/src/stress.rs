@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use engine::graph::Graph;
 use engine::simulate::{
-    Allocation, Flows, Hazards, MonteCarlo, MonteCarloReport, Outcome, Period, Settings, Unmet,
+    Allocation, Change, Flows, Hazards, MonteCarlo, MonteCarloReport, Outcome, Period, Settings,
+    Target, Unmet, in_circle,
 };
 use model::{Shown, counted};
 use serde::Serialize;
@@ -58,7 +59,7 @@ pub struct StressReport {
     pub scenario: String,
     pub events: usize,
     /// What the scenario does that may not be what was meant, located (`warning: FILE:LINE:
-    /// field: ...`): an event that starts after the periods simulated.
+    /// field: ...`): an event that starts after the periods simulated, a circle with no site.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     #[serde(flatten)]
@@ -157,35 +158,51 @@ pub(crate) fn simulate(
     Ok(StressReport {
         scenario: scenario.name.clone(),
         events: scenario.scenario.events.len(),
-        notes: too_late(scenario, settings.horizon, period),
+        notes: notes(graph, scenario, settings.horizon, period),
         outcome,
     })
 }
 
-/// A note for each event of `scenario` that starts after the `horizon` periods simulated.
-fn too_late(scenario: &Resolved, horizon: u32, period: Period) -> Vec<String> {
+/// A note for each event of `scenario` that changes nothing: one that starts after the
+/// `horizon` periods simulated, a circle that holds no site of `graph`.
+fn notes(graph: &Graph, scenario: &Resolved, horizon: u32, period: Period) -> Vec<String> {
     let unit = match period {
         Period::Week => "week",
         Period::Day => "day",
     };
-    let events = scenario.scenario.events.iter().enumerate();
-    events
-        .filter(|(_, event)| event.start >= horizon)
-        .map(|(n, event)| {
-            let place = scenario.places.get(n).map_or_else(
-                || format!("event {}", n + 1),
-                |place| place.of("start_week"),
-            );
+    let mut notes = Vec::new();
+    for (n, event) in scenario.scenario.events.iter().enumerate() {
+        let mut note = |field: &str, message: String| {
+            let place = scenario
+                .places
+                .get(n)
+                .map_or_else(|| format!("event {}", n + 1), |place| place.of(field));
+            let mut note = Finding::file_warning(place, message);
+            note.field = Some(field.to_owned());
+            notes.push(note.to_string());
+        };
+        if event.start >= horizon {
             let message = format!(
                 "starts in {unit} {}, after the {} simulated; it changes nothing (a longer --horizon, or horizon_weeks in the file, reaches it)",
                 event.start,
                 counted(horizon as usize, unit)
             );
-            let mut note = Finding::file_warning(place, message);
-            note.field = Some("start_week".to_owned());
-            note.to_string()
-        })
-        .collect()
+            note("start_week", message);
+        }
+        if let Change::Outage { target: Target::Circle { latitude, longitude, radius_km }, .. } =
+            event.change
+            && in_circle(graph, latitude, longitude, radius_km).next().is_none()
+        {
+            let message = format!(
+                "no site lies within {} km of ({}, {}); it changes nothing",
+                Shown(radius_km),
+                Shown(latitude),
+                Shown(longitude)
+            );
+            note("radius_km", message);
+        }
+    }
+    notes
 }
 
 #[derive(Clone, Debug)]

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::graph::{Graph, Name};
 
+pub use effects::in_circle;
 pub use flows::Flows;
 pub use monte_carlo::{
     Contribution, Hazards, MonteCarlo, MonteCarloReport, ProductRisk, Summary, monte_carlo,

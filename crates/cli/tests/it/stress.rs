@@ -96,10 +96,11 @@ fn without_events_every_product_is_served_in_full() {
     }
 }
 
-/// An event that starts after the weeks simulated is noted where its start is written, in the
-/// text and in JSON; one within them is not.
+/// An event that changes nothing is noted where the field at fault is written, in the text and
+/// in JSON: one that starts after the weeks simulated (one within them is not), a circle that
+/// holds no site.
 #[test]
-fn an_event_after_the_horizon_is_noted() {
+fn events_that_change_nothing_are_noted() {
     let dir = sample();
     let scenario = repo("data/scenarios/gulf-hurricane.toml");
     let output = run(dir.path(), &["stress", "--scenario", &scenario, "--horizon", "2"]);
@@ -117,6 +118,17 @@ fn an_event_after_the_horizon_is_noted() {
     let args = ["stress", "--scenario", &scenario, "--horizon", "3", "--json"];
     let report: serde_json::Value = serde_json::from_str(&stdout(&run(dir.path(), &args))).unwrap();
     assert_eq!(report.get("notes"), None, "{report}");
+
+    let ocean = "[[event]]\nkind = \"circle\"\nlatitude = 0\nlongitude = -140\nradius_km = 50\nstart_week = 1\nduration_weeks = 3\n";
+    std::fs::write(dir.path().join("ocean.toml"), ocean).unwrap();
+    let output = run(dir.path(), &["stress", "--scenario", "ocean.toml"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    expect![[r#"
+        Scenario "ocean": 1 event, 52 weeks simulated, unserved demand is lost.
+          warning: ocean.toml:5: radius_km: no site lies within 50 km of (0, -140); it changes nothing
+        Value not served on time: 0 over 0 of 5 products.
+        Every product keeps a 100 % fill rate.
+    "#]].assert_eq(&stdout(&output));
 }
 
 /// The TOML and JSON blocks of docs/scenarios.md, each run on the sample as a scenario (or as

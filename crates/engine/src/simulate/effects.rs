@@ -206,6 +206,21 @@ impl Resolved {
     }
 }
 
+/// The sites of `graph` within `radius_km` of (`latitude`, `longitude`), in order.
+pub fn in_circle(
+    graph: &Graph,
+    latitude: f64,
+    longitude: f64,
+    radius_km: f64,
+) -> impl Iterator<Item = u32> + '_ {
+    (0..graph.n_sites() as u32).filter(move |&s| {
+        let node = &graph.sites[s as usize];
+        node.latitude
+            .zip(node.longitude)
+            .is_some_and(|at| great_circle_km(at, (latitude, longitude)) <= radius_km)
+    })
+}
+
 fn resolve(graph: &Graph, flows: &Flows, target: &Target) -> Touches {
     let sites = |keep: &dyn Fn(u32) -> bool| {
         Touches::Sites((0..graph.n_sites() as u32).filter(|&s| keep(s)).collect())
@@ -214,12 +229,9 @@ fn resolve(graph: &Graph, flows: &Flows, target: &Target) -> Touches {
         Target::Site(site) => Touches::Sites(vec![site]),
         Target::Organization(org) => sites(&|s| graph.sites[s as usize].org == org),
         Target::State(state) => sites(&|s| graph.sites[s as usize].state == Some(state)),
-        Target::Circle { latitude, longitude, radius_km } => sites(&|s| {
-            let node = &graph.sites[s as usize];
-            node.latitude
-                .zip(node.longitude)
-                .is_some_and(|at| great_circle_km(at, (latitude, longitude)) <= radius_km)
-        }),
+        Target::Circle { latitude, longitude, radius_km } => {
+            Touches::Sites(in_circle(graph, latitude, longitude, radius_km).collect())
+        }
         Target::Process(process) => Touches::Process(process),
         Target::Link { supplier, customer, item } => Touches::Links(
             flows
