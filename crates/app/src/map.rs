@@ -1,7 +1,7 @@
 //! The supply-map use case and its output formats: a readable tree, Graphviz DOT and GeoJSON
 //! (JSON comes from serde on `SupplyMap`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use engine::graph::Graph;
@@ -277,9 +277,10 @@ fn place(site: &MapSite) -> String {
     }
 }
 
-/// An indented tree: each item is expanded once, at its tier (under the first parent one tier
-/// up), with its combined quantity; its other mentions point to it, above or below. A map cut
-/// at a depth shows nothing deeper.
+/// An indented tree: each item (in a site-level map, each site's item, under the sites it
+/// supplies) is expanded once, at its tier (under the first parent one tier up), with its
+/// combined quantity; its other mentions point to it, above or below. A map cut at a depth shows
+/// nothing deeper.
 pub fn to_tree(map: &SupplyMap) -> String {
     let mut out = String::new();
     let title = match &map.site {
@@ -294,47 +295,67 @@ pub fn to_tree(map: &SupplyMap) -> String {
         map.nodes.len(),
         map.nodes.iter().map(|n| n.tier).max().map_or(0, |t| t + 1)
     );
-    if map.site.is_some() {
-        for n in &map.nodes {
-            let site = n.sites.first().map(place).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "{}{} {} x{} from {site}",
-                "  ".repeat(n.tier as usize),
-                n.item,
-                n.item_name,
-                round(n.quantity)
-            );
-        }
-        return out;
+    // Each node is expanded once, at its tier, under the first parent one tier up that the
+    // walk reaches: an item's components, or in a site-level map the suppliers that bring each
+    // input to its site.
+    fn key(n: &MapNode) -> (&str, &str) {
+        (n.sites.first().map_or("", |s| s.site.as_str()), n.item.as_str())
     }
+    // Nodes by (site, item) in a site-level map, by ("", item) in an item-level one.
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, n) in map.nodes.iter().enumerate() {
+        let (site, item) = key(n);
+        index.entry((if map.site.is_some() { site } else { "" }, item)).or_insert(i);
+    }
+    let root = (map.site.as_deref().unwrap_or(""), map.item.as_str());
     let mut shown = HashSet::new();
-    let mut stack: Vec<(String, usize)> = vec![(map.item.clone(), 0)];
-    while let Some((item, indent)) = stack.pop() {
-        let Some(n) = map.nodes.iter().find(|n| n.item == item) else { continue };
+    let mut stack: Vec<((&str, &str), usize)> = vec![(root, 0)];
+    while let Some((at, indent)) = stack.pop() {
+        let Some(n) = index.get(&at).map(|&i| &map.nodes[i]) else { continue };
         let pad = "  ".repeat(indent);
-        if shown.contains(&item) {
-            let _ = writeln!(out, "{pad}{} (shown above)", n.item);
+        let named = match map.site {
+            Some(_) => format!("{} from {}", n.item, at.0),
+            None => n.item.clone(),
+        };
+        if shown.contains(&at) {
+            let _ = writeln!(out, "{pad}{named} (shown above)");
             continue;
         }
         if indent != n.tier as usize {
-            let _ = writeln!(out, "{pad}{} (shown below, at tier {})", n.item, n.tier);
+            let _ = writeln!(out, "{pad}{named} (shown below, at tier {})", n.tier);
             continue;
         }
-        shown.insert(item.clone());
+        shown.insert(at);
         let sources: Vec<String> = n.sites.iter().map(place).collect();
-        let sources = match sources.len() {
-            0 => "NO qualified source".to_owned(),
-            1 => format!("sole source {}", sources[0]),
-            k => format!("{k} sources: {}", sources.join("; ")),
+        let sources = match (map.site.is_some(), sources.len()) {
+            (true, _) => format!("from {}", sources.first().cloned().unwrap_or_default()),
+            (false, 0) => "- NO qualified source".to_owned(),
+            (false, 1) => format!("- sole source {}", sources[0]),
+            (false, k) => format!("- {k} sources: {}", sources.join("; ")),
         };
-        let _ = writeln!(out, "{pad}{} {} x{} - {sources}", n.item, n.item_name, round(n.quantity));
+        let _ = writeln!(out, "{pad}{} {} x{} {sources}", n.item, n.item_name, round(n.quantity));
         if map.depth.is_some_and(|depth| indent >= depth as usize) {
             continue;
         }
-        let children: Vec<&MapBom> = map.bom.iter().filter(|b| b.parent == item).collect();
-        for child in children.iter().rev() {
-            stack.push((child.component.clone(), indent + 1));
+        let mut children: Vec<(&str, &str)> = match map.site {
+            Some(_) => map
+                .links
+                .iter()
+                .filter(|l| l.customer == at.0 && l.customer_item.as_deref() == Some(at.1))
+                .map(|l| (l.supplier.as_str(), l.item.as_str()))
+                .collect(),
+            None => map
+                .bom
+                .iter()
+                .filter(|b| b.parent == at.1)
+                .map(|b| ("", b.component.as_str()))
+                .collect(),
+        };
+        // In the map's order of nodes (by tier, then item), each once.
+        children.sort_by_key(|child| index.get(child).copied().unwrap_or(usize::MAX));
+        children.dedup();
+        for child in children.into_iter().rev() {
+            stack.push((child, indent + 1));
         }
     }
     out

@@ -106,6 +106,57 @@ fn a_map_from_the_cache_is_the_map_of_the_records() {
     }
 }
 
+/// A site-level tree expands each site's item once, at its tier, under a site it supplies: the
+/// nearest line above it one tier up is a customer of one of its links, for the input that line
+/// makes.
+#[test]
+fn a_site_level_tree_puts_each_supplier_under_its_customer() {
+    let sample = crate::network::sample_network(&Silent).unwrap();
+    let networks = [sample, generate(&GenerateConfig { n_sites: 300, seed: 5 })];
+    let mut nested = 0;
+    for network in &networks {
+        let graph = crate::network::build_graph(network).unwrap();
+        for demand in network.demand.iter().filter(|d| d.site.is_some()) {
+            for depth in [None, Some(1), Some(2)] {
+                let (item, site) = (demand.item.as_str(), demand.site.as_deref());
+                let map = build(network, &graph, item, site, depth).unwrap();
+                let tree = to_tree(&map);
+                // The (site, item) of the nearest line above at each indent.
+                let mut parents: Vec<(String, String)> = Vec::new();
+                let mut expanded = HashSet::new();
+                for line in tree.lines().skip(1) {
+                    let indent = (line.len() - line.trim_start().len()) / 2;
+                    let words: Vec<&str> = line.split_whitespace().collect();
+                    let from = words.iter().position(|&w| w == "from").unwrap();
+                    let at = (words[from + 1].to_owned(), words[0].to_owned());
+                    let context = format!("{item} from {site:?} at depth {depth:?}: {line}");
+                    assert!(depth.is_none_or(|d| indent <= d as usize), "too deep: {context}");
+                    if indent > 0 {
+                        let (customer, made) = &parents[indent - 1];
+                        assert!(
+                            map.links.iter().any(|l| l.supplier == at.0
+                                && l.item == at.1
+                                && &l.customer == customer
+                                && l.customer_item.as_ref() == Some(made)),
+                            "not a supplier of the line above: {context}"
+                        );
+                        nested += 1;
+                    }
+                    if line.ends_with(" (shown above)") {
+                        assert!(expanded.contains(&at), "not above: {context}");
+                    } else if !line.contains(" (shown below, at tier ") {
+                        assert!(expanded.insert(at.clone()), "expanded twice: {context}");
+                    }
+                    parents.truncate(indent);
+                    parents.push(at);
+                }
+                assert_eq!(expanded.len(), map.nodes.len(), "{context}:\n{tree}", context = item);
+            }
+        }
+    }
+    assert!(nested > 100, "the trees nest: {nested}");
+}
+
 #[test]
 fn a_tree_expands_each_item_once_at_its_tier() {
     let sample = crate::network::sample_network(&Silent).unwrap();
