@@ -325,6 +325,13 @@ pub(crate) fn problem(location: impl Into<String>, field: &str, message: String)
     finding
 }
 
+/// A note on a field of a request file: what it asks may not be what was meant.
+pub(crate) fn warning(location: impl Into<String>, field: &str, message: String) -> Finding {
+    let mut finding = Finding::file_warning(location, message);
+    finding.field = Some(field.to_owned());
+    finding
+}
+
 /// Sorts problems by file, then line (a problem of the whole file first).
 pub(crate) fn by_line(findings: &mut [Finding]) {
     findings.sort_by_cached_key(|f| {

@@ -149,6 +149,38 @@ pub(crate) fn resolve(
     if findings.is_empty() { Ok(Scenario { events, opening: Vec::new() }) } else { Err(findings) }
 }
 
+/// Why `event` changes nothing over the `horizon` periods simulated (`unit`s), as (field,
+/// reason): it starts after them, or it is a circle that holds no site of `graph`.
+pub(crate) fn idle(
+    graph: &Graph,
+    event: &Event,
+    horizon: u32,
+    unit: &str,
+) -> Vec<(&'static str, String)> {
+    let mut found = Vec::new();
+    if event.start >= horizon {
+        let message = format!(
+            "starts in {unit} {}, after the horizon of {}; it changes nothing (a longer horizon reaches it)",
+            event.start,
+            model::counted(horizon as usize, unit)
+        );
+        found.push(("start_week", message));
+    }
+    if let Change::Outage { target: Target::Circle { latitude, longitude, radius_km }, .. } =
+        event.change
+        && engine::simulate::in_circle(graph, latitude, longitude, radius_km).next().is_none()
+    {
+        let message = format!(
+            "no site lies within {} km of ({}, {}); it changes nothing",
+            Shown(radius_km),
+            Shown(latitude),
+            Shown(longitude)
+        );
+        found.push(("radius_km", message));
+    }
+    found
+}
+
 /// A field at fault and why.
 pub(crate) type Problem = (&'static str, String);
 

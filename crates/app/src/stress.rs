@@ -6,14 +6,12 @@ use std::time::Instant;
 
 use engine::graph::Graph;
 use engine::simulate::{
-    Allocation, Change, Flows, Hazards, MonteCarlo, MonteCarloReport, Outcome, Period, Settings,
-    Target, Unmet, in_circle,
+    Allocation, Flows, Hazards, MonteCarlo, MonteCarloReport, Outcome, Period, Settings, Unmet,
 };
-use model::{Shown, counted};
+use model::Shown;
 use serde::Serialize;
 
-use crate::interchange::Finding;
-use crate::request::Request;
+use crate::request::{Request, warning};
 use crate::scenario::Resolved;
 use crate::{Config, Error, Progress};
 
@@ -163,8 +161,7 @@ pub(crate) fn simulate(
     })
 }
 
-/// A note for each event of `scenario` that changes nothing: one that starts after the
-/// `horizon` periods simulated, a circle that holds no site of `graph`.
+/// A note for each event of `scenario` that changes nothing (`scenario::idle`).
 fn notes(graph: &Graph, scenario: &Resolved, horizon: u32, period: Period) -> Vec<String> {
     let unit = match period {
         Period::Week => "week",
@@ -172,34 +169,12 @@ fn notes(graph: &Graph, scenario: &Resolved, horizon: u32, period: Period) -> Ve
     };
     let mut notes = Vec::new();
     for (n, event) in scenario.scenario.events.iter().enumerate() {
-        let mut note = |field: &str, message: String| {
-            let place = scenario
+        for (field, message) in crate::scenario::idle(graph, event, horizon, unit) {
+            let at = scenario
                 .places
                 .get(n)
                 .map_or_else(|| format!("event {}", n + 1), |place| place.of(field));
-            let mut note = Finding::file_warning(place, message);
-            note.field = Some(field.to_owned());
-            notes.push(note.to_string());
-        };
-        if event.start >= horizon {
-            let message = format!(
-                "starts in {unit} {}, after the {} simulated; it changes nothing (a longer --horizon, or horizon_weeks in the file, reaches it)",
-                event.start,
-                counted(horizon as usize, unit)
-            );
-            note("start_week", message);
-        }
-        if let Change::Outage { target: Target::Circle { latitude, longitude, radius_km }, .. } =
-            event.change
-            && in_circle(graph, latitude, longitude, radius_km).next().is_none()
-        {
-            let message = format!(
-                "no site lies within {} km of ({}, {}); it changes nothing",
-                Shown(radius_km),
-                Shown(latitude),
-                Shown(longitude)
-            );
-            note("radius_km", message);
+            notes.push(warning(at, field, message).to_string());
         }
     }
     notes

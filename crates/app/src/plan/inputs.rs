@@ -13,7 +13,8 @@ use super::events::{
 use super::formats::{DemandFile, MAX_HORIZON_WEEKS, PlanRequest, TargetSpec};
 use crate::Error;
 use crate::interchange::Finding;
-use crate::request::{Place, by_line, invalid, problem};
+use crate::request::{Place, by_line, invalid, problem, warning};
+use crate::scenario::idle;
 
 /// A request resolved against the network: the graph (with any newly qualified sources), the
 /// targets in the order given, the options and the changes.
@@ -168,13 +169,22 @@ pub(crate) fn resolve(
             Err(found) => findings.extend(found),
         }
     }
+    // Events that change nothing, and capacity events that lower a level, are noted.
     let mut notes = Vec::new();
+    for (n, event) in changes.scenario.events.iter().enumerate() {
+        for (field, message) in idle(&graph, event, horizon, "week") {
+            notes.push(warning((locate.scenario)(n).of(field), field, message));
+        }
+    }
     for (n, (_, event)) in request.events.iter().enumerate() {
         let resolved = match event.kind.as_str() {
             "demand" => continue,
             "new_source" => starts_late(event, &graph, horizon).map_err(|bad| vec![bad]),
             "capacity" => capacity(event, &graph, horizon).map(Some).map_err(|bad| vec![bad]),
             _ => outage(event, &graph, horizon).map(|e| {
+                for (field, message) in idle(&graph, &e, horizon, "week") {
+                    notes.push(warning(locate_event(n).of(field), field, message));
+                }
                 changes.scenario.events.push(e);
                 None
             }),
@@ -184,9 +194,7 @@ pub(crate) fn resolve(
             && event.kind == "capacity"
             && let Some((field, message)) = lowers(change, &graph)
         {
-            let mut note = Finding::file_warning(locate_event(n).of(field), message);
-            note.field = Some(field.to_owned());
-            notes.push(note);
+            notes.push(warning(locate_event(n).of(field), field, message));
         }
         match resolved {
             Ok(change) => changes.capacities.extend(change),

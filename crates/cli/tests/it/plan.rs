@@ -252,27 +252,42 @@ fn replan_after_the_bundled_events() {
 }
 
 #[test]
-fn a_capacity_event_that_lowers_a_level_is_noted() {
+fn events_that_may_not_be_meant_are_noted() {
     let dir = sample();
     let demand = repo("data/demand/ventilator-pandemic.toml");
     saved_plan(dir.path(), &demand);
     // site-137 has 431.6 hours a week of test-and-calibration and 1,700.5 of final assembly:
     // the first event lowers a level (meant, perhaps, to add 200 hours), the second raises one.
+    // The third is a hurricane over the open Pacific, the fourth an outage after the 26 weeks.
     std::fs::write(
         dir.path().join("levels.toml"),
-        "[[event]]\nkind = \"capacity\"\nsite = \"site-137\"\nprocess = \"test-and-calibration\"\nhours_per_week = 200\n\n[[event]]\nkind = \"capacity\"\nsite = \"site-137\"\nprocess = \"final-assembly\"\nhours_per_week = 2000\n",
+        "[[event]]\nkind = \"capacity\"\nsite = \"site-137\"\nprocess = \"test-and-calibration\"\nhours_per_week = 200\n\n[[event]]\nkind = \"capacity\"\nsite = \"site-137\"\nprocess = \"final-assembly\"\nhours_per_week = 2000\n\n[[event]]\nkind = \"circle\"\nlatitude = 0\nlongitude = -140\nradius_km = 50\nstart_week = 2\n\n[[event]]\nkind = \"site\"\nsite = \"site-134\"\nstart_week = 40\n",
     )
     .unwrap();
     let output = run(dir.path(), &["replan", "--plan", "plan.json", "--event", "levels.toml"]);
     assert!(output.status.success(), "{}", stderr(&output, dir.path()));
     let text = stdout(&output);
     let notes: Vec<&str> =
-        text.lines().filter(|l| l.trim_start().starts_with("warning:")).collect();
-    expect!["  warning: levels.toml:5: hours_per_week: lowers site-137's hours of test-and-calibration from 431.6 to 200 a week (a capacity event sets the level; to add hours, give the new total)"].assert_eq(&notes.join("\n"));
+        text.lines().map(str::trim_start).filter(|l| l.starts_with("warning:")).collect();
+    expect![[r#"
+          warning: levels.toml:5: hours_per_week: lowers site-137's hours of test-and-calibration from 431.6 to 200 a week (a capacity event sets the level; to add hours, give the new total)
+          warning: levels.toml:17: radius_km: no site lies within 50 km of (0, -140); it changes nothing
+          warning: levels.toml:23: start_week: starts in week 40, after the horizon of 26 weeks; it changes nothing (a longer horizon reaches it)"#]].assert_eq(&notes.join("\n"));
     let output =
         run(dir.path(), &["replan", "--plan", "plan.json", "--event", "levels.toml", "--json"]);
     let notes = &json(&stdout(&output))["document"]["plan"]["notes"];
-    assert_eq!(notes.as_array().map(Vec::len), Some(1), "{notes}");
+    assert_eq!(notes.as_array().map(Vec::len), Some(3), "{notes}");
+
+    // A plan's scenario is noted the same way.
+    let ocean = "[[event]]\nkind = \"circle\"\nlatitude = 0\nlongitude = -140\nradius_km = 50\nstart_week = 1\nduration_weeks = 3\n";
+    std::fs::write(dir.path().join("ocean.toml"), ocean).unwrap();
+    let args = ["mobilize", "--demand", &demand, "--scenario", "ocean.toml", "--recheck", "0"];
+    let output = run(dir.path(), &args);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output);
+    let notes: Vec<&str> =
+        text.lines().map(str::trim_start).filter(|l| l.starts_with("warning:")).collect();
+    expect!["warning: ocean.toml:5: radius_km: no site lies within 50 km of (0, -140); it changes nothing"].assert_eq(&notes.join("\n"));
 }
 
 #[test]

@@ -107,7 +107,7 @@ fn events_that_change_nothing_are_noted() {
     assert!(output.status.success(), "{}", stderr(&output, dir.path()));
     expect![[r#"
         Scenario "Gulf-coast hurricane": 1 event, 2 weeks simulated, unserved demand is lost.
-          warning: SCENARIO:12: start_week: starts in week 2, after the 2 weeks simulated; it changes nothing (a longer --horizon, or horizon_weeks in the file, reaches it)
+          warning: SCENARIO:12: start_week: starts in week 2, after the horizon of 2 weeks; it changes nothing (a longer horizon reaches it)
         Value not served on time: 0 over 0 of 5 products.
         Every product keeps a 100 % fill rate.
     "#]]
