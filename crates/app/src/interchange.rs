@@ -24,8 +24,8 @@ pub use tables::{Column, ColumnType, columns};
 pub use willems::CAPACITY_HEADROOM as WILLEMS_CAPACITY_HEADROOM;
 
 pub(crate) use files::{
-    check_dir_writable, check_writable, output_dir, read_required, temporary_in, to_keep,
-    write_atomic, write_dir_atomic,
+    check_dir_writable, check_writable, is_workbook, output_dir, read_required, temporary_in,
+    to_keep, write_atomic, write_dir_atomic,
 };
 use findings::{Locations, RowError};
 

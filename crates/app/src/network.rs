@@ -33,6 +33,12 @@ pub fn import(
         None if !path.exists() => {
             return Err(Error::invalid(format!("{} does not exist", path.display())));
         }
+        None if interchange::is_workbook(path) => {
+            return Err(Error::invalid(format!(
+                "{} is a spreadsheet workbook; save each sheet as a CSV file named after its table (sites.csv, items.csv, ...) in one directory, and import the directory",
+                path.display()
+            )));
+        }
         None => {
             let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
             let hint = if csv {

@@ -65,7 +65,18 @@ fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Resu
     let text = match read_text(path, file)? {
         Some(text) => text,
         None if REQUIRED_TABLES.contains(&table) => {
-            let message = format!("missing file; it is required, with the header {header_line}");
+            let workbook = std::fs::read_dir(path.parent().unwrap_or(Path::new(".")))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.path())
+                .find(|p| p.file_stem() == path.file_stem() && super::files::is_workbook(p));
+            let hint = workbook.map_or(String::new(), |w| {
+                let name = w.file_name().unwrap_or_default().to_string_lossy().into_owned();
+                format!(" ({name} is there: save it as CSV)")
+            });
+            let message =
+                format!("missing file; it is required, with the header {header_line}{hint}");
             return Err(Finding::file_error(file, message));
         }
         None => return Ok(()),

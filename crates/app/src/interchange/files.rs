@@ -17,6 +17,13 @@ pub(super) fn opening(path: &Path, n: u64) -> Option<Vec<u8>> {
     Some(start.iter().take(n as usize).copied().collect())
 }
 
+/// Whether `path` names a spreadsheet workbook (Excel, LibreOffice, Numbers), which holds its
+/// tables as sheets, not as the CSV files an import reads.
+pub(crate) fn is_workbook(path: &Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    ["xlsx", "xlsm", "xls", "ods", "numbers"].iter().any(|w| extension.eq_ignore_ascii_case(w))
+}
+
 /// The text of a file, `Ok(None)` when it does not exist, or why it cannot be read as UTF-8.
 pub(super) fn read_text(path: &Path, file: &str) -> Result<Option<String>, Finding> {
     match fs::read(path) {

@@ -139,6 +139,32 @@ fn semicolons_and_tabs_separate_fields_and_decimal_commas_are_named() {
     );
 }
 
+/// A spreadsheet workbook given for a network, or beside the CSV files in place of one, is named
+/// with what to do.
+#[test]
+fn a_workbook_is_named_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(&dir.path().join("good"), VALID);
+    write_fixture(&dir.path().join("bad"), VALID);
+    std::fs::rename(dir.path().join("bad/sites.csv"), dir.path().join("bad/sites.xlsx")).unwrap();
+    std::fs::write(dir.path().join("network.xlsx"), b"PK\x03\x04").unwrap();
+    check_import(
+        dir.path(),
+        "bad",
+        2,
+        &expect![[r#"
+        error: bad/sites.csv: missing file; it is required, with the header id,organization,name,kind,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks (sites.xlsx is there: save it as CSV)
+        warning: bad/sites.csv: 4 references to its ids not checked, since it could not be read
+        error: bad is invalid: 1 error; nothing was imported
+    "#]],
+    );
+    let output = run(dir.path(), &["-q", "import", "network.xlsx"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: network.xlsx is a spreadsheet workbook; save each sheet as a CSV file named after its table (sites.csv, items.csv, ...) in one directory, and import the directory
+    "#]].assert_eq(&stderr(&output, dir.path()));
+}
+
 /// Column names are matched ignoring case and surrounding spaces; an unknown one is named with
 /// the nearest column, and references into a table that could not be read are counted, not
 /// each reported as unknown.
