@@ -16,7 +16,8 @@ const FONT: &str = "sans-serif";
 /// Products drawn at most (those with the largest value short).
 pub const MAX_SERIES: usize = 8;
 
-/// Draws the fill rate of each product over time (the products short first).
+/// Draws the fill rate over time of each product that falls short (those short first), and one
+/// line for the products served in full throughout, which would hide each other at 100 %.
 pub fn fill_rates(report: &StressReport, path: &Path) -> Result<(), Error> {
     draw(path, &FillRates(report))
 }
@@ -34,7 +35,9 @@ impl Plot for FillRates<'_> {
             Period::Week => "week",
             Period::Day => "day",
         };
-        let products: Vec<_> = outcome.products.iter().take(MAX_SERIES).collect();
+        let (short, full): (Vec<_>, Vec<_>) =
+            outcome.products.iter().partition(|p| p.first_short.is_some());
+        let products: Vec<_> = short.into_iter().take(MAX_SERIES).collect();
         let horizon = outcome.horizon as usize;
         let rate = |d: f64, s: f64| if d > 0.0 { 100.0 * s / d } else { 100.0 };
         let lowest = products
@@ -71,6 +74,17 @@ impl Plot for FillRates<'_> {
                 .label(format!("{} ({:.1} %)", product.item, 100.0 * product.fill_rate))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
+                });
+        }
+        if !full.is_empty() {
+            let noun = if products.is_empty() { "product" } else { "other product" };
+            let line = (0..horizon.max(1)).map(|t| (t as f64, 100.0));
+            let grey = BLACK.mix(0.45);
+            chart
+                .draw_series(LineSeries::new(line, grey.stroke_width(2)))?
+                .label(format!("{} at 100 %", model::counted(full.len(), noun)))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], grey.stroke_width(3))
                 });
         }
         chart

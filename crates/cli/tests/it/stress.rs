@@ -50,6 +50,9 @@ fn the_bundled_scenarios_on_the_sample() {
         svg.contains("icu-ventilator (90.3 %)"),
         "the legend names each product with its fill rate"
     );
+    // small-uas falls short too; the other three are served in full, on one line.
+    assert!(svg.contains("3 other products at 100 %"), "one line for the products in full");
+    assert!(!svg.contains("mab-vial"), "a product in full has no line of its own");
 
     let output = run(
         dir.path(),
