@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Once;
 
-use engine::simulate::{MonteCarloReport, Period};
+use engine::simulate::MonteCarloReport;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -31,10 +31,7 @@ impl Plot for FillRates<'_> {
     {
         let report = self.0;
         let outcome = &report.outcome;
-        let unit = match outcome.period {
-            Period::Week => "week",
-            Period::Day => "day",
-        };
+        let unit = outcome.period.noun();
         let (short, full): (Vec<_>, Vec<_>) =
             outcome.products.iter().partition(|p| p.first_short.is_some());
         let products: Vec<_> = short.into_iter().take(MAX_SERIES).collect();

@@ -82,9 +82,10 @@ pub(crate) fn plan_text(
         demand: demand_request.parse_all("the demand")?,
         ..PlanRequest::default()
     };
+    let targets = demand_request.places("target", request.demand.targets.len());
     let locate = inputs::Locate {
         name: file,
-        target: &|n| demand_request.place("target", n),
+        target: &|n| targets[n].clone(),
         event: &|n| Place::at(format!("event {}", n + 1)),
         scenario: &|n| Place::at(format!("scenario event {}", n + 1)),
     };

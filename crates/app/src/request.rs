@@ -196,9 +196,10 @@ impl Request {
                 .map_or_else(|| self.file.clone(), |line| format!("{}:{line}", self.file));
             located(at, &field, message)
         });
-        let entries = entries.into_iter().enumerate().filter_map(|(n, fault)| {
+        let places = self.places(T::KEY, entries.len());
+        let entries = entries.into_iter().zip(&places).filter_map(|(fault, place)| {
             let (field, message) = fault?;
-            Some(located(self.place(T::KEY, n).of(&field), &field, message))
+            Some(located(place.of(&field), &field, message))
         });
         Some(rest.into_iter().chain(not_a_list).chain(entries).collect())
     }
@@ -250,11 +251,6 @@ impl Request {
             Place { at: format!("{file}:{start}"), fields }
         };
         (0..count).map(place).collect()
-    }
-
-    /// Where the `n`-th entry of the array `name` is (see `places`).
-    pub(crate) fn place(&self, name: &str, n: usize) -> Place {
-        self.places(name, n + 1).swap_remove(n)
     }
 }
 

@@ -163,10 +163,7 @@ pub(crate) fn simulate(
 
 /// A note for each event of `scenario` that changes nothing (`scenario::idle`).
 fn notes(graph: &Graph, scenario: &Resolved, horizon: u32, period: Period) -> Vec<String> {
-    let unit = match period {
-        Period::Week => "week",
-        Period::Day => "day",
-    };
+    let unit = period.noun();
     let mut notes = Vec::new();
     for (n, event) in scenario.scenario.events.iter().enumerate() {
         for (field, message) in crate::scenario::idle(graph, event, horizon, unit) {

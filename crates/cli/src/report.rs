@@ -476,12 +476,9 @@ Concentration: share of qualified capacity by region, Herfindahl-Hirschman index
 
 /// The stress-test report: per product, what the scenario cost and why; `top` products shown.
 pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
-    use engine::simulate::{Period, Reason, Unmet};
+    use engine::simulate::{Reason, Unmet};
     let outcome = &report.outcome;
-    let unit = match outcome.period {
-        Period::Week => "week",
-        Period::Day => "day",
-    };
+    let unit = outcome.period.noun();
     let mut out = String::new();
     let unmet = match outcome.unmet {
         Unmet::Backlog => "unserved demand is backlogged",
@@ -558,10 +555,7 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
 /// The Monte Carlo report: the loss distribution, the products most at risk, and what carried
 /// the tail; `top` rows per section.
 pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usize) -> String {
-    let unit = match report.period {
-        engine::simulate::Period::Week => "week",
-        engine::simulate::Period::Day => "day",
-    };
+    let unit = report.period.noun();
     let mut out = String::new();
     let _ = writeln!(
         out,

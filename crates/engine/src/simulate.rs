@@ -41,6 +41,14 @@ impl Period {
         }
     }
 
+    /// Its name, as reports count periods: "week" or "day".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Period::Week => "week",
+            Period::Day => "day",
+        }
+    }
+
     /// The number of whole periods closest to `weeks` (at least `min`).
     pub fn periods(self, weeks: f64, min: u32) -> u32 {
         ((weeks / self.weeks()).round().max(0.0) as u32).max(min)
