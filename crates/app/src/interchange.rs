@@ -183,8 +183,19 @@ pub fn write(network: &Network, path: &Path, format: Format) -> std::io::Result<
     match format {
         Format::Csv => csv_dir::write(network, path),
         Format::Json => json_doc::write(network, path),
-        Format::Willems => {
-            Err(std::io::Error::other("the Willems format can be read but not written"))
-        }
+        Format::Willems => Err(unwritable()),
     }
+}
+
+/// Checks, before the network is loaded or made, that [`write`] can write `format` at `path`.
+pub(crate) fn check_write(path: &Path, format: Format) -> std::io::Result<()> {
+    match format {
+        Format::Csv => check_dir_writable(path, &csv_dir::file_names()),
+        Format::Json => check_writable(path),
+        Format::Willems => Err(unwritable()),
+    }
+}
+
+fn unwritable() -> std::io::Error {
+    std::io::Error::other("the Willems format can be read but not written")
 }

@@ -210,7 +210,7 @@ pub fn export(
     replace: bool,
     progress: &dyn Progress,
 ) -> Result<usize, Error> {
-    vacant(out, replace, "export")?;
+    writable(out, replace, "export", format)?;
     let network = network(config, progress)?;
     progress.begin("writing files", None);
     let result = interchange::write(&network, out, format);
@@ -219,9 +219,10 @@ pub fn export(
     Ok(network.n_records())
 }
 
-/// Refuses a path that holds something already (a file, or a directory that is not empty) unless
-/// `replace` says to replace the earlier `what` there.
-fn vacant(out: &Path, replace: bool, what: &str) -> Result<(), Error> {
+/// Refuses, before any work, a path `format` cannot be written at, and one that holds something
+/// already (a file, or a directory that is not empty) unless `replace` says to replace the
+/// earlier `what` there.
+fn writable(out: &Path, replace: bool, what: &str, format: Format) -> Result<(), Error> {
     let occupied = match std::fs::read_dir(out) {
         Ok(mut entries) => entries.next().is_some(),
         Err(_) => out.exists(),
@@ -233,7 +234,8 @@ fn vacant(out: &Path, replace: bool, what: &str) -> Result<(), Error> {
             out.display()
         )));
     }
-    Ok(())
+    interchange::check_write(out, format)
+        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", out.display())))
 }
 
 /// Summarizes the stored network.
@@ -257,7 +259,7 @@ pub fn generate(
             engine::generate::MIN_SITES
         )));
     }
-    vacant(out, replace, "generated network")?;
+    writable(out, replace, "generated network", Format::Csv)?;
     progress.begin("generating", None);
     let network = engine::generate::generate(generate);
     progress.end();

@@ -1,6 +1,6 @@
 //! The command line, as clap parses it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
 
@@ -53,9 +53,10 @@ pub(crate) enum Command {
         /// standard output.
         #[arg(long)]
         out: PathBuf,
-        /// csv: a directory of the import tables; json: one document (docs/data-format.md).
-        #[arg(long, value_enum, default_value = "csv")]
-        format: ExportFormat,
+        /// csv: a directory of the import tables; json: one document (docs/data-format.md). By
+        /// default json when --out ends in .json or is `-`, else csv.
+        #[arg(long, value_enum)]
+        format: Option<ExportFormat>,
         /// Replace an earlier export at --out (edits made to its files are lost); a directory
         /// that holds other files is never replaced.
         #[arg(long)]
@@ -373,6 +374,15 @@ impl From<ImportFormat> for app::interchange::Format {
             ImportFormat::Json => app::interchange::Format::Json,
             ImportFormat::Willems => app::interchange::Format::Willems,
         }
+    }
+}
+
+impl ExportFormat {
+    /// The format asked for, or the one `out` names: json for a `.json` file or `-`.
+    pub(crate) fn of(format: Option<Self>, out: &Path) -> Self {
+        let json = out.as_os_str() == "-"
+            || out.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        format.unwrap_or(if json { Self::Json } else { Self::Csv })
     }
 }
 

@@ -147,9 +147,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
         // `--out -` is standard output, for the JSON document; the confirmation goes to
         // standard error there, so that the output is the document alone.
         Command::Export { out, format, .. } if out.as_os_str() == "-" => {
-            if !matches!(format, args::ExportFormat::Json) {
+            if !matches!(args::ExportFormat::of(*format, out), args::ExportFormat::Json) {
                 return Err(app::Error::Invalid {
-                    message: "--out - writes to standard output, which takes one document: add --format json (a CSV export is a directory of files)".into(),
+                    message: "--out - writes to standard output, which takes one document: a CSV export is a directory of files, so name one with --out DIR, or leave out --format csv".into(),
                     findings: Vec::new(),
                 }
                 .into());
@@ -161,7 +161,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
             }
         }
         Command::Export { out, format, force } => {
-            let records = app::export(&config, out, (*format).into(), *force, &progress)?;
+            let format = args::ExportFormat::of(*format, out);
+            let records = app::export(&config, out, format.into(), *force, &progress)?;
             if !args.quiet {
                 writeln!(stdout(), "exported {records} records to {}", out.display())?;
             }

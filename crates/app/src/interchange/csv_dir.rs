@@ -147,10 +147,14 @@ fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Resu
     Ok(())
 }
 
+/// The files of an export directory, which a new export may replace.
+pub(super) fn file_names() -> Vec<String> {
+    Table::ALL.iter().map(|t| file_name(*t)).collect()
+}
+
 /// Writes every table, header included, into a new directory.
 pub(super) fn write(network: &Network, dir: &Path) -> std::io::Result<()> {
-    let ours: Vec<String> = Table::ALL.iter().map(|t| file_name(*t)).collect();
-    write_dir_atomic(dir, &ours, |staging| {
+    write_dir_atomic(dir, &file_names(), |staging| {
         for &table in Table::ALL {
             write_atomic(&staging.join(file_name(table)), |out| write_table(network, table, out))?;
         }

@@ -130,18 +130,27 @@ pub(crate) fn output_dir(path: &Path) -> std::io::Result<PathBuf> {
         return Err(std::io::Error::other("it is a directory; name a file"));
     }
     let dir = parent_of(path);
+    create_dir(dir)?;
+    Ok(dir.to_path_buf())
+}
+
+/// Creates `dir` and its parents where missing, with an error that names it.
+fn create_dir(dir: &Path) -> std::io::Result<()> {
     fs::create_dir_all(dir).map_err(|e| {
         std::io::Error::new(e.kind(), format!("cannot create the directory {}: {e}", dir.display()))
-    })?;
-    Ok(dir.to_path_buf())
+    })
+}
+
+/// Where a temporary file or directory cannot be made: an error that names the directory it was
+/// to go in (and not its random name).
+fn cannot_write_in(dir: &Path, e: &std::io::Error) -> std::io::Error {
+    std::io::Error::new(e.kind(), format!("cannot write in {}: {}", dir.display(), e.kind()))
 }
 
 /// A temporary file in `dir`, named for arsenal, with an error that names the directory (and
 /// not the temporary file's random name).
 pub(crate) fn temporary_in(dir: &Path, suffix: &str) -> std::io::Result<tempfile::NamedTempFile> {
-    to_keep(".arsenal-").suffix(suffix).tempfile_in(dir).map_err(|e| {
-        std::io::Error::new(e.kind(), format!("cannot write in {}: {}", dir.display(), e.kind()))
-    })
+    to_keep(".arsenal-").suffix(suffix).tempfile_in(dir).map_err(|e| cannot_write_in(dir, &e))
 }
 
 /// Temporary files named `prefix...` that become outputs: made with the permissions a new file
@@ -205,7 +214,7 @@ fn check_dir_target(target: &Path, ours: &[String]) -> std::io::Result<()> {
 pub(crate) fn check_dir_writable(target: &Path, ours: &[String]) -> std::io::Result<()> {
     check_dir_target(target, ours)?;
     let parent = parent_of(target);
-    fs::create_dir_all(parent)?;
+    create_dir(parent)?;
     temporary_in(parent, "").map(drop)
 }
 
@@ -219,8 +228,11 @@ pub(crate) fn write_dir_atomic(
 ) -> std::io::Result<()> {
     check_dir_target(target, ours)?;
     let parent = parent_of(target);
-    fs::create_dir_all(parent)?;
-    let staging = tempfile::Builder::new().prefix(".arsenal-export-").tempdir_in(parent)?;
+    create_dir(parent)?;
+    let staging = tempfile::Builder::new()
+        .prefix(".arsenal-export-")
+        .tempdir_in(parent)
+        .map_err(|e| cannot_write_in(parent, &e))?;
     fill(staging.path())?;
     if target.exists() {
         let old = tempfile::Builder::new().prefix(".arsenal-old-").tempdir_in(parent)?;

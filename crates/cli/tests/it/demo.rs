@@ -107,7 +107,7 @@ fn outputs_never_clobber_other_files() {
     std::fs::create_dir(dir.path().join("notes")).unwrap();
     std::fs::write(dir.path().join("notes/todo.txt"), "keep me").unwrap();
     let refused = run(dir.path(), &["export", "--out", "notes", "--force"]);
-    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(refused.status.code(), Some(2));
     assert!(
         stderr(&refused, dir.path()).contains("already holds \"todo.txt\""),
         "{}",
@@ -153,17 +153,57 @@ fn outputs_never_clobber_other_files() {
 fn export_to_standard_output() {
     let dir = tempfile::tempdir().unwrap();
     assert!(run(dir.path(), &["-q", "demo"]).status.success());
-    let exported = run(dir.path(), &["export", "--out", "-", "--format", "json"]);
+    let exported = run(dir.path(), &["export", "--out", "-"]);
     assert!(exported.status.success(), "{}", stderr(&exported, dir.path()));
     assert!(stderr(&exported, dir.path()).contains("records to standard output"));
     let document: serde_json::Value = serde_json::from_str(&stdout(&exported)).unwrap();
     assert_eq!(document["format"], "arsenal-network");
     std::fs::write(dir.path().join("piped.txt"), stdout(&exported)).unwrap();
     assert!(run(dir.path(), &["-q", "import", "piped.txt"]).status.success());
-    let refused = run(dir.path(), &["export", "--out", "-"]);
+    let refused = run(dir.path(), &["export", "--out", "-", "--format", "csv"]);
     assert_eq!(refused.status.code(), Some(2));
-    assert!(stderr(&refused, dir.path()).contains("add --format json"));
+    assert!(stderr(&refused, dir.path()).contains("name one with --out DIR"));
     assert!(!dir.path().join("-").exists(), "no file named -");
+}
+
+/// An export's format follows its path unless `--format` says otherwise, and a path it cannot
+/// write is refused before the network is loaded, named without a temporary file's name.
+#[test]
+fn export_formats_follow_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["-q", "demo"]).status.success());
+    for (out, format, json) in [
+        ("copy.json", None, true),
+        ("COPY.JSON", None, true),
+        ("copy", None, false),
+        ("tables.json", Some("csv"), false),
+        ("document", Some("json"), true),
+    ] {
+        let mut args = vec!["-q", "export", "--out", out];
+        args.extend(format.iter().flat_map(|f| ["--format", f]));
+        let exported = run(dir.path(), &args);
+        assert!(exported.status.success(), "{out}: {}", stderr(&exported, dir.path()));
+        let path = dir.path().join(out);
+        assert_eq!(path.is_file(), json, "{out} {format:?}");
+        assert_eq!(path.join("sites.csv").is_file(), !json, "{out} {format:?}");
+        let imported = run(dir.path(), &["-q", "import", out]);
+        assert!(imported.status.success(), "{out}: {}", stderr(&imported, dir.path()));
+    }
+    std::fs::write(dir.path().join("a-file"), "").unwrap();
+    for out in ["a-file/copy", "a-file/copy.json"] {
+        let refused = run(dir.path(), &["-v", "export", "--out", out]);
+        assert_eq!(refused.status.code(), Some(2), "{out}");
+        let text = stderr(&refused, dir.path());
+        assert!(
+            text.contains(&format!("cannot write {out}: cannot create the directory a-file")),
+            "{text}"
+        );
+        assert!(!text.contains(".arsenal-"), "{text}");
+        assert!(
+            !text.contains("loaded network"),
+            "{out} is checked before the network is loaded: {text}"
+        );
+    }
 }
 
 #[test]
