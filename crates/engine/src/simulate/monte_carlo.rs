@@ -409,7 +409,7 @@ fn aggregate(
             .state
             .map(|s| graph.states[s as usize].clone())
             .or_else(|| node.country.map(|c| graph.countries[c as usize].clone()))
-            .unwrap_or_else(|| "unknown".into());
+            .unwrap_or_else(|| "(no state or country)".into());
         *by_region.entry(region).or_default() += value;
     }
     let ranked = |entries: Vec<(Name, f64)>| {

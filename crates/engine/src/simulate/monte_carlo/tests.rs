@@ -350,7 +350,7 @@ fn the_tail_is_blamed_on_the_site_that_causes_it() {
         regional_events_per_year: 0.0,
         ..Hazards::default()
     };
-    let report = monte_carlo(&graph, &flows, &options(400, 1, hazards), &|_| true).unwrap();
+    let report = monte_carlo(&graph, &flows, &options(400, 1, hazards.clone()), &|_| true).unwrap();
     assert!(report.loss.p95 > 0.0, "{:?}", report.loss);
     assert!(report.loss.worst >= report.loss.p99 && report.loss.p99 >= report.loss.p95);
     assert!(report.loss.p95 >= report.loss.p50);
@@ -359,6 +359,18 @@ fn the_tail_is_blamed_on_the_site_that_causes_it() {
     assert!(first.share > 0.5, "{:?}", report.tail_sites);
     assert_eq!(&*report.tail_regions[0].name, "TX");
     assert!(report.products[0].probability_below > 0.0);
+
+    // Sites with neither a state nor a country (a Willems chain's) form a region of their own.
+    let mut unplaced = network;
+    for site in &mut unplaced.sites {
+        (site.state, site.country) = (None, None);
+    }
+    let graph = Graph::build(&unplaced).unwrap();
+    let flows = Flows::new(&graph, Period::Week);
+    let report = monte_carlo(&graph, &flows, &options(400, 1, hazards), &|_| true).unwrap();
+    let [region] = &report.tail_regions[..] else { panic!("{:?}", report.tail_regions) };
+    assert_eq!(&*region.name, "(no state or country)");
+    assert!((region.share - 1.0).abs() < 1e-9, "{region:?}");
 }
 
 /// At a size where many events overlap and stock ends up holding rounding residues, restricted
