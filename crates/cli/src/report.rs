@@ -27,15 +27,32 @@ pub(crate) fn findings(findings: &[Finding], max: usize) {
     }
 }
 
-fn tallies(out: &mut String, title: &str, tallies: &[Tally], max: usize) {
-    let shown: Vec<String> =
+/// A line of the largest `tallies`, at most `max`; of `sites` (how many, and what the tallies
+/// name: `a state`), those no tally counts are said to lack it.
+fn tallies(
+    out: &mut String,
+    title: &str,
+    tallies: &[Tally],
+    max: usize,
+    sites: Option<(usize, &str)>,
+) {
+    let mut shown: Vec<String> =
         tallies.iter().take(max).map(|t| format!("{} {}", t.name, count(t.count))).collect();
     let more = tallies.len().saturating_sub(max);
+    if more > 0 {
+        shown.push(format!("+{more} more"));
+    }
+    let (total, what) = sites.unwrap_or_default();
+    let without = total.saturating_sub(tallies.iter().map(|t| t.count).sum());
+    if shown.is_empty() && without > 0 {
+        shown.push(format!("none: no site gives {what}"));
+    } else if without > 0 {
+        shown.push(format!("{} without {what}", count(without)));
+    }
     // Semicolons between entries, as their counts hold commas.
-    let tail = if more > 0 { format!("; +{more} more") } else { String::new() };
     let _ = writeln!(
         out,
-        "  {title:<18} {}{tail}",
+        "  {title:<18} {}",
         if shown.is_empty() { "-".to_owned() } else { shown.join("; ") }
     );
 }
@@ -67,11 +84,11 @@ pub(crate) fn summary(summary: &Summary) -> String {
     );
     let _ = writeln!(out, "  demand        {:>10}", count(c.demand));
     let _ = writeln!(out, "Sites");
-    tallies(&mut out, "by kind", &summary.sites_by_kind, 10);
-    tallies(&mut out, "by state", &summary.sites_by_state, 10);
-    tallies(&mut out, "by country", &summary.sites_by_country, 10);
+    tallies(&mut out, "by kind", &summary.sites_by_kind, 10, None);
+    tallies(&mut out, "by state", &summary.sites_by_state, 10, Some((c.sites, "a state")));
+    tallies(&mut out, "by country", &summary.sites_by_country, 10, Some((c.sites, "a country")));
     let _ = writeln!(out, "Items");
-    tallies(&mut out, "by kind", &summary.items_by_kind, 10);
+    tallies(&mut out, "by kind", &summary.items_by_kind, 10, None);
     let _ = writeln!(
         out,
         "  sole-sourced       {} of {}",
@@ -637,7 +654,33 @@ pub(crate) fn registered(organizations: &[app::access::Registered]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{count, money, units};
+    use super::{count, money, tallies, units};
+    use engine::summary::Tally;
+
+    #[test]
+    fn tallies_say_how_many_sites_they_leave_out() {
+        let line = |shown: &[(&str, usize)], max, sites| {
+            let shown: Vec<Tally> =
+                shown.iter().map(|&(name, count)| Tally { name: name.into(), count }).collect();
+            let mut out = String::new();
+            tallies(&mut out, "by state", &shown, max, sites);
+            out
+        };
+        let two = [("OH", 1_200), ("TX", 3)];
+        assert_eq!(
+            line(&two, 10, Some((1_203, "a state"))),
+            "  by state           OH 1,200; TX 3\n"
+        );
+        assert_eq!(
+            line(&two, 1, Some((2_500, "a state"))),
+            "  by state           OH 1,200; +1 more; 1,297 without a state\n"
+        );
+        assert_eq!(
+            line(&[], 10, Some((38, "a state"))),
+            "  by state           none: no site gives a state\n"
+        );
+        assert_eq!(line(&[], 10, None), "  by state           -\n");
+    }
 
     #[test]
     fn numbers_are_grouped_by_thousands() {

@@ -68,11 +68,12 @@ fn demo_loads_then_reuses_the_sample() {
     let text = stdout(&run(dir.path(), &["summary"]));
     let shown: Vec<&str> = text
         .lines()
-        .filter(|l| l.contains("by kind"))
+        .filter(|l| l.contains("by kind") || l.contains("by state"))
         .chain(text.lines().skip_while(|l| !l.starts_with("Capacity")).take(4))
         .collect();
     expect_test::expect![[r#"
           by kind            factory 236; biomanufacturing 27; institute 17; additive 10; warehouse 10
+          by state           OH 40; NY 25; TX 18; CA 17; NC 14; PA 14; IN 13; MI 13; MA 12; TN 12; +29 more
           by kind            part 38; material 20; product 5
         Capacity by process (hours per week)
           final-assembly                   14,586.7  at 9 sites
