@@ -298,7 +298,10 @@ fn check(index: &Index, caller: &Caller, events: &[Event]) -> Result<(), Error> 
     }
     if !findings.is_empty() {
         return Err(Error::Invalid {
-            message: format!("{} problems in the batch; nothing was stored", findings.len()),
+            message: format!(
+                "{} in the batch; nothing was stored",
+                model::counted(findings.len(), "problem")
+            ),
             findings,
         });
     }

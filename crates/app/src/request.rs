@@ -295,10 +295,27 @@ fn fault<'de, T: DeserializeOwned, D: serde::Deserializer<'de>>(
     value: D,
     message: impl FnOnce(D::Error) -> String,
 ) -> Option<Fault> {
-    let error = serde_path_to_error::deserialize::<_, T>(value).err()?;
-    let path = error.path().to_string();
-    let field = if path == "." || path == "?" { String::new() } else { path };
-    Some((field, message(error.into_inner())))
+    decode::<T, D>(value, message).err()
+}
+
+/// `value` as a `T`, or the path of the field at fault and the message `message` makes of the
+/// error.
+fn decode<'de, T: DeserializeOwned, D: serde::Deserializer<'de>>(
+    value: D,
+    message: impl FnOnce(D::Error) -> String,
+) -> Result<T, Fault> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|error| {
+        let path = error.path().to_string();
+        let field = if path == "." || path == "?" { String::new() } else { path };
+        (field, message(error.into_inner()))
+    })
+}
+
+/// A JSON value (a part of an HTTP request's body, say) as a `T`, or the path of the field at
+/// fault (empty when the problem is not one field's) and why, in plain words (`expected a
+/// number, got "lots"`).
+pub fn from_json<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, (String, String)> {
+    decode::<T, _>(value, |e| plain(e.to_string()))
 }
 
 /// A problem at `at` with `field` (none when empty).

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
+use serde::Deserialize;
 
 use crate::State as Shared;
 use crate::access::Authenticated;
@@ -25,10 +26,63 @@ use crate::wire::{self, EventBatch, EventQuery, Receipt, Received};
 pub(crate) async fn report(
     State(state): State<Arc<Shared>>,
     caller: Authenticated,
-    Body(batch): Body<EventBatch>,
+    Body(batch): Body<Batch>,
 ) -> Result<Json<Receipt>, ApiError> {
-    let events = batch.events.into_iter().map(Into::into).collect();
+    let events = decode(batch.events)?;
     Ok(Json(record(&state, &caller.0, events).await?))
+}
+
+/// A batch as it comes, each event still to be taken apart (`EventBatch` documents its shape).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Batch {
+    pub(crate) events: Vec<serde_json::Value>,
+}
+
+/// The events of a batch, each taken apart so that every event of the wrong shape is named
+/// (`events[3]`, field `units`), not only the first; nothing is stored when one is.
+pub(crate) fn decode(list: Vec<serde_json::Value>) -> Result<Vec<app::events::Event>, ApiError> {
+    let mut events = Vec::with_capacity(list.len());
+    let mut details = Vec::new();
+    for (n, value) in list.into_iter().enumerate() {
+        match event(&value) {
+            Ok(event) => events.push(event.into()),
+            Err((field, message)) => details.push(wire::Problem {
+                location: format!("events[{n}]"),
+                field: (!field.is_empty()).then_some(field),
+                message,
+            }),
+        }
+    }
+    if details.is_empty() {
+        return Ok(events);
+    }
+    let problems = app::counted(details.len(), "problem");
+    Err(ApiError::Invalid {
+        message: format!("{problems} in the batch; nothing was stored"),
+        details,
+    })
+}
+
+/// One event, or the field at fault (empty when it is not one field's) and why. Serde names the
+/// field of a wrong `kind` but not, through the tag, one of the kind's own fields: that one is
+/// the field (other than `kind`) without which the event no longer fails the same way.
+fn event(value: &serde_json::Value) -> Result<wire::Event, (String, String)> {
+    let fault = match app::from_json::<wire::Event>(value) {
+        Ok(event) => return Ok(event),
+        Err(fault) => fault,
+    };
+    let serde_json::Value::Object(fields) = value else { return Err(fault) };
+    if !fault.0.is_empty() {
+        return Err(fault);
+    }
+    let changes = |key: &String| {
+        let mut without = fields.clone();
+        without.remove(key);
+        app::from_json::<wire::Event>(&without.into()).err().as_ref() != Some(&fault)
+    };
+    let field = fields.keys().filter(|key| *key != "kind").find(|key| changes(key));
+    Err((field.cloned().unwrap_or_default(), fault.1))
 }
 
 /// Checks, stores, audits and applies a batch; the receipt once it is stored. The way in for

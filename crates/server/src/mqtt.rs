@@ -36,7 +36,7 @@ pub struct Broker {
 #[serde(deny_unknown_fields)]
 struct Message {
     key: String,
-    events: Vec<wire::Event>,
+    events: Vec<serde_json::Value>,
 }
 
 /// `HOST:PORT` or `mqtt://HOST[:PORT]` (port 1883 by default) → the broker, with the default
@@ -152,6 +152,6 @@ async fn record(
             caller.organization, caller.organization
         )));
     }
-    let events = message.events.into_iter().map(Into::into).collect();
+    let events = crate::events::decode(message.events)?;
     crate::events::record(state, &caller, events).await
 }

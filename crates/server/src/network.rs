@@ -80,10 +80,47 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(body_error(&rejection)),
+        let Json(value) = Json::<serde_json::Value>::from_request(request, state)
+            .await
+            .map_err(|rejection| body_error(&rejection))?;
+        if !value.is_object() {
+            let got = shape(&value);
+            return Err(ApiError::Invalid {
+                message: format!("the body is not valid: expected a JSON object, got {got}"),
+                details: vec![wire::Problem {
+                    location: "body".into(),
+                    field: None,
+                    message: format!(
+                        "expected a JSON object ({{\"field\": value, ...}}), got {got}"
+                    ),
+                }],
+            });
         }
+        app::from_json(&value).map(Body).map_err(|(field, reason)| {
+            let shown =
+                if field.is_empty() { reason.clone() } else { format!("{field}: {reason}") };
+            ApiError::Invalid {
+                message: format!("the body is not valid: {shown}"),
+                details: vec![wire::Problem {
+                    location: "body".into(),
+                    field: (!field.is_empty()).then_some(field),
+                    message: reason,
+                }],
+            }
+        })
+    }
+}
+
+/// What a JSON value is, in words.
+fn shape(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value as V;
+    match value {
+        V::Null => "null",
+        V::Bool(_) => "true or false",
+        V::Number(_) => "a number",
+        V::String(_) => "text",
+        V::Array(_) => "a list",
+        V::Object(_) => "an object",
     }
 }
 

@@ -613,10 +613,46 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
           }
         }"#]]
     .assert_eq(&serde_json::to_string_pretty(&body).unwrap());
-    let flood = r#"{"events": [{"kind": "flood", "id": "x"}]}"#;
-    let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), flood).await;
+    // Every event of the wrong shape is named, not only the first, and nothing is stored.
+    let shapes = r#"{"events": [
+        {"kind": "flood", "id": "x"},
+        {"kind": "outage_start", "id": "y", "site": "site-027"},
+        {"kind": "inventory", "id": "z", "site": "site-027", "item": "icu-ventilator", "units": "lots"},
+        {"kind": "outage_end", "id": "w", "site": "site-027", "expected_weeks": 3}
+    ]}"#;
+    let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), shapes).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    expect![[r#"{"error":{"code":"invalid_request","message":"the body is not valid: unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28","details":[{"location":"body","field":"events[0].kind","message":"unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand` at line 1 column 28"}]}}"#]].assert_eq(&body.to_string());
+    expect![[r#"
+        {
+          "error": {
+            "code": "invalid_request",
+            "message": "3 problems in the batch; nothing was stored",
+            "details": [
+              {
+                "location": "events[0]",
+                "field": "kind",
+                "message": "unknown variant `flood`, expected one of `capacity`, `outage_start`, `outage_end`, `inventory`, `demand`"
+              },
+              {
+                "location": "events[2]",
+                "field": "units",
+                "message": "expected a number, got \"lots\""
+              },
+              {
+                "location": "events[3]",
+                "field": "expected_weeks",
+                "message": "unknown field `expected_weeks`, expected `id` or `site`"
+              }
+            ]
+          }
+        }"#]].assert_eq(&serde_json::to_string_pretty(&body).unwrap());
+    let one = r#"{"events": [{"kind": "outage_start", "id": "q", "site": "site-999"}]}"#;
+    let (_, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), one).await;
+    assert_eq!(body["error"]["message"], "1 problem in the batch; nothing was stored");
+    // A body that is not an object says so.
+    let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), "[]").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    expect![[r#"{"error":{"code":"invalid_request","message":"the body is not valid: expected a JSON object, got a list","details":[{"location":"body","field":null,"message":"expected a JSON object ({\"field\": value, ...}), got a list"}]}}"#]].assert_eq(&body.to_string());
     // The form curl sends with -d, and a body over the limit, are named as what they are.
     let batch = r#"{"events": []}"#;
     let form = Some("application/x-www-form-urlencoded");
