@@ -325,16 +325,24 @@ pub struct Group {
     pub suppressed: Option<String>,
 }
 
-/// The weekly hours of `process` by state or country, with the groups that would reveal an
-/// organization's capacity suppressed for everyone but operators.
+/// The weekly hours of `process` by state or country (sites with neither in a group of their
+/// own, `(no state)` or `(no country)`), with the groups that would reveal an organization's
+/// capacity suppressed for everyone but operators; a process no site has and no routing uses is
+/// not found, with the nearest known one.
 pub fn capacity_by_group(
     network: &model::Network,
     process: &str,
     by: GroupBy,
     rule: Disclosure,
     caller: &Caller,
-) -> Vec<Group> {
-    use std::collections::{BTreeMap, HashMap};
+) -> Result<Vec<Group>, Error> {
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    let known: BTreeSet<&str> = (network.capabilities.iter().map(|c| c.process.as_str()))
+        .chain(network.routings.iter().map(|r| r.process.as_str()))
+        .collect();
+    if !known.contains(process) {
+        return Err(Error::NotFound(crate::lookup::absent("process", process, known)));
+    }
     let sites: HashMap<&str, &model::Site> =
         network.sites.iter().map(|s| (s.id.as_str(), s)).collect();
     // group → organization → (hours, sites)
@@ -342,18 +350,18 @@ pub fn capacity_by_group(
     for capability in network.capabilities.iter().filter(|c| c.process == process) {
         let Some(site) = sites.get(capability.site.as_str()) else { continue };
         let place = match by {
-            GroupBy::State => site.state.as_deref(),
-            GroupBy::Country => site.country.as_deref(),
+            GroupBy::State => site.state.as_deref().unwrap_or("(no state)"),
+            GroupBy::Country => site.country.as_deref().unwrap_or("(no country)"),
         };
         let entry = groups
-            .entry(place.unwrap_or("unknown").to_owned())
+            .entry(place.to_owned())
             .or_default()
             .entry(site.organization.as_str())
             .or_default();
         entry.0 += capability.hours_per_week;
         entry.1 += 1;
     }
-    groups
+    Ok(groups
         .into_iter()
         .map(|(group, by_org)| {
             let hours: f64 = by_org.values().map(|(h, _)| h).sum();
@@ -385,5 +393,5 @@ pub fn capacity_by_group(
                 suppressed: reason,
             }
         })
-        .collect()
+        .collect())
 }

@@ -114,6 +114,7 @@ fn stock(
         (status = 200, description = "The aggregate", body = CapacityAggregate),
         (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
+        (status = 404, description = "No site has the process and no routing uses it", body = wire::ErrorBody),
         (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
     ))]
 pub(crate) async fn capacity_aggregate(
@@ -135,7 +136,7 @@ pub(crate) async fn capacity_aggregate(
         by,
         rule,
         &caller.0,
-    );
+    )?;
     Ok(Json(CapacityAggregate {
         process: query.process,
         by: query.by.unwrap_or_else(|| "state".into()),

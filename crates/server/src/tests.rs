@@ -478,7 +478,7 @@ async fn aggregates_never_reveal_small_or_dominated_groups() {
             for c in network.capabilities.iter().filter(|c| c.process == process) {
                 let site = network.sites.iter().find(|s| s.id == c.site).unwrap();
                 let place = if by == "state" { &site.state } else { &site.country };
-                let group = place.clone().unwrap_or_else(|| "unknown".into());
+                let group = place.clone().unwrap_or_else(|| format!("(no {by})"));
                 *naive.entry(group).or_default().entry(&site.organization).or_default() +=
                     c.hours_per_week;
             }
@@ -511,6 +511,14 @@ async fn aggregates_never_reveal_small_or_dominated_groups() {
         }
     }
     assert!(published > 0 && suppressed > 0, "the sample exercises both: {published} {suppressed}");
+    // A misspelt process is not an empty table.
+    let uri = "/aggregates/capacity?process=final-asembly";
+    let (status, body) = call(&f.state, Method::GET, uri, Some(&f.viewer)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        body["error"]["message"],
+        "no process \"final-asembly\" in the stored network (did you mean \"final-assembly\"?)"
+    );
 }
 
 #[tokio::test]
