@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use app::counted;
 use app::plan::{PlanDiff, PlanReport, Replanned};
 use engine::plan::Baseline;
 
@@ -155,12 +156,12 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "\nThe plan: {} production orders at {} sites, {} shipments on {} lanes ({} new links).",
-        report.production.len(),
-        sites.len(),
-        report.shipments.len(),
-        lanes.len(),
-        report.new_links
+        "\nThe plan: {} at {}, {} on {} ({}).",
+        counted(report.production.len(), "production order"),
+        counted(sites.len(), "site"),
+        counted(report.shipments.len(), "shipment"),
+        counted(lanes.len(), "lane"),
+        counted(report.new_links, "new link")
     );
     let mut by_site: Vec<(String, String, f64, u32, u32)> = Vec::new();
     for p in &report.production {
@@ -174,7 +175,9 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         }
     }
     by_site.sort_by(|a, b| b.2.total_cmp(&a.2));
-    let _ = writeln!(out, "  {:<14} {:<24} {:>12}  weeks started", "site", "item", "units");
+    if !by_site.is_empty() {
+        let _ = writeln!(out, "  {:<14} {:<24} {:>12}  weeks started", "site", "item", "units");
+    }
     for (site, item, total, first, last) in by_site.iter().take(top) {
         let _ = writeln!(
             out,

@@ -290,6 +290,23 @@ fn events_that_may_not_be_meant_are_noted() {
     expect!["warning: ocean.toml:5: radius_km: no site lies within 50 km of (0, -140); it changes nothing"].assert_eq(&notes.join("\n"));
 }
 
+/// A plan that can only ship what is on hand (eight weeks is too short to make a drone) says so
+/// in counts, without a table of production with nothing in it.
+#[test]
+fn a_plan_that_makes_nothing() {
+    let dir = sample();
+    let demand = "horizon_weeks = 8\n\n[[target]]\nitem = \"small-uas\"\nsite = \"wh-01\"\nquantity = 5000\ndue_week = 8\n";
+    std::fs::write(dir.path().join("drones.toml"), demand).unwrap();
+    let output = run(dir.path(), &["mobilize", "--demand", "drones.toml", "--recheck", "0"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output);
+    let plan: Vec<&str> =
+        text.lines().skip_while(|l| !l.starts_with("The plan:")).take(2).collect();
+    expect![[r#"
+        The plan: 0 production orders at 0 sites, 2 shipments on 2 lanes (2 new links).
+    "#]].assert_eq(&plan.join("\n"));
+}
+
 #[test]
 fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     let dir = sample();
