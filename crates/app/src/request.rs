@@ -49,8 +49,15 @@ impl Request {
     pub(crate) fn parse<T: DeserializeOwned>(&self, what: &str) -> Result<T, Error> {
         let file = &self.file;
         let parsed = if self.is_json() {
-            serde_json::from_str(&self.text)
-                .map_err(|e| Finding::file_error(format!("{file}:{}", e.line()), e.to_string()))
+            serde_json::from_str(&self.text).map_err(|e| {
+                let not_an_object = serde_json::from_str::<serde_json::Value>(&self.text)
+                    .ok()
+                    .filter(|value| !value.is_object());
+                match not_an_object {
+                    Some(value) => Finding::file_error(file, not_an_object_in(&value, what)),
+                    None => Finding::file_error(format!("{file}:{}", e.line()), e.to_string()),
+                }
+            })
         } else {
             toml::from_str(&self.text).map_err(|e| {
                 let line = e.span().map_or(1, |s| line_of(&self.text, s.start));
@@ -139,12 +146,12 @@ impl Request {
 
     /// The problems of the fields around the entries of `T::KEY` (parsed as a `T` without
     /// entries), then of each entry (parsed as a `T::Entry`); `None` when the document is not
-    /// TOML or JSON at all.
+    /// TOML or JSON at all, or is JSON but not an object.
     fn apart<T: Entries>(&self) -> Option<Vec<Finding>> {
         // What the entries' key holds instead of a list, if anything else.
         let (entries, rest, not_a_list) = if self.is_json() {
             let mut document: serde_json::Value = serde_json::from_str(&self.text).ok()?;
-            let entries = document.as_object_mut().and_then(|fields| fields.remove(T::KEY));
+            let entries = document.as_object_mut()?.remove(T::KEY);
             let not_a_list = entries.as_ref().and_then(|e| match e {
                 serde_json::Value::Array(_) => None,
                 serde_json::Value::Object(_) => Some("an object".to_owned()),
@@ -299,16 +306,42 @@ fn fault<'de, T: DeserializeOwned, D: serde::Deserializer<'de>>(
 }
 
 /// `value` as a `T`, or the path of the field at fault and the message `message` makes of the
-/// error.
+/// error; a missing field is the field at fault (serde places it at the table it is missing
+/// from).
 fn decode<'de, T: DeserializeOwned, D: serde::Deserializer<'de>>(
     value: D,
     message: impl FnOnce(D::Error) -> String,
 ) -> Result<T, Fault> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|error| {
         let path = error.path().to_string();
-        let field = if path == "." || path == "?" { String::new() } else { path };
-        (field, message(error.into_inner()))
+        let path = if path == "." || path == "?" { String::new() } else { path };
+        let message = message(error.into_inner());
+        let missing = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'));
+        match missing {
+            Some(name) if path.is_empty() => (name.to_owned(), "missing; it is required".into()),
+            Some(name) => (format!("{path}.{name}"), "missing; it is required".into()),
+            None => (path, message),
+        }
     })
+}
+
+/// Why a JSON document that is `value` cannot be `what`, which is an object of fields.
+fn not_an_object_in(value: &serde_json::Value, what: &str) -> String {
+    let hint = if value.is_string() { "; send the document itself, not its file name" } else { "" };
+    format!("expected a JSON object with the fields of {what}, got {}{hint}", shape_of(value))
+}
+
+/// What a JSON value is, in words: `a list`, `text`, `an object`.
+pub fn shape_of(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value as V;
+    match value {
+        V::Null => "null",
+        V::Bool(_) => "true or false",
+        V::Number(_) => "a number",
+        V::String(_) => "text",
+        V::Array(_) => "a list",
+        V::Object(_) => "an object",
+    }
 }
 
 /// A JSON value (a part of an HTTP request's body, say) as a `T`, or the path of the field at
@@ -461,6 +494,20 @@ mod tests {
             error: s.json: event: expected a list of entries, got an object
             s.json: 1 problem in the scenario"#]]
         .assert_eq(&format!("{}\n{}", problems("s.toml", toml), problems("s.json", json)));
+    }
+
+    #[test]
+    fn a_json_document_that_is_not_an_object_says_what_it_is() {
+        let list = r#"[{"kind": "site", "site": "a", "start_week": 1, "duration_weeks": 2}]"#;
+        expect_test::expect![[r#"
+            error: s.json: expected a JSON object with the fields of the scenario, got a list
+            s.json: 1 problem in the scenario
+            error: s.json: expected a JSON object with the fields of the scenario, got text; send the document itself, not its file name
+            s.json: 1 problem in the scenario"#]].assert_eq(&format!(
+            "{}\n{}",
+            problems("s.json", list),
+            problems("s.json", r#""data/scenarios/gulf-hurricane.toml""#)
+        ));
     }
 
     #[test]

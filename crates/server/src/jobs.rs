@@ -477,7 +477,8 @@ pub(crate) async fn cancel(
             JobStatus::Running => {}
             status => {
                 return Err(ApiError::Conflict(format!(
-                    "job {id} has finished already ({status:?})"
+                    "job {id} has finished already: it is {}",
+                    status_name(status)
                 )));
             }
         }

@@ -84,7 +84,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
             .await
             .map_err(|rejection| body_error(&rejection))?;
         if !value.is_object() {
-            let got = shape(&value);
+            let got = app::shape_of(&value);
             return Err(ApiError::Invalid {
                 message: format!("the body is not valid: expected a JSON object, got {got}"),
                 details: vec![wire::Problem {
@@ -108,19 +108,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 }],
             }
         })
-    }
-}
-
-/// What a JSON value is, in words.
-fn shape(value: &serde_json::Value) -> &'static str {
-    use serde_json::Value as V;
-    match value {
-        V::Null => "null",
-        V::Bool(_) => "true or false",
-        V::Number(_) => "a number",
-        V::String(_) => "text",
-        V::Array(_) => "a list",
-        V::Object(_) => "an object",
     }
 }
 

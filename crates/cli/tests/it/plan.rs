@@ -304,7 +304,8 @@ fn a_plan_that_makes_nothing() {
         text.lines().skip_while(|l| !l.starts_with("The plan:")).take(2).collect();
     expect![[r#"
         The plan: 0 production orders at 0 sites, 2 shipments on 2 lanes (2 new links).
-    "#]].assert_eq(&plan.join("\n"));
+    "#]]
+    .assert_eq(&plan.join("\n"));
 }
 
 #[test]
@@ -351,7 +352,7 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     expect![[r#"
         error: shape.toml:1: horizon_weeks: expected a whole number of at least 0, got "soon"
         error: shape.toml:5: quantity: expected a number, got "lots"
-        error: shape.toml:8: missing field `due_week`
+        error: shape.toml:8: due_week: missing; it is required
         error: shape.toml:16: site_id: unknown field `site_id`, expected one of `item`, `site`, `quantity`, `due_week`, `value`
         error: shape.toml: 4 problems in the demand
     "#]]

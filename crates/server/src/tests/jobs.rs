@@ -103,6 +103,8 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
         ),
         ("/jobs/risks", r#"{"item": "unobtainium"}"#),
         ("/jobs/risks", r#"{"itm": "icu-ventilator"}"#),
+        ("/jobs/stress", r#"{"scenario": "data/scenarios/gulf-hurricane.toml"}"#),
+        ("/jobs/replan", r#"{"events": {"event": []}}"#),
     ];
     let mut out = String::new();
     for (path, body) in cases {
@@ -120,6 +122,8 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
         /jobs/mobilize -> 400 {"error":{"code":"invalid_request","message":"demand: 1 problem in the plan's request","details":[{"location":"demand: $.target[0]","field":"item","message":"no item \"unobtainium\" in the stored network"}]}}
         /jobs/risks -> 404 {"error":{"code":"not_found","message":"no item \"unobtainium\" in the stored network","details":[]}}
         /jobs/risks -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: itm: unknown field `itm`, expected `item`","details":[{"location":"body","field":"itm","message":"unknown field `itm`, expected `item`"}]}}
+        /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario","field":null,"message":"expected a JSON object with the fields of the scenario, got text; send the document itself, not its file name"}]}}
+        /jobs/replan -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: plan: missing; it is required","details":[{"location":"body","field":"plan","message":"missing; it is required"}]}}
     "#]].assert_eq(&out);
     let (_, jobs) = call(&f.state, Method::GET, "/jobs", Some(&f.operator)).await;
     assert_eq!(jobs, serde_json::json!([]));
@@ -163,9 +167,11 @@ async fn cancelled_jobs_stop() {
     let (status, body) =
         call(&f.state, Method::GET, &format!("/jobs/{running}/result"), Some(&f.operator)).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    let (status, _) =
+    let (status, body) =
         call(&f.state, Method::DELETE, &format!("/jobs/{running}"), Some(&f.operator)).await;
     assert_eq!(status, StatusCode::CONFLICT);
+    let said = format!("job {running} has finished already: it is cancelled");
+    assert_eq!(body["error"]["message"], said.as_str());
     assert_eq!(finished(&f, &queued).await["status"], "cancelled");
 }
 
