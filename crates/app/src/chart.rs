@@ -111,7 +111,8 @@ impl Plot for Losses<'_> {
         DB::ErrorType: 'static,
     {
         let report = self.0;
-        let worst = report.loss.worst.max(1.0);
+        // Whole numbers on the axis when nothing (or next to nothing) was lost.
+        let worst = report.loss.worst.max(10.0);
         let width = worst / BINS as f64;
         let mut counts = [0u32; BINS];
         for &loss in &report.losses {
@@ -122,8 +123,10 @@ impl Plot for Losses<'_> {
         let mut chart = ChartBuilder::on(root)
             .caption(
                 format!(
-                    "Value lost per scenario: {} scenarios, seed {}",
-                    report.scenarios, report.seed
+                    "Value lost per scenario: {} scenarios, seed {}{}",
+                    report.scenarios,
+                    report.seed,
+                    if report.loss.worst > 0.0 { "" } else { " (none lost anything)" }
                 ),
                 (FONT, 26),
             )

@@ -317,7 +317,21 @@ fn monte_carlo_on_the_sample_is_reproducible_and_charted() {
     assert!(text.starts_with("30 random scenarios (seed 4), 26 weeks each"), "{text}");
     assert!(text.contains("95th percentile") && text.contains("Regions that carry the tail"));
     let svg = std::fs::read_to_string(dir.path().join("losses.svg")).unwrap();
-    assert!(svg.contains("Value lost per scenario: 30 scenarios, seed 4"));
+    assert!(svg.contains("Value lost per scenario: 30 scenarios, seed 4\n"));
+
+    // With no hazards nothing is lost: the chart says so, with whole numbers on its axis.
+    let calm =
+        "site_outages_per_year = 0\nregional_events_per_year = 0\nstate_events_per_year = 0\n";
+    std::fs::write(dir.path().join("calm.toml"), calm).unwrap();
+    let args =
+        ["-q", "stress", "--monte-carlo", "5", "--hazards", "calm.toml", "--chart", "calm.svg"];
+    let output = run(dir.path(), &args);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let svg = std::fs::read_to_string(dir.path().join("calm.svg")).unwrap();
+    assert!(svg.contains("Value lost per scenario: 5 scenarios, seed 1 (none lost anything)\n"));
+    let labels: Vec<&str> =
+        svg.split("</text>").filter_map(|t| t.rsplit('>').next()).map(str::trim).collect();
+    assert!(labels.contains(&"10") && !labels.iter().any(|l| l.contains('.')), "{labels:?}");
 
     // A chart that cannot be written is named before the scenarios run, not after.
     let output = run(dir.path(), &["-v", "stress", "--monte-carlo", "30", "--chart", "losses.jpg"]);
