@@ -106,9 +106,14 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         );
     }
 
+    let checked = match report.bottlenecks.iter().filter(|b| b.gain.is_some()).count() {
+        0 => String::new(),
+        1 => "; the first checked by solving again".to_owned(),
+        n => format!("; the first {n} checked by solving again"),
+    };
     let _ = writeln!(
         out,
-        "\nBottlenecks: what one more unit of each is worth in demand met (from the duals; the first checked by solving again)"
+        "\nBottlenecks: what one more unit of each is worth in demand met (from the duals{checked})"
     );
     if report.bottlenecks.is_empty() {
         let _ = writeln!(out, "  none: every target is met, or nothing more can reach it in time");
@@ -125,7 +130,8 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
                         None => format!("{} {} (today's demand)", signed(units(p.units)), p.item),
                     })
                     .collect();
-                format!("solved again: {} ({})", signed(money(gain.value)), products.join(", "))
+                let gained = signed(money(gain.value));
+                format!("  solved again: {gained} ({})", products.join(", "))
             }
             None => String::new(),
         };
@@ -137,7 +143,7 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         };
         let _ = writeln!(
             out,
-            "  {}: +{} of demand met per {}{when}  {checked}",
+            "  {}: +{} of demand met per {}{when}{checked}",
             b.describe(),
             money(b.marginal_value),
             b.unit(),
