@@ -16,7 +16,7 @@ pub(crate) struct Args {
     pub(crate) data: PathBuf,
     /// Keep the network in this PostgreSQL database (postgres://user@host:port/name) instead of
     /// the embedded store; the data directory still holds the files commands write.
-    #[arg(long, global = true, env = "ARSENAL_DATABASE_URL")]
+    #[arg(long, global = true, env = "ARSENAL_DATABASE_URL", value_parser = database_url)]
     pub(crate) database: Option<String>,
     /// Print only results and errors: no progress bars, no confirmations.
     #[arg(short, long, global = true)]
@@ -395,7 +395,26 @@ impl From<ExportFormat> for app::interchange::Format {
     }
 }
 
+/// A PostgreSQL connection: a `postgres://` or `postgresql://` URL, or `key=value` settings
+/// (`host=db user=arsenal`), as the PostgreSQL client takes them; empty (an
+/// `ARSENAL_DATABASE_URL=` set to nothing) for the embedded store.
+fn database_url(text: &str) -> Result<String, String> {
+    match text.split_once("://") {
+        Some(("postgres" | "postgresql", _)) => Ok(text.to_owned()),
+        None if text.is_empty() || text.contains('=') => Ok(text.to_owned()),
+        _ => Err(format!(
+            "expected a PostgreSQL URL, postgres://user@host:5432/name; the embedded store needs \
+             no --database (--data DIR names its directory), not {text:?}"
+        )),
+    }
+}
+
 impl Args {
+    /// The PostgreSQL database asked for, if any.
+    pub(crate) fn database(&self) -> Option<String> {
+        self.database.clone().filter(|url| !url.is_empty())
+    }
+
     pub(crate) fn max_errors(&self) -> usize {
         match self.command {
             Command::Import { max_errors, .. } => max_errors,

@@ -24,3 +24,24 @@ fn every_option_has_help() {
     undocumented(&command, "arsenal", &mut found);
     assert!(found.is_empty(), "options without help: {found:?}");
 }
+
+/// `--database` takes what the PostgreSQL client takes, and names anything else before it
+/// connects.
+#[test]
+fn a_database_is_a_postgres_url() {
+    use clap::Parser;
+    let store = |url: &str| {
+        Args::try_parse_from(["arsenal", "--database", url, "summary"])
+            .map(|args| args.database().unwrap_or_default())
+            .map_err(|e| e.to_string())
+    };
+    let embedded = Args::try_parse_from(["arsenal", "--database", "", "summary"]).unwrap();
+    assert_eq!(embedded.database(), None, "empty is the embedded store");
+    for good in ["postgres://a@h:5432/d", "postgresql://h/d", "host=h user=a dbname=d"] {
+        assert_eq!(store(good).as_deref(), Ok(good));
+    }
+    for bad in ["mysql://x", "sqlite://arsenal-data", "arsenal-data"] {
+        let said = store(bad).unwrap_err();
+        assert!(said.contains("expected a PostgreSQL URL") && said.contains(bad), "{said}");
+    }
+}
