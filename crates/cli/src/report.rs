@@ -40,7 +40,7 @@ fn tallies(
         tallies.iter().take(max).map(|t| format!("{} {}", t.name, count(t.count))).collect();
     let more = tallies.len().saturating_sub(max);
     if more > 0 {
-        shown.push(format!("+{more} more"));
+        shown.push(format!("+{} more", count(more)));
     }
     let (total, what) = sites.unwrap_or_default();
     let without = total.saturating_sub(tallies.iter().map(|t| t.count).sum());
@@ -282,7 +282,7 @@ fn count(n: usize) -> String {
 fn list<S: AsRef<str>>(names: &[S], max: usize) -> String {
     let shown: Vec<&str> = names.iter().take(max).map(AsRef::as_ref).collect();
     let more = names.len().saturating_sub(max);
-    if more > 0 { format!("{} +{more}", shown.join(", ")) } else { shown.join(", ") }
+    if more > 0 { format!("{} +{}", shown.join(", "), count(more)) } else { shown.join(", ") }
 }
 
 /// The warning for the sites a GeoJSON map leaves out, having no coordinates.
@@ -426,7 +426,7 @@ Critical sites: without the site, a product cannot be made at all, whatever the 
         let _ = writeln!(out, "  none: every product can still be made without any one site");
     }
     if report.critical_sites.len() > top {
-        let _ = writeln!(out, "  ... and {} more", report.critical_sites.len() - top);
+        let _ = writeln!(out, "  ... and {} more", count(report.critical_sites.len() - top));
     }
     let _ = writeln!(
         out,
@@ -448,7 +448,7 @@ Sole sources: items with exactly one qualified source site"
         let _ = writeln!(out, "  none: every item has two or more qualified source sites");
     }
     if report.sole_sources.len() > top {
-        let _ = writeln!(out, "  ... and {} more", report.sole_sources.len() - top);
+        let _ = writeln!(out, "  ... and {} more", count(report.sole_sources.len() - top));
     }
     let _ = writeln!(
         out,
@@ -486,7 +486,7 @@ Concentration: share of qualified capacity by region, Herfindahl-Hirschman index
         let _ = writeln!(out, "  none: no item has two or more qualified source sites");
     }
     if report.concentration.len() > top {
-        let _ = writeln!(out, "  ... and {} more", report.concentration.len() - top);
+        let _ = writeln!(out, "  ... and {} more", count(report.concentration.len() - top));
     }
     out
 }
@@ -654,8 +654,14 @@ pub(crate) fn registered(organizations: &[app::access::Registered]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{count, money, tallies, units};
+    use super::{count, list, money, tallies, units};
     use engine::summary::Tally;
+
+    #[test]
+    fn counts_left_out_are_grouped_too() {
+        let names: Vec<String> = (0..1_237).map(|i| format!("p{i}")).collect();
+        assert_eq!(list(&names, 3), "p0, p1, p2 +1,234");
+    }
 
     #[test]
     fn tallies_say_how_many_sites_they_leave_out() {

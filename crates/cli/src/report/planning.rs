@@ -8,7 +8,7 @@ use app::counted;
 use app::plan::{PlanDiff, PlanReport, Replanned};
 use engine::plan::Baseline;
 
-use super::money;
+use super::{count, money};
 
 /// Weeks as ranges: "0-3, 7, 9-12".
 fn weeks(list: &[u32]) -> String {
@@ -150,7 +150,8 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         );
     }
     if report.bottlenecks_found > report.bottlenecks.len().min(top) {
-        let _ = writeln!(out, "  ... {} binding constraints in all", report.bottlenecks_found);
+        let _ =
+            writeln!(out, "  ... {} binding constraints in all", count(report.bottlenecks_found));
     }
 
     let sites: std::collections::BTreeSet<&str> =
@@ -196,7 +197,7 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         let _ = writeln!(
             out,
             "  ... and {} more (the full plan: --out, --csv or --json)",
-            by_site.len() - top
+            count(by_site.len() - top)
         );
     }
     let s = &report.program.seconds;
@@ -337,7 +338,7 @@ pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize
         );
     }
     if d.orders.len() > top {
-        let _ = writeln!(out, "  ... and {} more", d.orders.len() - top);
+        let _ = writeln!(out, "  ... and {} more", count(d.orders.len() - top));
     }
     let _ = writeln!(out, "\nProduction that moved:");
     if d.production.is_empty() {
@@ -356,7 +357,7 @@ pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize
         );
     }
     if d.production.len() > top {
-        let _ = writeln!(out, "  ... and {} more", d.production.len() - top);
+        let _ = writeln!(out, "  ... and {} more", count(d.production.len() - top));
     }
     let _ = writeln!(out, "\nThe new plan:");
     out.push_str(&self::plan(plan, top));
