@@ -483,7 +483,8 @@ Concentration: share of qualified capacity by region, Herfindahl-Hirschman index
         );
     }
     if report.concentration.is_empty() {
-        let _ = writeln!(out, "  none: no item has two or more qualified source sites");
+        let _ =
+            writeln!(out, "  none: no item has two or more qualified source sites with capacity");
     }
     if report.concentration.len() > top {
         let _ = writeln!(out, "  ... and {} more", count(report.concentration.len() - top));

@@ -151,7 +151,7 @@ fn a_chain_without_places_says_what_it_cannot_show() {
 
         Concentration: share of qualified capacity by region, Herfindahl-Hirschman index (0-10,000)
           item                     sources HHI state HHI country  largest shares
-          none: no item has two or more qualified source sites
+          none: no item has two or more qualified source sites with capacity
     "#]]
     .assert_eq(&text.lines().take(15).map(|l| format!("{l}\n")).collect::<String>());
 
