@@ -4,6 +4,8 @@
 //! them back; then client threads post batches of events, and with
 //! `--mqtt HOST:PORT` a Python client (paho-mqtt, `bench/mqtt_load.py`) publishes batches to the
 //! broker; every event is counted from the receipts and again in the store afterwards.
+//! `--binary PATH` runs another build of `arsenal` (an earlier commit's, to compare) instead of
+//! building this checkout's.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -24,6 +26,7 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
     let mut postgres: Option<String> = None;
     let mut mqtt: Option<String> = None;
     let mut soak: Option<u64> = None;
+    let mut binary: Option<std::path::PathBuf> = None;
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         match flag.as_str() {
@@ -32,14 +35,20 @@ pub(crate) fn run(sh: &Shell, args: &[String]) -> anyhow::Result<()> {
             "--postgres" => postgres = Some(args.next().context("--postgres needs a URL")?.clone()),
             "--mqtt" => mqtt = Some(args.next().context("--mqtt needs HOST:PORT")?.clone()),
             "--soak" => soak = Some(args.next().context("--soak needs minutes")?.parse()?),
+            "--binary" => binary = Some(args.next().context("--binary needs a path")?.into()),
             _ => bail!(
-                "usage: cargo xtask bench-serve [--sites N] [--seconds S] [--postgres URL] [--mqtt HOST:PORT] [--soak MINUTES]"
+                "usage: cargo xtask bench-serve [--sites N] [--seconds S] [--postgres URL] [--mqtt HOST:PORT] [--soak MINUTES] [--binary PATH]"
             ),
         }
     }
     crate::setup::tool(sh, "wrk", "wrk")?;
-    cmd!(sh, "cargo build --release -p cli").run()?;
-    let arsenal = crate::target_dir().join("release/arsenal");
+    let arsenal = match binary {
+        Some(path) => std::path::absolute(path)?,
+        None => {
+            cmd!(sh, "cargo build --release -p cli").run()?;
+            crate::target_dir().join("release/arsenal")
+        }
+    };
     let work = crate::target_dir().join(format!("bench-serve-{sites}"));
     let (net, data) = (work.join("network"), work.join("data"));
     if !net.join("sites.csv").exists() {

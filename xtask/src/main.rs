@@ -70,7 +70,7 @@ fn main() -> anyhow::Result<()> {
             eprintln!("          risk report: fast path vs reference, structural vs NetworkX");
             eprintln!("  bench-stress [--national] [--monte-carlo N]");
             eprintln!("          stress test: arsenal vs the SimPy peer, same shortages");
-            eprintln!("  bench-serve [--sites N] [--seconds S]");
+            eprintln!("  bench-serve [--sites N] [--seconds S] [--binary PATH]");
             eprintln!("          the API under load: site queries with wrk, event ingestion");
             eprintln!("  fuzz-api [--examples N]");
             eprintln!(
