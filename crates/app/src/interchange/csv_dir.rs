@@ -22,35 +22,74 @@ pub(super) fn read(dir: &Path) -> Parsed {
         return parsed;
     }
     let known: Vec<String> = Table::ALL.iter().map(|t| file_name(*t)).collect();
-    if let Ok(entries) = fs::read_dir(dir) {
-        let mut unknown: Vec<String> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| name.ends_with(".csv") && !known.contains(name))
-            .collect();
-        unknown.sort();
-        for name in unknown {
-            let message = format!(
-                "not a table of the network format, ignored; tables are {}",
-                known.join(", ")
-            );
-            parsed
-                .findings
-                .push(Finding::file_warning(dir.join(&name).display().to_string(), message));
+    let mut present: Vec<String> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    // Each table's file: its own name, or else the one file that differs from it only in case
+    // (`Sites.CSV`, as spreadsheet programs on case-blind systems save it).
+    let mut used: Vec<&str> = Vec::new();
+    for (&table, name) in Table::ALL.iter().zip(&known) {
+        let variants: Vec<&String> = if present.contains(name) {
+            vec![name]
+        } else {
+            present.iter().filter(|p| p.eq_ignore_ascii_case(name)).collect()
+        };
+        match variants[..] {
+            [] => read_table(dir, table, name, &mut parsed),
+            [found] => {
+                used.push(found);
+                read_table(dir, table, found, &mut parsed);
+            }
+            _ => {
+                let all: Vec<&str> = variants.iter().map(|v| v.as_str()).collect();
+                used.extend(&all);
+                let file = dir.join(name).display().to_string();
+                let message = format!("{} could each be this file; keep one", all.join(" and "));
+                parsed.findings.push(Finding::file_error(&file, message));
+                parsed.unreadable.push((table, file));
+            }
         }
     }
-    for &table in Table::ALL {
-        read_table(dir, table, &mut parsed);
+    let unknown = present.iter().filter(|name| {
+        let csv = Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        csv && !used.contains(&name.as_str())
+    });
+    for name in unknown {
+        // The table it may have been meant as, said to be missing when it is.
+        let nearest = model::did_you_mean(name, known.iter().map(String::as_str));
+        let hint = match nearest.split('"').nth(1) {
+            Some(t) if !used.iter().any(|u| u.eq_ignore_ascii_case(t)) => {
+                format!(" (did you mean {t:?}? there is no {t} here)")
+            }
+            _ => nearest,
+        };
+        let message = format!(
+            "not a table of the network format, ignored{hint}; tables are {}",
+            known.join(", ")
+        );
+        parsed.findings.push(Finding::file_warning(dir.join(name).display().to_string(), message));
     }
     parsed
+}
+
+/// Whether two paths name files with the same stem, ignoring case (`Sites.xlsx`, `sites.csv`).
+fn same_stem(a: &Path, b: &Path) -> bool {
+    let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().to_ascii_lowercase());
+    stem(a) == stem(b)
 }
 
 fn file_name(table: Table) -> String {
     format!("{}.csv", table.name())
 }
 
-fn read_table(dir: &Path, table: Table, parsed: &mut Parsed) {
-    let path = dir.join(file_name(table));
+/// Reads `table` from the file `name` in `dir` (its own name, or the one that differs from it
+/// only in case).
+fn read_table(dir: &Path, table: Table, name: &str, parsed: &mut Parsed) {
+    let path = dir.join(name);
     let file = path.display().to_string();
     if let Err(finding) = read_rows(&path, &file, table, parsed) {
         parsed.findings.push(finding);
@@ -70,7 +109,7 @@ fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Resu
                 .flatten()
                 .flatten()
                 .map(|entry| entry.path())
-                .find(|p| p.file_stem() == path.file_stem() && super::files::is_workbook(p));
+                .find(|p| same_stem(p, path) && super::files::is_workbook(p));
             let hint = workbook.map_or(String::new(), |w| {
                 let name = w.file_name().unwrap_or_default().to_string_lossy().into_owned();
                 format!(" ({name} is there: save it as CSV)")

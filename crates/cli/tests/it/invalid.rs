@@ -272,12 +272,48 @@ fn files_missing_empty_malformed_or_not_utf8() {
             error: bad/bom.csv: file is UTF-16; save it as UTF-8
             error: bad/links.csv:2: has 4 fields but the header has 6
             error: bad/inventory.csv:2: item: is 20000 bytes long; the limit is 10000
-            warning: bad/site.csv: not a table of the network format, ignored; tables are organizations.csv, sites.csv, capabilities.csv, items.csv, bom.csv, routings.csv, sources.csv, links.csv, inventory.csv, demand.csv
             warning: bad/links.csv:1: unknown column "note" is ignored; the columns are supplier,customer,item,units_per_week,lead_time_weeks
+            warning: bad/site.csv: not a table of the network format, ignored (did you mean "sites.csv"? there is no sites.csv here); tables are organizations.csv, sites.csv, capabilities.csv, items.csv, bom.csv, routings.csv, sources.csv, links.csv, inventory.csv, demand.csv
             warning: bad/sites.csv: 3 references to its ids not checked, since it could not be read
             warning: bad/items.csv: 3 references to its ids not checked, since it could not be read
             error: bad is invalid: 6 errors; nothing was imported
         "#]],
+    );
+}
+
+/// A table's file is found whatever the case of its name (`Sites.CSV`); a file that looks like
+/// a missing table's (`link.csv` with no `links.csv`) is named with it; two files that could be
+/// one table are refused.
+#[test]
+fn table_files_are_found_ignoring_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let cased = dir.path().join("cased");
+    write_fixture(&dir.path().join("good"), VALID);
+    write_fixture(&cased, VALID);
+    std::fs::rename(cased.join("sites.csv"), cased.join("Sites.CSV")).unwrap();
+    std::fs::rename(cased.join("links.csv"), cased.join("link.csv")).unwrap();
+    check_import(
+        dir.path(),
+        "cased",
+        0,
+        &expect![[r#"
+        warning: cased/link.csv: not a table of the network format, ignored (did you mean "links.csv"? there is no links.csv here); tables are organizations.csv, sites.csv, capabilities.csv, items.csv, bom.csv, routings.csv, sources.csv, links.csv, inventory.csv, demand.csv
+    "#]],
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&stdout(&run(dir.path(), &["summary", "--json"]))).unwrap();
+    assert_eq!((&summary["counts"]["sites"], &summary["counts"]["links"]), (&2.into(), &0.into()));
+    std::fs::copy(cased.join("Sites.CSV"), cased.join("SITES.csv")).unwrap();
+    check_import(
+        dir.path(),
+        "cased",
+        2,
+        &expect![[r#"
+        error: cased/sites.csv: SITES.csv and Sites.CSV could each be this file; keep one
+        warning: cased/link.csv: not a table of the network format, ignored (did you mean "links.csv"? there is no links.csv here); tables are organizations.csv, sites.csv, capabilities.csv, items.csv, bom.csv, routings.csv, sources.csv, links.csv, inventory.csv, demand.csv
+        warning: cased/sites.csv: 2 references to its ids not checked, since it could not be read
+        error: cased is invalid: 1 error; nothing was imported
+    "#]],
     );
 }
 
