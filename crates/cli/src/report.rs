@@ -423,7 +423,7 @@ Critical sites: without the site, a product cannot be made at all, whatever the 
         );
     }
     if report.critical_sites.is_empty() {
-        let _ = writeln!(out, "  none: every product can still be made without any one site");
+        let _ = writeln!(out, "  none: no product that can be made now needs any one site");
     }
     if report.critical_sites.len() > top {
         let _ = writeln!(out, "  ... and {} more", count(report.critical_sites.len() - top));
@@ -445,7 +445,7 @@ Sole sources: items with exactly one qualified source site"
         );
     }
     if report.sole_sources.is_empty() {
-        let _ = writeln!(out, "  none: every item has two or more qualified source sites");
+        let _ = writeln!(out, "  none: no item has exactly one qualified source site");
     }
     if report.sole_sources.len() > top {
         let _ = writeln!(out, "  ... and {} more", count(report.sole_sources.len() - top));

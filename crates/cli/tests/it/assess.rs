@@ -200,11 +200,11 @@ fn risks_say_when_nothing_is_sole_sourced() {
 
         Critical sites: without the site, a product cannot be made at all, whatever the re-routing
           site                 region           value/week  sole source of                 products
-          none: every product can still be made without any one site
+          none: no product that can be made now needs any one site
 
         Sole sources: items with exactly one qualified source site
           item                     site                     value/week  needed by
-          none: every item has two or more qualified source sites
+          none: no item has exactly one qualified source site
     "#]]
     .assert_eq(&stdout(&output).lines().take(9).map(|l| format!("{l}\n")).collect::<String>());
 }
