@@ -99,6 +99,8 @@ pub struct Receipt {
     pub accepted: Vec<String>,
     /// Ids already stored before (left as they were).
     pub duplicates: Vec<String>,
+    /// Events stored that the alert prediction cannot use, and why (`events[i]`).
+    pub warnings: Vec<Finding>,
 }
 
 /// What a batch is checked against: the network's sites with their organizations, its items,
@@ -108,6 +110,8 @@ pub struct Index {
     organizations: HashMap<String, String>,
     items: HashSet<String>,
     processes: HashSet<(String, String)>,
+    /// The (item, site) of every demand row with demand, and (item, None) for its item.
+    demanded: HashSet<(String, Option<String>)>,
 }
 
 impl Index {
@@ -123,6 +127,9 @@ impl Index {
                 .capabilities
                 .iter()
                 .map(|c| (c.site.clone(), c.process.clone()))
+                .collect(),
+            demanded: (network.demand.iter().filter(|d| d.units_per_week > 0.0))
+                .flat_map(|d| [(d.item.clone(), d.site.clone()), (d.item.clone(), None)])
                 .collect(),
         }
     }
@@ -157,7 +164,7 @@ pub fn record(
     let n_new = fresh.iter().filter(|&&f| f).count();
     let target = format!("{} events, {n_new} new", events.len());
     store.audit(&crate::access::entry(caller, "report events", &target))?;
-    let mut receipt = Receipt::default();
+    let mut receipt = Receipt { warnings: unscaled(index, events), ..Receipt::default() };
     let mut new = Vec::new();
     for (event, is_new) in events.iter().zip(fresh) {
         if is_new {
@@ -168,6 +175,28 @@ pub fn record(
         }
     }
     Ok((new, receipt))
+}
+
+/// Demand reported where the network has none: stored, but the alert prediction scales the
+/// network's demand and has none there to scale (docs/api.md).
+fn unscaled(index: &Index, events: &[Event]) -> Vec<Finding> {
+    let mut warnings = Vec::new();
+    for (at, event) in events.iter().enumerate() {
+        let Event::Demand { item, site, units_per_week, .. } = event else { continue };
+        if *units_per_week > 0.0 && !index.demanded.contains(&(item.clone(), site.clone())) {
+            let place = site.as_ref().map_or(String::new(), |s| format!(" at {s}"));
+            warnings.push(Finding {
+                severity: FindingSeverity::Warning,
+                location: format!("events[{at}]"),
+                field: Some("units_per_week".into()),
+                message: format!(
+                    "the network has no demand for {item}{place}, so the alerts cannot scale it \
+                     to this rate; it is stored, and shown in the history"
+                ),
+            });
+        }
+    }
+    warnings
 }
 
 /// Every stored event, oldest first, with who sent it: what a restarted server replays.

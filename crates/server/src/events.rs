@@ -105,7 +105,11 @@ pub(crate) async fn record(
     if !new.is_empty() {
         crate::alerts::recheck(state);
     }
-    Ok(Receipt { accepted: receipt.accepted, duplicates: receipt.duplicates })
+    Ok(Receipt {
+        accepted: receipt.accepted,
+        duplicates: receipt.duplicates,
+        warnings: receipt.warnings.into_iter().map(wire::Problem::from).collect(),
+    })
 }
 
 /// The events received, newest first: every one for operators, their own organization's for

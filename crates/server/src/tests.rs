@@ -530,7 +530,7 @@ async fn events_are_stored_once_applied_and_kept() {
     ]}"#;
     let (status, receipt) = send(&f.state, Method::POST, "/events", Some(&f.owner), batch).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(receipt.to_string(), r#"{"accepted":["e1","e2"],"duplicates":[]}"#);
+    assert_eq!(receipt.to_string(), r#"{"accepted":["e1","e2"],"duplicates":[],"warnings":[]}"#);
     let (_, capacity) =
         call(&f.state, Method::GET, "/sites/site-027/capacity", Some(&f.owner)).await;
     assert_eq!(
@@ -547,7 +547,7 @@ async fn events_are_stored_once_applied_and_kept() {
         {"kind": "outage_end", "id": "e3", "site": "site-027"}
     ]}"#;
     let (_, receipt) = send(&f.state, Method::POST, "/events", Some(&f.owner), again).await;
-    assert_eq!(receipt.to_string(), r#"{"accepted":["e3"],"duplicates":["e1"]}"#);
+    assert_eq!(receipt.to_string(), r#"{"accepted":["e3"],"duplicates":["e1"],"warnings":[]}"#);
     let (_, capacity) =
         call(&f.state, Method::GET, "/sites/site-027/capacity", Some(&f.owner)).await;
     assert_eq!(capacity["down"], false);
@@ -567,6 +567,15 @@ async fn events_are_stored_once_applied_and_kept() {
         serde_json::json!([]),
         "another organization's events are not theirs to read"
     );
+
+    // Demand where the network has none is stored, with a warning that alerts cannot scale it;
+    // demand for an item demanded elsewhere, anywhere, can be.
+    let demand = r#"{"events": [
+        {"kind": "demand", "id": "d1", "site": "site-027", "item": "icu-ventilator", "units_per_week": 3},
+        {"kind": "demand", "id": "d2", "item": "icu-ventilator", "units_per_week": 30}
+    ]}"#;
+    let (_, receipt) = send(&f.state, Method::POST, "/events", Some(&f.operator), demand).await;
+    expect![[r#"{"accepted":["d1","d2"],"duplicates":[],"warnings":[{"location":"events[0]","field":"units_per_week","message":"the network has no demand for icu-ventilator at site-027, so the alerts cannot scale it to this rate; it is stored, and shown in the history"}]}"#]].assert_eq(&receipt.to_string());
 }
 
 #[tokio::test]

@@ -428,6 +428,9 @@ pub struct Receipt {
     pub accepted: Vec<String>,
     /// Ids already stored before (left as they were, not applied again).
     pub duplicates: Vec<String>,
+    /// Events stored that the alert prediction cannot use, each with its place and why: demand
+    /// where the network has none to scale.
+    pub warnings: Vec<Problem>,
 }
 
 /// Parameters of `GET /events`.
