@@ -111,9 +111,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     }
 }
 
-/// Why a body is refused: a body without the JSON content type or over the limit is named as
-/// such; `Failed to deserialize the JSON body into the target type: events[0]: unknown variant
-/// ...` becomes a problem with `events[0]`.
+/// Why a body is refused before it is JSON: a body without the JSON content type or over the
+/// limit is named as such; `Failed to parse the request body as JSON: events: EOF while parsing
+/// a list at line 1 column 12` becomes a problem with `events`.
 fn body_error(rejection: &JsonRejection) -> ApiError {
     if let JsonRejection::MissingJsonContentType(_) = rejection {
         let reason = "expected the header Content-Type: application/json (curl sends it with -H 'Content-Type: application/json')";
@@ -138,8 +138,9 @@ fn body_error(rejection: &JsonRejection) -> ApiError {
         Some((path, reason)) if !path.contains(' ') => (Some(path.to_owned()), reason),
         _ => (None, reason),
     };
+    let shown = field.as_ref().map_or(reason.to_owned(), |field| format!("{field}: {reason}"));
     ApiError::Invalid {
-        message: format!("the body is not valid: {reason}"),
+        message: format!("the body is not valid: {shown}"),
         details: vec![wire::Problem { location: "body".into(), field, message: reason.into() }],
     }
 }

@@ -666,6 +666,11 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
     let one = r#"{"events": [{"kind": "outage_start", "id": "q", "site": "site-999"}]}"#;
     let (_, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), one).await;
     assert_eq!(body["error"]["message"], "1 problem in the batch; nothing was stored");
+    // A body that is not JSON is placed by line and column.
+    let (status, body) =
+        send(&f.state, Method::POST, "/events", Some(&f.operator), "{\"events\": [").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    expect![[r#"{"error":{"code":"invalid_request","message":"the body is not valid: events: EOF while parsing a list at line 1 column 12","details":[{"location":"body","field":"events","message":"EOF while parsing a list at line 1 column 12"}]}}"#]].assert_eq(&body.to_string());
     // A body that is not an object says so.
     let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), "[]").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
