@@ -57,7 +57,8 @@ pub struct StressReport {
     pub scenario: String,
     pub events: usize,
     /// What the scenario does that may not be what was meant, located (`warning: FILE:LINE:
-    /// field: ...`): an event that starts after the periods simulated, a circle with no site.
+    /// field: ...`): an event that starts after the periods simulated, a circle with no site;
+    /// then each product short that cannot be made at all (`warning: PRODUCT: ...`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     #[serde(flatten)]
@@ -156,9 +157,41 @@ pub(crate) fn simulate(
     Ok(StressReport {
         scenario: scenario.name.clone(),
         events: scenario.scenario.events.len(),
-        notes: notes(graph, scenario, settings.horizon, period),
+        notes: notes(graph, scenario, settings.horizon, period)
+            .into_iter()
+            .chain(unmakeable(graph, &outcome))
+            .collect(),
         outcome,
     })
+}
+
+/// A note for each product that fell short and cannot be made at all (an item of its bill of
+/// materials has no qualified source): it falls short whatever the scenario does.
+fn unmakeable(graph: &Graph, outcome: &Outcome) -> Vec<String> {
+    let mut closures = engine::closure::Closures::new(graph);
+    let short = outcome.products.iter().filter(|p| p.first_short.is_some());
+    let mut notes = Vec::new();
+    for product in short {
+        let Some(item) = graph.item(&product.item) else { continue };
+        let unsourced: Vec<&str> = closures
+            .items(item)
+            .into_iter()
+            .filter(|&i| graph.sources.row(i).is_empty())
+            .map(|i| &*graph.item_ids[i as usize])
+            .collect();
+        if let Some(first) = unsourced.first() {
+            let more = match unsourced.len() - 1 {
+                0 => String::new(),
+                n => format!(" and {}", model::counted(n, "other item")),
+            };
+            notes.push(format!(
+                "warning: {}: cannot be made at all, since no site is qualified to make \
+                 {first}{more}; it falls short whatever the scenario does",
+                product.item
+            ));
+        }
+    }
+    notes
 }
 
 /// A note for each event of `scenario` that changes nothing (`scenario::idle`).

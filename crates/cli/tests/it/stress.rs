@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use expect_test::expect;
 
-use super::{repo, run, sample, stderr, stdout};
+use super::{repo, run, sample, stderr, stdout, write_fixture};
 
 #[test]
 fn the_bundled_scenarios_on_the_sample() {
@@ -398,4 +398,53 @@ fn bad_hazards_and_options_are_named() {
         error: priority: no item "mab-vail" in the stored network (did you mean "mab-vial"?)
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
+}
+
+/// A product that no site can make (nor one of its components) falls short in every scenario,
+/// with no cause the scenario made: the report says why, and says nothing of a product that can
+/// be made.
+#[test]
+fn a_product_that_cannot_be_made_is_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    write_fixture(
+        &dir.path().join("net"),
+        "
+        --- organizations.csv
+        id,name,kind
+        o1,Org,company
+        --- sites.csv
+        id,organization,name,kind,ttr_weeks
+        s1,o1,Plant,factory,2
+        w1,o1,Depot,warehouse,1
+        --- items.csv
+        id,name,kind,unit,unit_value
+        pump,Pump,product,each,10
+        shaft,Shaft,part,each,2
+        valve,Valve,product,each,5
+        --- bom.csv
+        parent,component,quantity
+        pump,shaft,1
+        --- sources.csv
+        site,item,max_units_per_week,lead_time_weeks,unit_cost
+        s1,pump,10,1,3
+        s1,valve,10,1,2
+        --- inventory.csv
+        site,item,units
+        --- demand.csv
+        site,item,units_per_week
+        w1,pump,5
+        s1,valve,1
+        ",
+    );
+    assert!(run(dir.path(), &["-q", "import", "net"]).status.success());
+    let scenario =
+        "[[event]]\nkind = \"site\"\nsite = \"s1\"\nstart_week = 1\nduration_weeks = 2\n";
+    std::fs::write(dir.path().join("down.toml"), scenario).unwrap();
+    let output = run(dir.path(), &["stress", "--scenario", "down.toml", "--horizon", "6"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output);
+    assert!(text.contains("\n  valve "), "valve falls short with its maker down: {text}");
+    let notes: Vec<&str> =
+        text.lines().map(str::trim).filter(|l| l.starts_with("warning:")).collect();
+    expect!["warning: pump: cannot be made at all, since no site is qualified to make shaft; it falls short whatever the scenario does"].assert_eq(&notes.join("\n"));
 }
