@@ -173,12 +173,8 @@ fn unmakeable(graph: &Graph, outcome: &Outcome) -> Vec<String> {
     let mut notes = Vec::new();
     for product in short {
         let Some(item) = graph.item(&product.item) else { continue };
-        let unsourced: Vec<&str> = closures
-            .items(item)
-            .into_iter()
-            .filter(|&i| graph.sources.row(i).is_empty())
-            .map(|i| &*graph.item_ids[i as usize])
-            .collect();
+        let unsourced: Vec<&str> =
+            closures.unsourced(item).into_iter().map(|i| &*graph.item_ids[i as usize]).collect();
         if let Some(first) = unsourced.first() {
             let more = match unsourced.len() - 1 {
                 0 => String::new(),

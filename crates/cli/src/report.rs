@@ -609,6 +609,13 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
             100.0 * p.mean_fill_rate
         );
     }
+    if !report.unmakeable.is_empty() {
+        let _ = writeln!(
+            out,
+            "  cannot be made at all (an item has no qualified source), so short in every scenario: {}",
+            report.unmakeable.join(", ")
+        );
+    }
     let tail = |out: &mut String, title: &str, rows: &[engine::simulate::Contribution]| {
         let _ = writeln!(out, "\n{title}");
         if rows.is_empty() {

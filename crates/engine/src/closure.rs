@@ -69,6 +69,13 @@ impl<'g> Closures<'g> {
         items
     }
 
+    /// The items of the root's closure (the root included) that no site is qualified to make:
+    /// while there is one, the root cannot be made at all.
+    pub fn unsourced(&mut self, root: u32) -> Vec<u32> {
+        let graph = self.graph;
+        self.items(root).into_iter().filter(|&item| graph.sources.row(item).is_empty()).collect()
+    }
+
     /// Breadth-first from the root, setting `tier` of every item reached (the caller resets it).
     fn reach(&mut self, root: u32) -> Vec<u32> {
         self.tier[root as usize] = 0;

@@ -447,4 +447,14 @@ fn a_product_that_cannot_be_made_is_noted() {
     let notes: Vec<&str> =
         text.lines().map(str::trim).filter(|l| l.starts_with("warning:")).collect();
     expect!["warning: pump: cannot be made at all, since no site is qualified to make shaft; it falls short whatever the scenario does"].assert_eq(&notes.join("\n"));
+
+    // Monte Carlo says the same of it, in the text and in JSON.
+    let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--horizon", "6"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output);
+    let said = "  cannot be made at all (an item has no qualified source), so short in every scenario: pump\n";
+    assert!(text.contains(said), "{text}");
+    let args = ["stress", "--monte-carlo", "5", "--horizon", "6", "--json"];
+    let report: serde_json::Value = serde_json::from_str(&stdout(&run(dir.path(), &args))).unwrap();
+    assert_eq!(report["unmakeable"], serde_json::json!(["pump"]), "{report}");
 }

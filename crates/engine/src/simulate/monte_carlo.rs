@@ -87,6 +87,10 @@ pub struct MonteCarloReport {
     pub mean_events: f64,
     /// Per product, most at risk first.
     pub products: Vec<ProductRisk>,
+    /// Products that cannot be made at all (an item of their bill of materials has no qualified
+    /// source), short in every scenario whatever it draws.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmakeable: Vec<Name>,
     /// Sites whose disruption carried the tail (scenarios at or above the 95th percentile).
     pub tail_sites: Vec<Contribution>,
     /// The same by state (or country when a site has no state).
@@ -392,6 +396,11 @@ fn aggregate(
             .then(a.mean_fill_rate.total_cmp(&b.mean_fill_rate))
             .then_with(|| a.item.cmp(&b.item))
     });
+    let mut closures = crate::closure::Closures::new(graph);
+    let unmakeable = (baseline.products.iter().filter(|p| p.first_short.is_some()))
+        .filter(|p| graph.item(&p.item).is_some_and(|i| !closures.unsourced(i).is_empty()))
+        .map(|p| p.item.clone())
+        .collect();
 
     // The tail: scenarios at or above the 95th percentile that lost something.
     let mut by_site: BTreeMap<u32, f64> = BTreeMap::new();
@@ -434,6 +443,7 @@ fn aggregate(
         loss,
         mean_events: drawn.iter().map(|d| d.events as f64).sum::<f64>() / n,
         products,
+        unmakeable,
         tail_sites: ranked(
             by_site.into_iter().map(|(s, v)| (graph.site_ids[s as usize].clone(), v)).collect(),
         ),
