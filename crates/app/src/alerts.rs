@@ -111,8 +111,11 @@ impl Twin {
             events,
         };
         let locate = |n: usize| Place::at(format!("reported event {}", n + 1));
-        let mut scenario = crate::scenario::resolve(&file, graph, Period::Week, "events", &locate)
-            .map_err(|findings| crate::request::invalid("events", "the live state", findings))?;
+        let mut scenario =
+            crate::scenario::resolve(&file, graph, Period::Week, &Place::at("events"), &locate)
+                .map_err(|findings| {
+                    crate::request::invalid("events", "the live state", findings)
+                })?;
         scenario.opening = opening;
         let scenario = Resolved {
             name: "alerts".into(),

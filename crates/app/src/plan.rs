@@ -85,6 +85,7 @@ pub(crate) fn plan_text(
     let targets = demand_request.places("target", request.demand.targets.len());
     let locate = inputs::Locate {
         name: file,
+        fields: &demand_request.fields(),
         target: &|n| targets[n].clone(),
         event: &|n| Place::at(format!("event {}", n + 1)),
         scenario: &|n| Place::at(format!("scenario event {}", n + 1)),
@@ -149,6 +150,8 @@ pub struct PlanAsk {
 #[derive(Clone, Debug)]
 struct Places {
     name: String,
+    /// The demand file's fields around its targets.
+    fields: Place,
     targets: Vec<Place>,
     events: Vec<Place>,
     scenario: Vec<Place>,
@@ -173,6 +176,7 @@ impl PlanAsk {
             scenario.map(|r| r.parse_all("the scenario")).transpose()?;
         let places = Places {
             name: demand.file.clone(),
+            fields: demand.fields(),
             targets: demand.places("target", parsed.targets.len()),
             events: Vec::new(),
             scenario: match (scenario, &scenario_file) {
@@ -215,6 +219,7 @@ impl PlanAsk {
         request.events.extend(parsed.events.into_iter().map(|e| (events.file.clone(), e)));
         let places = Places {
             name: events.file.clone(),
+            fields: Place::at(format!("{plan_name}: demand")),
             targets: (0..n_targets)
                 .map(|n| Place::at(format!("{plan_name}: target {}", n + 1)))
                 .collect(),
@@ -238,6 +243,7 @@ impl PlanAsk {
         let places = &self.places;
         let locate = inputs::Locate {
             name: &places.name,
+            fields: &places.fields,
             target: &|n| places.nth(&places.targets, n),
             event: &|n| places.nth(&places.events, n),
             scenario: &|n| places.nth(&places.scenario, n),

@@ -232,6 +232,30 @@ impl Request {
             .map(|(i, _)| i + 1)
     }
 
+    /// Where the fields around the entries are (`horizon_weeks`, `setup_cost`): in TOML the line
+    /// that writes each, above the first `[[entry]]`; the file otherwise.
+    pub(crate) fn fields(&self) -> Place {
+        if self.is_json() {
+            return Place::at(&self.file);
+        }
+        let lines: Vec<&str> = self.text.lines().collect();
+        let end = lines.iter().position(|l| l.trim_start().starts_with('[')).unwrap_or(lines.len());
+        Place { at: self.file.clone(), fields: self.written_in(&lines, 0, end) }
+    }
+
+    /// The fields written on `lines[from..to]`, each with the line that first writes it.
+    fn written_in(&self, lines: &[&str], from: usize, to: usize) -> Vec<(String, String)> {
+        let mut fields: Vec<(String, String)> = Vec::new();
+        for (i, line) in lines.iter().enumerate().take(to).skip(from) {
+            if let Some(key) = assigned(line)
+                && !fields.iter().any(|(k, _)| k == key)
+            {
+                fields.push((key.to_owned(), format!("{}:{}", self.file, i + 1)));
+            }
+        }
+        fields
+    }
+
     /// Where the first `count` entries of the array `name` are: in TOML (when written that way)
     /// the line of each one's `[[name]]` header and of each field written in it, their JSON
     /// paths otherwise.
@@ -247,15 +271,7 @@ impl Request {
                 return Place::at(format!("{file}: {name} {}", n + 1));
             };
             let end = headers.get(n + 1).map_or(lines.len(), |&next| next - 1);
-            let mut fields: Vec<(String, String)> = Vec::new();
-            for (i, line) in lines.iter().enumerate().take(end).skip(start) {
-                if let Some(key) = assigned(line)
-                    && !fields.iter().any(|(k, _)| k == key)
-                {
-                    fields.push((key.to_owned(), format!("{file}:{}", i + 1)));
-                }
-            }
-            Place { at: format!("{file}:{start}"), fields }
+            Place { at: format!("{file}:{start}"), fields: self.written_in(&lines, start, end) }
         };
         (0..count).map(place).collect()
     }

@@ -105,7 +105,7 @@ pub(crate) fn resolved(
 fn named(request: &Request, stem: &str, graph: &Graph, period: Period) -> Result<Resolved, Error> {
     let parsed: ScenarioFile = request.parse_all(WHAT)?;
     let places = request.places("event", parsed.events.len());
-    let scenario = resolve(&parsed, graph, period, &request.file, &|n| places[n].clone())
+    let scenario = resolve(&parsed, graph, period, &request.fields(), &|n| places[n].clone())
         .map_err(|findings| invalid(&request.file, WHAT, findings))?;
     Ok(Resolved {
         name: parsed.name.clone().unwrap_or_else(|| stem.to_owned()),
@@ -116,13 +116,13 @@ fn named(request: &Request, stem: &str, graph: &Graph, period: Period) -> Result
     })
 }
 
-/// Resolves every event, or says what is wrong with each bad one (`name` is the file, `locate`
-/// places an event by its index).
+/// Resolves every event, or says what is wrong with each bad one (`fields` places the fields
+/// around the events, `locate` an event by its index).
 pub(crate) fn resolve(
     file: &ScenarioFile,
     graph: &Graph,
     period: Period,
-    name: &str,
+    fields: &Place,
     locate: &dyn Fn(usize) -> Place,
 ) -> Result<Scenario, Vec<Finding>> {
     let mut findings = Vec::new();
@@ -130,7 +130,7 @@ pub(crate) fn resolve(
     let most = f64::from(crate::plan::MAX_HORIZON_WEEKS);
     if let Some(h) = file.horizon_weeks.filter(|h| !(h.is_finite() && (1.0..=most).contains(h))) {
         findings.push(problem(
-            name,
+            fields.of("horizon_weeks"),
             "horizon_weeks",
             format!("must be 1 to {most}, not {}", Shown(h)),
         ));

@@ -35,6 +35,8 @@ const WHAT: &str = "the plan's request";
 pub(crate) struct Locate<'a> {
     /// The file the request is named by in errors (the demand file, or the events file added).
     pub(crate) name: &'a str,
+    /// Where the demand file's fields around its targets were written.
+    pub(crate) fields: &'a Place,
     pub(crate) target: &'a dyn Fn(usize) -> Place,
     pub(crate) event: &'a dyn Fn(usize) -> Place,
     pub(crate) scenario: &'a dyn Fn(usize) -> Place,
@@ -128,14 +130,16 @@ pub(crate) fn resolve(
 
     let latest = targets.iter().map(|t| t.due_week).max().unwrap_or(1);
     let horizon = request.horizon_weeks.or(demand.horizon_weeks).unwrap_or(latest);
-    if horizon == 0 || horizon > MAX_HORIZON_WEEKS {
+    let horizon_ok = (1..=MAX_HORIZON_WEEKS).contains(&horizon);
+    if !horizon_ok {
         findings.push(problem(
-            file.clone(),
+            locate.fields.of("horizon_weeks"),
             "horizon_weeks",
             format!("must be 1 to {MAX_HORIZON_WEEKS} weeks, not {horizon}"),
         ));
     }
-    for (n, spec) in targets.iter().enumerate() {
+    // Against a horizon out of range, every target would be named too.
+    for (n, spec) in targets.iter().enumerate().filter(|_| horizon_ok) {
         if spec.due_week > horizon {
             findings.push(problem(
                 locate_target(n).of("due_week"),
@@ -148,7 +152,9 @@ pub(crate) fn resolve(
         Ok(options) => options,
         Err(found) => {
             findings.extend(
-                found.into_iter().map(|(field, message)| problem(file.clone(), field, message)),
+                found
+                    .into_iter()
+                    .map(|(field, message)| problem(locate.fields.of(field), field, message)),
             );
             Options::default()
         }
@@ -162,7 +168,7 @@ pub(crate) fn resolve(
             scenario,
             &graph,
             Period::Week,
-            &scenario_file,
+            &Place::at(&scenario_file),
             locate.scenario,
         ) {
             Ok(resolved) => changes.scenario = resolved,

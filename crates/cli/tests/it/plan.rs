@@ -311,6 +311,35 @@ fn a_plan_that_makes_nothing() {
     assert!(text.lines().all(|l| !l.ends_with(' ')), "{text}");
 }
 
+/// A horizon out of range, and an option out of range, are named on their lines; the targets
+/// are not each named as due after a horizon that is itself wrong. A scenario's horizon too.
+#[test]
+fn fields_around_the_entries_are_placed_on_their_lines() {
+    let dir = sample();
+    let demand = std::fs::read_to_string(repo("data/demand/ventilator-pandemic.toml")).unwrap();
+    let demand = demand
+        .replace("horizon_weeks = 26", "horizon_weeks = 0")
+        .replace("setup_cost = 20000", "setup_cost = -5");
+    std::fs::write(dir.path().join("bad.toml"), demand).unwrap();
+    let output = run(dir.path(), &["mobilize", "--demand", "bad.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: bad.toml:6: horizon_weeks: must be 1 to 520 weeks, not 0
+        error: bad.toml:10: setup_cost: must be 0 or more, not -5
+        error: bad.toml: 2 problems in the plan's request
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+    let scenario = "name = \"x\"\nhorizon_weeks = 0\n\n[[event]]\nkind = \"site\"\nsite = \"site-133\"\nstart_week = 1\nduration_weeks = 2\n";
+    std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+    let output = run(dir.path(), &["stress", "--scenario", "s.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: s.toml:2: horizon_weeks: must be 1 to 520, not 0
+        error: s.toml: 1 problem in the scenario
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+}
+
 #[test]
 fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     let dir = sample();
@@ -323,7 +352,7 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
         run(dir.path(), &["mobilize", "--demand", "bad-demand.toml", "--out", "never.json"]);
     assert_eq!(output.status.code(), Some(2));
     expect![[r#"
-        error: bad-demand.toml: baseline: must be reserve, compete or ignore, not "sometimes"
+        error: bad-demand.toml:1: baseline: must be reserve, compete or ignore, not "sometimes"
         error: bad-demand.toml:5: item: no item "unobtainium" in the stored network
         error: bad-demand.toml:11: quantity: must be a number of units above 0, not 0
         error: bad-demand.toml:18: due_week: week 30 is after the horizon of 12 weeks

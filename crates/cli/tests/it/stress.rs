@@ -236,7 +236,7 @@ duration_weeks = 4
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(stdout(&output), "");
     expect![[r#"
-        error: bad.toml: horizon_weeks: must be 1 to 520, not 0
+        error: bad.toml:2: horizon_weeks: must be 1 to 520, not 0
         error: bad.toml:6: site: no site "site-999" in the stored network
         error: bad.toml:10: radius_km: a circle event needs radius_km (a number)
         error: bad.toml:20: capacity: must be the share of capacity left, 0 to 1, not 1.5
