@@ -11,6 +11,7 @@ use engine::simulate::{
 use model::Shown;
 use serde::Serialize;
 
+use crate::interchange::Finding;
 use crate::request::{Request, warning};
 use crate::scenario::Resolved;
 use crate::{Config, Error, Progress};
@@ -165,29 +166,22 @@ pub(crate) fn simulate(
     })
 }
 
-/// A note for each product that fell short and cannot be made at all (an item of its bill of
-/// materials has no qualified source): it falls short whatever the scenario does.
+/// A note for each product that fell short and cannot be made at all (`Outcome::unmakeable`).
 fn unmakeable(graph: &Graph, outcome: &Outcome) -> Vec<String> {
-    let mut closures = engine::closure::Closures::new(graph);
-    let short = outcome.products.iter().filter(|p| p.first_short.is_some());
-    let mut notes = Vec::new();
-    for product in short {
-        let Some(item) = graph.item(&product.item) else { continue };
-        let unsourced: Vec<&str> =
-            closures.unsourced(item).into_iter().map(|i| &*graph.item_ids[i as usize]).collect();
-        if let Some(first) = unsourced.first() {
-            let more = match unsourced.len() - 1 {
-                0 => String::new(),
-                n => format!(" and {}", model::counted(n, "other item")),
-            };
-            notes.push(format!(
-                "warning: {}: cannot be made at all, since no site is qualified to make \
-                 {first}{more}; it falls short whatever the scenario does",
-                product.item
-            ));
-        }
-    }
-    notes
+    let unmakeable = outcome.unmakeable(graph);
+    let notes = unmakeable.into_iter().map(|(product, unsourced)| {
+        let more = match unsourced.len() - 1 {
+            0 => String::new(),
+            n => format!(" and {}", model::counted(n, "other item")),
+        };
+        let message = format!(
+            "cannot be made at all, since no site is qualified to make {}{more}; it falls short \
+             whatever the scenario does",
+            unsourced[0]
+        );
+        Finding::file_warning(&**product, message).to_string()
+    });
+    notes.collect()
 }
 
 /// A note for each event of `scenario` that changes nothing (`scenario::idle`).

@@ -162,6 +162,23 @@ pub struct Outcome {
     pub ledger: Option<Vec<Ledger>>,
 }
 
+impl Outcome {
+    /// The products that fell short and cannot be made at all, each with the items of its bill
+    /// of materials that no site is qualified to make: they fall short whatever a scenario does.
+    pub fn unmakeable<'a>(&'a self, graph: &'a Graph) -> Vec<(&'a Name, Vec<&'a Name>)> {
+        let mut closures = crate::closure::Closures::new(graph);
+        let short = self.products.iter().filter(|p| p.first_short.is_some());
+        short
+            .filter_map(|p| {
+                let item = graph.item(&p.item)?;
+                let unsourced = closures.unsourced(item);
+                let names = unsourced.iter().map(|&i| &graph.item_ids[i as usize]).collect();
+                (!unsourced.is_empty()).then_some((&p.item, names))
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ProductResult {
     pub item: Name,

@@ -396,11 +396,7 @@ fn aggregate(
             .then(a.mean_fill_rate.total_cmp(&b.mean_fill_rate))
             .then_with(|| a.item.cmp(&b.item))
     });
-    let mut closures = crate::closure::Closures::new(graph);
-    let unmakeable = (baseline.products.iter().filter(|p| p.first_short.is_some()))
-        .filter(|p| graph.item(&p.item).is_some_and(|i| !closures.unsourced(i).is_empty()))
-        .map(|p| p.item.clone())
-        .collect();
+    let unmakeable = baseline.unmakeable(graph).into_iter().map(|(p, _)| p.clone()).collect();
 
     // The tail: scenarios at or above the 95th percentile that lost something.
     let mut by_site: BTreeMap<u32, f64> = BTreeMap::new();
