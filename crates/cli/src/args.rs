@@ -101,7 +101,7 @@ pub(crate) enum Command {
     /// Ranked vulnerabilities: sole sources, geographic concentration, critical sites.
     Risks {
         /// Show at most this many rows per section.
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = rows)]
         top: usize,
         /// Only the supply chain of this item.
         #[arg(long)]
@@ -147,7 +147,7 @@ pub(crate) enum Command {
         #[arg(long, value_delimiter = ',', conflicts_with = "monte_carlo")]
         priority: Vec<String>,
         /// Show at most this many products and causes.
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = rows)]
         top: usize,
         /// Print the whole report as JSON (for a scenario, with every product's units due and
         /// served on time in every period).
@@ -297,7 +297,7 @@ pub(crate) struct PlanOutput {
     #[arg(long)]
     pub(crate) recheck: Option<usize>,
     /// Show at most this many rows per table.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = rows)]
     pub(crate) top: usize,
     /// Print the whole plan as JSON.
     #[arg(long)]
@@ -406,6 +406,15 @@ fn database_url(text: &str) -> Result<String, String> {
             "expected a PostgreSQL URL, postgres://user@host:5432/name; the embedded store needs \
              no --database (--data DIR names its directory), not {text:?}"
         )),
+    }
+}
+
+/// A number of rows to show: 1 or more (`--top 0` would show the headings alone).
+fn rows(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be 1 or more rows; the JSON output (--json) holds every row".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{e}")),
     }
 }
 

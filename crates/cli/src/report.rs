@@ -324,7 +324,7 @@ pub(crate) fn risks(report: &app::RiskReport, top: usize) -> String {
     );
     let _ = writeln!(
         out,
-        "  {:<20} {:>6} {:>14} {:>6} {:>10}  how",
+        "  {:<20} {:>8} {:>14} {:>6} {:>10}  how",
         "site", "TTR", "loss", "index", "TTS"
     );
     let mut shown = 0;
@@ -334,7 +334,7 @@ pub(crate) fn risks(report: &app::RiskReport, top: usize) -> String {
         let index = e.exposure_index.map_or("-".to_owned(), |i| format!("{i:.2}"));
         let _ = writeln!(
             out,
-            "  {:<20} {:>6} {:>14} {:>6} {:>10}  {}",
+            "  {:<20} {:>8} {:>14} {:>6} {:>10}  {}",
             e.site,
             weeks(Some(e.ttr_weeks)),
             loss,

@@ -45,3 +45,29 @@ fn a_database_is_a_postgres_url() {
         assert!(said.contains("expected a PostgreSQL URL") && said.contains(bad), "{said}");
     }
 }
+
+/// `--top` shows at least one row, on every command that has it; 0 is refused with the way to
+/// see every row.
+#[test]
+fn top_is_one_or_more() {
+    use clap::Parser;
+    let commands: [&[&str]; 4] = [
+        &["risks"],
+        &["stress", "--scenario", "s.toml"],
+        &["mobilize", "--demand", "d.toml"],
+        &["replan", "--plan", "p.json", "--event", "e.toml"],
+    ];
+    for command in commands {
+        let with = |top: &str| {
+            let args = [&["arsenal"][..], command, &["--top", top]].concat();
+            Args::try_parse_from(args).map_err(|e| e.to_string())
+        };
+        let refused = with("0").unwrap_err();
+        assert!(
+            refused.contains("invalid value '0' for '--top <TOP>': must be 1 or more rows"),
+            "{command:?}: {refused}"
+        );
+        assert!(with("1").is_ok(), "{command:?}");
+        assert!(with("x").is_err(), "{command:?}");
+    }
+}

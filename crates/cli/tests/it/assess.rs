@@ -94,10 +94,10 @@ fn risks_of_the_sample() {
         Risk exposure: value of demand lost with the site down for its time to recover (TTR), after
         re-routing through qualified sources with spare capacity and inventory; index = loss / largest loss;
         time to survive (TTS) = how long all demand is still met with the site down
-          site                    TTR           loss  index        TTS  how
-          site-098             52.0 wk     23,224,100   1.00     2.6 wk  LP on the part it feeds (exact)
-          site-123             26.0 wk     16,970,379   0.73     5.3 wk  LP on the part it feeds (exact)
-          site-094             52.0 wk      6,974,299   0.30     7.7 wk  LP on the part it feeds (exact)
+          site                      TTR           loss  index        TTS  how
+          site-098              52.0 wk     23,224,100   1.00     2.6 wk  LP on the part it feeds (exact)
+          site-123              26.0 wk     16,970,379   0.73     5.3 wk  LP on the part it feeds (exact)
+          site-094              52.0 wk      6,974,299   0.30     7.7 wk  LP on the part it feeds (exact)
           ... and 2 more sites with a loss
           295 of 300 sites lose nothing (271 make nothing any demand needs, 9 are covered by spare capacity elsewhere, the rest were solved)
     "#]].assert_eq(&stdout(&output));
