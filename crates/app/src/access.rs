@@ -76,19 +76,28 @@ pub struct NewKey {
     pub key: String,
 }
 
-/// Creates a key for an organization of the stored network or a registered one.
+/// Creates a key for an organization of the stored network or a registered one. A registered
+/// organization needs no network: an operator's office can hold its key before the first
+/// import (over HTTP, say).
 pub fn create_key(config: &Config, organization: &str, role: Role) -> Result<NewKey, Error> {
-    let network = crate::network(config, &crate::Silent)?;
-    let registered = config.open_store()?.registered_organizations()?;
-    if !network.organizations.iter().any(|o| o.id == organization)
-        && !registered.iter().any(|o| o.id == organization)
-    {
-        let known = network.organizations.iter().map(|o| o.id.as_str());
-        let known = known.chain(registered.iter().map(|o| o.id.as_str()));
-        let hint = model::did_you_mean(organization, known);
-        return Err(Error::invalid(format!(
-            "no organization {organization} in the stored network or registered{hint}; keys belong to one of the network's organizations, or to one added with `arsenal org add`"
-        )));
+    let mut store = config.open_store()?;
+    let registered = store.registered_organizations()?;
+    if !registered.iter().any(|o| o.id == organization) {
+        if store.last_import()?.is_none() {
+            return Err(Error::invalid(format!(
+                "no organization {organization} is registered, and the store in {} holds no network yet; register it first with `arsenal org add {organization} --name NAME`, or import a network",
+                config.store_name()
+            )));
+        }
+        let network = crate::network(config, &crate::Silent)?;
+        if !network.organizations.iter().any(|o| o.id == organization) {
+            let known = network.organizations.iter().map(|o| o.id.as_str());
+            let known = known.chain(registered.iter().map(|o| o.id.as_str()));
+            let hint = model::did_you_mean(organization, known);
+            return Err(Error::invalid(format!(
+                "no organization {organization} in the stored network or registered{hint}; keys belong to one of the network's organizations, or to one added with `arsenal org add`"
+            )));
+        }
     }
     let id = random_hex(6);
     let secret = random_hex(24);
@@ -104,7 +113,7 @@ pub fn create_key(config: &Config, organization: &str, role: Role) -> Result<New
         hash,
         created_at: String::new(),
     };
-    config.open_store()?.add_key(&stored)?;
+    store.add_key(&stored)?;
     Ok(NewKey { key: format!("ak_{id}_{secret}"), id, organization: organization.to_owned(), role })
 }
 

@@ -156,6 +156,35 @@ fn an_empty_store_is_not_ready_and_says_why() {
     assert!(terminate(server).0);
 }
 
+/// A server is set up from nothing: an operator's office is registered and holds a key before
+/// any network is stored, and its first import over HTTP makes the server ready.
+#[test]
+fn a_registered_office_imports_the_first_network_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(dir.path(), &["key", "create", "--org", "office", "--role", "operator"]);
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&output.stderr);
+    let hint = "no organization office is registered, and the store in data holds no network yet; register it first with `arsenal org add office --name NAME`";
+    assert!(said.contains(hint), "{said}");
+    assert!(run(dir.path(), &["org", "add", "office", "--name", "The office"]).status.success());
+    let created =
+        run(dir.path(), &["key", "create", "--org", "office", "--role", "operator", "--json"]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let created: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+    let key = created["key"].as_str().unwrap();
+
+    let network = stdout(&run(sample().path(), &["export", "--out", "-"]));
+    let server = start(dir.path(), "127.0.0.1:0", &[]);
+    assert_eq!(ready(&server.address).0, 503);
+    let (status, body) = request(&server.address, "POST", "/import", key, &network);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(ready(&server.address), (200, serde_json::json!({"status": "ok", "sites": 300})));
+    let (status, sites) = get_with(&server.address, "/sites?organization=org-008", key);
+    assert_eq!(status, 200, "{sites}");
+    assert_eq!(sites["results"][0]["organization"], "org-008", "{sites}");
+    assert!(terminate(server).0);
+}
+
 #[test]
 fn a_busy_port_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
