@@ -181,6 +181,42 @@ pub(crate) fn idle(
     found
 }
 
+/// Why an outage of `event` changes nothing in a simulation, where a site that is down still
+/// ships its stock: none of the sites it strikes makes anything. (A plan's events may qualify a
+/// new source at such a site, so planning does not say this.)
+pub(crate) fn strikes_no_source(graph: &Graph, event: &Event) -> Option<Problem> {
+    if let Change::Outage { target, .. } = &event.change
+        && let Some(sites) = engine::simulate::struck_sites(graph, target)
+        && !sites.is_empty()
+        && sites.iter().all(|&s| graph.makes.row(s).is_empty())
+    {
+        let field = match target {
+            Target::Site(_) => "site",
+            Target::Organization(_) => "organization",
+            Target::State(_) => "state",
+            _ => "radius_km",
+        };
+        let makes_nothing = match sites[..] {
+            [site] if matches!(target, Target::Site(_)) => {
+                format!("{} makes nothing (it is no item's source)", graph.site_ids[site as usize])
+            }
+            [site] => format!(
+                "its one site, {}, makes nothing (it is no item's source)",
+                graph.site_ids[site as usize]
+            ),
+            _ => format!(
+                "none of the {} it strikes makes anything (none is an item's source)",
+                model::counted(sites.len(), "site")
+            ),
+        };
+        let message = format!(
+            "{makes_nothing}, and a site that is down still ships its stock; it changes nothing"
+        );
+        return Some((field, message));
+    }
+    None
+}
+
 /// A field at fault and why.
 pub(crate) type Problem = (&'static str, String);
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::interchange::Finding;
 use crate::request::{Request, warning};
-use crate::scenario::Resolved;
+use crate::scenario::{Resolved, strikes_no_source};
 use crate::{Config, Error, Progress};
 
 /// Weeks simulated when neither the command line nor the scenario says.
@@ -184,12 +184,14 @@ fn unmakeable(graph: &Graph, outcome: &Outcome) -> Vec<String> {
     notes.collect()
 }
 
-/// A note for each event of `scenario` that changes nothing (`scenario::idle`).
+/// A note for each event of `scenario` that changes nothing (`scenario::idle`,
+/// `scenario::strikes_no_source`).
 fn notes(graph: &Graph, scenario: &Resolved, horizon: u32, period: Period) -> Vec<String> {
     let unit = period.noun();
     let mut notes = Vec::new();
     for (n, event) in scenario.scenario.events.iter().enumerate() {
-        for (field, message) in crate::scenario::idle(graph, event, horizon, unit) {
+        let idle = crate::scenario::idle(graph, event, horizon, unit);
+        for (field, message) in idle.into_iter().chain(strikes_no_source(graph, event)) {
             let at = scenario
                 .places
                 .get(n)

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::graph::{Graph, Name};
 
-pub use effects::in_circle;
+pub use effects::{in_circle, struck_sites};
 pub use flows::Flows;
 pub use monte_carlo::{
     Contribution, Hazards, MonteCarlo, MonteCarloReport, ProductRisk, Summary, monte_carlo,

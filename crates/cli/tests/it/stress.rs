@@ -132,6 +132,19 @@ fn events_that_change_nothing_are_noted() {
         Value not served on time: 0 over 0 of 5 products.
         Every product keeps a 100 % fill rate.
     "#]].assert_eq(&stdout(&output));
+
+    // Outages of sites that make nothing: a site that is down still ships its stock.
+    let idle = "[[event]]\nkind = \"site\"\nsite = \"wh-04\"\nstart_week = 1\nduration_weeks = 4\n\n[[event]]\nkind = \"organization\"\norganization = \"america-makes\"\nstart_week = 1\nduration_weeks = 4\n\n[[event]]\nkind = \"state\"\nstate = \"ID\"\nstart_week = 1\nduration_weeks = 4\n\n[[event]]\nkind = \"state\"\nstate = \"MI\"\nstart_week = 1\nduration_weeks = 1\n";
+    std::fs::write(dir.path().join("idle.toml"), idle).unwrap();
+    let output = run(dir.path(), &["stress", "--scenario", "idle.toml"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let said = stdout(&output);
+    expect![[r#"
+          warning: idle.toml:3: site: wh-04 makes nothing (it is no item's source), and a site that is down still ships its stock; it changes nothing
+          warning: idle.toml:9: organization: its one site, america-makes-hq, makes nothing (it is no item's source), and a site that is down still ships its stock; it changes nothing
+          warning: idle.toml:15: state: none of the 4 sites it strikes makes anything (none is an item's source), and a site that is down still ships its stock; it changes nothing"#]]
+    .assert_eq(&said.lines().filter(|l| l.contains("warning")).collect::<Vec<_>>().join("\n"));
+    assert!(said.contains("4 events"), "{said}");
 }
 
 /// The TOML and JSON blocks of docs/scenarios.md, each run on the sample as a scenario (or as

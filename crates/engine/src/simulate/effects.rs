@@ -221,17 +221,24 @@ pub fn in_circle(
     })
 }
 
-fn resolve(graph: &Graph, flows: &Flows, target: &Target) -> Touches {
-    let sites = |keep: &dyn Fn(u32) -> bool| {
-        Touches::Sites((0..graph.n_sites() as u32).filter(|&s| keep(s)).collect())
-    };
-    match *target {
-        Target::Site(site) => Touches::Sites(vec![site]),
+/// The sites an outage of `target` strikes, in order; `None` for a process or a link, which
+/// strike no site whole.
+pub fn struck_sites(graph: &Graph, target: &Target) -> Option<Vec<u32>> {
+    let sites =
+        |keep: &dyn Fn(u32) -> bool| (0..graph.n_sites() as u32).filter(|&s| keep(s)).collect();
+    Some(match *target {
+        Target::Site(site) => vec![site],
         Target::Organization(org) => sites(&|s| graph.sites[s as usize].org == org),
         Target::State(state) => sites(&|s| graph.sites[s as usize].state == Some(state)),
         Target::Circle { latitude, longitude, radius_km } => {
-            Touches::Sites(in_circle(graph, latitude, longitude, radius_km).collect())
+            in_circle(graph, latitude, longitude, radius_km).collect()
         }
+        Target::Process(_) | Target::Link { .. } => return None,
+    })
+}
+
+fn resolve(graph: &Graph, flows: &Flows, target: &Target) -> Touches {
+    match *target {
         Target::Process(process) => Touches::Process(process),
         Target::Link { supplier, customer, item } => Touches::Links(
             flows
@@ -242,5 +249,8 @@ fn resolve(graph: &Graph, flows: &Flows, target: &Target) -> Touches {
                 .map(|(l, _)| l as u32)
                 .collect(),
         ),
+        Target::Site(_) | Target::Organization(_) | Target::State(_) | Target::Circle { .. } => {
+            Touches::Sites(struck_sites(graph, target).unwrap_or_default())
+        }
     }
 }
