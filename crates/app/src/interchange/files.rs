@@ -124,10 +124,20 @@ fn parent_of(path: &Path) -> &Path {
 }
 
 /// The directory a file at `path` goes in, created if it is missing; a `path` that is a
-/// directory is refused.
+/// directory, or ends in `/` as a directory's does, is refused.
 pub(crate) fn output_dir(path: &Path) -> std::io::Result<PathBuf> {
     if path.is_dir() {
         return Err(std::io::Error::other("it is a directory; name a file"));
+    }
+    if path
+        .as_os_str()
+        .as_encoded_bytes()
+        .last()
+        .is_some_and(|&b| std::path::is_separator(b.into()))
+    {
+        return Err(std::io::Error::other(
+            "it ends in '/', as a directory's name does; name a file",
+        ));
     }
     let dir = parent_of(path);
     create_dir(dir)?;

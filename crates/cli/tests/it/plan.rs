@@ -450,6 +450,14 @@ fn outputs_are_checked_before_planning() {
     let refused = [
         (vec!["--out", "taken"], "error: cannot write taken: it is a directory; name a file\n"),
         (
+            vec!["--out", "plan.json/"],
+            "error: cannot write plan.json/: it ends in '/', as a directory's name does; name a file\n",
+        ),
+        (
+            vec!["--chart", "out.svg/"],
+            "error: cannot write the chart out.svg/: it ends in '/', as a directory's name does; name a file\n",
+        ),
+        (
             vec!["--csv", "taken"],
             "error: cannot write taken: taken already holds \"notes.txt\", which is not an export file; choose a new or empty directory\n",
         ),
