@@ -291,9 +291,12 @@ pub fn to_tree(map: &SupplyMap) -> String {
     };
     let _ = writeln!(
         out,
-        "{title}: {} nodes in {} tiers",
-        map.nodes.len(),
-        map.nodes.iter().map(|n| n.tier).max().map_or(0, |t| t + 1)
+        "{title}: {} in {}",
+        model::counted(map.nodes.len(), "node"),
+        model::counted(
+            map.nodes.iter().map(|n| n.tier).max().map_or(0, |t| t as usize + 1),
+            "tier"
+        )
     );
     // Each node is expanded once, at its tier, under the first parent one tier up that the
     // walk reaches: an item's components, or in a site-level map the suppliers that bring each
@@ -361,9 +364,13 @@ pub fn to_tree(map: &SupplyMap) -> String {
     out
 }
 
+/// A quantity as shown: four decimals, and below 0.001 four significant digits, so that a small
+/// quantity never reads as 0.
 fn round(x: f64) -> String {
-    let rounded = (x * 1e4).round() / 1e4;
-    rounded.to_string()
+    let digits = if x == 0.0 { 4 } else { (3 - x.abs().log10().floor() as i32).clamp(4, 15) };
+    let scale = 10f64.powi(digits);
+    let rounded = (x * scale).round() / scale;
+    if rounded == 0.0 && x != 0.0 { format!("{x:.3e}") } else { rounded.to_string() }
 }
 
 /// Graphviz DOT: items (or site/item steps) as nodes, edges from supplier to customer.

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use engine::generate::{GenerateConfig, generate};
 
-use super::{build, map, to_dot, to_geojson, to_tree};
+use super::{build, map, round, to_dot, to_geojson, to_tree};
 use crate::{Config, Silent};
 
 /// The nodes a DOT text declares and its edges, by their quoted ids.
@@ -189,4 +189,16 @@ fn a_tree_expands_each_item_once_at_its_tier() {
             }
         }
     }
+}
+
+/// A quantity is shown to four decimals, and a small one to four significant digits: no
+/// quantity that is not 0 reads as 0.
+#[test]
+fn small_quantities_are_not_shown_as_zero() {
+    let shown: Vec<String> =
+        [0.0, 2.12444, 0.12345, 0.003, 0.00002, 0.000123456, 1e-20, -0.00002].map(round).into();
+    assert_eq!(
+        shown,
+        ["0", "2.1244", "0.1235", "0.003", "0.00002", "0.0001235", "1.000e-20", "-0.00002"]
+    );
 }

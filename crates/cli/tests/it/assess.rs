@@ -15,14 +15,17 @@ fn maps_of_the_sample() {
           mab-drug-substance Monoclonal antibody drug substance x0.1 - 2 sources: site-130 (Chicago, IL, US); site-131 (Philadelphia, PA, US)
             media Chemically defined cell culture media x0.05 - 2 sources: site-051 (Grand Rapids, MI, US); site-052 (Seattle, WA, US)
             protein-a-resin Protein A chromatography resin x0.0002 - sole source site-053 (Portland, OR, US)
-            bioreactor-bag Single-use bioreactor bag, 2000 L x0.0001 - 2 sources: site-054 (Nashville, TN, US); site-055 (Indianapolis, IN, US)
-            cell-bank Working cell bank vial x0 - sole source site-112 (Philadelphia, PA, US)
+            bioreactor-bag Single-use bioreactor bag, 2000 L x0.00005 - 2 sources: site-054 (Nashville, TN, US); site-055 (Indianapolis, IN, US)
+            cell-bank Working cell bank vial x0.00002 - sole source site-112 (Philadelphia, PA, US)
           glass-vial Glass vial, 10 mL x1 - 2 sources: site-109 (Albany, NY, US); site-110 (Pittsburgh, PA, US)
             glass-tubing Type I borosilicate glass tubing x0.012 - sole source site-050 (Erlangen, Bavaria, DE)
           stopper Elastomeric vial stopper x1 - sole source site-111 (Denver, CO, US)
             medical-silicone Medical-grade silicone x0.003 - sole source site-023 (Indianapolis, IN, US)
     "#]]
     .assert_eq(&stdout(&tree));
+    let top = stdout(&run(dir.path(), &["map", "mab-vial", "--depth", "0"]));
+    let heading = "Supply map of mab-vial over qualified sources: 1 node in 1 tier\n";
+    assert!(top.starts_with(heading), "{top}");
     let dot = stdout(&run(dir.path(), &["map", "stopper", "--format", "dot"]));
     expect![[r#"
         digraph supply_map {
