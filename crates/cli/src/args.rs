@@ -198,8 +198,9 @@ pub(crate) enum Command {
     },
     /// Serve the stored network over a JSON HTTP API (docs/api.md) until Ctrl-C or SIGTERM.
     Serve {
-        /// The address and port to listen on (port 0 picks a free one).
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        /// The address and port to listen on, HOST:PORT (port 0 picks a free one; 0.0.0.0:PORT
+        /// listens on every interface).
+        #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_address)]
         listen: std::net::SocketAddr,
         /// Publish an aggregate group only when at least this many organizations contribute.
         #[arg(long, default_value_t = 3)]
@@ -407,6 +408,30 @@ fn database_url(text: &str) -> Result<String, String> {
              no --database (--data DIR names its directory), not {text:?}"
         )),
     }
+}
+
+/// Where to listen: an IP address and port, or a host name and port (`localhost:8080`, the
+/// host's first IPv4 address if it has one).
+fn listen_address(text: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    if let Ok(address) = text.parse() {
+        return Ok(address);
+    }
+    let expected =
+        "expected HOST:PORT, such as 127.0.0.1:8080 (or 0.0.0.0:8080 for every interface)";
+    if text.parse::<u16>().is_ok() {
+        return Err(format!("{expected}; a port alone is not enough: 127.0.0.1:{text}"));
+    }
+    let found: Vec<std::net::SocketAddr> = match text.to_socket_addrs() {
+        Ok(found) => found.collect(),
+        Err(e) => return Err(format!("{expected}: {e}")),
+    };
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .copied()
+        .ok_or_else(|| format!("{text} names no address; {expected}"))
 }
 
 /// A number of rows to show: 1 or more (`--top 0` would show the headings alone).

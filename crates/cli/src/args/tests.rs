@@ -71,3 +71,27 @@ fn top_is_one_or_more() {
         assert!(with("x").is_err(), "{command:?}");
     }
 }
+
+/// `--listen` takes an address or a host name with its port, and says what it expects of
+/// anything else.
+#[test]
+fn listen_takes_a_host_and_port() {
+    use clap::Parser;
+    let listen = |text: &str| {
+        Args::try_parse_from(["arsenal", "serve", "--listen", text])
+            .map(|args| match args.command {
+                super::Command::Serve { listen, .. } => listen.to_string(),
+                _ => unreachable!("serve parses as serve"),
+            })
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(listen("0.0.0.0:9000").unwrap(), "0.0.0.0:9000");
+    assert_eq!(listen("[::1]:9000").unwrap(), "[::1]:9000");
+    assert_eq!(listen("localhost:9000").unwrap(), "127.0.0.1:9000");
+    let port = listen("9000").unwrap_err();
+    assert!(port.contains("a port alone is not enough: 127.0.0.1:9000"), "{port}");
+    for bad in [":9000", "nope", "127.0.0.1:99999"] {
+        let said = listen(bad).unwrap_err();
+        assert!(said.contains("expected HOST:PORT, such as 127.0.0.1:8080"), "{bad}: {said}");
+    }
+}
