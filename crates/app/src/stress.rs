@@ -115,6 +115,24 @@ fn settings(
         .map(|id| crate::lookup::index(&graph.item_ids, id, "item"))
         .collect::<Result<Vec<u32>, String>>()
         .map_err(|message| Error::NotFound(format!("priority: {message}")))?;
+    if let Some(&item) = priority.iter().find(|&&i| !graph.demand.iter().any(|d| d.item == i)) {
+        let mut products: Vec<&str> =
+            graph.demand.iter().map(|d| &*graph.item_ids[d.item as usize]).collect();
+        products.sort_unstable();
+        products.dedup();
+        let more = products.len().saturating_sub(10);
+        let products = match (products.len() - more, more) {
+            (0, _) => "the network has no demand".to_owned(),
+            (shown, 0) => format!("the products are {}", products[..shown].join(", ")),
+            (shown, more) => {
+                format!("the products are {} and {more} more", products[..shown].join(", "))
+            }
+        };
+        return Err(Error::invalid(format!(
+            "priority: {} has no demand, so it is no product to serve first; {products}",
+            graph.item_ids[item as usize]
+        )));
+    }
     Ok(Settings {
         horizon: options.period.periods(weeks, 1),
         unmet: options.unmet,

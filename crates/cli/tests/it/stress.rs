@@ -411,6 +411,14 @@ fn bad_hazards_and_options_are_named() {
         error: priority: no item "mab-vail" in the stored network (did you mean "mab-vial"?)
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
+    // An item with no demand is no product to rank.
+    let priority = ["stress", "--scenario", scenario, "--priority", "icu-ventilator,li-cell"];
+    let output = run(dir.path(), &priority);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: priority: li-cell has no demand, so it is no product to serve first; the products are battery-pack-48v, icu-ventilator, mab-vial, sic-inverter, small-uas
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
 }
 
 /// A product that no site can make (nor one of its components) falls short in every scenario,
