@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use engine::graph::Graph;
+use engine::graph::{Graph, Name};
 use engine::simulate::{
     Allocation, Flows, Hazards, MonteCarlo, MonteCarloReport, Outcome, Period, Settings, Unmet,
 };
@@ -62,6 +62,10 @@ pub struct StressReport {
     /// then each product short that cannot be made at all (`warning: PRODUCT: ...`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The products short that cannot be made at all (each has a note), as Monte Carlo names
+    /// them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmakeable: Vec<String>,
     #[serde(flatten)]
     pub outcome: Outcome,
 }
@@ -173,21 +177,22 @@ pub(crate) fn simulate(
         periods = settings.horizon,
         "simulated"
     );
+    let unmakeable = outcome.unmakeable(graph);
     Ok(StressReport {
         scenario: scenario.name.clone(),
         events: scenario.scenario.events.len(),
         notes: notes(graph, scenario, settings.horizon, period)
             .into_iter()
-            .chain(unmakeable(graph, &outcome))
+            .chain(unmakeable_notes(&unmakeable))
             .collect(),
+        unmakeable: unmakeable.iter().map(|(product, _)| product.to_string()).collect(),
         outcome,
     })
 }
 
 /// A note for each product that fell short and cannot be made at all (`Outcome::unmakeable`).
-fn unmakeable(graph: &Graph, outcome: &Outcome) -> Vec<String> {
-    let unmakeable = outcome.unmakeable(graph);
-    let notes = unmakeable.into_iter().map(|(product, unsourced)| {
+fn unmakeable_notes(unmakeable: &[(&Name, Vec<&Name>)]) -> Vec<String> {
+    let notes = unmakeable.iter().map(|(product, unsourced)| {
         let more = match unsourced.len() - 1 {
             0 => String::new(),
             n => format!(" and {}", model::counted(n, "other item")),
@@ -197,7 +202,7 @@ fn unmakeable(graph: &Graph, outcome: &Outcome) -> Vec<String> {
              whatever the scenario does",
             unsourced[0]
         );
-        Finding::file_warning(&**product, message).to_string()
+        Finding::file_warning(product.to_string(), message).to_string()
     });
     notes.collect()
 }

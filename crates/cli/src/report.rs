@@ -537,7 +537,9 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
     );
     for p in short.iter().take(top) {
         let recovers = p.time_to_recover.map_or("not yet".to_owned(), |t| format!("{t} {unit}s"));
-        let cause = p.causes.first().map_or("-".to_owned(), |c| {
+        let unmakeable = report.unmakeable.iter().any(|u| **u == *p.item);
+        let none = if unmakeable { "none: it cannot be made (see above)" } else { "-" };
+        let cause = p.causes.first().map_or(none.to_owned(), |c| {
             let why = match &c.reason {
                 Reason::Disrupted => "disrupted".to_owned(),
                 Reason::Capacity => "at capacity".to_owned(),

@@ -468,6 +468,11 @@ fn a_product_that_cannot_be_made_is_noted() {
     let notes: Vec<&str> =
         text.lines().map(str::trim).filter(|l| l.starts_with("warning:")).collect();
     expect!["warning: pump: cannot be made at all, since no site is qualified to make shaft; it falls short whatever the scenario does"].assert_eq(&notes.join("\n"));
+    let pump = text.lines().find(|l| l.starts_with("  pump ")).unwrap_or_default();
+    assert!(pump.ends_with("  none: it cannot be made (see above)"), "{text}");
+    let args = ["stress", "--scenario", "down.toml", "--horizon", "6", "--json"];
+    let report: serde_json::Value = serde_json::from_str(&stdout(&run(dir.path(), &args))).unwrap();
+    assert_eq!(report["unmakeable"], serde_json::json!(["pump"]), "{report}");
 
     // Monte Carlo says the same of it, in the text and in JSON.
     let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--horizon", "6"]);
