@@ -123,8 +123,8 @@ impl Plot for Losses<'_> {
         let mut chart = ChartBuilder::on(root)
             .caption(
                 format!(
-                    "Value lost per scenario: {} scenarios, seed {}{}",
-                    report.scenarios,
+                    "Value lost per scenario: {}, seed {}{}",
+                    model::counted(report.scenarios as usize, "scenario"),
                     report.seed,
                     if report.loss.worst > 0.0 { "" } else { " (none lost anything)" }
                 ),

@@ -178,11 +178,11 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config, here: Option<&P
             .map_or(String::new(), |c| format!("; first cause {} ({})", c.site, c.item));
         let _ = writeln!(
             out,
-            "  {}: fill rate {:.1} %, short from week {} for {} weeks, {} of demand not served on time{cause}",
+            "  {}: fill rate {:.1} %, short from week {} for {}, {} of demand not served on time{cause}",
             p.item,
             100.0 * p.fill_rate,
             p.first_short.unwrap_or(0),
-            p.periods_short,
+            counted(p.periods_short as usize, "week"),
             money(p.value_short)
         );
     }
@@ -579,10 +579,10 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} random scenarios (seed {}), {} {unit}s each, {:.1} events per scenario on average.",
-        count(report.scenarios as usize),
+        "{} (seed {}), {} each, {:.1} events per scenario on average.",
+        counted(report.scenarios as usize, "random scenario"),
         report.seed,
-        report.horizon,
+        counted(report.horizon as usize, unit),
         report.mean_events
     );
     let l = &report.loss;

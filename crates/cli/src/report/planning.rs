@@ -50,7 +50,8 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         Baseline::Compete => "today's demand competes with the targets, week by week",
         Baseline::Ignore => "today's demand is set aside; the targets have the whole network",
     };
-    let _ = writeln!(out, "Plan {:?}: {} weeks ({baseline}).", report.name, report.horizon_weeks);
+    let horizon = counted(report.horizon_weeks as usize, "week");
+    let _ = writeln!(out, "Plan {:?}: {horizon} ({baseline}).", report.name);
     for note in &report.notes {
         let _ = writeln!(out, "  {note}");
     }

@@ -331,6 +331,8 @@ fn monte_carlo_on_the_sample_is_reproducible_and_charted() {
     assert!(text.contains("95th percentile") && text.contains("Regions that carry the tail"));
     let svg = std::fs::read_to_string(dir.path().join("losses.svg")).unwrap();
     assert!(svg.contains("Value lost per scenario: 30 scenarios, seed 4\n"));
+    let one = stdout(&run(dir.path(), &["stress", "--monte-carlo", "1", "--horizon", "1"]));
+    assert!(one.starts_with("1 random scenario (seed 1), 1 week each"), "{one}");
 
     // With no hazards nothing is lost: the chart says so, with whole numbers on its axis.
     let calm =
