@@ -351,18 +351,22 @@ pub(crate) fn risks(report: &app::RiskReport, top: usize) -> String {
     let _ = writeln!(
         out,
         "  {} of {} sites lose nothing ({} make nothing any demand needs, {} are covered by spare capacity elsewhere, the rest were solved)",
-        report.exposure.len() - losing,
-        report.exposure.len(),
-        report
-            .exposure
-            .iter()
-            .filter(|e| e.method == engine::risk::Method::NoDownstreamDemand)
-            .count(),
-        report
-            .exposure
-            .iter()
-            .filter(|e| e.method == engine::risk::Method::AbsorbedBySpareCapacity)
-            .count()
+        count(report.exposure.len() - losing),
+        count(report.exposure.len()),
+        count(
+            report
+                .exposure
+                .iter()
+                .filter(|e| e.method == engine::risk::Method::NoDownstreamDemand)
+                .count()
+        ),
+        count(
+            report
+                .exposure
+                .iter()
+                .filter(|e| e.method == engine::risk::Method::AbsorbedBySpareCapacity)
+                .count()
+        )
     );
     out
 }

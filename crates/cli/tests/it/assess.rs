@@ -211,3 +211,18 @@ fn risks_say_when_nothing_is_sole_sourced() {
     "#]]
     .assert_eq(&stdout(&output).lines().take(9).map(|l| format!("{l}\n")).collect::<String>());
 }
+
+/// The counts under the exposure table are grouped by thousands, as every other count is.
+#[test]
+fn exposure_counts_are_grouped() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        run(dir.path(), &["-q", "generate", "--sites", "1200", "--out", "net"]).status.success()
+    );
+    assert!(run(dir.path(), &["-q", "import", "net"]).status.success());
+    let output = run(dir.path(), &["risks", "--top", "1"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output);
+    let last = text.lines().last().unwrap_or_default();
+    assert!(last.contains(" of 1,200 sites lose nothing ("), "{text}");
+}
