@@ -16,8 +16,9 @@ const FONT: &str = "sans-serif";
 /// Products drawn at most (those with the largest value short).
 pub const MAX_SERIES: usize = 8;
 
-/// Draws the fill rate over time of each product that falls short (those short first), and one
-/// line for the products served in full throughout, which would hide each other at 100 %.
+/// Draws the fill rate over time of each product that falls short (those short first, at most
+/// `MAX_SERIES`; the legend counts the others), and one line for the products served in full
+/// throughout, which would hide each other at 100 %.
 pub fn fill_rates(report: &StressReport, path: &Path) -> Result<(), Error> {
     draw(path, &FillRates(report))
 }
@@ -34,6 +35,7 @@ impl Plot for FillRates<'_> {
         let unit = outcome.period.noun();
         let (short, full): (Vec<_>, Vec<_>) =
             outcome.products.iter().partition(|p| p.first_short.is_some());
+        let undrawn = short.len().saturating_sub(MAX_SERIES);
         let products: Vec<_> = short.into_iter().take(MAX_SERIES).collect();
         let horizon = outcome.horizon as usize;
         let rate = |d: f64, s: f64| if d > 0.0 { 100.0 * s / d } else { 100.0 };
@@ -72,6 +74,13 @@ impl Plot for FillRates<'_> {
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
                 });
+        }
+        if undrawn > 0 {
+            // In the legend only: the products short beyond those drawn.
+            chart
+                .draw_series(LineSeries::new(Vec::<(f64, f64)>::new(), BLACK))?
+                .label(format!("{} short, not drawn", model::counted(undrawn, "other product")))
+                .legend(|(x, y)| EmptyElement::at((x, y)));
         }
         if !full.is_empty() {
             let noun = if products.is_empty() { "product" } else { "other product" };

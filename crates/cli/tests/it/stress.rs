@@ -486,3 +486,27 @@ fn a_product_that_cannot_be_made_is_noted() {
     let report: serde_json::Value = serde_json::from_str(&stdout(&run(dir.path(), &args))).unwrap();
     assert_eq!(report["unmakeable"], serde_json::json!(["pump"]), "{report}");
 }
+
+/// A chart draws at most eight products short; its legend counts the others, so that no one
+/// reads the chart as the whole shortfall.
+#[test]
+fn a_chart_counts_the_products_it_does_not_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        run(dir.path(), &["-q", "generate", "--sites", "1200", "--out", "net"]).status.success()
+    );
+    assert!(run(dir.path(), &["-q", "import", "net"]).status.success());
+    let scenario =
+        "[[event]]\nkind = \"state\"\nstate = \"CA\"\nstart_week = 1\nduration_weeks = 4\n";
+    std::fs::write(dir.path().join("ca.toml"), scenario).unwrap();
+    let args = ["stress", "--scenario", "ca.toml", "--chart", "ca.svg", "--json"];
+    let output = run(dir.path(), &args);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let products = report["products"].as_array().unwrap();
+    let short = products.iter().filter(|p| !p["first_short"].is_null()).count();
+    assert!(short > 8, "{short} products short");
+    let svg = std::fs::read_to_string(dir.path().join("ca.svg")).unwrap();
+    let undrawn = format!("{} other products short, not drawn", short - 8);
+    assert!(svg.contains(&undrawn), "{undrawn}");
+}
