@@ -6,6 +6,7 @@ use std::sync::Once;
 
 use engine::simulate::MonteCarloReport;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::plan::PlanReport;
@@ -76,11 +77,8 @@ impl Plot for FillRates<'_> {
                 });
         }
         if undrawn > 0 {
-            // In the legend only: the products short beyond those drawn.
-            chart
-                .draw_series(LineSeries::new(Vec::<(f64, f64)>::new(), BLACK))?
-                .label(format!("{} short, not drawn", model::counted(undrawn, "other product")))
-                .legend(|(x, y)| EmptyElement::at((x, y)));
+            let undrawn = model::counted(undrawn, "other product");
+            legend_note(&mut chart, format!("{undrawn} short, not drawn"))?;
         }
         if !full.is_empty() {
             let noun = if products.is_empty() { "product" } else { "other product" };
@@ -230,7 +228,6 @@ impl Cumulative<'_> {
                 }
             }
         }
-        products.truncate(MAX_SERIES);
         products
     }
 }
@@ -257,7 +254,9 @@ impl Plot for Cumulative<'_> {
             .label_style((FONT, 16))
             .axis_desc_style((FONT, 18))
             .draw()?;
-        for (i, (item, delivered, due)) in self.series().into_iter().enumerate() {
+        let series = self.series();
+        let undrawn = series.len().saturating_sub(MAX_SERIES);
+        for (i, (item, delivered, due)) in series.into_iter().take(MAX_SERIES).enumerate() {
             let color = Palette99::pick(i).to_rgba();
             let points = |line: &[f64]| -> Vec<(f64, f64)> {
                 line.iter().enumerate().map(|(w, &y)| (w as f64, y)).collect()
@@ -286,6 +285,12 @@ impl Plot for Cumulative<'_> {
                 });
             }
         }
+        if undrawn > 0 {
+            legend_note(
+                &mut chart,
+                format!("{} not drawn", model::counted(undrawn, "other product")),
+            )?;
+        }
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
@@ -298,6 +303,21 @@ impl Plot for Cumulative<'_> {
 }
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
+
+/// A line of the legend with nothing drawn for it: what the chart leaves out.
+fn legend_note<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    text: String,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .draw_series(LineSeries::new(Vec::<(f64, f64)>::new(), BLACK))?
+        .label(text)
+        .legend(|(x, y)| EmptyElement::at((x, y)));
+    Ok(())
+}
 
 /// A chart that can be drawn on any plotters backend.
 pub(crate) trait Plot {

@@ -497,3 +497,34 @@ fn the_documented_examples_run() {
         run(dir.path(), &["-q", "replan", "--plan", "plan.json", "--event", "events.toml"]);
     assert!(output.status.success(), "{}", stderr(&output, dir.path()));
 }
+
+/// A plan's chart draws at most eight products; its legend counts the others.
+#[test]
+fn a_plan_chart_counts_the_products_it_does_not_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        run(dir.path(), &["-q", "generate", "--sites", "1200", "--out", "net"]).status.success()
+    );
+    assert!(run(dir.path(), &["-q", "import", "net"]).status.success());
+    let demand = std::fs::read_to_string(dir.path().join("net/demand.csv")).unwrap();
+    let mut products: Vec<(&str, &str)> = Vec::new();
+    for line in demand.lines().skip(1) {
+        let mut fields = line.split(',');
+        let (Some(item), Some(site)) = (fields.next(), fields.next()) else { continue };
+        if !products.iter().any(|(i, _)| *i == item) {
+            products.push((item, site));
+        }
+    }
+    assert!(products.len() >= 10, "{products:?}");
+    let mut file = String::from("horizon_weeks = 20\n");
+    for (item, site) in &products[..10] {
+        let target =
+            format!("item = \"{item}\"\nsite = \"{site}\"\nquantity = 10\ndue_week = 18\n");
+        file.push_str(&format!("\n[[target]]\n{target}"));
+    }
+    std::fs::write(dir.path().join("ten.toml"), file).unwrap();
+    let output = run(dir.path(), &["-q", "mobilize", "--demand", "ten.toml", "--chart", "ten.svg"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let svg = std::fs::read_to_string(dir.path().join("ten.svg")).unwrap();
+    assert!(svg.contains("2 other products not drawn"), "the legend counts the two left out");
+}
