@@ -408,14 +408,18 @@ fn run(args: &Args) -> anyhow::Result<()> {
         }
         Command::Key { command: KeyCommand::Revoke { id } } => {
             app::access::revoke_key(&config, id)?;
-            writeln!(stdout(), "revoked key {id}")?;
+            if !args.quiet {
+                writeln!(stdout(), "revoked key {id}")?;
+            }
         }
         Command::Org { command: OrgCommand::Add { id, name } } => {
             app::access::register_organization(&config, id, name)?;
-            writeln!(
-                stdout(),
-                "registered organization {id} ({name}); create its keys with `arsenal key create --org {id}`"
-            )?;
+            if !args.quiet {
+                writeln!(
+                    stdout(),
+                    "registered organization {id} ({name}); create its keys with `arsenal key create --org {id}`"
+                )?;
+            }
         }
         Command::Org { command: OrgCommand::List { json } } => {
             let organizations = app::access::registered_organizations(&config)?;

@@ -281,6 +281,10 @@ fn registered_organizations_hold_keys_that_can_be_revoked() {
     let output =
         run(dir.path(), &["org", "add", "national-office", "--name", "The national office"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout(&output).starts_with("registered organization national-office"));
+    // With -q, no confirmation.
+    let quiet = run(dir.path(), &["-q", "org", "add", "office-2", "--name", "Another"]);
+    assert!(quiet.status.success() && quiet.stdout.is_empty(), "{}", stdout(&quiet));
     for (args, code, said) in [
         (
             &["org", "add", "national-office", "--name", "Again"][..],
@@ -307,7 +311,8 @@ fn registered_organizations_hold_keys_that_can_be_revoked() {
     let listed = run(dir.path(), &["org", "list", "--json"]);
     let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(listed[0]["id"], "national-office");
-    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[1]["id"], "office-2");
+    assert_eq!(listed.as_array().unwrap().len(), 2);
 
     let created = run(
         dir.path(),
@@ -337,8 +342,9 @@ fn registered_organizations_hold_keys_that_can_be_revoked() {
     let wrong = format!("ak_{typo}_{}", key.rsplit('_').next().unwrap());
     let output = run(dir.path(), &["key", "revoke", &wrong]);
     assert!(!String::from_utf8_lossy(&output.stderr).contains(&wrong[4 + typo.len()..]));
-    let revoked = run(dir.path(), &["key", "revoke", key]);
+    let revoked = run(dir.path(), &["-q", "key", "revoke", key]);
     assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    assert!(revoked.stdout.is_empty(), "-q: no confirmation: {}", stdout(&revoked));
     let keys = run(dir.path(), &["key", "list", "--json"]);
     let keys: serde_json::Value = serde_json::from_slice(&keys.stdout).unwrap();
     assert_eq!(keys.as_array().unwrap().len(), 1);
