@@ -162,7 +162,7 @@ pub fn record(
     let mut store = config.open_store()?;
     let fresh = store.append_events(&stored)?;
     let n_new = fresh.iter().filter(|&&f| f).count();
-    let target = format!("{} events, {n_new} new", events.len());
+    let target = format!("{}, {n_new} new", model::counted(events.len(), "event"));
     store.audit(&crate::access::entry(caller, "report events", &target))?;
     let mut receipt = Receipt { warnings: unscaled(index, events), ..Receipt::default() };
     let mut new = Vec::new();

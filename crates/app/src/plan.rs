@@ -362,8 +362,8 @@ fn solve(
     let checked = check(&model, &plan);
     if let Some(first) = checked.violations.first() {
         return Err(Error::Internal(format!(
-            "the optimizer's plan failed its independent check ({} problems; first: {}, off by {})",
-            checked.violations.len(),
+            "the optimizer's plan failed its independent check ({}; first: {}, off by {})",
+            crate::counted(checked.violations.len(), "problem"),
             first.what,
             first.excess
         )));

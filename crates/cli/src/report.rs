@@ -99,7 +99,7 @@ pub(crate) fn summary(summary: &Summary) -> String {
         let _ = writeln!(out, "  most valuable      {}", summary.sole_sourced_examples.join(", "));
     }
     let _ = writeln!(out, "  with no source     {}", summary.unsourced_items);
-    let _ = writeln!(out, "  BOM depth          {} levels", summary.bom_depth);
+    let _ = writeln!(out, "  BOM depth          {}", counted(summary.bom_depth, "level"));
     let _ = writeln!(out, "Capacity by process (hours per week)");
     for p in summary.capacity_by_process.iter().take(12) {
         let (hours, sites) = (units(p.hours_per_week), counted(p.sites, "site"));
@@ -519,10 +519,10 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
     let short: Vec<_> = outcome.products.iter().filter(|p| p.first_short.is_some()).collect();
     let _ = writeln!(
         out,
-        "Value not served on time: {} over {} of {} products.",
+        "Value not served on time: {} over {} of {}.",
         money(outcome.value_short),
         count(short.len()),
-        count(outcome.products.len())
+        counted(outcome.products.len(), "product")
     );
     if short.is_empty() {
         let _ = writeln!(out, "Every product keeps a 100 % fill rate.");

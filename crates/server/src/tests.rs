@@ -548,6 +548,15 @@ async fn events_are_stored_once_applied_and_kept() {
     ]}"#;
     let (_, receipt) = send(&f.state, Method::POST, "/events", Some(&f.owner), again).await;
     assert_eq!(receipt.to_string(), r#"{"accepted":["e3"],"duplicates":["e1"],"warnings":[]}"#);
+    let (_, log) = call(&f.state, Method::GET, "/audit?limit=1", Some(&f.operator)).await;
+    assert_eq!(
+        (&log[0]["action"], &log[0]["target"]),
+        (&"report events".into(), &"2 events, 1 new".into())
+    );
+    let one = r#"{"events": [{"kind": "outage_end", "id": "e4", "site": "site-027"}]}"#;
+    send(&f.state, Method::POST, "/events", Some(&f.owner), one).await;
+    let (_, log) = call(&f.state, Method::GET, "/audit?limit=1", Some(&f.operator)).await;
+    assert_eq!(log[0]["target"], "1 event, 1 new");
     let (_, capacity) =
         call(&f.state, Method::GET, "/sites/site-027/capacity", Some(&f.owner)).await;
     assert_eq!(capacity["down"], false);
@@ -560,7 +569,7 @@ async fn events_are_stored_once_applied_and_kept() {
         call(&f.state, Method::GET, "/events?site=site-027", Some(&f.operator)).await;
     let ids: Vec<&str> =
         history.as_array().unwrap().iter().map(|r| r["event"]["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["e3", "e2", "e1"]);
+    assert_eq!(ids, ["e4", "e3", "e2", "e1"]);
     let (_, theirs) = call(&f.state, Method::GET, "/events", Some(&f.member)).await;
     assert_eq!(
         theirs,
