@@ -89,15 +89,17 @@ pub(crate) fn summary(summary: &Summary) -> String {
     tallies(&mut out, "by country", &summary.sites_by_country, 10, Some((c.sites, "a country")));
     let _ = writeln!(out, "Items");
     tallies(&mut out, "by kind", &summary.items_by_kind, 10, None);
+    let examples = match summary.sole_sourced_examples.as_slice() {
+        [] => String::new(),
+        all if all.len() == summary.sole_sourced_items => format!(": {}", all.join(", ")),
+        some => format!("; the {} most valuable: {}", some.len(), some.join(", ")),
+    };
     let _ = writeln!(
         out,
-        "  sole-sourced       {} of {}",
+        "  sole-sourced       {} of {}{examples}",
         count(summary.sole_sourced_items),
         count(c.items)
     );
-    if !summary.sole_sourced_examples.is_empty() {
-        let _ = writeln!(out, "  most valuable      {}", summary.sole_sourced_examples.join(", "));
-    }
     let _ = writeln!(out, "  with no source     {}", summary.unsourced_items);
     let _ = writeln!(out, "  BOM depth          {}", counted(summary.bom_depth, "level"));
     let _ = writeln!(out, "Capacity by process (hours per week)");

@@ -226,3 +226,12 @@ fn exposure_counts_are_grouped() {
     let last = text.lines().last().unwrap_or_default();
     assert!(last.contains(" of 1,200 sites lose nothing ("), "{text}");
 }
+
+/// The summary names the most valuable sole-sourced items as such.
+#[test]
+fn the_summary_names_the_most_valuable_sole_sources() {
+    let dir = sample();
+    let summary = stdout(&run(dir.path(), &["summary"]));
+    let line = "\n  sole-sourced       13 of 63; the 10 most valuable: protein-a-resin, sic-power-module, cell-bank,";
+    assert!(summary.contains(line), "{summary}");
+}

@@ -460,6 +460,9 @@ fn a_product_that_cannot_be_made_is_noted() {
         ",
     );
     assert!(run(dir.path(), &["-q", "import", "net"]).status.success());
+    // Every sole-sourced item is named when there are few.
+    let summary = stdout(&run(dir.path(), &["summary"]));
+    assert!(summary.contains("\n  sole-sourced       2 of 3: pump, valve\n"), "{summary}");
     let scenario =
         "[[event]]\nkind = \"site\"\nsite = \"s1\"\nstart_week = 1\nduration_weeks = 2\n";
     std::fs::write(dir.path().join("down.toml"), scenario).unwrap();
