@@ -408,9 +408,35 @@ pub(crate) fn invalid(file: &str, what: &str, findings: Vec<Finding>) -> Error {
     Error::Invalid { message: format!("{file}: {problems} in {what}"), findings }
 }
 
+/// Serde's words for an unknown field, in plain words and with the field nearest to it:
+/// ``unknown field `sit`, expected one of `kind`, `site` `` is `unknown field "sit" (did you
+/// mean "site"?); expected one of kind, site`. Other messages are not its to say.
+pub fn unknown_field(message: &str) -> Option<String> {
+    let (field, expected) = message.strip_prefix("unknown field `")?.split_once("`, ")?;
+    let names: Vec<&str> = match expected.strip_prefix("expected one of ") {
+        Some(list) => list.split(", ").map(|name| name.trim_matches('`')).collect(),
+        None => expected
+            .strip_prefix("expected ")?
+            .split(" or ")
+            .map(|name| name.trim_matches('`'))
+            .collect(),
+    };
+    let hint = model::did_you_mean(field, names.iter().copied());
+    let expected = match names.as_slice() {
+        [one] => one.to_string(),
+        [first, second] => format!("{first} or {second}"),
+        all => format!("one of {}", all.join(", ")),
+    };
+    Some(format!("unknown field {field:?}{hint}; expected {expected}"))
+}
+
 /// Serde's words for a value of the wrong kind, said as the CSV reader says them (`invalid type:
-/// string "lots", expected f64` is `expected a number, got "lots"`); other messages are kept.
+/// string "lots", expected f64` is `expected a number, got "lots"`), and for an unknown field
+/// (`unknown_field`); other messages are kept.
 fn plain(message: String) -> String {
+    if let Some(unknown) = unknown_field(&message) {
+        return unknown;
+    }
     // `invalid length 1, expected a tuple of size 2`: a list of the wrong length.
     if let Some((got, size)) = message
         .strip_prefix("invalid length ")
@@ -494,6 +520,19 @@ mod tests {
                 "invalid length 1, expected a tuple of size 2",
                 "expected a list of 2, got a list of 1",
             ),
+            (
+                "unknown field `sit`, expected one of `kind`, `site`, `state`",
+                r#"unknown field "sit" (did you mean "site"?); expected one of kind, site, state"#,
+            ),
+            (
+                "unknown field `expected_weeks`, expected `id` or `site`",
+                r#"unknown field "expected_weeks"; expected id or site"#,
+            ),
+            (
+                "unknown field `itm`, expected `item`",
+                r#"unknown field "itm" (did you mean "item"?); expected item"#,
+            ),
+            ("unknown field `x`, there are no fields", "unknown field `x`, there are no fields"),
         ];
         for (serde, plain) in cases {
             assert_eq!(super::plain(serde.to_owned()), plain);
@@ -536,7 +575,7 @@ mod tests {
         expect_test::expect![[r#"
             error: s.json: horizon_weeks: expected a number, got "long"
             error: s.json: $.event[1]: start_week: expected a number, got "soon"
-            error: s.json: $.event[2]: sites: unknown field `sites`, expected one of `kind`, `site`, `organization`, `state`, `latitude`, `longitude`, `radius_km`, `process`, `supplier`, `customer`, `item`, `factor`, `capacity`, `start_week`, `duration_weeks`, `recovery_weeks`
+            error: s.json: $.event[2]: sites: unknown field "sites" (did you mean "site"?); expected one of kind, site, organization, state, latitude, longitude, radius_km, process, supplier, customer, item, factor, capacity, start_week, duration_weeks, recovery_weeks
             s.json: 3 problems in the scenario"#]]
         .assert_eq(&problems("s.json", text));
     }

@@ -138,10 +138,11 @@ fn body_error(rejection: &JsonRejection) -> ApiError {
         Some((path, reason)) if !path.contains(' ') => (Some(path.to_owned()), reason),
         _ => (None, reason),
     };
-    let shown = field.as_ref().map_or(reason.to_owned(), |field| format!("{field}: {reason}"));
+    let reason = app::unknown_field(reason).unwrap_or_else(|| reason.to_owned());
+    let shown = field.as_ref().map_or(reason.clone(), |field| format!("{field}: {reason}"));
     ApiError::Invalid {
         message: format!("the body is not valid: {shown}"),
-        details: vec![wire::Problem { location: "body".into(), field, message: reason.into() }],
+        details: vec![wire::Problem { location: "body".into(), field, message: reason }],
     }
 }
 
@@ -161,7 +162,7 @@ fn query_error(rejection: &QueryRejection) -> ApiError {
         "number too large to fit in target type" => "expected a smaller whole number",
         "invalid float literal" => "expected a number",
         missing if missing.starts_with("missing field") => "missing; it is required",
-        other => other,
+        other => return ApiError::query(field, app::unknown_field(other).unwrap_or(other.into())),
     };
     ApiError::query(field, reason)
 }

@@ -230,7 +230,7 @@ async fn every_error_has_the_error_body() {
         GET /sites?limit=many -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: expected a whole number of at least 0","details":[{"location":"query","field":"limit","message":"expected a whole number of at least 0"}]}}
         GET /sites?offset=-1 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter offset: expected a whole number of at least 0","details":[{"location":"query","field":"offset","message":"expected a whole number of at least 0"}]}}
         GET /sites?limit=99999999999999999999999 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: expected a smaller whole number","details":[{"location":"query","field":"limit","message":"expected a smaller whole number"}]}}
-        GET /sites?stat=OH -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter stat: unknown field `stat`, expected one of `organization`, `state`, `country`, `kind`, `offset`, `limit`","details":[{"location":"query","field":"stat","message":"unknown field `stat`, expected one of `organization`, `state`, `country`, `kind`, `offset`, `limit`"}]}}
+        GET /sites?stat=OH -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter stat: unknown field \"stat\" (did you mean \"state\"?); expected one of organization, state, country, kind, offset, limit","details":[{"location":"query","field":"stat","message":"unknown field \"stat\" (did you mean \"state\"?); expected one of organization, state, country, kind, offset, limit"}]}}
         GET /sites?kind=castle -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter kind: unknown value \"castle\"; expected one of factory, institute, biomanufacturing, additive, warehouse, lab","details":[{"location":"query","field":"kind","message":"unknown value \"castle\"; expected one of factory, institute, biomanufacturing, additive, warehouse, lab"}]}}
         GET /items?kind=gadget -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter kind: unknown value \"gadget\"; expected one of product, part, material","details":[{"location":"query","field":"kind","message":"unknown value \"gadget\"; expected one of product, part, material"}]}}
         GET /nowhere -> 404 {"error":{"code":"not_found","message":"no such path; the API is described at /openapi.json","details":[]}}
@@ -667,7 +667,7 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
               {
                 "location": "events[3]",
                 "field": "expected_weeks",
-                "message": "unknown field `expected_weeks`, expected `id` or `site`"
+                "message": "unknown field \"expected_weeks\"; expected id or site"
               }
             ]
           }

@@ -385,7 +385,7 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
         error: shape.toml:1: horizon_weeks: expected a whole number of at least 0, got "soon"
         error: shape.toml:5: quantity: expected a number, got "lots"
         error: shape.toml:8: due_week: missing; it is required
-        error: shape.toml:16: site_id: unknown field `site_id`, expected one of `item`, `site`, `quantity`, `due_week`, `value`
+        error: shape.toml:16: site_id: unknown field "site_id" (did you mean "site"?); expected one of item, site, quantity, due_week, value
         error: shape.toml: 4 problems in the demand
     "#]]
     .assert_eq(&stderr(&output, dir.path()));

@@ -386,7 +386,7 @@ fn bad_hazards_and_options_are_named() {
     let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--hazards", "typo.toml"]);
     assert_eq!(output.status.code(), Some(2));
     expect![[r#"
-        error: typo.toml:2: site_outage_per_year: unknown field `site_outage_per_year`, expected one of `site_outages_per_year`, `ttr_sigma`, `partial_share`, `regional_events_per_year`, `regional_radius_km`, `regional_weeks`, `regional_recovery_weeks`, `state_events_per_year`, `state_weeks`
+        error: typo.toml:2: site_outage_per_year: unknown field "site_outage_per_year" (did you mean "site_outages_per_year"?); expected one of site_outages_per_year, ttr_sigma, partial_share, regional_events_per_year, regional_radius_km, regional_weeks, regional_recovery_weeks, state_events_per_year, state_weeks
         error: typo.toml:3: ttr_sigma: expected a number, got "wide"
         error: typo.toml:4: regional_radius_km: expected a list of 2, got a list of 1
         error: typo.toml: 3 problems in the hazards

@@ -121,7 +121,7 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
         /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"hazards: 1 problem in the hazards","details":[{"location":"hazards","field":"ttr_sigma","message":"must be 0 to 3, not -1"}]}}
         /jobs/mobilize -> 400 {"error":{"code":"invalid_request","message":"demand: 1 problem in the plan's request","details":[{"location":"demand: $.target[0]","field":"item","message":"no item \"unobtainium\" in the stored network"}]}}
         /jobs/risks -> 404 {"error":{"code":"not_found","message":"no item \"unobtainium\" in the stored network","details":[]}}
-        /jobs/risks -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: itm: unknown field `itm`, expected `item`","details":[{"location":"body","field":"itm","message":"unknown field `itm`, expected `item`"}]}}
+        /jobs/risks -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: itm: unknown field \"itm\" (did you mean \"item\"?); expected item","details":[{"location":"body","field":"itm","message":"unknown field \"itm\" (did you mean \"item\"?); expected item"}]}}
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario","field":null,"message":"expected a JSON object with the fields of the scenario, got text; send the document itself, not its file name"}]}}
         /jobs/replan -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: plan: missing; it is required","details":[{"location":"body","field":"plan","message":"missing; it is required"}]}}
     "#]].assert_eq(&out);
