@@ -75,7 +75,11 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
         "\n  {:<22} {:<10} {:>4} {:>10} {:>10} {:>7} {:>6}  why short",
         "product", "site", "due", "quantity", "met", "share", "first"
     );
-    for t in report.targets.iter().take(top) {
+    // The targets short first (each group in the request's order), so that none hides below
+    // `top` rows of targets met in full.
+    let is_short = |t: &&app::plan::TargetResult| t.met < t.quantity * (1.0 - 1e-9);
+    let (short, met): (Vec<_>, Vec<_>) = report.targets.iter().partition(is_short);
+    for t in short.iter().chain(&met).take(top) {
         let first =
             t.by_week.iter().position(|&u| u > 1e-9).map_or("-".to_owned(), |w| w.to_string());
         let why: Vec<String> =
@@ -95,7 +99,13 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
     }
     if report.targets.len() > top {
         let more = app::counted(report.targets.len() - top, "more target");
-        let _ = writeln!(out, "  ... and {more}");
+        let left_short = short.len().saturating_sub(top);
+        let which = match left_short {
+            0 => "all met in full".to_owned(),
+            n if n == report.targets.len() - top => "all short".to_owned(),
+            n => format!("{} of them short", count(n)),
+        };
+        let _ = writeln!(out, "  ... and {more}, {which}");
     }
     if !report.steady_demand_short.is_empty() {
         let total: f64 = report.steady_demand_short.iter().map(|s| s.value).sum();

@@ -527,4 +527,19 @@ fn a_plan_chart_counts_the_products_it_does_not_draw() {
     assert!(output.status.success(), "{}", stderr(&output, dir.path()));
     let svg = std::fs::read_to_string(dir.path().join("ten.svg")).unwrap();
     assert!(svg.contains("2 other products not drawn"), "the legend counts the two left out");
+
+    // The report's table shows the targets short first, and says what it leaves out.
+    let args = ["-q", "mobilize", "--demand", "ten.toml", "--json"];
+    let document = json(&stdout(&run(dir.path(), &args)));
+    let targets = document["plan"]["targets"].as_array().unwrap();
+    let short = targets.iter().filter(|t| t["met"].as_f64() < t["quantity"].as_f64()).count();
+    assert!((1..10).contains(&short), "{short} of 10 targets short: the test needs both kinds");
+    let text = stdout(&run(dir.path(), &["-q", "mobilize", "--demand", "ten.toml", "--top", "1"]));
+    let rows: Vec<&str> = text.lines().skip_while(|l| !l.contains("why short")).collect();
+    assert!(!rows[1].contains("100.0%"), "a short target comes first: {text}");
+    let rest = match short - 1 {
+        0 => "all met in full".to_owned(),
+        n => format!("{n} of them short"),
+    };
+    assert_eq!(rows[2], format!("  ... and 9 more targets, {rest}"), "{text}");
 }
