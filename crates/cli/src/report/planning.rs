@@ -298,7 +298,13 @@ pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize
         "\n  {:<22} {:<10} {:>4} {:>10} {:>12} {:>12}",
         "product", "site", "due", "quantity", "met before", "met after"
     );
-    for t in d.targets.iter().take(top) {
+    // The targets that changed first (each group in the request's order).
+    let is_changed = |t: &&app::plan::TargetChange| {
+        t.quantity_before != t.quantity_after
+            || (t.met_after - t.met_before).abs() > 1e-9 * t.met_before.abs().max(1.0)
+    };
+    let (changed, same): (Vec<_>, Vec<_>) = d.targets.iter().partition(is_changed);
+    for t in changed.iter().chain(&same).take(top) {
         let quantity = match (t.quantity_before, t.quantity_after) {
             (Some(b), Some(a)) if (a - b).abs() > 1e-9 => format!("{}->{}", units(b), units(a)),
             (_, Some(a)) => units(a),
@@ -315,6 +321,15 @@ pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize
             units(t.met_before),
             units(t.met_after)
         );
+    }
+    if d.targets.len() > top {
+        let left = d.targets.len() - top;
+        let which = match changed.len().saturating_sub(top) {
+            0 => "all as before".to_owned(),
+            n if n == left => "all changed".to_owned(),
+            n => format!("{} of them changed", count(n)),
+        };
+        let _ = writeln!(out, "  ... and {}, {which}", app::counted(left, "more target"));
     }
     let _ = writeln!(out, "\nSites that gain or lose work (value of what they start making):");
     if d.sites.is_empty() {

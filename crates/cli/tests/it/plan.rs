@@ -163,9 +163,10 @@ fn replan_after_the_bundled_events() {
         Demand met by its due week: 2,635,486 -> 2,435,012 (-200,474); cost 1,091,756 -> 945,061.
 
           product                site        due   quantity   met before    met after
-          icu-ventilator         wh-01        10        800          684          684
-          icu-ventilator         wh-03        10        700         65.0         65.0
           icu-ventilator         wh-04        26      2,000          556          517
+          icu-ventilator         wh-05        26      2,000         64.9          0.0
+          icu-ventilator         wh-01        10        800          684          684
+          ... and 1 more target, all as before
 
         Sites that gain or lose work (value of what they start making):
           site-133            1,124,052 ->              0  (-1,124,052)
