@@ -345,6 +345,9 @@ pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize
             signed(money(s.value_after - s.value_before))
         );
     }
+    if d.sites.len() > top {
+        let _ = writeln!(out, "  ... and {}", app::counted(d.sites.len() - top, "more site"));
+    }
     let _ = writeln!(out, "\nOrders that moved (shipments by supplier, customer and item):");
     if d.orders.is_empty() {
         let _ = writeln!(out, "  none");

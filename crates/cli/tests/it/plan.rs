@@ -172,6 +172,7 @@ fn replan_after_the_bundled_events() {
           site-133            1,124,052 ->              0  (-1,124,052)
           site-137                    0 ->        923,578  (+923,578)
           site-114               41,883 ->          5,960  (-35,924)
+          ... and 11 more sites
 
         Orders that moved (shipments by supplier, customer and item):
           site-133 -> wh-04 icu-ventilator: 519 -> 0.0 units, weeks 17-23 -> -
