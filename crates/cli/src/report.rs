@@ -617,6 +617,9 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
             100.0 * p.mean_fill_rate
         );
     }
+    if report.products.len() > top {
+        let _ = writeln!(out, "  ... and {}", counted(report.products.len() - top, "more product"));
+    }
     if !report.unmakeable.is_empty() {
         let _ = writeln!(
             out,
@@ -632,6 +635,9 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
         for c in rows.iter().take(top) {
             let _ =
                 writeln!(out, "  {:<22} {:>6.1}% {:>16}", c.name, 100.0 * c.share, money(c.value));
+        }
+        if rows.len() > top {
+            let _ = writeln!(out, "  ... and {} more", count(rows.len() - top));
         }
     };
     tail(

@@ -333,6 +333,16 @@ fn monte_carlo_on_the_sample_is_reproducible_and_charted() {
     assert!(svg.contains("Value lost per scenario: 30 scenarios, seed 4\n"));
     let one = stdout(&run(dir.path(), &["stress", "--monte-carlo", "1", "--horizon", "1"]));
     assert!(one.starts_with("1 random scenario (seed 1), 1 week each"), "{one}");
+    // Past --top rows, each table says how many it leaves out.
+    let args = ["stress", "--monte-carlo", "30", "--seed", "4", "--horizon", "26", "--top", "1"];
+    let text = stdout(&run(dir.path(), &args));
+    assert!(text.contains("\n  ... and 4 more products\n"), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout(&run(dir.path(), &[&args[..], &["--json"]].concat())))
+            .unwrap();
+    let sites = report["tail_sites"].as_array().unwrap().len();
+    assert!(sites > 1, "the tail has {sites} sites");
+    assert!(text.contains(&format!("\n  ... and {} more\n", sites - 1)), "{text}");
 
     // With no hazards nothing is lost: the chart says so, with whole numbers on its axis.
     let calm =
