@@ -185,6 +185,9 @@ pub(crate) fn build(
         }
         Some(site) => {
             let site_ix = lookup::find(&graph.site_ids, site, "site")?;
+            if !holds(graph, site_ix, item_ix) {
+                return Err(not_held(graph, site, item, item_ix));
+            }
             let steps = engine::map::site_map(graph, site_ix, item_ix, depth);
             for step in &steps {
                 items.push(step.item);
@@ -232,6 +235,37 @@ pub(crate) fn build(
         ))
     });
     Ok(map)
+}
+
+/// Whether `item` is anything to `site`: made there, brought there along a link, or held or
+/// demanded there.
+fn holds(graph: &Graph, site: u32, item: u32) -> bool {
+    graph.makes.row(site).contains(&item)
+        || graph.links_in.row(site).iter().any(|l| l.item == item)
+        || graph.inventory.row(site).iter().any(|s| s.item == item)
+        || graph.demand.iter().any(|d| d.item == item && d.site == Some(site))
+}
+
+/// The error for a site-level map from a site that `item` is nothing to, with sites it is
+/// something to.
+fn not_held(graph: &Graph, site: &str, item: &str, item_ix: u32) -> Error {
+    let mut sites: Vec<u32> = graph.sources.row(item_ix).iter().map(|s| s.site).collect();
+    for supplier in graph.sources.row(item_ix) {
+        let out = graph.links_out.row(supplier.site).iter();
+        sites.extend(out.filter(|l| l.item == item_ix).map(|l| l.site));
+    }
+    sites.sort_unstable();
+    sites.dedup();
+    let names: Vec<String> =
+        sites.iter().map(|&s| graph.site_ids[s as usize].to_string()).collect();
+    let some = match names.len() {
+        0 => String::new(),
+        n if n <= 5 => format!("; it is made or received at {}", names.join(", ")),
+        n => format!("; it is made or received at {} and {} more", names[..5].join(", "), n - 5),
+    };
+    Error::NotFound(format!(
+        "{site} neither makes {item} nor receives it along a link, nor holds or needs any, so there is no map of it as seen from {site}{some}; without --site, the map is over every qualified source"
+    ))
 }
 
 fn node(

@@ -67,6 +67,13 @@ fn maps_of_the_sample() {
         error: no item "icu-ventilatr" in the stored network (did you mean "icu-ventilator"?)
     "#]]
     .assert_eq(&stderr(&misspelt, dir.path()));
+    // A site the item is nothing to has no map of it: it is said, with sites it is something to.
+    let elsewhere = run(dir.path(), &["map", "icu-ventilator", "--site", "site-019"]);
+    assert_eq!(elsewhere.status.code(), Some(1));
+    expect![[r#"
+        error: site-019 neither makes icu-ventilator nor receives it along a link, nor holds or needs any, so there is no map of it as seen from site-019; it is made or received at site-132, site-133, site-134, wh-01, wh-02 and 3 more; without --site, the map is over every qualified source
+    "#]]
+    .assert_eq(&stderr(&elsewhere, dir.path()));
 }
 
 #[test]
