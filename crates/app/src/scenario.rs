@@ -327,7 +327,17 @@ pub(crate) fn event(
             outage(keep(&mut problems, org).map(Target::Organization))
         }
         "state" => {
-            let state = named("state", &spec.state, &graph.states, "site in state");
+            // As the server's filters do, a state written in another case is the state, when
+            // only one is written so.
+            let state = named("state", &spec.state, &graph.states, "site in state").or_else(|e| {
+                let written = spec.state.as_deref().unwrap_or_default();
+                let mut same = (0..graph.states.len() as u32)
+                    .filter(|&s| graph.states[s as usize].eq_ignore_ascii_case(written));
+                match (same.next(), same.next()) {
+                    (Some(state), None) => Ok(state),
+                    _ => Err(e),
+                }
+            });
             outage(keep(&mut problems, state).map(Target::State))
         }
         "circle" => {

@@ -145,6 +145,21 @@ fn events_that_change_nothing_are_noted() {
           idle.toml:15: state: none of the 4 sites it strikes makes anything (none is an item's source), and a site that is down still ships its stock; it changes nothing"#]]
     .assert_eq(&said.lines().filter_map(|l| l.trim().strip_prefix("warning: ")).collect::<Vec<_>>().join("\n"));
     assert!(said.contains("4 events"), "{said}");
+
+    // A state written in another case is the state.
+    let upper = "[[event]]\nkind = \"state\"\nstate = \"MI\"\nstart_week = 1\nduration_weeks = 6\n";
+    std::fs::write(dir.path().join("upper.toml"), upper).unwrap();
+    std::fs::write(dir.path().join("lower.toml"), upper.replace("\"MI\"", "\"mi\"")).unwrap();
+    let report = |file: &str| {
+        let output = run(dir.path(), &["stress", "--scenario", file, "--json"]);
+        assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+        let mut report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["scenario"] = serde_json::Value::Null;
+        report
+    };
+    let lower = report("lower.toml");
+    assert!(lower["value_short"].as_f64() > Some(0.0), "{lower}");
+    assert_eq!(lower, report("upper.toml"));
 }
 
 /// The TOML and JSON blocks of docs/scenarios.md, each run on the sample as a scenario (or as
@@ -240,7 +255,7 @@ start_week = 3
 
 [[event]]
 kind = "state"
-state = "tx"
+state = "Texas"
 duration_weeks = 4
 "#,
     )
@@ -266,7 +281,7 @@ duration_weeks = 4
         error: bad.toml:53: duration_weeks: every event needs duration_weeks (a number of weeks)
         error: bad.toml:53: kind: every event needs a kind, one of site, organization, state, circle, process, link, surge
         error: bad.toml:57: start_week: every event needs start_week (a number of weeks)
-        error: bad.toml:59: state: no site in state "tx" in the stored network (did you mean "TX"?)
+        error: bad.toml:59: state: no site in state "Texas" in the stored network
         error: bad.toml: 18 problems in the scenario
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
