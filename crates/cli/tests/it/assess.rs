@@ -2,7 +2,7 @@
 
 use expect_test::expect;
 
-use super::{repo, run, sample, stderr, stdout, write_fixture};
+use super::{generated, repo, run, sample, stderr, stdout, write_fixture};
 
 #[test]
 fn maps_of_the_sample() {
@@ -222,11 +222,7 @@ fn risks_say_when_nothing_is_sole_sourced() {
 /// The counts under the exposure table are grouped by thousands, as every other count is.
 #[test]
 fn exposure_counts_are_grouped() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(
-        run(dir.path(), &["-q", "generate", "--sites", "1200", "--out", "net"]).status.success()
-    );
-    assert!(run(dir.path(), &["-q", "import", "net"]).status.success());
+    let dir = generated("1200");
     let output = run(dir.path(), &["risks", "--top", "1"]);
     assert!(output.status.success(), "{}", stderr(&output, dir.path()));
     let text = stdout(&output);

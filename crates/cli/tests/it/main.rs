@@ -38,6 +38,17 @@ fn sample() -> tempfile::TempDir {
     dir
 }
 
+/// A temporary directory whose store holds a generated network of `sites` sites (seed 1), with
+/// its CSV files in `net`.
+fn generated(sites: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(
+        run(dir.path(), &["-q", "generate", "--sites", sites, "--out", "net"]).status.success()
+    );
+    assert!(run(dir.path(), &["-q", "import", "net"]).status.success());
+    dir
+}
+
 /// A path of the repository, as a string for the command line.
 fn repo(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path).display().to_string()

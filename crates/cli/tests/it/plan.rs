@@ -4,7 +4,7 @@
 
 use expect_test::expect;
 
-use super::{repo, run, sample, stderr, stdout};
+use super::{generated, repo, run, sample, stderr, stdout};
 
 /// The report without the line of timings, which vary from run to run.
 fn without_timings(text: &str) -> String {
@@ -503,11 +503,7 @@ fn the_documented_examples_run() {
 /// A plan's chart draws at most eight products; its legend counts the others.
 #[test]
 fn a_plan_chart_counts_the_products_it_does_not_draw() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(
-        run(dir.path(), &["-q", "generate", "--sites", "1200", "--out", "net"]).status.success()
-    );
-    assert!(run(dir.path(), &["-q", "import", "net"]).status.success());
+    let dir = generated("1200");
     let demand = std::fs::read_to_string(dir.path().join("net/demand.csv")).unwrap();
     let mut products: Vec<(&str, &str)> = Vec::new();
     for line in demand.lines().skip(1) {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use expect_test::expect;
 
-use super::{repo, run, sample, stderr, stdout, write_fixture};
+use super::{generated, repo, run, sample, stderr, stdout, write_fixture};
 
 #[test]
 fn the_bundled_scenarios_on_the_sample() {
@@ -519,11 +519,7 @@ fn a_product_that_cannot_be_made_is_noted() {
 /// reads the chart as the whole shortfall.
 #[test]
 fn a_chart_counts_the_products_it_does_not_draw() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(
-        run(dir.path(), &["-q", "generate", "--sites", "1200", "--out", "net"]).status.success()
-    );
-    assert!(run(dir.path(), &["-q", "import", "net"]).status.success());
+    let dir = generated("1200");
     let scenario =
         "[[event]]\nkind = \"state\"\nstate = \"CA\"\nstart_week = 1\nduration_weeks = 4\n";
     std::fs::write(dir.path().join("ca.toml"), scenario).unwrap();
