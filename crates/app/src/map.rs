@@ -264,7 +264,7 @@ fn not_held(graph: &Graph, site: &str, item: &str, item_ix: u32) -> Error {
         n => format!("; it is made or received at {} and {} more", names[..5].join(", "), n - 5),
     };
     Error::NotFound(format!(
-        "{site} neither makes {item} nor receives it along a link, nor holds or needs any, so there is no map of it as seen from {site}{some}; without --site, the map is over every qualified source"
+        "{site} neither makes {item} nor receives it along a link, nor holds or needs any, so there is no map of it as seen from {site}{some}; a map asked with no site is over every qualified source"
     ))
 }
 

@@ -219,6 +219,7 @@ async fn every_error_has_the_error_body() {
         (Method::GET, "/aggregates/capacity"),
         (Method::GET, "/aggregates/capacity?process=stamping&by=county"),
         (Method::GET, "/audit?limit=5000"),
+        (Method::GET, "/items/icu-ventilator/map?site=site-019"),
     ];
     let mut out = String::new();
     for (method, uri) in cases {
@@ -238,6 +239,7 @@ async fn every_error_has_the_error_body() {
         GET /aggregates/capacity -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter process: missing; it is required","details":[{"location":"query","field":"process","message":"missing; it is required"}]}}
         GET /aggregates/capacity?process=stamping&by=county -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter by: unknown grouping \"county\"; expected state or country","details":[{"location":"query","field":"by","message":"unknown grouping \"county\"; expected state or country"}]}}
         GET /audit?limit=5000 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: must be from 1 to 1000, not 5000","details":[{"location":"query","field":"limit","message":"must be from 1 to 1000, not 5000"}]}}
+        GET /items/icu-ventilator/map?site=site-019 -> 404 {"error":{"code":"not_found","message":"site-019 neither makes icu-ventilator nor receives it along a link, nor holds or needs any, so there is no map of it as seen from site-019; it is made or received at site-132, site-133, site-134, wh-01, wh-02 and 3 more; a map asked with no site is over every qualified source","details":[]}}
     "#]].assert_eq(&out);
 }
 

@@ -71,7 +71,7 @@ fn maps_of_the_sample() {
     let elsewhere = run(dir.path(), &["map", "icu-ventilator", "--site", "site-019"]);
     assert_eq!(elsewhere.status.code(), Some(1));
     expect![[r#"
-        error: site-019 neither makes icu-ventilator nor receives it along a link, nor holds or needs any, so there is no map of it as seen from site-019; it is made or received at site-132, site-133, site-134, wh-01, wh-02 and 3 more; without --site, the map is over every qualified source
+        error: site-019 neither makes icu-ventilator nor receives it along a link, nor holds or needs any, so there is no map of it as seen from site-019; it is made or received at site-132, site-133, site-134, wh-01, wh-02 and 3 more; a map asked with no site is over every qualified source
     "#]]
     .assert_eq(&stderr(&elsewhere, dir.path()));
 }
