@@ -54,6 +54,21 @@ pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
         parsed.findings.push(Finding::file_error(format!("{file}: $"), "expected a JSON object"));
         return parsed;
     };
+    // Another kind of document: said alone, not as every table it lacks.
+    if let Some(Value::String(format)) = document.get("format")
+        && format != FORMAT_NAME
+    {
+        let what = if format == crate::plan::FORMAT {
+            "a plan (as `arsenal mobilize --out` writes), not a network".to_owned()
+        } else {
+            format!("{format:?}, not a network document")
+        };
+        let message = format!(
+            "this is {what}; a network document has \"format\": {FORMAT_NAME:?} (as `arsenal export --out FILE.json` writes)"
+        );
+        parsed.findings.push(Finding::file_error(format!("{file}: $.format"), message));
+        return parsed;
+    }
     for (key, value) in &document {
         let at = format!("{file}: $.{key}");
         match key.as_str() {

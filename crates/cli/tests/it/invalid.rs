@@ -392,6 +392,18 @@ fn json_errors_name_the_path() {
         error: unreadable.json is invalid: 3 errors; nothing was imported
     "#]],
     );
+    // Another kind of document is named as such, alone.
+    let plan = r#"{"format": "arsenal-plan", "version": 1, "network": {}, "plan": {}}"#;
+    std::fs::write(dir.path().join("plan.json"), plan).unwrap();
+    check_import(
+        dir.path(),
+        "plan.json",
+        2,
+        &expect![[r#"
+            error: plan.json: $.format: this is a plan (as `arsenal mobilize --out` writes), not a network; a network document has "format": "arsenal-network" (as `arsenal export --out FILE.json` writes)
+            error: plan.json is invalid: 1 error; nothing was imported
+        "#]],
+    );
 }
 
 #[test]
