@@ -8,6 +8,7 @@ mod csv_dir;
 mod files;
 mod findings;
 mod json_doc;
+pub(crate) use json_doc::document_kind;
 mod row;
 mod schema;
 mod tables;

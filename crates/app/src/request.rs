@@ -45,8 +45,26 @@ impl Request {
         self.json
     }
 
+    /// The error for a JSON document of a kind Arsenal writes (a network, a plan) given where
+    /// `what` was expected.
+    fn other_document(&self, what: &str) -> Option<Error> {
+        if !self.is_json() {
+            return None;
+        }
+        let document = serde_json::from_str::<serde_json::Value>(&self.text).ok()?;
+        let kind = crate::interchange::document_kind(document.get("format")?.as_str()?)?;
+        let finding = Finding::file_error(
+            format!("{}: format", self.file),
+            format!("this is {kind}; it cannot be read as {what}"),
+        );
+        Some(invalid(&self.file, what, vec![finding]))
+    }
+
     /// Parses the text; a syntax error or a field of the wrong kind is located.
     pub(crate) fn parse<T: DeserializeOwned>(&self, what: &str) -> Result<T, Error> {
+        if let Some(other) = self.other_document(what) {
+            return Err(other);
+        }
         let file = &self.file;
         let parsed = if self.is_json() {
             serde_json::from_str(&self.text).map_err(|e| {
@@ -75,6 +93,9 @@ impl Request {
             Ok(parsed) => return Ok(parsed),
             Err(first) => first,
         };
+        if self.other_document(what).is_some() {
+            return Err(first);
+        }
         let faults: Vec<(String, Option<Fault>)> = if self.is_json() {
             let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(&self.text) else {
                 return Err(first);
@@ -138,6 +159,9 @@ impl Request {
             Ok(parsed) => return Ok(parsed),
             Err(first) => first,
         };
+        if self.other_document(what).is_some() {
+            return Err(first);
+        }
         match self.apart::<T>() {
             Some(findings) if !findings.is_empty() => Err(invalid(&self.file, what, findings)),
             _ => Err(first),
@@ -537,6 +561,19 @@ mod tests {
         for (serde, plain) in cases {
             assert_eq!(super::plain(serde.to_owned()), plain);
         }
+    }
+
+    /// A network or a plan given where a scenario belongs is named as what it is, alone.
+    #[test]
+    fn documents_of_other_kinds_are_named() {
+        let plan = r#"{"format": "arsenal-plan", "version": 1, "plan": {}}"#;
+        let network = r#"{"format": "arsenal-network", "version": 1, "sites": []}"#;
+        expect_test::expect![[r#"
+            error: p.json: format: this is a plan (as `arsenal mobilize --out` writes); it cannot be read as the scenario
+            p.json: 1 problem in the scenario
+            error: n.json: format: this is a network (as `arsenal export --out FILE.json` writes); it cannot be read as the scenario
+            n.json: 1 problem in the scenario"#]]
+        .assert_eq(&format!("{}\n{}", problems("p.json", plan), problems("n.json", network)));
     }
 
     #[test]

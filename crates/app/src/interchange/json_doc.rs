@@ -17,6 +17,15 @@ pub(super) const FORMAT_NAME: &str = "arsenal-network";
 /// The version of the document layout this build reads and writes.
 pub(super) const FORMAT_VERSION: u64 = 1;
 
+/// What a document with `"format": format` is, for the formats Arsenal writes.
+pub(crate) fn document_kind(format: &str) -> Option<String> {
+    match format {
+        FORMAT_NAME => Some("a network (as `arsenal export --out FILE.json` writes)".into()),
+        crate::plan::FORMAT => Some("a plan (as `arsenal mobilize --out` writes)".into()),
+        _ => None,
+    }
+}
+
 /// Whether the file at `path` begins as a JSON document does, with `{` (after white space and
 /// a UTF-8 byte-order mark, if any), so that one not named `.json` can be imported without
 /// `--format json`.
@@ -58,13 +67,9 @@ pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
     if let Some(Value::String(format)) = document.get("format")
         && format != FORMAT_NAME
     {
-        let what = if format == crate::plan::FORMAT {
-            "a plan (as `arsenal mobilize --out` writes), not a network".to_owned()
-        } else {
-            format!("{format:?}, not a network document")
-        };
+        let what = document_kind(format).unwrap_or_else(|| format!("{format:?}"));
         let message = format!(
-            "this is {what}; a network document has \"format\": {FORMAT_NAME:?} (as `arsenal export --out FILE.json` writes)"
+            "this is {what}, not a network; a network document has \"format\": {FORMAT_NAME:?} (as `arsenal export --out FILE.json` writes)"
         );
         parsed.findings.push(Finding::file_error(format!("{file}: $.format"), message));
         return parsed;
