@@ -258,10 +258,10 @@ fn not_held(graph: &Graph, site: &str, item: &str, item_ix: u32) -> Error {
     sites.dedup();
     let names: Vec<String> =
         sites.iter().map(|&s| graph.site_ids[s as usize].to_string()).collect();
-    let some = match names.len() {
-        0 => String::new(),
-        n if n <= 5 => format!("; it is made or received at {}", names.join(", ")),
-        n => format!("; it is made or received at {} and {} more", names[..5].join(", "), n - 5),
+    let some = if names.is_empty() {
+        String::new()
+    } else {
+        format!("; it is made or received at {}", model::listed(&names, 5))
     };
     Error::NotFound(format!(
         "{site} neither makes {item} nor receives it along a link, nor holds or needs any, so there is no map of it as seen from {site}{some}; a map asked with no site is over every qualified source"

@@ -60,11 +60,9 @@ impl Request {
         Some(invalid(&self.file, what, vec![finding]))
     }
 
-    /// Parses the text; a syntax error or a field of the wrong kind is located.
+    /// Parses the text; a syntax error or a field of the wrong kind is located, and a document
+    /// of another kind (which no request takes, since none has a `format` field) is named.
     pub(crate) fn parse<T: DeserializeOwned>(&self, what: &str) -> Result<T, Error> {
-        if let Some(other) = self.other_document(what) {
-            return Err(other);
-        }
         let file = &self.file;
         let parsed = if self.is_json() {
             serde_json::from_str(&self.text).map_err(|e| {
@@ -82,7 +80,9 @@ impl Request {
                 Finding::file_error(format!("{file}:{line}"), plain(e.message().to_owned()))
             })
         };
-        parsed.map_err(|finding| invalid(file, what, vec![finding]))
+        parsed.map_err(|finding| {
+            self.other_document(what).unwrap_or_else(|| invalid(file, what, vec![finding]))
+        })
     }
 
     /// Parses a document of fields alone (no entries) as `parse` does; when that fails, each

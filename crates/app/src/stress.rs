@@ -124,13 +124,10 @@ fn settings(
             graph.demand.iter().map(|d| &*graph.item_ids[d.item as usize]).collect();
         products.sort_unstable();
         products.dedup();
-        let more = products.len().saturating_sub(10);
-        let products = match (products.len() - more, more) {
-            (0, _) => "the network has no demand".to_owned(),
-            (shown, 0) => format!("the products are {}", products[..shown].join(", ")),
-            (shown, more) => {
-                format!("the products are {} and {more} more", products[..shown].join(", "))
-            }
+        let products = if products.is_empty() {
+            "the network has no demand".to_owned()
+        } else {
+            format!("the products are {}", model::listed(&products, 10))
         };
         return Err(Error::invalid(format!(
             "priority: {} has no demand, so it is no product to serve first; {products}",

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use bottleneck::{Bottleneck, Constraint, Gain};
 pub use check::{Checked, Violation, check};
-pub use explain::{Reason, explain};
+pub use explain::{Reason, explain, falls_short};
 pub use model::{Arc, Model, Origin, TargetRow};
 pub use program::{Bases, Failure, Program, Size};
 

@@ -45,9 +45,19 @@ pub fn counted(n: usize, noun: &str) -> String {
     format!("{} {noun}{ending}", grouped(n as u64))
 }
 
+/// At most `max` of `names`, joined with commas, and how many more there are: `a, b and 3
+/// more`.
+pub fn listed<S: AsRef<str>>(names: &[S], max: usize) -> String {
+    let shown: Vec<&str> = names.iter().take(max).map(AsRef::as_ref).collect();
+    match names.len().saturating_sub(max) {
+        0 => shown.join(", "),
+        more => format!("{} and {} more", shown.join(", "), grouped(more as u64)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Shown, counted, grouped};
+    use super::{Shown, counted, grouped, listed};
 
     #[test]
     fn counts_grouped_by_thousands_with_their_noun() {
@@ -75,5 +85,13 @@ mod tests {
         assert_eq!(shown(0.0), "0");
         assert_eq!(shown(f64::NAN), "NaN");
         assert_eq!(shown(f64::NEG_INFINITY), "-inf");
+    }
+
+    #[test]
+    fn lists_say_how_many_they_leave_out() {
+        let names: Vec<String> = (0..1_205).map(|i| format!("n{i}")).collect();
+        assert_eq!(listed(&names[..2], 5), "n0, n1");
+        assert_eq!(listed(&names[..5], 5), "n0, n1, n2, n3, n4");
+        assert_eq!(listed(&names, 2), "n0, n1 and 1,203 more");
     }
 }

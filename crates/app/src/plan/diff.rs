@@ -38,6 +38,14 @@ pub struct TargetChange {
     pub met_after: f64,
 }
 
+impl TargetChange {
+    /// Whether the re-plan changed it: its quantity, or what is met of it beyond the solver's
+    /// noise (as orders, production and sites are told changed).
+    pub fn changed(&self) -> bool {
+        self.quantity_before != self.quantity_after || changed(self.met_before, self.met_after)
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SiteChange {
     pub site: String,

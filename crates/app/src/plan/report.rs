@@ -53,6 +53,13 @@ pub struct TargetResult {
     pub shortfall: Vec<Shortfall>,
 }
 
+impl TargetResult {
+    /// Whether it falls short by its due week (as the plan's reasons are given).
+    pub fn is_short(&self) -> bool {
+        engine::plan::falls_short(self.met, self.quantity)
+    }
+}
+
 /// Why a target falls short.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -77,8 +77,7 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
     );
     // The targets short first (each group in the request's order), so that none hides below
     // `top` rows of targets met in full.
-    let is_short = |t: &&app::plan::TargetResult| t.met < t.quantity * (1.0 - 1e-9);
-    let (short, met): (Vec<_>, Vec<_>) = report.targets.iter().partition(is_short);
+    let (short, met): (Vec<_>, Vec<_>) = report.targets.iter().partition(|t| t.is_short());
     for t in short.iter().chain(&met).take(top) {
         let first =
             t.by_week.iter().position(|&u| u > 1e-9).map_or("-".to_owned(), |w| w.to_string());
@@ -299,11 +298,7 @@ pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize
         "product", "site", "due", "quantity", "met before", "met after"
     );
     // The targets that changed first (each group in the request's order).
-    let is_changed = |t: &&app::plan::TargetChange| {
-        t.quantity_before != t.quantity_after
-            || (t.met_after - t.met_before).abs() > 1e-9 * t.met_before.abs().max(1.0)
-    };
-    let (changed, same): (Vec<_>, Vec<_>) = d.targets.iter().partition(is_changed);
+    let (changed, same): (Vec<_>, Vec<_>) = d.targets.iter().partition(|t| t.changed());
     for t in changed.iter().chain(&same).take(top) {
         let quantity = match (t.quantity_before, t.quantity_after) {
             (Some(b), Some(a)) if (a - b).abs() > 1e-9 => format!("{}->{}", units(b), units(a)),

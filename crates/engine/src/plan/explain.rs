@@ -33,8 +33,13 @@ pub enum Reason {
     OtherDemand,
 }
 
-/// Targets met below this share of their quantity are explained.
+/// Targets met below this share of their quantity are short, and explained.
 const SHORT: f64 = 1.0 - 1e-6;
+
+/// Whether a target of `quantity` with `met` units delivered in time falls short.
+pub fn falls_short(met: f64, quantity: f64) -> bool {
+    met < SHORT * quantity
+}
 
 /// Bottlenecks named per target at most.
 const MAX_BOTTLENECKS: usize = 3;
@@ -51,7 +56,7 @@ pub fn explain(
     let mut closures = Closures::new(graph);
     let mut out = Vec::new();
     for (k, row) in model.targets.iter().enumerate() {
-        if !matches!(row.origin, Origin::Target(_)) || met[k] >= SHORT * row.quantity {
+        if !matches!(row.origin, Origin::Target(_)) || !falls_short(met[k], row.quantity) {
             continue;
         }
         let mut reasons = Vec::new();
