@@ -302,9 +302,11 @@ pub(crate) async fn item(
     Ok(Json((&snapshot.twin.network().items[index]).into()))
 }
 
-/// The `kind` filter, parsed.
+/// The `kind` filter, parsed ignoring case (`kind=PRODUCT` is `product`), as the state and
+/// country filters are matched.
 fn kind<K: FromStr<Err = String>>(text: Option<&str>) -> Result<Option<K>, ApiError> {
-    text.map(|t| t.parse().map_err(|e: String| ApiError::query("kind", e))).transpose()
+    text.map(|t| t.to_ascii_lowercase().parse().map_err(|e: String| ApiError::query("kind", e)))
+        .transpose()
 }
 
 /// The `limit` parameter: from 1 to `MAX_LIMIT`, `DEFAULT_LIMIT` when absent.

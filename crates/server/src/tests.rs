@@ -180,8 +180,8 @@ async fn sites_filtered_and_paginated() {
         offset = body["page"]["next_offset"].as_u64();
     }
     assert_eq!(seen, expected);
-    let (_, lower) = get(&f, "/sites?state=oh&kind=factory&country=us&limit=1000").await;
-    assert_eq!(lower["page"]["total"], expected.len(), "codes are matched ignoring case");
+    let (_, other_case) = get(&f, "/sites?state=oh&kind=Factory&country=us&limit=1000").await;
+    assert_eq!(other_case["page"]["total"], expected.len(), "codes and kinds ignore case");
 }
 
 #[tokio::test]

@@ -154,7 +154,7 @@ pub struct SiteQuery {
     pub state: Option<String>,
     /// Only sites in this country (ISO 3166-1 alpha-2, in any case).
     pub country: Option<String>,
-    /// Only sites of this kind.
+    /// Only sites of this kind (factory, institute, ...; in any case).
     pub kind: Option<String>,
     /// Records to skip (default 0).
     pub offset: Option<usize>,
@@ -167,7 +167,7 @@ pub struct SiteQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ItemQuery {
-    /// Only items of this kind.
+    /// Only items of this kind (product, part or material; in any case).
     pub kind: Option<String>,
     /// Records to skip (default 0).
     pub offset: Option<usize>,
@@ -180,7 +180,7 @@ pub struct ItemQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct OrganizationQuery {
-    /// Only organizations of this kind.
+    /// Only organizations of this kind (company, institute, ...; in any case).
     pub kind: Option<String>,
     /// Records to skip (default 0).
     pub offset: Option<usize>,
