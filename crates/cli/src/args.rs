@@ -203,7 +203,7 @@ pub(crate) enum Command {
         #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_address)]
         listen: std::net::SocketAddr,
         /// Publish an aggregate group only when at least this many organizations contribute.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3, value_parser = organizations)]
         min_organizations: usize,
         /// ...and no organization holds more than this share of it (0 to 1).
         #[arg(long, default_value_t = 0.8)]
@@ -436,11 +436,21 @@ fn listen_address(text: &str) -> Result<std::net::SocketAddr, String> {
 
 /// A number of rows to show: 1 or more (`--top 0` would show the headings alone).
 fn rows(text: &str) -> Result<usize, String> {
+    at_least_one(text, "rows; the JSON output (--json) holds every row")
+}
+
+/// A count of 1 or more; `what` follows "must be 1 or more" in the message for 0.
+fn at_least_one(text: &str, what: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
-        Ok(0) => Err("must be 1 or more rows; the JSON output (--json) holds every row".to_owned()),
+        Ok(0) => Err(format!("must be 1 or more {what}")),
         Ok(n) => Ok(n),
         Err(e) => Err(format!("{e}")),
     }
+}
+
+/// `--min-organizations`: a group has at least one organization, so 0 would ask for nothing.
+fn organizations(text: &str) -> Result<usize, String> {
+    at_least_one(text, "organizations")
 }
 
 impl Args {

@@ -95,3 +95,15 @@ fn listen_takes_a_host_and_port() {
         assert!(said.contains("expected HOST:PORT, such as 127.0.0.1:8080"), "{bad}: {said}");
     }
 }
+
+#[test]
+fn min_organizations_is_one_or_more() {
+    use clap::Parser;
+    let with = |n: &str| Args::try_parse_from(["arsenal", "serve", "--min-organizations", n]);
+    let refused = with("0").map(|_| ()).unwrap_err().to_string();
+    assert!(
+        refused.contains("invalid value '0' for '--min-organizations <MIN_ORGANIZATIONS>': must be 1 or more organizations"),
+        "{refused}"
+    );
+    assert!(with("1").is_ok());
+}
