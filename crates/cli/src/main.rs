@@ -208,7 +208,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
             if *json {
                 writeln!(stdout(), "{}", serde_json::to_string_pretty(&report)?)?;
             } else {
-                write!(stdout(), "{}", report::risks(&report, *top))?;
+                write!(stdout(), "{}", report::risks(&report, *top, item.is_some()))?;
             }
         }
         Command::Stress {

@@ -302,8 +302,9 @@ pub(crate) fn not_drawn(sites: &[&str]) -> Option<String> {
 }
 
 /// The risk report as tables, `top` rows per section.
-pub(crate) fn risks(report: &app::RiskReport, top: usize) -> String {
-    let mut out = structure(&report.structure, top);
+/// The risk report; `scoped` when it was asked for one item's supply chain (`--item`).
+pub(crate) fn risks(report: &app::RiskReport, top: usize, scoped: bool) -> String {
+    let mut out = structure(&report.structure, top, scoped);
     if let (Some(item), Some(first)) = (report.structure.products.first(), report.used_by.first()) {
         // Under the first line, which names the products assessed.
         let note = format!(
@@ -395,10 +396,18 @@ fn how(e: &engine::risk::SiteExposure) -> String {
     }
 }
 
-/// The structural sections, `top` rows each.
-fn structure(report: &Structure, top: usize) -> String {
+/// The structural sections, `top` rows each, of every end product or, `scoped`, of the one item
+/// asked for.
+fn structure(report: &Structure, top: usize, scoped: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Risks of {}", counted(report.products.len(), "end product"));
+    match report.products.first() {
+        Some(item) if scoped => {
+            let _ = writeln!(out, "Risks of the supply chain of {item}");
+        }
+        _ => {
+            let _ = writeln!(out, "Risks of {}", counted(report.products.len(), "end product"));
+        }
+    }
     if !report.unmakeable.is_empty() {
         let _ = writeln!(
             out,

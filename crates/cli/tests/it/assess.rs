@@ -82,7 +82,7 @@ fn risks_of_the_sample() {
     let output = run(dir.path(), &["risks", "--top", "3", "--item", "sic-inverter"]);
     assert!(output.status.success(), "{}", stderr(&output, dir.path()));
     expect![[r#"
-        Risks of 1 end product
+        Risks of the supply chain of sic-inverter
 
         Critical sites: without the site, a product cannot be made at all, whatever the re-routing
           site                 region           value/week  sole source of                 products
@@ -122,7 +122,7 @@ fn risks_of_the_sample() {
     assert!(output.status.success(), "{}", stderr(&output, dir.path()));
     let text = stdout(&output);
     expect![[r#"
-        Risks of 1 end product
+        Risks of the supply chain of li-cell
           li-cell has no demand of its own, so nothing is at stake here (every value is 0); it goes into battery-pack-48v, icu-ventilator, small-uas (`arsenal risks --item battery-pack-48v`, or without --item, counts their demand)
     "#]]
     .assert_eq(&text.lines().take(2).map(|l| format!("{l}\n")).collect::<String>());
