@@ -143,7 +143,11 @@ impl Plot for Losses<'_> {
             .build_cartesian_2d(0f64..worst * 1.02, 0f64..(top * 1.1).max(1.0))?;
         chart
             .configure_mesh()
-            .x_desc("value of demand not served on time")
+            .x_desc(if report.undisrupted_loss > 0.0 {
+                "value of demand not served on time, beyond the undisrupted run"
+            } else {
+                "value of demand not served on time"
+            })
             .y_desc("share of scenarios (%)")
             .x_label_formatter(&|x| compact(*x))
             .y_label_formatter(&|y| format!("{y:.0}"))

@@ -601,7 +601,16 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
         report.mean_events
     );
     let l = &report.loss;
-    let _ = writeln!(out, "\nValue of demand not served on time, per scenario:");
+    if report.undisrupted_loss > 0.0 {
+        let _ = writeln!(
+            out,
+            "\nValue of demand not served on time because of the disruptions, per scenario (beyond the {} the network leaves unserved in {} with no disruption):",
+            money(report.undisrupted_loss),
+            counted(report.horizon as usize, unit)
+        );
+    } else {
+        let _ = writeln!(out, "\nValue of demand not served on time, per scenario:");
+    }
     for (name, value) in [
         ("mean", l.mean),
         ("median", l.p50),

@@ -513,6 +513,22 @@ fn a_product_that_cannot_be_made_is_noted() {
     let args = ["stress", "--monte-carlo", "5", "--horizon", "6", "--json"];
     let report: serde_json::Value = serde_json::from_str(&stdout(&run(dir.path(), &args))).unwrap();
     assert_eq!(report["unmakeable"], serde_json::json!(["pump"]), "{report}");
+
+    // The pump's 5 a week at 10 are lost with no disruption: 300 over 6 weeks, in every
+    // scenario alike, so the losses are what the disruptions add, at most the valve's 1 a week
+    // at 5 over 6 weeks.
+    assert!(text.contains("per scenario (beyond the 300 the network leaves unserved in 6 weeks with no disruption):\n"), "{text}");
+    assert_eq!(report["undisrupted_loss"], 300.0, "{report}");
+    let losses: Vec<f64> =
+        report["losses"].as_array().unwrap().iter().map(|l| l.as_f64().unwrap()).collect();
+    assert!(losses.iter().all(|l| (0.0..=30.0).contains(l)), "{losses:?}");
+    std::fs::write(dir.path().join("often.toml"), "site_outages_per_year = 5\n").unwrap();
+    let args = ["stress", "--monte-carlo", "50", "--horizon", "6", "--hazards", "often.toml"];
+    let many: serde_json::Value =
+        serde_json::from_str(&stdout(&run(dir.path(), &[&args[..], &["--json"]].concat())))
+            .unwrap();
+    let worst = many["loss"]["worst"].as_f64().unwrap();
+    assert!(worst > 0.0 && worst <= 30.0, "valves lost to outages of s1: {worst}");
 }
 
 /// A chart draws at most eight products short; its legend counts the others, so that no one

@@ -81,8 +81,13 @@ pub struct MonteCarloReport {
     pub period: Period,
     pub horizon: u32,
     pub threshold: f64,
-    /// Value not served on time per scenario, over all products.
+    /// Value not served on time per scenario beyond what the undisrupted run leaves unserved,
+    /// over all products.
     pub loss: Summary,
+    /// Value the undisrupted run leaves unserved over the horizon (products that cannot be
+    /// made, demand above what the network makes), which `loss` leaves out; 0 on a network
+    /// that serves all its demand.
+    pub undisrupted_loss: f64,
     /// Mean events per scenario.
     pub mean_events: f64,
     /// Per product, most at risk first.
@@ -95,7 +100,7 @@ pub struct MonteCarloReport {
     pub tail_sites: Vec<Contribution>,
     /// The same by state (or country when a site has no state).
     pub tail_regions: Vec<Contribution>,
-    /// Value lost in each scenario, in scenario order.
+    /// Value lost in each scenario (as `loss`), in scenario order.
     pub losses: Vec<f64>,
 }
 
@@ -179,20 +184,15 @@ pub fn monte_carlo(
             } else {
                 super::run(graph, flows, &scenario, &settings, &|_| ())
             };
-            let reached: BTreeMap<&Name, &ProductResult> =
-                outcome.products.iter().map(|p| (&p.item, p)).collect();
-            let loss = baseline
-                .products
-                .iter()
-                .map(|p| reached.get(&p.item).map_or(p.value_short, |r| r.value_short))
-                .sum();
+            let loss = yields.loss(&outcome);
             let fill =
                 outcome.products.iter().map(|p| (product_index[&p.item], p.fill_rate)).collect();
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if !progress(n) {
                 stopped.store(true, std::sync::atomic::Ordering::Relaxed);
             }
-            Some(Drawn { loss, events: scenario.events.len(), fill, blame: yields.blame(&outcome) })
+            let blame = yields.blame(&outcome, loss);
+            Some(Drawn { loss, events: scenario.events.len(), fill, blame })
         })
         .collect();
     Some(aggregate(graph, mc, flows.period, &baseline, &drawn?))
@@ -278,10 +278,12 @@ fn draw(
     Scenario { events, opening: Vec::new() }
 }
 
-/// Units of each product a unit of an item makes: one over the units of the item one unit of
-/// the product needs (over every path of its bill of materials).
+/// Per product, what the undisrupted run leaves short, and the units of the product a unit of
+/// each item makes: one over the units of the item one unit of the product needs (over every
+/// path of its bill of materials).
 struct Yields<'n> {
-    by_product: BTreeMap<&'n Name, FxHashMap<u32, f64>>,
+    baseline: &'n [ProductResult],
+    by_product: BTreeMap<&'n Name, (&'n ProductResult, FxHashMap<u32, f64>)>,
 }
 
 impl<'n> Yields<'n> {
@@ -290,55 +292,70 @@ impl<'n> Yields<'n> {
         let by_product = baseline
             .products
             .iter()
-            .filter_map(|p| {
-                let product = graph.item(&p.item)?;
-                let per_unit = closures
-                    .of(product)
-                    .into_iter()
-                    .filter(|r| r.quantity > 0.0)
-                    .map(|r| (r.item, 1.0 / r.quantity))
-                    .collect();
-                Some((&p.item, per_unit))
+            .map(|p| {
+                let per_unit = graph.item(&p.item).map_or_else(FxHashMap::default, |product| {
+                    closures
+                        .of(product)
+                        .into_iter()
+                        .filter(|r| r.quantity > 0.0)
+                        .map(|r| (r.item, 1.0 / r.quantity))
+                        .collect()
+                });
+                (&p.item, (p, per_unit))
             })
             .collect();
-        Yields { by_product }
+        Yields { baseline: &baseline.products, by_product }
     }
 
-    /// The sites a scenario's shortfalls trace back to, with their shares of its value short.
-    /// Each product's value short is shared among the disrupted sites its causes name, in
-    /// proportion to the units of the product that what each was kept from making would have
-    /// made, each at most the product's units short (one site cannot explain more); then
-    /// scaled so they add up to the scenario's value short.
-    fn blame(&self, outcome: &Outcome) -> Vec<(u32, f64)> {
+    /// The value a scenario left short beyond the undisrupted run, over every product in the
+    /// undisrupted run's order (a product it did not reach is as there; one served better
+    /// counts less than nothing).
+    fn loss(&self, outcome: &Outcome) -> f64 {
+        let reached: BTreeMap<&Name, &ProductResult> =
+            outcome.products.iter().map(|p| (&p.item, p)).collect();
+        self.baseline
+            .iter()
+            .map(|p| reached.get(&p.item).map_or(0.0, |r| r.value_short - p.value_short))
+            .sum()
+    }
+
+    /// The sites a scenario's shortfalls trace back to, with their shares of its `loss`.
+    /// Each product's value short beyond the undisrupted run is shared among the disrupted
+    /// sites its causes name, in proportion to the units of the product that what each was
+    /// kept from making would have made, each at most the product's units short beyond that
+    /// run (one site cannot explain more); then scaled so they add up to the scenario's loss.
+    fn blame(&self, outcome: &Outcome, loss: f64) -> Vec<(u32, f64)> {
         let mut by_site: BTreeMap<u32, f64> = BTreeMap::new();
         let mut kept: BTreeMap<u32, f64> = BTreeMap::new();
         for product in &outcome.products {
-            let Some(yields) = self.by_product.get(&product.item) else { continue };
-            if product.value_short <= 0.0 {
+            let Some((before, yields)) = self.by_product.get(&product.item) else { continue };
+            let value_short = product.value_short - before.value_short;
+            if value_short <= 0.0 {
                 continue;
             }
+            let units_short = product.units_short - before.units_short;
             kept.clear();
             for cause in product.causes.iter().filter(|c| c.reason == Reason::Disrupted) {
                 let made = yields.get(&cause.item_index).copied().unwrap_or(0.0);
                 *kept.entry(cause.site_index).or_default() += cause.units * made;
             }
-            let at_most = |units: f64| units.min(product.units_short);
+            let at_most = |units: f64| units.min(units_short);
             let total: f64 = kept.values().copied().map(at_most).sum();
             if total <= 0.0 {
                 continue;
             }
             for (&site, &units) in &kept {
-                *by_site.entry(site).or_default() += product.value_short * at_most(units) / total;
+                *by_site.entry(site).or_default() += value_short * at_most(units) / total;
             }
         }
         // Products short with no disrupted site among their causes (held back by capacity
-        // that others' re-orders took, say) are the scenario's too: its whole value short is
-        // shared in the same proportions.
+        // that others' re-orders took, say) are the scenario's too: its whole loss is shared
+        // in the same proportions.
         let named: f64 = by_site.values().sum();
-        if named <= 0.0 || outcome.value_short <= 0.0 {
+        if named <= 0.0 || loss <= 0.0 {
             return Vec::new();
         }
-        let scale = outcome.value_short / named;
+        let scale = loss / named;
         by_site.into_iter().map(|(site, value)| (site, value * scale)).collect()
     }
 }
@@ -437,6 +454,7 @@ fn aggregate(
         horizon: mc.horizon,
         threshold: mc.threshold,
         loss,
+        undisrupted_loss: baseline.value_short,
         mean_events: drawn.iter().map(|d| d.events as f64).sum::<f64>() / n,
         products,
         unmakeable,
