@@ -50,7 +50,7 @@ impl Plot for FillRates<'_> {
             .margin(20)
             .x_label_area_size(50)
             .y_label_area_size(70)
-            .build_cartesian_2d(0f64..horizon.max(1) as f64, floor..101.0)?;
+            .build_cartesian_2d(0f64..horizon.saturating_sub(1).max(1) as f64, floor..101.0)?;
         chart
             .configure_mesh()
             .x_desc(format!("{unit} (from 0)"))
@@ -60,17 +60,17 @@ impl Plot for FillRates<'_> {
             .label_style((FONT, 16))
             .axis_desc_style((FONT, 18))
             .draw()?;
-        for (i, product) in products.iter().enumerate() {
+        let lines: Vec<Vec<(f64, f64)>> = products
+            .iter()
+            .map(|product| {
+                let rates = product.due.iter().zip(&product.served).map(|(d, s)| rate(*d, *s));
+                rates.enumerate().map(|(t, r)| (t as f64, r)).collect()
+            })
+            .collect();
+        for (i, (product, points)) in products.iter().zip(&lines).enumerate() {
             let color = Palette99::pick(i).to_rgba();
-            let points: Vec<(f64, f64)> = product
-                .due
-                .iter()
-                .zip(&product.served)
-                .enumerate()
-                .map(|(t, (d, s))| (t as f64, rate(*d, *s)))
-                .collect();
             chart
-                .draw_series(LineSeries::new(points, color.stroke_width(2)))?
+                .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(2)))?
                 .label(format!("{} ({:.1} %)", product.item, 100.0 * product.fill_rate))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
@@ -91,9 +91,13 @@ impl Plot for FillRates<'_> {
                     PathElement::new(vec![(x, y), (x + 20, y)], grey.stroke_width(3))
                 });
         }
+        // Lines start and end at 100 % when products recover; one that does not ends low.
+        let rows = products.len() + usize::from(undrawn > 0) + usize::from(!full.is_empty());
+        let corners = [SeriesLabelPosition::LowerRight, SeriesLabelPosition::LowerLeft];
+        let (x, y) = (chart.x_range(), chart.y_range());
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
+            .position(quietest_corner(&corners, &lines, (x.start, x.end), (y.start, y.end), rows))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font((FONT, 16))
@@ -260,6 +264,7 @@ impl Plot for Cumulative<'_> {
             .draw()?;
         let series = self.series();
         let undrawn = series.len().saturating_sub(MAX_SERIES);
+        let mut lines = Vec::new();
         for (i, (item, delivered, due)) in series.into_iter().take(MAX_SERIES).enumerate() {
             let color = Palette99::pick(i).to_rgba();
             let points = |line: &[f64]| -> Vec<(f64, f64)> {
@@ -281,13 +286,14 @@ impl Plot for Cumulative<'_> {
                     [(w as f64, before), (w as f64, y)]
                 })
                 .collect();
-            let dashed = DashedLineSeries::new(steps, 6, 4, color.stroke_width(1));
+            let dashed = DashedLineSeries::new(steps.iter().copied(), 6, 4, color.stroke_width(1));
             let series = chart.draw_series(dashed)?;
             if i == 0 {
                 series.label("dashed: cumulative target").legend(|(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(1))
                 });
             }
+            lines.extend([points(&delivered), steps]);
         }
         if undrawn > 0 {
             legend_note(
@@ -295,9 +301,14 @@ impl Plot for Cumulative<'_> {
                 format!("{} not drawn", model::counted(undrawn, "other product")),
             )?;
         }
+        // Output and targets rise from the lower left to the upper right: targets due early
+        // fill the upper left, deliveries short the lower right.
+        let rows = lines.len() / 2 + usize::from(!lines.is_empty()) + usize::from(undrawn > 0);
+        let corners = [SeriesLabelPosition::UpperLeft, SeriesLabelPosition::LowerRight];
+        let (x, y) = (chart.x_range(), chart.y_range());
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(quietest_corner(&corners, &lines, (x.start, x.end), (y.start, y.end), rows))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font((FONT, 16))
@@ -321,6 +332,41 @@ where
         .label(text)
         .legend(|(x, y)| EmptyElement::at((x, y)));
     Ok(())
+}
+
+/// The first of `corners` where a legend `rows` lines high covers the fewest points of `lines`
+/// (sampled along each segment, in the plot's coordinates over `x` and `y`), so that it hides
+/// as little as it can.
+fn quietest_corner(
+    corners: &[SeriesLabelPosition],
+    lines: &[Vec<(f64, f64)>],
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+    rows: usize,
+) -> SeriesLabelPosition {
+    use SeriesLabelPosition::{LowerLeft, UpperLeft, UpperRight};
+    // A legend is about two fifths of the plot wide, and 22 pixels a line of about 520 high.
+    let wide = 0.4 * (x1 - x0);
+    let high = ((rows as f64 * 22.0 + 10.0) / 520.0).min(1.0) * (y1 - y0);
+    let samples = lines.iter().flat_map(|line| line.windows(2)).flat_map(|segment| {
+        let ((xa, ya), (xb, yb)) = (segment[0], segment[1]);
+        (0..8).map(move |k| {
+            let t = f64::from(k) / 8.0;
+            (xa + t * (xb - xa), ya + t * (yb - ya))
+        })
+    });
+    let covered = |corner: &SeriesLabelPosition| {
+        let left = matches!(corner, UpperLeft | LowerLeft);
+        let upper = matches!(corner, UpperLeft | UpperRight);
+        samples
+            .clone()
+            .filter(|&(x, y)| {
+                (if left { x <= x0 + wide } else { x >= x1 - wide })
+                    && (if upper { y >= y1 - high } else { y <= y0 + high })
+            })
+            .count()
+    };
+    corners.iter().min_by_key(|c| covered(c)).cloned().unwrap_or(UpperRight)
 }
 
 /// A chart that can be drawn on any plotters backend.
@@ -412,7 +458,30 @@ fn compact(x: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::compact;
+    use plotters::prelude::SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft};
+
+    use super::{compact, quietest_corner};
+
+    /// A legend goes to the corner the lines leave empty, the first one asked when both are.
+    #[test]
+    fn the_legend_goes_where_no_line_runs() {
+        let weeks = |f: fn(f64) -> f64| -> Vec<(f64, f64)> {
+            (0..=20).map(|w| (f64::from(w), f(f64::from(w)))).collect()
+        };
+        let corners = [UpperLeft, LowerRight];
+        let at = |lines: &[Vec<(f64, f64)>]| {
+            quietest_corner(&corners, lines, (0.0, 20.0), (0.0, 105.0), 3)
+        };
+        // Delivered early: the upper left is full, the lower right empty.
+        assert_eq!(at(&[weeks(|w| (25.0 * w).min(100.0))]), LowerRight);
+        // Delivered late and short: the other way round.
+        assert_eq!(at(&[weeks(|w| 2.0 * w)]), UpperLeft);
+        assert_eq!(at(&[]), UpperLeft);
+        // A fill rate that never recovers leaves the lower left.
+        let falls = weeks(|w| if w < 8.0 { 100.0 } else { 33.0 });
+        let corners = [LowerRight, LowerLeft];
+        assert_eq!(quietest_corner(&corners, &[falls], (0.0, 20.0), (30.0, 101.0), 2), LowerLeft);
+    }
 
     #[test]
     fn axis_values_are_short() {
