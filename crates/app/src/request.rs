@@ -71,7 +71,10 @@ impl Request {
                     .filter(|value| !value.is_object());
                 match not_an_object {
                     Some(value) => Finding::file_error(file, not_an_object_in(&value, what)),
-                    None => Finding::file_error(format!("{file}:{}", e.line()), e.to_string()),
+                    None => Finding::file_error(
+                        format!("{file}:{}", e.line()),
+                        json_syntax(&e.to_string()),
+                    ),
                 }
             })
         } else {
@@ -499,6 +502,19 @@ fn plain(message: String) -> String {
     format!("expected {expected}, got {got}")
 }
 
+/// Why a text is not JSON, from serde's words: a text that ends too soon (`EOF while parsing a
+/// list at line 1 column 12`) is said to, with what usually causes it; other words are kept.
+pub fn json_syntax(message: &str) -> String {
+    let Some(at) = message.strip_prefix("EOF while parsing ").and_then(|m| m.split_once(" at "))
+    else {
+        return message.to_owned();
+    };
+    format!(
+        "the JSON ends at {} before it is complete: was it cut short, or is a bracket, brace or quote left open?",
+        at.1
+    )
+}
+
 /// The 1-based line of byte `offset` of `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
@@ -615,6 +631,17 @@ mod tests {
             error: s.json: $.event[2]: sites: unknown field "sites" (did you mean "site"?); expected one of kind, site, organization, state, latitude, longitude, radius_km, process, supplier, customer, item, factor, capacity, start_week, duration_weeks, recovery_weeks
             s.json: 3 problems in the scenario"#]]
         .assert_eq(&problems("s.json", text));
+    }
+
+    #[test]
+    fn a_json_document_cut_short_is_said_to_be() {
+        let cut = "{\"event\": [\n  {\"kind\": \"site\", \"site\": \"a\",";
+        expect_test::expect![[r#"
+            error: s.json:2: the JSON ends at line 2 column 31 before it is complete: was it cut short, or is a bracket, brace or quote left open?
+            s.json: 1 problem in the scenario
+            error: s.json:1: key must be a string at line 1 column 2
+            s.json: 1 problem in the scenario"#]]
+        .assert_eq(&format!("{}\n{}", problems("s.json", cut), problems("s.json", "{event: []}")));
     }
 
     #[test]

@@ -142,7 +142,7 @@ async fn record(
     payload: &[u8],
 ) -> Result<wire::Receipt, ApiError> {
     let message: Message = serde_json::from_slice(payload).map_err(|e| ApiError::Invalid {
-        message: format!("the message is not a valid batch: {e}"),
+        message: format!("the message is not a valid batch: {}", app::json_syntax(&e.to_string())),
         details: Vec::new(),
     })?;
     let caller = crate::access::authenticate(state, &message.key).await?;

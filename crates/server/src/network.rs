@@ -138,7 +138,7 @@ fn body_error(rejection: &JsonRejection) -> ApiError {
         Some((path, reason)) if !path.contains(' ') => (Some(path.to_owned()), reason),
         _ => (None, reason),
     };
-    let reason = app::unknown_field(reason).unwrap_or_else(|| reason.to_owned());
+    let reason = app::unknown_field(reason).unwrap_or_else(|| app::json_syntax(reason));
     let shown = field.as_ref().map_or(reason.clone(), |field| format!("{field}: {reason}"));
     ApiError::Invalid {
         message: format!("the body is not valid: {shown}"),

@@ -681,7 +681,7 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
     let (status, body) =
         send(&f.state, Method::POST, "/events", Some(&f.operator), "{\"events\": [").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    expect![[r#"{"error":{"code":"invalid_request","message":"the body is not valid: events: EOF while parsing a list at line 1 column 12","details":[{"location":"body","field":"events","message":"EOF while parsing a list at line 1 column 12"}]}}"#]].assert_eq(&body.to_string());
+    expect![[r#"{"error":{"code":"invalid_request","message":"the body is not valid: events: the JSON ends at line 1 column 12 before it is complete: was it cut short, or is a bracket, brace or quote left open?","details":[{"location":"body","field":"events","message":"the JSON ends at line 1 column 12 before it is complete: was it cut short, or is a bracket, brace or quote left open?"}]}}"#]].assert_eq(&body.to_string());
     // A body that is not an object says so.
     let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), "[]").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

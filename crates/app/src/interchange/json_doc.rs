@@ -55,7 +55,8 @@ pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
         Ok(value) => value,
         Err(e) => {
             let location = format!("{file}:{}:{}", e.line(), e.column());
-            parsed.findings.push(Finding::file_error(location, format!("invalid JSON: {e}")));
+            let reason = crate::request::json_syntax(&e.to_string());
+            parsed.findings.push(Finding::file_error(location, format!("invalid JSON: {reason}")));
             return parsed;
         }
     };

@@ -82,8 +82,13 @@ pub fn read(path: &Path) -> Result<PlanDocument, Error> {
         message: format!("cannot read the plan {file}"),
         findings: vec![f],
     })?;
-    let head: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| invalid(format!("{file}:{}", e.line()), e.to_string()))?;
+    let head: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::Invalid {
+        message: format!("cannot read the plan {file}"),
+        findings: vec![Finding::file_error(
+            format!("{file}:{}", e.line()),
+            crate::request::json_syntax(&e.to_string()),
+        )],
+    })?;
     if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(invalid(
             file.clone(),

@@ -422,6 +422,16 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
         error: not-a-plan.json is not a plan document
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
+    // A plan cut short is said to be, where it ends.
+    let cut = "{\n  \"format\": \"arsenal-plan\",\n  \"version\": 1,\n  \"network\": {\n";
+    std::fs::write(dir.path().join("cut.json"), cut).unwrap();
+    let output = run(dir.path(), &["replan", "--plan", "cut.json", "--event", "bad-events.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: cut.json:5: the JSON ends at line 5 column 0 before it is complete: was it cut short, or is a bracket, brace or quote left open?
+        error: cannot read the plan cut.json
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
 
     // A plan made on another network is not re-planned.
     assert!(run(dir.path(), &["-q", "export", "--out", "copy"]).status.success());
