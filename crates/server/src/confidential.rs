@@ -182,3 +182,22 @@ pub(crate) async fn record(
         .map_err(|e| ApiError::Internal(format!("audit: {e}")))??;
     Ok(())
 }
+
+/// Records, after the line of a write that `record` wrote before it, that the write was
+/// refused, with the status and the reason the caller was given (the first 300 characters);
+/// gives the error back. The error stands when the line cannot be written.
+pub(crate) async fn refused(
+    state: &Shared,
+    caller: &Authenticated,
+    action: &str,
+    error: ApiError,
+) -> ApiError {
+    let (status, message) = error.status_and_message();
+    let reason: String = message.chars().take(300).collect();
+    let target = format!("{}: {reason}", status.as_u16());
+    if let Err(failed) = record(state, caller, &format!("{action} refused"), &target).await {
+        let (status, body) = failed.answer();
+        tracing::error!(%status, message = %body.error.message, "cannot record a refused write");
+    }
+    error
+}

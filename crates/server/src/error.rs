@@ -62,21 +62,32 @@ impl From<app::Error> for ApiError {
 }
 
 impl ApiError {
+    /// The status of the error and the message the caller sees.
+    pub(crate) fn status_and_message(&self) -> (StatusCode, &str) {
+        match self {
+            ApiError::Invalid { message, .. } => (StatusCode::BAD_REQUEST, message),
+            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message),
+            ApiError::Conflict(message) => (StatusCode::CONFLICT, message),
+            ApiError::Busy(message) => (StatusCode::TOO_MANY_REQUESTS, message),
+            ApiError::TooLarge(message) => (StatusCode::PAYLOAD_TOO_LARGE, message),
+            ApiError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message),
+            ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, message),
+            ApiError::NotReady(message) => (StatusCode::SERVICE_UNAVAILABLE, message),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
+        }
+    }
+
     /// The status and body of the error, for HTTP or any other way back to the caller.
     pub(crate) fn answer(self) -> (StatusCode, ErrorBody) {
-        let (status, message, details) = match self {
-            ApiError::Invalid { message, details } => (StatusCode::BAD_REQUEST, message, details),
-            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, message, Vec::new()),
-            ApiError::Conflict(message) => (StatusCode::CONFLICT, message, Vec::new()),
-            ApiError::Busy(message) => (StatusCode::TOO_MANY_REQUESTS, message, Vec::new()),
-            ApiError::TooLarge(message) => (StatusCode::PAYLOAD_TOO_LARGE, message, Vec::new()),
-            ApiError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message, Vec::new()),
-            ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, message, Vec::new()),
-            ApiError::NotReady(message) => (StatusCode::SERVICE_UNAVAILABLE, message, Vec::new()),
+        let (status, message) = self.status_and_message();
+        let message = message.to_owned();
+        let details = match self {
+            ApiError::Invalid { details, .. } => details,
             ApiError::Internal(message) => {
                 tracing::error!(%message, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal error".to_owned(), Vec::new())
+                Vec::new()
             }
+            _ => Vec::new(),
         };
         (status, error_body(status, message, details))
     }

@@ -14,7 +14,7 @@ use axum::extract::State;
 use crate::State as Shared;
 use crate::access::Authenticated;
 use crate::alerts;
-use crate::confidential::record;
+use crate::confidential::{record, refused};
 use crate::error::ApiError;
 use crate::wire::{self, ImportReceipt};
 
@@ -48,13 +48,17 @@ pub(crate) async fn import(
     let source = format!("POST /import by {}", caller.0.organization);
     record(&state, &caller, "import network", &format!("{} bytes", text.len())).await?;
     let config = state.config.clone();
-    let (report, twin) = tokio::task::spawn_blocking(move || {
+    let written = tokio::task::spawn_blocking(move || {
         let report = app::import_json(&config, &text, &source, &app::Silent)?;
         let twin = app::Twin::load(&config, &app::Silent)?;
         Ok::<_, app::Error>((report, twin))
     })
     .await
-    .map_err(|e| ApiError::Internal(format!("import: {e}")))??;
+    .map_err(|e| ApiError::Internal(format!("import: {e}")))?;
+    let (report, twin) = match written {
+        Ok(written) => written,
+        Err(error) => return Err(refused(&state, &caller, "import network", error.into()).await),
+    };
     state.serve_twin(twin);
     tracing::info!(records = report.records, source = %report.source, "network imported; serving it");
     alerts::recheck(&state);

@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use crate::State as Shared;
 use crate::access::Authenticated;
 use crate::alerts;
-use crate::confidential::record;
+use crate::confidential::{record, refused};
 use crate::error::ApiError;
 use crate::network::snapshot;
 use crate::wire::{self, ImportReceipt};
@@ -80,7 +80,7 @@ pub(crate) async fn replace(
     let source = format!("PUT /organizations/{id}/records by {}", caller.0.organization);
     record(&state, &caller, "write records", &format!("{id}: {} bytes", text.len())).await?;
     let (config, shared) = (state.config.clone(), Arc::clone(&state));
-    let (written, twin) = tokio::task::spawn_blocking(move || {
+    let written = tokio::task::spawn_blocking(move || {
         let current = snapshot(&shared)?;
         match current.twin.replace_records(&config, &id, &text, &source) {
             Err(app::Error::Conflict(_)) if current.twin.is_stale(&config)? => {
@@ -96,7 +96,11 @@ pub(crate) async fn replace(
         }
     })
     .await
-    .map_err(|e| ApiError::Internal(format!("write records: {e}")))??;
+    .map_err(|e| ApiError::Internal(format!("write records: {e}")))?;
+    let (written, twin) = match written {
+        Ok(written) => written,
+        Err(error) => return Err(refused(&state, &caller, "write records", error).await),
+    };
     state.serve_twin(twin);
     tracing::info!(records = written.records, source = %written.import.source, "records written; serving them");
     alerts::recheck(&state);

@@ -913,6 +913,18 @@ async fn an_import_replaces_the_served_network() {
         call(&f.state, Method::GET, "/sites/site-027", Some(&f.viewer)).await.1["name"],
         "Liberty Ulsan plant"
     );
+    // The log holds the attempt, then that it was refused and why.
+    let (_, log) = call(&f.state, Method::GET, "/audit?limit=2", Some(&f.operator)).await;
+    let lines: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), e["target"].as_str().unwrap()))
+        .collect();
+    assert_eq!(lines[1], ("import network", format!("{} bytes", broken.len()).as_str()));
+    assert_eq!(lines[0].0, "import network refused");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert_eq!(lines[0].1, format!("400: {message}"), "{log}");
 
     // Larger than the limit of other requests: the import has its own.
     let renamed = original.replace("Liberty Ulsan plant", "Liberty Ulsan works")
@@ -999,6 +1011,11 @@ async fn a_member_writes_its_own_records() {
         format!("PUT /organizations/org-008/records by org-008: $.sites[{}]", sites.len());
     assert_eq!(detail["location"], location.as_str(), "{body}");
     assert_eq!(detail["field"], "organization", "{body}");
+    let (_, log) = call(&f.state, Method::GET, "/audit?limit=2", Some(&f.operator)).await;
+    let actions: Vec<&str> =
+        log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["write records refused", "write records"]);
+    assert!(log[0]["target"].as_str().unwrap().starts_with("400: "), "{log}");
     assert_eq!(call(&f.state, Method::GET, &uri, Some(&f.owner)).await.1, changed);
     let (status, _) = send(
         &f.state,
