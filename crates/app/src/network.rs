@@ -163,10 +163,18 @@ pub(crate) fn load_network(
 }
 
 fn empty_store(config: &Config) -> Error {
-    Error::NotFound(format!(
-        "the store in {} holds no network yet; run `arsenal import PATH` or `arsenal demo`",
-        config.store_name()
-    ))
+    let next = "run `arsenal import PATH` or `arsenal demo`";
+    let dir = &config.data_dir;
+    if config.database.is_none() && !dir.exists() {
+        // Often a mistyped --data, or a command run from another directory.
+        let here = std::env::current_dir().ok().filter(|_| dir.is_relative());
+        let within = here.map_or(String::new(), |here| format!(" in {}", here.display()));
+        return Error::NotFound(format!(
+            "no network is stored in {}: there is no such directory{within}; {next}, or give --data the directory a network was imported into",
+            dir.display()
+        ));
+    }
+    Error::NotFound(format!("the store in {} holds no network yet; {next}", config.store_name()))
 }
 
 /// The stored network, as its records.

@@ -215,9 +215,17 @@ fn reading_before_any_import_says_so_and_makes_nothing() {
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         assert_eq!(
             stderr(&output, dir.path()),
-            "error: the store in data holds no network yet; run `arsenal import PATH` or `arsenal demo`\n",
+            "error: no network is stored in data: there is no such directory in $DIR; run `arsenal import PATH` or `arsenal demo`, or give --data the directory a network was imported into\n",
             "{args:?}"
         );
         assert!(!dir.path().join("data").exists(), "{args:?} made the data directory");
     }
+    // A store that holds keys and organizations but no network yet.
+    let office = run(dir.path(), &["-q", "org", "add", "office", "--name", "Office"]);
+    assert!(office.status.success(), "{}", stderr(&office, dir.path()));
+    let output = run(dir.path(), &["risks"]);
+    assert_eq!(
+        stderr(&output, dir.path()),
+        "error: the store in data holds no network yet; run `arsenal import PATH` or `arsenal demo`\n"
+    );
 }
