@@ -28,7 +28,7 @@ use std::path::PathBuf;
 pub use engine::simulate::{Hazards, Period, Unmet};
 pub use map::{SupplyMap, map};
 /// Counts in messages, for interfaces that write them as `app`'s do.
-pub use model::{counted, grouped};
+pub use model::{counted, grouped, listed};
 pub use network::{
     DemoReport, ImportReport, demo, export, generate, import, import_json, load_graph, network,
     sample_network, summary,

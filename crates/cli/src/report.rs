@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use app::interchange::Finding;
-use app::{counted, grouped};
+use app::{counted, grouped, listed};
 use engine::risk::Structure;
 use engine::summary::{Summary, Tally};
 
@@ -281,6 +281,8 @@ fn count(n: usize) -> String {
     grouped(n as u64)
 }
 
+/// Names in a table's cell: at most `max`, then how many more (`a, b +3`); prose says
+/// `listed`'s "a, b and 3 more".
 fn list<S: AsRef<str>>(names: &[S], max: usize) -> String {
     let shown: Vec<&str> = names.iter().take(max).map(AsRef::as_ref).collect();
     let more = names.len().saturating_sub(max);
@@ -296,20 +298,20 @@ pub(crate) fn not_drawn(sites: &[&str]) -> Option<String> {
             counted(n, "site"),
             if n == 1 { "has" } else { "have" },
             if n == 1 { "is" } else { "are" },
-            list(sites, 5)
+            listed(sites, 5)
         )
     })
 }
 
-/// The risk report as tables, `top` rows per section.
-/// The risk report; `scoped` when it was asked for one item's supply chain (`--item`).
+/// The risk report as tables, `top` rows per section; `scoped` when it was asked for one item's
+/// supply chain (`--item`).
 pub(crate) fn risks(report: &app::RiskReport, top: usize, scoped: bool) -> String {
     let mut out = structure(&report.structure, top, scoped);
     if let (Some(item), Some(first)) = (report.structure.products.first(), report.used_by.first()) {
         // Under the first line, which names the products assessed.
         let note = format!(
             "  {item} has no demand of its own, so nothing is at stake here (every value is 0); it goes into {} (`arsenal risks --item {first}`, or without --item, counts their demand)\n",
-            list(&report.used_by, 10)
+            listed(&report.used_by, 10)
         );
         out.insert_str(out.find('\n').map_or(out.len(), |n| n + 1), &note);
     }
@@ -412,7 +414,7 @@ fn structure(report: &Structure, top: usize, scoped: bool) -> String {
         let _ = writeln!(
             out,
             "  cannot be made at all (an item has no qualified source): {}",
-            list(&report.unmakeable, 10)
+            listed(&report.unmakeable, 10)
         );
     }
     let _ = writeln!(
@@ -694,13 +696,28 @@ pub(crate) fn registered(organizations: &[app::access::Registered]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{count, list, money, tallies, units};
+    use super::{count, list, money, not_drawn, tallies, units};
     use engine::summary::Tally;
 
     #[test]
     fn counts_left_out_are_grouped_too() {
         let names: Vec<String> = (0..1_237).map(|i| format!("p{i}")).collect();
         assert_eq!(list(&names, 3), "p0, p1, p2 +1,234");
+    }
+
+    /// A warning is prose: what it leaves out is said in words, not a table's `+2`.
+    #[test]
+    fn warnings_say_how_many_more_in_words() {
+        let sites = ["a", "b", "c", "d", "e", "f", "g"];
+        assert_eq!(
+            not_drawn(&sites).unwrap(),
+            "warning: 7 sites of the map have no coordinates and are not drawn: a, b, c, d, e and 2 more"
+        );
+        assert_eq!(
+            not_drawn(&["a"]).unwrap(),
+            "warning: 1 site of the map has no coordinates and is not drawn: a"
+        );
+        assert!(not_drawn(&[]).is_none());
     }
 
     #[test]
