@@ -378,15 +378,7 @@ pub(crate) fn event(
                     let link = if linked {
                         Ok(Target::Link { supplier, customer, item })
                     } else {
-                        Err((
-                            "supplier",
-                            format!(
-                                "no link from {} to {} for {}",
-                                graph.site_ids[supplier as usize],
-                                graph.site_ids[customer as usize],
-                                graph.item_ids[item as usize]
-                            ),
-                        ))
+                        Err(("supplier", no_link(graph, supplier, customer, item)))
                     };
                     keep(&mut problems, link)
                 }
@@ -450,6 +442,33 @@ struct HazardsFile {
     regional_recovery_weeks: Option<f64>,
     state_events_per_year: Option<f64>,
     state_weeks: Option<f64>,
+}
+
+/// Why a link event names no link, with the links there are: where the supplier ships the
+/// item, and where the customer receives it from.
+fn no_link(graph: &Graph, supplier: u32, customer: u32, item: u32) -> String {
+    let (from, to, goods) = (
+        &graph.site_ids[supplier as usize],
+        &graph.site_ids[customer as usize],
+        &graph.item_ids[item as usize],
+    );
+    let ends = |links: &[engine::graph::LinkEdge]| -> Vec<&str> {
+        let at = links.iter().filter(|l| l.item == item);
+        at.map(|l| &*graph.site_ids[l.site as usize]).collect()
+    };
+    let customers = ends(graph.links_out.row(supplier));
+    let suppliers = ends(graph.links_in.row(customer));
+    let ships = if customers.is_empty() {
+        format!("{from} ships {goods} to no site")
+    } else {
+        format!("{from} ships it to {}", model::listed(&customers, 5))
+    };
+    let receives = if suppliers.is_empty() {
+        format!("{to} receives it from no site")
+    } else {
+        format!("{to} receives it from {}", model::listed(&suppliers, 5))
+    };
+    format!("no link from {from} to {to} for {goods}; {ships}, and {receives}")
 }
 
 /// The most outages per site per year a hazards file may ask for.

@@ -269,7 +269,7 @@ duration_weeks = 4
         error: bad.toml:10: radius_km: a circle event needs radius_km (a number)
         error: bad.toml:20: capacity: must be the share of capacity left, 0 to 1, not 1.5
         error: bad.toml:25: kind: unknown event kind "tornado"; expected one of site, organization, state, circle, process, link, surge
-        error: bad.toml:31: supplier: no link from site-062 to wh-01 for pressure-sensor
+        error: bad.toml:31: supplier: no link from site-062 to wh-01 for pressure-sensor; site-062 ships it to site-115, site-116, site-063, site-064, site-126 and 1 more, and wh-01 receives it from no site
         error: bad.toml:34: start_week: must be a number of weeks 0 or more, not -1
         error: bad.toml:37: longitude: a circle event needs longitude (a number)
         error: bad.toml:39: latitude: must be -90 to 90, not 95
