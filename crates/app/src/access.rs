@@ -208,6 +208,37 @@ pub fn register_organization(config: &Config, id: &str, name: &str) -> Result<()
     })
 }
 
+/// Removes a registered organization (one added by mistake, or no longer served). One that
+/// still holds keys is kept, with them named, so that no key is left without its organization.
+pub fn remove_organization(config: &Config, id: &str) -> Result<(), Error> {
+    let mut store = config.open_store()?;
+    let keys: Vec<String> =
+        store.keys()?.into_iter().filter(|k| k.organization == id).map(|k| k.id).collect();
+    let registered = store.registered_organizations()?;
+    if !registered.iter().any(|o| o.id == id) {
+        let in_network = store.last_import()?.is_some()
+            && crate::network(config, &crate::Silent)?.organizations.iter().any(|o| o.id == id);
+        if in_network {
+            return Err(Error::invalid(format!(
+                "{id} is an organization of the stored network, not a registered one; it goes when an import leaves it out"
+            )));
+        }
+        let hint = model::did_you_mean(id, registered.iter().map(|o| o.id.as_str()));
+        return Err(Error::NotFound(format!(
+            "no registered organization {id}{hint}; `arsenal org list` shows them"
+        )));
+    }
+    if !keys.is_empty() {
+        return Err(Error::Conflict(format!(
+            "{id} still holds {}: {}; revoke them first with `arsenal key revoke ID`",
+            model::counted(keys.len(), "key"),
+            model::listed(&keys, 10)
+        )));
+    }
+    store.unregister_organization(id)?;
+    Ok(())
+}
+
 /// The registered organizations, oldest first.
 pub fn registered_organizations(config: &Config) -> Result<Vec<Registered>, Error> {
     Ok(config

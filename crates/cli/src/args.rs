@@ -282,6 +282,11 @@ pub(crate) enum OrgCommand {
         #[arg(long)]
         name: String,
     },
+    /// Remove a registered organization that holds no keys (revoke them first).
+    Remove {
+        /// Its id.
+        id: String,
+    },
     /// List the registered organizations (the network's own are in `arsenal export`).
     List {
         /// Print the organizations as JSON.

@@ -421,6 +421,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 )?;
             }
         }
+        Command::Org { command: OrgCommand::Remove { id } } => {
+            app::access::remove_organization(&config, id)?;
+            if !args.quiet {
+                writeln!(stdout(), "removed organization {id}")?;
+            }
+        }
         Command::Org { command: OrgCommand::List { json } } => {
             let organizations = app::access::registered_organizations(&config)?;
             if *json {

@@ -112,6 +112,14 @@ impl Store {
         }
     }
 
+    /// Deletes a registered organization; whether there was one.
+    pub fn unregister_organization(&mut self, id: &str) -> Result<bool, Error> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.unregister_organization(id),
+            Backend::Postgres(db) => db.unregister_organization(id),
+        }
+    }
+
     /// The registered organizations, oldest first.
     pub fn registered_organizations(&self) -> Result<Vec<RegisteredOrganization>, Error> {
         match &self.backend {

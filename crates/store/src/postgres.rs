@@ -214,6 +214,15 @@ impl Db {
         Ok(())
     }
 
+    pub(crate) fn unregister_organization(&mut self, id: &str) -> Result<bool, Error> {
+        let removed = self
+            .client
+            .get_mut()
+            .execute("DELETE FROM registered_organizations WHERE id = $1", &[&id])
+            .map_err(|e| classify("cannot remove the organization", &e))?;
+        Ok(removed > 0)
+    }
+
     pub(crate) fn registered_organizations(&self) -> Result<Vec<RegisteredOrganization>, Error> {
         let rows = self
             .client

@@ -161,6 +161,10 @@ fn keys_and_audit(store: &mut Store) {
         RegisteredOrganization { created_at: String::new(), ..registered[0].clone() },
         office
     );
+    assert!(store.unregister_organization("office").unwrap());
+    assert!(!store.unregister_organization("office").unwrap());
+    assert_eq!(store.registered_organizations().unwrap(), []);
+    store.register_organization(&office).unwrap();
     for target in ["site-1", "site-2", "site-3"] {
         let entry = AuditEntry {
             at: String::new(),

@@ -334,6 +334,35 @@ fn registered_organizations_hold_keys_that_can_be_revoked() {
     let table = stdout(&run(dir.path(), &["key", "list"]));
     assert!(table.contains(id) && table.contains("operator"), "{table}");
 
+    // An organization is removed only once it holds no keys; one of the network is not.
+    for (args, code, said) in [
+        (
+            &["org", "remove", "national-office"][..],
+            1,
+            format!("national-office still holds 1 key: {id}; revoke them first"),
+        ),
+        (
+            &["org", "remove", "org-001"][..],
+            2,
+            "org-001 is an organization of the stored network, not a registered one".to_owned(),
+        ),
+        (
+            &["org", "remove", "office-3"][..],
+            1,
+            "no registered organization office-3 (did you mean \"office-2\"?)".to_owned(),
+        ),
+    ] {
+        let output = run(dir.path(), args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains(&said), "{args:?}: {stderr}");
+    }
+    let removed = run(dir.path(), &["org", "remove", "office-2"]);
+    assert_eq!(stdout(&removed), "removed organization office-2\n");
+    let listed = run(dir.path(), &["org", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+
     // An id one character off is named with the nearest; a whole key is revoked by its id,
     // and its secret is never written back.
     let typo = format!("{}x", &id[..id.len() - 1]);
@@ -352,6 +381,10 @@ fn registered_organizations_hold_keys_that_can_be_revoked() {
     let keys: serde_json::Value = serde_json::from_slice(&keys.stdout).unwrap();
     assert_eq!(keys.as_array().unwrap().len(), 1);
     assert_eq!(keys[0]["organization"], "org-001");
+    // Its key revoked, the office can go.
+    let removed = run(dir.path(), &["-q", "org", "remove", "national-office"]);
+    assert!(removed.status.success() && removed.stdout.is_empty(), "{}", stdout(&removed));
+    assert_eq!(stdout(&run(dir.path(), &["org", "list", "--json"])).trim(), "[]");
 }
 
 /// Every event the server acknowledged is still there after `kill -9` and a restart, and

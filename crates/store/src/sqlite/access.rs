@@ -72,6 +72,14 @@ impl Db {
         Ok(())
     }
 
+    pub(crate) fn unregister_organization(&mut self, id: &str) -> Result<bool, Error> {
+        let removed = self
+            .conn
+            .execute("DELETE FROM registered_organizations WHERE id = ?1", [id])
+            .map_err(|e| backend("cannot remove the organization", e))?;
+        Ok(removed > 0)
+    }
+
     pub(crate) fn registered_organizations(&self) -> Result<Vec<RegisteredOrganization>, Error> {
         let read = || -> rusqlite::Result<Vec<RegisteredOrganization>> {
             let mut statement = self.conn.prepare(
