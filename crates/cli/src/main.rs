@@ -137,7 +137,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     writeln!(
                         stdout(),
                         "imported {} records from {} into {}",
-                        report.records,
+                        app::grouped(report.records as u64),
                         report.source,
                         config.store_name()
                     )?;
@@ -157,14 +157,21 @@ fn run(args: &Args) -> anyhow::Result<()> {
             let network = app::network(&config, &progress)?;
             app::interchange::write_json(&network, &mut stdout().lock())?;
             if !args.quiet {
-                eprintln!("exported {} records to standard output", network.n_records());
+                let records = app::grouped(network.n_records() as u64);
+                eprintln!("exported {records} records to standard output");
             }
         }
         Command::Export { out, format, force } => {
             let format = args::ExportFormat::of(*format, out);
             let records = app::export(&config, out, format.into(), *force, &progress)?;
             if !args.quiet {
-                writeln!(stdout(), "exported {records} records to {}", out.display())?;
+                // A name such as `copy.csv` reads like one file: say it is a directory.
+                let what = match format {
+                    args::ExportFormat::Csv => " (a directory: one CSV file per table)",
+                    args::ExportFormat::Json => "",
+                };
+                let records = app::grouped(records as u64);
+                writeln!(stdout(), "exported {records} records to {}{what}", out.display())?;
             }
         }
         Command::Summary { json } => {
@@ -181,7 +188,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
             if !args.quiet {
                 writeln!(
                     stdout(),
-                    "generated {sites} sites ({records} records) with seed {seed} into {}",
+                    "generated {} sites ({} records) with seed {seed} into {} (a directory: one CSV file per table)",
+                    app::grouped(*sites as u64),
+                    app::grouped(records as u64),
                     out.display()
                 )?;
             }

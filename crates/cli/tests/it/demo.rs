@@ -177,13 +177,16 @@ fn export_formats_follow_the_path() {
         ("copy.json", None, true),
         ("COPY.JSON", None, true),
         ("copy", None, false),
+        ("copy.csv", None, false),
         ("tables.json", Some("csv"), false),
         ("document", Some("json"), true),
     ] {
-        let mut args = vec!["-q", "export", "--out", out];
+        let mut args = vec!["export", "--out", out];
         args.extend(format.iter().flat_map(|f| ["--format", f]));
         let exported = run(dir.path(), &args);
         assert!(exported.status.success(), "{out}: {}", stderr(&exported, dir.path()));
+        let directory = if json { "" } else { " (a directory: one CSV file per table)" };
+        assert_eq!(stdout(&exported), format!("exported 1,640 records to {out}{directory}\n"));
         let path = dir.path().join(out);
         assert_eq!(path.is_file(), json, "{out} {format:?}");
         assert_eq!(path.join("sites.csv").is_file(), !json, "{out} {format:?}");
