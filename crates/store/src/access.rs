@@ -95,10 +95,7 @@ impl Store {
 
     /// Deletes a key; whether there was one.
     pub fn remove_key(&mut self, id: &str) -> Result<bool, Error> {
-        match &mut self.backend {
-            Backend::Sqlite(db) => db.remove_key(id),
-            Backend::Postgres(db) => db.remove_key(id),
-        }
+        self.delete_by_id("api_keys", id)
     }
 
     /// Registers an organization; an id registered already is a conflict.
@@ -114,9 +111,13 @@ impl Store {
 
     /// Deletes a registered organization; whether there was one.
     pub fn unregister_organization(&mut self, id: &str) -> Result<bool, Error> {
+        self.delete_by_id("registered_organizations", id)
+    }
+
+    fn delete_by_id(&mut self, table: &'static str, id: &str) -> Result<bool, Error> {
         match &mut self.backend {
-            Backend::Sqlite(db) => db.unregister_organization(id),
-            Backend::Postgres(db) => db.unregister_organization(id),
+            Backend::Sqlite(db) => db.delete_by_id(table, id),
+            Backend::Postgres(db) => db.delete_by_id(table, id),
         }
     }
 

@@ -189,12 +189,13 @@ impl Db {
         Ok(rows.iter().map(key_row).collect())
     }
 
-    pub(crate) fn remove_key(&mut self, id: &str) -> Result<bool, Error> {
+    /// Deletes the row of `table` (one of the store's own) with this id; whether there was one.
+    pub(crate) fn delete_by_id(&mut self, table: &'static str, id: &str) -> Result<bool, Error> {
         let removed = self
             .client
             .get_mut()
-            .execute("DELETE FROM api_keys WHERE id = $1", &[&id])
-            .map_err(|e| classify("cannot remove the key", &e))?;
+            .execute(&format!("DELETE FROM {table} WHERE id = $1"), &[&id])
+            .map_err(|e| classify(&format!("cannot delete {id} from {table}"), &e))?;
         Ok(removed > 0)
     }
 
@@ -212,15 +213,6 @@ impl Db {
             )
             .map_err(|e| classify("cannot register the organization", &e))?;
         Ok(())
-    }
-
-    pub(crate) fn unregister_organization(&mut self, id: &str) -> Result<bool, Error> {
-        let removed = self
-            .client
-            .get_mut()
-            .execute("DELETE FROM registered_organizations WHERE id = $1", &[&id])
-            .map_err(|e| classify("cannot remove the organization", &e))?;
-        Ok(removed > 0)
     }
 
     pub(crate) fn registered_organizations(&self) -> Result<Vec<RegisteredOrganization>, Error> {

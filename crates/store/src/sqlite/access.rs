@@ -49,11 +49,12 @@ impl Db {
         read().map_err(|e| backend("cannot read the keys", e))
     }
 
-    pub(crate) fn remove_key(&mut self, id: &str) -> Result<bool, Error> {
+    /// Deletes the row of `table` (one of the store's own) with this id; whether there was one.
+    pub(crate) fn delete_by_id(&mut self, table: &'static str, id: &str) -> Result<bool, Error> {
         let removed = self
             .conn
-            .execute("DELETE FROM api_keys WHERE id = ?1", [id])
-            .map_err(|e| backend("cannot remove the key", e))?;
+            .execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])
+            .map_err(|e| backend(format!("cannot delete {id} from {table}"), e))?;
         Ok(removed > 0)
     }
 
@@ -70,14 +71,6 @@ impl Db {
             )
             .map_err(|e| classify("cannot register the organization", e))?;
         Ok(())
-    }
-
-    pub(crate) fn unregister_organization(&mut self, id: &str) -> Result<bool, Error> {
-        let removed = self
-            .conn
-            .execute("DELETE FROM registered_organizations WHERE id = ?1", [id])
-            .map_err(|e| backend("cannot remove the organization", e))?;
-        Ok(removed > 0)
     }
 
     pub(crate) fn registered_organizations(&self) -> Result<Vec<RegisteredOrganization>, Error> {
