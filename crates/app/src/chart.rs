@@ -144,7 +144,9 @@ impl Plot for Losses<'_> {
             .margin(20)
             .x_label_area_size(50)
             .y_label_area_size(70)
-            .build_cartesian_2d(0f64..worst * 1.02, 0f64..(top * 1.1).max(1.0))?;
+            // A band above the bars and the lines they are marked with holds the legend (four
+            // lines, of about 520 pixels), so that it covers neither.
+            .build_cartesian_2d(0f64..worst * 1.02, 0f64..(top * 1.1 / 0.78).max(1.0))?;
         chart
             .configure_mesh()
             .x_desc(if report.undisrupted_loss > 0.0 {
@@ -154,7 +156,8 @@ impl Plot for Losses<'_> {
             })
             .y_desc("share of scenarios (%)")
             .x_label_formatter(&|x| compact(*x))
-            .y_label_formatter(&|y| format!("{y:.0}"))
+            // The band may reach past 100 %, which no share does.
+            .y_label_formatter(&|y| if *y <= 100.0 { format!("{y:.0}") } else { String::new() })
             .label_style((FONT, 16))
             .axis_desc_style((FONT, 18))
             .draw()?;
