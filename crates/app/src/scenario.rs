@@ -51,9 +51,9 @@ pub struct EventSpec {
     pub factor: Option<f64>,
     /// Share of capacity left while the event lasts: 0 (the default) is down.
     pub capacity: Option<f64>,
-    /// Required, as `duration_weeks` is: checked with the other fields, so that a missing one
-    /// is named beside the event's other problems.
+    /// From the start when absent.
     pub start_week: Option<f64>,
+    /// To the end of the horizon when absent.
     pub duration_weeks: Option<f64>,
     pub recovery_weeks: Option<f64>,
 }
@@ -243,10 +243,7 @@ pub(crate) fn event(
     period: Period,
 ) -> Result<Event, Vec<Problem>> {
     let mut problems = Vec::new();
-    let weeks = |field: &'static str, value: Option<f64>, positive: bool| {
-        let Some(value) = value else {
-            return Err((field, format!("every event needs {field} (a number of weeks)")));
-        };
+    let weeks = |field: &'static str, value: f64, positive: bool| {
         if !value.is_finite() || value < 0.0 || (positive && value == 0.0) {
             let bound = if positive { "more than 0" } else { "0 or more" };
             return Err((
@@ -256,10 +253,13 @@ pub(crate) fn event(
         }
         Ok(value)
     };
-    let start = keep(&mut problems, weeks("start_week", spec.start_week, false));
-    let duration = keep(&mut problems, weeks("duration_weeks", spec.duration_weeks, true));
+    let start = keep(&mut problems, weeks("start_week", spec.start_week.unwrap_or(0.0), false));
+    // An event with no end lasts as long as the longest horizon, so to the end of any.
+    let to_the_end = f64::from(crate::plan::MAX_HORIZON_WEEKS);
+    let duration = spec.duration_weeks.unwrap_or(to_the_end);
+    let duration = keep(&mut problems, weeks("duration_weeks", duration, true));
     let recovery =
-        keep(&mut problems, weeks("recovery_weeks", spec.recovery_weeks.or(Some(0.0)), false));
+        keep(&mut problems, weeks("recovery_weeks", spec.recovery_weeks.unwrap_or(0.0), false));
     let need = |field: &'static str, value: &Option<String>| {
         value.clone().ok_or((field, format!("a {} event needs {field}", spec.kind)))
     };

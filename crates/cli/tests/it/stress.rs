@@ -99,6 +99,29 @@ fn without_events_every_product_is_served_in_full() {
     }
 }
 
+/// An event with no `start_week` starts at week 0, and one with no `duration_weeks` lasts to
+/// the end of the horizon, as in re-plans: the report is the one of both written out.
+#[test]
+fn an_event_without_start_or_end_spans_the_horizon() {
+    let dir = sample();
+    let event = "[[event]]\nkind = \"site\"\nsite = \"site-062\"\n";
+    std::fs::write(dir.path().join("bare.toml"), format!("name = \"s\"\n{event}")).unwrap();
+    let written = format!("name = \"s\"\n{event}start_week = 0\nduration_weeks = 30\n");
+    std::fs::write(dir.path().join("written.toml"), written).unwrap();
+    let report = |file: &str| {
+        let args = ["stress", "--scenario", file, "--horizon", "30", "--json"];
+        let output = run(dir.path(), &args);
+        assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let bare = report("bare.toml");
+    assert_eq!(bare, report("written.toml"));
+    let ventilator = &bare["products"].as_array().unwrap()[0];
+    assert_eq!(ventilator["item"], "icu-ventilator", "{bare}");
+    assert_eq!(ventilator["first_short"], 6, "{bare}");
+    assert_eq!(ventilator["time_to_recover"], serde_json::Value::Null, "not recovered: {bare}");
+}
+
 /// An event that changes nothing is noted where the field at fault is written, in the text and
 /// in JSON: one that starts after the weeks simulated (one within them is not), a circle that
 /// holds no site.
@@ -278,11 +301,9 @@ duration_weeks = 4
         error: bad.toml:43: duration_weeks: must be a number of weeks more than 0, not 0
         error: bad.toml:47: supplier: no site "nobody" in the stored network
         error: bad.toml:49: item: no item "unobtainium" in the stored network
-        error: bad.toml:53: duration_weeks: every event needs duration_weeks (a number of weeks)
         error: bad.toml:53: kind: every event needs a kind, one of site, organization, state, circle, process, link, surge
-        error: bad.toml:57: start_week: every event needs start_week (a number of weeks)
         error: bad.toml:59: state: no site in state "Texas" in the stored network
-        error: bad.toml: 18 problems in the scenario
+        error: bad.toml: 16 problems in the scenario
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 

@@ -113,7 +113,7 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
     }
     expect_test::expect![[r#"
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario: $.event[0]","field":"site","message":"no site \"nowhere\" in the stored network"}]}}
-        /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 3 problems in the scenario","details":[{"location":"scenario: $.event[0]","field":"start_week","message":"every event needs start_week (a number of weeks)"},{"location":"scenario: $.event[0]","field":"duration_weeks","message":"every event needs duration_weeks (a number of weeks)"},{"location":"scenario: $.event[0]","field":"site","message":"a site event needs site"}]}}
+        /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario: $.event[0]","field":"site","message":"a site event needs site"}]}}
         /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"a Monte Carlo run draws 1 to 1000000 scenarios, not 0","details":[]}}
         /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"the horizon must be 1 to 520 weeks, not 4.8e228","details":[]}}
         /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"hazards: 1 problem in the hazards","details":[{"location":"hazards","field":"site_outages_per_year","message":"must be 0 to 12, not 1e300"}]}}
