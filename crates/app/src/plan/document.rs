@@ -200,8 +200,10 @@ pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
                 writer.flush()
             })
         };
+        // Targets are numbered from 1 in their own column, which deliveries.csv refers to.
         table("targets.csv", &|w| {
             w.write_record([
+                "target",
                 "item",
                 "site",
                 "due_week",
@@ -210,10 +212,11 @@ pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
                 "value_per_unit",
                 "shortfall",
             ])?;
-            for t in &report.targets {
+            for (n, t) in report.targets.iter().enumerate() {
                 let why: Vec<String> =
                     t.shortfall.iter().map(|s| s.describe(&report.bottlenecks)).collect();
                 w.write_record([
+                    (n + 1).to_string(),
                     t.item.clone(),
                     t.site.clone().unwrap_or_default(),
                     t.due_week.to_string(),
@@ -237,7 +240,8 @@ pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
         })?;
         table("deliveries.csv", &|w| {
             report.deliveries.iter().try_for_each(|row| {
-                w.serialize(DeliveryRow { units: decimal(row.units), ..row.clone() })
+                let target = row.target.map(|t| t + 1);
+                w.serialize(DeliveryRow { target, units: decimal(row.units), ..row.clone() })
             })
         })?;
         table("bottlenecks.csv", &|w| {

@@ -123,7 +123,24 @@ fn the_bundled_demand_on_the_sample() {
     assert_eq!(header("production.csv"), "site,item,week,ready_week,units");
     assert_eq!(header("shipments.csv"), "supplier,customer,item,week,arrives_week,units,new_link");
     assert_eq!(header("deliveries.csv"), "target,item,site,week,units");
-    assert_eq!(header("targets.csv"), "item,site,due_week,quantity,met,value_per_unit,shortfall");
+    assert_eq!(
+        header("targets.csv"),
+        "target,item,site,due_week,quantity,met,value_per_unit,shortfall"
+    );
+    // Each delivery names its target by the number targets.csv gives it, with its item.
+    let rows = |file: &str| -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(dir.path().join("tables").join(file)).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect()
+    };
+    let targets = rows("targets.csv");
+    assert_eq!(targets.iter().map(|t| t[0].as_str()).collect::<Vec<_>>(), ["1", "2", "3", "4"]);
+    let deliveries = rows("deliveries.csv");
+    assert!(!deliveries.is_empty());
+    for delivery in &deliveries {
+        let target = targets.iter().find(|t| t[0] == delivery[0]).unwrap();
+        assert_eq!(target[1], delivery[1], "{delivery:?}");
+    }
     // Numbers to a millionth: no 8.580000000000002 left by the solver's arithmetic.
     let mut fractions = 0;
     for file in ["targets", "production", "shipments", "deliveries", "bottlenecks"] {
