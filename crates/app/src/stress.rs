@@ -58,7 +58,8 @@ pub struct StressReport {
     pub scenario: String,
     pub events: usize,
     /// What the scenario does that may not be what was meant, located (`warning: FILE:LINE:
-    /// field: ...`): an event that starts after the periods simulated, a circle with no site;
+    /// field: ...`): an event that starts after the periods simulated, a circle with no site,
+    /// an event with no end;
     /// then each product short that cannot be made at all (`warning: PRODUCT: ...`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -205,13 +206,25 @@ fn unmakeable_notes(unmakeable: &[(&Name, Vec<&Name>)]) -> Vec<String> {
 }
 
 /// A note for each event of `scenario` that changes nothing (`scenario::idle`,
-/// `scenario::strikes_no_source`).
+/// `scenario::strikes_no_source`), and for one that, written with no end, lasts to the end of
+/// the run (a forgotten `duration_weeks` would otherwise pass unseen).
 fn notes(graph: &Graph, scenario: &Resolved, horizon: u32, period: Period) -> Vec<String> {
     let unit = period.noun();
     let mut notes = Vec::new();
     for (n, event) in scenario.scenario.events.iter().enumerate() {
         let idle = crate::scenario::idle(graph, event, horizon, unit);
-        for (field, message) in idle.into_iter().chain(strikes_no_source(graph, event)) {
+        let endless = scenario
+            .file
+            .events
+            .get(n)
+            .filter(|spec| spec.duration_weeks.is_none() && idle.is_empty())
+            .map(|_| {
+                let to = model::counted(horizon as usize, unit);
+                ("duration_weeks", format!("none given: it lasts to the end of the {to} simulated"))
+            });
+        for (field, message) in
+            idle.into_iter().chain(strikes_no_source(graph, event)).chain(endless)
+        {
             let at = scenario
                 .places
                 .get(n)

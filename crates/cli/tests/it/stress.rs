@@ -114,7 +114,11 @@ fn an_event_without_start_or_end_spans_the_horizon() {
         assert!(output.status.success(), "{}", stderr(&output, dir.path()));
         serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
     };
-    let bare = report("bare.toml");
+    let mut bare = report("bare.toml");
+    // The one difference: a note that the event has no end.
+    let notes = bare.as_object_mut().unwrap().remove("notes").unwrap();
+    expect![[r#"["warning: bare.toml:2: duration_weeks: none given: it lasts to the end of the 30 weeks simulated"]"#]]
+        .assert_eq(&notes.to_string());
     assert_eq!(bare, report("written.toml"));
     let ventilator = &bare["products"].as_array().unwrap()[0];
     assert_eq!(ventilator["item"], "icu-ventilator", "{bare}");
