@@ -114,27 +114,7 @@ fn settings(
 ) -> Result<Settings, Error> {
     let weeks = options.horizon_weeks.or(scenario.horizon_weeks).unwrap_or(DEFAULT_HORIZON_WEEKS);
     check_horizon(weeks)?;
-    let priority = options
-        .priority
-        .iter()
-        .map(|id| crate::lookup::index(&graph.item_ids, id, "item"))
-        .collect::<Result<Vec<u32>, String>>()
-        .map_err(|message| Error::NotFound(format!("priority: {message}")))?;
-    if let Some(&item) = priority.iter().find(|&&i| !graph.demand.iter().any(|d| d.item == i)) {
-        let mut products: Vec<&str> =
-            graph.demand.iter().map(|d| &*graph.item_ids[d.item as usize]).collect();
-        products.sort_unstable();
-        products.dedup();
-        let products = if products.is_empty() {
-            "the network has no demand".to_owned()
-        } else {
-            format!("the products are {}", model::listed(&products, 10))
-        };
-        return Err(Error::invalid(format!(
-            "priority: {} has no demand, so it is no product to serve first; {products}",
-            graph.item_ids[item as usize]
-        )));
-    }
+    let priority = priority(graph, &options.priority)?;
     Ok(Settings {
         horizon: options.period.periods(weeks, 1),
         unmet: options.unmet,
@@ -145,6 +125,50 @@ fn settings(
         },
         ledger: false,
     })
+}
+
+/// The items of a `--priority` list, most important first, or every name in it that is not a
+/// product of `graph` (an unknown item, one with no demand, one named twice, an empty name).
+fn priority(graph: &Graph, names: &[String]) -> Result<Vec<u32>, Error> {
+    let mut items = Vec::new();
+    let mut problems = Vec::new();
+    let (mut unknown, mut no_demand) = (false, false);
+    for (n, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            problems.push("an empty name (a comma too many?)".to_owned());
+        } else if names[..n].contains(name) {
+            problems.push(format!("{name} is named twice"));
+        } else {
+            match crate::lookup::index(&graph.item_ids, name, "item") {
+                Ok(item) if graph.demand.iter().any(|d| d.item == item) => items.push(item),
+                Ok(_) => {
+                    no_demand = true;
+                    problems
+                        .push(format!("{name} has no demand, so it is no product to serve first"));
+                }
+                Err(message) => {
+                    unknown = true;
+                    problems.push(message);
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(items);
+    }
+    if no_demand {
+        let mut products: Vec<&str> =
+            graph.demand.iter().map(|d| &*graph.item_ids[d.item as usize]).collect();
+        products.sort_unstable();
+        products.dedup();
+        problems.push(if products.is_empty() {
+            "the network has no demand".to_owned()
+        } else {
+            format!("the products are {}", model::listed(&products, 10))
+        });
+    }
+    let message = format!("priority: {}", problems.join("; "));
+    Err(if unknown { Error::NotFound(message) } else { Error::invalid(message) })
 }
 
 /// Runs a checked scenario.

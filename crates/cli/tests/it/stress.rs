@@ -471,6 +471,21 @@ fn bad_hazards_and_options_are_named() {
         error: priority: li-cell has no demand, so it is no product to serve first; the products are battery-pack-48v, icu-ventilator, mab-vial, sic-inverter, small-uas
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
+    // Every name at fault is said at once.
+    let priority = ["stress", "--scenario", scenario, "--priority", "li-cell,small-uas,,small-uas"];
+    let output = run(dir.path(), &priority);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: priority: li-cell has no demand, so it is no product to serve first; an empty name (a comma too many?); small-uas is named twice; the products are battery-pack-48v, icu-ventilator, mab-vial, sic-inverter, small-uas
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+    let priority = ["stress", "--scenario", scenario, "--priority", "mab-vail,li-cell,uas"];
+    let output = run(dir.path(), &priority);
+    assert_eq!(output.status.code(), Some(1), "an unknown item is not found");
+    expect![[r#"
+        error: priority: no item "mab-vail" in the stored network (did you mean "mab-vial"?); li-cell has no demand, so it is no product to serve first; no item "uas" in the stored network (did you mean "small-uas"?); the products are battery-pack-48v, icu-ventilator, mab-vial, sic-inverter, small-uas
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
 }
 
 /// A product that no site can make (nor one of its components) falls short in every scenario,
