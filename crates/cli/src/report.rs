@@ -353,25 +353,19 @@ pub(crate) fn risks(report: &app::RiskReport, top: usize, scoped: bool) -> Strin
         let more = counted(losing - shown, "more site");
         let _ = writeln!(out, "  ... and {more} with a loss");
     }
+    let sites = report.exposure.len();
+    if losing == sites {
+        let _ = writeln!(out, "  every one of the {} loses something", counted(sites, "site"));
+        return out;
+    }
+    let method = |m| count(report.exposure.iter().filter(|e| e.method == m).count());
     let _ = writeln!(
         out,
         "  {} of {} sites lose nothing ({} make nothing any demand needs, {} are covered by spare capacity elsewhere, the rest were solved)",
-        count(report.exposure.len() - losing),
-        count(report.exposure.len()),
-        count(
-            report
-                .exposure
-                .iter()
-                .filter(|e| e.method == engine::risk::Method::NoDownstreamDemand)
-                .count()
-        ),
-        count(
-            report
-                .exposure
-                .iter()
-                .filter(|e| e.method == engine::risk::Method::AbsorbedBySpareCapacity)
-                .count()
-        )
+        count(sites - losing),
+        count(sites),
+        method(engine::risk::Method::NoDownstreamDemand),
+        method(engine::risk::Method::AbsorbedBySpareCapacity),
     );
     out
 }

@@ -164,6 +164,13 @@ fn a_chain_without_places_says_what_it_cannot_show() {
           none: no item has two or more qualified source sites with capacity
     "#]]
     .assert_eq(&text.lines().take(15).map(|l| format!("{l}\n")).collect::<String>());
+    // Every site of the chain feeds its demand alone.
+    assert!(
+        text.ends_with(
+            "  ... and 7 more sites with a loss\n  every one of the 8 sites loses something\n"
+        ),
+        "{text}"
+    );
 
     let map = run(dir.path(), &["map", "Retail_0001", "--format", "geojson"]);
     assert!(map.status.success(), "{}", stderr(&map, dir.path()));
