@@ -36,7 +36,11 @@ fn span(weeks: Option<(u32, u32)>) -> String {
 /// Units: whole from 100 on, to a tenth below. What rounds to 100 at a tenth is shown whole too,
 /// so that 99.99 met of a target of 100 reads "100", as the target does, not "100.0".
 fn units(x: f64) -> String {
-    if x.abs() >= 99.95 { money(x) } else { format!("{x:.1}") }
+    match x.abs() {
+        a if a >= 99.95 => money(x),
+        a if a < 0.05 => "0".to_owned(),
+        _ => format!("{x:.1}"),
+    }
 }
 
 /// A change as written: `-12` or `+12`.
@@ -395,8 +399,11 @@ mod tests {
     use super::units;
 
     #[test]
-    fn units_are_whole_from_what_rounds_to_100() {
+    fn units_are_whole_from_what_rounds_to_100_and_nothing_below_a_twentieth() {
         let shown = [99.94, 99.95, 99.999_999, 100.0, 1234.5, -100.0, 12.34].map(units);
         assert_eq!(shown, ["99.9", "100", "100", "100", "1,235", "-100", "12.3"]);
+        // What rounds to nothing is nothing, with no sign.
+        let shown = [0.0, -0.0, 0.049, -0.049, 0.05, -0.05].map(units);
+        assert_eq!(shown, ["0", "0", "0", "0", "0.1", "-0.1"]);
     }
 }

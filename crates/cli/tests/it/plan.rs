@@ -181,7 +181,7 @@ fn replan_after_the_bundled_events() {
 
           product                site        due   quantity   met before    met after
           icu-ventilator         wh-04        26      2,000          556          517
-          icu-ventilator         wh-05        26      2,000         64.9          0.0
+          icu-ventilator         wh-05        26      2,000         64.9            0
           icu-ventilator         wh-01        10        800          684          684
           ... and 1 more target, all as before
 
@@ -192,14 +192,14 @@ fn replan_after_the_bundled_events() {
           ... and 11 more sites
 
         Orders that moved (shipments by supplier, customer and item):
-          site-133 -> wh-04 icu-ventilator: 519 -> 0.0 units, weeks 17-23 -> -
-          site-137 -> wh-04 icu-ventilator (new link): 0.0 -> 480 units, - -> weeks 17-24
-          site-113 -> site-137 blower-assembly (new link): 0.0 -> 480 units, - -> weeks 6-21
+          site-133 -> wh-04 icu-ventilator: 519 -> 0 units, weeks 17-23 -> -
+          site-137 -> wh-04 icu-ventilator (new link): 0 -> 480 units, - -> weeks 17-24
+          site-113 -> site-137 blower-assembly (new link): 0 -> 480 units, - -> weeks 6-21
           ... and 54 more
 
         Production that moved:
-          site-133 icu-ventilator: 584 -> 0.0 units, weeks 15-23 -> -
-          site-137 icu-ventilator: 0.0 -> 480 units, - -> weeks 15-22
+          site-133 icu-ventilator: 584 -> 0 units, weeks 15-23 -> -
+          site-137 icu-ventilator: 0 -> 480 units, - -> weeks 15-22
           site-114 blower-assembly: 136 -> 19.4 units, weeks 10-20 -> week 10
           ... and 11 more
     "#]]
