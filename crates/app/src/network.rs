@@ -263,8 +263,9 @@ pub fn generate(
 ) -> Result<usize, Error> {
     if generate.n_sites < engine::generate::MIN_SITES {
         return Err(Error::invalid(format!(
-            "--sites must be at least {}",
-            engine::generate::MIN_SITES
+            "--sites must be at least {}, not {} (the smallest network the generator makes)",
+            engine::generate::MIN_SITES,
+            generate.n_sites
         )));
     }
     writable(out, replace, "generated network", Format::Csv)?;

@@ -70,7 +70,7 @@ pub(crate) enum Command {
     },
     /// Write a synthetic network (CSV) with the structure of a real manufacturing base.
     Generate {
-        /// Number of sites (300000 is the size of the U.S. manufacturing base).
+        /// Number of sites, at least 50 (300000 is the size of the U.S. manufacturing base).
         #[arg(long, default_value_t = 1000)]
         sites: usize,
         /// Seed; the same seed always gives the same network.

@@ -134,7 +134,10 @@ fn outputs_never_clobber_other_files() {
     assert!(run(dir.path(), &["-q", "export", "--out", "empty"]).status.success());
     let too_small = run(dir.path(), &["generate", "--sites", "5", "--out", "tiny"]);
     assert_eq!(too_small.status.code(), Some(2));
-    assert!(stderr(&too_small, dir.path()).contains("--sites must be at least 50"));
+    assert_eq!(
+        stderr(&too_small, dir.path()),
+        "error: --sites must be at least 50, not 5 (the smallest network the generator makes)\n"
+    );
     assert!(!dir.path().join("tiny").exists());
     let regenerated = run(dir.path(), &["-q", "generate", "--sites", "50", "--out", "copy"]);
     assert_eq!(regenerated.status.code(), Some(1));
