@@ -47,8 +47,7 @@ pub(crate) struct Db {
 
 impl Db {
     pub(crate) fn connect(url: &str) -> Result<Db, Error> {
-        let mut client = Client::connect(url, NoTls)
-            .map_err(|e| classify("cannot connect to PostgreSQL", &e))?;
+        let mut client = Client::connect(url, NoTls).map_err(|e| cannot_connect(url, &e))?;
         migrate(&mut client)?;
         Ok(Db { client: RefCell::new(client) })
     }
@@ -460,6 +459,54 @@ fn backend(context: &str, source: impl std::error::Error + Send + Sync + 'static
 
 /// Maps a failed statement, telling unique violations (a conflict) from other failures, with
 /// the server's own message when there is one.
+/// Why a connection to `url` failed, with the server it tried and what to check: that a server
+/// listens there, that the database exists, or the user and password.
+fn cannot_connect(url: &str, error: &postgres::Error) -> Error {
+    let config = url.parse::<postgres::Config>().ok();
+    let server = config.as_ref().and_then(|c| c.get_hosts().first()).map(|host| {
+        let port = config.as_ref().and_then(|c| c.get_ports().first()).copied().unwrap_or(5432);
+        match host {
+            postgres::config::Host::Tcp(name) => format!(" at {name}:{port}"),
+            postgres::config::Host::Unix(dir) => format!(" at {}", dir.display()),
+        }
+    });
+    let server = server.unwrap_or_default();
+    let hint = match error.as_db_error().map(postgres::error::DbError::code) {
+        Some(&SqlState::INVALID_CATALOG_NAME) => {
+            let database = config.as_ref().and_then(|c| c.get_dbname()).unwrap_or("NAME");
+            format!(
+                "; create it first (`createdb {database}`, or CREATE DATABASE {database}); Arsenal makes its tables in it"
+            )
+        }
+        Some(&SqlState::INVALID_PASSWORD | &SqlState::INVALID_AUTHORIZATION_SPECIFICATION) => {
+            "; check the user and password the URL gives".to_owned()
+        }
+        Some(_) => String::new(),
+        None if connection_refused(error) => {
+            format!("; is a PostgreSQL server running{server}?")
+        }
+        None => String::new(),
+    };
+    match classify(&format!("cannot connect to PostgreSQL{server}"), error) {
+        Error::Backend { context, source } => {
+            Error::Backend { context, source: format!("{source}{hint}").into() }
+        }
+        other => other,
+    }
+}
+
+/// Whether the connection was refused: no server listens where it was tried.
+fn connection_refused(error: &postgres::Error) -> bool {
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            return io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        cause = inner.source();
+    }
+    false
+}
+
 fn classify(context: &str, error: &postgres::Error) -> Error {
     let Some(db) = error.as_db_error() else {
         // The causes too: "error connecting to server" alone does not say what failed.

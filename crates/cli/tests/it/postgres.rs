@@ -45,10 +45,36 @@ fn an_unreachable_database_is_a_clear_error() {
         run(dir.path(), &["--database", "postgres://nobody:secret@127.0.0.1:1/none", "summary"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr,
+        "error: store: cannot connect to PostgreSQL at 127.0.0.1:1: error connecting to server: \
+         Connection refused (os error 111); is a PostgreSQL server running at 127.0.0.1:1?\n"
+    );
+}
+
+/// A server that answers, but has no such database or no such user, says what to do.
+#[test]
+fn a_missing_database_or_user_is_named_with_what_to_do() {
+    let Some(url) = postgres_schema("cli_missing_database") else { return };
+    let (server, _) = url.split('?').next().unwrap().rsplit_once('/').unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = format!("{server}/arsenal_no_such_database");
+    let output = run(dir.path(), &["--database", &missing, "summary"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains(
-            "cannot connect to PostgreSQL: error connecting to server: Connection refused"
+        stderr.ends_with(
+            ": FATAL: database \"arsenal_no_such_database\" does not exist; create it first \
+             (`createdb arsenal_no_such_database`, or CREATE DATABASE arsenal_no_such_database); \
+             Arsenal makes its tables in it\n"
         ),
         "{stderr}"
     );
+    let (scheme, rest) = server.split_once("://").unwrap();
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let stranger = format!("{scheme}://arsenal_no_such_user@{host}/postgres");
+    let output = run(dir.path(), &["--database", &stranger, "summary"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.ends_with("; check the user and password the URL gives\n"), "{stderr}");
 }
