@@ -178,6 +178,16 @@ pub(crate) fn go_on(progress: &dyn Progress) -> Result<(), Error> {
     if progress.cancelled() { Err(Error::Cancelled) } else { Ok(()) }
 }
 
+/// For the error that refuses `value` as a share from 0 to 1: the share it means when it reads
+/// as a percentage (` (a share: 95 % is 0.95)`), else nothing.
+pub fn as_percentage(value: f64) -> String {
+    if value > 1.0 && value <= 100.0 {
+        format!(" (a share: {} % is {})", model::Shown(value), model::Shown(value / 100.0))
+    } else {
+        String::new()
+    }
+}
+
 /// Progress that shows nothing.
 pub struct Silent;
 

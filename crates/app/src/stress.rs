@@ -297,8 +297,9 @@ pub(crate) fn monte_carlo_settings(options: &MonteCarloOptions) -> Result<MonteC
     }
     if !(0.0..=1.0).contains(&options.threshold) {
         return Err(Error::invalid(format!(
-            "the fill-rate threshold must be 0 to 1, not {}",
-            Shown(options.threshold)
+            "the fill-rate threshold must be 0 to 1, not {}{}",
+            Shown(options.threshold),
+            crate::as_percentage(options.threshold)
         )));
     }
     Ok(MonteCarlo {

@@ -362,7 +362,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
             {
                 if !(0.0..=1.0).contains(value) {
                     return Err(app::Error::Invalid {
-                        message: format!("{flag} must be from 0 to 1, not {value}"),
+                        message: format!(
+                            "{flag} must be from 0 to 1, not {value}{}",
+                            app::as_percentage(*value)
+                        ),
                         findings: Vec::new(),
                     }
                     .into());

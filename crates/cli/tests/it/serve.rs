@@ -268,6 +268,11 @@ fn bad_serve_flags_are_refused() {
             "--mqtt-client-id: \"a b\" must be 1 to 64 letters",
         ),
         (&["--alert-weeks", "600"][..], "--alert-weeks must be 1 to 520, not 600"),
+        (
+            &["--alert-threshold", "90"][..],
+            "--alert-threshold must be from 0 to 1, not 90 (a share: 90 % is 0.9)\n",
+        ),
+        (&["--max-share", "150"][..], "--max-share must be from 0 to 1, not 150\n"),
     ] {
         let output = run(dir.path(), &[&["serve", "--listen", "127.0.0.1:0"][..], args].concat());
         let stderr = String::from_utf8_lossy(&output.stderr);

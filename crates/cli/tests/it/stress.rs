@@ -445,6 +445,13 @@ fn bad_hazards_and_options_are_named() {
 
     let output = run(dir.path(), &["stress", "--monte-carlo", "0"]);
     assert_eq!(output.status.code(), Some(2));
+    // A threshold written as a percentage is refused with the share it likely means.
+    let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--threshold", "95"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: the fill-rate threshold must be 0 to 1, not 95 (a share: 95 % is 0.95)
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
     let output = run(dir.path(), &["stress"]);
     assert_eq!(output.status.code(), Some(2), "a scenario or --monte-carlo is required");
     assert!(
