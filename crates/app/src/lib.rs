@@ -179,9 +179,9 @@ pub(crate) fn go_on(progress: &dyn Progress) -> Result<(), Error> {
 }
 
 /// For the error that refuses `value` as a share from 0 to 1: the share it means when it reads
-/// as a percentage (` (a share: 95 % is 0.95)`), else nothing.
+/// as a percentage, a whole number from 2 to 100 (` (a share: 95 % is 0.95)`), else nothing.
 pub fn as_percentage(value: f64) -> String {
-    if value > 1.0 && value <= 100.0 {
+    if value.fract() == 0.0 && (2.0..=100.0).contains(&value) {
         format!(" (a share: {} % is {})", model::Shown(value), model::Shown(value / 100.0))
     } else {
         String::new()

@@ -309,7 +309,11 @@ pub(crate) fn event(
         match spec.capacity {
             Some(c) if !(0.0..=1.0).contains(&c) => Err((
                 "capacity",
-                format!("must be the share of capacity left, 0 to 1, not {}", Shown(c)),
+                format!(
+                    "must be the share of capacity left, 0 to 1, not {}{}",
+                    Shown(c),
+                    crate::as_percentage(c)
+                ),
             )),
             c => Ok(c.unwrap_or(0.0)),
         },

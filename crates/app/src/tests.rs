@@ -1,8 +1,8 @@
-//! Progress reported from parallel work.
+//! Progress reported from parallel work; the hint for a share written as a percentage.
 
 use std::sync::Mutex;
 
-use super::{Progress, with_progress};
+use super::{Progress, as_percentage, with_progress};
 
 /// Records what it is told.
 #[derive(Default)]
@@ -26,4 +26,15 @@ fn finished_work_shows_all_it_did() {
             .unwrap();
     assert_eq!(answer, 7);
     assert_eq!(progress.0.lock().unwrap().last(), Some(&50));
+}
+
+/// Only what reads as a percentage gets the share it means.
+#[test]
+fn a_percentage_is_a_whole_number_from_2_to_100() {
+    assert_eq!(as_percentage(95.0), " (a share: 95 % is 0.95)");
+    assert_eq!(as_percentage(100.0), " (a share: 100 % is 1)");
+    assert_eq!(as_percentage(2.0), " (a share: 2 % is 0.02)");
+    for not in [1.5, 1.0, 0.5, -50.0, 150.0, 99.5, f64::NAN, f64::INFINITY] {
+        assert_eq!(as_percentage(not), "", "{not}");
+    }
 }

@@ -301,7 +301,7 @@ duration_weeks = 4
         error: bad.toml:37: longitude: a circle event needs longitude (a number)
         error: bad.toml:39: latitude: must be -90 to 90, not 95
         error: bad.toml:40: radius_km: must be more than 0, not -5
-        error: bad.toml:41: capacity: must be the share of capacity left, 0 to 1, not 2
+        error: bad.toml:41: capacity: must be the share of capacity left, 0 to 1, not 2 (a share: 2 % is 0.02)
         error: bad.toml:43: duration_weeks: must be a number of weeks more than 0, not 0
         error: bad.toml:47: supplier: no site "nobody" in the stored network
         error: bad.toml:49: item: no item "unobtainium" in the stored network
