@@ -494,9 +494,12 @@ pub fn load_hazards(path: &Path) -> Result<Hazards, Error> {
 pub fn hazards(request: &Request) -> Result<Hazards, Error> {
     let parsed: HazardsFile = request.parse_each(HAZARDS)?;
     let mut findings = Vec::new();
+    // A share, which may have been written as a percentage.
+    const SHARE: &str = "0 to 1";
     let mut check = |field: &str, value: Option<f64>, ok: bool, rule: &str| {
         if let Some(v) = value.filter(|_| !ok) {
-            let message = format!("must be {rule}, not {}", Shown(v));
+            let percentage = if rule == SHARE { crate::as_percentage(v) } else { String::new() };
+            let message = format!("must be {rule}, not {}{percentage}", Shown(v));
             findings.push(problem(request.at(field), field, message));
         }
     };
@@ -520,7 +523,7 @@ pub fn hazards(request: &Request) -> Result<Hazards, Error> {
         "partial_share",
         parsed.partial_share,
         parsed.partial_share.is_none_or(|v| (0.0..=1.0).contains(&v)),
-        "0 to 1",
+        SHARE,
     );
     check(
         "regional_events_per_year",
