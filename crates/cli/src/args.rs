@@ -7,6 +7,77 @@ use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
 /// The data directory when neither `--data` nor `ARSENAL_DATA` names one.
 pub(crate) const DEFAULT_DATA: &str = "arsenal-data";
 
+/// The examples each command's help ends with (a test parses every one).
+mod examples {
+    pub(super) const IMPORT: &str = "\
+Examples:
+  arsenal import data/sample              # a directory of CSV files, one per table
+  arsenal import network.json             # a JSON document, as `arsenal export` writes it
+  arsenal import 07.csv --format willems  # a Willems (2008) supply chain
+  arsenal --data big import big           # into its own data directory";
+    pub(super) const EXPORT: &str = "\
+Examples:
+  arsenal export --out copy               # CSV files to edit, then `arsenal import copy`
+  arsenal export --out network.json       # one JSON document
+  arsenal export --out - | head           # the JSON document on standard output
+  arsenal export --out copy --force       # replace an earlier export";
+    pub(super) const SUMMARY: &str = "\
+Examples:
+  arsenal summary
+  arsenal --data big summary --json";
+    pub(super) const GENERATE: &str = "\
+Examples:
+  arsenal generate --sites 10000 --out big              # then: arsenal --data big import big
+  arsenal generate --sites 300000 --seed 2 --out us     # the size of the U.S. base";
+    pub(super) const MAP: &str = "\
+Examples:
+  arsenal map icu-ventilator                       # every tier, over qualified sources
+  arsenal map icu-ventilator --depth 2             # the first two tiers
+  arsenal map icu-ventilator --site wh-01          # the actual links into one site
+  arsenal map icu-ventilator --format dot > v.dot  # for Graphviz: dot -Tsvg v.dot > v.svg
+  arsenal map icu-ventilator --format geojson      # sites and links on a map";
+    pub(super) const RISKS: &str = "\
+Examples:
+  arsenal risks
+  arsenal risks --item icu-ventilator --top 5
+  arsenal risks --json > risks.json";
+    pub(super) const STRESS: &str = "\
+Examples:
+  arsenal stress --scenario arsenal-data/examples/scenarios/gulf-hurricane.toml --chart fill.svg
+  arsenal stress --scenario s.toml --period day --unmet backlog --priority icu-ventilator
+  arsenal stress --monte-carlo 1000 --seed 7 --chart losses.png
+  arsenal stress --monte-carlo 1000 --hazards hazards.toml --threshold 0.9 --json";
+    pub(super) const MOBILIZE: &str = "\
+Examples:
+  arsenal mobilize --demand arsenal-data/examples/demand/ventilator-pandemic.toml --out plan.json
+  arsenal mobilize --demand demand.toml --scenario s.toml --chart plan.svg --csv plan-tables";
+    pub(super) const REPLAN: &str = "\
+Examples:
+  arsenal replan --plan plan.json --event arsenal-data/examples/events/ventilator-assembler-down.toml
+  arsenal replan --plan plan.json --event events.toml --out plan2.json --json";
+    pub(super) const DEMO: &str = "\
+Examples:
+  arsenal demo                     # into ./arsenal-data
+  arsenal --data try demo --json";
+    pub(super) const SERVE: &str = "\
+Examples:
+  arsenal serve                                        # http://127.0.0.1:8080 (docs/api.md)
+  arsenal serve --listen 0.0.0.0:8080 --mqtt 127.0.0.1:1883
+  arsenal serve --alert-weeks 8 --alert-webhook http://127.0.0.1:9000/alerts
+  arsenal --database postgres://arsenal@db:5432/arsenal serve   # one of several servers";
+    pub(super) const KEY: &str = "\
+Examples:
+  arsenal key create --org org-008 --role member   # shown once: keep it
+  arsenal key list
+  arsenal key revoke 3f2a9c1b0d4e";
+    pub(super) const ORG: &str = "\
+Examples:
+  arsenal org add national-office --name \"The national office\"
+  arsenal key create --org national-office --role operator
+  arsenal org list
+  arsenal org remove national-office";
+}
+
 /// Arsenal: an open industrial digital twin of a network of manufacturers.
 #[derive(Debug, Parser)]
 #[command(name = "arsenal", version, about, long_about = None)]
@@ -34,6 +105,7 @@ pub(crate) struct Args {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Validate a network and store it, replacing the stored one (all or nothing).
+    #[command(after_help = examples::IMPORT)]
     Import {
         /// A directory of CSV files, a .json document, or a Willems chain file (recognised by its first line, /chain).
         path: PathBuf,
@@ -48,6 +120,7 @@ pub(crate) enum Command {
         json: bool,
     },
     /// Write the stored network as a CSV directory or a JSON file.
+    #[command(after_help = examples::EXPORT)]
     Export {
         /// The directory (csv) or file (json) to write; `-` writes the JSON document to
         /// standard output.
@@ -63,12 +136,14 @@ pub(crate) enum Command {
         force: bool,
     },
     /// Counts, where the sites are, sole sources, BOM depth and capacity by process.
+    #[command(after_help = examples::SUMMARY)]
     Summary {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Write a synthetic network (CSV) with the structure of a real manufacturing base.
+    #[command(after_help = examples::GENERATE)]
     Generate {
         /// Number of sites, at least 50 (300000 is the size of the U.S. manufacturing base).
         #[arg(long, default_value_t = 1000)]
@@ -85,6 +160,7 @@ pub(crate) enum Command {
         force: bool,
     },
     /// The multi-tier supply map of an item: what it depends on, tier by tier, and where.
+    #[command(after_help = examples::MAP)]
     Map {
         /// The item id.
         item: String,
@@ -99,6 +175,7 @@ pub(crate) enum Command {
         format: MapFormat,
     },
     /// Ranked vulnerabilities: sole sources, geographic concentration, critical sites.
+    #[command(after_help = examples::RISKS)]
     Risks {
         /// Show at most this many rows per section.
         #[arg(long, default_value_t = 10, value_parser = rows)]
@@ -117,6 +194,7 @@ pub(crate) enum Command {
     /// Run a disruption scenario week by week and report what each product loses, or many
     /// random scenarios (--monte-carlo) and the distribution of what they cost.
     #[command(group(ArgGroup::new("run").required(true).args(["scenario", "monte_carlo"])))]
+    #[command(after_help = examples::STRESS)]
     Stress {
         /// The scenario: a TOML or JSON file (see docs/scenarios.md).
         #[arg(long)]
@@ -160,6 +238,7 @@ pub(crate) enum Command {
     },
     /// Plan production across the network to meet demand targets: who makes what in which
     /// week, from which suppliers, what can be met, and the bottlenecks.
+    #[command(after_help = examples::MOBILIZE)]
     Mobilize {
         /// The demand file: targets and planning options (TOML or JSON, see
         /// docs/planning-model.md).
@@ -176,6 +255,7 @@ pub(crate) enum Command {
     },
     /// Apply events (outages, capacity and demand changes, newly qualified sources) to a saved
     /// plan, solve again starting from it, and show what changed.
+    #[command(after_help = examples::REPLAN)]
     Replan {
         /// The plan saved by `arsenal mobilize --out` (or `arsenal replan --out`).
         #[arg(long)]
@@ -190,6 +270,7 @@ pub(crate) enum Command {
         output: PlanOutput,
     },
     /// Load the bundled sample network and show what Arsenal sees in it.
+    #[command(after_help = examples::DEMO)]
     Demo {
         /// Print what the demo found (import, summary, risks, stress test, plan) as one JSON
         /// document.
@@ -197,6 +278,7 @@ pub(crate) enum Command {
         json: bool,
     },
     /// Serve the stored network over a JSON HTTP API (docs/api.md) until Ctrl-C or SIGTERM.
+    #[command(after_help = examples::SERVE)]
     Serve {
         /// The address and port to listen on, HOST:PORT (port 0 picks a free one; 0.0.0.0:PORT
         /// listens on every interface).
@@ -226,11 +308,13 @@ pub(crate) enum Command {
         alert_webhook: Option<String>,
     },
     /// API keys for `arsenal serve` (docs/security.md).
+    #[command(after_help = examples::KEY)]
     Key {
         #[command(subcommand)]
         command: KeyCommand,
     },
     /// Organizations that hold keys without being in the network (docs/security.md).
+    #[command(after_help = examples::ORG)]
     Org {
         #[command(subcommand)]
         command: OrgCommand,

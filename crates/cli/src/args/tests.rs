@@ -107,3 +107,32 @@ fn min_organizations_is_one_or_more() {
     );
     assert!(with("1").is_ok());
 }
+
+/// Every command's help ends with examples, and every example is a command line that parses
+/// (what a shell would pass, up to a pipe or a redirection).
+#[test]
+fn every_command_has_examples_that_parse() {
+    use clap::Parser;
+    let mut command = Args::command();
+    let mut checked = 0;
+    for sub in command.get_subcommands_mut().filter(|sub| sub.get_name() != "help") {
+        let name = sub.get_name().to_owned();
+        let help = sub.render_long_help().to_string();
+        let examples: Vec<&str> = help
+            .lines()
+            .skip_while(|line| *line != "Examples:")
+            .skip(1)
+            .take_while(|line| line.starts_with("  arsenal "))
+            .collect();
+        assert!(!examples.is_empty(), "{name}: no examples in\n{help}");
+        for example in examples {
+            let words = shlex::split(example).unwrap_or_else(|| panic!("{name}: {example}"));
+            let words = words.iter().take_while(|w| !matches!(w.as_str(), "|" | ">"));
+            if let Err(e) = Args::try_parse_from(words) {
+                panic!("{name}: {example}: {e}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked} examples");
+}
