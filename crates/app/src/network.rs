@@ -58,20 +58,22 @@ pub fn import(
 }
 
 /// Validates and stores the text of a JSON network document, reported as `source`, replacing
-/// the stored network in one transaction (as `import` does with a file).
+/// the stored network in one transaction (as `import` does with a file), and leaves `cache`
+/// beside the store.
 pub fn import_json(
     config: &Config,
     text: &str,
     source: &str,
+    cache: Cache,
     progress: &dyn Progress,
 ) -> Result<ImportReport, Error> {
     let network = read_valid(source, progress, || interchange::parse_json(text, source))?;
-    store_valid(config, network, source.to_owned(), Cache::Nothing, progress)
+    store_valid(config, network, source.to_owned(), cache, progress)
 }
 
 /// What an import leaves beside the store for the commands after it.
-#[derive(Clone, Copy)]
-enum Cache {
+#[derive(Clone, Copy, Debug)]
+pub enum Cache {
     /// The graph of the network it wrote (`graph_cache`), for the next command of the CLI.
     Graph,
     /// Nothing: the server builds its own twin of the network it imports.

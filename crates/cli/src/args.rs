@@ -14,7 +14,8 @@ Examples:
   arsenal import data/sample              # a directory of CSV files, one per table
   arsenal import network.json             # a JSON document, as `arsenal export` writes it
   arsenal import 07.csv --format willems  # a Willems (2008) supply chain
-  arsenal --data big import big           # into its own data directory";
+  arsenal --data big import big           # into its own data directory
+  arsenal export --out - | arsenal --data copy import -   # a JSON document on standard input";
     pub(super) const EXPORT: &str = "\
 Examples:
   arsenal export --out copy               # CSV files to edit, then `arsenal import copy`
@@ -107,7 +108,8 @@ pub(crate) enum Command {
     /// Validate a network and store it, replacing the stored one (all or nothing).
     #[command(after_help = examples::IMPORT)]
     Import {
-        /// A directory of CSV files, a .json document, or a Willems chain file (recognised by its first line, /chain).
+        /// A directory of CSV files, a .json document, or a Willems chain file (recognised by its
+        /// first line, /chain); `-` reads a JSON document from standard input.
         path: PathBuf,
         /// The format of PATH; by default a directory is csv and a .json file is json.
         #[arg(long, value_enum)]

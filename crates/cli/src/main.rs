@@ -82,6 +82,26 @@ fn keep_to_exit<T>(value: T) {
     std::mem::forget(value);
 }
 
+/// The JSON network document of `arsenal import -`, read whole from standard input; the other
+/// formats are files or directories, and a terminal is not a document.
+fn standard_input(format: Option<args::ImportFormat>) -> Result<String, app::Error> {
+    let refused =
+        |message: &str| app::Error::Invalid { message: message.into(), findings: Vec::new() };
+    if format.is_some_and(|f| !matches!(f, args::ImportFormat::Json)) {
+        return Err(refused(
+            "import - reads a JSON network document from standard input; CSV files and Willems chains are imported from their path",
+        ));
+    }
+    let input = std::io::stdin();
+    if input.is_terminal() {
+        return Err(refused(
+            "import - reads a JSON network document from standard input, which is a terminal here: pipe one in (arsenal export --out - | arsenal --data copy import -)",
+        ));
+    }
+    std::io::read_to_string(input)
+        .map_err(|e| refused(&format!("cannot read standard input as text: {e}")))
+}
+
 /// Checks, before planning, that what `--out`, `--csv` and `--chart` ask for can be written.
 fn check_plan_outputs(output: &PlanOutput) -> Result<(), app::Error> {
     app::plan::check_outputs(output.out.as_deref(), output.csv.as_deref(), output.chart.as_deref())
@@ -128,7 +148,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let progress = progress::Bars::new(args.quiet);
     match &args.command {
         Command::Import { path, format, json, .. } => {
-            let report = app::import(&config, path, format.map(Into::into), &progress)?;
+            let report = if path.as_os_str() == "-" {
+                let text = standard_input(*format)?;
+                app::import_json(&config, &text, "standard input", app::Cache::Graph, &progress)?
+            } else {
+                app::import(&config, path, format.map(Into::into), &progress)?
+            };
             if *json {
                 writeln!(stdout(), "{}", serde_json::to_string_pretty(&report)?)?;
             } else {

@@ -49,7 +49,7 @@ pub(crate) async fn import(
     record(&state, &caller, "import network", &format!("{} bytes", text.len())).await?;
     let config = state.config.clone();
     let written = tokio::task::spawn_blocking(move || {
-        let report = app::import_json(&config, &text, &source, &app::Silent)?;
+        let report = app::import_json(&config, &text, &source, app::Cache::Nothing, &app::Silent)?;
         let twin = app::Twin::load(&config, &app::Silent)?;
         Ok::<_, app::Error>((report, twin))
     })

@@ -121,7 +121,7 @@ fn an_import_caches_the_graph_of_what_it_stored() {
         let json = dir.path().join("network.json");
         crate::interchange::write(&network, &json, crate::interchange::Format::Json).unwrap();
         let text = std::fs::read_to_string(&json).unwrap();
-        crate::import_json(&config, &text, "a request", &Silent).unwrap();
+        crate::import_json(&config, &text, "a request", crate::Cache::Nothing, &Silent).unwrap();
         let reason = super::read(&path, &super::Key::of(&last(&config)), super::Labelled::Yes)
             .err()
             .unwrap();

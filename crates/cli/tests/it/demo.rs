@@ -151,8 +151,8 @@ fn outputs_never_clobber_other_files() {
     assert!(generated.status.success(), "an earlier network is replaced when asked");
 }
 
-/// `export --out -` writes the JSON document to standard output, which imports back; a CSV
-/// export, a directory, cannot go there.
+/// `export --out -` writes the JSON document to standard output, which imports back, from a
+/// file or from standard input (`import -`); a CSV export, a directory, cannot go there.
 #[test]
 fn export_to_standard_output() {
     let dir = tempfile::tempdir().unwrap();
@@ -164,6 +164,34 @@ fn export_to_standard_output() {
     assert_eq!(document["format"], "arsenal-network");
     std::fs::write(dir.path().join("piped.txt"), stdout(&exported)).unwrap();
     assert!(run(dir.path(), &["-q", "import", "piped.txt"]).status.success());
+    // The binary with its store in `data`, standard input read from the file `input`.
+    let from_stdin = |data: &str, input: &str, args: &[&str]| {
+        std::process::Command::new(crate::arsenal())
+            .current_dir(dir.path())
+            .env_remove("ARSENAL_DATA")
+            .args(["--data", data])
+            .args(args)
+            .stdin(std::fs::File::open(dir.path().join(input)).unwrap())
+            .output()
+            .unwrap()
+    };
+    let piped = from_stdin("piped", "piped.txt", &["import", "-"]);
+    assert!(piped.status.success(), "{}", stderr(&piped, dir.path()));
+    assert_eq!(stdout(&piped), "imported 1,640 records from standard input into piped\n");
+    assert!(dir.path().join("piped/graph.cache").exists(), "as an import of a file");
+    let copy = from_stdin("piped", "piped.txt", &["export", "--out", "-"]);
+    assert!(stdout(&copy) == stdout(&exported), "the same network");
+    // A document cut short is refused with where it ends, and nothing is written.
+    let text = stdout(&exported);
+    std::fs::write(dir.path().join("cut.txt"), &text[..text.len() / 2]).unwrap();
+    let cut = from_stdin("cut", "cut.txt", &["import", "-"]);
+    assert_eq!(cut.status.code(), Some(2));
+    let said = stderr(&cut, dir.path());
+    assert!(said.starts_with("error: standard input:") && said.contains("cut short"), "{said}");
+    assert!(!dir.path().join("cut").exists());
+    let csv = from_stdin("csv", "piped.txt", &["import", "-", "--format", "csv"]);
+    assert_eq!(csv.status.code(), Some(2));
+    assert!(stderr(&csv, dir.path()).contains("imported from their path"));
     let refused = run(dir.path(), &["export", "--out", "-", "--format", "csv"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused, dir.path()).contains("name one with --out DIR"));
