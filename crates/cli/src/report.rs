@@ -8,6 +8,7 @@ use std::path::Path;
 use app::interchange::Finding;
 use app::{counted, grouped, listed};
 use engine::risk::Structure;
+use engine::simulate::Undrawn;
 use engine::summary::{Summary, Tally};
 
 use crate::args::DEFAULT_DATA;
@@ -596,6 +597,19 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
         counted(report.horizon as usize, unit),
         report.mean_events
     );
+    for hazard in &report.undrawn {
+        let (field, why) = match hazard {
+            Undrawn::Regional => (
+                "regional_events_per_year",
+                "regional events are centred on sites with coordinates, and no site has any",
+            ),
+            Undrawn::State => (
+                "state_events_per_year",
+                "state events strike the sites of a state, and no site has a state",
+            ),
+        };
+        let _ = writeln!(out, "  note: {field} is above 0, but {why}: none was drawn");
+    }
     let l = &report.loss;
     if report.undisrupted_loss > 0.0 {
         let _ = writeln!(

@@ -21,7 +21,7 @@ use crate::graph::{Graph, Name};
 pub use effects::{in_circle, struck_sites};
 pub use flows::Flows;
 pub use monte_carlo::{
-    Contribution, Hazards, MonteCarlo, MonteCarloReport, ProductRisk, Summary, monte_carlo,
+    Contribution, Hazards, MonteCarlo, MonteCarloReport, ProductRisk, Summary, Undrawn, monte_carlo,
 };
 
 /// How long one period is.

@@ -597,3 +597,21 @@ fn a_chart_counts_the_products_it_does_not_draw() {
     let undrawn = format!("{} other products short, not drawn", short - 8);
     assert!(svg.contains(&undrawn), "{undrawn}");
 }
+
+/// A Willems chain has no places: the default regional events cannot be drawn on it, and the
+/// Monte Carlo report says so instead of leaving them out unseen.
+#[test]
+fn monte_carlo_names_the_hazards_a_network_cannot_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = repo("../shared/data/willems_2008/01.csv");
+    assert!(run(dir.path(), &["-q", "import", &chain]).status.success());
+    let output = run(dir.path(), &["stress", "--monte-carlo", "5"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let text = stdout(&output);
+    let note = text.lines().nth(1).unwrap_or_default();
+    expect![[r#"  note: regional_events_per_year is above 0, but regional events are centred on sites with coordinates, and no site has any: none was drawn"#]]
+        .assert_eq(note);
+    let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["undrawn"], serde_json::json!(["regional_events_per_year"]));
+}

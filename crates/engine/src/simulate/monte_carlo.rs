@@ -90,6 +90,9 @@ pub struct MonteCarloReport {
     pub undisrupted_loss: f64,
     /// Mean events per scenario.
     pub mean_events: f64,
+    /// The hazards with a rate above 0 that can draw nothing on this network.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undrawn: Vec<Undrawn>,
     /// Per product, most at risk first.
     pub products: Vec<ProductRisk>,
     /// Products that cannot be made at all (an item of their bill of materials has no qualified
@@ -102,6 +105,17 @@ pub struct MonteCarloReport {
     pub tail_regions: Vec<Contribution>,
     /// Value lost in each scenario (as `loss`), in scenario order.
     pub losses: Vec<f64>,
+}
+
+/// A hazard that can draw nothing on a network, named by its field of the hazards file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Undrawn {
+    /// Regional events are centred on sites with coordinates, and no site has any.
+    #[serde(rename = "regional_events_per_year")]
+    Regional,
+    /// State events strike the sites of a state, and no site has a state.
+    #[serde(rename = "state_events_per_year")]
+    State,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -166,6 +180,15 @@ pub fn monte_carlo(
         .collect();
     let with_state: Vec<u32> =
         (0..graph.n_sites() as u32).filter(|&s| graph.sites[s as usize].state.is_some()).collect();
+    let hazards = &mc.hazards;
+    let undrawn = [
+        (Undrawn::Regional, hazards.regional_events_per_year, &located),
+        (Undrawn::State, hazards.state_events_per_year, &with_state),
+    ]
+    .into_iter()
+    .filter(|(_, rate, sites)| *rate > 0.0 && sites.is_empty())
+    .map(|(hazard, ..)| hazard)
+    .collect();
     // Restricted runs need a steady network; otherwise every scenario runs whole.
     let steady = flows.steady();
     let done = std::sync::atomic::AtomicU64::new(0);
@@ -195,7 +218,7 @@ pub fn monte_carlo(
             Some(Drawn { loss, events: scenario.events.len(), fill, blame })
         })
         .collect();
-    Some(aggregate(graph, mc, flows.period, &baseline, &drawn?))
+    Some(MonteCarloReport { undrawn, ..aggregate(graph, mc, flows.period, &baseline, &drawn?) })
 }
 
 /// One scenario from the hazard models.
@@ -456,6 +479,7 @@ fn aggregate(
         loss,
         undisrupted_loss: baseline.value_short,
         mean_events: drawn.iter().map(|d| d.events as f64).sum::<f64>() / n,
+        undrawn: Vec::new(),
         products,
         unmakeable,
         tail_sites: ranked(

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 
-use super::{Hazards, MonteCarlo, draw, monte_carlo, percentile};
+use super::{Hazards, MonteCarlo, Undrawn, draw, monte_carlo, percentile};
 use crate::fixture;
 use crate::generate::{GenerateConfig, generate};
 use crate::graph::Graph;
@@ -267,6 +267,36 @@ fn results_do_not_depend_on_the_number_of_threads() {
     let other =
         monte_carlo(&graph, &flows, &MonteCarlo { seed: 12, ..mc.clone() }, &|_| true).unwrap();
     assert_ne!(one.losses, other.losses);
+}
+
+/// A hazard that needs what no site has (coordinates for regional events, a state for state
+/// events) draws nothing, and the report says which; with them, it draws and says nothing.
+#[test]
+fn hazards_that_can_draw_nothing_are_named() {
+    let mut network = generate(&GenerateConfig { n_sites: 60, seed: 3 });
+    let run = |network: &model::Network, hazards: Hazards| {
+        let graph = Graph::build(network).unwrap();
+        let flows = Flows::new(&graph, Period::Week);
+        monte_carlo(&graph, &flows, &options(30, 5, hazards), &|_| true).unwrap()
+    };
+    let regional_only = Hazards {
+        site_outages_per_year: 0.0,
+        regional_events_per_year: 4.0,
+        state_events_per_year: 3.0,
+        ..Hazards::default()
+    };
+    let placed = run(&network, regional_only.clone());
+    assert!(placed.undrawn.is_empty(), "{:?}", placed.undrawn);
+    assert!(placed.mean_events > 1.0, "{} events a scenario", placed.mean_events);
+    for site in &mut network.sites {
+        (site.latitude, site.longitude, site.state) = (None, None, None);
+    }
+    let nowhere = run(&network, regional_only.clone());
+    assert_eq!(nowhere.undrawn, [Undrawn::Regional, Undrawn::State]);
+    assert_eq!(nowhere.mean_events, 0.0);
+    // A rate of 0 asks for nothing, so nothing is missed.
+    let none = Hazards { regional_events_per_year: 0.0, ..regional_only };
+    assert_eq!(run(&network, none).undrawn, [Undrawn::State]);
 }
 
 #[test]
