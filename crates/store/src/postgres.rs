@@ -457,8 +457,6 @@ fn backend(context: &str, source: impl std::error::Error + Send + Sync + 'static
     Error::Backend { context: context.into(), source: Box::new(source) }
 }
 
-/// Maps a failed statement, telling unique violations (a conflict) from other failures, with
-/// the server's own message when there is one.
 /// Why a connection to `url` failed, with the server it tried and what to check: that a server
 /// listens there, that the database exists, or the user and password.
 fn cannot_connect(url: &str, error: &postgres::Error) -> Error {
@@ -507,6 +505,8 @@ fn connection_refused(error: &postgres::Error) -> bool {
     false
 }
 
+/// Maps a failed statement, telling unique violations (a conflict) from other failures, with
+/// the server's own message when there is one.
 fn classify(context: &str, error: &postgres::Error) -> Error {
     let Some(db) = error.as_db_error() else {
         // The causes too: "error connecting to server" alone does not say what failed.
