@@ -9,6 +9,12 @@ pub(crate) const DEFAULT_DATA: &str = "arsenal-data";
 
 /// The examples each command's help ends with (a test parses every one).
 mod examples {
+    pub(super) const ARSENAL: &str = "\
+Start here:
+  arsenal demo                    # the bundled sample network into ./arsenal-data, and what Arsenal sees in it
+  arsenal import my-network       # your own: a directory of CSV files (docs/data-format.md)
+  arsenal risks                   # then ask it: risks, map, stress, mobilize, replan, serve
+  arsenal stress --help           # each command's options, with examples";
     pub(super) const IMPORT: &str = "\
 Examples:
   arsenal import data/sample              # a directory of CSV files, one per table
@@ -81,7 +87,7 @@ Examples:
 
 /// Arsenal: an open industrial digital twin of a network of manufacturers.
 #[derive(Debug, Parser)]
-#[command(name = "arsenal", version, about, long_about = None)]
+#[command(name = "arsenal", version, about, long_about = None, after_help = examples::ARSENAL)]
 pub(crate) struct Args {
     /// Data directory of the embedded store.
     #[arg(long, global = true, env = "ARSENAL_DATA", default_value = DEFAULT_DATA)]

@@ -108,19 +108,24 @@ fn min_organizations_is_one_or_more() {
     assert!(with("1").is_ok());
 }
 
-/// Every command's help ends with examples, and every example is a command line that parses
-/// (what a shell would pass, up to a pipe or a redirection).
+/// Every command's help ends with examples (the top-level help with where to start), and every
+/// example is a command line that parses (what a shell would pass, up to a pipe or a
+/// redirection).
 #[test]
 fn every_command_has_examples_that_parse() {
     use clap::Parser;
     let mut command = Args::command();
     let mut checked = 0;
-    for sub in command.get_subcommands_mut().filter(|sub| sub.get_name() != "help") {
-        let name = sub.get_name().to_owned();
-        let help = sub.render_long_help().to_string();
+    let top = ("arsenal".to_owned(), command.render_long_help().to_string(), "Start here:");
+    let subcommands = command
+        .get_subcommands_mut()
+        .filter(|sub| sub.get_name() != "help")
+        .map(|sub| (sub.get_name().to_owned(), sub.render_long_help().to_string(), "Examples:"))
+        .collect::<Vec<_>>();
+    for (name, help, heading) in std::iter::once(top).chain(subcommands) {
         let examples: Vec<&str> = help
             .lines()
-            .skip_while(|line| *line != "Examples:")
+            .skip_while(|line| *line != heading)
             .skip(1)
             .take_while(|line| line.starts_with("  arsenal "))
             .collect();
@@ -128,7 +133,11 @@ fn every_command_has_examples_that_parse() {
         for example in examples {
             let words = shlex::split(example).unwrap_or_else(|| panic!("{name}: {example}"));
             let words = words.iter().take_while(|w| !matches!(w.as_str(), "|" | ">"));
-            if let Err(e) = Args::try_parse_from(words) {
+            // Asking for help is a command line that parses.
+            let parsed = Args::try_parse_from(words).map(|_| ()).or_else(|e| {
+                (e.kind() == clap::error::ErrorKind::DisplayHelp).then_some(()).ok_or(e)
+            });
+            if let Err(e) = parsed {
                 panic!("{name}: {example}: {e}");
             }
             checked += 1;
