@@ -109,6 +109,7 @@ fn lines_are_numbered_alike_with_windows_and_mac_line_endings() {
                 error: bad/sites.csv:6: has 12 fields but the header has 13
                 error: bad/sites.csv:4: employees: expected a whole number from 0 to 4294967295, got "many"
                 error: bad/sites.csv:5: organization: unknown organization id "nobody"
+                warning: bad/sites.csv:2: name: holds a line break, which text reports and tables show broken
                 error: bad is invalid: 3 errors; nothing was imported
             "#]],
         );

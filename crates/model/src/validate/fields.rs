@@ -117,6 +117,14 @@ impl Checker {
     fn text(&mut self, table: Table, row: usize, field: &'static str, text: &str) {
         if text.trim().is_empty() {
             self.error(table, row, field, "must not be empty".to_owned());
+        } else if let Some(control) = text.chars().find(|c| c.is_control()) {
+            let what = match control {
+                '\n' | '\r' => "a line break".to_owned(),
+                '\t' => "a tab".to_owned(),
+                other => format!("the control character {:?}", other),
+            };
+            let message = format!("holds {what}, which text reports and tables show broken");
+            self.warning(table, row, field, message);
         }
     }
 

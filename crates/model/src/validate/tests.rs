@@ -109,3 +109,26 @@ fn unknown_references_name_a_near_id_up_to_a_limit() {
         assert_eq!(*message, format!(r#"{row}: unknown item id "li-cel"{hint}"#));
     }
 }
+
+/// A name with a line break, a tab or another control character is legal, but text reports and
+/// tables show it broken: a warning says so, and the import goes on.
+#[test]
+fn control_characters_in_names_are_warnings() {
+    let network = Network {
+        items: vec![
+            Item { name: "two\nlines".into(), ..item("a") },
+            Item { name: "tab\there".into(), unit: "kg\r".into(), ..item("b") },
+            Item { name: "bell\u{7}".into(), ..item("c") },
+            Item { name: "plain, with \"quotes\" and ü".into(), ..item("d") },
+        ],
+        ..Network::default()
+    };
+    check(
+        &network,
+        &expect![[r#"
+            Warning items[0].name: holds a line break, which text reports and tables show broken
+            Warning items[1].name: holds a tab, which text reports and tables show broken
+            Warning items[1].unit: holds a line break, which text reports and tables show broken
+            Warning items[2].name: holds the control character '\u{7}', which text reports and tables show broken"#]],
+    );
+}
