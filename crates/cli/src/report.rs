@@ -597,17 +597,14 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
         counted(report.horizon as usize, unit),
         report.mean_events
     );
-    for hazard in &report.undrawn {
-        let (field, why) = match hazard {
-            Undrawn::Regional => (
-                "regional_events_per_year",
-                "regional events are centred on sites with coordinates, and no site has any",
-            ),
-            Undrawn::State => (
-                "state_events_per_year",
-                "state events strike the sites of a state, and no site has a state",
-            ),
+    for &hazard in &report.undrawn {
+        let why = match hazard {
+            Undrawn::Regional => {
+                "regional events are centred on sites with coordinates, and no site has any"
+            }
+            Undrawn::State => "state events strike the sites of a state, and no site has a state",
         };
+        let field = hazard.field();
         let _ = writeln!(out, "  note: {field} is above 0, but {why}: none was drawn");
     }
     let l = &report.loss;

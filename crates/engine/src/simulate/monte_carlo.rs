@@ -107,15 +107,31 @@ pub struct MonteCarloReport {
     pub losses: Vec<f64>,
 }
 
-/// A hazard that can draw nothing on a network, named by its field of the hazards file.
+/// A hazard that can draw nothing on a network, named (in JSON too) by its field of the hazards
+/// file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(into = "&'static str")]
 pub enum Undrawn {
     /// Regional events are centred on sites with coordinates, and no site has any.
-    #[serde(rename = "regional_events_per_year")]
     Regional,
     /// State events strike the sites of a state, and no site has a state.
-    #[serde(rename = "state_events_per_year")]
     State,
+}
+
+impl Undrawn {
+    /// Its field of the hazards file.
+    pub fn field(self) -> &'static str {
+        match self {
+            Undrawn::Regional => "regional_events_per_year",
+            Undrawn::State => "state_events_per_year",
+        }
+    }
+}
+
+impl From<Undrawn> for &'static str {
+    fn from(hazard: Undrawn) -> Self {
+        hazard.field()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
