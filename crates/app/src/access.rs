@@ -11,6 +11,8 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde::Serialize;
 
+pub use store::Newest;
+
 use crate::{Config, Error};
 
 /// What a key may do.
@@ -294,10 +296,19 @@ pub struct AuditEntry {
     pub target: String,
 }
 
-/// The newest `limit` lines of the audit log.
-pub fn audit_log(config: &Config, limit: u32) -> Result<Vec<AuditEntry>, Error> {
-    let log = config.open_store()?.audit_log(limit)?;
-    Ok(log
+/// One page of a log read newest first, and how many lines the whole log (or what its filter
+/// selects) holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    pub lines: Vec<T>,
+    pub total: u64,
+}
+
+/// A page of the audit log, newest first.
+pub fn audit_log(config: &Config, page: Newest) -> Result<Page<AuditEntry>, Error> {
+    let store = config.open_store()?;
+    let lines = store
+        .audit_log(page)?
         .into_iter()
         .map(|e| AuditEntry {
             at: e.at,
@@ -307,7 +318,8 @@ pub fn audit_log(config: &Config, limit: u32) -> Result<Vec<AuditEntry>, Error> 
             action: e.action,
             target: e.target,
         })
-        .collect())
+        .collect();
+    Ok(Page { lines, total: store.audit_lines()? })
 }
 
 /// `bytes` random bytes from the operating system, in hex.

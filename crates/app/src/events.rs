@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use model::Shown;
 use serde::{Deserialize, Serialize};
 
-use crate::access::{Caller, Role};
+use crate::access::{Caller, Newest, Page, Role};
 use crate::interchange::{Finding, FindingSeverity};
 use crate::{Config, Error};
 
@@ -201,29 +201,31 @@ fn unscaled(index: &Index, events: &[Event]) -> Vec<Finding> {
 
 /// Every stored event, oldest first, with who sent it: what a restarted server replays.
 pub fn history(config: &Config) -> Result<Vec<Received>, Error> {
-    read(config, &store::EventFilter::default())
+    read(&config.open_store()?, &store::EventFilter::default())
 }
 
-/// The newest `limit` events the caller may read (all for operators, its organization's for
+/// A page of the events the caller may read (all for operators, its organization's for
 /// members), about `site` when given, newest first.
 pub fn recent(
     config: &Config,
     caller: &Caller,
     site: Option<&str>,
-    limit: u32,
-) -> Result<Vec<Received>, Error> {
+    page: Newest,
+) -> Result<Page<Received>, Error> {
     let organization = match caller.role {
         Role::Operator => None,
         Role::Member => Some(caller.organization.clone()),
         Role::Viewer => return Err(Error::Forbidden("viewers cannot read events".into())),
     };
     let site = site.map(str::to_owned);
-    read(config, &store::EventFilter { organization, site, newest: Some(limit) })
+    let filter = store::EventFilter { organization, site, newest: Some(page) };
+    let store = config.open_store()?;
+    Ok(Page { lines: read(&store, &filter)?, total: store.count_events(&filter)? })
 }
 
-fn read(config: &Config, filter: &store::EventFilter) -> Result<Vec<Received>, Error> {
-    let stored = config.open_store()?.events(filter)?;
-    stored
+fn read(store: &store::Store, filter: &store::EventFilter) -> Result<Vec<Received>, Error> {
+    store
+        .events(filter)?
         .into_iter()
         .map(|s| {
             let event = serde_json::from_str(&s.body).map_err(|e| {

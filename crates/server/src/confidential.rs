@@ -146,11 +146,12 @@ pub(crate) async fn capacity_aggregate(
     }))
 }
 
-/// The newest lines of the audit log: every read of confidential data and every write.
+/// The audit log, newest first: every read of confidential data and every write.
 #[utoipa::path(get, path = "/audit", tag = "confidential", params(AuditQuery),
     security(("api_key" = [])),
     responses(
-        (status = 200, description = "Newest first", body = Vec<wire::AuditEntry>),
+        (status = 200, description = "One page, newest first", body = wire::AuditPage),
+        (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 403, description = "Not an operator", body = wire::ErrorBody),
     ))]
@@ -158,14 +159,15 @@ pub(crate) async fn audit(
     State(state): State<Arc<Shared>>,
     caller: Authenticated,
     Params(query): Params<AuditQuery>,
-) -> Result<Json<Vec<wire::AuditEntry>>, ApiError> {
+) -> Result<Json<wire::AuditPage>, ApiError> {
     caller.operator()?;
-    let limit = crate::network::limit(query.limit)? as u32;
+    let (page, offset, limit) = crate::network::newest(query.offset, query.limit)?;
     let config = state.config.clone();
-    let log = tokio::task::spawn_blocking(move || app::access::audit_log(&config, limit))
+    let log = tokio::task::spawn_blocking(move || app::access::audit_log(&config, page))
         .await
         .map_err(|e| ApiError::Internal(format!("audit log: {e}")))??;
-    Ok(Json(log.into_iter().map(Into::into).collect()))
+    let (results, page) = crate::network::log_page(log, offset, limit);
+    Ok(Json(wire::AuditPage { results, page }))
 }
 
 /// Writes an audit line before the data goes out: no record, no data.

@@ -11,7 +11,7 @@ use crate::State as Shared;
 use crate::access::Authenticated;
 use crate::error::ApiError;
 use crate::network::{Body, Params, snapshot};
-use crate::wire::{self, EventBatch, EventQuery, Receipt, Received};
+use crate::wire::{self, EventBatch, EventQuery, Receipt};
 
 /// Report events: checked whole, stored, then applied.
 #[utoipa::path(post, path = "/events", tag = "events", request_body = EventBatch,
@@ -117,7 +117,7 @@ pub(crate) async fn record(
 #[utoipa::path(get, path = "/events", tag = "events", params(EventQuery),
     security(("api_key" = [])),
     responses(
-        (status = 200, description = "Newest first", body = Vec<Received>),
+        (status = 200, description = "One page, newest first", body = wire::EventPage),
         (status = 400, description = "A parameter is wrong", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 403, description = "A viewer", body = wire::ErrorBody),
@@ -126,22 +126,14 @@ pub(crate) async fn history(
     State(state): State<Arc<Shared>>,
     caller: Authenticated,
     Params(query): Params<EventQuery>,
-) -> Result<Json<Vec<Received>>, ApiError> {
-    let limit = crate::network::limit(query.limit)?;
+) -> Result<Json<wire::EventPage>, ApiError> {
+    let (page, offset, limit) = crate::network::newest(query.offset, query.limit)?;
     let (config, caller) = (state.config.clone(), caller.0);
     let recent = tokio::task::spawn_blocking(move || {
-        app::events::recent(&config, &caller, query.site.as_deref(), limit as u32)
+        app::events::recent(&config, &caller, query.site.as_deref(), page)
     })
     .await
     .map_err(|e| ApiError::Internal(format!("events: {e}")))??;
-    Ok(Json(
-        recent
-            .into_iter()
-            .map(|r| Received {
-                received_at: r.received_at,
-                organization: r.organization,
-                event: r.event.into(),
-            })
-            .collect(),
-    ))
+    let (results, page) = crate::network::log_page(recent, offset, limit);
+    Ok(Json(wire::EventPage { results, page }))
 }

@@ -27,6 +27,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
+use axum::middleware::from_extractor;
 use axum::routing::{get, post};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -219,22 +220,18 @@ pub fn router(state: Arc<State>) -> Router {
             get(records::read)
                 .put(records::replace)
                 .layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES)),
-        );
-    Router::new()
+        )
+        .route_layer(from_extractor::<network::NoParams>());
+    // What takes no query parameters refuses any; the others refuse those they do not know.
+    let plain = Router::new()
         .route("/healthz", get(network::healthz))
         .route("/readyz", get(network::readyz))
         .route("/openapi.json", get(openapi::document))
-        .route("/organizations", get(network::organizations))
-        .route("/sites", get(network::sites))
         .route("/sites/{id}", get(network::site))
         .route("/sites/{id}/capacity", get(confidential::site_capacity))
-        .route("/aggregates/capacity", get(confidential::capacity_aggregate))
-        .route("/audit", get(confidential::audit))
-        .route("/events", get(events::history).post(events::report))
+        .route("/events", post(events::report))
         .route("/alerts", get(alerts::current))
-        .route("/items", get(network::items))
         .route("/items/{id}", get(network::item))
-        .route("/items/{id}/map", get(jobs::map))
         .route("/jobs", get(jobs::list))
         .route("/jobs/risks", post(jobs::risks))
         .route("/jobs/stress", post(jobs::stress))
@@ -243,6 +240,16 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/jobs/replan", post(jobs::replan))
         .route("/jobs/{id}", get(jobs::one).delete(jobs::cancel))
         .route("/jobs/{id}/result", get(jobs::result))
+        .route_layer(from_extractor::<network::NoParams>());
+    Router::new()
+        .route("/organizations", get(network::organizations))
+        .route("/sites", get(network::sites))
+        .route("/aggregates/capacity", get(confidential::capacity_aggregate))
+        .route("/audit", get(confidential::audit))
+        .route("/events", get(events::history))
+        .route("/items", get(network::items))
+        .route("/items/{id}/map", get(jobs::map))
+        .merge(plain)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .merge(import)
         .fallback(error::no_route)

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::access::Authenticated;
@@ -70,6 +70,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
             Ok(Query(value)) => Ok(Params(value)),
             Err(rejection) => Err(query_error(&rejection)),
         }
+    }
+}
+
+/// An endpoint that takes no query parameters refuses any, as the others refuse one they do not
+/// know: `GET /alerts?product=x` must not answer every alert as if it had filtered them.
+pub(crate) struct NoParams;
+
+impl<S: Send + Sync> FromRequestParts<S> for NoParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let given = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            .map(|Query(pairs)| pairs)
+            .unwrap_or_default();
+        let Some((name, _)) = given.first() else {
+            return Ok(NoParams);
+        };
+        let (method, path) = (&parts.method, parts.uri.path());
+        let body = if [Method::POST, Method::PUT].contains(method) {
+            "; what it takes goes in the JSON body"
+        } else {
+            ""
+        };
+        Err(ApiError::query(
+            name,
+            format!("unknown; {method} {path} takes no query parameters{body}"),
+        ))
     }
 }
 
@@ -337,8 +364,32 @@ pub(crate) fn page<T>(
         }
         total += 1;
     }
-    let next_offset = (offset.saturating_add(limit) < total).then(|| offset + limit);
-    Ok((results, PageInfo { total, offset, limit, next_offset }))
+    Ok((results, PageInfo::new(total, offset, limit)))
+}
+
+/// Which page of a log, read newest first, the parameters ask for; the page of a store's log
+/// is named in `u32`, and an offset past that is past the end of any log.
+pub(crate) fn newest(
+    offset: Option<usize>,
+    limit: Option<usize>,
+) -> Result<(app::access::Newest, usize, usize), ApiError> {
+    let offset = offset.unwrap_or(0);
+    let limit = self::limit(limit)?;
+    let page = app::access::Newest {
+        offset: u32::try_from(offset).unwrap_or(u32::MAX),
+        limit: u32::try_from(limit).unwrap_or(u32::MAX),
+    };
+    Ok((page, offset, limit))
+}
+
+/// The page info of a page of a log.
+pub(crate) fn log_page<T, W: From<T>>(
+    log: app::access::Page<T>,
+    offset: usize,
+    limit: usize,
+) -> (Vec<W>, PageInfo) {
+    let total = usize::try_from(log.total).unwrap_or(usize::MAX);
+    (log.lines.into_iter().map(W::from).collect(), PageInfo::new(total, offset, limit))
 }
 
 /// The public view of each record of a page.

@@ -219,7 +219,12 @@ async fn every_error_has_the_error_body() {
         (Method::GET, "/aggregates/capacity"),
         (Method::GET, "/aggregates/capacity?process=stamping&by=county"),
         (Method::GET, "/audit?limit=5000"),
+        (Method::GET, "/events?before=10"),
         (Method::GET, "/items/icu-ventilator/map?site=site-019"),
+        (Method::GET, "/alerts?product=icu-ventilator"),
+        (Method::GET, "/sites/site-027?fields=name"),
+        (Method::POST, "/jobs/risks?top=3"),
+        (Method::GET, "/organizations/org-008/records?table=sites"),
     ];
     let mut out = String::new();
     for (method, uri) in cases {
@@ -239,7 +244,12 @@ async fn every_error_has_the_error_body() {
         GET /aggregates/capacity -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter process: missing; it is required","details":[{"location":"query","field":"process","message":"missing; it is required"}]}}
         GET /aggregates/capacity?process=stamping&by=county -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter by: unknown grouping \"county\"; expected state or country","details":[{"location":"query","field":"by","message":"unknown grouping \"county\"; expected state or country"}]}}
         GET /audit?limit=5000 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: must be from 1 to 1000, not 5000","details":[{"location":"query","field":"limit","message":"must be from 1 to 1000, not 5000"}]}}
+        GET /events?before=10 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter before: unknown field \"before\"; expected one of site, offset, limit","details":[{"location":"query","field":"before","message":"unknown field \"before\"; expected one of site, offset, limit"}]}}
         GET /items/icu-ventilator/map?site=site-019 -> 404 {"error":{"code":"not_found","message":"site-019 neither makes icu-ventilator nor receives it along a link, nor holds or needs any, so there is no map of it as seen from site-019; it is made or received at site-132, site-133, site-134, wh-01, wh-02 and 3 more; a map asked with no site is over every qualified source","details":[]}}
+        GET /alerts?product=icu-ventilator -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter product: unknown; GET /alerts takes no query parameters","details":[{"location":"query","field":"product","message":"unknown; GET /alerts takes no query parameters"}]}}
+        GET /sites/site-027?fields=name -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter fields: unknown; GET /sites/site-027 takes no query parameters","details":[{"location":"query","field":"fields","message":"unknown; GET /sites/site-027 takes no query parameters"}]}}
+        POST /jobs/risks?top=3 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter top: unknown; POST /jobs/risks takes no query parameters; what it takes goes in the JSON body","details":[{"location":"query","field":"top","message":"unknown; POST /jobs/risks takes no query parameters; what it takes goes in the JSON body"}]}}
+        GET /organizations/org-008/records?table=sites -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter table: unknown; GET /organizations/org-008/records takes no query parameters","details":[{"location":"query","field":"table","message":"unknown; GET /organizations/org-008/records takes no query parameters"}]}}
     "#]].assert_eq(&out);
 }
 
@@ -442,7 +452,7 @@ async fn confidential_reads_are_audited() {
     call(&f.state, Method::GET, "/sites/site-027/capacity", Some(&f.member)).await;
     let (status, log) = call(&f.state, Method::GET, "/audit?limit=10", Some(&f.operator)).await;
     assert_eq!(status, StatusCode::OK);
-    let entries = log.as_array().unwrap();
+    let entries = log["results"].as_array().unwrap();
     assert_eq!(entries.len(), 1, "{log}");
     let owner_id = f.owner.split('_').nth(1).unwrap();
     assert_eq!(
@@ -552,13 +562,13 @@ async fn events_are_stored_once_applied_and_kept() {
     assert_eq!(receipt.to_string(), r#"{"accepted":["e3"],"duplicates":["e1"],"warnings":[]}"#);
     let (_, log) = call(&f.state, Method::GET, "/audit?limit=1", Some(&f.operator)).await;
     assert_eq!(
-        (&log[0]["action"], &log[0]["target"]),
+        (&log["results"][0]["action"], &log["results"][0]["target"]),
         (&"report events".into(), &"2 events, 1 new".into())
     );
     let one = r#"{"events": [{"kind": "outage_end", "id": "e4", "site": "site-027"}]}"#;
     send(&f.state, Method::POST, "/events", Some(&f.owner), one).await;
     let (_, log) = call(&f.state, Method::GET, "/audit?limit=1", Some(&f.operator)).await;
-    assert_eq!(log[0]["target"], "1 event, 1 new");
+    assert_eq!(log["results"][0]["target"], "1 event, 1 new");
     let (_, capacity) =
         call(&f.state, Method::GET, "/sites/site-027/capacity", Some(&f.owner)).await;
     assert_eq!(capacity["down"], false);
@@ -569,12 +579,34 @@ async fn events_are_stored_once_applied_and_kept() {
     assert_eq!(*replayed.live(), *f.state.live());
     let (_, history) =
         call(&f.state, Method::GET, "/events?site=site-027", Some(&f.operator)).await;
-    let ids: Vec<&str> =
-        history.as_array().unwrap().iter().map(|r| r["event"]["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = history["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["event"]["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["e4", "e3", "e2", "e1"]);
+    // A page further back, and where it sits.
+    let (_, page) =
+        call(&f.state, Method::GET, "/events?site=site-027&offset=1&limit=2", Some(&f.operator))
+            .await;
+    let ids: Vec<&str> = page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["event"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["e3", "e2"]);
+    assert_eq!(
+        page["page"],
+        serde_json::json!({"total": 4, "offset": 1, "limit": 2, "next_offset": 3})
+    );
+    let (_, log) = call(&f.state, Method::GET, "/audit?offset=2&limit=1", Some(&f.operator)).await;
+    assert_eq!(log["results"][0]["target"], "2 events, 1 new", "{log}");
+    assert_eq!(log["page"]["offset"], 2);
     let (_, theirs) = call(&f.state, Method::GET, "/events", Some(&f.member)).await;
     assert_eq!(
-        theirs,
+        theirs["results"],
         serde_json::json!([]),
         "another organization's events are not theirs to read"
     );
@@ -698,7 +730,7 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     expect![[r#"{"error":{"code":"payload_too_large","message":"the body is larger than 16 MiB, the limit of this endpoint","details":[]}}"#]].assert_eq(&body.to_string());
     let (_, history) = call(&f.state, Method::GET, "/events", Some(&f.operator)).await;
-    assert_eq!(history, serde_json::json!([]));
+    assert_eq!(history["results"], serde_json::json!([]));
 }
 
 /// Polls `GET /alerts` until `done` holds for the products alerted (the prediction runs in the
@@ -915,7 +947,7 @@ async fn an_import_replaces_the_served_network() {
     );
     // The log holds the attempt, then that it was refused and why.
     let (_, log) = call(&f.state, Method::GET, "/audit?limit=2", Some(&f.operator)).await;
-    let lines: Vec<(&str, &str)> = log
+    let lines: Vec<(&str, &str)> = log["results"]
         .as_array()
         .unwrap()
         .iter()
@@ -940,7 +972,7 @@ async fn an_import_replaces_the_served_network() {
         "Liberty Ulsan works"
     );
     let (_, log) = call(&f.state, Method::GET, "/audit?limit=1", Some(&f.operator)).await;
-    assert_eq!(log[0]["action"], "import network");
+    assert_eq!(log["results"][0]["action"], "import network");
 
     // The plan was made on the network before.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
@@ -995,7 +1027,7 @@ async fn a_member_writes_its_own_records() {
     assert_eq!(call(&f.state, Method::GET, &uri, Some(&f.owner)).await.1, changed);
     let (_, log) = call(&f.state, Method::GET, "/audit?limit=4", Some(&f.operator)).await;
     let actions: Vec<&str> =
-        log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        log["results"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["read records", "read capacity", "write records", "read records"]);
 
     // Another organization's site in the document: refused, located, nothing written.
@@ -1013,9 +1045,9 @@ async fn a_member_writes_its_own_records() {
     assert_eq!(detail["field"], "organization", "{body}");
     let (_, log) = call(&f.state, Method::GET, "/audit?limit=2", Some(&f.operator)).await;
     let actions: Vec<&str> =
-        log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+        log["results"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["write records refused", "write records"]);
-    assert!(log[0]["target"].as_str().unwrap().starts_with("400: "), "{log}");
+    assert!(log["results"][0]["target"].as_str().unwrap().starts_with("400: "), "{log}");
     assert_eq!(call(&f.state, Method::GET, &uri, Some(&f.owner)).await.1, changed);
     let (status, _) = send(
         &f.state,

@@ -122,6 +122,14 @@ pub struct PageInfo {
     pub next_offset: Option<usize>,
 }
 
+impl PageInfo {
+    /// Where the page at `offset` of `limit` records sits among `total`.
+    pub(crate) fn new(total: usize, offset: usize, limit: usize) -> PageInfo {
+        let next_offset = (offset.saturating_add(limit) < total).then(|| offset + limit);
+        PageInfo { total, offset, limit, next_offset }
+    }
+}
+
 /// One page of sites.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SitePage {
@@ -140,6 +148,20 @@ pub struct ItemPage {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OrganizationPage {
     pub results: Vec<Organization>,
+    pub page: PageInfo,
+}
+
+/// One page of the audit log, newest first.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditPage {
+    pub results: Vec<AuditEntry>,
+    pub page: PageInfo,
+}
+
+/// One page of the events received, newest first.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EventPage {
+    pub results: Vec<Received>,
     pub page: PageInfo,
 }
 
@@ -327,6 +349,8 @@ impl From<app::access::Group> for Group {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Newest lines to skip (default 0).
+    pub offset: Option<usize>,
     /// Lines to return, newest first, 1 to 1000 (default 100).
     pub limit: Option<usize>,
 }
@@ -440,6 +464,8 @@ pub struct Receipt {
 pub struct EventQuery {
     /// Only events about this site.
     pub site: Option<String>,
+    /// Newest events to skip (default 0).
+    pub offset: Option<usize>,
     /// Events to return, newest first, 1 to 1000 (default 100).
     pub limit: Option<usize>,
 }
@@ -452,6 +478,16 @@ pub struct Received {
     /// The organization of the key that sent it.
     pub organization: String,
     pub event: Event,
+}
+
+impl From<app::events::Received> for Received {
+    fn from(received: app::events::Received) -> Received {
+        Received {
+            received_at: received.received_at,
+            organization: received.organization,
+            event: received.event.into(),
+        }
+    }
 }
 
 /// A product predicted to fall short over the weeks ahead, given the outages reported.

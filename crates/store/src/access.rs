@@ -64,8 +64,15 @@ pub struct EventFilter {
     pub organization: Option<String>,
     /// Only events about this site.
     pub site: Option<String>,
-    /// Only the newest this many, newest first; all of them in arrival order when absent.
-    pub newest: Option<u32>,
+    /// One page of them, newest first; all of them in arrival order when absent.
+    pub newest: Option<Newest>,
+}
+
+/// A page of a log read newest first: `limit` lines after the `offset` newest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Newest {
+    pub offset: u32,
+    pub limit: u32,
 }
 
 impl Store {
@@ -137,11 +144,19 @@ impl Store {
         }
     }
 
-    /// The last `limit` lines of the audit log, newest first.
-    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, Error> {
+    /// A page of the audit log, newest first.
+    pub fn audit_log(&self, page: Newest) -> Result<Vec<AuditEntry>, Error> {
         match &self.backend {
-            Backend::Sqlite(db) => db.audit_log(limit),
-            Backend::Postgres(db) => db.audit_log(limit),
+            Backend::Sqlite(db) => db.audit_log(page),
+            Backend::Postgres(db) => db.audit_log(page),
+        }
+    }
+
+    /// How many lines the audit log holds.
+    pub fn audit_lines(&self) -> Result<u64, Error> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.audit_lines(),
+            Backend::Postgres(db) => db.audit_lines(),
         }
     }
 
@@ -159,6 +174,14 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(db) => db.events(filter),
             Backend::Postgres(db) => db.events(filter),
+        }
+    }
+
+    /// How many stored events the filter selects, over every page.
+    pub fn count_events(&self, filter: &EventFilter) -> Result<u64, Error> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.count_events(filter),
+            Backend::Postgres(db) => db.count_events(filter),
         }
     }
 }

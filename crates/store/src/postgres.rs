@@ -17,7 +17,7 @@ use postgres::error::SqlState;
 use postgres::types::FromSqlOwned;
 use postgres::{Client, GenericClient, NoTls, Row, Transaction};
 
-use crate::access::{ApiKey, AuditEntry, EventFilter, RegisteredOrganization, StoredEvent};
+use crate::access::{ApiKey, AuditEntry, EventFilter, Newest, RegisteredOrganization, StoredEvent};
 use crate::tables::{
     Cell, Cells, Counter, OrganizationWrite, cells, check_based_on, columns, owned_rows, push,
 };
@@ -242,13 +242,13 @@ impl Db {
         Ok(())
     }
 
-    pub(crate) fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, Error> {
+    pub(crate) fn audit_log(&self, page: Newest) -> Result<Vec<AuditEntry>, Error> {
         let rows = self
             .client
             .borrow_mut()
             .query(
-                "SELECT at, key, organization, role, action, target FROM audit ORDER BY seq DESC LIMIT $1",
-                &[&i64::from(limit)],
+                "SELECT at, key, organization, role, action, target FROM audit ORDER BY seq DESC LIMIT $1 OFFSET $2",
+                &[&i64::from(page.limit), &i64::from(page.offset)],
             )
             .map_err(|e| classify("cannot read the audit log", &e))?;
         Ok(rows
@@ -293,16 +293,17 @@ impl Db {
 
     pub(crate) fn events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, Error> {
         let order = if filter.newest.is_some() { "DESC" } else { "ASC" };
+        let limit = filter.newest.map(|p| i64::from(p.limit));
+        let offset = filter.newest.map_or(0, |p| i64::from(p.offset));
         let rows = self
             .client
             .borrow_mut()
             .query(
                 &format!(
                     "SELECT id, received_at, key, organization, site, body FROM events \
-                     WHERE ($1::text IS NULL OR organization = $1) AND ($2::text IS NULL OR site = $2) \
-                     ORDER BY seq {order} LIMIT $3"
+                     WHERE {EVENTS_SELECTED} ORDER BY seq {order} LIMIT $3 OFFSET $4"
                 ),
-                &[&filter.organization, &filter.site, &filter.newest.map(i64::from)],
+                &[&filter.organization, &filter.site, &limit, &offset],
             )
             .map_err(|e| classify("cannot read the events", &e))?;
         Ok(rows
@@ -317,7 +318,33 @@ impl Db {
             })
             .collect())
     }
+
+    pub(crate) fn count_events(&self, filter: &EventFilter) -> Result<u64, Error> {
+        let query = format!("SELECT COUNT(*) FROM events WHERE {EVENTS_SELECTED}");
+        self.count(&query, &[&filter.organization, &filter.site], "cannot count the events")
+    }
+
+    pub(crate) fn audit_lines(&self) -> Result<u64, Error> {
+        self.count("SELECT COUNT(*) FROM audit", &[], "cannot count the audit log")
+    }
+
+    /// The `COUNT(*)` a query answers.
+    fn count(
+        &self,
+        query: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+        context: &str,
+    ) -> Result<u64, Error> {
+        let row =
+            self.client.borrow_mut().query_one(query, params).map_err(|e| classify(context, &e))?;
+        let count: i64 = row.get(0);
+        Ok(count.unsigned_abs())
+    }
 }
+
+/// The events an `EventFilter` selects: by organization (`$1`) and site (`$2`), each when given.
+const EVENTS_SELECTED: &str =
+    "($1::text IS NULL OR organization = $1) AND ($2::text IS NULL OR site = $2)";
 
 /// Appends every record of `table` in `network` with `COPY`; `line` is a reused buffer.
 fn copy_rows(

@@ -11,7 +11,9 @@ use engine::generate::{GenerateConfig, generate};
 use model::Network;
 
 use crate::testing::postgres_schema;
-use crate::{ApiKey, AuditEntry, Error, EventFilter, RegisteredOrganization, Store, StoredEvent};
+use crate::{
+    ApiKey, AuditEntry, Error, EventFilter, Newest, RegisteredOrganization, Store, StoredEvent,
+};
 
 /// A network whose text needs quoting in every format: quotes, commas, a newline, an empty
 /// optional text (which must not come back as absent).
@@ -176,9 +178,14 @@ fn keys_and_audit(store: &mut Store) {
         };
         store.audit(&entry).unwrap();
     }
-    let log = store.audit_log(2).unwrap();
-    let targets: Vec<&str> = log.iter().map(|e| e.target.as_str()).collect();
-    assert_eq!(targets, ["site-3", "site-2"]);
+    let targets = |offset, limit| -> Vec<String> {
+        let log = store.audit_log(Newest { offset, limit }).unwrap();
+        log.into_iter().map(|e| e.target).collect()
+    };
+    assert_eq!(targets(0, 2), ["site-3", "site-2"]);
+    assert_eq!(targets(2, 2), ["site-1"]);
+    assert_eq!(targets(3, 2), [] as [&str; 0]);
+    assert_eq!(store.audit_lines().unwrap(), 3);
 }
 
 #[test]
@@ -187,7 +194,8 @@ fn sqlite_keys_and_audit() {
 }
 
 /// Events are kept in arrival order; a resent id is reported as not new and changes nothing;
-/// the filters select by organization and site, and the newest come first.
+/// the filters select by organization and site, the newest come first a page at a time, and
+/// the count is of every page.
 fn events_once_each(store: &mut Store) {
     let event = |id: &str, organization: &str, site: Option<&str>, body: &str| StoredEvent {
         id: id.into(),
@@ -207,7 +215,15 @@ fn events_once_each(store: &mut Store) {
     assert_eq!(ids(EventFilter::default()), ["e1:a", "e2:b", "e3:c"]);
     let org1 = || EventFilter { organization: Some("org-1".into()), ..EventFilter::default() };
     assert_eq!(ids(org1()), ["e1:a", "e3:c"]);
-    assert_eq!(ids(EventFilter { newest: Some(1), ..org1() }), ["e3:c"]);
+    let newest = |offset, limit| Some(Newest { offset, limit });
+    assert_eq!(ids(EventFilter { newest: newest(0, 1), ..org1() }), ["e3:c"]);
+    assert_eq!(ids(EventFilter { newest: newest(1, 5), ..org1() }), ["e1:a"]);
+    assert_eq!(
+        ids(EventFilter { newest: newest(0, 5), ..EventFilter::default() }),
+        ["e3:c", "e2:b", "e1:a"]
+    );
+    assert_eq!(store.count_events(&EventFilter { newest: newest(1, 1), ..org1() }).unwrap(), 2);
+    assert_eq!(store.count_events(&EventFilter::default()).unwrap(), 3);
     assert_eq!(ids(EventFilter { site: Some("s2".into()), ..EventFilter::default() }), ["e2:b"]);
     let stored = store.events(&EventFilter::default()).unwrap();
     assert!(stored.iter().all(|e| e.received_at.len() == "2026-12-01 12:00:00".len()));

@@ -67,8 +67,12 @@ fn a_batch_over_mqtt_is_stored_and_answered() {
 
     let (status, history) = get_with(&server.address, "/events", &key);
     assert_eq!(status, 200);
-    let ids: Vec<&str> =
-        history.as_array().unwrap().iter().map(|r| r["event"]["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = history["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["event"]["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["mqtt-2", "mqtt-1"]);
     let (_, capacity) = get_with(&server.address, "/sites/site-027/capacity", &key);
     assert_eq!(capacity["down"], true);

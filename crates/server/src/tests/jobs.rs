@@ -57,7 +57,11 @@ async fn a_risk_report_equals_the_cli_s() {
     // Starting it was audited with the job's id.
     let (_, log) = call(&f.state, Method::GET, "/audit?limit=5", Some(&f.operator)).await;
     assert!(
-        log.as_array().unwrap().iter().any(|e| e["action"] == "run risks" && e["target"] == id),
+        log["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "run risks" && e["target"] == id),
         "{log}"
     );
 }

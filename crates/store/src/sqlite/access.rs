@@ -1,10 +1,10 @@
 //! API keys and the audit log in SQLite.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Params, params};
 
 use super::{Db, NOW, backend, classify};
 use crate::Error;
-use crate::access::{ApiKey, AuditEntry, EventFilter, RegisteredOrganization, StoredEvent};
+use crate::access::{ApiKey, AuditEntry, EventFilter, Newest, RegisteredOrganization, StoredEvent};
 
 /// The columns `key_row` reads.
 const KEY_COLUMNS: &str = "id, organization, role, hash, created_at";
@@ -103,16 +103,16 @@ impl Db {
         Ok(())
     }
 
-    pub(crate) fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, Error> {
+    pub(crate) fn audit_log(&self, page: Newest) -> Result<Vec<AuditEntry>, Error> {
         let context = "cannot read the audit log";
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT at, key, organization, role, action, target FROM audit ORDER BY seq DESC LIMIT ?1",
+                "SELECT at, key, organization, role, action, target FROM audit ORDER BY seq DESC LIMIT ?1 OFFSET ?2",
             )
             .map_err(|e| backend(context, e))?;
         let rows = stmt
-            .query_map([limit], |r| {
+            .query_map([page.limit, page.offset], |r| {
                 Ok(AuditEntry {
                     at: r.get(0)?,
                     key: r.get(1)?,
@@ -124,6 +124,10 @@ impl Db {
             })
             .map_err(|e| backend(context, e))?;
         rows.collect::<Result<_, _>>().map_err(|e| backend(context, e))
+    }
+
+    pub(crate) fn audit_lines(&self) -> Result<u64, Error> {
+        self.count("SELECT COUNT(*) FROM audit", [], "cannot count the audit log")
     }
 
     pub(crate) fn append_events(&mut self, events: &[StoredEvent]) -> Result<Vec<bool>, Error> {
@@ -154,14 +158,13 @@ impl Db {
             .conn
             .prepare(&format!(
                 "SELECT id, received_at, key, organization, site, body FROM events \
-                 WHERE (?1 IS NULL OR organization = ?1) AND (?2 IS NULL OR site = ?2) \
-                 ORDER BY seq {order} LIMIT ?3"
+                 WHERE {EVENTS_SELECTED} ORDER BY seq {order} LIMIT ?3 OFFSET ?4"
             ))
             .map_err(|e| backend(context, e))?;
         // SQLite reads a negative limit as none.
-        let limit = filter.newest.map_or(-1, i64::from);
+        let (limit, offset) = filter.newest.map_or((-1, 0), |p| (i64::from(p.limit), p.offset));
         let rows = stmt
-            .query_map(params![filter.organization, filter.site, limit], |r| {
+            .query_map(params![filter.organization, filter.site, limit, offset], |r| {
                 Ok(StoredEvent {
                     id: r.get(0)?,
                     received_at: r.get(1)?,
@@ -174,4 +177,19 @@ impl Db {
             .map_err(|e| backend(context, e))?;
         rows.collect::<Result<_, _>>().map_err(|e| backend(context, e))
     }
+
+    pub(crate) fn count_events(&self, filter: &EventFilter) -> Result<u64, Error> {
+        let query = format!("SELECT COUNT(*) FROM events WHERE {EVENTS_SELECTED}");
+        self.count(&query, params![filter.organization, filter.site], "cannot count the events")
+    }
+
+    /// The `COUNT(*)` a query answers.
+    fn count(&self, query: &str, params: impl Params, context: &str) -> Result<u64, Error> {
+        let count: i64 =
+            self.conn.query_row(query, params, |r| r.get(0)).map_err(|e| backend(context, e))?;
+        Ok(count.unsigned_abs())
+    }
 }
+
+/// The events an `EventFilter` selects: by organization (`?1`) and site (`?2`), each when given.
+const EVENTS_SELECTED: &str = "(?1 IS NULL OR organization = ?1) AND (?2 IS NULL OR site = ?2)";
