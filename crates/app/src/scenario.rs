@@ -170,8 +170,10 @@ pub(crate) fn idle(
         event.change
         && engine::simulate::in_circle(graph, latitude, longitude, radius_km).next().is_none()
     {
+        let placed = graph.sites.iter().any(|s| s.latitude.is_some() && s.longitude.is_some());
+        let why = if placed { "" } else { " (no site of the network has coordinates)" };
         let message = format!(
-            "no site lies within {} km of ({}, {}); it changes nothing",
+            "no site lies within {} km of ({}, {}){why}; it changes nothing",
             Shown(radius_km),
             Shown(latitude),
             Shown(longitude)

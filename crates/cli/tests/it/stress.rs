@@ -615,3 +615,19 @@ fn monte_carlo_names_the_hazards_a_network_cannot_draw() {
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["undrawn"], serde_json::json!(["regional_events_per_year"]));
 }
+
+/// A circle on a network without coordinates strikes nothing, and the warning says why.
+#[test]
+fn a_circle_on_a_network_without_places_says_why_it_strikes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = repo("../shared/data/willems_2008/01.csv");
+    assert!(run(dir.path(), &["-q", "import", &chain]).status.success());
+    let storm =
+        "[[event]]\nkind = \"circle\"\nlatitude = 29.8\nlongitude = -95.4\nradius_km = 200\n";
+    std::fs::write(dir.path().join("storm.toml"), storm).unwrap();
+    let output = run(dir.path(), &["stress", "--scenario", "storm.toml"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let warning =
+        stdout(&output).lines().find(|l| l.contains("warning")).unwrap_or_default().to_owned();
+    expect!["  warning: storm.toml:5: radius_km: no site lies within 200 km of (29.8, -95.4) (no site of the network has coordinates); it changes nothing"].assert_eq(&warning);
+}
