@@ -68,7 +68,7 @@ pub(crate) fn plan(report: &PlanReport, top: usize) -> String {
     };
     let _ = writeln!(
         out,
-        "Demand met by its due week: {} of {} ({share:.1} %); cost {} (production {}, freight {}, new links {}).",
+        "Demand met by its due week: {} of {} in value ({share:.1} %); cost {} (production {}, freight {}, new links {}).",
         money(report.value_met),
         money(report.value_demanded),
         money(report.cost.total()),
@@ -291,7 +291,7 @@ pub(crate) fn replan(replanned: &Replanned, events: &std::path::Path, top: usize
     );
     let _ = writeln!(
         out,
-        "Demand met by its due week: {} -> {} ({}); cost {} -> {}.",
+        "Demand met by its due week, in value: {} -> {} ({}); cost {} -> {}.",
         money(d.value_met_before),
         money(d.value_met_after),
         signed(money(d.value_met_after - d.value_met_before)),

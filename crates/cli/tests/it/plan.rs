@@ -75,7 +75,7 @@ fn the_bundled_demand_on_the_sample() {
     assert!(output.status.success(), "{}", stderr(&output, dir.path()));
     expect![[r#"
         Plan "Pandemic ventilator mobilization": 26 weeks (today's demand keeps its normal flows; the plan uses what they leave).
-        Demand met by its due week: 2,635,486 of 10,582,660 (24.9 %); cost 1,091,756 (production 1,055,959, freight 28,089, new links 7,708).
+        Demand met by its due week: 2,635,486 of 10,582,660 in value (24.9 %); cost 1,091,756 (production 1,055,959, freight 28,089, new links 7,708).
 
           product                site        due   quantity        met   share  first  why short
           icu-ventilator         wh-01        10        800        684   85.5%      1  lead time: a unit started now is there in week 28 at the earliest, too late for delivery within 10 weeks (weeks 0 to 9): nickel-sulfate at site-034 in week 4 -> nickel-sulfate at site-079 in week 10 -> cathode-powder at site-079 in week 12 -> cathode-powder at site-084 in week 20 -> li-cell at site-084 in week 22 -> li-cell at site-133 in week 23 -> icu-ventilator at site-133 in week 24 -> icu-ventilator at wh-01 in week 28; only what is on hand or on its way, and what it can make, arrives in time
@@ -177,7 +177,7 @@ fn replan_after_the_bundled_events() {
     let changes = text.split("\nThe new plan:").next().unwrap();
     expect![[r#"
         Re-planned "Pandemic ventilator mobilization" with 3 events from EVENTS, starting from the saved plan.
-        Demand met by its due week: 2,635,486 -> 2,435,012 (-200,474); cost 1,091,756 -> 945,061.
+        Demand met by its due week, in value: 2,635,486 -> 2,435,012 (-200,474); cost 1,091,756 -> 945,061.
 
           product                site        due   quantity   met before    met after
           icu-ventilator         wh-04        26      2,000          556          517
