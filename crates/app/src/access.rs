@@ -129,32 +129,35 @@ pub struct KeyInfo {
     pub created_at: String,
 }
 
+impl From<store::ApiKey> for KeyInfo {
+    fn from(key: store::ApiKey) -> KeyInfo {
+        KeyInfo {
+            id: key.id,
+            organization: key.organization,
+            role: key.role,
+            created_at: key.created_at,
+        }
+    }
+}
+
 /// Every key, oldest first.
 pub fn keys(config: &Config) -> Result<Vec<KeyInfo>, Error> {
-    Ok(config
-        .open_store()?
-        .keys()?
-        .into_iter()
-        .map(|k| KeyInfo {
-            id: k.id,
-            organization: k.organization,
-            role: k.role,
-            created_at: k.created_at,
-        })
-        .collect())
+    Ok(config.open_store()?.keys()?.into_iter().map(KeyInfo::from).collect())
 }
 
 /// Deletes a key: from then on it is refused (a running server stops accepting it within its
 /// key recheck interval).
 /// `given` is the key's id or the whole key (`ak_<id>_<secret>`, as a leaked key is found);
 /// its secret is never repeated.
-pub fn revoke_key(config: &Config, given: &str) -> Result<(), Error> {
+pub fn revoke_key(config: &Config, given: &str) -> Result<KeyInfo, Error> {
     let id = given
         .strip_prefix("ak_")
         .map_or(given, |rest| rest.split_once('_').map_or(rest, |(id, _)| id));
     let mut store = config.open_store()?;
-    if store.remove_key(id)? {
-        return Ok(());
+    if let Some(key) = store.key(id)?
+        && store.remove_key(id)?
+    {
+        return Ok(key.into());
     }
     let keys = store.keys()?;
     let hint = model::did_you_mean(id, keys.iter().map(|k| k.id.as_str()));

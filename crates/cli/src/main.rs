@@ -444,9 +444,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
             }
         }
         Command::Key { command: KeyCommand::Revoke { id } } => {
-            app::access::revoke_key(&config, id)?;
+            let key = app::access::revoke_key(&config, id)?;
             if !args.quiet {
-                writeln!(stdout(), "revoked key {id}")?;
+                writeln!(stdout(), "revoked key {} ({}, {})", key.id, key.organization, key.role)?;
             }
         }
         Command::Org { command: OrgCommand::Add { id, name } } => {

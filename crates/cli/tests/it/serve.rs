@@ -379,9 +379,9 @@ fn registered_organizations_hold_keys_that_can_be_revoked() {
     let wrong = format!("ak_{typo}_{}", key.rsplit('_').next().unwrap());
     let output = run(dir.path(), &["key", "revoke", &wrong]);
     assert!(!String::from_utf8_lossy(&output.stderr).contains(&wrong[4 + typo.len()..]));
-    let revoked = run(dir.path(), &["-q", "key", "revoke", key]);
+    let revoked = run(dir.path(), &["key", "revoke", key]);
     assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
-    assert!(revoked.stdout.is_empty(), "-q: no confirmation: {}", stdout(&revoked));
+    assert_eq!(stdout(&revoked), format!("revoked key {id} (national-office, operator)\n"));
     let keys = run(dir.path(), &["key", "list", "--json"]);
     let keys: serde_json::Value = serde_json::from_slice(&keys.stdout).unwrap();
     assert_eq!(keys.as_array().unwrap().len(), 1);
