@@ -291,7 +291,8 @@ pub(crate) fn monte_carlo_settings(options: &MonteCarloOptions) -> Result<MonteC
     check_horizon(weeks)?;
     if !(1..=MAX_SCENARIOS).contains(&options.scenarios) {
         return Err(Error::invalid(format!(
-            "a Monte Carlo run draws 1 to {MAX_SCENARIOS} scenarios, not {}",
+            "a Monte Carlo run draws 1 to {} scenarios, not {}",
+            model::grouped(u64::from(MAX_SCENARIOS)),
             options.scenarios
         )));
     }

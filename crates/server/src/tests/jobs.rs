@@ -118,7 +118,7 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
     expect_test::expect![[r#"
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario: $.event[0]","field":"site","message":"no site \"nowhere\" in the stored network"}]}}
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario: $.event[0]","field":"site","message":"a site event needs site"}]}}
-        /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"a Monte Carlo run draws 1 to 1000000 scenarios, not 0","details":[]}}
+        /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"a Monte Carlo run draws 1 to 1,000,000 scenarios, not 0","details":[]}}
         /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"the horizon must be 1 to 520 weeks, not 4.8e228","details":[]}}
         /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"hazards: 1 problem in the hazards","details":[{"location":"hazards","field":"site_outages_per_year","message":"must be 0 to 12, not 1e300"}]}}
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario","field":"horizon_weeks","message":"must be 1 to 520, not 1000000000"}]}}
