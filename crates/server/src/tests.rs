@@ -533,6 +533,11 @@ async fn aggregates_never_reveal_small_or_dominated_groups() {
     );
 }
 
+/// The ids of a page of `GET /events`, in its order.
+fn event_ids(page: &Value) -> Vec<&str> {
+    page["results"].as_array().unwrap().iter().map(|r| r["event"]["id"].as_str().unwrap()).collect()
+}
+
 #[tokio::test]
 async fn events_are_stored_once_applied_and_kept() {
     let f = fixture();
@@ -579,24 +584,12 @@ async fn events_are_stored_once_applied_and_kept() {
     assert_eq!(*replayed.live(), *f.state.live());
     let (_, history) =
         call(&f.state, Method::GET, "/events?site=site-027", Some(&f.operator)).await;
-    let ids: Vec<&str> = history["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["event"]["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["e4", "e3", "e2", "e1"]);
+    assert_eq!(event_ids(&history), ["e4", "e3", "e2", "e1"]);
     // A page further back, and where it sits.
     let (_, page) =
         call(&f.state, Method::GET, "/events?site=site-027&offset=1&limit=2", Some(&f.operator))
             .await;
-    let ids: Vec<&str> = page["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["event"]["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["e3", "e2"]);
+    assert_eq!(event_ids(&page), ["e3", "e2"]);
     assert_eq!(
         page["page"],
         serde_json::json!({"total": 4, "offset": 1, "limit": 2, "next_offset": 3})
