@@ -477,8 +477,8 @@ pub(crate) async fn cancel(
             JobStatus::Running => {}
             status => {
                 return Err(ApiError::Conflict(format!(
-                    "job {id} has finished already: it is {}",
-                    status_name(status)
+                    "job {id} has finished already: {}",
+                    where_it_stands(status)
                 )));
             }
         }
@@ -506,12 +506,13 @@ pub(crate) async fn result(
 ) -> Result<Response, ApiError> {
     caller.operator()?;
     let job = state.jobs.get(&id)?;
-    let (status, answer) = {
+    let (status, answer, error) = {
         let p = job.progress();
-        (p.status, p.answer.clone())
+        (p.status, p.answer.clone(), p.error.as_ref().map(|e| e.message.clone()))
     };
     let answer = answer.ok_or_else(|| {
-        ApiError::Conflict(format!("job {id} has no result: it is {}", status_name(status)))
+        let why = error.map_or(String::new(), |message| format!(": {message}"));
+        ApiError::Conflict(format!("job {id} has no result: {}{why}", where_it_stands(status)))
     })?;
     let bytes = tokio::task::spawn_blocking(move || serde_json::to_vec(&*answer))
         .await
@@ -520,13 +521,14 @@ pub(crate) async fn result(
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
-fn status_name(status: JobStatus) -> &'static str {
+/// Where a job stands, to end a sentence: `job 3 has no result: it was cancelled`.
+fn where_it_stands(status: JobStatus) -> &'static str {
     match status {
-        JobStatus::Queued => "queued",
-        JobStatus::Running => "running",
-        JobStatus::Done => "done",
-        JobStatus::Failed => "failed",
-        JobStatus::Cancelled => "cancelled",
+        JobStatus::Queued => "it is waiting for the jobs before it",
+        JobStatus::Running => "it is still running",
+        JobStatus::Done => "it is done",
+        JobStatus::Failed => "it failed",
+        JobStatus::Cancelled => "it was cancelled",
     }
 }
 

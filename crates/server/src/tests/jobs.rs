@@ -171,10 +171,12 @@ async fn cancelled_jobs_stop() {
     let (status, body) =
         call(&f.state, Method::GET, &format!("/jobs/{running}/result"), Some(&f.operator)).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let said = format!("job {running} has no result: it was cancelled");
+    assert_eq!(body["error"]["message"], said.as_str());
     let (status, body) =
         call(&f.state, Method::DELETE, &format!("/jobs/{running}"), Some(&f.operator)).await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let said = format!("job {running} has finished already: it is cancelled");
+    let said = format!("job {running} has finished already: it was cancelled");
     assert_eq!(body["error"]["message"], said.as_str());
     assert_eq!(finished(&f, &queued).await["status"], "cancelled");
 }
