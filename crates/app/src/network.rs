@@ -323,7 +323,7 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
     };
     drop(store);
     let import = if imported {
-        Some(write_network(config, &sample, "bundled sample network", progress)?)
+        Some(write_network(config, &sample, "the bundled sample network", progress)?)
     } else {
         None
     };
