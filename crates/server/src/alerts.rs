@@ -148,6 +148,7 @@ fn post(url: &str, payload: &[u8]) {
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The current alerts, largest value short first", body = Vec<wire::Alert>),
+        (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 403, description = "Not an operator", body = wire::ErrorBody),
     ))]

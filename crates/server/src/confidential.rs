@@ -22,6 +22,7 @@ use crate::wire::{
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The site's confidential figures", body = SiteCapacity),
+        (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 403, description = "The site belongs to another organization", body = wire::ErrorBody),
         (status = 404, description = "No such site", body = wire::ErrorBody),

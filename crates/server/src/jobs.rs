@@ -420,6 +420,7 @@ pub(crate) async fn replan(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "Queued, running and recently finished jobs", body = Vec<Job>),
+        (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 403, description = "Not an operator", body = wire::ErrorBody),
     ))]
@@ -438,6 +439,7 @@ pub(crate) async fn list(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The job", body = Job),
+        (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 403, description = "Not an operator", body = wire::ErrorBody),
         (status = 404, description = "No such job", body = wire::ErrorBody),
@@ -458,6 +460,7 @@ pub(crate) async fn one(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The job, cancelled or cancelling", body = Job),
+        (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 403, description = "Not an operator", body = wire::ErrorBody),
         (status = 404, description = "No such job", body = wire::ErrorBody),
@@ -494,6 +497,7 @@ pub(crate) async fn cancel(
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The result: a risk report, a stress report, a Monte Carlo report, a plan document, or a re-plan with its differences", body = Object),
+        (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 403, description = "Not an operator", body = wire::ErrorBody),
         (status = 404, description = "No such job", body = wire::ErrorBody),

@@ -204,8 +204,10 @@ pub(crate) fn snapshot(state: &Shared) -> Result<Arc<Snapshot>, ApiError> {
 }
 
 /// The server is up.
-#[utoipa::path(get, path = "/healthz", tag = "health",
-    responses((status = 200, description = "The process is up", body = Status)))]
+#[utoipa::path(get, path = "/healthz", tag = "health", responses(
+    (status = 200, description = "The process is up", body = Status),
+    (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
+))]
 pub(crate) async fn healthz() -> Json<Status> {
     Json(Status { status: "ok".into(), sites: None })
 }
@@ -213,6 +215,7 @@ pub(crate) async fn healthz() -> Json<Status> {
 /// The network is loaded and the data endpoints answer.
 #[utoipa::path(get, path = "/readyz", tag = "health", responses(
     (status = 200, description = "Ready", body = Status),
+    (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
     (status = 503, description = "Still loading, or no network to serve", body = wire::ErrorBody),
 ))]
 pub(crate) async fn readyz(State(state): State<Arc<Shared>>) -> Result<Json<Status>, ApiError> {
@@ -276,6 +279,7 @@ pub(crate) async fn sites(
     params(("id" = String, Path, description = "The site's id")),
     responses(
         (status = 200, description = "The site", body = wire::Site),
+        (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 404, description = "No such site", body = wire::ErrorBody),
         (status = 503, description = "No network loaded yet", body = wire::ErrorBody),
@@ -315,6 +319,7 @@ pub(crate) async fn items(
     params(("id" = String, Path, description = "The item's id")),
     responses(
         (status = 200, description = "The item", body = wire::Item),
+        (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 404, description = "No such item", body = wire::ErrorBody),
         (status = 503, description = "No network loaded yet", body = wire::ErrorBody),

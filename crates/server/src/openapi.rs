@@ -80,8 +80,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// This document.
-#[utoipa::path(get, path = "/openapi.json", tag = "health",
-    responses((status = 200, description = "The OpenAPI 3.1 document of the API", body = Object)))]
+#[utoipa::path(get, path = "/openapi.json", tag = "health", responses(
+    (status = 200, description = "The OpenAPI 3.1 document of the API", body = Object),
+    (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
+))]
 pub(crate) async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi())
 }

@@ -27,6 +27,7 @@ use crate::wire::{self, ImportReceipt};
     security(("api_key" = [])),
     responses(
         (status = 200, description = "The organization's records", body = Object, content_type = "application/json"),
+        (status = 400, description = "A query parameter was given: this endpoint takes none", body = wire::ErrorBody),
         (status = 401, description = "No key, or not a valid one", body = wire::ErrorBody),
         (status = 403, description = "Another organization's records, or a viewer", body = wire::ErrorBody),
         (status = 404, description = "No such organization", body = wire::ErrorBody),
