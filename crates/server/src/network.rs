@@ -372,8 +372,8 @@ pub(crate) fn page<T>(
     Ok((results, PageInfo::new(total, offset, limit)))
 }
 
-/// Which page of a log, read newest first, the parameters ask for; the page of a store's log
-/// is named in `u32`, and an offset past that is past the end of any log.
+/// Which page of a log, read newest first, the parameters ask for, with its offset and limit.
+/// The store counts in `u32`: an offset beyond that is past the end of any log.
 pub(crate) fn newest(
     offset: Option<usize>,
     limit: Option<usize>,
@@ -387,7 +387,7 @@ pub(crate) fn newest(
     Ok((page, offset, limit))
 }
 
-/// The page info of a page of a log.
+/// A page of a log as the API answers it: its lines, and where it sits in the whole log.
 pub(crate) fn log_page<T, W: From<T>>(
     log: app::access::Page<T>,
     offset: usize,
