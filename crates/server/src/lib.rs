@@ -29,6 +29,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware::from_extractor;
 use axum::routing::{get, post};
+use tower_http::classify::ServerErrorsFailureClass;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -259,8 +260,22 @@ pub fn router(state: Arc<State>) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .on_failure(failed),
         )
+}
+
+/// Logs a response that failed (a 5xx) as an error, but for 503: the network still loading, or
+/// none stored, which the response line logs already and the body says; readiness probes would
+/// otherwise write an error line every few seconds while a national network loads.
+fn failed(class: ServerErrorsFailureClass, latency: Duration, _: &tracing::Span) {
+    match class {
+        ServerErrorsFailureClass::StatusCode(StatusCode::SERVICE_UNAVAILABLE) => {}
+        class => {
+            let latency = format!("{} ms", latency.as_millis());
+            tracing::error!(classification = %class, latency, "response failed");
+        }
+    }
 }
 
 /// Serves the API on `listen` until Ctrl-C or SIGTERM, then finishes the requests in flight.

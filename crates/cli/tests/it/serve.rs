@@ -156,7 +156,12 @@ fn an_empty_store_is_not_ready_and_says_why() {
     );
     // Keys are checked first: no key, no answer about the data.
     assert_eq!(get(&server.address, "/sites").0, 401);
-    assert!(terminate(server).0);
+    let (success, stderr) = terminate(server);
+    assert!(success, "{stderr}");
+    // Why it is not ready is logged once as an error; the 503 answers are not errors of theirs.
+    assert!(stderr.contains("cannot load the network"), "{stderr}");
+    assert!(stderr.contains("status=503"), "{stderr}");
+    assert!(!stderr.contains("response failed"), "{stderr}");
 }
 
 /// A server is set up from nothing: an operator's office is registered and holds a key before
