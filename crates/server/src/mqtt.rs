@@ -45,7 +45,10 @@ pub fn broker(url: &str) -> Result<Broker, String> {
     let address = url.strip_prefix("mqtt://").unwrap_or(url).trim_end_matches('/');
     let (host, port) = match address.rsplit_once(':') {
         Some((host, port)) => {
-            (host, port.parse().map_err(|_| format!("{url}: the port must be a number"))?)
+            let number = port.parse::<u16>().ok().filter(|&p| p > 0);
+            let wrong =
+                || format!("{url}: the port must be a whole number from 1 to 65535, not {port:?}");
+            (host, number.ok_or_else(wrong)?)
         }
         None => (address, 1883),
     };

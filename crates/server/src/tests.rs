@@ -1120,3 +1120,24 @@ proptest! {
         prop_assert_eq!(info.next_offset, (offset + limit < n).then_some(offset + limit));
     }
 }
+
+/// A broker is `HOST:PORT` or `mqtt://HOST[:PORT]`; a port that cannot be one is named.
+#[test]
+fn broker_addresses_are_read_or_refused_with_the_reason() {
+    let read = |url: &str| crate::mqtt::broker(url).map(|b| format!("{}:{}", b.host, b.port));
+    assert_eq!(read("127.0.0.1:1883").as_deref(), Ok("127.0.0.1:1883"));
+    assert_eq!(read("mqtt://broker.example/").as_deref(), Ok("broker.example:1883"));
+    let refused: Vec<String> = ["nowhere:99999", "nowhere:0", "nowhere:x", ":1883"]
+        .iter()
+        .filter_map(|u| read(u).err())
+        .collect();
+    expect![[r#"
+        [
+            "nowhere:99999: the port must be a whole number from 1 to 65535, not \"99999\"",
+            "nowhere:0: the port must be a whole number from 1 to 65535, not \"0\"",
+            "nowhere:x: the port must be a whole number from 1 to 65535, not \"x\"",
+            ":1883: no host",
+        ]
+    "#]]
+    .assert_debug_eq(&refused);
+}
