@@ -97,16 +97,17 @@ impl Parsed {
 
 /// Reads and validates a network; nothing is written anywhere.
 pub fn read(path: &Path, format: Format) -> Loaded {
-    validated(match format {
+    let parsed = match format {
         Format::Csv => csv_dir::read(path),
         Format::Json => json_doc::read(path),
         Format::Willems => willems::read(path),
-    })
+    };
+    validated(parsed, &path.display().to_string())
 }
 
 /// Parses and validates the text of a JSON document, reported as `name`.
 pub fn parse_json(text: &str, name: &str) -> Loaded {
-    validated(json_doc::parse(text, name, REQUIRED_TABLES))
+    validated(json_doc::parse(text, name, REQUIRED_TABLES), name)
 }
 
 /// A JSON document holding part of a network (one organization's records), read but not yet
@@ -149,7 +150,8 @@ pub fn json_document(network: &Network) -> serde_json::Value {
     json_doc::to_value(network)
 }
 
-fn validated(parsed: Parsed) -> Loaded {
+/// The findings of `parsed` (read from `name`), located, errors first.
+fn validated(parsed: Parsed, name: &str) -> Loaded {
     let unreadable =
         |table: Option<Table>| parsed.unreadable.iter().any(|(t, _)| Some(*t) == table);
     let (unchecked, diagnostics): (Vec<_>, Vec<_>) =
@@ -169,6 +171,15 @@ fn validated(parsed: Parsed) -> Loaded {
             );
             findings.push(Finding::file_warning(place.clone(), message));
         }
+    }
+    let network = &parsed.network;
+    if network.sites.is_empty()
+        && network.items.is_empty()
+        && !findings.iter().any(Finding::is_error)
+    {
+        let message =
+            "holds no sites and no items: importing it leaves the store with an empty network";
+        findings.push(Finding::file_warning(name, message));
     }
     findings.sort_by_key(|f| !f.is_error());
     Loaded { network: parsed.network, findings }

@@ -429,6 +429,17 @@ fn warnings_do_not_stop_an_import_and_errors_are_capped() {
             warning: warned/links.csv:2: supplier: site "s2" ships "shaft" but neither makes it, holds it nor receives it
         "#]],
     );
+    // A document with no records is taken, but the warning says what it leaves.
+    let empty = r#"{"format": "arsenal-network", "version": 1, "organizations": [], "sites": [], "items": []}"#;
+    std::fs::write(dir.path().join("empty.json"), empty).unwrap();
+    check_import(
+        dir.path(),
+        "empty.json",
+        0,
+        &expect![[r#"
+        warning: empty.json: holds no sites and no items: importing it leaves the store with an empty network
+    "#]],
+    );
     let mut many = String::from("--- bom.csv\nparent,component,quantity\n");
     for i in 0..60 {
         many.push_str(&format!("pump,part{i},1\n"));
