@@ -4,9 +4,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The repository root.
+/// The repository root, found from `CARGO_MANIFEST_DIR` as cargo sets it when it runs this, not
+/// as it was at compile time: a build shared between two checkouts (one `CARGO_TARGET_DIR`) is
+/// reused by the second without compiling again, and would otherwise work in the first.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    #[allow(clippy::disallowed_methods)]
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// The workspace crates each crate may depend on (normal dependencies).

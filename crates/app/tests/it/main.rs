@@ -8,9 +8,15 @@ mod willems;
 
 use std::path::PathBuf;
 
-/// The repository root.
+/// The repository root, found from `CARGO_MANIFEST_DIR` as cargo sets it when it runs the
+/// tests, not as it was when they were compiled: a build shared between two checkouts (one
+/// `CARGO_TARGET_DIR`) is reused by the second without compiling again, and would otherwise
+/// read the first checkout's files.
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    #[allow(clippy::disallowed_methods)]
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest.join("../..")
 }
 
 #[test]

@@ -20,7 +20,7 @@ fn demo_loads_then_reuses_the_sample() {
         text.contains("units of icu-ventilator at site-133 (MI): +17,317 per unit a week"),
         "the demo prints the plan's bottlenecks: {text}"
     );
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data");
+    let repo = super::root().join("data");
     for example in [
         "scenarios/chip-supplier-fire.toml",
         "scenarios/gulf-hurricane.toml",

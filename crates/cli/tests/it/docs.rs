@@ -5,8 +5,7 @@ use super::{run, stderr};
 
 #[test]
 fn data_format_examples_import_cleanly() {
-    let doc_path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/data-format.md");
+    let doc_path = super::root().join("docs/data-format.md");
     let doc = std::fs::read_to_string(doc_path).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let net = dir.path().join("example");

@@ -49,9 +49,20 @@ fn generated(sites: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The repository root, found from `CARGO_MANIFEST_DIR` as cargo sets it when it runs the
+/// tests, not as it was when they were compiled: a build shared between two checkouts (one
+/// `CARGO_TARGET_DIR`) is reused by the second without compiling again, and would otherwise
+/// read the first checkout's files.
+fn root() -> PathBuf {
+    #[allow(clippy::disallowed_methods)]
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest.join("../..")
+}
+
 /// A path of the repository, as a string for the command line.
 fn repo(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path).display().to_string()
+    root().join(path).display().to_string()
 }
 
 fn stdout(output: &Output) -> String {
