@@ -234,7 +234,7 @@ pub fn monte_carlo(
             Some(Drawn { loss, events: scenario.events.len(), fill, blame })
         })
         .collect();
-    Some(MonteCarloReport { undrawn, ..aggregate(graph, mc, flows.period, &baseline, &drawn?) })
+    Some(aggregate(graph, mc, flows.period, &baseline, &drawn?, undrawn))
 }
 
 /// One scenario from the hazard models.
@@ -405,6 +405,7 @@ fn aggregate(
     period: Period,
     baseline: &Outcome,
     drawn: &[Drawn],
+    undrawn: Vec<Undrawn>,
 ) -> MonteCarloReport {
     let n = drawn.len().max(1) as f64;
     let losses: Vec<f64> = drawn.iter().map(|d| d.loss).collect();
@@ -495,7 +496,7 @@ fn aggregate(
         loss,
         undisrupted_loss: baseline.value_short,
         mean_events: drawn.iter().map(|d| d.events as f64).sum::<f64>() / n,
-        undrawn: Vec::new(),
+        undrawn,
         products,
         unmakeable,
         tail_sites: ranked(
