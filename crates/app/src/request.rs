@@ -90,54 +90,55 @@ impl Request {
 
     /// Parses a document of fields alone (no entries) as `parse` does; when that fails, each
     /// field is parsed apart, so that every field at fault (a value of the wrong kind, a field
-    /// the document has no use for) is named on its line, not only the first.
-    pub(crate) fn parse_each<T: DeserializeOwned>(&self, what: &str) -> Result<T, Error> {
+    /// the document has no use for) is named on its line, not only the first. Gives the
+    /// document made of the fields that are not at fault with those problems, so that the
+    /// caller's checks of their values are reported with them (every field of `T` must be
+    /// optional for the rest to parse).
+    pub(crate) fn parse_fields<T: DeserializeOwned>(
+        &self,
+        what: &str,
+    ) -> Result<(T, Vec<Finding>), Error> {
         let first = match self.parse(what) {
-            Ok(parsed) => return Ok(parsed),
+            Ok(parsed) => return Ok((parsed, Vec::new())),
             Err(first) => first,
         };
         if self.other_document(what).is_some() {
             return Err(first);
         }
-        let faults: Vec<(String, Option<Fault>)> = if self.is_json() {
+        let (faults, rest) = if self.is_json() {
             let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(&self.text) else {
                 return Err(first);
             };
             let message = |e: serde_json::Error| plain(e.to_string());
-            fields
-                .into_iter()
-                .map(|(key, value)| {
-                    let alone =
-                        serde_json::Value::Object([(key.clone(), value)].into_iter().collect());
-                    (key, fault::<T, _>(alone, message))
-                })
-                .collect()
+            let fields = Fields::split(fields, |key, value| {
+                let alone = serde_json::Value::Object([(key, value)].into_iter().collect());
+                fault::<T, _>(alone, message)
+            });
+            let rest = serde_json::Value::Object(fields.good.into_iter().collect());
+            (fields.faults, decode::<T, _>(rest, message))
         } else {
             let Ok(fields) = toml::from_str::<toml::Table>(&self.text) else {
                 return Err(first);
             };
             let message = |e: toml::de::Error| plain(e.message().to_owned());
-            fields
-                .into_iter()
-                .map(|(key, value)| {
-                    let alone = toml::Table::from_iter([(key.clone(), value)]);
-                    (key, fault::<T, _>(toml::Value::Table(alone), message))
-                })
-                .collect()
+            let fields = Fields::split(fields, |key, value| {
+                let alone = toml::Table::from_iter([(key, value)]);
+                fault::<T, _>(toml::Value::Table(alone), message)
+            });
+            let rest = toml::Value::Table(fields.good.into_iter().collect());
+            (fields.faults, decode::<T, _>(rest, message))
         };
-        let mut findings: Vec<Finding> = faults
+        let findings: Vec<Finding> = faults
             .into_iter()
-            .filter_map(|(key, fault)| {
-                let (field, message) = fault?;
+            .map(|(key, (field, message))| {
                 let field = if field.is_empty() { key } else { field };
-                Some(located(self.at(&field), &field, message))
+                located(self.at(&field), &field, message)
             })
             .collect();
-        if findings.is_empty() {
-            return Err(first);
+        match rest {
+            Ok(rest) if !findings.is_empty() => Ok((rest, findings)),
+            _ => Err(first),
         }
-        self.in_order(&mut findings);
-        Err(invalid(&self.file, what, findings))
     }
 
     /// Where a field of a document of fields alone is: the line that writes it in TOML, the
@@ -346,6 +347,29 @@ fn fault<'de, T: DeserializeOwned, D: serde::Deserializer<'de>>(
     message: impl FnOnce(D::Error) -> String,
 ) -> Option<Fault> {
     decode::<T, D>(value, message).err()
+}
+
+/// The fields of a document, each parsed alone: those at fault (the key, and the field at fault
+/// and why) and the rest.
+struct Fields<V> {
+    faults: Vec<(String, Fault)>,
+    good: Vec<(String, V)>,
+}
+
+impl<V: Clone> Fields<V> {
+    fn split(
+        fields: impl IntoIterator<Item = (String, V)>,
+        fault: impl Fn(String, V) -> Option<Fault>,
+    ) -> Fields<V> {
+        let (mut faults, mut good) = (Vec::new(), Vec::new());
+        for (key, value) in fields {
+            match fault(key.clone(), value.clone()) {
+                Some(at_fault) => faults.push((key, at_fault)),
+                None => good.push((key, value)),
+            }
+        }
+        Fields { faults, good }
+    }
 }
 
 /// `value` as a `T`, or the path of the field at fault and the message `message` makes of the

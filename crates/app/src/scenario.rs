@@ -494,8 +494,7 @@ pub fn load_hazards(path: &Path) -> Result<Hazards, Error> {
 
 /// Parses hazards, every bad value named by field.
 pub fn hazards(request: &Request) -> Result<Hazards, Error> {
-    let parsed: HazardsFile = request.parse_each(HAZARDS)?;
-    let mut findings = Vec::new();
+    let (parsed, mut findings): (HazardsFile, _) = request.parse_fields(HAZARDS)?;
     // A share, which may have been written as a percentage.
     const SHARE: &str = "0 to 1";
     let mut check = |field: &str, value: Option<f64>, ok: bool, rule: &str| {

@@ -427,10 +427,11 @@ fn bad_hazards_and_options_are_named() {
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 
-    // Every field of the wrong kind or unknown is named on its line, not only the first.
+    // Every field of the wrong kind or unknown is named on its line, not only the first, and
+    // the values of the other fields are checked in the same run.
     std::fs::write(
         dir.path().join("typo.toml"),
-        "# typed in a hurry\nsite_outage_per_year = 0.1\nttr_sigma = \"wide\"\nregional_radius_km = [50]\n",
+        "# typed in a hurry\nsite_outage_per_year = 0.1\nttr_sigma = \"wide\"\nregional_radius_km = [50]\npartial_share = 30\n",
     )
     .unwrap();
     let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--hazards", "typo.toml"]);
@@ -439,7 +440,8 @@ fn bad_hazards_and_options_are_named() {
         error: typo.toml:2: site_outage_per_year: unknown field "site_outage_per_year" (did you mean "site_outages_per_year"?); expected one of site_outages_per_year, ttr_sigma, partial_share, regional_events_per_year, regional_radius_km, regional_weeks, regional_recovery_weeks, state_events_per_year, state_weeks
         error: typo.toml:3: ttr_sigma: expected a number, got "wide"
         error: typo.toml:4: regional_radius_km: expected a list of 2, got a list of 1
-        error: typo.toml: 3 problems in the hazards
+        error: typo.toml:5: partial_share: must be 0 to 1, not 30 (a share: 30 % is 0.3)
+        error: typo.toml: 4 problems in the hazards
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 
