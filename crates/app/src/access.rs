@@ -84,7 +84,8 @@ pub struct NewKey {
 pub fn create_key(config: &Config, organization: &str, role: Role) -> Result<NewKey, Error> {
     let mut store = config.open_store()?;
     let registered = store.registered_organizations()?;
-    if !registered.iter().any(|o| o.id == organization) {
+    let is_registered = registered.iter().any(|o| o.id == organization);
+    if !is_registered {
         if store.last_import()?.is_none() {
             return Err(Error::invalid(format!(
                 "no organization {organization} is registered, and the store in {} holds no network yet; register it first with `arsenal org add {organization} --name NAME`, or import a network",
@@ -115,7 +116,13 @@ pub fn create_key(config: &Config, organization: &str, role: Role) -> Result<New
         hash,
         created_at: String::new(),
     };
-    store.add_key(&stored)?;
+    if !is_registered {
+        store.add_key(&stored)?;
+    } else if !store.add_key_if_registered(&stored)? {
+        return Err(Error::Conflict(format!(
+            "{organization} was removed (`arsenal org remove`) while its key was being made; no key was stored"
+        )));
+    }
     Ok(NewKey { key: format!("ak_{id}_{secret}"), id, organization: organization.to_owned(), role })
 }
 
@@ -214,34 +221,32 @@ pub fn register_organization(config: &Config, id: &str, name: &str) -> Result<()
 }
 
 /// Removes a registered organization (one added by mistake, or no longer served). One that
-/// still holds keys is kept, with them named, so that no key is left without its organization.
+/// still holds keys is kept, with them named, so that no key is left without its organization
+/// (the store looks for them and removes it in one transaction).
 pub fn remove_organization(config: &Config, id: &str) -> Result<(), Error> {
     let mut store = config.open_store()?;
-    let keys: Vec<String> =
-        store.keys()?.into_iter().filter(|k| k.organization == id).map(|k| k.id).collect();
-    let registered = store.registered_organizations()?;
-    if !registered.iter().any(|o| o.id == id) {
-        let in_network = store.last_import()?.is_some()
-            && crate::network(config, &crate::Silent)?.organizations.iter().any(|o| o.id == id);
-        if in_network {
-            return Err(Error::invalid(format!(
-                "{id} is an organization of the stored network, not a registered one; it goes when an import leaves it out"
-            )));
-        }
-        let hint = model::did_you_mean(id, registered.iter().map(|o| o.id.as_str()));
-        return Err(Error::NotFound(format!(
-            "no registered organization {id}{hint}; `arsenal org list` shows them"
-        )));
-    }
-    if !keys.is_empty() {
-        return Err(Error::Conflict(format!(
+    match store.unregister_organization(id)? {
+        store::Unregistered::Removed => Ok(()),
+        store::Unregistered::HoldsKeys(keys) => Err(Error::Conflict(format!(
             "{id} still holds {}: {}; revoke them first with `arsenal key revoke ID`",
             model::counted(keys.len(), "key"),
             model::listed(&keys, 10)
-        )));
+        ))),
+        store::Unregistered::NotRegistered => {
+            let in_network = store.last_import()?.is_some()
+                && crate::network(config, &crate::Silent)?.organizations.iter().any(|o| o.id == id);
+            if in_network {
+                return Err(Error::invalid(format!(
+                    "{id} is an organization of the stored network, not a registered one; it goes when an import leaves it out"
+                )));
+            }
+            let registered = store.registered_organizations()?;
+            let hint = model::did_you_mean(id, registered.iter().map(|o| o.id.as_str()));
+            Err(Error::NotFound(format!(
+                "no registered organization {id}{hint}; `arsenal org list` shows them"
+            )))
+        }
     }
-    store.unregister_organization(id)?;
-    Ok(())
 }
 
 /// The registered organizations, oldest first.

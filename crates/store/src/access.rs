@@ -26,6 +26,16 @@ pub struct RegisteredOrganization {
     pub created_at: String,
 }
 
+/// What `Store::unregister_organization` did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unregistered {
+    Removed,
+    /// No organization with that id is registered.
+    NotRegistered,
+    /// It was kept: these keys (their ids, oldest first) belong to it.
+    HoldsKeys(Vec<String>),
+}
+
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditEntry {
@@ -102,7 +112,10 @@ impl Store {
 
     /// Deletes a key; whether there was one.
     pub fn remove_key(&mut self, id: &str) -> Result<bool, Error> {
-        self.delete_by_id("api_keys", id)
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.remove_key(id),
+            Backend::Postgres(db) => db.remove_key(id),
+        }
     }
 
     /// Registers an organization; an id registered already is a conflict.
@@ -116,15 +129,22 @@ impl Store {
         }
     }
 
-    /// Deletes a registered organization; whether there was one.
-    pub fn unregister_organization(&mut self, id: &str) -> Result<bool, Error> {
-        self.delete_by_id("registered_organizations", id)
+    /// Stores a new key for a registered organization, in one transaction with the check that
+    /// it is registered, which `unregister_organization` cannot pass in between; `false`, and
+    /// nothing stored, when it is not registered.
+    pub fn add_key_if_registered(&mut self, key: &ApiKey) -> Result<bool, Error> {
+        match &mut self.backend {
+            Backend::Sqlite(db) => db.add_key_if_registered(key),
+            Backend::Postgres(db) => db.add_key_if_registered(key),
+        }
     }
 
-    fn delete_by_id(&mut self, table: &'static str, id: &str) -> Result<bool, Error> {
+    /// Deletes a registered organization unless a key still belongs to it, in one transaction
+    /// with the look for its keys, so that no key is ever left without its organization.
+    pub fn unregister_organization(&mut self, id: &str) -> Result<Unregistered, Error> {
         match &mut self.backend {
-            Backend::Sqlite(db) => db.delete_by_id(table, id),
-            Backend::Postgres(db) => db.delete_by_id(table, id),
+            Backend::Sqlite(db) => db.unregister_organization(id),
+            Backend::Postgres(db) => db.unregister_organization(id),
         }
     }
 

@@ -17,7 +17,9 @@ use std::path::Path;
 
 use model::Network;
 
-pub use access::{ApiKey, AuditEntry, EventFilter, Newest, RegisteredOrganization, StoredEvent};
+pub use access::{
+    ApiKey, AuditEntry, EventFilter, Newest, RegisteredOrganization, StoredEvent, Unregistered,
+};
 
 /// The file name of the database inside a data directory.
 pub const DB_FILE: &str = "arsenal.db";

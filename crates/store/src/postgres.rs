@@ -17,7 +17,9 @@ use postgres::error::SqlState;
 use postgres::types::FromSqlOwned;
 use postgres::{Client, GenericClient, NoTls, Row, Transaction};
 
-use crate::access::{ApiKey, AuditEntry, EventFilter, Newest, RegisteredOrganization, StoredEvent};
+use crate::access::{
+    ApiKey, AuditEntry, EventFilter, Newest, RegisteredOrganization, StoredEvent, Unregistered,
+};
 use crate::tables::{
     Cell, Cells, Counter, OrganizationWrite, cells, check_based_on, columns, owned_rows, push,
 };
@@ -140,6 +142,18 @@ impl Db {
     }
 }
 
+fn insert_key(client: &mut impl GenericClient, key: &ApiKey) -> Result<(), Error> {
+    client
+        .execute(
+            &format!(
+                "INSERT INTO api_keys (id, organization, role, hash, created_at) VALUES ($1, $2, $3, $4, {NOW})"
+            ),
+            &[&key.id, &key.organization, &key.role, &key.hash],
+        )
+        .map_err(|e| classify("cannot store the key", &e))?;
+    Ok(())
+}
+
 /// The last import `client` sees, or `None` before the first.
 fn last_import(client: &mut impl GenericClient) -> Result<Option<ImportRecord>, Error> {
     let row = client
@@ -158,16 +172,7 @@ fn last_import(client: &mut impl GenericClient) -> Result<Option<ImportRecord>, 
 
 impl Db {
     pub(crate) fn add_key(&mut self, key: &ApiKey) -> Result<(), Error> {
-        self.client
-            .get_mut()
-            .execute(
-                &format!(
-                    "INSERT INTO api_keys (id, organization, role, hash, created_at) VALUES ($1, $2, $3, $4, {NOW})"
-                ),
-                &[&key.id, &key.organization, &key.role, &key.hash],
-            )
-            .map_err(|e| classify("cannot store the key", &e))?;
-        Ok(())
+        insert_key(self.client.get_mut(), key)
     }
 
     pub(crate) fn key(&self, id: &str) -> Result<Option<ApiKey>, Error> {
@@ -188,14 +193,54 @@ impl Db {
         Ok(rows.iter().map(key_row).collect())
     }
 
-    /// Deletes the row of `table` (one of the store's own) with this id; whether there was one.
-    pub(crate) fn delete_by_id(&mut self, table: &'static str, id: &str) -> Result<bool, Error> {
+    pub(crate) fn remove_key(&mut self, id: &str) -> Result<bool, Error> {
         let removed = self
             .client
             .get_mut()
-            .execute(&format!("DELETE FROM {table} WHERE id = $1"), &[&id])
-            .map_err(|e| classify(&format!("cannot delete {id} from {table}"), &e))?;
+            .execute("DELETE FROM api_keys WHERE id = $1", &[&id])
+            .map_err(|e| classify(&format!("cannot delete the key {id}"), &e))?;
         Ok(removed > 0)
+    }
+
+    /// Checks and inserts in one transaction that holds the registration's row shared: an
+    /// unregistering, which takes the row for update, waits for it, and then sees the key.
+    pub(crate) fn add_key_if_registered(&mut self, key: &ApiKey) -> Result<bool, Error> {
+        let context = "cannot store the key";
+        let mut tx = self.client.get_mut().transaction().map_err(|e| classify(context, &e))?;
+        let lock = "SELECT 1 FROM registered_organizations WHERE id = $1 FOR SHARE";
+        if tx.query_opt(lock, &[&key.organization]).map_err(|e| classify(context, &e))?.is_none() {
+            return Ok(false);
+        }
+        insert_key(&mut tx, key)?;
+        tx.commit().map_err(|e| classify(context, &e))?;
+        Ok(true)
+    }
+
+    /// Takes the registration's row for update first, so a key being added for it is either
+    /// committed before the look for keys (which, read committed, sees it) or refused after.
+    pub(crate) fn unregister_organization(&mut self, id: &str) -> Result<Unregistered, Error> {
+        let context = "cannot unregister the organization";
+        let mut tx = self.client.get_mut().transaction().map_err(|e| classify(context, &e))?;
+        let lock = "SELECT 1 FROM registered_organizations WHERE id = $1 FOR UPDATE";
+        if tx.query_opt(lock, &[&id]).map_err(|e| classify(context, &e))?.is_none() {
+            return Ok(Unregistered::NotRegistered);
+        }
+        let keys: Vec<String> = tx
+            .query(
+                "SELECT id FROM api_keys WHERE organization = $1 ORDER BY created_at, id",
+                &[&id],
+            )
+            .map_err(|e| classify(context, &e))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        if !keys.is_empty() {
+            return Ok(Unregistered::HoldsKeys(keys));
+        }
+        tx.execute("DELETE FROM registered_organizations WHERE id = $1", &[&id])
+            .map_err(|e| classify(context, &e))?;
+        tx.commit().map_err(|e| classify(context, &e))?;
+        Ok(Unregistered::Removed)
     }
 
     pub(crate) fn register_organization(

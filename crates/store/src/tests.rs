@@ -13,6 +13,7 @@ use model::Network;
 use crate::testing::postgres_schema;
 use crate::{
     ApiKey, AuditEntry, Error, EventFilter, Newest, RegisteredOrganization, Store, StoredEvent,
+    Unregistered,
 };
 
 /// A network whose text needs quoting in every format: quotes, commas, a newline, an empty
@@ -163,9 +164,22 @@ fn keys_and_audit(store: &mut Store) {
         RegisteredOrganization { created_at: String::new(), ..registered[0].clone() },
         office
     );
-    assert!(store.unregister_organization("office").unwrap());
-    assert!(!store.unregister_organization("office").unwrap());
+    // A key for a registered organization is stored only while it is registered, and an
+    // organization holding keys stays registered.
+    let office_key = ApiKey { id: "k3".into(), organization: "office".into(), ..key.clone() };
+    assert!(store.add_key_if_registered(&office_key).unwrap());
+    let elsewhere = ApiKey { id: "k4".into(), organization: "nowhere".into(), ..key.clone() };
+    assert!(!store.add_key_if_registered(&elsewhere).unwrap());
+    assert_eq!(store.key("k4").unwrap(), None);
+    let holds = Unregistered::HoldsKeys(vec!["k3".into()]);
+    assert_eq!(store.unregister_organization("office").unwrap(), holds);
+    assert_eq!(store.registered_organizations().unwrap().len(), 1);
+    assert!(store.remove_key("k3").unwrap());
+    assert_eq!(store.unregister_organization("office").unwrap(), Unregistered::Removed);
+    assert_eq!(store.unregister_organization("office").unwrap(), Unregistered::NotRegistered);
     assert_eq!(store.registered_organizations().unwrap(), []);
+    assert!(!store.add_key_if_registered(&office_key).unwrap());
+    assert_eq!(store.key("k3").unwrap(), None);
     store.register_organization(&office).unwrap();
     for target in ["site-1", "site-2", "site-3"] {
         let entry = AuditEntry {
@@ -246,6 +260,65 @@ fn postgres_events_once_each() {
 fn postgres_keys_and_audit() {
     if let Some(url) = postgres_schema("keys_and_audit") {
         keys_and_audit(&mut Store::connect(&url).unwrap());
+    }
+}
+
+/// A key added for a registered organization from one connection while another unregisters
+/// it, both let go at once: every round ends with the organization and its key both kept, or
+/// neither, never a key without its organization.
+fn key_and_unregistering_race(mut adder: Store, mut remover: Store) {
+    for round in 0..30 {
+        let org = format!("office-{round}");
+        let office = RegisteredOrganization {
+            id: org.clone(),
+            name: "An office".into(),
+            created_at: String::new(),
+        };
+        adder.register_organization(&office).unwrap();
+        let key = ApiKey {
+            id: format!("race-{round}"),
+            organization: org.clone(),
+            role: "viewer".into(),
+            hash: "$argon2id$v=19$...".into(),
+            created_at: String::new(),
+        };
+        let start = std::sync::Barrier::new(2);
+        let (added, removed) = std::thread::scope(|s| {
+            let add = s.spawn(|| {
+                start.wait();
+                adder.add_key_if_registered(&key).unwrap()
+            });
+            let remove = s.spawn(|| {
+                start.wait();
+                remover.unregister_organization(&org).unwrap()
+            });
+            (add.join().unwrap(), remove.join().unwrap())
+        });
+        let registered = remover.registered_organizations().unwrap().iter().any(|o| o.id == org);
+        let stored = remover.key(&key.id).unwrap().is_some();
+        match removed {
+            Unregistered::Removed => assert!(!added && !stored && !registered, "round {round}"),
+            Unregistered::HoldsKeys(keys) => {
+                assert!(added && stored && registered, "round {round}");
+                assert_eq!(keys, std::slice::from_ref(&key.id));
+            }
+            Unregistered::NotRegistered => panic!("round {round}: {org} was registered"),
+        }
+    }
+}
+
+#[test]
+fn sqlite_key_and_unregistering_race() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = || Store::open_dir(dir.path()).unwrap();
+    key_and_unregistering_race(open(), open());
+}
+
+#[test]
+fn postgres_key_and_unregistering_race() {
+    if let Some(url) = postgres_schema("key_race") {
+        let connect = || Store::connect(&url).unwrap();
+        key_and_unregistering_race(connect(), connect());
     }
 }
 

@@ -1,10 +1,12 @@
 //! API keys and the audit log in SQLite.
 
-use rusqlite::{OptionalExtension, Params, params};
+use rusqlite::{OptionalExtension, Params, TransactionBehavior, params};
 
 use super::{Db, NOW, backend, classify};
 use crate::Error;
-use crate::access::{ApiKey, AuditEntry, EventFilter, Newest, RegisteredOrganization, StoredEvent};
+use crate::access::{
+    ApiKey, AuditEntry, EventFilter, Newest, RegisteredOrganization, StoredEvent, Unregistered,
+};
 
 /// The columns `key_row` reads.
 const KEY_COLUMNS: &str = "id, organization, role, hash, created_at";
@@ -21,15 +23,48 @@ fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
 
 impl Db {
     pub(crate) fn add_key(&mut self, key: &ApiKey) -> Result<(), Error> {
-        self.conn
-            .execute(
-                &format!(
-                    "INSERT INTO api_keys (id, organization, role, hash, created_at) VALUES (?1, ?2, ?3, ?4, {NOW})"
-                ),
-                params![key.id, key.organization, key.role, key.hash],
-            )
-            .map_err(|e| classify("cannot store the key", e))?;
-        Ok(())
+        insert_key(&self.conn, key)
+    }
+
+    /// Checks and inserts in one write transaction: SQLite lets one write at a time, so an
+    /// organization cannot be unregistered in between.
+    pub(crate) fn add_key_if_registered(&mut self, key: &ApiKey) -> Result<bool, Error> {
+        let context = "cannot store the key";
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(context, e))?;
+        if !registered(&tx, &key.organization)? {
+            return Ok(false);
+        }
+        insert_key(&tx, key)?;
+        tx.commit().map_err(|e| classify(context, e))?;
+        Ok(true)
+    }
+
+    pub(crate) fn unregister_organization(&mut self, id: &str) -> Result<Unregistered, Error> {
+        let context = "cannot unregister the organization";
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(context, e))?;
+        if !registered(&tx, id)? {
+            return Ok(Unregistered::NotRegistered);
+        }
+        let keys = {
+            let mut statement = tx
+                .prepare("SELECT id FROM api_keys WHERE organization = ?1 ORDER BY created_at, id")
+                .map_err(|e| backend(context, e))?;
+            let rows = statement.query_map([id], |r| r.get(0)).map_err(|e| backend(context, e))?;
+            rows.collect::<Result<Vec<String>, _>>().map_err(|e| backend(context, e))?
+        };
+        if !keys.is_empty() {
+            return Ok(Unregistered::HoldsKeys(keys));
+        }
+        tx.execute("DELETE FROM registered_organizations WHERE id = ?1", [id])
+            .map_err(|e| backend(context, e))?;
+        tx.commit().map_err(|e| classify(context, e))?;
+        Ok(Unregistered::Removed)
     }
 
     pub(crate) fn key(&self, id: &str) -> Result<Option<ApiKey>, Error> {
@@ -49,12 +84,11 @@ impl Db {
         read().map_err(|e| backend("cannot read the keys", e))
     }
 
-    /// Deletes the row of `table` (one of the store's own) with this id; whether there was one.
-    pub(crate) fn delete_by_id(&mut self, table: &'static str, id: &str) -> Result<bool, Error> {
+    pub(crate) fn remove_key(&mut self, id: &str) -> Result<bool, Error> {
         let removed = self
             .conn
-            .execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])
-            .map_err(|e| backend(format!("cannot delete {id} from {table}"), e))?;
+            .execute("DELETE FROM api_keys WHERE id = ?1", [id])
+            .map_err(|e| backend(format!("cannot delete the key {id}"), e))?;
         Ok(removed > 0)
     }
 
@@ -193,3 +227,22 @@ impl Db {
 
 /// The events an `EventFilter` selects: by organization (`?1`) and site (`?2`), each when given.
 const EVENTS_SELECTED: &str = "(?1 IS NULL OR organization = ?1) AND (?2 IS NULL OR site = ?2)";
+
+fn insert_key(conn: &rusqlite::Connection, key: &ApiKey) -> Result<(), Error> {
+    conn.execute(
+        &format!(
+            "INSERT INTO api_keys (id, organization, role, hash, created_at) VALUES (?1, ?2, ?3, ?4, {NOW})"
+        ),
+        params![key.id, key.organization, key.role, key.hash],
+    )
+    .map_err(|e| classify("cannot store the key", e))?;
+    Ok(())
+}
+
+/// Whether an organization is registered, as `tx` sees it.
+fn registered(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<bool, Error> {
+    tx.query_row("SELECT 1 FROM registered_organizations WHERE id = ?1", [id], |_| Ok(()))
+        .optional()
+        .map(|row| row.is_some())
+        .map_err(|e| backend("cannot read the registered organizations", e))
+}
