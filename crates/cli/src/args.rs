@@ -403,8 +403,8 @@ pub(crate) struct PlanOutput {
     /// Save the plan (JSON) for `arsenal replan` and for programs.
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
-    /// Write the plan as CSV tables (targets, production, shipments, deliveries, bottlenecks)
-    /// into this new directory.
+    /// Write the plan as CSV tables (targets, production, shipments, deliveries, bottlenecks,
+    /// bottleneck_gains) into this new directory.
     #[arg(long)]
     pub(crate) csv: Option<PathBuf>,
     /// Draw cumulative output against target per product (.svg or .png).

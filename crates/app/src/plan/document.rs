@@ -9,7 +9,7 @@ use engine::plan::Bases;
 use serde::{Deserialize, Serialize};
 
 use super::formats::PlanRequest;
-use super::report::{DeliveryRow, PlanReport, ProductGain, ProductionRow, ShipmentRow};
+use super::report::{DeliveryRow, PlanReport, ProductionRow, ShipmentRow};
 use crate::Error;
 use crate::interchange::{
     Finding, check_dir_writable, check_writable, write_atomic, write_dir_atomic,
@@ -156,7 +156,7 @@ fn decode(text: &str) -> Option<Basis> {
 
 /// The files of a plan's CSV directory.
 fn csv_files() -> Vec<String> {
-    ["targets", "production", "shipments", "deliveries", "bottlenecks"]
+    ["targets", "production", "shipments", "deliveries", "bottlenecks", "bottleneck_gains"]
         .iter()
         .map(|f| format!("{f}.csv"))
         .collect()
@@ -187,7 +187,8 @@ fn decimal(x: f64) -> f64 {
 }
 
 /// Writes the plan as CSV tables in a new directory: targets, production, shipments,
-/// deliveries and bottlenecks, numbers to a millionth.
+/// deliveries, bottlenecks and what each checked bottleneck gains by product, numbers to a
+/// millionth.
 pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
     write_dir_atomic(dir, &csv_files(), |staging| {
         let table = |name: &str,
@@ -244,8 +245,11 @@ pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
                 w.serialize(DeliveryRow { target, units: decimal(row.units), ..row.clone() })
             })
         })?;
+        // Bottlenecks are numbered from 1 in their own column, which bottleneck_gains.csv
+        // refers to: one row for each product a checked bottleneck's extra unit changes.
         table("bottlenecks.csv", &|w| {
             w.write_record([
+                "bottleneck",
                 "kind",
                 "site",
                 "state",
@@ -254,24 +258,11 @@ pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
                 "marginal_value",
                 "weeks",
                 "gain_value",
-                "gain",
             ])?;
-            for b in &report.bottlenecks {
+            for (n, b) in report.bottlenecks.iter().enumerate() {
                 let weeks: Vec<String> = b.weeks.iter().map(u32::to_string).collect();
-                let gain = b.gain.as_ref();
-                let products: Vec<String> = gain
-                    .map(|g| {
-                        let due = |p: &ProductGain| {
-                            p.due_week
-                                .map_or(" (today's demand)".to_owned(), |w| format!(" by week {w}"))
-                        };
-                        g.products
-                            .iter()
-                            .map(|p| format!("{} {}{}", p.units, p.item, due(p)))
-                            .collect()
-                    })
-                    .unwrap_or_default();
                 w.write_record([
+                    (n + 1).to_string(),
                     b.kind.clone(),
                     b.site.clone(),
                     b.state.clone().unwrap_or_default(),
@@ -279,9 +270,22 @@ pub fn write_csv(report: &PlanReport, dir: &Path) -> Result<(), Error> {
                     b.item.clone().unwrap_or_default(),
                     decimal(b.marginal_value).to_string(),
                     weeks.join(";"),
-                    gain.map(|g| decimal(g.value).to_string()).unwrap_or_default(),
-                    products.join("; "),
+                    b.gain.as_ref().map(|g| decimal(g.value).to_string()).unwrap_or_default(),
                 ])?;
+            }
+            Ok(())
+        })?;
+        table("bottleneck_gains.csv", &|w| {
+            w.write_record(["bottleneck", "item", "due_week", "units"])?;
+            for (n, b) in report.bottlenecks.iter().enumerate() {
+                for p in b.gain.iter().flat_map(|g| &g.products) {
+                    w.write_record([
+                        (n + 1).to_string(),
+                        p.item.clone(),
+                        p.due_week.map(|w| w.to_string()).unwrap_or_default(),
+                        decimal(p.units).to_string(),
+                    ])?;
+                }
             }
             Ok(())
         })

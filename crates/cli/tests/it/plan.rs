@@ -143,7 +143,9 @@ fn the_bundled_demand_on_the_sample() {
     }
     // Numbers to a millionth: no 8.580000000000002 left by the solver's arithmetic.
     let mut fractions = 0;
-    for file in ["targets", "production", "shipments", "deliveries", "bottlenecks"] {
+    for file in
+        ["targets", "production", "shipments", "deliveries", "bottlenecks", "bottleneck_gains"]
+    {
         let text = std::fs::read_to_string(dir.path().join(format!("tables/{file}.csv"))).unwrap();
         for field in text.split([',', '\n']).filter(|f| f.parse::<f64>().is_ok()) {
             let decimals = field.split_once('.').map_or(0, |(_, d)| d.len());
@@ -152,12 +154,35 @@ fn the_bundled_demand_on_the_sample() {
         }
     }
     assert!(fractions > 100, "the tables hold fractions of units: {fractions}");
-    let bottlenecks = std::fs::read_to_string(dir.path().join("tables/bottlenecks.csv")).unwrap();
-    let first = bottlenecks.lines().nth(1).unwrap();
-    assert!(
-        first.ends_with(",9 icu-ventilator by week 26"),
-        "the gain names its due week: {first}"
+    // Each checked bottleneck's gain, product by product, names the bottleneck by its number,
+    // and what its products gain adds up to its value.
+    assert_eq!(
+        header("bottlenecks.csv"),
+        "bottleneck,kind,site,state,process,item,marginal_value,weeks,gain_value"
     );
+    let bottlenecks = rows("bottlenecks.csv");
+    assert_eq!(bottlenecks[0][..3], ["1", "capacity", "site-133"]);
+    assert_eq!(header("bottleneck_gains.csv"), "bottleneck,item,due_week,units");
+    let gains = rows("bottleneck_gains.csv");
+    assert_eq!(gains[0], ["1", "icu-ventilator", "26", "9"]);
+    for gain in &gains {
+        let bottleneck = bottlenecks.iter().find(|b| b[0] == gain[0]).unwrap();
+        assert!(!bottleneck[8].is_empty(), "a gain of a checked bottleneck: {gain:?}");
+        assert_eq!(gain[1], "icu-ventilator", "every target is a ventilator: {gain:?}");
+    }
+    let value: f64 = targets[0][6].parse().unwrap();
+    for bottleneck in bottlenecks.iter().filter(|b| !b[8].is_empty()) {
+        let units: f64 = gains
+            .iter()
+            .filter(|g| g[0] == bottleneck[0])
+            .map(|g| g[3].parse::<f64>().unwrap())
+            .sum();
+        let gain: f64 = bottleneck[8].parse().unwrap();
+        assert!(
+            (units * value - gain).abs() <= 1e-3 * gain.max(1.0),
+            "{bottleneck:?}: {units} units"
+        );
+    }
     let svg = std::fs::read_to_string(dir.path().join("plan.svg")).unwrap();
     assert!(svg.contains("Cumulative output against target: Pandemic ventilator mobilization"));
 }
