@@ -30,8 +30,8 @@ pub use map::{SupplyMap, map};
 /// Counts in messages, for interfaces that write them as `app`'s do.
 pub use model::{counted, grouped, listed};
 pub use network::{
-    Cache, DemoReport, ImportReport, demo, export, generate, import, import_json, load_graph,
-    network, sample_network, summary,
+    DemoReport, ImportReport, demo, export, generate, import, import_json, import_json_twin,
+    load_graph, network, sample_network, summary,
 };
 pub use request::{Request, from_json, json_syntax, shape_of, unknown_field};
 pub use risks::{ExposureMethod, RiskReport, risks};

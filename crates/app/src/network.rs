@@ -54,45 +54,57 @@ pub fn import(
     };
     let source = path.display().to_string();
     let network = read_valid(&source, progress, || interchange::read(path, format))?;
-    store_valid(config, network, source, Cache::Graph, progress)
+    store_valid(config, network, source, progress)
 }
 
 /// Validates and stores the text of a JSON network document, reported as `source`, replacing
-/// the stored network in one transaction (as `import` does with a file), and leaves `cache`
-/// beside the store.
+/// the stored network in one transaction (as `import` does with a file), and caches its graph
+/// for the next commands.
 pub fn import_json(
     config: &Config,
     text: &str,
     source: &str,
-    cache: Cache,
     progress: &dyn Progress,
 ) -> Result<ImportReport, Error> {
     let network = read_valid(source, progress, || interchange::parse_json(text, source))?;
-    store_valid(config, network, source.to_owned(), cache, progress)
+    store_valid(config, network, source.to_owned(), progress)
 }
 
-/// What an import leaves beside the store for the commands after it.
-#[derive(Clone, Copy, Debug)]
-pub enum Cache {
-    /// The graph of the network it wrote (`graph_cache`), for the next command of the CLI.
-    Graph,
-    /// Nothing: the server builds its own twin of the network it imports.
-    Nothing,
+/// Imports a JSON network document as `import_json` does, for a server: with the twin of the
+/// network written, held from the document rather than read back, and its graph cached as an
+/// import from a file caches it.
+pub fn import_json_twin(
+    config: &Config,
+    text: &str,
+    source: &str,
+) -> Result<(ImportReport, crate::Twin), Error> {
+    let loaded = read_valid(source, &crate::Silent, || interchange::parse_json(text, source))?;
+    let (report, import, network) = write_valid(config, loaded, source.to_owned(), &crate::Silent)?;
+    Ok((report, crate::Twin::cached(config, network, &import)?))
 }
 
+/// Writes a valid network and caches its graph for the next commands.
 fn store_valid(
     config: &Config,
-    network: interchange::Loaded,
+    loaded: interchange::Loaded,
     source: String,
-    cache: Cache,
     progress: &dyn Progress,
 ) -> Result<ImportReport, Error> {
-    let records = network.network.n_records();
-    let import = write_network(config, &network.network, &source, progress)?;
-    if let Cache::Graph = cache {
-        crate::graph_cache::keep_built(config, &import, &network.network, progress);
-    }
-    Ok(ImportReport { source, records, warnings: network.findings })
+    let (report, import, network) = write_valid(config, loaded, source, progress)?;
+    crate::graph_cache::keep_built(config, &import, &network, progress);
+    Ok(report)
+}
+
+/// Writes a valid network: what the import did, the record of the write, and the network.
+fn write_valid(
+    config: &Config,
+    loaded: interchange::Loaded,
+    source: String,
+    progress: &dyn Progress,
+) -> Result<(ImportReport, store::ImportRecord, Network), Error> {
+    let records = loaded.network.n_records();
+    let import = write_network(config, &loaded.network, &source, progress)?;
+    Ok((ImportReport { source, records, warnings: loaded.findings }, import, loaded.network))
 }
 
 /// Reads and validates a network with `read`; `source` names it in errors.

@@ -69,9 +69,22 @@ impl Twin {
     }
 
     /// The twin of a network just written as `import`.
-    pub(crate) fn new(network: Network, import: &store::ImportRecord) -> Result<Twin, Error> {
+    fn new(network: Network, import: &store::ImportRecord) -> Result<Twin, Error> {
         let graph = crate::network::build_graph(&network)?;
         Ok(Twin { network, graph, stamp: NetworkStamp::of(import), import: import.seq })
+    }
+
+    /// The twin of a network just written as `import`, with its graph cached beside the
+    /// embedded store for the next commands (as an import from a file caches it).
+    pub(crate) fn cached(
+        config: &Config,
+        network: Network,
+        import: &store::ImportRecord,
+    ) -> Result<Twin, Error> {
+        let twin = Twin::new(network, import)?;
+        let labels = crate::map::Labels::of(&twin.network);
+        crate::graph_cache::keep(config, import, &twin.graph, &labels, &crate::Silent);
+        Ok(twin)
     }
 
     /// Replaces the records `organization` owns with those of the JSON network document `text`
@@ -92,7 +105,7 @@ impl Twin {
             text,
             source,
         )?;
-        let twin = Twin::new(network, &written.import)?;
+        let twin = Twin::cached(config, network, &written.import)?;
         Ok((written, twin))
     }
 

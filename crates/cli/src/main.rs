@@ -150,7 +150,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
         Command::Import { path, format, json, .. } => {
             let report = if path.as_os_str() == "-" {
                 let text = standard_input(*format)?;
-                app::import_json(&config, &text, "standard input", app::Cache::Graph, &progress)?
+                app::import_json(&config, &text, "standard input", &progress)?
             } else {
                 app::import(&config, path, format.map(Into::into), &progress)?
             };

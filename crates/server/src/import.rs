@@ -48,13 +48,10 @@ pub(crate) async fn import(
     let source = format!("POST /import by {}", caller.0.organization);
     record(&state, &caller, "import network", &format!("{} bytes", text.len())).await?;
     let config = state.config.clone();
-    let written = tokio::task::spawn_blocking(move || {
-        let report = app::import_json(&config, &text, &source, app::Cache::Nothing, &app::Silent)?;
-        let twin = app::Twin::load(&config, &app::Silent)?;
-        Ok::<_, app::Error>((report, twin))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("import: {e}")))?;
+    let written =
+        tokio::task::spawn_blocking(move || app::import_json_twin(&config, &text, &source))
+            .await
+            .map_err(|e| ApiError::Internal(format!("import: {e}")))?;
     let (report, twin) = match written {
         Ok(written) => written,
         Err(error) => return Err(refused(&state, &caller, "import network", error.into()).await),

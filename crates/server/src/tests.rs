@@ -48,6 +48,12 @@ fn fixture() -> Fixture {
     Fixture { _dir: dir, state, config, operator, owner, member, viewer }
 }
 
+/// When the graph cache beside the fixture's store was last written.
+fn cached_at(f: &Fixture) -> std::time::SystemTime {
+    let cache = f.config.data_dir.join("graph.cache");
+    std::fs::metadata(&cache).unwrap().modified().unwrap()
+}
+
 /// Sends a request with an optional key; returns the status and the body as JSON.
 async fn call(
     state: &Arc<State>,
@@ -951,12 +957,15 @@ async fn an_import_replaces_the_served_network() {
     let message = body["error"]["message"].as_str().unwrap();
     assert_eq!(lines[0].1, format!("400: {message}"), "{log}");
 
-    // Larger than the limit of other requests: the import has its own.
+    // Larger than the limit of other requests: the import has its own. Like the CLI's, it
+    // caches the new network's graph for the commands after it.
+    let cached_before = cached_at(&f);
     let renamed = original.replace("Liberty Ulsan plant", "Liberty Ulsan works")
         + &" ".repeat(crate::MAX_BODY_BYTES);
     let (status, receipt) =
         send(&f.state, Method::POST, "/import", Some(&f.operator), &renamed).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
+    assert_ne!(cached_at(&f), cached_before, "the graph cache is written again");
     assert_eq!(receipt["source"], "POST /import by america-makes");
     let records = app::network(&f.config, &app::Silent).unwrap().n_records();
     assert_eq!(receipt["records"], records);
@@ -1000,10 +1009,12 @@ async fn a_member_writes_its_own_records() {
     changed["sites"][at]["name"] = "Liberty Ulsan works".into();
     changed["capabilities"][0]["hours_per_week"] = 999.0.into();
     let process = changed["capabilities"][0]["process"].as_str().unwrap().to_owned();
+    let cached_before = cached_at(&f);
     let (status, receipt) =
         send(&f.state, Method::PUT, &uri, Some(&f.owner), &changed.to_string()).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
     assert_eq!(receipt["source"], "PUT /organizations/org-008/records by org-008");
+    assert_ne!(cached_at(&f), cached_before, "the new network's graph is cached");
     assert_eq!(
         call(&f.state, Method::GET, "/sites/site-027", Some(&f.viewer)).await.1["name"],
         "Liberty Ulsan works"

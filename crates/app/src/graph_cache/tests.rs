@@ -102,30 +102,39 @@ fn the_form_of_the_file_is_pinned() {
 }
 
 /// An import caches the graph of the network it wrote, which is the graph of the network read
-/// back from the store; an import by the server (a JSON document) leaves it to the next read.
+/// back from the store: from files, from a JSON document (standard input), and from a server's
+/// (whose twin's graph is the one cached).
 #[test]
 fn an_import_caches_the_graph_of_what_it_stored() {
     for (n_sites, seed) in [(60, 1), (150, 2), (300, 3)] {
         let dir = tempfile::tempdir().unwrap();
         let config = Config { data_dir: dir.path().join("data"), database: None };
+        let path = config.data_dir.join(FILE);
+        // The last write's graph, read without being built again (the file is not rewritten).
+        let cached = || {
+            let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+            let cached = graph(&config, &Silent).unwrap();
+            assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), written, "read");
+            assert!(
+                super::read(&path, &super::Key::of(&last(&config)), super::Labelled::Yes).is_ok()
+            );
+            bytes(&cached)
+        };
         let files = dir.path().join("network");
         let network = generate(&GenerateConfig { n_sites, seed });
         crate::interchange::write(&network, &files, crate::interchange::Format::Csv).unwrap();
         crate::import(&config, &files, None, &Silent).unwrap();
-        let path = config.data_dir.join(FILE);
-        let written = std::fs::metadata(&path).unwrap().modified().unwrap();
-        let cached = graph(&config, &Silent).unwrap();
-        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), written, "read");
-        assert_eq!(bytes(&cached), bytes(&built(&config)), "{n_sites} sites, seed {seed}");
+        assert_eq!(cached(), bytes(&built(&config)), "{n_sites} sites, seed {seed}");
 
         let json = dir.path().join("network.json");
         crate::interchange::write(&network, &json, crate::interchange::Format::Json).unwrap();
         let text = std::fs::read_to_string(&json).unwrap();
-        crate::import_json(&config, &text, "a request", crate::Cache::Nothing, &Silent).unwrap();
-        let reason = super::read(&path, &super::Key::of(&last(&config)), super::Labelled::Yes)
-            .err()
-            .unwrap();
-        assert_eq!(reason, "the cached graph is of another network or format");
+        crate::import_json(&config, &text, "standard input", &Silent).unwrap();
+        assert_eq!(cached(), bytes(&built(&config)), "{n_sites} sites, seed {seed}: JSON");
+        let (_, twin) = crate::import_json_twin(&config, &text, "a request").unwrap();
+        assert_eq!(last(&config).source, "a request");
+        assert_eq!(cached(), bytes(twin.graph()), "{n_sites} sites, seed {seed}: a server's");
+        assert_eq!(cached(), bytes(&built(&config)), "{n_sites} sites, seed {seed}: a server's");
     }
 }
 
