@@ -202,45 +202,56 @@ impl Db {
         Ok(removed > 0)
     }
 
-    /// Checks and inserts in one transaction that holds the registration's row shared: an
-    /// unregistering, which takes the row for update, waits for it, and then sees the key.
+    /// Holds the registration's row shared while it inserts: an unregistering waits for it.
     pub(crate) fn add_key_if_registered(&mut self, key: &ApiKey) -> Result<bool, Error> {
-        let context = "cannot store the key";
-        let mut tx = self.client.get_mut().transaction().map_err(|e| classify(context, &e))?;
-        let lock = "SELECT 1 FROM registered_organizations WHERE id = $1 FOR SHARE";
-        if tx.query_opt(lock, &[&key.organization]).map_err(|e| classify(context, &e))?.is_none() {
-            return Ok(false);
-        }
-        insert_key(&mut tx, key)?;
-        tx.commit().map_err(|e| classify(context, &e))?;
-        Ok(true)
+        let added =
+            self.if_registered(&key.organization, "SHARE", "cannot store the key", |tx| {
+                insert_key(tx, key)
+            })?;
+        Ok(added.is_some())
     }
 
     /// Takes the registration's row for update first, so a key being added for it is either
     /// committed before the look for keys (which, read committed, sees it) or refused after.
     pub(crate) fn unregister_organization(&mut self, id: &str) -> Result<Unregistered, Error> {
         let context = "cannot unregister the organization";
+        let done = self.if_registered(id, "UPDATE", context, |tx| {
+            let keys: Vec<String> = tx
+                .query(
+                    "SELECT id FROM api_keys WHERE organization = $1 ORDER BY created_at, id",
+                    &[&id],
+                )
+                .map_err(|e| classify(context, &e))?
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            if !keys.is_empty() {
+                return Ok(Unregistered::HoldsKeys(keys));
+            }
+            tx.execute("DELETE FROM registered_organizations WHERE id = $1", &[&id])
+                .map_err(|e| classify(context, &e))?;
+            Ok(Unregistered::Removed)
+        })?;
+        Ok(done.unwrap_or(Unregistered::NotRegistered))
+    }
+
+    /// Runs `then` in one transaction that first locks `organization`'s registration row (`FOR
+    /// SHARE` or `FOR UPDATE`), and commits it; `None` when it is not registered.
+    fn if_registered<T>(
+        &mut self,
+        organization: &str,
+        lock: &str,
+        context: &str,
+        then: impl FnOnce(&mut Transaction<'_>) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
         let mut tx = self.client.get_mut().transaction().map_err(|e| classify(context, &e))?;
-        let lock = "SELECT 1 FROM registered_organizations WHERE id = $1 FOR UPDATE";
-        if tx.query_opt(lock, &[&id]).map_err(|e| classify(context, &e))?.is_none() {
-            return Ok(Unregistered::NotRegistered);
+        let locked = format!("SELECT 1 FROM registered_organizations WHERE id = $1 FOR {lock}");
+        if tx.query_opt(&locked, &[&organization]).map_err(|e| classify(context, &e))?.is_none() {
+            return Ok(None);
         }
-        let keys: Vec<String> = tx
-            .query(
-                "SELECT id FROM api_keys WHERE organization = $1 ORDER BY created_at, id",
-                &[&id],
-            )
-            .map_err(|e| classify(context, &e))?
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
-        if !keys.is_empty() {
-            return Ok(Unregistered::HoldsKeys(keys));
-        }
-        tx.execute("DELETE FROM registered_organizations WHERE id = $1", &[&id])
-            .map_err(|e| classify(context, &e))?;
+        let done = then(&mut tx)?;
         tx.commit().map_err(|e| classify(context, &e))?;
-        Ok(Unregistered::Removed)
+        Ok(Some(done))
     }
 
     pub(crate) fn register_organization(

@@ -26,45 +26,57 @@ impl Db {
         insert_key(&self.conn, key)
     }
 
-    /// Checks and inserts in one write transaction: SQLite lets one write at a time, so an
-    /// organization cannot be unregistered in between.
     pub(crate) fn add_key_if_registered(&mut self, key: &ApiKey) -> Result<bool, Error> {
-        let context = "cannot store the key";
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| classify(context, e))?;
-        if !registered(&tx, &key.organization)? {
-            return Ok(false);
-        }
-        insert_key(&tx, key)?;
-        tx.commit().map_err(|e| classify(context, e))?;
-        Ok(true)
+        let added = self
+            .if_registered(&key.organization, "cannot store the key", |tx| insert_key(tx, key))?;
+        Ok(added.is_some())
     }
 
     pub(crate) fn unregister_organization(&mut self, id: &str) -> Result<Unregistered, Error> {
         let context = "cannot unregister the organization";
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| classify(context, e))?;
-        if !registered(&tx, id)? {
-            return Ok(Unregistered::NotRegistered);
-        }
-        let keys = {
+        let done = self.if_registered(id, context, |tx| {
             let mut statement = tx
                 .prepare("SELECT id FROM api_keys WHERE organization = ?1 ORDER BY created_at, id")
                 .map_err(|e| backend(context, e))?;
             let rows = statement.query_map([id], |r| r.get(0)).map_err(|e| backend(context, e))?;
-            rows.collect::<Result<Vec<String>, _>>().map_err(|e| backend(context, e))?
-        };
-        if !keys.is_empty() {
-            return Ok(Unregistered::HoldsKeys(keys));
-        }
-        tx.execute("DELETE FROM registered_organizations WHERE id = ?1", [id])
+            let keys = rows.collect::<Result<Vec<String>, _>>().map_err(|e| backend(context, e))?;
+            if !keys.is_empty() {
+                return Ok(Unregistered::HoldsKeys(keys));
+            }
+            tx.execute("DELETE FROM registered_organizations WHERE id = ?1", [id])
+                .map_err(|e| backend(context, e))?;
+            Ok(Unregistered::Removed)
+        })?;
+        Ok(done.unwrap_or(Unregistered::NotRegistered))
+    }
+
+    /// Runs `then` in one write transaction with the check that `organization` is registered,
+    /// and commits it; `None` when it is not registered. SQLite lets one write at a time, so
+    /// nothing is registered or unregistered in between.
+    fn if_registered<T>(
+        &mut self,
+        organization: &str,
+        context: &str,
+        then: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(context, e))?;
+        let registered = tx
+            .query_row(
+                "SELECT 1 FROM registered_organizations WHERE id = ?1",
+                [organization],
+                |_| Ok(()),
+            )
+            .optional()
             .map_err(|e| backend(context, e))?;
+        if registered.is_none() {
+            return Ok(None);
+        }
+        let done = then(&tx)?;
         tx.commit().map_err(|e| classify(context, e))?;
-        Ok(Unregistered::Removed)
+        Ok(Some(done))
     }
 
     pub(crate) fn key(&self, id: &str) -> Result<Option<ApiKey>, Error> {
@@ -237,12 +249,4 @@ fn insert_key(conn: &rusqlite::Connection, key: &ApiKey) -> Result<(), Error> {
     )
     .map_err(|e| classify("cannot store the key", e))?;
     Ok(())
-}
-
-/// Whether an organization is registered, as `tx` sees it.
-fn registered(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<bool, Error> {
-    tx.query_row("SELECT 1 FROM registered_organizations WHERE id = ?1", [id], |_| Ok(()))
-        .optional()
-        .map(|row| row.is_some())
-        .map_err(|e| backend("cannot read the registered organizations", e))
 }
