@@ -282,6 +282,13 @@ pub fn generate(
             generate.n_sites
         )));
     }
+    if generate.n_sites > engine::generate::MAX_SITES {
+        return Err(Error::invalid(format!(
+            "--sites must be at most {}, not {} (the largest network the generator makes, more than three times the U.S. manufacturing base)",
+            model::grouped(engine::generate::MAX_SITES as u64),
+            model::grouped(generate.n_sites as u64)
+        )));
+    }
     writable(out, replace, "generated network", Format::Csv)?;
     progress.begin("generating", None);
     let network = engine::generate::generate(generate);

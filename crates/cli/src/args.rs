@@ -153,7 +153,8 @@ pub(crate) enum Command {
     /// Write a synthetic network (CSV) with the structure of a real manufacturing base.
     #[command(after_help = examples::GENERATE)]
     Generate {
-        /// Number of sites, at least 50 (300000 is the size of the U.S. manufacturing base).
+        /// Number of sites, from 50 to 1000000 (300000 is the size of the U.S. manufacturing
+        /// base).
         #[arg(long, default_value_t = 1000)]
         sites: usize,
         /// Seed; the same seed always gives the same network.

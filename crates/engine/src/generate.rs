@@ -18,10 +18,13 @@ use rand_chacha::ChaCha8Rng;
 
 /// The smallest network the generator makes.
 pub const MIN_SITES: usize = 50;
+/// The largest network it makes: more than three times the U.S. manufacturing base, and about
+/// 5 GB of memory to make (docs/benchmarks.md).
+pub const MAX_SITES: usize = 1_000_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenerateConfig {
-    /// How many sites to generate, at least `MIN_SITES`.
+    /// How many sites to generate, from `MIN_SITES` to `MAX_SITES`.
     pub n_sites: usize,
     pub seed: u64,
 }

@@ -139,6 +139,14 @@ fn outputs_never_clobber_other_files() {
         "error: --sites must be at least 50, not 5 (the smallest network the generator makes)\n"
     );
     assert!(!dir.path().join("tiny").exists());
+    // One that would not fit in memory is refused before anything is made.
+    let too_large = run(dir.path(), &["generate", "--sites", "99999999999", "--out", "huge"]);
+    assert_eq!(too_large.status.code(), Some(2));
+    expect_test::expect![[r#"
+        error: --sites must be at most 1,000,000, not 99,999,999,999 (the largest network the generator makes, more than three times the U.S. manufacturing base)
+    "#]]
+    .assert_eq(&stderr(&too_large, dir.path()));
+    assert!(!dir.path().join("huge").exists());
     let regenerated = run(dir.path(), &["-q", "generate", "--sites", "50", "--out", "copy"]);
     assert_eq!(regenerated.status.code(), Some(1));
     expect_test::expect![[r#"
