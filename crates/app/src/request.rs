@@ -149,10 +149,23 @@ impl Request {
     }
 
     /// Sorts problems with the fields of a document of fields alone in the order the document
-    /// writes the fields.
+    /// writes the fields: by line in TOML, by place among the object's keys in JSON.
     pub(crate) fn in_order(&self, findings: &mut [Finding]) {
-        let line = |f: &Finding| f.field.as_deref().and_then(|f| self.written(f, 1, usize::MAX));
-        findings.sort_by_key(line);
+        if self.is_json() {
+            let keys: Vec<String> =
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&self.text)
+                    .map(|fields| fields.keys().cloned().collect())
+                    .unwrap_or_default();
+            let place = |f: &Finding| {
+                let key = f.field.as_deref()?.split(['.', '[']).next()?;
+                keys.iter().position(|k| k == key)
+            };
+            findings.sort_by_key(place);
+        } else {
+            let line =
+                |f: &Finding| f.field.as_deref().and_then(|f| self.written(f, 1, usize::MAX));
+            findings.sort_by_key(line);
+        }
     }
 
     /// Parses the text as `parse` does; when that fails, each entry of the document's array of
