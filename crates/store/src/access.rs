@@ -29,6 +29,7 @@ pub struct RegisteredOrganization {
 /// What `Store::unregister_organization` did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Unregistered {
+    /// It held no keys and is no longer registered.
     Removed,
     /// No organization with that id is registered.
     NotRegistered,
