@@ -121,7 +121,7 @@ pub(crate) enum Command {
         #[arg(long, value_enum)]
         format: Option<ImportFormat>,
         /// Show at most this many errors (and as many warnings).
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, default_value_t = 50, allow_negative_numbers = true, value_parser = whole::<usize>)]
         max_errors: usize,
         /// Print the import report as JSON.
         #[arg(long)]
@@ -155,10 +155,10 @@ pub(crate) enum Command {
     Generate {
         /// Number of sites, from 50 to 1000000 (300000 is the size of the U.S. manufacturing
         /// base).
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, default_value_t = 1000, allow_negative_numbers = true, value_parser = whole::<usize>)]
         sites: usize,
         /// Seed; the same seed always gives the same network.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = whole::<u64>)]
         seed: u64,
         /// The directory to write.
         #[arg(long)]
@@ -174,7 +174,7 @@ pub(crate) enum Command {
         /// The item id.
         item: String,
         /// Show at most this many tiers below the item.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = whole::<u32>)]
         depth: Option<u32>,
         /// Follow the actual links into this customer site instead of all qualified sources.
         #[arg(long)]
@@ -187,7 +187,7 @@ pub(crate) enum Command {
     #[command(after_help = examples::RISKS)]
     Risks {
         /// Show at most this many rows per section.
-        #[arg(long, default_value_t = 10, value_parser = rows)]
+        #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = rows)]
         top: usize,
         /// Only the supply chain of this item.
         #[arg(long)]
@@ -209,22 +209,27 @@ pub(crate) enum Command {
         #[arg(long)]
         scenario: Option<PathBuf>,
         /// Draw and run this many random scenarios from the hazard models.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole::<u32>)]
         monte_carlo: Option<u32>,
         /// Seed of the random scenarios (the same seed gives the same results).
-        #[arg(long, default_value_t = 1, requires = "monte_carlo")]
+        #[arg(long, default_value_t = 1, requires = "monte_carlo", allow_negative_numbers = true, value_parser = whole::<u64>)]
         seed: u64,
         /// Hazard models for --monte-carlo (a TOML file; documented defaults otherwise).
         #[arg(long, requires = "monte_carlo")]
         hazards: Option<PathBuf>,
         /// With --monte-carlo: a product falls short in a scenario below this fill rate.
-        #[arg(long, default_value_t = 0.95, requires = "monte_carlo")]
+        #[arg(
+            long,
+            default_value_t = 0.95,
+            requires = "monte_carlo",
+            allow_negative_numbers = true
+        )]
         threshold: f64,
         /// Length of one simulated period.
         #[arg(long, value_enum, default_value_t = PeriodArg::Week)]
         period: PeriodArg,
         /// Weeks to simulate (default: the scenario's horizon_weeks, else 52).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         horizon: Option<f64>,
         /// What happens to demand not served in the period it is due.
         #[arg(long, value_enum, default_value_t = UnmetArg::LostSales)]
@@ -234,7 +239,7 @@ pub(crate) enum Command {
         #[arg(long, value_delimiter = ',', conflicts_with = "monte_carlo")]
         priority: Vec<String>,
         /// Show at most this many products and causes.
-        #[arg(long, default_value_t = 10, value_parser = rows)]
+        #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = rows)]
         top: usize,
         /// Print the whole report as JSON (for a scenario, with every product's units due and
         /// served on time in every period).
@@ -257,7 +262,7 @@ pub(crate) enum Command {
         #[arg(long)]
         scenario: Option<PathBuf>,
         /// Weeks to plan (default: the demand file's horizon_weeks, else its latest due week).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = whole::<u32>)]
         horizon: Option<u32>,
         #[command(flatten)]
         output: PlanOutput,
@@ -294,10 +299,10 @@ pub(crate) enum Command {
         #[arg(long, default_value = "127.0.0.1:8080", value_parser = listen_address)]
         listen: std::net::SocketAddr,
         /// Publish an aggregate group only when at least this many organizations contribute.
-        #[arg(long, default_value_t = 3, value_parser = organizations)]
+        #[arg(long, default_value_t = 3, allow_negative_numbers = true, value_parser = organizations)]
         min_organizations: usize,
         /// ...and no organization holds more than this share of it (0 to 1).
-        #[arg(long, default_value_t = 0.8)]
+        #[arg(long, default_value_t = 0.8, allow_negative_numbers = true)]
         max_share: f64,
         /// Also take events from this MQTT broker (HOST:PORT or mqtt://HOST[:PORT]), on the
         /// topics arsenal/<organization>/events.
@@ -307,10 +312,10 @@ pub(crate) enum Command {
         #[arg(long, value_name = "ID", default_value = server::mqtt::CLIENT_ID, requires = "mqtt")]
         mqtt_client_id: String,
         /// Alerts look this many weeks ahead...
-        #[arg(long, default_value_t = 12.0)]
+        #[arg(long, default_value_t = 12.0, allow_negative_numbers = true)]
         alert_weeks: f64,
         /// ...and name every product whose predicted fill rate falls below this (0 to 1).
-        #[arg(long, default_value_t = 0.95)]
+        #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
         alert_threshold: f64,
         /// Post each new alert, as JSON, to this http:// URL.
         #[arg(long, value_name = "URL")]
@@ -393,10 +398,10 @@ pub(crate) enum OrgCommand {
 pub(crate) struct PlanOutput {
     /// Bottlenecks to check by solving again with one more unit each [default: 5 for mobilize,
     /// 3 for replan].
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub(crate) recheck: Option<usize>,
     /// Show at most this many rows per table.
-    #[arg(long, default_value_t = 10, value_parser = rows)]
+    #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = rows)]
     pub(crate) top: usize,
     /// Print the whole plan as JSON.
     #[arg(long)]
@@ -539,11 +544,21 @@ fn rows(text: &str) -> Result<usize, String> {
 
 /// A count of 1 or more; `what` follows "must be 1 or more" in the message for 0.
 fn at_least_one(text: &str, what: &str) -> Result<usize, String> {
-    match text.parse::<usize>() {
+    match whole::<usize>(text) {
         Ok(0) => Err(format!("must be 1 or more {what}")),
-        Ok(n) => Ok(n),
-        Err(e) => Err(format!("{e}")),
+        other => other,
     }
+}
+
+/// A whole number of 0 or more (a count, a seed); a negative one is named as such rather than
+/// as a bad digit.
+fn whole<T: std::str::FromStr<Err = std::num::ParseIntError>>(text: &str) -> Result<T, String> {
+    text.parse::<T>().map_err(|e| match text.strip_prefix('-') {
+        Some(rest) if rest.parse::<f64>().is_ok() => {
+            "expected a whole number of 0 or more, not a negative one".to_owned()
+        }
+        _ => e.to_string(),
+    })
 }
 
 /// `--min-organizations`: a group has at least one organization, so 0 would ask for nothing.

@@ -145,3 +145,63 @@ fn every_command_has_examples_that_parse() {
     }
     assert!(checked >= 30, "{checked} examples");
 }
+
+/// Every numeric option takes a number with a minus sign as its value, so a negative one is
+/// refused by what checks the value (or by the command, for a fraction), not as an unknown
+/// option `-1`.
+#[test]
+fn negative_numbers_are_values() {
+    use std::any::TypeId;
+
+    use clap::Parser;
+    fn unguarded(command: &clap::Command, path: &str, found: &mut Vec<String>) {
+        let numeric =
+            [TypeId::of::<u32>(), TypeId::of::<u64>(), TypeId::of::<usize>(), TypeId::of::<f64>()];
+        for arg in command.get_arguments() {
+            let kind = arg.get_value_parser().type_id();
+            if numeric.iter().any(|t| kind == *t) && !arg.is_allow_negative_numbers_set() {
+                found.push(format!("{path} {}", arg.get_id()));
+            }
+        }
+        for sub in command.get_subcommands() {
+            unguarded(sub, &format!("{path} {}", sub.get_name()), found);
+        }
+    }
+    let mut found = Vec::new();
+    unguarded(&Args::command(), "arsenal", &mut found);
+    assert!(found.is_empty(), "numeric options that take -1 for an option: {found:?}");
+
+    let refused: [&[&str]; 6] = [
+        &["stress", "--monte-carlo", "5", "--seed", "-1"],
+        &["stress", "--monte-carlo", "-5"],
+        &["generate", "--out", "x", "--sites", "-5"],
+        &["risks", "--top", "-3"],
+        &["serve", "--min-organizations", "-2"],
+        &["mobilize", "--demand", "d.toml", "--horizon", "-0.5"],
+    ];
+    for words in refused {
+        let said = Args::try_parse_from([&["arsenal"][..], words].concat()).unwrap_err();
+        let option = words[words.len() - 2];
+        let value = words[words.len() - 1];
+        assert_eq!(said.kind(), clap::error::ErrorKind::ValueValidation, "{words:?}: {said}");
+        let said = said.to_string();
+        assert!(
+            said.contains(&format!("invalid value '{value}' for '{option} "))
+                && said.contains("expected a whole number of 0 or more, not a negative one"),
+            "{words:?}: {said}"
+        );
+    }
+    // The value a fraction is given reaches the command, which says what range it takes.
+    let passed: [&[&str]; 3] = [
+        &["stress", "--monte-carlo", "5", "--threshold", "-0.5"],
+        &["stress", "--scenario", "s.toml", "--horizon", "-3"],
+        &["serve", "--alert-weeks", "-1"],
+    ];
+    for words in passed {
+        let parsed = Args::try_parse_from([&["arsenal"][..], words].concat());
+        assert!(parsed.is_ok(), "{words:?}: {:?}", parsed.map(|_| ()));
+    }
+    let bad = Args::try_parse_from(["arsenal", "stress", "--monte-carlo", "5", "--seed", "x"]);
+    let said = bad.map(|_| ()).unwrap_err().to_string();
+    assert!(said.contains("invalid digit found in string"), "{said}");
+}
