@@ -171,6 +171,9 @@ impl PlanAsk {
         horizon_weeks: Option<u32>,
         recheck: usize,
     ) -> Result<PlanAsk, Error> {
+        if let Some(weeks) = horizon_weeks {
+            crate::stress::check_horizon(f64::from(weeks))?;
+        }
         let parsed: DemandFile = demand.parse_all("the demand")?;
         let scenario_file: Option<crate::scenario::ScenarioFile> =
             scenario.map(|r| r.parse_all("the scenario")).transpose()?;

@@ -22,8 +22,9 @@ pub const DEFAULT_HORIZON_WEEKS: f64 = 52.0;
 /// The most scenarios one Monte Carlo run draws (each one's result is held in memory).
 pub const MAX_SCENARIOS: u32 = 1_000_000;
 
-/// A simulation covers one week to `plan::MAX_HORIZON_WEEKS` (ten years).
-fn check_horizon(weeks: f64) -> Result<(), Error> {
+/// A simulation, or a plan, covers one week to `plan::MAX_HORIZON_WEEKS` (ten years); for a
+/// horizon asked for beside the file that would give one.
+pub(crate) fn check_horizon(weeks: f64) -> Result<(), Error> {
     let most = f64::from(crate::plan::MAX_HORIZON_WEEKS);
     if weeks.is_finite() && (1.0..=most).contains(&weeks) {
         Ok(())

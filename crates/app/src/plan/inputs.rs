@@ -138,13 +138,19 @@ pub(crate) fn resolve(
             format!("must be 1 to {MAX_HORIZON_WEEKS} weeks, not {horizon}"),
         ));
     }
+    // A horizon asked for beside the file is not this file's to fix.
+    let asked = match (request.horizon_weeks, demand.horizon_weeks) {
+        (None, _) => String::new(),
+        (Some(_), None) => " asked for".to_owned(),
+        (Some(_), Some(own)) => format!(" asked for (this file's horizon_weeks is {own})"),
+    };
     // Against a horizon out of range, every target would be named too.
     for (n, spec) in targets.iter().enumerate().filter(|_| horizon_ok) {
         if spec.due_week > horizon {
             findings.push(problem(
                 locate_target(n).of("due_week"),
                 "due_week",
-                format!("week {} is after the horizon of {horizon} weeks", spec.due_week),
+                format!("week {} is after the horizon of {horizon} weeks{asked}", spec.due_week),
             ));
         }
     }

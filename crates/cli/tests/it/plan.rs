@@ -373,6 +373,24 @@ fn fields_around_the_entries_are_placed_on_their_lines() {
         error: bad.toml: 2 problems in the plan's request
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
+    // A horizon given on the command line is not the file's to fix.
+    let pandemic = repo("data/demand/ventilator-pandemic.toml");
+    let pandemic = pandemic.as_str();
+    let output = run(dir.path(), &["mobilize", "--demand", pandemic, "--horizon", "600"]);
+    assert_eq!(output.status.code(), Some(2));
+    expect![[r#"
+        error: the horizon must be 1 to 520 weeks, not 600
+    "#]]
+    .assert_eq(&stderr(&output, dir.path()));
+    let output = run(dir.path(), &["mobilize", "--demand", pandemic, "--horizon", "12"]);
+    assert_eq!(output.status.code(), Some(2));
+    let said = stderr(&output, dir.path()).replace(pandemic, "PANDEMIC");
+    expect![[r#"
+        error: PANDEMIC:29: due_week: week 26 is after the horizon of 12 weeks asked for (this file's horizon_weeks is 26)
+        error: PANDEMIC:35: due_week: week 26 is after the horizon of 12 weeks asked for (this file's horizon_weeks is 26)
+        error: PANDEMIC: 2 problems in the plan's request
+    "#]]
+    .assert_eq(&said);
     let scenario = "name = \"x\"\nhorizon_weeks = 0\n\n[[event]]\nkind = \"site\"\nsite = \"site-133\"\nstart_week = 1\nduration_weeks = 2\n";
     std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
     let output = run(dir.path(), &["stress", "--scenario", "s.toml"]);

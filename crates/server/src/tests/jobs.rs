@@ -108,6 +108,10 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
             "/jobs/mobilize",
             r#"{"demand": {"target": [{"item": "unobtainium", "quantity": 5, "due_week": 3}]}}"#,
         ),
+        (
+            "/jobs/mobilize",
+            r#"{"demand": {"horizon_weeks": 26, "target": [{"item": "icu-ventilator", "quantity": 5, "due_week": 3}]}, "horizon_weeks": 600}"#,
+        ),
         ("/jobs/risks", r#"{"item": "unobtainium"}"#),
         ("/jobs/risks", r#"{"itm": "icu-ventilator"}"#),
         ("/jobs/stress", r#"{"scenario": "data/scenarios/gulf-hurricane.toml"}"#),
@@ -127,6 +131,7 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario","field":"horizon_weeks","message":"must be 1 to 520, not 1000000000"}]}}
         /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"hazards: 2 problems in the hazards","details":[{"location":"hazards","field":"ttr_sigma","message":"must be 0 to 3, not -1"},{"location":"hazards","field":"partial_shares","message":"unknown field \"partial_shares\" (did you mean \"partial_share\"?); expected one of site_outages_per_year, ttr_sigma, partial_share, regional_events_per_year, regional_radius_km, regional_weeks, regional_recovery_weeks, state_events_per_year, state_weeks"}]}}
         /jobs/mobilize -> 400 {"error":{"code":"invalid_request","message":"demand: 1 problem in the plan's request","details":[{"location":"demand: $.target[0]","field":"item","message":"no item \"unobtainium\" in the stored network"}]}}
+        /jobs/mobilize -> 400 {"error":{"code":"invalid_request","message":"the horizon must be 1 to 520 weeks, not 600","details":[]}}
         /jobs/risks -> 404 {"error":{"code":"not_found","message":"no item \"unobtainium\" in the stored network","details":[]}}
         /jobs/risks -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: itm: unknown field \"itm\" (did you mean \"item\"?); expected item","details":[{"location":"body","field":"itm","message":"unknown field \"itm\" (did you mean \"item\"?); expected item"}]}}
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario","field":null,"message":"expected a JSON object with the fields of the scenario, got text; send the document itself, not its file name"}]}}
