@@ -87,6 +87,9 @@ pub fn parse(
     named(&request, stem, graph, period)
 }
 
+/// The largest surge: demand times a million (a larger factor would only overflow the sums).
+const MAX_SURGE: f64 = 1e6;
+
 /// What scenario errors call a scenario file.
 pub(crate) const WHAT: &str = "the scenario";
 
@@ -279,14 +282,12 @@ pub(crate) fn event(
             }
         }
     };
-    // More than 0, or with `zero` 0 or more.
-    let positive = |field: &'static str, zero: bool| {
+    let positive = |field: &'static str| {
         move |value: f64| {
-            if value > 0.0 || (zero && value == 0.0) {
+            if value > 0.0 {
                 Ok(value)
             } else {
-                let bound = if zero { "0 or more" } else { "more than 0" };
-                Err((field, format!("must be {bound}, not {}", Shown(value))))
+                Err((field, format!("must be more than 0, not {}", Shown(value))))
             }
         }
     };
@@ -351,8 +352,7 @@ pub(crate) fn event(
                 number("latitude", spec.latitude).and_then(within("latitude", -90.0, 90.0));
             let longitude =
                 number("longitude", spec.longitude).and_then(within("longitude", -180.0, 180.0));
-            let radius_km =
-                number("radius_km", spec.radius_km).and_then(positive("radius_km", false));
+            let radius_km = number("radius_km", spec.radius_km).and_then(positive("radius_km"));
             let latitude = keep(&mut problems, latitude);
             let longitude = keep(&mut problems, longitude);
             let radius_km = keep(&mut problems, radius_km);
@@ -394,7 +394,7 @@ pub(crate) fn event(
         "surge" => {
             let goods = need("item", &spec.item).and_then(|id| item(&id));
             let at = spec.site.as_deref().map(|s| site("site", s)).transpose();
-            let factor = number("factor", spec.factor).and_then(positive("factor", true));
+            let factor = number("factor", spec.factor).and_then(within("factor", 0.0, MAX_SURGE));
             let goods = keep(&mut problems, goods);
             let at = keep(&mut problems, at);
             let factor = keep(&mut problems, factor);

@@ -263,7 +263,20 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config, here: Option<&P
     out
 }
 
+/// Beyond this, `money` and `units` write a number in scientific notation, to four digits: a
+/// grouped figure would be too long to read (and past 9.2e18 too long for an integer).
+const GROUPED_BELOW: f64 = 1e15;
+
+/// `x` to four digits in scientific notation, when it is too large to group (or not finite).
+fn scientific(x: f64) -> Option<String> {
+    (!x.is_finite() || x.abs() >= GROUPED_BELOW).then(|| format!("{x:.3e}"))
+}
+
+/// Money to the whole unit, grouped by thousands.
 fn money(x: f64) -> String {
+    if let Some(shown) = scientific(x) {
+        return shown;
+    }
     let whole = x.round() as i64;
     let sign = if whole < 0 { "-" } else { "" };
     format!("{sign}{}", grouped(whole.unsigned_abs()))
@@ -271,6 +284,9 @@ fn money(x: f64) -> String {
 
 /// Units to a tenth, the whole units grouped by thousands as `money` groups them.
 fn units(x: f64) -> String {
+    if let Some(shown) = scientific(x) {
+        return shown;
+    }
     let tenths = (x * 10.0).round() as i64;
     let sign = if tenths < 0 { "-" } else { "" };
     let tenths = tenths.unsigned_abs();
@@ -548,7 +564,8 @@ pub(crate) fn stress(report: &app::StressReport, top: usize) -> String {
         "recovers"
     );
     for p in short.iter().take(top) {
-        let recovers = p.time_to_recover.map_or("not yet".to_owned(), |t| format!("{t} {unit}s"));
+        let recovers =
+            p.time_to_recover.map_or("not yet".to_owned(), |t| counted(t as usize, unit));
         let unmakeable = report.unmakeable.iter().any(|u| **u == *p.item);
         let none = if unmakeable { "none: it cannot be made (see above)" } else { "-" };
         let cause = p.causes.first().map_or(none.to_owned(), |c| {
@@ -759,5 +776,16 @@ mod tests {
         assert_eq!(units(134_876_103.46), "134,876,103.5");
         assert_eq!(units(0.04), "0.0");
         assert_eq!(units(-11_642.66), "-11,642.7");
+    }
+
+    /// From 1e15 on a figure is written to four digits in scientific notation, not cut off at
+    /// the largest integer (a surge of 1e100 once showed 9,223,372,036,854,775,807).
+    #[test]
+    fn huge_numbers_are_written_in_scientific_notation() {
+        assert_eq!(money(999_999_999_999_999.0), "999,999,999,999,999");
+        assert_eq!(money(1.3853663998195174e16), "1.385e16");
+        assert_eq!(money(-2.5e102), "-2.500e102");
+        assert_eq!(units(9.223372036854776e21), "9.223e21");
+        assert_eq!(money(f64::INFINITY), "inf");
     }
 }

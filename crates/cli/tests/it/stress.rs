@@ -24,6 +24,17 @@ fn the_bundled_scenarios_on_the_sample() {
     "#]]
     .assert_eq(&stdout(&output));
 
+    // A shortfall of one week recovers in one week, not "1 weeks".
+    std::fs::write(
+        dir.path().join("short.json"),
+        r#"{"event": [{"kind": "site", "site": "site-062", "start_week": 1, "duration_weeks": 1}]}"#,
+    )
+    .unwrap();
+    let output = run(dir.path(), &["stress", "--scenario", "short.json"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let row = stdout(&output).lines().find(|l| l.contains("icu-ventilator")).unwrap().to_owned();
+    assert!(row.contains(" 1 week  site-062 (pressure-sensor) disrupted"), "{row}");
+
     let chart = dir.path().join("fire.svg");
     let output = run(
         dir.path(),
@@ -284,6 +295,13 @@ start_week = 3
 kind = "state"
 state = "Texas"
 duration_weeks = 4
+
+[[event]]
+kind = "surge"
+item = "icu-ventilator"
+factor = 1e308
+start_week = 1
+duration_weeks = 2
 "#,
     )
     .unwrap();
@@ -307,7 +325,8 @@ duration_weeks = 4
         error: bad.toml:49: item: no item "unobtainium" in the stored network
         error: bad.toml:53: kind: every event needs a kind, one of site, organization, state, circle, process, link, surge
         error: bad.toml:59: state: no site in state "Texas" in the stored network
-        error: bad.toml: 16 problems in the scenario
+        error: bad.toml:65: factor: must be 0 to 1000000, not 1e308
+        error: bad.toml: 17 problems in the scenario
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 
