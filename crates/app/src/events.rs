@@ -305,6 +305,8 @@ fn check(index: &Index, caller: &Caller, events: &[Event]) -> Result<(), Error> 
         };
         if let Some(value) = value.filter(|v| !(v.is_finite() && *v >= 0.0)) {
             problem(field, format!("must be a number of at least 0, not {}", Shown(value)));
+        } else if let Some(message) = value.and_then(model::too_large) {
+            problem(field, message);
         }
         if let Event::Capacity { site, process, .. } = event {
             let known = index.processes.contains(&(site.clone(), process.clone()));

@@ -14,6 +14,18 @@ use crate::table::Table;
 
 use self::fields::Checker;
 
+/// The largest amount (units, hours, money, weeks, BOM quantities) a network, a request or an
+/// event may give: the engines multiply and add amounts, so much larger ones overflow to
+/// infinity (which JSON cannot write), and the LP solver takes bounds from 1e20 on as none.
+pub const MAX_AMOUNT: f64 = 1e15;
+
+/// Why an amount is too large to compute with, if it is: `must be at most 1e15, not 1e300`.
+pub fn too_large(value: f64) -> Option<String> {
+    (value > MAX_AMOUNT).then(|| {
+        format!("must be at most {}, not {}", crate::Shown(MAX_AMOUNT), crate::Shown(value))
+    })
+}
+
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

@@ -8,7 +8,7 @@ use engine::simulate::Period;
 use model::{Network, Shown};
 
 use super::formats::{PLAN_EVENT_KINDS, PlanEvent, TargetSpec};
-use super::inputs::{Bad, find};
+use super::inputs::{Bad, amount, find};
 use crate::lookup::absent;
 use crate::scenario::{EVENT_KINDS, EventSpec, bad_kind};
 
@@ -123,13 +123,6 @@ pub(super) fn capacity(
         "site",
         "site",
     )?;
-    let level = |field: &'static str, value: f64| {
-        if value.is_finite() && value >= 0.0 {
-            Ok(value)
-        } else {
-            Err((field, format!("must be 0 or more, not {}", Shown(value))))
-        }
-    };
     match (&event.item, &event.process, event.units_per_week, event.hours_per_week) {
         (Some(item), None, Some(units), None) => {
             let item = find(&graph.item_ids, item, "item", "item")?;
@@ -138,11 +131,11 @@ pub(super) fn capacity(
                 .range(item)
                 .find(|&s| graph.sources.entries()[s].site == site)
                 .ok_or(("item", format!("{} is not a qualified source of {}; add it with a new_source event", graph.site_ids[site as usize], graph.item_ids[item as usize])))?;
-            Ok(CapacityChange::Source { source: source as u32, units_per_week: level("units_per_week", units)?, from, until })
+            Ok(CapacityChange::Source { source: source as u32, units_per_week: amount("units_per_week", units)?, from, until })
         }
         (None, Some(process), None, Some(hours)) => {
             let process = find(&graph.processes, process, "process", "process")?;
-            Ok(CapacityChange::Hours { site, process, hours_per_week: level("hours_per_week", hours)?, from, until })
+            Ok(CapacityChange::Hours { site, process, hours_per_week: amount("hours_per_week", hours)?, from, until })
         }
         _ => Err(("kind", "a capacity event sets either item and units_per_week (a source) or process and hours_per_week (a site's hours)".into())),
     }
@@ -158,9 +151,7 @@ pub(super) fn demand_change(event: &PlanEvent, graph: &Graph) -> Result<TargetSp
     let quantity = event
         .quantity
         .ok_or(("quantity", "a demand event needs quantity (0 removes the target)".to_owned()))?;
-    if !(quantity.is_finite() && quantity >= 0.0) {
-        return Err(("quantity", format!("must be 0 or more, not {}", Shown(quantity))));
-    }
+    let quantity = amount("quantity", quantity)?;
     let due_week =
         event.due_week.ok_or(("due_week", "a demand event needs due_week".to_owned()))?;
     if due_week == 0 {
@@ -188,8 +179,7 @@ pub(super) fn new_source(event: &PlanEvent, network: &Network) -> Result<model::
         ));
     }
     let number = |field: &'static str, value: Option<f64>| match value {
-        Some(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        Some(v) => Err((field, format!("must be 0 or more, not {}", Shown(v)))),
+        Some(v) => amount(field, v),
         None => Err((field, format!("a new_source event needs {field}"))),
     };
     Ok(model::Source {

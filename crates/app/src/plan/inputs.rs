@@ -240,6 +240,15 @@ pub(crate) fn resolve(
 /// A field at fault and why (as for a scenario's events).
 pub(super) type Bad = crate::scenario::Problem;
 
+/// An amount a request gives (a quantity, a level, money): 0 or more, and not so large that
+/// the program's sums overflow.
+pub(super) fn amount(field: &'static str, value: f64) -> Result<f64, Bad> {
+    if !(value.is_finite() && value >= 0.0) {
+        return Err((field, format!("must be 0 or more, not {}", Shown(value))));
+    }
+    model::too_large(value).map_or(Ok(value), |message| Err((field, message)))
+}
+
 pub(super) fn find(
     names: &[engine::graph::Name],
     id: &str,
@@ -259,13 +268,11 @@ fn target(spec: &TargetSpec, graph: &Graph, horizon: Option<u32>) -> Result<Targ
             format!("must be a number of units above 0, not {}", Shown(spec.quantity)),
         ));
     }
+    amount("quantity", spec.quantity)?;
     if spec.due_week == 0 {
         return Err(("due_week", "must be at least 1 (delivered within the first week)".into()));
     }
-    let value = spec.value.unwrap_or(graph.items[item as usize].unit_value);
-    if !(value.is_finite() && value >= 0.0) {
-        return Err(("value", format!("must be 0 or more, not {}", Shown(value))));
-    }
+    let value = amount("value", spec.value.unwrap_or(graph.items[item as usize].unit_value))?;
     let due = horizon.map_or(spec.due_week, |h| spec.due_week.min(h));
     Ok(Target { item, site, quantity: spec.quantity, due, value })
 }
@@ -282,12 +289,15 @@ fn options(demand: &DemandFile, horizon: u32) -> Result<Options, Vec<Bad>> {
             d.baseline
         }
     };
-    let mut money = |field: &'static str, value: Option<f64>, default: f64| match value {
-        Some(v) if !(v.is_finite() && v >= 0.0) => {
-            bad.push((field, format!("must be 0 or more, not {}", Shown(v))));
+    let mut money = |field: &'static str, value: Option<f64>, default: f64| match value
+        .map(|v| amount(field, v))
+        .transpose()
+    {
+        Ok(v) => v.unwrap_or(default),
+        Err(problem) => {
+            bad.push(problem);
             default
         }
-        v => v.unwrap_or(default),
     };
     let setup_cost = money("setup_cost", demand.setup_cost, d.setup_cost);
     let freight_rate = money("freight_per_1000km", demand.freight_per_1000km, d.freight_rate);

@@ -207,7 +207,7 @@ fn bad_numbers_coordinates_and_words() {
         --- sources.csv
         site,item,max_units_per_week,lead_time_weeks,unit_cost
         s1,pump,-100,2,inf
-        s2,shaft,lots,1,30
+        s2,shaft,lots,1,1e300
         ",
         &expect![[r#"
             error: bad/sites.csv:2: kind: unknown value "plant"; expected one of factory, institute, biomanufacturing, additive, warehouse, lab
@@ -221,7 +221,8 @@ fn bad_numbers_coordinates_and_words() {
             error: bad/sites.csv:3: ttr_weeks: must be a finite number, got NaN
             error: bad/sources.csv:2: max_units_per_week: must not be negative, got -100
             error: bad/sources.csv:2: unit_cost: must be a finite number, got inf
-            error: bad is invalid: 11 errors; nothing was imported
+            error: bad/sources.csv:3: unit_cost: must be at most 1e15, not 1e300
+            error: bad is invalid: 12 errors; nothing was imported
         "#]],
     );
 }

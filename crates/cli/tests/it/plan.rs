@@ -407,7 +407,7 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     let dir = sample();
     std::fs::write(
         dir.path().join("bad-demand.toml"),
-        "baseline = \"sometimes\"\nhorizon_weeks = 12\n\n[[target]]\nitem = \"unobtainium\"\nquantity = 10\ndue_week = 4\n\n[[target]]\nitem = \"icu-ventilator\"\nquantity = 0\ndue_week = 4\n\n[[target]]\nitem = \"icu-ventilator\"\nsite = \"wh-01\"\nquantity = 10\ndue_week = 30\n\n[[target]]\nitem = \"mab-vial\"\nquantity = 5\ndue_week = 3\n\n[[target]]\nitem = \"mab-vial\"\nquantity = 5\ndue_week = 3\n",
+        "baseline = \"sometimes\"\nhorizon_weeks = 12\n\n[[target]]\nitem = \"unobtainium\"\nquantity = 10\ndue_week = 4\n\n[[target]]\nitem = \"icu-ventilator\"\nquantity = 0\ndue_week = 4\n\n[[target]]\nitem = \"icu-ventilator\"\nsite = \"wh-01\"\nquantity = 10\ndue_week = 30\n\n[[target]]\nitem = \"mab-vial\"\nquantity = 5\ndue_week = 3\n\n[[target]]\nitem = \"mab-vial\"\nquantity = 5\ndue_week = 3\n\n[[target]]\nitem = \"small-uas\"\nquantity = 1e308\ndue_week = 4\n",
     )
     .unwrap();
     let output =
@@ -419,7 +419,8 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
         error: bad-demand.toml:11: quantity: must be a number of units above 0, not 0
         error: bad-demand.toml:18: due_week: week 30 is after the horizon of 12 weeks
         error: bad-demand.toml:28: due_week: mab-vial is already due in week 3 anywhere; give one target with the quantities combined
-        error: bad-demand.toml: 5 problems in the plan's request
+        error: bad-demand.toml:32: quantity: must be at most 1e15, not 1e308
+        error: bad-demand.toml: 6 problems in the plan's request
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
     assert!(!dir.path().join("never.json").exists());

@@ -143,12 +143,16 @@ impl Checker {
                 field,
                 format!("must not be negative, got {}", crate::Shown(value)),
             );
+        } else if let Some(message) = super::too_large(value) {
+            self.error(table, row, field, message);
         }
     }
 
     fn positive(&mut self, table: Table, row: usize, field: &'static str, value: f64) {
         if !value.is_finite() || value <= 0.0 {
             self.error(table, row, field, format!("must be a finite number above 0, got {value}"));
+        } else if let Some(message) = super::too_large(value) {
+            self.error(table, row, field, message);
         }
     }
 

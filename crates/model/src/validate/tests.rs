@@ -132,3 +132,25 @@ fn control_characters_in_names_are_warnings() {
             Warning items[2].name: holds the control character '\u{7}', which text reports and tables show broken"#]],
     );
 }
+
+/// An amount beyond `MAX_AMOUNT` is refused, as an infinite one is: the engines' sums of it
+/// would overflow. `MAX_AMOUNT` itself is taken.
+#[test]
+fn amounts_are_at_most_the_largest_the_engines_sum() {
+    let mut huge = item("huge");
+    huge.unit_value = 1e300;
+    let mut largest = item("largest");
+    largest.unit_value = crate::MAX_AMOUNT;
+    let network = Network {
+        items: vec![huge, largest],
+        bom: vec![BomLine { parent: "huge".into(), component: "largest".into(), quantity: 2e15 }],
+        ..Network::default()
+    };
+    check(
+        &network,
+        &expect![[r#"
+            Error items[0].unit_value: must be at most 1e15, not 1e300
+            Error bom[0].quantity: must be at most 1e15, not 2e15
+            Warning bom[0].component: no site is qualified to make "largest", which "huge" needs"#]],
+    );
+}
