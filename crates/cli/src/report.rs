@@ -171,8 +171,9 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config, here: Option<&P
     let stress = &demo.stress;
     let _ = writeln!(
         out,
-        "\nStress test: {} ({} weeks, fill rate = demand served in the week it was due)",
-        stress.scenario, stress.outcome.horizon
+        "\nStress test: {} ({}, fill rate = demand served in the week it was due)",
+        stress.scenario,
+        counted(stress.outcome.horizon as usize, "week")
     );
     for p in stress.outcome.products.iter().filter(|p| p.first_short.is_some()).take(3) {
         let cause = p

@@ -150,7 +150,11 @@ pub(crate) fn resolve(
             findings.push(problem(
                 locate_target(n).of("due_week"),
                 "due_week",
-                format!("week {} is after the horizon of {horizon} weeks{asked}", spec.due_week),
+                format!(
+                    "week {} is after the horizon of {}{asked}",
+                    spec.due_week,
+                    model::counted(horizon as usize, "week")
+                ),
             ));
         }
     }

@@ -207,7 +207,8 @@ impl Shortfall {
                 let steps: Vec<String> =
                     path.iter().map(|s| format!("{} at {} in week {}", s.item, s.site, s.week)).collect();
                 format!(
-                    "lead time: a unit started now is there in week {earliest_week} at the earliest, too late for delivery within {due_week} weeks (weeks 0 to {}): {}; only what is on hand or on its way, and what it can make, arrives in time",
+                    "lead time: a unit started now is there in week {earliest_week} at the earliest, too late for delivery within {} (weeks 0 to {}): {}; only what is on hand or on its way, and what it can make, arrives in time",
+                    model::counted(*due_week as usize, "week"),
                     due_week.saturating_sub(1),
                     steps.join(" -> ")
                 )

@@ -241,8 +241,9 @@ pub(crate) fn demo(report: &PlanReport) -> String {
     let met: f64 = report.targets.iter().map(|t| t.met).sum();
     let _ = writeln!(
         out,
-        "\nMobilization: {} ({} weeks, on top of today's demand)",
-        report.name, report.horizon_weeks
+        "\nMobilization: {} ({}, on top of today's demand)",
+        report.name,
+        counted(report.horizon_weeks as usize, "week")
     );
     let _ = writeln!(
         out,
