@@ -87,6 +87,21 @@ pub fn parse(
     named(&request, stem, graph, period)
 }
 
+/// The latest start, and the longest duration and recovery, an event may give: far beyond any
+/// horizon (a start after the horizon changes nothing, and a duration past it lasts for good),
+/// and small enough that periods of a day, added up, stay within a period's count.
+pub(crate) const MAX_WEEKS: f64 = 1e6;
+
+/// `weeks`, if it is at most `MAX_WEEKS`; else `field` and why not.
+pub(crate) fn within_max_weeks(field: &'static str, weeks: f64) -> Result<f64, Problem> {
+    if weeks > MAX_WEEKS {
+        let most = model::grouped(MAX_WEEKS as u64);
+        Err((field, format!("must be at most {most} weeks, not {}", Shown(weeks))))
+    } else {
+        Ok(weeks)
+    }
+}
+
 /// The largest surge: demand times a million (a larger factor would only overflow the sums).
 const MAX_SURGE: f64 = 1e6;
 
@@ -256,7 +271,7 @@ pub(crate) fn event(
                 format!("must be a number of weeks {bound}, not {}", Shown(value)),
             ));
         }
-        Ok(value)
+        within_max_weeks(field, value)
     };
     let start = keep(&mut problems, weeks("start_week", spec.start_week.unwrap_or(0.0), false));
     // An event with no end lasts as long as the longest horizon, so to the end of any.

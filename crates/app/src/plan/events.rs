@@ -10,7 +10,7 @@ use model::{Network, Shown};
 use super::formats::{PLAN_EVENT_KINDS, PlanEvent, TargetSpec};
 use super::inputs::{Bad, amount, find};
 use crate::lookup::absent;
-use crate::scenario::{EVENT_KINDS, EventSpec, bad_kind};
+use crate::scenario::{EVENT_KINDS, EventSpec, bad_kind, within_max_weeks};
 
 /// The weeks `start_week .. start_week + duration_weeks` of an event, in whole weeks, with the
 /// duration running to the end of the horizon when not given.
@@ -19,10 +19,12 @@ fn window(event: &PlanEvent, horizon: u32) -> Result<(u32, u32), Bad> {
     if !(start.is_finite() && start >= 0.0) {
         return Err(("start_week", format!("must be 0 or more, not {}", Shown(start))));
     }
-    let start = Period::Week.periods(start, 0);
+    let start = Period::Week.periods(within_max_weeks("start_week", start)?, 0);
     let until = match event.duration_weeks {
         None => horizon.max(start),
-        Some(d) if d.is_finite() && d > 0.0 => start + Period::Week.periods(d, 1),
+        Some(d) if d.is_finite() && d > 0.0 => {
+            start + Period::Week.periods(within_max_weeks("duration_weeks", d)?, 1)
+        }
         Some(d) => {
             return Err(("duration_weeks", format!("must be more than 0, not {}", Shown(d))));
         }

@@ -457,7 +457,7 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
     saved_plan(dir.path(), &demand);
     std::fs::write(
         dir.path().join("bad-events.toml"),
-        "[[event]]\nkind = \"earthquake\"\n\n[[event]]\nkind = \"capacity\"\nsite = \"wh-01\"\nitem = \"icu-ventilator\"\nunits_per_week = 5\n\n[[event]]\nkind = \"new_source\"\nsite = \"site-001\"\nitem = \"icu-ventilator\"\nmax_units_per_week = 5\nlead_time_weeks = 1\nunit_cost = 100\n\n[[event]]\nkind = \"site\"\nsite = \"site-999\"\nstart_week = -1\n\n[[event]]\nsite = \"site-062\"\n",
+        "[[event]]\nkind = \"earthquake\"\n\n[[event]]\nkind = \"capacity\"\nsite = \"wh-01\"\nitem = \"icu-ventilator\"\nunits_per_week = 5\n\n[[event]]\nkind = \"new_source\"\nsite = \"site-001\"\nitem = \"icu-ventilator\"\nmax_units_per_week = 5\nlead_time_weeks = 1\nunit_cost = 100\n\n[[event]]\nkind = \"site\"\nsite = \"site-999\"\nstart_week = -1\n\n[[event]]\nsite = \"site-062\"\n\n[[event]]\nkind = \"capacity\"\nsite = \"site-133\"\nitem = \"icu-ventilator\"\nunits_per_week = 5\nstart_week = 1e308\n",
     )
     .unwrap();
     let output = run(dir.path(), &["replan", "--plan", "plan.json", "--event", "bad-events.toml"]);
@@ -469,7 +469,8 @@ fn mistakes_in_requests_are_all_named_and_nothing_runs() {
         error: bad-events.toml:20: site: no site "site-999" in the stored network
         error: bad-events.toml:21: start_week: must be 0 or more, not -1
         error: bad-events.toml:23: kind: every event needs a kind, one of site, organization, state, circle, process, link, surge, capacity, demand, new_source
-        error: bad-events.toml: 6 problems in the plan's request
+        error: bad-events.toml:31: start_week: must be at most 1,000,000 weeks, not 1e308
+        error: bad-events.toml: 7 problems in the plan's request
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 

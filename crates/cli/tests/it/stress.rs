@@ -302,6 +302,7 @@ item = "icu-ventilator"
 factor = 1e308
 start_week = 1
 duration_weeks = 2
+recovery_weeks = 1e308
 "#,
     )
     .unwrap();
@@ -326,7 +327,8 @@ duration_weeks = 2
         error: bad.toml:53: kind: every event needs a kind, one of site, organization, state, circle, process, link, surge
         error: bad.toml:59: state: no site in state "Texas" in the stored network
         error: bad.toml:65: factor: must be 0 to 1000000, not 1e308
-        error: bad.toml: 17 problems in the scenario
+        error: bad.toml:68: recovery_weeks: must be at most 1,000,000 weeks, not 1e308
+        error: bad.toml: 18 problems in the scenario
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 
