@@ -49,11 +49,14 @@ impl Period {
         }
     }
 
-    /// The number of whole periods closest to `weeks` (at least `min`).
+    /// The number of whole periods closest to `weeks` (at least `min`; at most `u32::MAX`).
     pub fn periods(self, weeks: f64, min: u32) -> u32 {
         ((weeks / self.weeks()).round().max(0.0) as u32).max(min)
     }
 }
+
+/// The longest horizon a run (or a plan) covers: ten years.
+pub const MAX_HORIZON_WEEKS: u32 = 520;
 
 /// What happens to demand that is not served in the period it is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -127,8 +127,8 @@ pub struct PlanEvent {
 /// The kinds of re-plan event beyond the scenario kinds.
 pub const PLAN_EVENT_KINDS: &[&str] = &["capacity", "demand", "new_source"];
 
-/// Most weeks a plan may cover.
-pub const MAX_HORIZON_WEEKS: u32 = 520;
+/// Most weeks a plan (or a stress test) may cover.
+pub const MAX_HORIZON_WEEKS: u32 = engine::simulate::MAX_HORIZON_WEEKS;
 
 /// Everything a plan is asked for, as written: the demand file, the scenario it runs under,
 /// and the events added since, with the names they are reported under.

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::Period;
+use super::{MAX_HORIZON_WEEKS, Period};
 use crate::geo::great_circle_km;
 use crate::graph::{Csr, Graph};
 
@@ -549,6 +549,11 @@ impl Parts {
             }
         }
 
+        // Nothing a run ships along a link of a longer lead time arrives within any horizon, and
+        // its normal flow arrives every period either way (goods in transit at the start), so
+        // it runs as one week past the longest horizon: the same results, and a ring buffer of
+        // 521 weeks (3,647 days) at most instead of one as long as a lead time of 1e12 weeks.
+        let longest = period.periods(f64::from(MAX_HORIZON_WEEKS + 1), 1);
         let links: Vec<LinkFlow> = (0..graph.n_sites() as u32)
             .into_par_iter()
             .flat_map_iter(|supplier| {
@@ -563,7 +568,7 @@ impl Parts {
                         from: at(supplier, link.item),
                         to: at(link.site, link.item),
                         normal: link.units_per_week * per,
-                        transit: period.periods(weeks, 1),
+                        transit: period.periods(weeks, 1).min(longest),
                         external: false,
                     }
                 })

@@ -505,3 +505,30 @@ proptest! {
         prop_assert!(compared > 0, "no site with a loss to compare");
     }
 }
+
+/// A link whose lead time is longer than any horizon runs as one week past the longest: its
+/// normal flow, in transit at the start, arrives every week, so its supplier's outage costs
+/// nothing within the run, the same as with a lead time of 521 weeks; a lead time of 1e12
+/// weeks no longer asks for a ring buffer of that many weeks.
+#[test]
+fn lead_times_past_the_longest_horizon_run_as_one_week_past_it() {
+    let down = || vec![outage(Target::Site(0), 0.0, 2, 10, 0)];
+    let run_with = |lead: &str, transit: u32| {
+        let g = graph(&CHAIN.replace("link A B p 10 1", &format!("link A B p 10 {lead}")));
+        let flows = Flows::new(&g, Period::Week);
+        let from_a: Vec<(u32, u32)> = flows
+            .links
+            .iter()
+            .filter(|l| l.supplier == 0)
+            .map(|l| (l.supplier, l.transit))
+            .collect();
+        assert_eq!(from_a, [(0, transit)]);
+        simulate(&g, down(), &settings(52, Unmet::Backlog))
+    };
+    let far = run_with("1e12", 521);
+    let x = product(&far, "x");
+    assert_eq!((x.fill_rate, x.periods_short), (1.0, 0), "A's goods were on their way");
+    assert_eq!(format!("{:?}", far.products), format!("{:?}", run_with("521", 521).products));
+    let near = run_with("1", 1);
+    assert!(product(&near, "x").fill_rate < 1.0, "with a week's lead time A's outage shows");
+}
