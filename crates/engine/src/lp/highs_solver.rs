@@ -272,17 +272,23 @@ impl Session {
         self.cols.len()
     }
 
-    /// Adds a row `lower <= Σ coefficient·column <= upper`.
+    /// Adds a row `lower <= Σ coefficient·column <= upper`. A row HiGHS refuses (a
+    /// coefficient of 1e15 or more, say) leaves the session failed: the next solve says so.
     pub fn add_row(&mut self, lower: f64, upper: f64, terms: &[(Col, f64)]) -> Row {
+        let row = Row(self.rows.len() as u32);
         if let Some(model) = &mut self.model {
             let cols = &self.cols;
-            let handle =
-                model.add_row(lower..=upper, terms.iter().map(|&(c, a)| (cols[c.0 as usize], a)));
-            self.rows.push(handle);
-            self.row_lower.push(lower);
-            self.row_upper.push(upper);
+            let terms = terms.iter().map(|&(c, a)| (cols[c.0 as usize], a));
+            match model.try_add_row(lower..=upper, terms) {
+                Ok(handle) => {
+                    self.rows.push(handle);
+                    self.row_lower.push(lower);
+                    self.row_upper.push(upper);
+                }
+                Err(_) => self.model = None,
+            }
         }
-        Row(self.rows.len() as u32 - 1)
+        row
     }
 
     /// A row's bounds.

@@ -87,3 +87,17 @@ fn a_session_changes_row_bounds_and_the_objective() {
     session.set_objective(&[1.0, 1.0, 1.0], Sense::Minimise);
     assert!((objective(session.solve()) - 1.0).abs() < 1e-9);
 }
+
+/// A row HiGHS refuses (a coefficient of 1e15 or more) fails the session's next solve instead
+/// of panicking, and every solve after it.
+#[test]
+fn a_refused_row_fails_the_next_solve() {
+    let mut session = Session::new(&three_columns(7.0), Sense::Maximise);
+    assert!((objective(session.solve()) - 12.5).abs() < 1e-9);
+    let refused = session.add_row(0.0, f64::INFINITY, &[(Col(0), 1e300)]);
+    assert_eq!(refused, Row(2));
+    for _ in 0..2 {
+        let Outcome::Failed(why) = session.solve() else { panic!("solved with a refused row") };
+        assert!(why.contains("HiGHS refused"), "{why}");
+    }
+}

@@ -141,6 +141,31 @@ fn two_sites_one_product() {
     assert!(solved.reasons.is_empty());
 }
 
+/// A source whose lead time is longer than any horizon makes nothing in time, as with a lead
+/// time of a week past the longest horizon; 1e15 weeks no longer overflows a week's count.
+#[test]
+fn lead_times_past_the_longest_horizon_deliver_nothing() {
+    for lead in [1e15, 521.0] {
+        // r takes a week at m and 2 in transit, then p `lead` weeks at a: only the 4 p in
+        // stock count.
+        let g = graph(
+            "
+            site m OH US
+            site a OH US
+            item p product 50 0 a:100
+            item r material 1 0 m:100
+            bom p r 1
+            link m a r 0 2
+            inventory a p 4
+            ",
+            &[("m", "r", 1.0, 1.0), ("a", "p", lead, 1.0)],
+        );
+        let targets = [target(&g, "p", Some("a"), 100.0, 5)];
+        let solved = solve(&Model::new(&g, &targets, &Changes::default(), &options(10)), None);
+        assert!(close(solved.met, 4.0 * 50.0, 1e-9), "lead {lead}: {}", solved.met);
+    }
+}
+
 #[test]
 fn shared_component_goes_to_the_more_valuable_product() {
     // Component k (10 a week at c, no lead time) reaches a or b a week later; p1 (worth 10) and
