@@ -22,6 +22,14 @@ pub enum Sense {
     Maximise,
 }
 
+/// The smallest and largest magnitude of the nonzero numbers among `numbers`, if any.
+pub fn spread(numbers: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
+    numbers.into_iter().map(f64::abs).filter(|a| *a > 0.0).fold(None, |range, a| match range {
+        None => Some((a, a)),
+        Some((low, high)) => Some((a.min(low), a.max(high))),
+    })
+}
+
 /// A linear program: `sense` c·x subject to row bounds on A·x and column bounds on x.
 #[derive(Clone, Debug, Default)]
 pub struct Problem {
@@ -82,6 +90,11 @@ impl Problem {
     /// The number of nonzero coefficients.
     pub fn n_entries(&self) -> usize {
         self.entries.len()
+    }
+
+    /// Its coefficients and its costs.
+    pub fn numbers(&self) -> impl Iterator<Item = f64> + '_ {
+        self.entries.iter().map(|e| e.2).chain(self.costs.iter().copied())
     }
 
     /// The objective coefficients, by column.

@@ -101,3 +101,12 @@ fn a_refused_row_fails_the_next_solve() {
         assert!(why.contains("HiGHS refused"), "{why}");
     }
 }
+
+/// The spread of a program's numbers leaves zeros out and takes magnitudes.
+#[test]
+fn the_spread_of_numbers() {
+    let p = three_columns(7.0);
+    assert_eq!(super::spread(p.numbers()), Some((1.0, 3.0)));
+    assert_eq!(super::spread([0.0, -1e12, 3.7e-4]), Some((3.7e-4, 1e12)));
+    assert_eq!(super::spread([0.0]), None);
+}

@@ -9,7 +9,7 @@ use super::bottleneck::{Bottleneck, binding, check};
 use super::layout::Layout;
 use super::model::{Model, Origin};
 use super::{Delivery, Plan, Production, Shipment};
-use crate::lp::{Basis, Col, Outcome, Problem, Sense, Session, Solution};
+use crate::lp::{Basis, Col, Outcome, Problem, Sense, Session, Solution, spread};
 
 /// Values below this are left out of plans.
 pub(crate) const ZERO: f64 = 1e-9;
@@ -35,6 +35,8 @@ pub struct Program<'m, 'g> {
     /// The solver of the first solve and the bottleneck checks.
     session: Session,
     size: Size,
+    /// The smallest and largest magnitude of the numbers of both solves' programs.
+    spread: Option<(f64, f64)>,
     /// The value met by the first solve, and its solution.
     pub(crate) first: Option<(f64, Solution)>,
     /// The solution of the second solve.
@@ -73,11 +75,13 @@ impl<'m, 'g> Program<'m, 'g> {
             nonzeros: problem.n_entries(),
         };
         let session = Session::new(&problem, Sense::Maximise);
+        let spread = spread(problem.numbers().chain(layout.costs.iter().copied()));
         let interior = model.targets.iter().any(|t| matches!(t.origin, Origin::Baseline { .. }));
         Program {
             model,
             layout,
             problem: Some(problem),
+            spread,
             session,
             size,
             first: None,
@@ -129,7 +133,7 @@ impl<'m, 'g> Program<'m, 'g> {
     /// The first solve: the most value of target demand that can be met. Returns that value.
     pub fn maximise_met(&mut self) -> Result<f64, Failure> {
         self.session.prefer_interior_point(self.interior && !self.warm);
-        let solution = optimum(self.session.solve())?;
+        let solution = optimum(self.session.solve()).map_err(|f| explained(self.spread, f))?;
         let met = solution.objective;
         self.bases.0 = self.session.basis();
         self.first = Some((met, solution));
@@ -194,8 +198,8 @@ impl<'m, 'g> Program<'m, 'g> {
                 (Ok(()), second)
             }
         };
-        checked?;
-        let (solution, basis) = second?;
+        checked.map_err(|f| explained(self.spread, f))?;
+        let (solution, basis) = second.map_err(|f| explained(self.spread, f))?;
         self.bases.1 = basis;
         let cost = solution.objective;
         self.second = Some(solution);
@@ -240,6 +244,23 @@ impl<'m, 'g> Program<'m, 'g> {
             }
         }
         plan
+    }
+}
+
+/// A program whose largest number is more than this many times its smallest is more than the
+/// solver's arithmetic can be trusted with (ten powers of ten; the sample's programs span six,
+/// the generated networks' about five).
+const WIDEST_SPAN: f64 = 1e10;
+
+/// `failure`, with the spread of the program's numbers when it is too wide to solve reliably:
+/// the likely cause, an amount in the network or the request in the wrong unit.
+pub(crate) fn explained(spread: Option<(f64, f64)>, failure: Failure) -> Failure {
+    match spread {
+        Some((low, high)) if high > WIDEST_SPAN * low => Failure(format!(
+            "{}; the program's numbers run from {low:.2e} to {high:.2e} (the network's and the request's unit values, costs, capacities, hours and bill-of-materials quantities), too wide a spread for the solver: look for an amount given in the wrong unit",
+            failure.0
+        )),
+        _ => failure,
     }
 }
 

@@ -529,3 +529,18 @@ proptest! {
         generated_case(seed, sites, baseline)?;
     }
 }
+
+/// A failed solve of a program whose numbers span more than ten powers of ten says so, with the
+/// likely cause; one of an ordinary span is left as it is.
+#[test]
+fn failures_of_programs_too_wide_for_the_solver_say_so() {
+    use super::program::{Failure, explained};
+    let failed = || Failure("HiGHS failed: Error".into());
+    let wide = explained(Some((3.7425e-4, 1e12)), failed()).to_string();
+    assert_eq!(
+        wide,
+        "the planning program could not be solved: HiGHS failed: Error; the program's numbers run from 3.74e-4 to 1.00e12 (the network's and the request's unit values, costs, capacities, hours and bill-of-materials quantities), too wide a spread for the solver: look for an amount given in the wrong unit"
+    );
+    assert_eq!(explained(Some((1e-3, 1.9e3)), failed()), failed());
+    assert_eq!(explained(None, failed()), failed());
+}
