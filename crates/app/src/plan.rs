@@ -319,7 +319,11 @@ fn solve(
     recheck: usize,
     progress: &dyn Progress,
 ) -> Result<(PlanReport, Option<SavedBases>), Error> {
-    let failed = |e: engine::plan::Failure| Error::Internal(e.to_string());
+    // A solver failure on numbers spread too widely is the data's to fix; any other, ours.
+    let failed = |e: engine::plan::Failure| match e {
+        engine::plan::Failure::TooWide { .. } => Error::invalid(e.to_string()),
+        engine::plan::Failure::Solver(_) => Error::Internal(e.to_string()),
+    };
     let mut seconds = Seconds::default();
     let mut clock = Instant::now();
     let mut lap = |slot: &mut f64| {

@@ -62,8 +62,18 @@ pub struct Bases {
 
 /// Why a solve gave no plan.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("the planning program could not be solved: {0}")]
-pub struct Failure(pub String);
+pub enum Failure {
+    /// The solver failed, or gave no optimum, on a program of ordinary numbers.
+    #[error("the planning program could not be solved: {0}")]
+    Solver(String),
+    /// The solver failed on a program whose largest number is more than `WIDEST_SPAN` times its
+    /// smallest: an amount of the network or the request given in the wrong unit is the likely
+    /// cause.
+    #[error(
+        "the planning program could not be solved: {reason}; the program's numbers run from {low:.2e} to {high:.2e} (the network's and the request's unit values, costs, capacities, hours and bill-of-materials quantities), too wide a spread for the solver: look for an amount given in the wrong unit"
+    )]
+    TooWide { reason: String, low: f64, high: f64 },
+}
 
 impl<'m, 'g> Program<'m, 'g> {
     /// Builds the program of `model` and loads it into the solver.
@@ -151,13 +161,13 @@ impl<'m, 'g> Program<'m, 'g> {
         recheck: usize,
     ) -> Result<(Vec<Bottleneck>, f64), Failure> {
         let Some((met, first)) = &self.first else {
-            return Err(Failure("the value met must be maximised first".into()));
+            return Err(Failure::Solver("the value met must be maximised first".into()));
         };
         let Some(problem) = self.problem.take() else {
-            return Err(Failure("the cost has been minimised already".into()));
+            return Err(Failure::Solver("the cost has been minimised already".into()));
         };
         let (met, model, layout) = (*met, self.model, &self.layout);
-        let panicked = || Failure("a planning thread panicked".into());
+        let panicked = || Failure::Solver("a planning thread panicked".into());
         let hold = met - HOLD * met.abs().max(1.0);
         let hold_terms: Vec<(Col, f64)> = layout
             .worth
@@ -252,15 +262,14 @@ impl<'m, 'g> Program<'m, 'g> {
 /// the generated networks' about five).
 const WIDEST_SPAN: f64 = 1e10;
 
-/// `failure`, with the spread of the program's numbers when it is too wide to solve reliably:
-/// the likely cause, an amount in the network or the request in the wrong unit.
+/// A solver's `failure` as `Failure::TooWide` when the program's numbers spread too widely to
+/// be solved reliably.
 pub(crate) fn explained(spread: Option<(f64, f64)>, failure: Failure) -> Failure {
-    match spread {
-        Some((low, high)) if high > WIDEST_SPAN * low => Failure(format!(
-            "{}; the program's numbers run from {low:.2e} to {high:.2e} (the network's and the request's unit values, costs, capacities, hours and bill-of-materials quantities), too wide a spread for the solver: look for an amount given in the wrong unit",
-            failure.0
-        )),
-        _ => failure,
+    match (spread, failure) {
+        (Some((low, high)), Failure::Solver(reason)) if high > WIDEST_SPAN * low => {
+            Failure::TooWide { reason, low, high }
+        }
+        (_, failure) => failure,
     }
 }
 
@@ -268,8 +277,8 @@ pub(crate) fn explained(spread: Option<(f64, f64)>, failure: Failure) -> Failure
 pub(crate) fn optimum(outcome: Outcome) -> Result<Solution, Failure> {
     match outcome {
         Outcome::Optimal(solution) => Ok(solution),
-        Outcome::Infeasible => Err(Failure("HiGHS found the program infeasible".into())),
-        Outcome::Unbounded => Err(Failure("HiGHS found the program unbounded".into())),
-        Outcome::Failed(why) => Err(Failure(why)),
+        Outcome::Infeasible => Err(Failure::Solver("HiGHS found the program infeasible".into())),
+        Outcome::Unbounded => Err(Failure::Solver("HiGHS found the program unbounded".into())),
+        Outcome::Failed(why) => Err(Failure::Solver(why)),
     }
 }

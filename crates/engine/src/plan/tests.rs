@@ -535,7 +535,7 @@ proptest! {
 #[test]
 fn failures_of_programs_too_wide_for_the_solver_say_so() {
     use super::program::{Failure, explained};
-    let failed = || Failure("HiGHS failed: Error".into());
+    let failed = || Failure::Solver("HiGHS failed: Error".into());
     let wide = explained(Some((3.7425e-4, 1e12)), failed()).to_string();
     assert_eq!(
         wide,

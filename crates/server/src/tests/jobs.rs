@@ -141,6 +141,31 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
     assert_eq!(jobs, serde_json::json!([]));
 }
 
+/// A job the engines fail on after it was accepted ends `failed`, with the error body's form and
+/// the engine's reason, and has no result: here a target worth 1e15 a unit, which passes the
+/// request's checks but not the LP solver's (it refuses a coefficient of 1e15), so the request is
+/// named as the likely cause.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_that_fails_after_it_was_accepted_says_why() {
+    let f = fixture();
+    let body = r#"{"demand": {"target": [{"item": "icu-ventilator", "quantity": 5, "due_week": 20, "value": 1e15}]}}"#;
+    let id = post(&f, "/jobs/mobilize", body).await;
+    let job = finished(&f, &id).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(job["error"]["code"], "invalid_request", "{job}");
+    let message = job["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the planning program could not be solved: HiGHS refused the program")
+            && message.contains("the program's numbers run from 3.74e-4 to 1.00e15"),
+        "{message}"
+    );
+    let (status, answer) =
+        call(&f.state, Method::GET, &format!("/jobs/{id}/result"), Some(&f.operator)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    let said = answer["error"]["message"].as_str().unwrap();
+    assert!(said.contains("has no result: it failed: the planning program could not"), "{said}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelled_jobs_stop() {
     let f = fixture();
