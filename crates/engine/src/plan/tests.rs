@@ -141,6 +141,17 @@ fn two_sites_one_product() {
     assert!(solved.reasons.is_empty());
 }
 
+/// p is made at a from r, made at m and two weeks in transit; 4 p are in stock at a.
+const STOCKED: &str = "
+    site m OH US
+    site a OH US
+    item p product 50 0 a:100
+    item r material 1 0 m:100
+    bom p r 1
+    link m a r 0 2
+    inventory a p 4
+";
+
 /// A source whose lead time is longer than any horizon makes nothing in time, as with a lead
 /// time of a week past the longest horizon; 1e15 weeks no longer overflows a week's count.
 #[test]
@@ -148,18 +159,7 @@ fn lead_times_past_the_longest_horizon_deliver_nothing() {
     for lead in [1e15, 521.0] {
         // r takes a week at m and 2 in transit, then p `lead` weeks at a: only the 4 p in
         // stock count.
-        let g = graph(
-            "
-            site m OH US
-            site a OH US
-            item p product 50 0 a:100
-            item r material 1 0 m:100
-            bom p r 1
-            link m a r 0 2
-            inventory a p 4
-            ",
-            &[("m", "r", 1.0, 1.0), ("a", "p", lead, 1.0)],
-        );
+        let g = graph(STOCKED, &[("m", "r", 1.0, 1.0), ("a", "p", lead, 1.0)]);
         let targets = [target(&g, "p", Some("a"), 100.0, 5)];
         let solved = solve(&Model::new(&g, &targets, &Changes::default(), &options(10)), None);
         assert!(close(solved.met, 4.0 * 50.0, 1e-9), "lead {lead}: {}", solved.met);
@@ -209,18 +209,7 @@ fn shared_component_goes_to_the_more_valuable_product() {
 fn lead_time_longer_than_the_due_date() {
     // r takes 3 weeks at m, 2 in transit, then p takes 2 at a: a new p is ready in week 7, after
     // the due week 5. Only the 4 in stock count.
-    let g = graph(
-        "
-        site m OH US
-        site a OH US
-        item p product 50 0 a:100
-        item r material 1 0 m:100
-        bom p r 1
-        link m a r 0 2
-        inventory a p 4
-        ",
-        &[("m", "r", 3.0, 1.0), ("a", "p", 2.0, 1.0)],
-    );
+    let g = graph(STOCKED, &[("m", "r", 3.0, 1.0), ("a", "p", 2.0, 1.0)]);
     let model =
         Model::new(&g, &[target(&g, "p", Some("a"), 100.0, 5)], &Changes::default(), &options(10));
     let solved = solve(&model, None);
