@@ -111,11 +111,17 @@ pub(super) fn read(path: &Path) -> Parsed {
                 return None;
             }
             let value = text.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0);
-            if value.is_none() {
-                let message = format!("expected a number of at least 0, got {text:?}");
+            // A number the network's tables would refuse once derived from it is named as
+            // written, not as the field it becomes.
+            let problem = match value {
+                None => Some(format!("expected a number of at least 0, got {text:?}")),
+                Some(x) => model::too_large(x),
+            };
+            if let Some(message) = problem {
                 parsed
                     .findings
                     .push(Finding::file_error(format!("{file}:{line}: {field}"), message));
+                return None;
             }
             value
         };

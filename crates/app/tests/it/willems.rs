@@ -71,3 +71,34 @@ fn all_38_chains_import_summarize_and_round_trip() {
         );
     }
 }
+
+/// Bad numbers in a chain file are named by the chain's own fields and lines, before anything is
+/// derived from them (a stageCost of 1e300 would otherwise be reported as the unit value of
+/// every item downstream of it), and nothing is imported.
+#[test]
+fn bad_numbers_are_named_as_the_chain_writes_them() {
+    let dir = super::root().join("../shared/data/willems_2008");
+    let chain = std::fs::read_to_string(dir.join("01.csv")).unwrap();
+    let edited = chain
+        .replace(",Manuf,39,Manuf_0001,10,", ",Manuf,1e300,Manuf_0001,10,")
+        .replace(",Part,5,Part_0002,15,", ",Part,5,Part_0002,nan,")
+        .replace(",,,45,0,0,0.95,Retail,", ",,,-5,0,0,0.95,Retail,")
+        .replace(",,,75,0,0,0.95,Retail,", ",,,2e15,0,0,0.95,Retail,");
+    let work = tempfile::tempdir().unwrap();
+    let path = work.path().join("chain.csv");
+    std::fs::write(&path, edited).unwrap();
+    let parsed = interchange::read(&path, Format::Willems);
+    let said: Vec<String> = parsed
+        .findings
+        .iter()
+        .map(|f| f.to_string().replace(&work.path().display().to_string(), "$DIR"))
+        .collect();
+    expect_test::expect![[r#"
+        error: $DIR/chain.csv:13: stageCost: must be at most 1e15, not 1e300
+        error: $DIR/chain.csv:16: stageTime: expected a number of at least 0, got "nan"
+        error: $DIR/chain.csv:19: avgDemand: expected a number of at least 0, got "-5"
+        error: $DIR/chain.csv:20: avgDemand: must be at most 1e15, not 2e15"#]].assert_eq(&said.join("\n"));
+    let config = Config { data_dir: work.path().join("data"), database: None };
+    assert!(app::import(&config, &path, None, &Silent).is_err());
+    assert!(app::summary(&config, &Silent).is_err(), "nothing was imported");
+}
