@@ -98,7 +98,8 @@ fn read_table(dir: &Path, table: Table, name: &str, parsed: &mut Parsed) {
 }
 
 /// Reads the rows of `table` from its file into `parsed`; a file that cannot be read at all (a
-/// required one missing, not UTF-8, empty, without a header or a required column) is the error.
+/// required one missing, not UTF-8, empty, without a header or a required column, or with a
+/// column twice) is the error.
 fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Result<(), Finding> {
     let header_line = columns(table).iter().map(|c| c.name).collect::<Vec<_>>().join(",");
     let text = match read_text(path, file)? {
@@ -133,6 +134,7 @@ fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Resu
     })?;
     // Column names are matched ignoring surrounding spaces and the case of ASCII letters.
     let mut header: HashMap<String, usize> = HashMap::new();
+    let mut twice = Vec::new();
     for (i, written) in names.iter().enumerate() {
         let name = written.trim().to_ascii_lowercase();
         if !columns(table).iter().any(|c| c.name == name) {
@@ -143,9 +145,17 @@ fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Resu
             parsed.findings.push(Finding::file_warning(format!("{file}:1"), message));
         }
         if header.insert(name, i).is_some() {
-            let message = format!("column {written:?} appears twice");
-            parsed.findings.push(Finding::file_error(format!("{file}:1"), message));
+            twice.push(format!("{written:?}"));
         }
+    }
+    // Which of two columns of one name holds the values cannot be told, so the rows are not read.
+    if !twice.is_empty() {
+        let said = if twice.len() == 1 { "column" } else { "columns" };
+        let message = format!(
+            "{said} {} written twice; give each column once: {header_line}",
+            twice.join(", ")
+        );
+        return Err(Finding::file_error(format!("{file}:1"), message));
     }
     let missing: Vec<&str> = columns(table)
         .iter()

@@ -196,6 +196,25 @@ fn column_names_ignore_case_and_a_misspelt_one_is_named() {
     );
 }
 
+/// A column written twice leaves its table unread (which of the two holds the values cannot be
+/// told), and references into it are counted, not each reported as unknown.
+#[test]
+fn a_column_written_twice_is_named() {
+    check(
+        "
+        --- sites.csv
+        id,organization,name,kind,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks,Name
+        s1,acme,Acme Dayton,factory,39.76,-84.19,Dayton,OH,US,332710,40,ISO 9001,4,Dayton plant
+        s2,acme,Acme Toledo,factory,41.65,-83.54,Toledo,OH,US,332710,25,,6,Toledo plant
+        ",
+        &expect![[r#"
+            error: bad/sites.csv:1: column "Name" written twice; give each column once: id,organization,name,kind,latitude,longitude,city,state,country,naics,employees,certifications,ttr_weeks
+            warning: bad/sites.csv: 4 references to its ids not checked, since it could not be read
+            error: bad is invalid: 1 error; nothing was imported
+        "#]],
+    );
+}
+
 #[test]
 fn bad_numbers_coordinates_and_words() {
     check(
