@@ -97,7 +97,8 @@ fn bad_numbers_are_named_as_the_chain_writes_them() {
         error: $DIR/chain.csv:13: stageCost: must be at most 1e15, not 1e300
         error: $DIR/chain.csv:16: stageTime: expected a number of at least 0, got "nan"
         error: $DIR/chain.csv:19: avgDemand: expected a number of at least 0, got "-5"
-        error: $DIR/chain.csv:20: avgDemand: must be at most 1e15, not 2e15"#]].assert_eq(&said.join("\n"));
+        error: $DIR/chain.csv:20: avgDemand: must be at most 1e15, not 2e15"#]]
+    .assert_eq(&said.join("\n"));
     let config = Config { data_dir: work.path().join("data"), database: None };
     assert!(app::import(&config, &path, None, &Silent).is_err());
     assert!(app::summary(&config, &Silent).is_err(), "nothing was imported");

@@ -370,6 +370,9 @@ fn json_errors_name_the_path() {
     }"#;
     std::fs::write(dir.path().join("bad.json"), document).unwrap();
     std::fs::write(dir.path().join("broken.json"), "{\"sites\": [\n  {\"id\": }\n]}").unwrap();
+    // A key given twice in one object would otherwise keep its last value silently.
+    let twice = "{\"sites\": [\n  {\"id\": \"s1\", \"ttr_weeks\": 4, \"ttr_weeks\": 40}\n]}";
+    std::fs::write(dir.path().join("twice.json"), twice).unwrap();
     let unreadable = r#"{
         "format": "arsenal-network",
         "version": 1,
@@ -399,6 +402,15 @@ fn json_errors_name_the_path() {
             error: broken.json:2:10: invalid JSON: expected value at line 2 column 10
             error: broken.json is invalid: 1 error; nothing was imported
         "#]],
+    );
+    check_import(
+        dir.path(),
+        "twice.json",
+        2,
+        &expect![[r#"
+        error: twice.json:2:42: invalid JSON: duplicate field `ttr_weeks` at line 2 column 42
+        error: twice.json is invalid: 1 error; nothing was imported
+    "#]],
     );
     check_import(
         dir.path(),
