@@ -33,7 +33,7 @@ pub use network::{
     DemoReport, ImportReport, demo, export, generate, import, import_json, import_json_twin,
     load_graph, network, sample_network, summary,
 };
-pub use request::{Request, from_json, json_syntax, shape_of, unknown_field};
+pub use request::{Request, StrictJson, from_json, json_syntax, shape_of, unknown_field};
 pub use risks::{ExposureMethod, RiskReport, risks};
 pub use sample::SAMPLE_FILES;
 pub use stress::{

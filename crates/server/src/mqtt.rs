@@ -36,7 +36,8 @@ pub struct Broker {
 #[serde(deny_unknown_fields)]
 struct Message {
     key: String,
-    events: Vec<serde_json::Value>,
+    /// Each read as a strict value: a field given twice is refused.
+    events: Vec<app::StrictJson>,
 }
 
 /// `HOST:PORT` or `mqtt://HOST[:PORT]` (port 1883 by default) → the broker, with the default
@@ -155,6 +156,6 @@ async fn record(
             caller.organization, caller.organization
         )));
     }
-    let events = crate::events::decode(message.events)?;
+    let events = crate::events::decode(message.events.into_iter().map(|e| e.0).collect())?;
     crate::events::record(state, &caller, events).await
 }

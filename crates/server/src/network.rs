@@ -107,7 +107,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let Json(value) = Json::<serde_json::Value>::from_request(request, state)
+        // Read as a strict value, so that a field given twice is refused, not its last value kept.
+        let Json(app::StrictJson(value)) = Json::<app::StrictJson>::from_request(request, state)
             .await
             .map_err(|rejection| body_error(&rejection))?;
         if !value.is_object() {
@@ -163,7 +164,14 @@ fn body_error(rejection: &JsonRejection) -> ApiError {
     let reason = text.split_once(": ").map_or(text.as_str(), |(_, reason)| reason);
     let (field, reason) = match reason.split_once(": ") {
         Some((path, reason)) if !path.contains(' ') => (Some(path.to_owned()), reason),
-        _ => (None, reason),
+        // A top-level field given twice has no path before it: its name is in backquotes.
+        _ => (
+            reason
+                .strip_prefix("duplicate field `")
+                .and_then(|r| r.split_once('`'))
+                .map(|(name, _)| name.to_owned()),
+            reason,
+        ),
     };
     let reason = app::unknown_field(reason).unwrap_or_else(|| app::json_syntax(reason));
     let shown = field.as_ref().map_or(reason.clone(), |field| format!("{field}: {reason}"));

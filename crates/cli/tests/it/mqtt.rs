@@ -65,6 +65,24 @@ fn a_batch_over_mqtt_is_stored_and_answered() {
         .collect();
     assert_eq!(stored, ["mqtt-1", "mqtt-2"], "{receipt}");
 
+    // An event that gives a field twice is refused, not stored with the last value.
+    let twice = format!(
+        r#"{{"key": "{key}", "events": [{{"kind": "inventory", "id": "mqtt-3", "site": "site-027", "item": "icu-ventilator", "units": 5, "units": 50}}]}}"#
+    );
+    client.publish("arsenal/org-008/events", QoS::AtLeastOnce, false, twice).unwrap();
+    let mut refusal = None;
+    for _ in 0..30 {
+        if let Ok(Ok(Event::Incoming(Packet::Publish(p)))) =
+            connection.recv_timeout(Duration::from_secs(1))
+        {
+            refusal = Some(serde_json::from_slice::<serde_json::Value>(&p.payload).unwrap());
+            break;
+        }
+    }
+    let refusal = refusal.expect("no answer to the batch with a field twice");
+    let said = refusal["error"]["message"].as_str().unwrap_or_default();
+    assert!(said.contains("duplicate field `units`"), "{refusal}");
+
     let (status, history) = get_with(&server.address, "/events", &key);
     assert_eq!(status, 200);
     let ids: Vec<&str> = history["results"]

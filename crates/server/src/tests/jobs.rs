@@ -114,6 +114,7 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
         ),
         ("/jobs/risks", r#"{"item": "unobtainium"}"#),
         ("/jobs/risks", r#"{"itm": "icu-ventilator"}"#),
+        ("/jobs/risks", r#"{"item": "icu-ventilator", "item": "small-uas"}"#),
         ("/jobs/stress", r#"{"scenario": "data/scenarios/gulf-hurricane.toml"}"#),
         ("/jobs/replan", r#"{"events": {"event": []}}"#),
     ];
@@ -134,6 +135,7 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
         /jobs/mobilize -> 400 {"error":{"code":"invalid_request","message":"the horizon must be 1 to 520 weeks, not 600","details":[]}}
         /jobs/risks -> 404 {"error":{"code":"not_found","message":"no item \"unobtainium\" in the stored network","details":[]}}
         /jobs/risks -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: itm: unknown field \"itm\" (did you mean \"item\"?); expected item","details":[{"location":"body","field":"itm","message":"unknown field \"itm\" (did you mean \"item\"?); expected item"}]}}
+        /jobs/risks -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: item: duplicate field `item` at line 1 column 33","details":[{"location":"body","field":"item","message":"duplicate field `item` at line 1 column 33"}]}}
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario","field":null,"message":"expected a JSON object with the fields of the scenario, got text; send the document itself, not its file name"}]}}
         /jobs/replan -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: plan: missing; it is required","details":[{"location":"body","field":"plan","message":"missing; it is required"}]}}
     "#]].assert_eq(&out);
