@@ -522,7 +522,10 @@ pub fn hazards(request: &Request) -> Result<Hazards, Error> {
     // Upper bounds keep a scenario's events countable: every draw is held in memory.
     let rate =
         |v: Option<f64>, most: f64| v.is_none_or(|v| v.is_finite() && (0.0..=most).contains(&v));
-    let positive = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && v > 0.0);
+    // Times as a scenario's events give them (`MAX_WEEKS`), so periods stay countable.
+    let weeks = |v: Option<f64>| v.is_none_or(|v| v.is_finite() && v > 0.0 && v <= MAX_WEEKS);
+    let most_weeks = model::grouped(MAX_WEEKS as u64);
+    let positive_weeks = format!("more than 0 and at most {most_weeks}");
     check(
         "site_outages_per_year",
         parsed.site_outages_per_year,
@@ -547,12 +550,12 @@ pub fn hazards(request: &Request) -> Result<Hazards, Error> {
         rate(parsed.regional_events_per_year, MAX_EVENTS_PER_YEAR),
         &format!("0 to {MAX_EVENTS_PER_YEAR}"),
     );
-    check("regional_weeks", parsed.regional_weeks, positive(parsed.regional_weeks), "more than 0");
+    check("regional_weeks", parsed.regional_weeks, weeks(parsed.regional_weeks), &positive_weeks);
     check(
         "regional_recovery_weeks",
         parsed.regional_recovery_weeks,
-        rate(parsed.regional_recovery_weeks, f64::MAX),
-        "0 or more",
+        rate(parsed.regional_recovery_weeks, MAX_WEEKS),
+        &format!("0 to {most_weeks}"),
     );
     check(
         "state_events_per_year",
@@ -560,7 +563,7 @@ pub fn hazards(request: &Request) -> Result<Hazards, Error> {
         rate(parsed.state_events_per_year, MAX_EVENTS_PER_YEAR),
         &format!("0 to {MAX_EVENTS_PER_YEAR}"),
     );
-    check("state_weeks", parsed.state_weeks, positive(parsed.state_weeks), "more than 0");
+    check("state_weeks", parsed.state_weeks, weeks(parsed.state_weeks), &positive_weeks);
     if let Some((low, high)) = parsed.regional_radius_km
         && !(low.is_finite() && high.is_finite() && low > 0.0 && low <= high)
     {

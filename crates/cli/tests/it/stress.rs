@@ -435,7 +435,7 @@ fn bad_hazards_and_options_are_named() {
     let dir = sample();
     std::fs::write(
         dir.path().join("hazards.toml"),
-        "site_outages_per_year = -1\npartial_share = 30\nregional_radius_km = [300, 100]\n",
+        "site_outages_per_year = -1\npartial_share = 30\nregional_radius_km = [300, 100]\nregional_recovery_weeks = 1e300\nstate_weeks = 0\n",
     )
     .unwrap();
     let output = run(dir.path(), &["stress", "--monte-carlo", "5", "--hazards", "hazards.toml"]);
@@ -444,7 +444,9 @@ fn bad_hazards_and_options_are_named() {
         error: hazards.toml:1: site_outages_per_year: must be 0 to 12, not -1
         error: hazards.toml:2: partial_share: must be 0 to 1, not 30 (a share: 30 % is 0.3)
         error: hazards.toml:3: regional_radius_km: must be [smallest, largest] with 0 < smallest <= largest, not [300, 100]
-        error: hazards.toml: 3 problems in the hazards
+        error: hazards.toml:4: regional_recovery_weeks: must be 0 to 1,000,000, not 1e300
+        error: hazards.toml:5: state_weeks: must be more than 0 and at most 1,000,000, not 0
+        error: hazards.toml: 5 problems in the hazards
     "#]]
     .assert_eq(&stderr(&output, dir.path()));
 
