@@ -6,7 +6,7 @@ use std::path::Path;
 
 use engine::graph::Graph;
 use engine::simulate::{Change, Event, Hazards, Period, Scenario, Target};
-use model::Shown;
+use model::{MAX_WEEKS, Shown};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -87,12 +87,8 @@ pub fn parse(
     named(&request, stem, graph, period)
 }
 
-/// The latest start, and the longest duration and recovery, an event may give: far beyond any
-/// horizon (a start after the horizon changes nothing, and a duration past it lasts for good),
-/// and small enough that periods of a day, added up, stay within a period's count.
-pub(crate) const MAX_WEEKS: f64 = 1e6;
-
-/// `weeks`, if it is at most `MAX_WEEKS`; else `field` and why not.
+/// `weeks`, if it is at most `MAX_WEEKS` (a start after the horizon changes nothing, and a
+/// duration past it lasts for good); else `field` and why not.
 pub(crate) fn within_max_weeks(field: &'static str, weeks: f64) -> Result<f64, Problem> {
     if weeks > MAX_WEEKS {
         let most = model::grouped(MAX_WEEKS as u64);

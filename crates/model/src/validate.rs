@@ -19,6 +19,11 @@ use self::fields::Checker;
 /// infinity (which JSON cannot write), and the LP solver takes bounds from 1e20 on as none.
 pub const MAX_AMOUNT: f64 = 1e15;
 
+/// The longest time (a lead time, a time to recover, an event's start, length or recovery) a
+/// network, a scenario or a hazards file may give, in weeks: far beyond any horizon (ten years),
+/// and small enough that a count of periods of a day stays countable.
+pub const MAX_WEEKS: f64 = 1e6;
+
 /// Why an amount is too large to compute with, if it is: `must be at most 1e15, not 1e300`.
 pub fn too_large(value: f64) -> Option<String> {
     (value > MAX_AMOUNT).then(|| {

@@ -126,8 +126,21 @@ pub(super) fn read(path: &Path) -> Parsed {
             value
         };
         let cost = number(4, "stageCost", true).unwrap_or(0.0);
-        let days = number(5, "stageTime", true).unwrap_or(0.0);
+        let mut days = number(5, "stageTime", true).unwrap_or(0.0);
         let demand_per_day = number(6, "avgDemand", false);
+        // Lead times and times to recover are at most `MAX_WEEKS`; a longer stage time is named
+        // as written, and not again as the fields made of it.
+        let most_days = model::MAX_WEEKS * 7.0;
+        if days > most_days {
+            let message = format!(
+                "must be at most {} days ({} weeks), not {}",
+                model::grouped(most_days as u64),
+                model::grouped(model::MAX_WEEKS as u64),
+                model::Shown(days)
+            );
+            parsed.findings.push(Finding::file_error(format!("{file}:{line}: stageTime"), message));
+            days = 0.0;
+        }
         stages.push(Stage { line, name, class: at(&record, 3), cost, days, demand_per_day });
     }
     parsed.findings.extend(malformed);

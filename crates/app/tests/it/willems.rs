@@ -82,6 +82,7 @@ fn bad_numbers_are_named_as_the_chain_writes_them() {
     let edited = chain
         .replace(",Manuf,39,Manuf_0001,10,", ",Manuf,1e300,Manuf_0001,10,")
         .replace(",Part,5,Part_0002,15,", ",Part,5,Part_0002,nan,")
+        .replace(",Part,9,Part_0003,10,", ",Part,9,Part_0003,1e7,")
         .replace(",,,45,0,0,0.95,Retail,", ",,,-5,0,0,0.95,Retail,")
         .replace(",,,75,0,0,0.95,Retail,", ",,,2e15,0,0,0.95,Retail,");
     let work = tempfile::tempdir().unwrap();
@@ -96,6 +97,7 @@ fn bad_numbers_are_named_as_the_chain_writes_them() {
     expect_test::expect![[r#"
         error: $DIR/chain.csv:13: stageCost: must be at most 1e15, not 1e300
         error: $DIR/chain.csv:16: stageTime: expected a number of at least 0, got "nan"
+        error: $DIR/chain.csv:17: stageTime: must be at most 7,000,000 days (1,000,000 weeks), not 10000000
         error: $DIR/chain.csv:19: avgDemand: expected a number of at least 0, got "-5"
         error: $DIR/chain.csv:20: avgDemand: must be at most 1e15, not 2e15"#]]
     .assert_eq(&said.join("\n"));

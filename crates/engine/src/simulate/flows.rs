@@ -552,7 +552,8 @@ impl Parts {
         // Nothing a run ships along a link of a longer lead time arrives within any horizon, and
         // its normal flow arrives every period either way (goods in transit at the start), so
         // it runs as one week past the longest horizon: the same results, and a ring buffer of
-        // 521 weeks (3,647 days) at most instead of one as long as a lead time of 1e12 weeks.
+        // 521 weeks (3,647 days) at most instead of one as long as a lead time (up to 1,000,000
+        // weeks).
         let longest = period.periods(f64::from(MAX_HORIZON_WEEKS + 1), 1);
         let links: Vec<LinkFlow> = (0..graph.n_sites() as u32)
             .into_par_iter()

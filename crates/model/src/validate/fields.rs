@@ -148,6 +148,17 @@ impl Checker {
         }
     }
 
+    /// A time in weeks: an amount of at most `MAX_WEEKS`.
+    fn weeks(&mut self, table: Table, row: usize, field: &'static str, value: f64) {
+        if value > super::MAX_WEEKS {
+            let most = crate::grouped(super::MAX_WEEKS as u64);
+            let message = format!("must be at most {most} weeks, got {}", crate::Shown(value));
+            self.error(table, row, field, message);
+        } else {
+            self.amount(table, row, field, value);
+        }
+    }
+
     fn positive(&mut self, table: Table, row: usize, field: &'static str, value: f64) {
         if !value.is_finite() || value <= 0.0 {
             self.error(table, row, field, format!("must be a finite number above 0, got {value}"));
@@ -295,7 +306,7 @@ fn check_sites(check: &mut Checker, network: &Network, index: &Index<'_>) {
         for cert in &site.certifications {
             check.text(t, row, "certifications", cert);
         }
-        check.amount(t, row, "ttr_weeks", site.ttr_weeks);
+        check.weeks(t, row, "ttr_weeks", site.ttr_weeks);
     }
 }
 
@@ -307,7 +318,7 @@ fn check_flows(check: &mut Checker, network: &Network, index: &Index<'_>) {
         let site = check.reference(&index.sites, Table::Sites, t, row, "site", &source.site);
         let item = check.reference(&index.items, Table::Items, t, row, "item", &source.item);
         check.amount(t, row, "max_units_per_week", source.max_units_per_week);
-        check.amount(t, row, "lead_time_weeks", source.lead_time_weeks);
+        check.weeks(t, row, "lead_time_weeks", source.lead_time_weeks);
         check.amount(t, row, "unit_cost", source.unit_cost);
         if let (Some(site), Some(item)) = (site, item) {
             check.unique(&mut seen, (site, item), t, row, "item", || {
@@ -325,7 +336,7 @@ fn check_flows(check: &mut Checker, network: &Network, index: &Index<'_>) {
         let item = check.reference(&index.items, Table::Items, t, row, "item", &link.item);
         check.amount(t, row, "units_per_week", link.units_per_week);
         if let Some(lead) = link.lead_time_weeks {
-            check.amount(t, row, "lead_time_weeks", lead);
+            check.weeks(t, row, "lead_time_weeks", lead);
         }
         if supplier.is_some() && supplier == customer {
             check.error(t, row, "customer", format!("site {:?} supplies itself", link.supplier));
