@@ -305,7 +305,11 @@ fn check(index: &Index, caller: &Caller, events: &[Event]) -> Result<(), Error> 
         };
         if let Some(value) = value.filter(|v| !(v.is_finite() && *v >= 0.0)) {
             problem(field, format!("must be a number of at least 0, not {}", Shown(value)));
-        } else if let Some(message) = value.and_then(model::too_large) {
+        } else if let Some(message) = value.and_then(if field == "expected_weeks" {
+            model::too_long
+        } else {
+            model::too_large
+        }) {
             problem(field, message);
         }
         if let Event::Capacity { site, process, .. } = event {

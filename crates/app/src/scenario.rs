@@ -90,12 +90,7 @@ pub fn parse(
 /// `weeks`, if it is at most `MAX_WEEKS` (a start after the horizon changes nothing, and a
 /// duration past it lasts for good); else `field` and why not.
 pub(crate) fn within_max_weeks(field: &'static str, weeks: f64) -> Result<f64, Problem> {
-    if weeks > MAX_WEEKS {
-        let most = model::grouped(MAX_WEEKS as u64);
-        Err((field, format!("must be at most {most} weeks, not {}", Shown(weeks))))
-    } else {
-        Ok(weeks)
-    }
+    model::too_long(weeks).map_or(Ok(weeks), |message| Err((field, message)))
 }
 
 /// The largest surge: demand times a million (a larger factor would only overflow the sums).

@@ -20,4 +20,4 @@ pub use network::{
 pub use shown::{Shown, counted, grouped, listed};
 pub use suggest::did_you_mean;
 pub use table::Table;
-pub use validate::{Diagnostic, MAX_AMOUNT, MAX_WEEKS, Severity, too_large, validate};
+pub use validate::{Diagnostic, MAX_AMOUNT, MAX_WEEKS, Severity, too_large, too_long, validate};

@@ -31,6 +31,14 @@ pub fn too_large(value: f64) -> Option<String> {
     })
 }
 
+/// Why a time in weeks is too long, if it is: `must be at most 1,000,000 weeks, not 1e300`.
+pub fn too_long(weeks: f64) -> Option<String> {
+    (weeks > MAX_WEEKS).then(|| {
+        let most = crate::grouped(MAX_WEEKS as u64);
+        format!("must be at most {most} weeks, not {}", crate::Shown(weeks))
+    })
+}
+
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

@@ -626,7 +626,7 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
     let batch = r#"{"events": [
         {"kind": "capacity", "id": "b1", "site": "site-027", "process": "no-such-process", "hours_per_week": 40},
         {"kind": "inventory", "id": "b2", "site": "site-027", "item": "icu-ventilator", "units": -3},
-        {"kind": "outage_start", "id": "b2", "site": "site-999"},
+        {"kind": "outage_start", "id": "b2", "site": "site-999", "expected_weeks": 2e6},
         {"kind": "capacity", "id": "b3", "site": "site-027", "process": "Rollng", "hours_per_week": 1e300},
         {"kind": "demand", "id": "b4", "site": "site-027", "item": "icu-ventilater", "units_per_week": 1}
     ]}"#;
@@ -636,7 +636,7 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
         {
           "error": {
             "code": "invalid_request",
-            "message": "7 problems in the batch; nothing was stored",
+            "message": "8 problems in the batch; nothing was stored",
             "details": [
               {
                 "location": "events[0]",
@@ -657,6 +657,11 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
                 "location": "events[2]",
                 "field": "site",
                 "message": "no site site-999 in the network"
+              },
+              {
+                "location": "events[2]",
+                "field": "expected_weeks",
+                "message": "must be at most 1,000,000 weeks, not 2000000"
               },
               {
                 "location": "events[3]",

@@ -239,7 +239,7 @@ fn bad_numbers_coordinates_and_words() {
             error: bad/sites.csv:3: naics: "33x" is not a NAICS code (2 to 6 digits)
             error: bad/sites.csv:3: ttr_weeks: must be a finite number, got NaN
             error: bad/sources.csv:2: max_units_per_week: must not be negative, got -100
-            error: bad/sources.csv:2: lead_time_weeks: must be at most 1,000,000 weeks, got 2000000
+            error: bad/sources.csv:2: lead_time_weeks: must be at most 1,000,000 weeks, not 2000000
             error: bad/sources.csv:2: unit_cost: must be a finite number, got inf
             error: bad/sources.csv:3: unit_cost: must be at most 1e15, not 1e300
             error: bad is invalid: 13 errors; nothing was imported

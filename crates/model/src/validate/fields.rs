@@ -150,9 +150,7 @@ impl Checker {
 
     /// A time in weeks: an amount of at most `MAX_WEEKS`.
     fn weeks(&mut self, table: Table, row: usize, field: &'static str, value: f64) {
-        if value > super::MAX_WEEKS {
-            let most = crate::grouped(super::MAX_WEEKS as u64);
-            let message = format!("must be at most {most} weeks, got {}", crate::Shown(value));
+        if let Some(message) = super::too_long(value) {
             self.error(table, row, field, message);
         } else {
             self.amount(table, row, field, value);
