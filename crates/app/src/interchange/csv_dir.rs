@@ -150,12 +150,9 @@ fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Resu
     }
     // Which of two columns of one name holds the values cannot be told, so the rows are not read.
     if !twice.is_empty() {
-        let said = if twice.len() == 1 { "column" } else { "columns" };
-        let message = format!(
-            "{said} {} written twice; give each column once: {header_line}",
-            twice.join(", ")
-        );
-        return Err(Finding::file_error(format!("{file}:1"), message));
+        return Err(header_error(file, &twice, |noun, names| {
+            format!("{noun} {names} written twice; give each column once: {header_line}")
+        }));
     }
     let missing: Vec<&str> = columns(table)
         .iter()
@@ -163,12 +160,9 @@ fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Resu
         .map(|c| c.name)
         .collect();
     if !missing.is_empty() {
-        let noun = if missing.len() == 1 { "column" } else { "columns" };
-        let message = format!(
-            "missing required {noun} {}; the columns are {header_line}",
-            missing.join(", ")
-        );
-        return Err(Finding::file_error(format!("{file}:1"), message));
+        return Err(header_error(file, &missing, |noun, names| {
+            format!("missing required {noun} {names}; the columns are {header_line}")
+        }));
     }
     let mut lines = Vec::new();
     let mut errors = Vec::new();
@@ -194,6 +188,18 @@ fn read_rows(path: &Path, file: &str, table: Table, parsed: &mut Parsed) -> Resu
     parsed.locations.add(table, file.to_owned(), RowPlaces::Lines(lines));
     parsed.row_errors.extend(errors);
     Ok(())
+}
+
+/// The error of a header about the columns `names`, worded by `say` from "column" or "columns"
+/// and the names joined.
+fn header_error<S: AsRef<str>>(
+    file: &str,
+    names: &[S],
+    say: impl Fn(&str, String) -> String,
+) -> Finding {
+    let noun = if names.len() == 1 { "column" } else { "columns" };
+    let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
+    Finding::file_error(format!("{file}:1"), say(noun, names.join(", ")))
 }
 
 /// The files of an export directory, which a new export may replace.
