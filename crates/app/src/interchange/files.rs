@@ -152,9 +152,12 @@ fn create_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Where a temporary file or directory cannot be made: an error that names the directory it was
-/// to go in (and not its random name).
+/// to go in and the system's reason (and not the file's random name, which tempfile's message
+/// ends with: `... (os error 2) at path "/dir/.arsenal-x1Yz"`).
 fn cannot_write_in(dir: &Path, e: &std::io::Error) -> std::io::Error {
-    std::io::Error::new(e.kind(), format!("cannot write in {}: {}", dir.display(), e.kind()))
+    let said = e.to_string();
+    let reason = said.split_once(" at path ").map_or(said.as_str(), |(reason, _)| reason);
+    std::io::Error::new(e.kind(), format!("cannot write in {}: {reason}", dir.display()))
 }
 
 /// A temporary file in `dir`, named for arsenal, with an error that names the directory (and

@@ -30,3 +30,16 @@ fn invalid_utf8_is_located_with_any_line_endings() {
         assert_eq!(finding.to_string(), expected, "{ending:?}");
     }
 }
+
+/// A temporary file that cannot be made names the directory and the system's reason, not the
+/// file's random name or only the kind of error ("entity not found").
+#[test]
+fn a_directory_that_cannot_be_written_is_named_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("gone");
+    let said = super::temporary_in(&gone, ".svg").unwrap_err().to_string();
+    assert_eq!(
+        said,
+        format!("cannot write in {}: No such file or directory (os error 2)", gone.display())
+    );
+}
