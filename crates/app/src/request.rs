@@ -561,6 +561,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// twice is an error (`duplicate field \`unit_value\``, with its line and column), as a typed
 /// document's is: `Value` keeps the last silently. Network documents and the server's bodies and
 /// event messages are read through it.
+#[derive(Debug)]
 pub struct StrictJson(pub serde_json::Value);
 
 impl<'de> serde::Deserialize<'de> for StrictJson {

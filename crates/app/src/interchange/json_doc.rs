@@ -4,11 +4,12 @@
 use std::path::Path;
 
 use model::{Network, Table};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::files::{opening, read_required, write_atomic};
 use super::findings::{Finding, RowPlaces};
-use super::row::{Cell, Fields, RowReader};
+use super::row::{Cell, Fields as RowFields, RowReader};
 use super::tables::{columns, read_row, write_rows};
 use super::{Parsed, REQUIRED_TABLES};
 
@@ -51,32 +52,41 @@ pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
         parsed.findings.push(Finding::file_error(file, "file is empty; expected a JSON object"));
         return parsed;
     }
-    let document: Value = match serde_json::from_str(text) {
-        Ok(crate::StrictJson(value)) => value,
+    // The document is checked whole, then read a row at a time: a national network read as
+    // one `Value` took ten times its text in memory.
+    let whole: &RawValue = match serde_json::from_str(text) {
+        Ok(whole) => whole,
         Err(e) => {
-            let location = format!("{file}:{}:{}", e.line(), e.column());
-            let reason = crate::request::json_syntax(&e.to_string());
-            parsed.findings.push(Finding::file_error(location, format!("invalid JSON: {reason}")));
+            parsed.findings.push(invalid(&file, text, text, &e));
             return parsed;
         }
     };
-    let Value::Object(document) = document else {
+    if !whole.get().starts_with('{') {
         parsed.findings.push(Finding::file_error(format!("{file}: $"), "expected a JSON object"));
         return parsed;
+    }
+    let document: Fields<'_> = match serde_json::from_str(whole.get()) {
+        Ok(document) => document,
+        Err(e) => {
+            parsed.findings.push(invalid(&file, text, whole.get(), &e));
+            return parsed;
+        }
     };
+    let small = |key: &str| document.get(key).and_then(|raw| serde_json::from_str(raw.get()).ok());
     // Another kind of document: said alone, not as every table it lacks.
-    if let Some(Value::String(format)) = document.get("format")
+    if let Some(Value::String(format)) = small("format")
         && format != FORMAT_NAME
     {
-        let what = document_kind(format).unwrap_or_else(|| format!("{format:?}"));
+        let what = document_kind(&format).unwrap_or_else(|| format!("{format:?}"));
         let message = format!(
             "this is {what}, not a network; a network document has \"format\": {FORMAT_NAME:?} (as `arsenal export --out FILE.json` writes)"
         );
         parsed.findings.push(Finding::file_error(format!("{file}: $.format"), message));
         return parsed;
     }
-    for (key, value) in &document {
+    for (key, raw) in &document.0 {
         let at = format!("{file}: $.{key}");
+        let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
         match key.as_str() {
             "format" if value.as_str() != Some(FORMAT_NAME) => {
                 parsed.findings.push(Finding::file_error(at, format!("expected {FORMAT_NAME:?}")));
@@ -92,14 +102,16 @@ pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
     }
     for &table in Table::ALL {
         let at = format!("{file}: $.{table}");
-        let rows = match document.get(table.name()) {
+        let rows: Vec<&RawValue> = match document.get(table.name()) {
             None if required.contains(&table) => {
                 parsed.findings.push(Finding::file_error(at.clone(), "missing; it is required"));
                 parsed.unreadable.push((table, at));
                 continue;
             }
             None => continue,
-            Some(Value::Array(rows)) => rows,
+            Some(raw) if raw.get().starts_with('[') => {
+                serde_json::from_str(raw.get()).unwrap_or_default()
+            }
             Some(_) => {
                 parsed
                     .findings
@@ -111,8 +123,13 @@ pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
         let mut errors = Vec::new();
         let mut indices = Vec::new();
         let mut warned = Vec::new();
-        for (i, value) in rows.iter().enumerate() {
-            let Value::Object(object) = value else {
+        for (i, raw) in rows.iter().enumerate() {
+            let value = match serde_json::from_str(raw.get()) {
+                Ok(crate::StrictJson(value)) => value,
+                // Said alone, as a syntax error is.
+                Err(e) => return Parsed::failed(invalid(&file, text, raw.get(), &e)),
+            };
+            let Value::Object(object) = &value else {
                 parsed
                     .findings
                     .push(Finding::file_error(format!("{at}[{i}]"), "expected an object"));
@@ -130,13 +147,65 @@ pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
             let row = indices.len();
             indices.push(i);
             let mut reader =
-                RowReader { table, row, fields: Fields::Json(object), errors: &mut errors };
+                RowReader { table, row, fields: RowFields::Json(object), errors: &mut errors };
             read_row(table, &mut reader, &mut parsed.network);
         }
         parsed.locations.add(table, file.clone(), RowPlaces::Indices(indices));
         parsed.row_errors.extend(errors);
     }
     parsed
+}
+
+/// The fields of a document, each as its text, in the order written; a field given twice is an
+/// error, as it is in every object of the document.
+struct Fields<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'a> Fields<'a> {
+    fn get(&self, key: &str) -> Option<&'a RawValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, raw)| *raw)
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Fields<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Fields<'a>, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Vec<(String, &'de RawValue)>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut fields: Vec<(String, &'de RawValue)> = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if fields.iter().any(|(k, _)| *k == key) {
+                        let message = format_args!("duplicate field `{key}`");
+                        return Err(serde::de::Error::custom(message));
+                    }
+                    fields.push((key, map.next_value()?));
+                }
+                Ok(fields)
+            }
+        }
+        deserializer.deserialize_map(Visit).map(Fields)
+    }
+}
+
+/// The finding for a JSON error `e` in `part`, a slice of the document `text`, placed at its line
+/// and column in the document.
+fn invalid(file: &str, text: &str, part: &str, e: &serde_json::Error) -> Finding {
+    let offset = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |n| n + 1);
+    let (line, column) =
+        if e.line() <= 1 { (line, column + e.column()) } else { (line + e.line() - 1, e.column()) };
+    let said = e.to_string();
+    let said = said.split_once(" at line ").map_or(said.as_str(), |(reason, _)| reason);
+    let reason = crate::request::json_syntax(&format!("{said} at line {line} column {column}"));
+    Finding::file_error(format!("{file}:{line}:{column}"), format!("invalid JSON: {reason}"))
 }
 
 /// The document of a network, fields in column order.

@@ -93,3 +93,33 @@ fn store_round_trip_and_idempotent_reimport() {
     std::fs::write(&renamed, "id,name\n").unwrap();
     assert_eq!(Format::detect(&renamed), None, "text that is not a document is not guessed");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// A document is read a row at a time; a key given twice in any row is placed at the line
+    /// and column serde_json gives when it reads the whole document at once.
+    #[test]
+    fn a_key_given_twice_is_placed_as_in_the_whole_document(
+        seed in any::<u64>(),
+        names in proptest::collection::vec(awkward_text(), 1..20),
+        pick in any::<proptest::sample::Index>(),
+    ) {
+        let network = perturbed(50, seed, &names);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("network.json");
+        interchange::write(&network, &path, Format::Json).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let names: Vec<usize> = text.match_indices("\"name\":").map(|(at, _)| at).collect();
+        let at = names[pick.index(names.len())];
+        let twice = format!("{}\"name\": \"again\", {}", &text[..at], &text[at..]);
+        std::fs::write(&path, &twice).unwrap();
+        let whole = serde_json::from_str::<app::StrictJson>(&twice).unwrap_err();
+        let read = interchange::read(&path, Format::Json);
+        prop_assert_eq!(read.findings.len(), 1, "{:?}", read.findings);
+        let expected =
+            format!("{}:{}:{}", path.display(), whole.line(), whole.column());
+        prop_assert_eq!(&read.findings[0].location, &expected);
+        prop_assert!(read.findings[0].message.contains("duplicate field `name`"));
+    }
+}
