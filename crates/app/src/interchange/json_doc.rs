@@ -52,8 +52,8 @@ pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
         parsed.findings.push(Finding::file_error(file, "file is empty; expected a JSON object"));
         return parsed;
     }
-    // The document is checked whole, then read a row at a time: a national network read as
-    // one `Value` took ten times its text in memory.
+    // The document is checked whole, then read a row at a time: the national network's, 881 MB
+    // of text, took 8 GB of memory read as one `Value`.
     let whole: &RawValue = match serde_json::from_str(text) {
         Ok(whole) => whole,
         Err(e) => {
@@ -86,13 +86,15 @@ pub(super) fn parse(text: &str, file: &str, required: &[Table]) -> Parsed {
     }
     for (key, raw) in &document.0 {
         let at = format!("{file}: $.{key}");
-        let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
         match key.as_str() {
-            "format" if value.as_str() != Some(FORMAT_NAME) => {
+            "format" if small("format").as_ref().and_then(Value::as_str) != Some(FORMAT_NAME) => {
                 parsed.findings.push(Finding::file_error(at, format!("expected {FORMAT_NAME:?}")));
             }
-            "version" if value.as_u64() != Some(FORMAT_VERSION) => {
-                let message = format!("this build reads version {FORMAT_VERSION}, got {value}");
+            "version"
+                if small("version").as_ref().and_then(Value::as_u64) != Some(FORMAT_VERSION) =>
+            {
+                let message =
+                    format!("this build reads version {FORMAT_VERSION}, got {}", raw.get().trim());
                 parsed.findings.push(Finding::file_error(at, message));
             }
             "format" | "version" => {}
