@@ -296,20 +296,24 @@ fn check(index: &Index, caller: &Caller, events: &[Event]) -> Result<(), Error> 
         } else if caller.role != Role::Operator {
             refused.push(format!("events[{at}]: demand anywhere is for operators to set"));
         }
-        let (field, value) = match event {
-            Event::Capacity { hours_per_week, .. } => ("hours_per_week", Some(*hours_per_week)),
-            Event::OutageStart { expected_weeks, .. } => ("expected_weeks", *expected_weeks),
-            Event::OutageEnd { .. } => ("", None),
-            Event::Inventory { units, .. } => ("units", Some(*units)),
-            Event::Demand { units_per_week, .. } => ("units_per_week", Some(*units_per_week)),
+        // The number an event gives, and its bound: a time's, or an amount's.
+        let amount = model::too_large;
+        let (field, value, too_big): (_, _, fn(f64) -> Option<String>) = match event {
+            Event::Capacity { hours_per_week, .. } => {
+                ("hours_per_week", Some(*hours_per_week), amount)
+            }
+            Event::OutageStart { expected_weeks, .. } => {
+                ("expected_weeks", *expected_weeks, model::too_long)
+            }
+            Event::OutageEnd { .. } => ("", None, amount),
+            Event::Inventory { units, .. } => ("units", Some(*units), amount),
+            Event::Demand { units_per_week, .. } => {
+                ("units_per_week", Some(*units_per_week), amount)
+            }
         };
         if let Some(value) = value.filter(|v| !(v.is_finite() && *v >= 0.0)) {
             problem(field, format!("must be a number of at least 0, not {}", Shown(value)));
-        } else if let Some(message) = value.and_then(if field == "expected_weeks" {
-            model::too_long
-        } else {
-            model::too_large
-        }) {
+        } else if let Some(message) = value.and_then(too_big) {
             problem(field, message);
         }
         if let Event::Capacity { site, process, .. } = event {

@@ -58,6 +58,12 @@ impl Period {
 /// The longest horizon a run (or a plan) covers: ten years.
 pub const MAX_HORIZON_WEEKS: u32 = 520;
 
+/// The longest lead time the engines work with: one week past the longest horizon. Nothing a
+/// longer one brings arrives within any run or plan, and what is on its way at the start
+/// arrives every period either way, so a longer lead time (up to `model::MAX_WEEKS`) is held
+/// here, with the same results and a ring buffer of this many weeks at most.
+pub const LONGEST_LEAD_WEEKS: u32 = MAX_HORIZON_WEEKS + 1;
+
 /// What happens to demand that is not served in the period it is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

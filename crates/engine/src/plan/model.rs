@@ -9,7 +9,7 @@ use super::{Baseline, Changes, Options, Target, weekly, windows};
 use crate::geo::great_circle_km;
 use crate::graph::{Csr, Graph};
 use crate::simulate::flows::{Flows, distance_weeks};
-use crate::simulate::{MAX_HORIZON_WEEKS, Period};
+use crate::simulate::{LONGEST_LEAD_WEEKS, Period};
 
 /// The planning problem.
 pub struct Model<'g> {
@@ -100,12 +100,9 @@ impl<'g> Model<'g> {
         let flows = Flows::with_positions(graph, Period::Week, &extra);
         let n_positions = flows.positions.len();
         let entries = graph.sources.entries();
-        // Output of a longer lead time arrives after any horizon, as it does one week past the
-        // longest (the links' transits are held there likewise, `Flows::new`).
-        let longest = MAX_HORIZON_WEEKS + 1;
         let lead: Vec<u32> = entries
             .iter()
-            .map(|s| Period::Week.periods(s.lead_time_weeks, 0).min(longest))
+            .map(|s| Period::Week.periods(s.lead_time_weeks, 0).min(LONGEST_LEAD_WEEKS))
             .collect();
         let unit_cost: Vec<f64> = entries.iter().map(|s| s.unit_cost).collect();
         let weekly::Weekly {

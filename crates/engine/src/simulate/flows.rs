@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::{MAX_HORIZON_WEEKS, Period};
+use super::{LONGEST_LEAD_WEEKS, Period};
 use crate::geo::great_circle_km;
 use crate::graph::{Csr, Graph};
 
@@ -549,12 +549,7 @@ impl Parts {
             }
         }
 
-        // Nothing a run ships along a link of a longer lead time arrives within any horizon, and
-        // its normal flow arrives every period either way (goods in transit at the start), so
-        // it runs as one week past the longest horizon: the same results, and a ring buffer of
-        // 521 weeks (3,647 days) at most instead of one as long as a lead time (up to 1,000,000
-        // weeks).
-        let longest = period.periods(f64::from(MAX_HORIZON_WEEKS + 1), 1);
+        let longest = period.periods(f64::from(LONGEST_LEAD_WEEKS), 1);
         let links: Vec<LinkFlow> = (0..graph.n_sites() as u32)
             .into_par_iter()
             .flat_map_iter(|supplier| {
