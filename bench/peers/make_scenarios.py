@@ -24,6 +24,8 @@ def main():
     value = {i["id"]: float(i["unit_value"]) for i in rows(network_dir, "items")}
     sites = {s["id"]: s for s in rows(network_dir, "sites")}
     links = rows(network_dir, "links")
+    if not links:
+        sys.exit(f"make_scenarios.py: {network_dir} holds no links.csv with links; give a network's CSV directory")
     shipped = {}
     for link in links:
         shipped[link["supplier"]] = shipped.get(link["supplier"], 0.0) + float(link["units_per_week"]) * value[link["item"]]

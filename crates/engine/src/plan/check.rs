@@ -31,51 +31,84 @@ pub struct Violation {
     pub excess: f64,
 }
 
+/// Broken constraints as they are found; a message is written only for a constraint that
+/// breaks (a national model has tens of millions that hold).
+#[derive(Default)]
+struct Found(Vec<Violation>);
+
+impl Found {
+    /// Records the constraint `what` says when it is off by `excess`, more than the tolerance
+    /// for a bound of size `scale`.
+    fn off(&mut self, excess: f64, scale: f64, what: impl FnOnce() -> String) {
+        if excess > TOLERANCE * (1.0 + scale.abs()) || excess.is_nan() {
+            self.0.push(Violation { what: what(), excess });
+        }
+    }
+}
+
+/// Values by row and period, in one allocation.
+struct Weekly {
+    horizon: usize,
+    values: Vec<f64>,
+}
+
+impl Weekly {
+    fn zeros(rows: usize, horizon: usize) -> Weekly {
+        Weekly { horizon, values: vec![0.0; rows * horizon] }
+    }
+
+    /// Adds `units` in a period of a row; nothing past the horizon.
+    fn add(&mut self, row: u32, period: usize, units: f64) {
+        if period < self.horizon {
+            self.values[row as usize * self.horizon + period] += units;
+        }
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &[f64]> {
+        self.values.chunks_exact(self.horizon)
+    }
+}
+
 /// Checks `plan` against `model`.
 pub fn check(model: &Model<'_>, plan: &Plan) -> Checked {
     let graph = model.graph;
     let flows = &model.flows;
     let horizon = model.horizon;
-    let mut violations = Vec::new();
-    let mut fail = |what: String, excess: f64, scale: f64| {
-        if excess > TOLERANCE * (1.0 + scale.abs()) || excess.is_nan() {
-            violations.push(Violation { what, excess });
-        }
-    };
+    let mut found = Found::default();
     let site = |s: u32| &graph.site_ids[s as usize];
     let item = |i: u32| &graph.item_ids[i as usize];
 
     let mut cost = Cost::default();
-    let mut hours_used = vec![vec![0.0; horizon as usize]; flows.hours.len()];
+    let mut hours_used = Weekly::zeros(flows.hours.len(), horizon as usize);
     for p in &plan.production {
         let (s_site, s_item) = model.source(p.source);
         let what =
             || format!("production of {} at {} in week {}", item(s_item), site(s_site), p.period);
-        fail(format!("{} is negative", what()), -p.units, 0.0);
+        found.off(-p.units, 0.0, || format!("{} is negative", what()));
         if p.period >= horizon {
-            fail(format!("{} is after the horizon", what()), p.units, 0.0);
+            found.off(p.units, 0.0, || format!("{} is after the horizon", what()));
             continue;
         }
         let capacity = model.capacity(p.source, p.period);
-        fail(format!("{} exceeds its capacity {capacity}", what()), p.units - capacity, capacity);
+        found.off(p.units - capacity, capacity, || {
+            format!("{} exceeds its capacity {capacity}", what())
+        });
         for &(h, per_unit) in flows.hours_use.row(p.source) {
-            hours_used[h as usize][p.period as usize] += per_unit * p.units;
+            hours_used.add(h, p.period as usize, per_unit * p.units);
         }
         cost.production += p.units * model.unit_cost[p.source as usize];
     }
-    for (h, used) in hours_used.iter().enumerate() {
+    for (h, used) in hours_used.rows().enumerate() {
         let (h_site, process, _) = flows.hours[h];
         for (t, &used) in used.iter().enumerate() {
             let available = model.hours[h][t];
-            fail(
+            found.off(used - available, available, || {
                 format!(
                     "hours of {} at {} in week {t}: {used} used, {available} available",
                     graph.processes[process as usize],
                     site(h_site)
-                ),
-                used - available,
-                available,
-            );
+                )
+            });
         }
     }
     for s in &plan.shipments {
@@ -89,16 +122,16 @@ pub fn check(model: &Model<'_>, plan: &Plan) -> Checked {
                 s.period
             )
         };
-        fail(format!("{} is negative", what()), -s.units, 0.0);
+        found.off(-s.units, 0.0, || format!("{} is negative", what()));
         if s.period < arc.opens || s.period >= horizon {
-            fail(
-                format!("{} is outside weeks {} to {}", what(), arc.opens, horizon - 1),
-                s.units,
-                0.0,
-            );
+            found.off(s.units, 0.0, || {
+                format!("{} is outside weeks {} to {}", what(), arc.opens, horizon - 1)
+            });
         }
         if let Some(limit) = arc.limit.as_ref().and_then(|l| l.get(s.period as usize)) {
-            fail(format!("{} exceeds the link's limit {limit}", what()), s.units - limit, *limit);
+            found.off(s.units - limit, *limit, || {
+                format!("{} exceeds the link's limit {limit}", what())
+            });
         }
         cost.freight += s.units * arc.freight;
         cost.setup += s.units * arc.setup;
@@ -106,98 +139,81 @@ pub fn check(model: &Model<'_>, plan: &Plan) -> Checked {
     let mut delivered = vec![0.0; model.targets.len()];
     for d in &plan.deliveries {
         let Some(row) = model.targets.get(d.target as usize) else {
-            fail(
-                format!("delivery to target row {}, which does not exist", d.target),
-                d.units,
-                0.0,
-            );
+            found.off(d.units, 0.0, || {
+                format!("delivery to target row {}, which does not exist", d.target)
+            });
             continue;
         };
         let (d_site, _) = model.position(d.position);
         let what =
             || format!("delivery of {} from {} in week {}", item(row.item), site(d_site), d.period);
-        fail(format!("{} is negative", what()), -d.units, 0.0);
+        found.off(-d.units, 0.0, || format!("{} is negative", what()));
         if !row.positions.contains(&d.position) {
-            fail(
-                format!("{} is from a position the target is not served at", what()),
-                d.units,
-                0.0,
-            );
+            found.off(d.units, 0.0, || {
+                format!("{} is from a position the target is not served at", what())
+            });
         }
         if d.period < row.first || d.period >= row.due {
-            fail(
+            found.off(d.units, 0.0, || {
                 format!(
                     "{} is outside weeks {} to {}",
                     what(),
                     row.first,
                     row.due.saturating_sub(1)
-                ),
-                d.units,
-                0.0,
-            );
+                )
+            });
         }
         delivered[d.target as usize] += d.units;
     }
     let mut met_value = 0.0;
     let mut met = Vec::with_capacity(model.targets.len());
     for (row, &units) in model.targets.iter().zip(&delivered) {
-        fail(
-            format!("{} of {} delivered where {} are due", units, item(row.item), row.quantity),
-            units - row.quantity,
-            row.quantity,
-        );
+        found.off(units - row.quantity, row.quantity, || {
+            format!("{} of {} delivered where {} are due", units, item(row.item), row.quantity)
+        });
         let counted = units.min(row.quantity);
         met_value += row.value * counted;
         met.push(counted);
     }
-    let levels = stock_levels(model, plan);
-    for (q, levels) in levels.iter().enumerate() {
+    for (q, levels) in stock_levels(model, plan).rows().enumerate() {
         let (q_site, q_item) = model.position(q as u32);
         for (t, &level) in levels.iter().enumerate() {
-            fail(
-                format!("stock of {} at {} after week {t} is {level}", item(q_item), site(q_site)),
-                -level,
-                0.0,
-            );
+            found.off(-level, 0.0, || {
+                format!("stock of {} at {} after week {t} is {level}", item(q_item), site(q_site))
+            });
         }
     }
-    Checked { violations, met_value, met, cost }
+    Checked { violations: found.0, met_value, met, cost }
 }
 
 /// By position, by period: the stock left at the end of the period when the plan runs (opening
 /// stock, what was on its way, arrivals and output in, shipments, components consumed and
 /// deliveries out).
-pub(crate) fn stock_levels(model: &Model<'_>, plan: &Plan) -> Vec<Vec<f64>> {
+fn stock_levels(model: &Model<'_>, plan: &Plan) -> Weekly {
     let flows = &model.flows;
-    let horizon = model.horizon as usize;
-    let mut change = vec![vec![0.0; horizon]; flows.positions.len()];
-    let mut add = |q: u32, t: usize, units: f64| {
-        if t < horizon {
-            change[q as usize][t] += units;
-        }
-    };
+    let mut change = Weekly::zeros(flows.positions.len(), model.horizon as usize);
     for (q, &opening) in flows.opening.iter().enumerate() {
-        add(q as u32, 0, opening);
+        change.add(q as u32, 0, opening);
         for &(t, units) in model.pipeline.row(q as u32) {
-            add(q as u32, t as usize, units);
+            change.add(q as u32, t as usize, units);
         }
     }
     for p in &plan.production {
         let source = &flows.sources[p.source as usize];
-        add(source.position, (p.period + model.lead[p.source as usize]) as usize, p.units);
+        change.add(source.position, (p.period + model.lead[p.source as usize]) as usize, p.units);
         for &(c, quantity) in flows.components.row(p.source) {
-            add(c, p.period as usize, -quantity * p.units);
+            change.add(c, p.period as usize, -quantity * p.units);
         }
     }
     for s in &plan.shipments {
         let arc = &model.arcs[s.arc as usize];
-        add(arc.from, s.period as usize, -s.units);
-        add(arc.to, (s.period + arc.transit) as usize, s.units);
+        change.add(arc.from, s.period as usize, -s.units);
+        change.add(arc.to, (s.period + arc.transit) as usize, s.units);
     }
     for d in &plan.deliveries {
-        add(d.position, d.period as usize, -d.units);
+        change.add(d.position, d.period as usize, -d.units);
     }
-    for levels in &mut change {
+    for levels in change.values.chunks_exact_mut(change.horizon) {
         let mut level = 0.0;
         for slot in levels.iter_mut() {
             level += *slot;
