@@ -71,18 +71,18 @@ pub(super) fn binding(layout: &Layout, model: &Model<'_>, solution: &Solution) -
     };
     for (h, span) in layout.hours.iter().enumerate() {
         let (site, process, _) = flows.hours[h];
-        let up = &model.hours_up[h];
+        let up = model.hours_up.row(h);
         let mut duals = span
             .periods()
-            .filter(|&(t, _)| up[t as usize])
+            .filter(|&(t, _)| up.at(t as usize))
             .map(|(t, r)| (t, solution.row_duals[r as usize]));
         add(Constraint::Hours { site, process }, &mut duals);
     }
     for (s, span) in layout.make.iter().enumerate() {
-        let (capacity, up) = (&model.capacity[s], &model.source_up[s]);
+        let (capacity, up) = (model.capacity.row(s), model.source_up.row(s));
         let mut duals = span.periods().filter_map(|(t, c)| {
             let at_bound =
-                up[t as usize] && solution.cols[c as usize] >= capacity[t as usize] - 1e-9;
+                up.at(t as usize) && solution.cols[c as usize] >= capacity.at(t as usize) - 1e-9;
             at_bound.then(|| (t, solution.col_duals[c as usize]))
         });
         add(Constraint::Capacity { source: s as u32 }, &mut duals);
@@ -139,17 +139,18 @@ fn one_more(
         Constraint::Hours { site, process } => {
             let h = model.flows.hours.iter().position(|&(s, p, _)| s == site && p == process);
             let span = h.map(|h| layout.hours[h]).unwrap_or(Span::EMPTY);
-            let up = h.map_or(&[][..], |h| &model.hours_up[h]);
-            for (_, r) in span.periods().filter(|&(t, _)| up[t as usize]) {
+            let up = h.map(|h| model.hours_up.row(h));
+            for (_, r) in span.periods().filter(|&(t, _)| up.is_some_and(|up| up.at(t as usize))) {
                 let (lower, upper) = session.row_bounds(Row(r));
                 rows.push((Row(r), (lower, upper), (lower, upper + 1.0)));
             }
         }
         Constraint::Capacity { source } => {
             let (capacity, up) =
-                (&model.capacity[source as usize], &model.source_up[source as usize]);
-            for (t, c) in layout.make[source as usize].periods().filter(|&(t, _)| up[t as usize]) {
-                let upper = capacity[t as usize];
+                (model.capacity.row(source as usize), model.source_up.row(source as usize));
+            for (t, c) in layout.make[source as usize].periods().filter(|&(t, _)| up.at(t as usize))
+            {
+                let upper = capacity.at(t as usize);
                 cols.push((Col(c), upper, upper + 1.0));
             }
         }

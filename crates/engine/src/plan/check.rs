@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::model::Model;
+use super::weekly::ByWeek;
 use super::{Cost, Plan};
 
 /// A constraint holds when it is off by no more than this, relative to 1 + the size of what it
@@ -46,29 +47,6 @@ impl Found {
     }
 }
 
-/// Values by row and period, in one allocation.
-struct Weekly {
-    horizon: usize,
-    values: Vec<f64>,
-}
-
-impl Weekly {
-    fn zeros(rows: usize, horizon: usize) -> Weekly {
-        Weekly { horizon, values: vec![0.0; rows * horizon] }
-    }
-
-    /// Adds `units` in a period of a row; nothing past the horizon.
-    fn add(&mut self, row: u32, period: usize, units: f64) {
-        if period < self.horizon {
-            self.values[row as usize * self.horizon + period] += units;
-        }
-    }
-
-    fn rows(&self) -> impl Iterator<Item = &[f64]> {
-        self.values.chunks_exact(self.horizon)
-    }
-}
-
 /// Checks `plan` against `model`.
 pub fn check(model: &Model<'_>, plan: &Plan) -> Checked {
     let graph = model.graph;
@@ -79,7 +57,7 @@ pub fn check(model: &Model<'_>, plan: &Plan) -> Checked {
     let item = |i: u32| &graph.item_ids[i as usize];
 
     let mut cost = Cost::default();
-    let mut hours_used = Weekly::zeros(flows.hours.len(), horizon as usize);
+    let mut hours_used = ByWeek::filled(flows.hours.len(), horizon, 0.0);
     for p in &plan.production {
         let (s_site, s_item) = model.source(p.source);
         let what =
@@ -94,14 +72,14 @@ pub fn check(model: &Model<'_>, plan: &Plan) -> Checked {
             format!("{} exceeds its capacity {capacity}", what())
         });
         for &(h, per_unit) in flows.hours_use.row(p.source) {
-            hours_used.add(h, p.period as usize, per_unit * p.units);
+            hours_used.row_mut(h as usize)[p.period as usize] += per_unit * p.units;
         }
         cost.production += p.units * model.unit_cost[p.source as usize];
     }
-    for (h, used) in hours_used.rows().enumerate() {
+    for h in 0..flows.hours.len() {
         let (h_site, process, _) = flows.hours[h];
-        for (t, &used) in used.iter().enumerate() {
-            let available = model.hours[h][t];
+        for (t, used) in hours_used.row(h).iter().enumerate() {
+            let available = model.hours.at(h, t);
             found.off(used - available, available, || {
                 format!(
                     "hours of {} at {} in week {t}: {used} used, {available} available",
@@ -175,9 +153,12 @@ pub fn check(model: &Model<'_>, plan: &Plan) -> Checked {
         met_value += row.value * counted;
         met.push(counted);
     }
-    for (q, levels) in stock_levels(model, plan).rows().enumerate() {
+    let changes = stock_changes(model, plan);
+    for (q, &opening) in flows.opening.iter().enumerate() {
         let (q_site, q_item) = model.position(q as u32);
-        for (t, &level) in levels.iter().enumerate() {
+        let mut level = opening;
+        for (t, change) in changes.row(q).iter().enumerate() {
+            level += change;
             found.off(-level, 0.0, || {
                 format!("stock of {} at {} after week {t} is {level}", item(q_item), site(q_site))
             });
@@ -186,39 +167,37 @@ pub fn check(model: &Model<'_>, plan: &Plan) -> Checked {
     Checked { violations: found.0, met_value, met, cost }
 }
 
-/// By position, by period: the stock left at the end of the period when the plan runs (opening
-/// stock, what was on its way, arrivals and output in, shipments, components consumed and
-/// deliveries out).
-fn stock_levels(model: &Model<'_>, plan: &Plan) -> Weekly {
+/// By position, by period: how the stock changes when the plan runs, beyond its opening stock
+/// (what was on its way, arrivals and output in, shipments, components consumed and deliveries
+/// out).
+fn stock_changes(model: &Model<'_>, plan: &Plan) -> ByWeek<f64> {
     let flows = &model.flows;
-    let mut change = Weekly::zeros(flows.positions.len(), model.horizon as usize);
-    for (q, &opening) in flows.opening.iter().enumerate() {
-        change.add(q as u32, 0, opening);
-        for &(t, units) in model.pipeline.row(q as u32) {
-            change.add(q as u32, t as usize, units);
+    let horizon = model.horizon as usize;
+    let mut changes = ByWeek::filled(flows.positions.len(), model.horizon, 0.0);
+    let mut change = |q: u32, t: usize, units: f64| {
+        if t < horizon {
+            changes.row_mut(q as usize)[t] += units;
+        }
+    };
+    for q in 0..flows.positions.len() as u32 {
+        for &(t, units) in model.pipeline.row(q) {
+            change(q, t as usize, units);
         }
     }
     for p in &plan.production {
         let source = &flows.sources[p.source as usize];
-        change.add(source.position, (p.period + model.lead[p.source as usize]) as usize, p.units);
+        change(source.position, (p.period + model.lead[p.source as usize]) as usize, p.units);
         for &(c, quantity) in flows.components.row(p.source) {
-            change.add(c, p.period as usize, -quantity * p.units);
+            change(c, p.period as usize, -quantity * p.units);
         }
     }
     for s in &plan.shipments {
         let arc = &model.arcs[s.arc as usize];
-        change.add(arc.from, s.period as usize, -s.units);
-        change.add(arc.to, (s.period + arc.transit) as usize, s.units);
+        change(arc.from, s.period as usize, -s.units);
+        change(arc.to, (s.period + arc.transit) as usize, s.units);
     }
     for d in &plan.deliveries {
-        change.add(d.position, d.period as usize, -d.units);
+        change(d.position, d.period as usize, -d.units);
     }
-    for levels in change.values.chunks_exact_mut(change.horizon) {
-        let mut level = 0.0;
-        for slot in levels.iter_mut() {
-            level += *slot;
-            *slot = level;
-        }
-    }
-    change
+    changes
 }

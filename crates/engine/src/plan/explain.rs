@@ -64,7 +64,7 @@ pub fn explain(
             let sources = graph.sources.range(item);
             if sources.is_empty() {
                 reasons.push(Reason::NoSource { item });
-            } else if sources.clone().all(|s| model.capacity[s].iter().all(|&c| c <= 0.0)) {
+            } else if sources.clone().all(|s| model.capacity.row(s).iter().all(|c| c <= 0.0)) {
                 let mut sites: Vec<u32> = sources.map(|s| flows.sources[s].site).collect();
                 sites.sort_unstable();
                 sites.dedup();

@@ -92,7 +92,7 @@ impl Layout {
             let Some((first, last)) = *span else { continue };
             let start = p.n_rows() as u32;
             for t in first..=last {
-                p.row(f64::NEG_INFINITY, model.hours[h][t as usize], &[]);
+                p.row(f64::NEG_INFINITY, model.hours.at(h, t as usize), &[]);
             }
             hours[h] = Span { start, first, len: last - first + 1 };
         }
@@ -106,7 +106,7 @@ impl Layout {
             let lead = model.lead[s];
             let start = p.n_cols() as u32;
             for t in first..=last {
-                let x = p.col(0.0, 0.0, model.capacity[s][t as usize]);
+                let x = p.col(0.0, 0.0, model.capacity.at(s, t as usize));
                 costs.push(model.unit_cost[s]);
                 if let Some(r) = row(balance[source.position as usize], t + lead) {
                     p.add_term(r, x, 1.0);

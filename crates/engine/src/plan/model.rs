@@ -5,7 +5,8 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Baseline, Changes, Options, Target, weekly, windows};
+use super::weekly::{self, ByWeek};
+use super::{Baseline, Changes, Options, Target, windows};
 use crate::geo::great_circle_km;
 use crate::graph::{Csr, Graph};
 use crate::simulate::flows::{Flows, distance_weeks};
@@ -21,13 +22,13 @@ pub struct Model<'g> {
     /// Today's links (in the order of `flows.links`), then new links.
     pub arcs: Vec<Arc>,
     /// By source, by period: most units it can start.
-    pub(crate) capacity: Vec<Vec<f64>>,
+    pub(crate) capacity: ByWeek<f64>,
     /// By hours row of `flows.hours`, by period: hours available.
-    pub(crate) hours: Vec<Vec<f64>>,
+    pub(crate) hours: ByWeek<f64>,
     /// By source, and by hours row, by period: whether it has any units (hours) before today's
     /// demand takes its share (not down, not set to zero, started).
-    pub(crate) source_up: Vec<Vec<bool>>,
-    pub(crate) hours_up: Vec<Vec<bool>>,
+    pub(crate) source_up: ByWeek<bool>,
+    pub(crate) hours_up: ByWeek<bool>,
     /// By source: periods from start to output.
     pub(crate) lead: Vec<u32>,
     pub(crate) unit_cost: Vec<f64>,
@@ -37,6 +38,8 @@ pub struct Model<'g> {
     /// By position: the arcs out of it and into it.
     pub(crate) arcs_out: Csr<u32>,
     pub(crate) arcs_in: Csr<u32>,
+    /// By position: whether stock there can reach a target's position at all (`upstream`).
+    pub(crate) upstream: Vec<bool>,
     /// Which columns can matter (`windows`).
     pub(crate) windows: windows::Windows,
 }
@@ -94,6 +97,28 @@ impl<'g> Model<'g> {
         changes: &Changes,
         options: &Options,
     ) -> Model<'g> {
+        Model::gather(graph, targets, changes, options, Reach::Upstream)
+    }
+
+    /// The model as `new` gathers it, but with new links into every position that uses an item
+    /// and windows found over the whole network (what `new` leaves out cannot change a plan).
+    #[cfg(test)]
+    pub(crate) fn everywhere(
+        graph: &'g Graph,
+        targets: &[Target],
+        changes: &Changes,
+        options: &Options,
+    ) -> Model<'g> {
+        Model::gather(graph, targets, changes, options, Reach::Everywhere)
+    }
+
+    fn gather(
+        graph: &'g Graph,
+        targets: &[Target],
+        changes: &Changes,
+        options: &Options,
+        reach: Reach,
+    ) -> Model<'g> {
         let horizon = options.horizon.max(1);
         let extra: Vec<(u32, u32)> =
             targets.iter().filter_map(|t| t.site.map(|s| (s, t.item))).collect();
@@ -115,7 +140,9 @@ impl<'g> Model<'g> {
             pipeline,
         } = weekly::weekly(graph, &flows, changes, options, &lead, horizon);
         let rows = target_rows(graph, &flows, targets, &demand_factor, options, horizon);
-        let arcs = arcs(graph, &flows, &capacity, link_limit, &rows, options, horizon);
+        let mut arcs = links(graph, &flows, link_limit, options);
+        let (new, upstream) = new_links(graph, &flows, &capacity, &rows, options, horizon, reach);
+        arcs.extend(new);
 
         let arcs_out = Csr::from_pairs(
             n_positions,
@@ -140,6 +167,7 @@ impl<'g> Model<'g> {
             pipeline,
             arcs_out,
             arcs_in,
+            upstream,
             windows: windows::Windows::default(),
         };
         model.windows = windows::Windows::new(&model);
@@ -178,7 +206,7 @@ impl<'g> Model<'g> {
 
     /// Units a source can start in a period.
     pub fn capacity(&self, source: u32, period: u32) -> f64 {
-        self.capacity[source as usize].get(period as usize).copied().unwrap_or(0.0)
+        self.capacity.row(source as usize).get(period as usize).unwrap_or(0.0)
     }
 
     /// The production lead time of a source, in periods.
@@ -187,9 +215,19 @@ impl<'g> Model<'g> {
     }
 }
 
-/// Positions where an item is used: components of sources, and positions that serve targets.
-/// New links may end there.
-fn consumers(flows: &Flows, rows: &[TargetRow]) -> Vec<u32> {
+/// Where the model looks for new links and windows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Reach {
+    /// Positions upstream of a target.
+    Upstream,
+    /// Every position.
+    #[cfg(test)]
+    Everywhere,
+}
+
+/// By position: whether an item is used there (a component of a source, or served to a target
+/// at a site). New links may end there.
+fn consumers(flows: &Flows, rows: &[TargetRow]) -> Vec<bool> {
     let mut used = vec![false; flows.positions.len()];
     for &(c, _) in flows.components.entries() {
         used[c as usize] = true;
@@ -199,7 +237,7 @@ fn consumers(flows: &Flows, rows: &[TargetRow]) -> Vec<u32> {
             used[q as usize] = true;
         }
     }
-    (0..flows.positions.len() as u32).filter(|&q| used[q as usize]).collect()
+    used
 }
 
 /// The target rows: the given targets, then, when today's demand competes, one row per row of
@@ -208,7 +246,7 @@ fn target_rows(
     graph: &Graph,
     flows: &Flows,
     targets: &[Target],
-    demand_factor: &[Vec<f64>],
+    demand_factor: &ByWeek<f64>,
     options: &Options,
     horizon: u32,
 ) -> Vec<TargetRow> {
@@ -242,7 +280,7 @@ fn target_rows(
                     item: row.item,
                     site: Some(flows.positions[row.position as usize].0),
                     positions: vec![row.position],
-                    quantity: row.normal * demand_factor[r][t as usize],
+                    quantity: row.normal * demand_factor.at(r, t as usize),
                     first: t,
                     due: t + 1,
                     value: graph.items[row.item as usize].unit_value,
@@ -254,26 +292,26 @@ fn target_rows(
     rows
 }
 
-/// The arcs: today's links (with any limit a scenario puts on them), then, with new links, the
-/// nearest qualified sources with capacity to spare into every position where an item is used
-/// or a target is due at a site.
-fn arcs(
+/// The distance between two sites, when both are placed.
+fn km(graph: &Graph, from: u32, to: u32) -> Option<f64> {
+    let at = |s: u32| graph.sites[s as usize].latitude.zip(graph.sites[s as usize].longitude);
+    at(from).zip(at(to)).map(|(a, b)| great_circle_km(a, b))
+}
+
+/// The freight of a unit of `item` from site `from` to site `to`.
+fn freight(graph: &Graph, options: &Options, item: u32, from: u32, to: u32) -> f64 {
+    let km = km(graph, from, to).unwrap_or(0.0);
+    options.freight_rate * graph.items[item as usize].unit_value * km / 1000.0
+}
+
+/// Today's links as arcs, with any limit a scenario puts on them.
+fn links(
     graph: &Graph,
     flows: &Flows,
-    capacity: &[Vec<f64>],
     link_limit: Vec<Option<Vec<f64>>>,
-    rows: &[TargetRow],
     options: &Options,
-    horizon: u32,
 ) -> Vec<Arc> {
-    let km = |from: u32, to: u32| {
-        let at = |s: u32| graph.sites[s as usize].latitude.zip(graph.sites[s as usize].longitude);
-        at(from).zip(at(to)).map(|(a, b)| great_circle_km(a, b))
-    };
-    let freight = |item: u32, km: Option<f64>| {
-        options.freight_rate * graph.items[item as usize].unit_value * km.unwrap_or(0.0) / 1000.0
-    };
-    let mut arcs: Vec<Arc> = flows
+    flows
         .links
         .iter()
         .zip(link_limit)
@@ -286,37 +324,52 @@ fn arcs(
             to: link.to,
             transit: link.transit,
             opens: 0,
-            freight: freight(link.item, km(link.supplier, link.customer)),
+            freight: freight(graph, options, link.item, link.supplier, link.customer),
             setup: 0.0,
             link: Some(l as u32),
             limit,
         })
-        .collect();
-    if !options.new_links {
-        return arcs;
-    }
-    let index: FxHashMap<(u32, u32), u32> =
-        flows.positions.iter().enumerate().map(|(q, &key)| (key, q as u32)).collect();
-    let linked: rustc_hash::FxHashSet<(u32, u32)> =
-        flows.links.iter().map(|l| (l.from, l.to)).collect();
-    for to in consumers(flows, rows) {
+        .collect()
+}
+
+/// With new links, the nearest qualified sources with capacity to spare into every position
+/// upstream of a target (or, with `Reach::Everywhere`, any position) where an item is used or a
+/// target is due at a site, in the order of those positions; and by position, whether it is
+/// upstream of a target (see `upstream`).
+fn new_links(
+    graph: &Graph,
+    flows: &Flows,
+    capacity: &ByWeek<f64>,
+    rows: &[TargetRow],
+    options: &Options,
+    horizon: u32,
+    reach: Reach,
+) -> (Vec<Arc>, Vec<bool>) {
+    let links_in = Csr::from_pairs(
+        flows.positions.len(),
+        flows.links.iter().enumerate().map(|(l, link)| (link.to, l as u32)).collect(),
+    );
+    let consumer = consumers(flows, rows);
+    // The new links into position `to`: sources of its item with capacity to spare at some
+    // point, nearest first, that do not supply it today.
+    let into = |to: u32| -> Vec<Arc> {
+        if !(options.new_links && consumer[to as usize]) {
+            return Vec::new();
+        }
         let (customer, item) = flows.positions[to as usize];
-        // Sources with capacity to spare at some point, nearest first.
         let mut candidates: Vec<(f64, u32, u32)> = graph
             .sources
             .range(item)
-            .filter(|&s| capacity[s].iter().any(|&c| c > 0.0))
-            .map(|s| graph.sources.entries()[s].site)
-            .filter(|&site| site != customer)
-            .filter_map(|site| {
-                let from = index[&(site, item)];
-                (!linked.contains(&(from, to))).then(|| {
-                    let distance = km(site, customer).unwrap_or(f64::INFINITY);
-                    (distance, site, from)
-                })
+            .filter(|&s| capacity.row(s).iter().any(|c| c > 0.0))
+            .map(|s| (graph.sources.entries()[s].site, flows.sources[s].position))
+            .filter(|&(site, from)| {
+                site != customer
+                    && !links_in.row(to).iter().any(|&l| flows.links[l as usize].from == from)
             })
+            .map(|(site, from)| (km(graph, site, customer).unwrap_or(f64::INFINITY), site, from))
             .collect();
         candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut new = Vec::new();
         for &(_, supplier, from) in candidates.iter().take(options.candidates as usize) {
             let transit = Period::Week.periods(distance_weeks(graph, supplier, customer), 1);
             let opens = options.setup_weeks;
@@ -327,7 +380,7 @@ fn arcs(
             if most <= 0.0 {
                 continue;
             }
-            arcs.push(Arc {
+            new.push(Arc {
                 supplier,
                 customer,
                 item,
@@ -335,12 +388,72 @@ fn arcs(
                 to,
                 transit,
                 opens,
-                freight: freight(item, km(supplier, customer)),
+                freight: freight(graph, options, item, supplier, customer),
                 setup: options.setup_cost / most,
                 link: None,
                 limit: None,
             });
         }
+        new
+    };
+    let (cone, mut new) = upstream(flows, rows, reach, &links_in, into);
+    let mut arcs = Vec::new();
+    for (to, _) in consumer.iter().zip(&cone).enumerate().filter(|&(_, (&c, &u))| c && u) {
+        arcs.extend(new.remove(&(to as u32)).unwrap_or_default());
     }
-    arcs
+    (arcs, cone)
+}
+
+/// By position, whether stock there can reach a target row's position in any number of weeks:
+/// the targets' positions, and upstream of each, where its links and new links (`new_links`)
+/// ship from and what its source consumes. No decision outside can change what is met, so only
+/// positions upstream get new links and windows (`windows`). Returns, by position reached, its
+/// new links too. With `Reach::Everywhere`, every position is reached.
+fn upstream(
+    flows: &Flows,
+    rows: &[TargetRow],
+    reach_from: Reach,
+    links_in: &Csr<u32>,
+    new_links: impl Fn(u32) -> Vec<Arc>,
+) -> (Vec<bool>, FxHashMap<u32, Vec<Arc>>) {
+    fn reach(q: u32, cone: &mut [bool], stack: &mut Vec<u32>) {
+        if !cone[q as usize] {
+            cone[q as usize] = true;
+            stack.push(q);
+        }
+    }
+    let mut cone = vec![false; flows.positions.len()];
+    let mut stack = Vec::new();
+    match reach_from {
+        Reach::Upstream => {
+            for &q in rows.iter().flat_map(|row| &row.positions) {
+                reach(q, &mut cone, &mut stack);
+            }
+        }
+        #[cfg(test)]
+        Reach::Everywhere => {
+            for q in 0..flows.positions.len() as u32 {
+                reach(q, &mut cone, &mut stack);
+            }
+        }
+    }
+    let mut new = FxHashMap::default();
+    while let Some(q) = stack.pop() {
+        for &l in links_in.row(q) {
+            reach(flows.links[l as usize].from, &mut cone, &mut stack);
+        }
+        if let Some(s) = flows.source_at[q as usize] {
+            for &(c, _) in flows.components.row(s) {
+                reach(c, &mut cone, &mut stack);
+            }
+        }
+        let arcs = new_links(q);
+        for arc in &arcs {
+            reach(arc.from, &mut cone, &mut stack);
+        }
+        if !arcs.is_empty() {
+            new.insert(q, arcs);
+        }
+    }
+    (cone, new)
 }

@@ -2,9 +2,11 @@
 //! on broken plans, warm re-plans against cold solves, and generated networks, where every plan
 //! passes the checker and the pruned program gives the same optimum as the unpruned one.
 
+use std::collections::HashMap;
+
 use proptest::prelude::*;
 
-use super::windows::Windows;
+use super::windows::{Via, Windows};
 use super::{
     Baseline, Bases, Changes, Checked, Constraint, Model, Options, Plan, Program, Reason, Target,
     check, explain,
@@ -475,7 +477,8 @@ fn generated_case(seed: u64, sites: usize, baseline: Baseline) -> Result<(), Tes
     let targets = generated_targets(&graph, 3, 0.6, 12);
     let model = Model::new(&graph, &targets, &Changes::default(), &options);
     let pruned = solve(&model, None);
-    let mut whole = Model::new(&graph, &targets, &Changes::default(), &options);
+    let mut whole = Model::everywhere(&graph, &targets, &Changes::default(), &options);
+    same_windows(&model, &whole)?;
     whole.windows = Windows::everything(&whole);
     let unpruned = solve(&whole, None);
     prop_assert!(close(pruned.met, unpruned.met, 1e-7), "met {} vs {}", pruned.met, unpruned.met);
@@ -495,6 +498,36 @@ fn generated_case(seed: u64, sites: usize, baseline: Baseline) -> Result<(), Tes
     let warm = solve(&after, Some((&model, &pruned.bases)));
     prop_assert!(close(warm.met, cold.met, 1e-7), "met {} vs {}", warm.met, cold.met);
     prop_assert!(same_cost(&warm, &cold), "cost {} vs {}", warm.cost, cold.cost);
+    Ok(())
+}
+
+/// `model` (new links and windows only upstream of the targets) has the windows of `whole` (the
+/// same model gathered over every position) for every position, source and arc, and `whole` has
+/// no window on an arc `model` leaves out; upstream, the earliest fresh units come the same way.
+fn same_windows(model: &Model<'_>, whole: &Model<'_>) -> Result<(), TestCaseError> {
+    let (ours, theirs) = (&model.windows, &whole.windows);
+    prop_assert_eq!(&ours.position, &theirs.position);
+    prop_assert_eq!(&ours.source, &theirs.source);
+    let key = |m: &Model<'_>, a: u32| {
+        let arc = &m.arcs[a as usize];
+        (arc.supplier, arc.customer, arc.item)
+    };
+    let by_key: HashMap<_, _> =
+        (0..model.arcs.len() as u32).map(|a| (key(model, a), ours.arc[a as usize])).collect();
+    prop_assert!(model.arcs.len() <= whole.arcs.len());
+    for a in 0..whole.arcs.len() as u32 {
+        let window = theirs.arc[a as usize];
+        prop_assert_eq!(by_key.get(&key(whole, a)).copied().unwrap_or(None), window);
+    }
+    let via = |m: &Model<'_>, via: Via| match via {
+        Via::Arc(a) => format!("arc {:?}", key(m, a)),
+        other => format!("{other:?}"),
+    };
+    for q in (0..model.n_positions()).filter(|&q| model.upstream[q]) {
+        let ((t, how), (their_t, their_how)) = (ours.fresh[q], theirs.fresh[q]);
+        prop_assert_eq!(t, their_t);
+        prop_assert_eq!(via(model, how), via(whole, their_how));
+    }
     Ok(())
 }
 

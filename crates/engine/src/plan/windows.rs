@@ -42,15 +42,19 @@ impl Windows {
         let flows = &model.flows;
         let n = flows.positions.len();
         let horizon = model.horizon;
-        // By component position: the sources that use it.
+        // Only positions upstream of a target can have a window, and the times of those come
+        // from upstream alone: the sweeps leave the rest (never reached).
+        let upstream = &model.upstream;
+        // By component position: the sources upstream that use it.
         let users = Csr::from_pairs(
             n,
             (0..flows.sources.len() as u32)
+                .filter(|&s| upstream[flows.sources[s as usize].position as usize])
                 .flat_map(|s| flows.components.row(s).iter().map(move |&(c, _)| (c, s)))
                 .collect(),
         );
         let mut seeds = vec![u32::MAX; n];
-        for (q, seed) in seeds.iter_mut().enumerate() {
+        for (q, seed) in seeds.iter_mut().enumerate().filter(|&(q, _)| upstream[q]) {
             if flows.opening[q] > 0.0 {
                 *seed = 0;
             }
@@ -133,8 +137,8 @@ fn source_window(model: &Model<'_>, s: u32, earliest: &[u32], end: u32) -> Windo
     let flows = &model.flows;
     let start =
         flows.components.row(s).iter().map(|&(c, _)| earliest[c as usize]).max().unwrap_or(0);
-    let capacity = &model.capacity[s as usize];
-    let open = |t: &u32| capacity.get(*t as usize).or(capacity.last()).is_some_and(|&c| c > 0.0);
+    let capacity = model.capacity.row(s as usize);
+    let open = |t: &u32| capacity.get(*t as usize).unwrap_or(capacity.last()) > 0.0;
     let first = (start..=end).find(open)?;
     let last = (first..=end).rev().find(open)?;
     Some((first, last))
@@ -155,6 +159,7 @@ fn earliest_times(
     let flows = &model.flows;
     let mut sweep = Sweep {
         limit,
+        upstream: &model.upstream,
         time: seeds.to_vec(),
         via: seeds.iter().map(|&t| if t == u32::MAX { Via::Never } else { Via::Stock }).collect(),
         heap: BinaryHeap::new(),
@@ -191,16 +196,18 @@ fn earliest_times(
 }
 
 /// The state of the forward sweep.
-struct Sweep {
+struct Sweep<'m> {
     limit: u32,
+    /// The positions the sweep reaches (those upstream of a target).
+    upstream: &'m [bool],
     time: Vec<u32>,
     via: Vec<Via>,
     heap: BinaryHeap<Reverse<(u32, u32)>>,
 }
 
-impl Sweep {
+impl Sweep<'_> {
     fn reach(&mut self, q: u32, t: u32, how: Via) {
-        if t < self.limit && t < self.time[q as usize] {
+        if t < self.limit && t < self.time[q as usize] && self.upstream[q as usize] {
             self.time[q as usize] = t;
             self.via[q as usize] = how;
             self.heap.push(Reverse((t, q)));

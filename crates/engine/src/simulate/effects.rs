@@ -38,15 +38,23 @@ pub(crate) struct Factors {
     pub(crate) process: Vec<f64>,
     pub(crate) link: Vec<f64>,
     pub(crate) demand: Vec<f64>,
-    touched: Vec<(Kind, u32)>,
+    touched: Vec<(Touched, u32)>,
 }
 
+/// What an entry an event touches is factor of.
 #[derive(Clone, Copy)]
-enum Kind {
+pub(crate) enum Touched {
     Site,
     Process,
     Link,
     Demand,
+}
+
+impl Factors {
+    /// The entries the events of the last period applied touched, as (kind, index).
+    pub(crate) fn touched(&self) -> &[(Touched, u32)] {
+        &self.touched
+    }
 }
 
 impl Effects {
@@ -114,40 +122,43 @@ impl Effects {
         }
     }
 
-    /// Sets `factors` to those of period `t`.
+    /// Sets `factors` to those of period `t`; `factors.touched()` then lists the entries that
+    /// may differ from 1 (some more than once).
     pub(crate) fn apply(&self, t: u32, factors: &mut Factors) {
         for (kind, i) in factors.touched.drain(..) {
             let i = i as usize;
             match kind {
-                Kind::Site => factors.site[i] = 1.0,
-                Kind::Process => factors.process[i] = 1.0,
-                Kind::Link => factors.link[i] = 1.0,
-                Kind::Demand => factors.demand[i] = 1.0,
+                Touched::Site => factors.site[i] = 1.0,
+                Touched::Process => factors.process[i] = 1.0,
+                Touched::Link => factors.link[i] = 1.0,
+                Touched::Demand => factors.demand[i] = 1.0,
             }
         }
         for event in &self.events {
             let Some(strength) = event.strength(t) else { continue };
             let outage = 1.0 - strength * (1.0 - event.level);
-            let mut lower = |kind: Kind, slot: &mut f64, i: u32| {
+            let mut lower = |kind: Touched, slot: &mut f64, i: u32| {
                 *slot = slot.min(outage);
                 factors.touched.push((kind, i));
             };
             match &event.touches {
                 Touches::Sites(sites) => {
                     for &s in sites {
-                        lower(Kind::Site, &mut factors.site[s as usize], s);
+                        lower(Touched::Site, &mut factors.site[s as usize], s);
                     }
                 }
-                Touches::Process(p) => lower(Kind::Process, &mut factors.process[*p as usize], *p),
+                Touches::Process(p) => {
+                    lower(Touched::Process, &mut factors.process[*p as usize], *p)
+                }
                 Touches::Links(links) => {
                     for &l in links {
-                        lower(Kind::Link, &mut factors.link[l as usize], l);
+                        lower(Touched::Link, &mut factors.link[l as usize], l);
                     }
                 }
                 Touches::Demand(rows) => {
                     for &r in rows {
                         factors.demand[r as usize] *= 1.0 + strength * (event.level - 1.0);
-                        factors.touched.push((Kind::Demand, r));
+                        factors.touched.push((Touched::Demand, r));
                     }
                 }
             }
