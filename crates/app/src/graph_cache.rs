@@ -73,7 +73,16 @@ impl Key {
 /// The graph of the stored network: from the cache when it holds the last write's, otherwise
 /// loaded and built, and cached for the next run.
 pub(crate) fn graph(config: &Config, progress: &dyn Progress) -> Result<Graph, Error> {
-    Ok(cached(config, progress, Labelled::No)?.graph)
+    Ok(stamped(config, progress)?.1)
+}
+
+/// The graph of the stored network, as `graph` gives it, with the import that left the network.
+pub(crate) fn stamped(
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(store::ImportRecord, Graph), Error> {
+    let (import, cached) = cached(config, progress, Labelled::No)?;
+    Ok((import, cached.graph))
 }
 
 /// Asks the graph of the stored network one question with `ask`, and frees it on a thread of
@@ -96,7 +105,7 @@ pub(crate) fn once_labelled<R>(
     progress: &dyn Progress,
     ask: impl FnOnce(&Graph, &Labels) -> Result<R, Error>,
 ) -> Result<R, Error> {
-    let cached = cached(config, progress, Labelled::Yes)?;
+    let (_, cached) = cached(config, progress, Labelled::Yes)?;
     let answer = ask(&cached.graph, &cached.labels);
     crate::free_aside(cached);
     answer
@@ -112,13 +121,17 @@ enum Labelled {
 
 /// The graph of the stored network, with its labels when asked (otherwise empty ones), from
 /// the cache when it holds the last write's, otherwise loaded and built, and cached for the
-/// next run.
-fn cached(config: &Config, progress: &dyn Progress, labelled: Labelled) -> Result<Cached, Error> {
-    let mut cached = read_or_build(config, progress, labelled)?;
+/// next run; with the import that left the network.
+fn cached(
+    config: &Config,
+    progress: &dyn Progress,
+    labelled: Labelled,
+) -> Result<(store::ImportRecord, Cached), Error> {
+    let (import, mut cached) = read_or_build(config, progress, labelled)?;
     if labelled == Labelled::No {
         crate::free_aside(std::mem::take(&mut cached.labels));
     }
-    Ok(cached)
+    Ok((import, cached))
 }
 
 /// As `cached`, with the labels of a graph built here whether asked or not.
@@ -126,10 +139,10 @@ fn read_or_build(
     config: &Config,
     progress: &dyn Progress,
     labelled: Labelled,
-) -> Result<Cached, Error> {
+) -> Result<(store::ImportRecord, Cached), Error> {
     if config.database.is_some() {
-        let (_, network) = crate::network::load_network(config, progress)?;
-        return built(network);
+        let (import, network) = crate::network::load_network(config, progress)?;
+        return Ok((import, built(network)?));
     }
     let path = config.data_dir.join(FILE);
     // A read opens only a store that exists (it leaves no trace; `load_network` says so).
@@ -146,7 +159,7 @@ fn read_or_build(
         match cached {
             Ok(cached) => {
                 tracing::info!(seconds = started.elapsed().as_secs_f64(), "read the cached graph");
-                return Ok(cached);
+                return Ok((last, cached));
             }
             Err(reason) => tracing::info!(%reason, "building the graph"),
         }
@@ -154,7 +167,7 @@ fn read_or_build(
     let (import, network) = crate::network::load_network(config, progress)?;
     let cached = built(network)?;
     keep(config, &import, &cached.graph, &cached.labels, progress);
-    Ok(cached)
+    Ok((import, cached))
 }
 
 /// Builds the graph of `network`, just written to the store as `import`, and caches it, so

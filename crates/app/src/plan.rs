@@ -11,6 +11,7 @@ mod naming;
 mod report;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use engine::plan::{Model, Program, check, explain};
@@ -27,6 +28,8 @@ pub use report::{
     BOTTLENECKS_KEPT, BottleneckRow, DeliveryRow, GainRow, PathStep, PlanReport, ProductGain,
     ProductionRow, ProgramStats, Seconds, ShipmentRow, Shortfall, SteadyShort, TargetResult,
 };
+
+pub(crate) use inputs::Against;
 
 use crate::request::{Place, Request};
 use crate::{Config, Error, Progress};
@@ -61,11 +64,32 @@ pub fn mobilize(
         options.scenario.as_deref().map(|p| Request::read(p, "the scenario")).transpose()?;
     let ask =
         PlanAsk::mobilize(&demand, scenario.as_ref(), options.horizon_weeks, options.recheck)?;
-    // Planning builds the graph of its own network (with the new sources events add).
-    let (import, network) = crate::network::load_network(config, progress)?;
-    let stamp = NetworkStamp::of(&import);
-    let prepared = ask.prepare(&network, &stamp)?;
-    Ok(answer(&prepared, &stamp, progress)?.0)
+    let (stamp, prepared) = prepare_stored(&ask, config, progress)?;
+    let answered = answer(&prepared, &stamp, progress);
+    crate::free_aside(prepared);
+    Ok(answered?.0)
+}
+
+/// Loads what `ask` needs of the stored network and checks the ask against it: the network's
+/// records when its events qualify new sources (they join the records before the graph is
+/// built), otherwise the graph alone (from the cache beside the embedded store).
+fn prepare_stored(
+    ask: &PlanAsk,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<(NetworkStamp, Prepared), Error> {
+    if ask.adds_sources() {
+        let (import, network) = crate::network::load_network(config, progress)?;
+        let stamp = NetworkStamp::of(&import);
+        let prepared = ask.prepare(Against::Records(&network), &stamp);
+        crate::free_aside(network);
+        Ok((stamp, prepared?))
+    } else {
+        let (import, graph) = crate::graph_cache::stamped(config, progress)?;
+        let stamp = NetworkStamp::of(&import);
+        let prepared = ask.prepare(Against::Graph(&Arc::new(graph)), &stamp)?;
+        Ok((stamp, prepared))
+    }
 }
 
 /// Plans the demand file `file` (its text) on `network`, as the demo does.
@@ -90,7 +114,7 @@ pub(crate) fn plan_text(
         event: &|n| Place::at(format!("event {}", n + 1)),
         scenario: &|n| Place::at(format!("scenario event {}", n + 1)),
     };
-    let resolved = inputs::resolve(&request, network, &locate)?;
+    let resolved = inputs::resolve(&request, Against::Records(network), &locate)?;
     solve(&request, &resolved, None, recheck, progress).map(|(plan, _)| plan)
 }
 
@@ -124,10 +148,10 @@ pub fn replan(
     let events = Request::read(&options.events, "the events")?;
     let plan_name = options.plan.display().to_string();
     let ask = PlanAsk::replan(saved, &plan_name, &events, options.recheck, options.cold)?;
-    let (import, network) = crate::network::load_network(config, progress)?;
-    let stamp = NetworkStamp::of(&import);
-    let prepared = ask.prepare(&network, &stamp)?;
-    match answer(&prepared, &stamp, progress)? {
+    let (stamp, prepared) = prepare_stored(&ask, config, progress)?;
+    let answered = answer(&prepared, &stamp, progress);
+    crate::free_aside(prepared);
+    match answered? {
         (document, Some((diff, events))) => Ok(Replanned { document, diff, events }),
         (_, None) => Err(Error::Internal("a re-plan gave no difference".into())),
     }
@@ -237,10 +261,16 @@ impl PlanAsk {
         Ok(PlanAsk { request, places, saved: Some((saved, plan_name.to_owned(), cold)), recheck })
     }
 
-    /// Checks the request against `network` (imported as `stamp`) and resolves it.
+    /// Whether the events qualify new sources: then the request is resolved against the
+    /// network's records, not its graph alone.
+    pub(crate) fn adds_sources(&self) -> bool {
+        inputs::adds_sources(&self.request)
+    }
+
+    /// Checks the request against the stored network (imported as `stamp`) and resolves it.
     pub(crate) fn prepare(
         &self,
-        network: &model::Network,
+        against: Against<'_>,
         stamp: &NetworkStamp,
     ) -> Result<Prepared, Error> {
         let places = &self.places;
@@ -265,13 +295,13 @@ impl PlanAsk {
             }
             // The saved plan's own request rebuilds the model its bases belong to.
             if let (Some(saved_bases), false) = (&saved.bases, cold) {
-                let earlier = inputs::resolve(&saved.request, network, &locate)?;
+                let earlier = inputs::resolve(&saved.request, against, &locate)?;
                 start = saved_bases.bases().map(|bases| (earlier, bases));
             }
             let added = self.request.events.len() - saved.request.events.len();
             before = Some((saved.plan.clone(), added));
         }
-        let resolved = inputs::resolve(&self.request, network, &locate)?;
+        let resolved = inputs::resolve(&self.request, against, &locate)?;
         Ok(Prepared {
             request: self.request.clone(),
             resolved,

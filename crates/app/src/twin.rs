@@ -5,13 +5,15 @@
 //! The CLI asks one question per run, and reads the cached graph (`graph_cache`) or the network
 //! instead.
 
+use std::sync::Arc;
+
 use engine::graph::Graph;
 use engine::simulate::{MonteCarlo, MonteCarloReport, Period, Settings};
 use model::Network;
 use serde::Serialize;
 
 use crate::map::SupplyMap;
-use crate::plan::{NetworkStamp, PlanAsk, PlanDocument, Replanned};
+use crate::plan::{Against, NetworkStamp, PlanAsk, PlanDocument, Replanned};
 use crate::scenario::Resolved;
 use crate::{
     Config, Error, ExposureMethod, MonteCarloOptions, Progress, Request, RiskReport, StressOptions,
@@ -21,7 +23,8 @@ use crate::{
 /// A network, its graph, and the stamp of its import.
 pub struct Twin {
     network: Network,
-    graph: Graph,
+    /// Shared with the plans asked of it.
+    graph: Arc<Graph>,
     stamp: NetworkStamp,
     /// The number of the import the network is as of (`store::ImportRecord::seq`).
     import: i64,
@@ -70,7 +73,7 @@ impl Twin {
 
     /// The twin of a network just written as `import`.
     fn new(network: Network, import: &store::ImportRecord) -> Result<Twin, Error> {
-        let graph = crate::network::build_graph(&network)?;
+        let graph = Arc::new(crate::network::build_graph(&network)?);
         Ok(Twin { network, graph, stamp: NetworkStamp::of(import), import: import.seq })
     }
 
@@ -170,7 +173,14 @@ impl Twin {
                 mc: crate::stress::monte_carlo_settings(options)?,
                 period: options.period,
             },
-            Ask::Plan(plan) => Checked::Plan(Box::new(plan.prepare(&self.network, &self.stamp)?)),
+            Ask::Plan(plan) => {
+                let against = if plan.adds_sources() {
+                    Against::Records(&self.network)
+                } else {
+                    Against::Graph(&self.graph)
+                };
+                Checked::Plan(Box::new(plan.prepare(against, &self.stamp)?))
+            }
         }))
     }
 

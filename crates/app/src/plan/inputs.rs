@@ -2,6 +2,8 @@
 //! scenario, and the events re-plans add), checked against the stored network with every
 //! problem located, and resolved to the engine's targets, options and changes.
 
+use std::sync::Arc;
+
 use engine::graph::Graph;
 use engine::plan::{Baseline, Changes, Options, Target};
 use engine::simulate::Period;
@@ -19,13 +21,27 @@ use crate::scenario::idle;
 /// A request resolved against the network: the graph (with any newly qualified sources), the
 /// targets in the order given, the options and the changes.
 pub(crate) struct Resolved {
-    pub(crate) graph: Graph,
+    pub(crate) graph: Arc<Graph>,
     pub(crate) targets: Vec<Target>,
     pub(crate) options: Options,
     pub(crate) changes: Changes,
     /// What the request does that may not be what was meant (a capacity event that lowers a
     /// level), located.
     pub(crate) notes: Vec<Finding>,
+}
+
+/// The stored network a request is resolved against.
+#[derive(Clone, Copy)]
+pub(crate) enum Against<'a> {
+    /// Its records: newly qualified sources join them before the graph is built.
+    Records(&'a Network),
+    /// Its graph, for a request that qualifies no new source (`adds_sources`).
+    Graph(&'a Arc<Graph>),
+}
+
+/// Whether `request` qualifies new sources (then it is resolved against the network's records).
+pub(crate) fn adds_sources(request: &PlanRequest) -> bool {
+    request.events.iter().any(|(_, event)| event.kind == "new_source")
 }
 
 /// What errors call a plan's request as a whole.
@@ -42,10 +58,11 @@ pub(crate) struct Locate<'a> {
     pub(crate) scenario: &'a dyn Fn(usize) -> Place,
 }
 
-/// Checks `request` against `network` and resolves it, every problem located by `locate`.
+/// Checks `request` against the stored network and resolves it, every problem located by
+/// `locate`.
 pub(crate) fn resolve(
     request: &PlanRequest,
-    network: &Network,
+    against: Against<'_>,
     locate: &Locate<'_>,
 ) -> Result<Resolved, Error> {
     let demand = &request.demand;
@@ -61,18 +78,28 @@ pub(crate) fn resolve(
     };
 
     // Newly qualified sources join the network before anything is resolved against it.
-    let mut network = network.clone();
-    for (n, (_, event)) in request.events.iter().enumerate() {
-        if event.kind == "new_source" {
-            match new_source(event, &network) {
-                Ok(source) => network.sources.push(source),
-                Err((field, message)) => {
-                    findings.push(problem(locate_event(n).of(field), field, message))
+    let graph = match against {
+        Against::Graph(graph) if !adds_sources(request) => Arc::clone(graph),
+        Against::Graph(_) => {
+            return Err(Error::Internal(
+                "a plan that qualifies new sources was asked of the graph, not the records".into(),
+            ));
+        }
+        Against::Records(network) => {
+            let mut network = network.clone();
+            for (n, (_, event)) in request.events.iter().enumerate() {
+                if event.kind == "new_source" {
+                    match new_source(event, &network) {
+                        Ok(source) => network.sources.push(source),
+                        Err((field, message)) => {
+                            findings.push(problem(locate_event(n).of(field), field, message))
+                        }
+                    }
                 }
             }
+            Arc::new(crate::network::build_graph(&network)?)
         }
-    }
-    let graph = crate::network::build_graph(&network)?;
+    };
 
     // The targets, then what the demand events change.
     let mut targets: Vec<TargetSpec> = demand.targets.clone();

@@ -16,6 +16,11 @@ use rustc_hash::FxHashMap;
 use super::model::{Model, Origin};
 use crate::lp::{Basis, Col, Problem, Row};
 
+/// The spans of `spans` that hold any column or row, with their index.
+fn laid(spans: &[Span]) -> impl Iterator<Item = (u32, Span)> + '_ {
+    spans.iter().enumerate().filter(|(_, span)| span.len > 0).map(|(i, &span)| (i as u32, span))
+}
+
 /// Consecutive columns or rows, one per period from `first`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Span {
@@ -229,35 +234,25 @@ impl Layout {
                 }
             }
         };
-        let sources: FxHashMap<(u32, u32), usize> =
-            (0..new.flows.sources.len() as u32).map(|s| (new.source(s), s as usize)).collect();
-        for (s, &span) in old_layout.make.iter().enumerate() {
-            if let Some(&n) = sources.get(&old.source(s as u32)) {
-                copy(&mut out.cols, &basis.cols, self.make[n], span);
+        // Each column and row of the old program found in the new by what it stands for.
+        for (s, span) in laid(&old_layout.make) {
+            if let Some(n) = new.source_of(old.source(s)) {
+                copy(&mut out.cols, &basis.cols, self.make[n as usize], span);
             }
         }
-        let arcs: FxHashMap<(u32, u32, u32), usize> = new
-            .arcs
-            .iter()
-            .enumerate()
-            .map(|(a, arc)| ((arc.supplier, arc.customer, arc.item), a))
-            .collect();
-        for (a, &span) in old_layout.ship.iter().enumerate() {
-            let arc = &old.arcs[a];
-            if let Some(&n) = arcs.get(&(arc.supplier, arc.customer, arc.item)) {
-                copy(&mut out.cols, &basis.cols, self.ship[n], span);
+        for (a, span) in laid(&old_layout.ship) {
+            if let Some(n) = new.arc_of(old.arc_key(a)) {
+                copy(&mut out.cols, &basis.cols, self.ship[n as usize], span);
             }
         }
-        let positions: FxHashMap<(u32, u32), usize> =
-            (0..new.n_positions() as u32).map(|q| (new.position(q), q as usize)).collect();
-        for (q, &span) in old_layout.stock.iter().enumerate() {
-            if let Some(&n) = positions.get(&old.position(q as u32)) {
-                copy(&mut out.cols, &basis.cols, self.stock[n], span);
+        for (q, span) in laid(&old_layout.stock) {
+            if let Some(n) = new.position_of(old.position(q)) {
+                copy(&mut out.cols, &basis.cols, self.stock[n as usize], span);
             }
         }
-        for (q, &span) in old_layout.balance.iter().enumerate() {
-            if let Some(&n) = positions.get(&old.position(q as u32)) {
-                copy(&mut out.rows, &basis.rows, self.balance[n], span);
+        for (q, span) in laid(&old_layout.balance) {
+            if let Some(n) = new.position_of(old.position(q)) {
+                copy(&mut out.rows, &basis.rows, self.balance[n as usize], span);
             }
         }
         let hours: FxHashMap<(u32, u32), usize> = new

@@ -213,6 +213,29 @@ impl<'g> Model<'g> {
     pub fn lead(&self, source: u32) -> u32 {
         self.lead[source as usize]
     }
+
+    /// The position of (site, item), if the model has one.
+    pub(crate) fn position_of(&self, (site, item): (u32, u32)) -> Option<u32> {
+        let at = self.flows.at_site.row(site).iter().copied();
+        at.into_iter().find(|&q| self.flows.positions[q as usize].1 == item)
+    }
+
+    /// The source at (site, item), if the model has one.
+    pub(crate) fn source_of(&self, key: (u32, u32)) -> Option<u32> {
+        self.position_of(key).and_then(|q| self.flows.source_at[q as usize])
+    }
+
+    /// The arc of (supplier, customer, item), if the model has one.
+    pub(crate) fn arc_of(&self, (supplier, customer, item): (u32, u32, u32)) -> Option<u32> {
+        let to = self.position_of((customer, item))?;
+        self.arcs_in.row(to).iter().copied().find(|&a| self.arcs[a as usize].supplier == supplier)
+    }
+
+    /// What an arc joins: (supplier, customer, item).
+    pub(crate) fn arc_key(&self, arc: u32) -> (u32, u32, u32) {
+        let arc = &self.arcs[arc as usize];
+        (arc.supplier, arc.customer, arc.item)
+    }
 }
 
 /// Where the model looks for new links and windows.

@@ -7,8 +7,6 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use rustc_hash::FxHashMap;
-
 use super::model::Model;
 use crate::graph::Csr;
 
@@ -239,32 +237,21 @@ impl Windows {
             let b = b.min(last);
             *window = Some(window.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
         };
-        let positions: FxHashMap<(u32, u32), usize> = (0..previous.n_positions() as u32)
-            .map(|q| (previous.position(q), q as usize))
-            .collect();
-        for (q, window) in self.position.iter_mut().enumerate() {
-            if let Some(&old) = positions.get(&model.position(q as u32)) {
-                widen(window, previous.windows.position[old]);
+        // Only what has a window in `previous` can widen one here: each found by its key.
+        for (old, &window) in previous.windows.position.iter().enumerate() {
+            if let Some(q) = window.and_then(|_| model.position_of(previous.position(old as u32))) {
+                widen(&mut self.position[q as usize], window);
             }
         }
-        let sources: FxHashMap<(u32, u32), usize> = (0..previous.flows.sources.len() as u32)
-            .map(|s| (previous.source(s), s as usize))
-            .collect();
-        for (s, window) in self.source.iter_mut().enumerate() {
-            if let Some(&old) = sources.get(&model.source(s as u32)) {
-                widen(window, previous.windows.source[old]);
+        for (old, &window) in previous.windows.source.iter().enumerate() {
+            if let Some(s) = window.and_then(|_| model.source_of(previous.source(old as u32))) {
+                widen(&mut self.source[s as usize], window);
             }
         }
-        let arcs: FxHashMap<(u32, u32, u32), usize> = previous
-            .arcs
-            .iter()
-            .enumerate()
-            .map(|(a, arc)| ((arc.supplier, arc.customer, arc.item), a))
-            .collect();
-        for (a, window) in self.arc.iter_mut().enumerate() {
-            let arc = &model.arcs[a];
-            if let Some(&old) = arcs.get(&(arc.supplier, arc.customer, arc.item)) {
-                widen(window, previous.windows.arc[old].filter(|w| w.0 >= arc.opens));
+        for (old, &window) in previous.windows.arc.iter().enumerate() {
+            if let Some(a) = window.and_then(|_| model.arc_of(previous.arc_key(old as u32))) {
+                let opens = model.arcs[a as usize].opens;
+                widen(&mut self.arc[a as usize], window.filter(|w| w.0 >= opens));
             }
         }
     }
