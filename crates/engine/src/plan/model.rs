@@ -19,7 +19,8 @@ pub struct Model<'g> {
     pub(crate) flows: Flows,
     pub horizon: u32,
     pub targets: Vec<TargetRow>,
-    /// Today's links (in the order of `flows.links`), then new links.
+    /// Today's links into positions upstream of a target (in the order of `flows.links`), then
+    /// new links.
     pub arcs: Vec<Arc>,
     /// By source, by period: most units it can start.
     pub(crate) capacity: ByWeek<f64>,
@@ -140,8 +141,8 @@ impl<'g> Model<'g> {
             pipeline,
         } = weekly::weekly(graph, &flows, changes, options, &lead, horizon);
         let rows = target_rows(graph, &flows, targets, &demand_factor, options, horizon);
-        let mut arcs = links(graph, &flows, link_limit, options);
         let (new, upstream) = new_links(graph, &flows, &capacity, &rows, options, horizon, reach);
+        let mut arcs = links(graph, &flows, link_limit, options, &upstream);
         arcs.extend(new);
 
         let arcs_out = Csr::from_pairs(
@@ -327,18 +328,21 @@ fn freight(graph: &Graph, options: &Options, item: u32, from: u32, to: u32) -> f
     options.freight_rate * graph.items[item as usize].unit_value * km / 1000.0
 }
 
-/// Today's links as arcs, with any limit a scenario puts on them.
+/// Today's links into positions `upstream` (of a target) as arcs, in their order, with any
+/// limit a scenario puts on them: no other link can carry what reaches a target.
 fn links(
     graph: &Graph,
     flows: &Flows,
     link_limit: Vec<Option<Vec<f64>>>,
     options: &Options,
+    upstream: &[bool],
 ) -> Vec<Arc> {
     flows
         .links
         .iter()
         .zip(link_limit)
         .enumerate()
+        .filter(|(_, (link, _))| upstream[link.to as usize])
         .map(|(l, (link, limit))| Arc {
             supplier: link.supplier,
             customer: link.customer,
