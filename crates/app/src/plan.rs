@@ -361,15 +361,17 @@ fn solve(
         clock = Instant::now();
     };
     progress.begin("building the program", None);
-    let mut model =
-        Model::new(&resolved.graph, &resolved.targets, &resolved.changes, &resolved.options);
+    let previous = start.map(|(before, bases)| {
+        (Model::new(&before.graph, &before.targets, &before.changes, &before.options), bases)
+    });
+    let (graph, targets, changes, options) =
+        (&resolved.graph, &resolved.targets, &resolved.changes, &resolved.options);
     // A re-plan's program holds every decision of the plan it changes, so that plan's bases
     // carry over whole.
-    let previous = start.map(|(before, bases)| {
-        let previous = Model::new(&before.graph, &before.targets, &before.changes, &before.options);
-        model.cover(&previous);
-        (previous, bases)
-    });
+    let model = match &previous {
+        Some((previous, _)) => Model::covering(graph, targets, changes, options, previous),
+        None => Model::new(graph, targets, changes, options),
+    };
     lap(&mut seconds.model);
     let mut program = Program::new(&model);
     let warm_start = previous.is_some_and(|(previous, bases)| program.start_from(&previous, bases));

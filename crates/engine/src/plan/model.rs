@@ -98,7 +98,27 @@ impl<'g> Model<'g> {
         changes: &Changes,
         options: &Options,
     ) -> Model<'g> {
-        Model::gather(graph, targets, changes, options, Reach::Upstream)
+        Model::gather(graph, targets, changes, options, &Reach::Upstream(Vec::new()))
+    }
+
+    /// The model of a re-plan: as `new` gathers it, widened to hold every decision of
+    /// `previous` (the model of the plan it changes, of the same network before some events)
+    /// within its horizon, so the re-plan's program starts from the previous program's bases
+    /// whole (`Program::start_from`); the optima do not change.
+    pub fn covering(
+        graph: &'g Graph,
+        targets: &[Target],
+        changes: &Changes,
+        options: &Options,
+        previous: &Model<'_>,
+    ) -> Model<'g> {
+        let reached = (0..previous.n_positions() as u32).filter(|&q| previous.upstream[q as usize]);
+        let also = reached.map(|q| previous.position(q)).collect();
+        let mut model = Model::gather(graph, targets, changes, options, &Reach::Upstream(also));
+        let mut windows = std::mem::take(&mut model.windows);
+        windows.cover(&model, previous);
+        model.windows = windows;
+        model
     }
 
     /// The model as `new` gathers it, but with new links into every position that uses an item
@@ -110,7 +130,7 @@ impl<'g> Model<'g> {
         changes: &Changes,
         options: &Options,
     ) -> Model<'g> {
-        Model::gather(graph, targets, changes, options, Reach::Everywhere)
+        Model::gather(graph, targets, changes, options, &Reach::Everywhere)
     }
 
     fn gather(
@@ -118,7 +138,7 @@ impl<'g> Model<'g> {
         targets: &[Target],
         changes: &Changes,
         options: &Options,
-        reach: Reach,
+        reach: &Reach,
     ) -> Model<'g> {
         let horizon = options.horizon.max(1);
         let extra: Vec<(u32, u32)> =
@@ -175,15 +195,6 @@ impl<'g> Model<'g> {
         model
     }
 
-    /// Widens the model to hold every decision of `previous` (a model of the same network
-    /// before some events) within its horizon, so a re-plan's program starts from the
-    /// previous program's bases whole (`Program::start_from`); the optima do not change.
-    pub fn cover(&mut self, previous: &Model<'_>) {
-        let mut windows = std::mem::take(&mut self.windows);
-        windows.cover(self, previous);
-        self.windows = windows;
-    }
-
     /// The graph the model is of.
     pub fn graph(&self) -> &'g Graph {
         self.graph
@@ -216,9 +227,8 @@ impl<'g> Model<'g> {
     }
 
     /// The position of (site, item), if the model has one.
-    pub(crate) fn position_of(&self, (site, item): (u32, u32)) -> Option<u32> {
-        let at = self.flows.at_site.row(site).iter().copied();
-        at.into_iter().find(|&q| self.flows.positions[q as usize].1 == item)
+    pub(crate) fn position_of(&self, key: (u32, u32)) -> Option<u32> {
+        position_in(&self.flows, key)
     }
 
     /// The source at (site, item), if the model has one.
@@ -239,11 +249,17 @@ impl<'g> Model<'g> {
     }
 }
 
+/// The position of (site, item) in `flows`, if any.
+fn position_in(flows: &Flows, (site, item): (u32, u32)) -> Option<u32> {
+    flows.at_site.row(site).iter().copied().find(|&q| flows.positions[q as usize].1 == item)
+}
+
 /// Where the model looks for new links and windows.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Reach {
-    /// Positions upstream of a target.
-    Upstream,
+    /// Positions upstream of a target, and upstream of these (site, item) pairs (those a
+    /// re-plan's previous model reaches).
+    Upstream(Vec<(u32, u32)>),
     /// Every position.
     #[cfg(test)]
     Everywhere,
@@ -370,7 +386,7 @@ fn new_links(
     rows: &[TargetRow],
     options: &Options,
     horizon: u32,
-    reach: Reach,
+    reach: &Reach,
 ) -> (Vec<Arc>, Vec<bool>) {
     let links_in = Csr::from_pairs(
         flows.positions.len(),
@@ -439,7 +455,7 @@ fn new_links(
 fn upstream(
     flows: &Flows,
     rows: &[TargetRow],
-    reach_from: Reach,
+    reach_from: &Reach,
     links_in: &Csr<u32>,
     new_links: impl Fn(u32) -> Vec<Arc>,
 ) -> (Vec<bool>, FxHashMap<u32, Vec<Arc>>) {
@@ -452,8 +468,11 @@ fn upstream(
     let mut cone = vec![false; flows.positions.len()];
     let mut stack = Vec::new();
     match reach_from {
-        Reach::Upstream => {
+        Reach::Upstream(also) => {
             for &q in rows.iter().flat_map(|row| &row.positions) {
+                reach(q, &mut cone, &mut stack);
+            }
+            for q in also.iter().filter_map(|&key| position_in(flows, key)) {
                 reach(q, &mut cone, &mut stack);
             }
         }

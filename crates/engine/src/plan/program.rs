@@ -108,7 +108,7 @@ impl<'m, 'g> Program<'m, 'g> {
     }
 
     /// Starts both solves from the bases `bases` of a plan of `previous` (a model of the same
-    /// network before some events, which this program's model covers: `Model::cover`), carried
+    /// network before some events, which this program's model covers: `Model::covering`), carried
     /// over column by column and row by row. False when the solver refused them (the solves then
     /// start from nothing).
     pub fn start_from(&mut self, previous: &Model<'_>, bases: &Bases) -> bool {

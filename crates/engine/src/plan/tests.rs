@@ -354,6 +354,46 @@ fn new_links_reach_spare_capacity() {
     }));
 }
 
+#[test]
+fn a_replan_holds_the_links_behind_a_source_that_goes_down() {
+    // a's supplier of k, s1, makes 5 a week from m that only a new link from s3 can bring; s2,
+    // qualified but not linked, makes 100 from the m s3 ships it. The plan takes k from s2 over
+    // a new link. With s2 down all along it qualifies for no new link, so nothing it makes, nor
+    // the link that feeds it, can reach the target any more; the re-plan's model still holds
+    // that link (and every decision of the plan).
+    let text = "
+        site s1 OH US at=40.0,-83.0
+        site s2 TX US at=30.0,-97.0
+        site s3 TX US at=31.0,-97.0
+        site a OH US at=40.0,-84.0
+        item p product 100 0 a:100
+        item k part 1 0 s1:5,s2:100
+        item m part 1 0 s3:200
+        bom p k 1
+        bom k m 1
+        link s1 a k 0 1
+        link s3 s2 m 0 1
+    ";
+    let g = graph(text, &[("s2", "k", 0.0, 1.0), ("s3", "m", 0.0, 1.0), ("a", "p", 0.0, 1.0)]);
+    let targets = [target(&g, "p", Some("a"), 100.0, 10)];
+    let open = Options { new_links: true, ..options(10) };
+    let first = Model::new(&g, &targets, &Changes::default(), &open);
+    let before = solve(&first, None);
+    let (s3, s2, m) = (index(&g.site_ids, "s3"), index(&g.site_ids, "s2"), index(&g.item_ids, "m"));
+    let from_s2 = |s: &super::Shipment| first.arcs[s.arc as usize].supplier == s2;
+    assert!(before.plan.shipments.iter().any(from_s2), "{:?}", before.plan);
+    let changes = site_down(&g, "s2", 0, 10);
+    let alone = Model::new(&g, &targets, &changes, &open);
+    assert_eq!(alone.arc_of((s3, s2, m)), None);
+    let after = Model::covering(&g, &targets, &changes, &open, &first);
+    assert!(after.arc_of((s3, s2, m)).is_some());
+    holds_every_decision(&after, &first).unwrap();
+    let warm = solve(&after, Some((&first, &before.bases)));
+    let cold = solve(&alone, None);
+    assert!(close(warm.met, cold.met, 1e-9) && close(warm.cost, cold.cost, 1e-8));
+    assert!(cold.met < before.met, "{} against {}", cold.met, before.met);
+}
+
 fn site_down(graph: &Graph, site: &str, start: u32, duration: u32) -> Changes {
     let site = index(&graph.site_ids, site);
     let change = Change::Outage { target: Struck::Site(site), capacity: 0.0 };
@@ -373,8 +413,7 @@ fn replan_from_the_old_plan_equals_a_cold_solve() {
     let first = Model::new(&g, &targets, &Changes::default(), &options(8));
     let before = solve(&first, None);
     let changes = site_down(&g, "a", 2, 6);
-    let mut model = Model::new(&g, &targets, &changes, &options(8));
-    model.cover(&first);
+    let model = Model::covering(&g, &targets, &changes, &options(8), &first);
     let warm = solve(&model, Some((&first, &before.bases)));
     let cold = solve(&model, None);
     assert!(close(warm.met, cold.met, 1e-9) && close(warm.cost, cold.cost, 1e-8));
@@ -392,8 +431,7 @@ fn replan_keeps_what_the_event_does_not_touch() {
     let before = solve(&first, None);
     let used: Vec<u32> = before.plan.production.iter().map(|p| p.period).collect();
     let idle = (0..7).find(|t| !used.contains(t)).expect("a week a does not use");
-    let mut model = Model::new(&g, &targets, &site_down(&g, "a", idle, 1), &options(8));
-    model.cover(&first);
+    let model = Model::covering(&g, &targets, &site_down(&g, "a", idle, 1), &options(8), &first);
     let warm = solve(&model, Some((&first, &before.bases)));
     assert!(close(warm.met, before.met, 1e-9) && close(warm.cost, before.cost, 1e-8));
     let key = |plan: &Plan| -> Vec<(u32, u32, u64)> {
@@ -485,19 +523,22 @@ fn generated_case(seed: u64, sites: usize, baseline: Baseline) -> Result<(), Tes
     prop_assert!(same_cost(&pruned, &unpruned), "cost {} vs {}", pruned.cost, unpruned.cost);
 
     // The site that starts the most production goes down from week 3: a re-plan from the plan's
-    // bases reaches the optima of a solve from nothing.
+    // bases holds every decision of the plan and reaches the optima of a solve from nothing.
     let mut starts = vec![0usize; graph.n_sites()];
     for p in &pruned.plan.production {
         starts[model.source(p.source).0 as usize] += 1;
     }
     let busiest = (0..starts.len()).max_by_key(|&s| starts[s]).unwrap_or(0);
-    let changes = site_down(&graph, &graph.site_ids[busiest], 3, 20);
-    let mut after = Model::new(&graph, &targets, &changes, &options);
-    let cold = solve(&after, None);
-    after.cover(&model);
-    let warm = solve(&after, Some((&model, &pruned.bases)));
-    prop_assert!(close(warm.met, cold.met, 1e-7), "met {} vs {}", warm.met, cold.met);
-    prop_assert!(same_cost(&warm, &cold), "cost {} vs {}", warm.cost, cold.cost);
+    // Down from week 0, it offers nothing all along, and qualifies for no new link.
+    for start in [3, 0] {
+        let changes = site_down(&graph, &graph.site_ids[busiest], start, 20);
+        let cold = solve(&Model::new(&graph, &targets, &changes, &options), None);
+        let after = Model::covering(&graph, &targets, &changes, &options, &model);
+        holds_every_decision(&after, &model)?;
+        let warm = solve(&after, Some((&model, &pruned.bases)));
+        prop_assert!(close(warm.met, cold.met, 1e-7), "met {} vs {}", warm.met, cold.met);
+        prop_assert!(same_cost(&warm, &cold), "cost {} vs {}", warm.cost, cold.cost);
+    }
     Ok(())
 }
 
@@ -527,6 +568,40 @@ fn same_windows(model: &Model<'_>, whole: &Model<'_>) -> Result<(), TestCaseErro
         let ((t, how), (their_t, their_how)) = (ours.fresh[q], theirs.fresh[q]);
         prop_assert_eq!(t, their_t);
         prop_assert_eq!(via(model, how), via(whole, their_how));
+    }
+    Ok(())
+}
+
+/// `after` (a re-plan's model) has a window for every position, source and arc `before` has
+/// one for, covering it within the horizon (but for a new link from a source that has no units
+/// left in any week, which `after` does not qualify).
+fn holds_every_decision(after: &Model<'_>, before: &Model<'_>) -> Result<(), TestCaseError> {
+    let last = after.horizon - 1;
+    let covers = |ours: Option<(u32, u32)>, theirs: Option<(u32, u32)>| match theirs {
+        Some((a, b)) if a <= last => ours.is_some_and(|(x, y)| x <= a && y >= b.min(last)),
+        _ => true,
+    };
+    let (ours, theirs) = (&after.windows, &before.windows);
+    for q in 0..before.n_positions() as u32 {
+        let mine = after.position_of(before.position(q)).and_then(|q| ours.position[q as usize]);
+        prop_assert!(covers(mine, theirs.position[q as usize]), "position {q}");
+    }
+    for s in 0..before.flows.sources.len() as u32 {
+        let mine = after.source_of(before.source(s)).and_then(|s| ours.source[s as usize]);
+        prop_assert!(covers(mine, theirs.source[s as usize]), "source {s}");
+    }
+    for a in 0..before.arcs.len() as u32 {
+        let found = after.arc_of(before.arc_key(a));
+        let window = theirs.arc[a as usize]
+            .filter(|w| found.is_some_and(|n| w.0 >= after.arcs[n as usize].opens));
+        let mine = found.and_then(|n| ours.arc[n as usize]);
+        prop_assert!(covers(mine, window), "arc {:?}", before.arc_key(a));
+        // A new link comes only from a source with units to spare in some week.
+        let new = before.arcs[a as usize].link.is_none();
+        prop_assert!(
+            found.is_some() || theirs.arc[a as usize].is_none() || new,
+            "arc {a} left out"
+        );
     }
     Ok(())
 }
