@@ -351,7 +351,9 @@ fn solve(
 ) -> Result<(PlanReport, Option<SavedBases>), Error> {
     // A solver failure on numbers spread too widely is the data's to fix; any other, ours.
     let failed = |e: engine::plan::Failure| match e {
-        engine::plan::Failure::TooWide { .. } => Error::invalid(e.to_string()),
+        engine::plan::Failure::TooWide { .. } | engine::plan::Failure::TooLarge { .. } => {
+            Error::invalid(e.to_string())
+        }
         engine::plan::Failure::Solver(_) => Error::Internal(e.to_string()),
     };
     let mut seconds = Seconds::default();
@@ -373,7 +375,7 @@ fn solve(
         None => Model::new(graph, targets, changes, options),
     };
     lap(&mut seconds.model);
-    let mut program = Program::new(&model);
+    let mut program = Program::new(&model).map_err(failed)?;
     let warm_start = previous.is_some_and(|(previous, bases)| program.start_from(&previous, bases));
     lap(&mut seconds.build);
     progress.end();

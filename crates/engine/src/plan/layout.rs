@@ -14,6 +14,7 @@
 use rustc_hash::FxHashMap;
 
 use super::model::{Model, Origin};
+use super::windows::Window;
 use crate::lp::{Basis, Col, Problem, Row};
 
 /// The spans of `spans` that hold any column or row, with their index.
@@ -208,6 +209,26 @@ impl Layout {
             n_rows: p.n_rows(),
         };
         (layout, p)
+    }
+
+    /// How many columns `new` lays out for `model`, counted from its windows alone.
+    pub(crate) fn columns(model: &Model<'_>) -> u64 {
+        let windows = &model.windows;
+        let len = |w: &Window| w.map_or(0, |(first, last)| u64::from(last - first + 1));
+        let make: u64 = windows.source.iter().map(len).sum();
+        let ship: u64 = windows.arc.iter().map(len).sum();
+        let stock: u64 = windows.position.iter().map(|w| len(w).saturating_sub(1)).sum();
+        let deliver: u64 = model
+            .targets
+            .iter()
+            .flat_map(|target| target.positions.iter().map(move |&q| (target, q)))
+            .filter_map(|(target, q)| {
+                let (first, last) = windows.position[q as usize]?;
+                let (from, to) = (target.first.max(first), target.due.min(last + 1));
+                Some(u64::from(to.saturating_sub(from)))
+            })
+            .sum();
+        make + ship + stock + deliver
     }
 
     /// `basis`, a basis of `old`'s program (laid out as `old_layout`, with any rows added after

@@ -73,11 +73,33 @@ pub enum Failure {
         "the planning program could not be solved: {reason}; the program's numbers run from {low:.2e} to {high:.2e} (the network's and the request's unit values, costs, capacities, hours and bill-of-materials quantities), too wide a spread for the solver: look for an amount given in the wrong unit"
     )]
     TooWide { reason: String, low: f64, high: f64 },
+    /// The program would have more columns than `MAX_COLUMNS`: the solver would need more memory
+    /// than a machine of the kind has.
+    #[error(
+        "the planning program would have {} columns, more than the {} a plan can hold (the solver needs about 2 KB a column); plan fewer targets, over a shorter horizon, or reserve today's demand instead of letting it compete",
+        grouped(.columns),
+        grouped(.most)
+    )]
+    TooLarge { columns: u64, most: u64 },
 }
 
+fn grouped(n: &u64) -> String {
+    model::grouped(*n)
+}
+
+/// The most columns a program may have: at the peak the solver takes about 1.7 KB a column (1.6
+/// GiB for the 953,069 of the 10,000-site benchmark instance, docs/benchmarks.md), so this many
+/// take about 14 GB of the 24 GiB a machine of the kind has.
+pub const MAX_COLUMNS: u64 = 8_000_000;
+
 impl<'m, 'g> Program<'m, 'g> {
-    /// Builds the program of `model` and loads it into the solver.
-    pub fn new(model: &'m Model<'g>) -> Program<'m, 'g> {
+    /// Builds the program of `model` and loads it into the solver, unless it would have more
+    /// than `MAX_COLUMNS` columns.
+    pub fn new(model: &'m Model<'g>) -> Result<Program<'m, 'g>, Failure> {
+        let columns = Layout::columns(model);
+        if columns > MAX_COLUMNS {
+            return Err(Failure::TooLarge { columns, most: MAX_COLUMNS });
+        }
         let (layout, problem) = Layout::new(model);
         let size = Size {
             columns: problem.n_cols(),
@@ -87,7 +109,7 @@ impl<'m, 'g> Program<'m, 'g> {
         let session = Session::new(&problem, Sense::Maximise);
         let spread = spread(problem.numbers().chain(layout.costs.iter().copied()));
         let interior = model.targets.iter().any(|t| matches!(t.origin, Origin::Baseline { .. }));
-        Program {
+        Ok(Program {
             model,
             layout,
             problem: Some(problem),
@@ -100,7 +122,7 @@ impl<'m, 'g> Program<'m, 'g> {
             cost_start: None,
             interior,
             warm: false,
-        }
+        })
     }
 
     pub fn size(&self) -> Size {

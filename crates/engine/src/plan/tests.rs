@@ -6,10 +6,11 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 
+use super::layout::Layout;
 use super::windows::{Via, Windows};
 use super::{
-    Baseline, Bases, Changes, Checked, Constraint, Model, Options, Plan, Program, Reason, Target,
-    check, explain,
+    Baseline, Bases, Changes, Checked, Constraint, Failure, MAX_COLUMNS, Model, Options, Plan,
+    Program, Reason, Target, check, explain,
 };
 use crate::fixture;
 use crate::generate::{GenerateConfig, generate};
@@ -75,7 +76,8 @@ struct Solved {
 
 /// Solves `model`, starting from the bases of a plan of `start`'s model when given.
 fn solve(model: &Model<'_>, start: Option<(&Model<'_>, &Bases)>) -> Solved {
-    let mut program = Program::new(model);
+    let mut program = Program::new(model).unwrap();
+    assert_eq!(program.size().columns as u64, Layout::columns(model));
     if let Some((previous, bases)) = start {
         assert!(program.start_from(previous, bases));
     }
@@ -604,6 +606,21 @@ fn holds_every_decision(after: &Model<'_>, before: &Model<'_>) -> Result<(), Tes
         );
     }
     Ok(())
+}
+
+/// A program the solver could not hold is refused before anything is laid out, with its size.
+#[test]
+fn a_program_past_the_most_columns_is_refused_with_its_size() {
+    let graph = Graph::build(&generate(&GenerateConfig { n_sites: 1000, seed: 1 })).unwrap();
+    let options = Options { horizon: 520, baseline: Baseline::Compete, ..Options::default() };
+    let model =
+        Model::new(&graph, &generated_targets(&graph, 1, 0.5, 520), &Changes::default(), &options);
+    let columns = Layout::columns(&model);
+    assert!(columns > MAX_COLUMNS, "{columns}");
+    let Err(refused) = Program::new(&model) else { panic!("a program of {columns} columns") };
+    assert_eq!(refused, Failure::TooLarge { columns, most: MAX_COLUMNS });
+    let said = format!("the planning program would have {} columns", model::grouped(columns));
+    assert!(refused.to_string().starts_with(&said), "{refused}");
 }
 
 /// A case where the cheapest plan costs next to nothing and the solver leaves columns with
