@@ -1,7 +1,8 @@
 //! `Model`, the planning problem in network terms: the positions (site, item) that hold stock,
 //! the sources with their capacity and lead time in every period, the arcs goods can move along
-//! (today's links, and new links between qualified sources and the sites that use their item),
-//! what is already on its way at the start, and the target rows demand is counted in.
+//! (today's links, and new links between qualified sources and the sites that use their item,
+//! both only into positions upstream of a target), what is already on its way at the start, and
+//! the target rows demand is counted in.
 
 use rustc_hash::FxHashMap;
 

@@ -2,7 +2,8 @@
 //! never change what is met: stock reaches a position no earlier than it can get there (from
 //! stock on hand, goods on their way, or production as soon as its components can be there),
 //! and is useful no later than the last period from which it can still reach a target in time.
-//! Both are shortest-path sweeps (earliest forward, latest backward) with lead times as lengths.
+//! Both are shortest-path sweeps (earliest forward, latest backward) with lead times as lengths,
+//! over the positions upstream of a target (`Model::upstream`): no other has a window.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
