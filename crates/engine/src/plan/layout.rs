@@ -13,9 +13,17 @@
 
 use rustc_hash::FxHashMap;
 
-use super::model::{Model, Origin};
+use super::model::{Model, Origin, TargetRow};
 use super::windows::Window;
 use crate::lp::{Basis, Col, Problem, Row};
+
+/// The weeks `first..end` in which `target` takes deliveries from a position whose stock has
+/// `window`, if any.
+fn delivered(target: &TargetRow, window: Window) -> Option<(u32, u32)> {
+    let (first, last) = window?;
+    let (first, end) = (target.first.max(first), target.due.min(last + 1));
+    (first < end).then_some((first, end))
+}
 
 /// The spans of `spans` that hold any column or row, with their index.
 fn laid(spans: &[Span]) -> impl Iterator<Item = (u32, Span)> + '_ {
@@ -170,12 +178,10 @@ impl Layout {
         for (k, target) in model.targets.iter().enumerate() {
             let mut cols: Vec<(u32, Span)> = Vec::new();
             for &q in &target.positions {
-                let span = balance[q as usize];
-                let first = target.first.max(span.first);
-                let last = target.due.min(span.first + span.len);
-                if span.len == 0 || first >= last {
+                let Some((first, last)) = delivered(target, windows.position[q as usize]) else {
                     continue;
-                }
+                };
+                let span = balance[q as usize];
                 let start = p.n_cols() as u32;
                 for t in first..last {
                     let d = p.col(target.value, 0.0, f64::INFINITY);
@@ -222,11 +228,8 @@ impl Layout {
             .targets
             .iter()
             .flat_map(|target| target.positions.iter().map(move |&q| (target, q)))
-            .filter_map(|(target, q)| {
-                let (first, last) = windows.position[q as usize]?;
-                let (from, to) = (target.first.max(first), target.due.min(last + 1));
-                Some(u64::from(to.saturating_sub(from)))
-            })
+            .filter_map(|(target, q)| delivered(target, windows.position[q as usize]))
+            .map(|(first, end)| u64::from(end - first))
             .sum();
         make + ship + stock + deliver
     }

@@ -27,9 +27,15 @@ const STEADY: u32 = u32::MAX;
 impl<T: Copy + PartialEq> ByWeek<T> {
     /// `rows` rows of `periods` periods (at least one), each `value`.
     pub(crate) fn filled(rows: usize, periods: u32, value: T) -> ByWeek<T> {
+        ByWeek::steady(vec![value; rows], periods)
+    }
+
+    /// A row for each of `values`, holding it in every one of `periods` periods (at least one).
+    pub(crate) fn steady(values: Vec<T>, periods: u32) -> ByWeek<T> {
+        let rows = values.len();
         ByWeek {
             periods: (periods as usize).max(1),
-            steady: vec![value; rows],
+            steady: values,
             at: vec![STEADY; rows],
             varying: Vec::new(),
         }
@@ -161,14 +167,9 @@ pub(super) fn weekly(
     horizon: u32,
 ) -> Weekly {
     // Capacities by period, at the levels events set.
-    let mut base_units = ByWeek::filled(flows.sources.len(), horizon, 0.0);
-    for (s, source) in flows.sources.iter().enumerate() {
-        base_units.steady[s] = source.capacity;
-    }
-    let mut base_hours = ByWeek::filled(flows.hours.len(), horizon, 0.0);
-    for (h, &(_, _, hours)) in flows.hours.iter().enumerate() {
-        base_hours.steady[h] = hours;
-    }
+    let mut base_units =
+        ByWeek::steady(flows.sources.iter().map(|s| s.capacity).collect(), horizon);
+    let mut base_hours = ByWeek::steady(flows.hours.iter().map(|h| h.2).collect(), horizon);
     let hours_row: FxHashMap<(u32, u32), usize> =
         flows.hours.iter().enumerate().map(|(h, &(s, p, _))| ((s, p), h)).collect();
     for change in &changes.capacities {
