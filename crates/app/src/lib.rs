@@ -11,6 +11,7 @@ pub mod events;
 mod graph_cache;
 pub mod interchange;
 mod lookup;
+mod machine;
 pub mod map;
 mod network;
 pub mod plan;

@@ -375,7 +375,9 @@ fn solve(
         None => Model::new(graph, targets, changes, options),
     };
     lap(&mut seconds.model);
-    let mut program = Program::new(&model).map_err(failed)?;
+    let memory = crate::machine::memory();
+    tracing::info!(memory, "memory a plan may take");
+    let mut program = Program::new(&model, memory).map_err(failed)?;
     let warm_start = previous.is_some_and(|(previous, bases)| program.start_from(&previous, bases));
     lap(&mut seconds.build);
     progress.end();

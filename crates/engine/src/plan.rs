@@ -23,7 +23,7 @@ pub use bottleneck::{Bottleneck, Constraint, Gain};
 pub use check::{Checked, Violation, check};
 pub use explain::{Reason, explain, falls_short};
 pub use model::{Arc, Model, Origin, TargetRow};
-pub use program::{Bases, Failure, MAX_COLUMNS, Program, Size};
+pub use program::{BYTES_PER_COLUMN, Bases, Failure, Program, Size};
 
 /// Demand the plan must meet: `quantity` units of `item` delivered within the first `due`
 /// periods, at `site` or, without one, wherever the item is held.

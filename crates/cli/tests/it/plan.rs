@@ -615,3 +615,24 @@ fn a_plan_chart_counts_the_products_it_does_not_draw() {
     };
     assert_eq!(rows[2], format!("  ... and 9 more targets, {rest}"), "{text}");
 }
+
+/// A plan whose program the machine's memory could not hold is refused as invalid input before
+/// it is laid out, with its size and that memory, and writes nothing.
+#[test]
+fn a_plan_too_large_for_the_memory_is_refused() {
+    let dir = generated("1000");
+    let demand = std::fs::read_to_string(dir.path().join("net/demand.csv")).unwrap();
+    let row = demand.lines().nth(1).unwrap();
+    let mut fields = row.split(',');
+    let (item, site) = (fields.next().unwrap(), fields.next().unwrap());
+    let file = format!(
+        "horizon_weeks = 520\nbaseline = \"compete\"\n\n[[target]]\nitem = \"{item}\"\nsite = \"{site}\"\nquantity = 10\ndue_week = 500\n"
+    );
+    std::fs::write(dir.path().join("decade.toml"), file).unwrap();
+    let output = run(dir.path(), &["-q", "mobilize", "--demand", "decade.toml", "--out", "p.json"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output, dir.path()));
+    let said = stderr(&output, dir.path());
+    assert!(said.contains("the planning program would have "), "{said}");
+    assert!(said.contains(" GiB of memory can hold"), "{said}");
+    assert!(!dir.path().join("p.json").exists());
+}

@@ -73,32 +73,42 @@ pub enum Failure {
         "the planning program could not be solved: {reason}; the program's numbers run from {low:.2e} to {high:.2e} (the network's and the request's unit values, costs, capacities, hours and bill-of-materials quantities), too wide a spread for the solver: look for an amount given in the wrong unit"
     )]
     TooWide { reason: String, low: f64, high: f64 },
-    /// The program would have more columns than `MAX_COLUMNS`: the solver would need more memory
-    /// than a machine of the kind has.
+    /// The program would have more columns than the memory given can hold
+    /// (`BYTES_PER_COLUMN` each).
     #[error(
-        "the planning program would have {} columns, more than the {} a plan can hold (the solver needs about 2 KB a column); plan fewer targets, over a shorter horizon, or reserve today's demand instead of letting it compete",
+        "the planning program would have {} columns, more than the {} that {} of memory can hold (at its peak the solver needs up to about 1.7 KB a column, and a plan is given 3 KB); plan fewer targets, over a shorter horizon, or reserve today's demand instead of letting it compete",
         grouped(.columns),
-        grouped(.most)
+        grouped(.most),
+        gibibytes(*.memory)
     )]
-    TooLarge { columns: u64, most: u64 },
+    TooLarge { columns: u64, most: u64, memory: u64 },
 }
 
 fn grouped(n: &u64) -> String {
     model::grouped(*n)
 }
 
-/// The most columns a program may have: at the peak the solver takes about 1.7 KB a column (1.6
-/// GiB for the 953,069 of the 10,000-site benchmark instance, docs/benchmarks.md), so this many
-/// take about 14 GB of the 24 GiB a machine of the kind has.
-pub const MAX_COLUMNS: u64 = 8_000_000;
+/// `bytes` in GiB, to a tenth.
+fn gibibytes(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / f64::from(1u32 << 30))
+}
+
+/// The memory a program may take for each of its columns. At its peak the solver takes about
+/// 1.7 KB a column with the simplex method (1.6 GiB for the 953,069 of the 10,000-site
+/// benchmark instance) and less with interior point (2.7 GB for 2,937,934 columns, still
+/// solving after 25 minutes, docs/planning-model.md); the rest leaves room for the network and
+/// everything else the process holds. A machine of the kind
+/// (24 GiB) holds 8,589,934 columns.
+pub const BYTES_PER_COLUMN: u64 = 3_000;
 
 impl<'m, 'g> Program<'m, 'g> {
     /// Builds the program of `model` and loads it into the solver, unless it would have more
-    /// than `MAX_COLUMNS` columns.
-    pub fn new(model: &'m Model<'g>) -> Result<Program<'m, 'g>, Failure> {
+    /// columns than `memory` bytes can hold (`BYTES_PER_COLUMN` each).
+    pub fn new(model: &'m Model<'g>, memory: u64) -> Result<Program<'m, 'g>, Failure> {
         let columns = Layout::columns(model);
-        if columns > MAX_COLUMNS {
-            return Err(Failure::TooLarge { columns, most: MAX_COLUMNS });
+        let most = memory / BYTES_PER_COLUMN;
+        if columns > most {
+            return Err(Failure::TooLarge { columns, most, memory });
         }
         let (layout, problem) = Layout::new(model);
         let size = Size {

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use super::layout::Layout;
 use super::windows::{Via, Windows};
 use super::{
-    Baseline, Bases, Changes, Checked, Constraint, Failure, MAX_COLUMNS, Model, Options, Plan,
+    BYTES_PER_COLUMN, Baseline, Bases, Changes, Checked, Constraint, Failure, Model, Options, Plan,
     Program, Reason, Target, check, explain,
 };
 use crate::fixture;
@@ -74,9 +74,12 @@ struct Solved {
     reasons: Vec<(u32, Vec<Reason>)>,
 }
 
+/// The memory of a machine of the kind: 24 GiB.
+const MACHINE: u64 = 24 << 30;
+
 /// Solves `model`, starting from the bases of a plan of `start`'s model when given.
 fn solve(model: &Model<'_>, start: Option<(&Model<'_>, &Bases)>) -> Solved {
-    let mut program = Program::new(model).unwrap();
+    let mut program = Program::new(model, MACHINE).unwrap();
     assert_eq!(program.size().columns as u64, Layout::columns(model));
     if let Some((previous, bases)) = start {
         assert!(program.start_from(previous, bases));
@@ -608,19 +611,38 @@ fn holds_every_decision(after: &Model<'_>, before: &Model<'_>) -> Result<(), Tes
     Ok(())
 }
 
-/// A program the solver could not hold is refused before anything is laid out, with its size.
+/// A program the memory given could not hold is refused before anything is laid out, with its
+/// size: a machine of the kind refuses a 1,000-site network planned over ten years with today's
+/// demand competing, and a program is given exactly `BYTES_PER_COLUMN` a column.
 #[test]
-fn a_program_past_the_most_columns_is_refused_with_its_size() {
+fn a_program_past_what_the_memory_holds_is_refused_with_its_size() {
     let graph = Graph::build(&generate(&GenerateConfig { n_sites: 1000, seed: 1 })).unwrap();
-    let options = Options { horizon: 520, baseline: Baseline::Compete, ..Options::default() };
-    let model =
-        Model::new(&graph, &generated_targets(&graph, 1, 0.5, 520), &Changes::default(), &options);
+    let plan = |horizon, baseline| {
+        let options = Options { horizon, baseline, ..Options::default() };
+        let targets = generated_targets(&graph, 1, 0.5, horizon);
+        Model::new(&graph, &targets, &Changes::default(), &options)
+    };
+    let model = plan(520, Baseline::Compete);
     let columns = Layout::columns(&model);
-    assert!(columns > MAX_COLUMNS, "{columns}");
-    let Err(refused) = Program::new(&model) else { panic!("a program of {columns} columns") };
-    assert_eq!(refused, Failure::TooLarge { columns, most: MAX_COLUMNS });
-    let said = format!("the planning program would have {} columns", model::grouped(columns));
+    let most = MACHINE / BYTES_PER_COLUMN;
+    assert_eq!(most, 8_589_934);
+    assert!(columns > most, "{columns}");
+    let Err(refused) = Program::new(&model, MACHINE) else {
+        panic!("a program of {columns} columns")
+    };
+    assert_eq!(refused, Failure::TooLarge { columns, most, memory: MACHINE });
+    let said = format!(
+        "the planning program would have {} columns, more than the 8,589,934 that 24.0 GiB of memory can hold",
+        model::grouped(columns)
+    );
     assert!(refused.to_string().starts_with(&said), "{refused}");
+
+    let small = plan(8, Baseline::Reserve);
+    let columns = Layout::columns(&small);
+    let memory = columns * BYTES_PER_COLUMN;
+    assert!(Program::new(&small, memory).is_ok());
+    let refused = Program::new(&small, memory - 1).err();
+    assert_eq!(refused, Some(Failure::TooLarge { columns, most: columns - 1, memory: memory - 1 }));
 }
 
 /// A case where the cheapest plan costs next to nothing and the solver leaves columns with
