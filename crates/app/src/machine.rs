@@ -1,19 +1,24 @@
 //! What the machine gives this process.
 
-use sysinfo::{MemoryRefreshKind, System};
+use sysinfo::{MemoryRefreshKind, ProcessRefreshKind, ProcessesToUpdate, System};
 
 /// The memory assumed where the machine's cannot be read: a machine of the kind Arsenal is
 /// sized for, 24 GiB.
 const ASSUMED_MEMORY: u64 = 24 << 30;
 
-/// The bytes of memory this process may use: the machine's, or its control group's limit (a
-/// container's, say) when that is lower; `ASSUMED_MEMORY` where neither can be read.
+/// The bytes of memory this process may use: the machine's, or the limit of its control group
+/// (or of one the group is in: a container's, a service's `MemoryMax`) when that is lower;
+/// `ASSUMED_MEMORY` where the machine's cannot be read.
 pub(crate) fn memory() -> u64 {
     let Ok(mut system) = System::new() else { return ASSUMED_MEMORY };
     system.refresh_memory_specifics(MemoryRefreshKind::nothing().with_ram());
     let total = system.total_memory();
-    let limit = system.cgroup_limits().map_or(u64::MAX, |limits| limits.total_memory);
-    match total.min(limit) {
+    let limit = sysinfo::get_current_pid().ok().and_then(|pid| {
+        let this = ProcessesToUpdate::Some(&[pid]);
+        system.refresh_processes_specifics(this, false, ProcessRefreshKind::nothing());
+        system.process(pid)?.cgroup_limits()
+    });
+    match total.min(limit.map_or(u64::MAX, |limits| limits.total_memory)) {
         0 => ASSUMED_MEMORY,
         memory => memory,
     }
@@ -21,8 +26,11 @@ pub(crate) fn memory() -> u64 {
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
-    /// The memory found is the kernel's `MemTotal` (in kB), or the control group's limit (`memory.max`,
-    /// or `memory.limit_in_bytes` under version 1) when that is lower: read here from the files themselves.
+    use std::path::Path;
+
+    /// The memory found is the kernel's `MemTotal` (in kB), or the lowest limit of this process's
+    /// control group and the groups it is in when that is lower (`memory.max`, or
+    /// `memory.limit_in_bytes` under version 1): read here from the files themselves.
     #[test]
     fn the_memory_is_the_machines_or_its_control_groups() {
         let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap();
@@ -32,9 +40,21 @@ mod tests {
             .and_then(|rest| rest.trim().strip_suffix("kB"))
             .and_then(|kb| kb.trim().parse().ok())
             .unwrap();
-        let limit = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
-            .iter()
-            .filter_map(|file| std::fs::read_to_string(file).ok()?.trim().parse::<u64>().ok())
+        let groups = std::fs::read_to_string("/proc/self/cgroup").unwrap();
+        // Version 1 names the memory controller; version 2 has one group for all, `0::`.
+        let (root, file, group) = match groups.lines().find_map(|l| l.split_once(":memory:")) {
+            Some((_, group)) => ("/sys/fs/cgroup/memory", "memory.limit_in_bytes", group),
+            None => {
+                let group = groups.lines().find_map(|l| l.strip_prefix("0::")).unwrap();
+                ("/sys/fs/cgroup", "memory.max", group)
+            }
+        };
+        let limit = Path::new(group)
+            .ancestors()
+            .filter_map(|dir| {
+                let dir = Path::new(root).join(dir.strip_prefix("/").ok()?);
+                std::fs::read_to_string(dir.join(file)).ok()?.trim().parse::<u64>().ok()
+            })
             .min()
             .unwrap_or(u64::MAX);
         assert_eq!(super::memory(), (total * 1024).min(limit));
