@@ -95,10 +95,9 @@ fn gibibytes(bytes: u64) -> String {
 
 /// The memory a program may take for each of its columns. At its peak the solver takes about
 /// 1.7 KB a column with the simplex method (1.6 GiB for the 953,069 of the 10,000-site
-/// benchmark instance) and less with interior point (2.7 GB for 2,937,934 columns, still
+/// benchmark instance) and less with interior point (2.6 GiB for 2,937,934 columns, still
 /// solving after 25 minutes, docs/planning-model.md); the rest leaves room for the network and
-/// everything else the process holds. A machine of the kind
-/// (24 GiB) holds 8,589,934 columns.
+/// everything else the process holds. A machine of the kind (24 GiB) holds 8,589,934 columns.
 pub const BYTES_PER_COLUMN: u64 = 3_000;
 
 impl<'m, 'g> Program<'m, 'g> {
