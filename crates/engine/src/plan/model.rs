@@ -4,6 +4,8 @@
 //! both only into positions upstream of a target), what is already on its way at the start, and
 //! the target rows demand is counted in.
 
+use std::sync::Arc as Shared;
+
 use rustc_hash::FxHashMap;
 
 use super::weekly::{self, ByWeek};
@@ -16,8 +18,11 @@ use crate::simulate::{LONGEST_LEAD_WEEKS, Period};
 /// The planning problem.
 pub struct Model<'g> {
     pub(crate) graph: &'g Graph,
-    /// The network in weekly periods, with a position for every target's site and item.
-    pub(crate) flows: Flows,
+    /// The network in weekly periods, with a position for every target's site and item; a
+    /// re-plan's model shares its plan's (`covering`).
+    pub(crate) flows: Shared<Flows>,
+    /// The (site, item) of every target given a site, which `flows` has positions for.
+    target_sites: Vec<(u32, u32)>,
     pub horizon: u32,
     pub targets: Vec<TargetRow>,
     /// Today's links into positions upstream of a target (in the order of `flows.links`), then
@@ -99,13 +104,14 @@ impl<'g> Model<'g> {
         changes: &Changes,
         options: &Options,
     ) -> Model<'g> {
-        Model::gather(graph, targets, changes, options, &Reach::Upstream(Vec::new()))
+        Model::gather(graph, targets, changes, options, &Reach::Upstream(Vec::new()), None)
     }
 
     /// The model of a re-plan: as `new` gathers it, widened to hold every decision of
     /// `previous` (the model of the plan it changes, of the same network before some events)
     /// within its horizon, so the re-plan's program starts from the previous program's bases
-    /// whole (`Program::start_from`); the optima do not change.
+    /// whole (`Program::start_from`); the optima do not change. Of the same graph and target
+    /// sites, it shares the flows of `previous` instead of building them again.
     pub fn covering(
         graph: &'g Graph,
         targets: &[Target],
@@ -115,7 +121,8 @@ impl<'g> Model<'g> {
     ) -> Model<'g> {
         let reached = (0..previous.n_positions() as u32).filter(|&q| previous.upstream[q as usize]);
         let also = reached.map(|q| previous.position(q)).collect();
-        let mut model = Model::gather(graph, targets, changes, options, &Reach::Upstream(also));
+        let reach = Reach::Upstream(also);
+        let mut model = Model::gather(graph, targets, changes, options, &reach, Some(previous));
         let mut windows = std::mem::take(&mut model.windows);
         windows.cover(&model, previous);
         model.windows = windows;
@@ -131,20 +138,28 @@ impl<'g> Model<'g> {
         changes: &Changes,
         options: &Options,
     ) -> Model<'g> {
-        Model::gather(graph, targets, changes, options, &Reach::Everywhere)
+        Model::gather(graph, targets, changes, options, &Reach::Everywhere, None)
     }
 
+    /// Gathers the model of `targets`, sharing the flows of `previous` when it is of the same
+    /// graph and its targets' sites are the same (the flows would be the same).
     fn gather(
         graph: &'g Graph,
         targets: &[Target],
         changes: &Changes,
         options: &Options,
         reach: &Reach,
+        previous: Option<&Model<'_>>,
     ) -> Model<'g> {
         let horizon = options.horizon.max(1);
-        let extra: Vec<(u32, u32)> =
+        let target_sites: Vec<(u32, u32)> =
             targets.iter().filter_map(|t| t.site.map(|s| (s, t.item))).collect();
-        let flows = Flows::with_positions(graph, Period::Week, &extra);
+        let flows = match previous {
+            Some(p) if std::ptr::eq(p.graph, graph) && p.target_sites == target_sites => {
+                Shared::clone(&p.flows)
+            }
+            _ => Shared::new(Flows::with_positions(graph, Period::Week, &target_sites)),
+        };
         let n_positions = flows.positions.len();
         let entries = graph.sources.entries();
         let lead: Vec<u32> = entries
@@ -177,6 +192,7 @@ impl<'g> Model<'g> {
         let mut model = Model {
             graph,
             flows,
+            target_sites,
             horizon,
             targets: rows,
             arcs,

@@ -426,6 +426,28 @@ fn replan_from_the_old_plan_equals_a_cold_solve() {
     assert!(close(cold.met, 4000.0, 1e-9), "{}", cold.met);
 }
 
+/// A re-plan's model shares the flows of its plan's model when it is of the same graph and its
+/// targets have the same sites, and builds its own otherwise; the optima are a cold solve's.
+#[test]
+fn a_replan_shares_its_plans_flows_only_when_they_are_the_same() {
+    let g = graph(TWO_SITES, &[("b", "p", 1.0, 2.0)]);
+    let targets = [target(&g, "p", Some("b"), 40.0, 8)];
+    let first = Model::new(&g, &targets, &Changes::default(), &options(8));
+    let before = solve(&first, None);
+    let changes = site_down(&g, "a", 2, 6);
+    let copy = graph(TWO_SITES, &[("b", "p", 1.0, 2.0)]);
+    let elsewhere = [target(&g, "p", Some("a"), 40.0, 8)];
+    for (g, targets, shared) in
+        [(&g, &targets, true), (&copy, &targets, false), (&g, &elsewhere, false)]
+    {
+        let model = Model::covering(g, targets, &changes, &options(8), &first);
+        assert_eq!(std::sync::Arc::ptr_eq(&model.flows, &first.flows), shared);
+        let warm = solve(&model, Some((&first, &before.bases)));
+        let cold = solve(&Model::new(g, targets, &changes, &options(8)), None);
+        assert!(close(warm.met, cold.met, 1e-9) && close(warm.cost, cold.cost, 1e-8));
+    }
+}
+
 #[test]
 fn replan_keeps_what_the_event_does_not_touch() {
     // 30 p from a (10 a week, cheaper than b) in any three of weeks 0-6: the plan picks some.
