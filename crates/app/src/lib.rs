@@ -104,6 +104,9 @@ pub enum Error {
     /// The work stopped early because its `Progress` asked it to.
     #[error("cancelled")]
     Cancelled,
+    /// The work ran past the time it was given.
+    #[error("{0}")]
+    TimeLimit(String),
 }
 
 impl Error {
@@ -124,15 +127,17 @@ impl From<store::Error> for Error {
     }
 }
 
-/// Reports progress of long work; the CLI draws bars, tests stay silent.
-pub trait Progress {
+/// Reports progress of long work; the CLI draws bars, tests stay silent. Work on other threads
+/// may ask it whether to stop (a solver, between its iterations).
+pub trait Progress: Sync {
     /// A new stage of work with a known or unknown amount.
     fn begin(&self, label: &str, total: Option<u64>);
     /// How much of the stage is done.
     fn advance(&self, done: u64);
     fn end(&self);
-    /// Whether the work should stop: long stages ask between units of work (a site, a scenario,
-    /// a solve) and then fail with `Error::Cancelled`.
+    /// Whether the work should stop: long stages ask between units of work (a site, a
+    /// scenario) and a plan's solver in each of its iterations, and then fail with
+    /// `Error::Cancelled`.
     fn cancelled(&self) -> bool {
         false
     }
@@ -140,7 +145,7 @@ pub trait Progress {
 
 /// Runs `work` on its own thread while this thread draws its progress: `work` reports how much
 /// is done through the function it is given, which answers whether to go on (engines run
-/// parallel work whose threads cannot call a `Progress`, which need not be thread-safe).
+/// parallel work whose threads share one count, so that drawing a bar never holds them up).
 /// `work` returns `None` when it stopped early, which is `Error::Cancelled`.
 pub(crate) fn with_progress<T: Send>(
     progress: &dyn Progress,

@@ -363,7 +363,7 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
     let examples = config.data_dir.join("examples");
     write_examples(&examples)?;
     let (file, text) = crate::sample::DEMO_DEMAND;
-    let plan = crate::plan::plan_text(&sample, file, text, DEMO_RECHECK, progress)?;
+    let plan = crate::plan::plan_text(&sample, file, text, (DEMO_RECHECK, None), progress)?;
     Ok(DemoReport {
         imported,
         summary: engine::summary::summarize(&graph),

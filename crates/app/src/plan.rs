@@ -2,6 +2,7 @@
 //! targets (engine::plan, docs/planning-model.md); `replan` applies events to a saved plan and
 //! solves again starting from it, and says what changed.
 
+mod clock;
 mod diff;
 mod document;
 mod events;
@@ -12,11 +13,12 @@ mod report;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use engine::plan::{Model, Program, check, explain};
 use serde::Serialize;
 
+pub use clock::{time_limit, time_limit_seconds};
 pub use diff::{OrderChange, PlanDiff, SiteChange, TargetChange, WorkChange, diff};
 pub use document::{
     FORMAT, NetworkStamp, PlanDocument, SavedBases, VERSION, check_outputs, read, write, write_csv,
@@ -51,6 +53,8 @@ pub struct MobilizeOptions {
     pub horizon_weeks: Option<u32>,
     /// Bottlenecks to solve again with one more unit.
     pub recheck: usize,
+    /// The most time building and solving the program may take (`time_limit`).
+    pub time_limit: Option<Duration>,
 }
 
 /// Plans production on the stored network to meet the targets of a demand file.
@@ -63,7 +67,8 @@ pub fn mobilize(
     let scenario =
         options.scenario.as_deref().map(|p| Request::read(p, "the scenario")).transpose()?;
     let ask =
-        PlanAsk::mobilize(&demand, scenario.as_ref(), options.horizon_weeks, options.recheck)?;
+        PlanAsk::mobilize(&demand, scenario.as_ref(), options.horizon_weeks, options.recheck)?
+            .within(options.time_limit);
     let (stamp, prepared) = prepare_stored(&ask, config, progress)?;
     let answered = answer(&prepared, &stamp, progress);
     crate::free_aside(prepared);
@@ -97,7 +102,7 @@ pub(crate) fn plan_text(
     network: &model::Network,
     file: &str,
     text: &str,
-    recheck: usize,
+    limits: Limits,
     progress: &dyn Progress,
 ) -> Result<PlanReport, Error> {
     let demand_request = Request::named(file, text);
@@ -115,7 +120,7 @@ pub(crate) fn plan_text(
         scenario: &|n| Place::at(format!("scenario event {}", n + 1)),
     };
     let resolved = inputs::resolve(&request, Against::Records(network), &locate)?;
-    solve(&request, &resolved, None, recheck, progress).map(|(plan, _)| plan)
+    solve(&request, &resolved, None, limits, progress).map(|(plan, _)| plan)
 }
 
 #[derive(Clone, Debug)]
@@ -127,6 +132,8 @@ pub struct ReplanOptions {
     pub recheck: usize,
     /// Solve from nothing instead of from the saved plan (for comparison).
     pub cold: bool,
+    /// The most time building and solving the program may take (`time_limit`).
+    pub time_limit: Option<Duration>,
 }
 
 /// What a re-plan gave.
@@ -147,7 +154,8 @@ pub fn replan(
     let saved = document::read(&options.plan)?;
     let events = Request::read(&options.events, "the events")?;
     let plan_name = options.plan.display().to_string();
-    let ask = PlanAsk::replan(saved, &plan_name, &events, options.recheck, options.cold)?;
+    let ask = PlanAsk::replan(saved, &plan_name, &events, options.recheck, options.cold)?
+        .within(options.time_limit);
     let (stamp, prepared) = prepare_stored(&ask, config, progress)?;
     let answered = answer(&prepared, &stamp, progress);
     crate::free_aside(prepared);
@@ -168,6 +176,7 @@ pub struct PlanAsk {
     /// nothing instead of from it.
     saved: Option<(PlanDocument, String, bool)>,
     recheck: usize,
+    time_limit: Option<Duration>,
 }
 
 /// Where the parts of a plan request were written.
@@ -219,7 +228,7 @@ impl PlanAsk {
             events: Vec::new(),
             horizon_weeks,
         };
-        Ok(PlanAsk { request, places, saved: None, recheck })
+        Ok(PlanAsk { request, places, saved: None, recheck, time_limit: None })
     }
 
     /// The saved plan `saved` (reported as `plan_name`) again with the events of `events`,
@@ -258,7 +267,14 @@ impl PlanAsk {
                 .map(|n| Place::at(format!("{plan_name}: scenario event {}", n + 1)))
                 .collect(),
         };
-        Ok(PlanAsk { request, places, saved: Some((saved, plan_name.to_owned(), cold)), recheck })
+        let saved = Some((saved, plan_name.to_owned(), cold));
+        Ok(PlanAsk { request, places, saved, recheck, time_limit: None })
+    }
+
+    /// The same ask, whose program may take at most `time_limit` to build and solve (none: as
+    /// long as it takes).
+    pub fn within(self, time_limit: Option<Duration>) -> PlanAsk {
+        PlanAsk { time_limit, ..self }
     }
 
     /// Whether the events qualify new sources: then the request is resolved against the
@@ -306,7 +322,7 @@ impl PlanAsk {
             request: self.request.clone(),
             resolved,
             start,
-            recheck: self.recheck,
+            limits: (self.recheck, self.time_limit),
             before,
         })
     }
@@ -318,7 +334,8 @@ pub(crate) struct Prepared {
     resolved: inputs::Resolved,
     /// The model of the saved plan and the bases its solves ended on, to start from.
     start: Option<(inputs::Resolved, engine::plan::Bases)>,
-    recheck: usize,
+    /// Bottlenecks to solve again with one more unit, and the time limit.
+    limits: Limits,
     /// For a re-plan: the plan before and the number of events applied now.
     before: Option<(PlanReport, usize)>,
 }
@@ -330,8 +347,8 @@ pub(crate) fn answer(
     stamp: &NetworkStamp,
     progress: &dyn Progress,
 ) -> Result<(PlanDocument, Option<(PlanDiff, usize)>), Error> {
-    let Prepared { request, resolved, start, recheck, before } = prepared;
-    let (plan, bases) = solve(request, resolved, start.as_ref(), *recheck, progress)?;
+    let Prepared { request, resolved, start, limits, before } = prepared;
+    let (plan, bases) = solve(request, resolved, start.as_ref(), *limits, progress)?;
     let graph = &resolved.graph;
     let value = |item: &str| graph.item(item).map_or(0.0, |i| graph.items[i as usize].unit_value);
     let changed =
@@ -339,30 +356,36 @@ pub(crate) fn answer(
     Ok((PlanDocument::new(stamp.clone(), request.clone(), plan, bases), changed))
 }
 
+/// Bottlenecks to solve again with one more unit, and the most time building and solving the
+/// program may take.
+pub(crate) type Limits = (usize, Option<Duration>);
+
 /// Builds and solves the program of a resolved request, starting from the bases of a plan of
 /// an earlier request when given, checks the plan independently and names it; returns it with
-/// the bases the solves ended on.
+/// the bases the solves ended on. Stops when `progress` is cancelled or the time limit is up.
 fn solve(
     request: &PlanRequest,
     resolved: &inputs::Resolved,
     start: Option<&(inputs::Resolved, engine::plan::Bases)>,
-    recheck: usize,
+    (recheck, time_limit): Limits,
     progress: &dyn Progress,
 ) -> Result<(PlanReport, Option<SavedBases>), Error> {
+    use engine::plan::Failure;
+    let clock = clock::Clock::start(progress, time_limit);
     // A solver failure on numbers spread too widely is the data's to fix; any other, ours.
-    let failed = |e: engine::plan::Failure| match e {
-        engine::plan::Failure::TooWide { .. } | engine::plan::Failure::TooLarge { .. } => {
-            Error::invalid(e.to_string())
-        }
-        engine::plan::Failure::Solver(_) => Error::Internal(e.to_string()),
+    let failed = |e: Failure, stage: &str, size: Option<engine::plan::Size>| match e {
+        Failure::TooWide { .. } | Failure::TooLarge { .. } => Error::invalid(e.to_string()),
+        Failure::Stopped => clock.stopped(stage, size),
+        Failure::Solver(_) => Error::Internal(e.to_string()),
     };
     let mut seconds = Seconds::default();
-    let mut clock = Instant::now();
+    let mut lap_clock = Instant::now();
     let mut lap = |slot: &mut f64| {
-        *slot = clock.elapsed().as_secs_f64();
-        clock = Instant::now();
+        *slot = lap_clock.elapsed().as_secs_f64();
+        lap_clock = Instant::now();
     };
-    progress.begin("building the program", None);
+    const BUILDING: &str = "building the program";
+    progress.begin(BUILDING, None);
     let previous = start.map(|(before, bases)| {
         (Model::new(&before.graph, &before.targets, &before.changes, &before.options), bases)
     });
@@ -377,7 +400,10 @@ fn solve(
     lap(&mut seconds.model);
     let memory = crate::machine::memory();
     tracing::info!(memory, "memory a plan may take");
-    let mut program = Program::new(&model, memory).map_err(failed)?;
+    let built = clock
+        .go_on(BUILDING, None)
+        .and_then(|()| Program::new(&model, memory).map_err(|e| failed(e, BUILDING, None)));
+    let mut program = built.inspect_err(|_| progress.end())?;
     let warm_start = previous.is_some_and(|(previous, bases)| program.start_from(&previous, bases));
     lap(&mut seconds.build);
     progress.end();
@@ -389,15 +415,18 @@ fn solve(
         "program built"
     );
 
-    crate::go_on(progress)?;
+    const MET: &str = "solving for the most demand met";
+    clock.go_on(MET, Some(size))?;
     progress.begin("solving: demand met", None);
-    let met = program.maximise_met().map_err(failed);
+    let met = program.maximise_met(&clock).map_err(|e| failed(e, MET, Some(size)));
     progress.end();
     let met = met?;
     lap(&mut seconds.solve_met);
-    crate::go_on(progress)?;
+    const COST: &str = "solving for the least cost and checking the bottlenecks";
+    clock.go_on(COST, Some(size))?;
     progress.begin("solving: cost, and checking bottlenecks", None);
-    let finished = program.bottlenecks_and_cost(recheck).map_err(failed);
+    let finished =
+        program.bottlenecks_and_cost(recheck, &clock).map_err(|e| failed(e, COST, Some(size)));
     progress.end();
     let (bottlenecks, cost) = finished?;
     lap(&mut seconds.cost_and_bottlenecks);
@@ -450,3 +479,6 @@ fn solve(
 fn stem(file: &str) -> String {
     Path::new(file).file_stem().map_or("plan".into(), |s| s.to_string_lossy().into_owned())
 }
+
+#[cfg(test)]
+mod tests;

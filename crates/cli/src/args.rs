@@ -57,7 +57,8 @@ Examples:
     pub(super) const MOBILIZE: &str = "\
 Examples:
   arsenal mobilize --demand arsenal-data/examples/demand/ventilator-pandemic.toml --out plan.json
-  arsenal mobilize --demand demand.toml --scenario s.toml --chart plan.svg --csv plan-tables";
+  arsenal mobilize --demand demand.toml --scenario s.toml --chart plan.svg --csv plan-tables
+  arsenal mobilize --demand demand.toml --time-limit 10m";
     pub(super) const REPLAN: &str = "\
 Examples:
   arsenal replan --plan plan.json --event arsenal-data/examples/events/ventilator-assembler-down.toml
@@ -393,13 +394,17 @@ pub(crate) enum OrgCommand {
     },
 }
 
-/// What a planning command writes and shows.
+/// How long a planning command may take, and what it checks, writes and shows.
 #[derive(Debug, clap::Args)]
 pub(crate) struct PlanOutput {
     /// Bottlenecks to check by solving again with one more unit each [default: 5 for mobilize,
     /// 3 for replan].
     #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub(crate) recheck: Option<usize>,
+    /// Stop and fail if building and solving the plan take longer than this: 90s, 10m, 1h30m,
+    /// or a number of seconds [default: no limit].
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true, value_parser = app::plan::time_limit)]
+    pub(crate) time_limit: Option<std::time::Duration>,
     /// Show at most this many rows per table.
     #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = rows)]
     pub(crate) top: usize,

@@ -20,12 +20,15 @@ use crate::args::{Args, Command, KeyCommand, LogFormat, MapFormat, OrgCommand, P
 fn main() -> ExitCode {
     let args = Args::parse();
     let serving = matches!(args.command, Command::Serve { .. });
-    let filter = match args.verbose {
+    let level = match args.verbose {
         0 if serving => "info",
         0 => "warn",
         1 => "info",
         _ => "debug",
     };
+    // The highs crate logs a warning whenever HiGHS's status is one, as when a solve is stopped;
+    // Arsenal says what came of a solve itself.
+    let filter = format!("{level},highs=error");
     let logs = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr);
@@ -312,6 +315,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 scenario: scenario.clone(),
                 horizon_weeks: *horizon,
                 recheck: output.recheck.unwrap_or(app::plan::DEFAULT_RECHECK),
+                time_limit: output.time_limit,
             };
             let document = app::plan::mobilize(&config, &options, &progress)?;
             save_plan(&document, output)?;
@@ -329,6 +333,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 events: event.clone(),
                 recheck: output.recheck.unwrap_or(app::plan::REPLAN_RECHECK),
                 cold: *cold,
+                time_limit: output.time_limit,
             };
             let replanned = app::plan::replan(&config, &options, &progress)?;
             save_plan(&replanned.document, output)?;

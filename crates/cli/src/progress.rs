@@ -1,18 +1,22 @@
 //! Progress bars on standard error (hidden with --quiet or when it is not a terminal).
 
-use std::cell::RefCell;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub(crate) struct Bars {
     quiet: bool,
-    bar: RefCell<Option<ProgressBar>>,
+    bar: Mutex<Option<ProgressBar>>,
 }
 
 impl Bars {
     pub(crate) fn new(quiet: bool) -> Bars {
-        Bars { quiet, bar: RefCell::new(None) }
+        Bars { quiet, bar: Mutex::new(None) }
+    }
+
+    fn bar(&self) -> MutexGuard<'_, Option<ProgressBar>> {
+        self.bar.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -41,17 +45,17 @@ impl app::Progress for Bars {
             }
         };
         bar.set_message(label.to_owned());
-        *self.bar.borrow_mut() = Some(bar);
+        *self.bar() = Some(bar);
     }
 
     fn advance(&self, done: u64) {
-        if let Some(bar) = &*self.bar.borrow() {
+        if let Some(bar) = &*self.bar() {
             bar.set_position(done);
         }
     }
 
     fn end(&self) {
-        if let Some(bar) = self.bar.borrow_mut().take() {
+        if let Some(bar) = self.bar().take() {
             bar.finish_and_clear();
         }
     }

@@ -5,7 +5,28 @@
 
 mod highs_solver;
 
+use std::time::Duration;
+
 pub use highs_solver::{Basis, Session, solve};
+
+/// When a solve stops, ending as `Outcome::Stopped`. It is asked from the thread of any solve
+/// it is given to. A function `Fn() -> bool` is one: `now`, with no time limit.
+pub trait Stop: Sync {
+    /// Whether to stop now: asked in every iteration of a solve.
+    fn now(&self) -> bool;
+
+    /// The time a solve has left, asked as it starts: the solver keeps to it even where it asks
+    /// nothing (HiGHS's presolve). None: as long as it takes.
+    fn time_left(&self) -> Option<Duration> {
+        None
+    }
+}
+
+impl<F: Fn() -> bool + Sync> Stop for F {
+    fn now(&self) -> bool {
+        self()
+    }
+}
 
 /// A column (variable) of a problem.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -109,8 +130,10 @@ pub enum Outcome {
     Optimal(Solution),
     Infeasible,
     Unbounded,
-    /// The solver stopped without a proof either way (a time or iteration limit, a numerical
-    /// failure); the text says why.
+    /// The solve's `Stop` stopped it.
+    Stopped,
+    /// The solver stopped without a proof either way (an iteration limit, a numerical failure);
+    /// the text says why.
     Failed(String),
 }
 

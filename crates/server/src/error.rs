@@ -30,6 +30,8 @@ pub(crate) enum ApiError {
     Forbidden(String),
     /// The network is still loading, or there is none to serve.
     NotReady(String),
+    /// The work ran past the time it was given.
+    TimeLimit(String),
     /// Something failed on our side; the client sees no details, the log does.
     Internal(String),
 }
@@ -57,6 +59,7 @@ impl From<app::Error> for ApiError {
             app::Error::Conflict(message) => ApiError::Conflict(message),
             app::Error::Internal(message) => ApiError::Internal(message),
             app::Error::Cancelled => ApiError::Conflict("the work was cancelled".into()),
+            app::Error::TimeLimit(message) => ApiError::TimeLimit(message),
         }
     }
 }
@@ -73,6 +76,7 @@ impl ApiError {
             ApiError::Unauthorized(message) => (StatusCode::UNAUTHORIZED, message),
             ApiError::Forbidden(message) => (StatusCode::FORBIDDEN, message),
             ApiError::NotReady(message) => (StatusCode::SERVICE_UNAVAILABLE, message),
+            ApiError::TimeLimit(message) => (StatusCode::REQUEST_TIMEOUT, message),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
         }
     }

@@ -369,7 +369,8 @@ pub(crate) async fn mobilize(
         scenario.as_ref(),
         job.horizon_weeks,
         job.recheck,
-    )?;
+    )?
+    .within(time_limit(job.time_limit_seconds)?);
     start(state, caller, JobKind::Mobilize, Ask::Plan(Box::new(ask))).await
 }
 
@@ -411,8 +412,22 @@ pub(crate) async fn replan(
         &document("events", &job.events),
         job.recheck,
         job.cold,
-    )?;
+    )?
+    .within(time_limit(job.time_limit_seconds)?);
     start(state, caller, JobKind::Replan, Ask::Plan(Box::new(ask))).await
+}
+
+/// A plan job's `time_limit_seconds`, checked.
+fn time_limit(seconds: Option<f64>) -> Result<Option<std::time::Duration>, ApiError> {
+    let checked = seconds.map(app::plan::time_limit_seconds).transpose();
+    checked.map_err(|reason| ApiError::Invalid {
+        message: format!("the body is not valid: time_limit_seconds: {reason}"),
+        details: vec![wire::Problem {
+            location: "body".into(),
+            field: Some("time_limit_seconds".into()),
+            message: reason,
+        }],
+    })
 }
 
 /// Every job kept, oldest first.
@@ -454,7 +469,7 @@ pub(crate) async fn one(
 }
 
 /// Cancels a job: a queued one at once, a running one at its next unit of work (a site, a
-/// scenario, a solve).
+/// scenario; a plan's solver, in its next iteration).
 #[utoipa::path(delete, path = "/jobs/{id}", tag = "jobs",
     params(("id" = String, Path, description = "The job's id")),
     security(("api_key" = [])),

@@ -645,6 +645,10 @@ pub struct MobilizeJob {
     /// Bottlenecks to check by solving again with one more unit.
     #[serde(default = "default_recheck")]
     pub recheck: usize,
+    /// The most time, in seconds, building and solving the plan's program may take: past it
+    /// the job fails with the code `timeout`. None: as long as it takes.
+    #[schema(exclusive_minimum = 0)]
+    pub time_limit_seconds: Option<f64>,
 }
 
 /// A finished plan again after events, started from its solver state.
@@ -663,6 +667,10 @@ pub struct ReplanJob {
     /// Solve from nothing instead of from the plan (for comparison).
     #[serde(default)]
     pub cold: bool,
+    /// The most time, in seconds, building and solving the program may take, as for a
+    /// mobilize job.
+    #[schema(exclusive_minimum = 0)]
+    pub time_limit_seconds: Option<f64>,
 }
 
 /// What a job computes.

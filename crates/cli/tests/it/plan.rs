@@ -636,3 +636,51 @@ fn a_plan_too_large_for_the_memory_is_refused() {
     assert!(said.contains(" GiB of memory can hold"), "{said}");
     assert!(!dir.path().join("p.json").exists());
 }
+
+/// A plan out of its time limit fails, saying so, and writes nothing; a plan within it is the
+/// plan without one; a time limit that is not one is refused before anything runs.
+#[test]
+fn a_plan_out_of_time_fails_and_writes_nothing() {
+    let dir = sample();
+    let demand = repo("data/demand/ventilator-pandemic.toml");
+    let plan = |limit: &str, out: &str| {
+        run(
+            dir.path(),
+            &["-q", "mobilize", "--demand", &demand, "--time-limit", limit, "--out", out],
+        )
+    };
+    let output = plan("1ns", "late.json");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output, dir.path()));
+    let said = stderr(&output, dir.path());
+    let start =
+        "error: the plan ran out of its time limit of 1ns while building the program (after ";
+    assert!(said.starts_with(start), "{said}");
+    assert!(!dir.path().join("late.json").exists());
+
+    let output = plan("10m", "timely.json");
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    saved_plan(dir.path(), &demand);
+    let plan_of = |file: &str| {
+        let mut plan = json(&std::fs::read_to_string(dir.path().join(file)).unwrap());
+        plan["plan"]["program"]["seconds"] = serde_json::Value::Null;
+        plan
+    };
+    assert_eq!(plan_of("timely.json"), plan_of("plan.json"));
+
+    for (limit, reason) in [
+        ("0", "a time limit is more than zero seconds, not 0"),
+        ("-10m", "a time limit is more than zero, not -10m"),
+        (
+            "soon",
+            "expected a time such as 90s, 10m or 1h30m (a number alone is seconds), not \"soon\"",
+        ),
+    ] {
+        let output = plan(limit, "never.json");
+        assert_eq!(output.status.code(), Some(2), "{limit}");
+        let said = stderr(&output, dir.path());
+        let expected =
+            format!("error: invalid value '{limit}' for '--time-limit <TIME>': {reason}");
+        assert!(said.starts_with(&expected), "{said}");
+        assert!(!dir.path().join("never.json").exists());
+    }
+}

@@ -1,14 +1,18 @@
 //! Solves a `Problem` with HiGHS; the only module that names `highs::`, and the only unsafe
-//! code: five calls of HiGHS's C interface (`highs_sys`) that the `highs` crate does not wrap,
-//! to pass a new program to an instance, to change all costs or a row's bounds at once, and to
-//! read and set a simplex basis.
+//! code: the calls of HiGHS's C interface (`highs_sys`) that the `highs` crate does not wrap,
+//! to pass a new program to an instance, to change all costs or a row's bounds at once, to read
+//! and set a simplex basis, and to ask during a solve whether to stop.
 
 use std::cell::RefCell;
+use std::ffi::{c_char, c_int, c_void};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use highs::{ColProblem, HighsModelStatus, Model, RowProblem, Sense as HighsSense, SolvedModel};
-use highs_sys::HighsInt;
+use highs::{
+    ColProblem, HighsModelStatus, HighsStatus, Model, RowProblem, Sense as HighsSense, SolvedModel,
+};
+use highs_sys::{HighsCallbackDataIn, HighsCallbackDataOut, HighsInt};
 
-use super::{Col, Outcome, Problem, Row, Sense, Solution};
+use super::{Col, Outcome, Problem, Row, Sense, Solution, Stop};
 
 /// Programs with fewer columns and rows together than this are small: they are solved without
 /// presolve and with Dantzig pricing.
@@ -160,6 +164,9 @@ impl<'a> Answer<'a> {
             HighsModelStatus::Unbounded | HighsModelStatus::UnboundedOrInfeasible => {
                 Outcome::Unbounded
             }
+            HighsModelStatus::ReachedInterrupt | HighsModelStatus::ReachedTimeLimit => {
+                Outcome::Stopped
+            }
             status => Outcome::Failed(format!("HiGHS stopped with status {status:?}")),
         }
     }
@@ -207,14 +214,17 @@ impl Session {
     }
 
     /// Solves the program as it now stands, starting from the last solve's basis (or the
-    /// starting point given by `start_from`).
-    pub fn solve(&mut self) -> Outcome {
+    /// starting point given by `start_from`), until `stop` stops it.
+    pub fn solve(&mut self, stop: &dyn Stop) -> Outcome {
+        if stop.time_left().is_some_and(|left| left.is_zero()) {
+            return Outcome::Stopped;
+        }
         let Some(model) = self.model.take() else {
             return Outcome::Failed(
                 "HiGHS refused the program or failed on an earlier solve".into(),
             );
         };
-        let solved = match model.try_solve() {
+        let solved = match run(model, stop) {
             Ok(solved) => solved,
             Err(status) => return Outcome::Failed(format!("HiGHS failed: {status:?}")),
         };
@@ -361,6 +371,67 @@ impl Session {
             model.set_option("simplex_dual_edge_weight_strategy", 1);
         }
         set
+    }
+}
+
+/// The callbacks that ask whether to stop: the simplex method's, in each iteration, and the
+/// interior point method's, in each of its inner iterations and crossover's.
+const INTERRUPTS: [HighsInt; 2] =
+    [highs_sys::kHighsCallbackSimplexInterrupt, highs_sys::kHighsCallbackIpmInterrupt];
+
+/// Solves `model`, asking `stop` in every iteration and giving HiGHS the time it has left; a
+/// solve it stops ends with the status `ReachedInterrupt` or `ReachedTimeLimit`
+/// (`Outcome::Stopped`).
+#[allow(unsafe_code)]
+fn run(mut model: Model, stop: &dyn Stop) -> Result<SolvedModel, HighsStatus> {
+    // HiGHS's run clock adds up the time of every solve of the instance, and its time limit is
+    // on that clock (an instance solves again for a bottleneck check, say).
+    let time_limit = stop.time_left().map_or(f64::INFINITY, |left| {
+        // A limit of zero would be none in places: a solve with no time left is not run
+        // (`Session::solve`), and one with less than a millisecond gets one.
+        let left = left.as_secs_f64().max(1e-3);
+        // SAFETY: the pointer is a live HiGHS instance owned by `model`.
+        unsafe { highs_sys::Highs_getRunTime(model.as_ptr()) + left }
+    });
+    model.set_option("time_limit", time_limit);
+    let asked: *const &dyn Stop = &stop;
+    // SAFETY: the pointer is a live HiGHS instance owned by `model`. The callback's data is a
+    // pointer to `stop`, which lives on this frame until the solve below returns; HiGHS calls
+    // the callback only during that solve (on this thread: it is given one thread), and the
+    // callbacks are stopped before `stop` goes.
+    unsafe {
+        highs_sys::Highs_setCallback(model.as_mut_ptr(), Some(interrupt), asked as *mut c_void);
+        for kind in INTERRUPTS {
+            highs_sys::Highs_startCallback(model.as_mut_ptr(), kind);
+        }
+    }
+    let mut solved = model.try_solve()?;
+    // SAFETY: the pointer is the live instance the solve returned; stopping a callback only
+    // marks it inactive.
+    unsafe {
+        for kind in INTERRUPTS {
+            highs_sys::Highs_stopCallback(solved.as_mut_ptr(), kind);
+        }
+    }
+    Ok(solved)
+}
+
+/// HiGHS's callback: asks the `Stop` its data points to, and interrupts the solve when it says
+/// so (or panics, which must not unwind into HiGHS).
+#[allow(unsafe_code)]
+unsafe extern "C" fn interrupt(
+    _kind: c_int,
+    _message: *const c_char,
+    _out: *const HighsCallbackDataOut,
+    input: *mut HighsCallbackDataIn,
+    data: *mut c_void,
+) {
+    // SAFETY: `data` is the pointer `run` passed, to a `Stop` alive for the whole solve.
+    let stop = unsafe { *(data as *const &dyn Stop) };
+    let stopping = catch_unwind(AssertUnwindSafe(|| stop.now())).unwrap_or(true);
+    // SAFETY: HiGHS passes its callback input, valid for the call, or none.
+    if let (true, Some(input)) = (stopping, unsafe { input.as_mut() }) {
+        input.user_interrupt = 1;
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::layout::{Layout, Span};
 use super::model::Model;
 use super::program::{Failure, optimum};
-use crate::lp::{Col, Row, Session, Solution};
+use crate::lp::{Col, Row, Session, Solution, Stop};
 
 /// A constraint that limits the value met.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -99,22 +99,25 @@ pub(super) fn binding(layout: &Layout, model: &Model<'_>, solution: &Solution) -
     found
 }
 
-/// Checks the first `recheck` of `found` by solving the first program (`solution`, meeting
-/// `met`) again with one more unit each, on `session`, which is left with the program as it was.
+/// Checks the first `recheck` of `found` by solving the first program again with one more unit
+/// each (`first`: the value it met and its solution), on `session`, which is left with the
+/// program as it was; each solve runs until `stop` stops it.
 pub(super) fn check(
     session: &mut Session,
     layout: &Layout,
     model: &Model<'_>,
-    met: f64,
-    solution: &Solution,
+    first: &(f64, Solution),
     found: &mut [Bottleneck],
     recheck: usize,
+    stop: &dyn Stop,
 ) -> Result<(), Failure> {
     // Each check changes bounds only: the simplex method from the last basis.
     session.prefer_interior_point(false);
+    let (met, solution) = first;
     for bottleneck in found.iter_mut().take(recheck) {
         let constraint = bottleneck.constraint;
-        bottleneck.gain = Some(one_more(session, layout, model, constraint, met, solution)?);
+        let before = (*met, solution);
+        bottleneck.gain = Some(one_more(session, layout, model, constraint, before, stop)?);
     }
     Ok(())
 }
@@ -125,8 +128,8 @@ fn one_more(
     layout: &Layout,
     model: &Model<'_>,
     constraint: Constraint,
-    met: f64,
-    before: &Solution,
+    (met, before): (f64, &Solution),
+    stop: &dyn Stop,
 ) -> Result<Gain, Failure> {
     // One more hour in every week it works raises the upper bounds of the process's hours rows
     // by one, one more unit of a source those of its production columns, and one more unit on
@@ -167,7 +170,7 @@ fn one_more(
     for &(c, _, upper) in &cols {
         session.set_bounds(c, 0.0, upper);
     }
-    let after = optimum(session.solve());
+    let after = optimum(session.solve(stop));
     for &(r, (lower, upper), _) in &rows {
         session.set_row_bounds(r, lower, upper);
     }

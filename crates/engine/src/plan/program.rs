@@ -9,7 +9,7 @@ use super::bottleneck::{Bottleneck, binding, check};
 use super::layout::Layout;
 use super::model::{Model, Origin};
 use super::{Delivery, Plan, Production, Shipment};
-use crate::lp::{Basis, Col, Outcome, Problem, Sense, Session, Solution, spread};
+use crate::lp::{Basis, Col, Outcome, Problem, Sense, Session, Solution, Stop, spread};
 
 /// Values below this are left out of plans.
 pub(crate) const ZERO: f64 = 1e-9;
@@ -82,6 +82,9 @@ pub enum Failure {
         gibibytes(*.memory)
     )]
     TooLarge { columns: u64, most: u64, memory: u64 },
+    /// The solve's `Stop` stopped it.
+    #[error("the planning program's solve was stopped")]
+    Stopped,
 }
 
 fn grouped(n: &u64) -> String {
@@ -171,10 +174,11 @@ impl<'m, 'g> Program<'m, 'g> {
         Some(Bases { met, cost })
     }
 
-    /// The first solve: the most value of target demand that can be met. Returns that value.
-    pub fn maximise_met(&mut self) -> Result<f64, Failure> {
+    /// The first solve: the most value of target demand that can be met, unless `stop` stops
+    /// it. Returns that value.
+    pub fn maximise_met(&mut self, stop: &dyn Stop) -> Result<f64, Failure> {
         self.session.prefer_interior_point(self.interior && !self.warm);
-        let solution = optimum(self.session.solve()).map_err(|f| explained(self.spread, f))?;
+        let solution = optimum(self.session.solve(stop)).map_err(|f| explained(self.spread, f))?;
         let met = solution.objective;
         self.bases.0 = self.session.basis();
         self.first = Some((met, solution));
@@ -185,19 +189,20 @@ impl<'m, 'g> Program<'m, 'g> {
     /// the first program again with one more unit each, and the second solve, the cheapest plan
     /// that still meets the value of the first. The second solve continues from where the checks
     /// leave the first solve's solver; a re-plan's, which starts from its carried basis instead,
-    /// runs on a solver of its own on a second thread, side by side with the checks. Returns the
-    /// bottlenecks and the cost.
+    /// runs on a solver of its own on a second thread, side by side with the checks. Every solve
+    /// runs until `stop` stops it. Returns the bottlenecks and the cost.
     pub fn bottlenecks_and_cost(
         &mut self,
         recheck: usize,
+        stop: &dyn Stop,
     ) -> Result<(Vec<Bottleneck>, f64), Failure> {
-        let Some((met, first)) = &self.first else {
+        let Some(first) = &self.first else {
             return Err(Failure::Solver("the value met must be maximised first".into()));
         };
         let Some(problem) = self.problem.take() else {
             return Err(Failure::Solver("the cost has been minimised already".into()));
         };
-        let (met, model, layout) = (*met, self.model, &self.layout);
+        let (met, model, layout) = (first.0, self.model, &self.layout);
         let panicked = || Failure::Solver("a planning thread panicked".into());
         let hold = met - HOLD * met.abs().max(1.0);
         let hold_terms: Vec<(Col, f64)> = layout
@@ -207,7 +212,7 @@ impl<'m, 'g> Program<'m, 'g> {
             .filter(|(_, w)| **w != 0.0)
             .map(|(c, &w)| (Col(c as u32), w))
             .collect();
-        let mut found = binding(layout, model, first);
+        let mut found = binding(layout, model, &first.1);
         let (checked, second) = match self.cost_start.take() {
             Some(carried) => {
                 let mut problem = problem;
@@ -220,22 +225,22 @@ impl<'m, 'g> Program<'m, 'g> {
                         drop(problem);
                         let started = session.set_basis(&carried);
                         session.prefer_interior_point(interior && !started);
-                        let solution = optimum(session.solve())?;
+                        let solution = optimum(session.solve(stop))?;
                         Ok((solution, session.basis()))
                     });
                     let session = &mut self.session;
-                    let checked = check(session, layout, model, met, first, &mut found, recheck);
+                    let checked = check(session, layout, model, first, &mut found, recheck, stop);
                     (checked, second.join().unwrap_or_else(|_| Err(panicked())))
                 })
             }
             None => {
                 drop(problem);
                 let session = &mut self.session;
-                check(session, layout, model, met, first, &mut found, recheck)?;
+                check(session, layout, model, first, &mut found, recheck, stop)?;
                 session.add_row(hold, f64::INFINITY, &hold_terms);
                 session.set_objective(&layout.costs, Sense::Minimise);
                 session.prefer_interior_point(self.interior);
-                let second = optimum(session.solve()).map(|s| (s, session.basis()));
+                let second = optimum(session.solve(stop)).map(|s| (s, session.basis()));
                 (Ok(()), second)
             }
         };
@@ -310,6 +315,7 @@ pub(crate) fn optimum(outcome: Outcome) -> Result<Solution, Failure> {
         Outcome::Optimal(solution) => Ok(solution),
         Outcome::Infeasible => Err(Failure::Solver("HiGHS found the program infeasible".into())),
         Outcome::Unbounded => Err(Failure::Solver("HiGHS found the program unbounded".into())),
+        Outcome::Stopped => Err(Failure::Stopped),
         Outcome::Failed(why) => Err(Failure::Solver(why)),
     }
 }

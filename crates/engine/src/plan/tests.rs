@@ -84,8 +84,8 @@ fn solve(model: &Model<'_>, start: Option<(&Model<'_>, &Bases)>) -> Solved {
     if let Some((previous, bases)) = start {
         assert!(program.start_from(previous, bases));
     }
-    let met = program.maximise_met().unwrap();
-    let (bottlenecks, objective) = program.bottlenecks_and_cost(5).unwrap();
+    let met = program.maximise_met(&|| false).unwrap();
+    let (bottlenecks, objective) = program.bottlenecks_and_cost(5, &|| false).unwrap();
     let cost_slack = PRIMAL_TOLERANCE * program.layout.costs.iter().map(|c| c.abs()).sum::<f64>();
     let bases = program.bases().expect("both solves leave a basis");
     let plan = program.plan();
@@ -701,4 +701,56 @@ fn failures_of_programs_too_wide_for_the_solver_say_so() {
     );
     assert_eq!(explained(Some((1e-3, 1.9e3)), failed()), failed());
     assert_eq!(explained(None, failed()), failed());
+}
+
+/// A plan's solves stop when their `Stop` says so: the first solve (by the simplex method, and
+/// by interior point where the steady demand competes), the checks and the cost solve, and a
+/// re-plan's cost solve on its own thread. Each is asked once and stops there. (With the steady
+/// demand reserved, this re-plan's carried cost basis is optimal as it stands: a solve of no
+/// iteration asks nothing, so the re-plan is stopped under the other two baselines.)
+#[test]
+fn a_plan_stops_in_any_of_its_solves_when_told() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let graph = Graph::build(&generate(&GenerateConfig { n_sites: 200, seed: 3 })).unwrap();
+    let never = || false;
+    for baseline in [Baseline::Compete, Baseline::Ignore, Baseline::Reserve] {
+        let options = Options { horizon: 12, baseline, ..Options::default() };
+        let targets = generated_targets(&graph, 3, 0.6, 12);
+        let model = Model::new(&graph, &targets, &Changes::default(), &options);
+        let asked = AtomicUsize::new(0);
+        let stop = || {
+            asked.fetch_add(1, Ordering::Relaxed);
+            true
+        };
+        let mut program = Program::new(&model, MACHINE).unwrap();
+        assert_eq!(program.maximise_met(&stop), Err(Failure::Stopped), "{baseline:?}");
+        assert_eq!(asked.swap(0, Ordering::Relaxed), 1, "{baseline:?}");
+        for recheck in [5, 0] {
+            let mut program = Program::new(&model, MACHINE).unwrap();
+            program.maximise_met(&never).unwrap();
+            let stopped = program.bottlenecks_and_cost(recheck, &stop).err();
+            assert_eq!(stopped, Some(Failure::Stopped), "{baseline:?}, recheck {recheck}");
+            assert_eq!(asked.swap(0, Ordering::Relaxed), 1, "{baseline:?}, recheck {recheck}");
+        }
+
+        if baseline == Baseline::Reserve {
+            continue;
+        }
+        // A re-plan after the busiest source's site goes down: its cost solve runs on a thread
+        // of its own when no bottleneck is checked.
+        let solved = solve(&model, None);
+        let mut starts = vec![0usize; graph.n_sites()];
+        for p in &solved.plan.production {
+            starts[model.source(p.source).0 as usize] += 1;
+        }
+        let busiest = (0..starts.len()).max_by_key(|&s| starts[s]).unwrap_or(0);
+        let changes = site_down(&graph, &graph.site_ids[busiest], 3, 20);
+        let after = Model::covering(&graph, &targets, &changes, &options, &model);
+        let mut program = Program::new(&after, MACHINE).unwrap();
+        assert!(program.start_from(&model, &solved.bases));
+        program.maximise_met(&never).unwrap();
+        let stopped = program.bottlenecks_and_cost(0, &stop).err();
+        assert_eq!(stopped, Some(Failure::Stopped), "{baseline:?}, re-plan");
+        assert_eq!(asked.swap(0, Ordering::Relaxed), 1, "{baseline:?}, re-plan");
+    }
 }

@@ -117,6 +117,10 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
         ("/jobs/risks", r#"{"item": "icu-ventilator", "item": "small-uas"}"#),
         ("/jobs/stress", r#"{"scenario": "data/scenarios/gulf-hurricane.toml"}"#),
         ("/jobs/replan", r#"{"events": {"event": []}}"#),
+        (
+            "/jobs/mobilize",
+            r#"{"demand": {"target": [{"item": "icu-ventilator", "quantity": 5, "due_week": 3}]}, "time_limit_seconds": 0}"#,
+        ),
     ];
     let mut out = String::new();
     for (path, body) in cases {
@@ -138,6 +142,7 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
         /jobs/risks -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: item: duplicate field `item` at line 1 column 33","details":[{"location":"body","field":"item","message":"duplicate field `item` at line 1 column 33"}]}}
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario","field":null,"message":"expected a JSON object with the fields of the scenario, got text; send the document itself, not its file name"}]}}
         /jobs/replan -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: plan: missing; it is required","details":[{"location":"body","field":"plan","message":"missing; it is required"}]}}
+        /jobs/mobilize -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: time_limit_seconds: a time limit is more than zero seconds, not 0","details":[{"location":"body","field":"time_limit_seconds","message":"a time limit is more than zero seconds, not 0"}]}}
     "#]].assert_eq(&out);
     let (_, jobs) = call(&f.state, Method::GET, "/jobs", Some(&f.operator)).await;
     assert_eq!(jobs, serde_json::json!([]));
@@ -166,6 +171,24 @@ async fn a_job_that_fails_after_it_was_accepted_says_why() {
     assert_eq!(status, StatusCode::CONFLICT, "{answer}");
     let said = answer["error"]["message"].as_str().unwrap();
     assert!(said.contains("has no result: it failed: the planning program could not"), "{said}");
+}
+
+/// A plan job out of its time limit fails with the code `timeout`, saying so, and has no result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_job_out_of_time_fails_as_a_timeout() {
+    let f = fixture();
+    let mut body: Value = serde_json::from_str(MOBILIZE).unwrap();
+    body["time_limit_seconds"] = Value::from(1e-9);
+    let id = post(&f, "/jobs/mobilize", &body.to_string()).await;
+    let job = finished(&f, &id).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(job["error"]["code"], "timeout", "{job}");
+    let message = job["error"]["message"].as_str().unwrap();
+    let said = "the plan ran out of its time limit of 1ns while building the program (after ";
+    assert!(message.starts_with(said), "{message}");
+    let (status, _) =
+        call(&f.state, Method::GET, &format!("/jobs/{id}/result"), Some(&f.operator)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
