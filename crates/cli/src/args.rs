@@ -402,7 +402,7 @@ pub(crate) struct PlanOutput {
     #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     pub(crate) recheck: Option<usize>,
     /// Stop and fail if building and solving the plan take longer than this: 90s, 10m, 1h30m,
-    /// or a number of seconds [default: no limit].
+    /// 2d, or a number of seconds [default: no limit].
     #[arg(long, value_name = "TIME", allow_hyphen_values = true, value_parser = app::plan::time_limit)]
     pub(crate) time_limit: Option<std::time::Duration>,
     /// Show at most this many rows per table.

@@ -10,16 +10,18 @@ use engine::plan::Size;
 use crate::{Error, Progress};
 
 /// The time limit written `text`: a number of seconds (`600`, `2.5`) or a duration in words
-/// (`90s`, `10m`, `1h30m`, `1 hour 30 minutes`), more than zero.
+/// (`90s`, `10m`, `1h30m`, `1 hour 30 minutes`, `2d`, ISO 8601's `PT5M`), more than zero. A day
+/// is 24 hours and a week 7 days; months and years, of no one length, are refused.
 pub fn time_limit(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     if let Ok(seconds) = text.parse::<f64>() {
         return time_limit_seconds(seconds);
     }
-    let duration: jiff::SignedDuration = text.parse().map_err(|_| {
-        format!(
-            "expected a time such as 90s, 10m or 1h30m (a number alone is seconds), not {text:?}"
-        )
+    let span: jiff::Span = text.parse().map_err(|_| {
+        format!("expected a time such as 90s, 10m, 1h30m or 2d (a number alone is seconds), not {text:?}")
+    })?;
+    let duration = span.to_duration(jiff::SpanRelativeTo::days_are_24_hours()).map_err(|_| {
+        format!("a time limit is given in weeks, days, hours, minutes or seconds, not {text}")
     })?;
     if duration.is_negative() || duration.is_zero() {
         return Err(format!("a time limit is more than zero, not {text}"));
@@ -32,7 +34,8 @@ pub fn time_limit_seconds(seconds: f64) -> Result<Duration, String> {
     if seconds.is_nan() || seconds <= 0.0 {
         return Err(format!("a time limit is more than zero seconds, not {seconds}"));
     }
-    Duration::try_from_secs_f64(seconds).map_err(|_| format!("{seconds} seconds is too long"))
+    Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("{} seconds is too long", model::Shown(seconds)))
 }
 
 /// A duration as a person writes it: `10m`, `1h 30m`, `2.5s`.

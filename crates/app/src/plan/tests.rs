@@ -103,6 +103,8 @@ fn time_limits_as_written() {
         ("1h30m", secs(5400)),
         ("1 hour 30 minutes", secs(5400)),
         ("PT5M", secs(300)),
+        ("2d", secs(2 * 86_400)),
+        ("1 week", secs(7 * 86_400)),
     ] {
         assert_eq!(time_limit(text), Ok(limit), "{text}");
     }
@@ -111,13 +113,15 @@ fn time_limits_as_written() {
         ("-5", "a time limit is more than zero seconds, not -5"),
         ("NaN", "a time limit is more than zero seconds, not NaN"),
         ("inf", "inf seconds is too long"),
+        ("1e30", "1e30 seconds is too long"),
+        ("3 years", "a time limit is given in weeks, days, hours, minutes or seconds, not 3 years"),
         ("0s", "a time limit is more than zero, not 0s"),
         ("-10m", "a time limit is more than zero, not -10m"),
         (
             "soon",
-            "expected a time such as 90s, 10m or 1h30m (a number alone is seconds), not \"soon\"",
+            "expected a time such as 90s, 10m, 1h30m or 2d (a number alone is seconds), not \"soon\"",
         ),
-        ("", "expected a time such as 90s, 10m or 1h30m (a number alone is seconds), not \"\""),
+        ("", "expected a time such as 90s, 10m, 1h30m or 2d (a number alone is seconds), not \"\""),
     ] {
         assert_eq!(time_limit(text), Err(said.to_owned()), "{text}");
     }

@@ -672,7 +672,7 @@ fn a_plan_out_of_time_fails_and_writes_nothing() {
         ("-10m", "a time limit is more than zero, not -10m"),
         (
             "soon",
-            "expected a time such as 90s, 10m or 1h30m (a number alone is seconds), not \"soon\"",
+            "expected a time such as 90s, 10m, 1h30m or 2d (a number alone is seconds), not \"soon\"",
         ),
     ] {
         let output = plan(limit, "never.json");
