@@ -24,6 +24,34 @@ pub(crate) fn memory() -> u64 {
     }
 }
 
+/// The bytes of memory this process holds now (resident), or 0 where that cannot be read.
+pub(crate) fn held() -> u64 {
+    let (Ok(mut system), Ok(pid)) = (System::new(), sysinfo::get_current_pid()) else { return 0 };
+    let this = ProcessesToUpdate::Some(&[pid]);
+    system.refresh_processes_specifics(this, false, ProcessRefreshKind::nothing().with_memory());
+    system.process(pid).map_or(0, sysinfo::Process::memory)
+}
+
+/// The bytes of memory a plan's program may take: what this process may use (`memory`), less
+/// what it holds already (`held`: the network, its graph, a server's twin, the plan's model).
+pub(crate) fn left() -> Memory {
+    Memory { limit: memory(), held: held() }
+}
+
+/// What this process may use and what it holds.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Memory {
+    pub(crate) limit: u64,
+    pub(crate) held: u64,
+}
+
+impl Memory {
+    /// What is left.
+    pub(crate) fn left(self) -> u64 {
+        self.limit.saturating_sub(self.held)
+    }
+}
+
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use std::path::Path;
@@ -58,5 +86,19 @@ mod tests {
             .min()
             .unwrap_or(u64::MAX);
         assert_eq!(super::memory(), (total * 1024).min(limit));
+    }
+
+    /// What the process holds grows by what it takes: 512 MiB written to (less 64 MiB for what
+    /// other tests may free meanwhile).
+    #[test]
+    fn what_the_process_holds_grows_with_what_it_takes() {
+        let before = super::held();
+        let taken = vec![1u8; 512 << 20];
+        let after = super::held();
+        assert!(after >= before + (448 << 20), "{before} then {after}");
+        let memory = super::left();
+        assert_eq!(memory.left(), memory.limit - memory.held);
+        assert!(memory.held >= 448 << 20 && memory.limit == super::memory(), "{memory:?}");
+        drop(taken);
     }
 }

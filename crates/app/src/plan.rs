@@ -398,11 +398,18 @@ fn solve(
         None => Model::new(graph, targets, changes, options),
     };
     lap(&mut seconds.model);
-    let memory = crate::machine::memory();
-    tracing::info!(memory, "memory a plan may take");
-    let built = clock
-        .go_on(BUILDING, None)
-        .and_then(|()| Program::new(&model, memory).map_err(|e| failed(e, BUILDING, None)));
+    let memory = crate::machine::left();
+    tracing::info!(limit = memory.limit, held = memory.held, "memory a plan may take");
+    let built = clock.go_on(BUILDING, None).and_then(|()| {
+        Program::new(&model, memory.left()).map_err(|e| match e {
+            Failure::TooLarge { .. } => Error::invalid(format!(
+                "{e}; this process may use {} of memory and holds {} already",
+                model::gibibytes(memory.limit),
+                model::gibibytes(memory.held)
+            )),
+            e => failed(e, BUILDING, None),
+        })
+    });
     let mut program = built.inspect_err(|_| progress.end())?;
     let warm_start = previous.is_some_and(|(previous, bases)| program.start_from(&previous, bases));
     lap(&mut seconds.build);

@@ -17,7 +17,7 @@ pub use network::{
     BomLine, Capability, Demand, Inventory, Item, Link, Network, Organization, Routing, Site,
     Source,
 };
-pub use shown::{Shown, counted, grouped, listed};
+pub use shown::{Shown, counted, gibibytes, grouped, listed};
 pub use suggest::did_you_mean;
 pub use table::Table;
 pub use validate::{Diagnostic, MAX_AMOUNT, MAX_WEEKS, Severity, too_large, too_long, validate};

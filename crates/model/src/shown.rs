@@ -20,6 +20,11 @@ impl fmt::Display for Shown {
     }
 }
 
+/// `bytes` in GiB, to a tenth: `23.5 GiB`.
+pub fn gibibytes(bytes: u64) -> String {
+    format!("{:.1} GiB", bytes as f64 / f64::from(1u32 << 30))
+}
+
 /// `n` with a comma between each group of three digits: `1,234,567`.
 pub fn grouped(n: u64) -> String {
     let digits = n.to_string();

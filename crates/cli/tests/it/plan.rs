@@ -616,8 +616,9 @@ fn a_plan_chart_counts_the_products_it_does_not_draw() {
     assert_eq!(rows[2], format!("  ... and 9 more targets, {rest}"), "{text}");
 }
 
-/// A plan whose program the machine's memory could not hold is refused as invalid input before
-/// it is laid out, with its size and that memory, and writes nothing.
+/// A plan whose program the memory left to the process could not hold is refused as invalid
+/// input before it is laid out, with its size, that memory and what the process holds, and
+/// writes nothing.
 #[test]
 fn a_plan_too_large_for_the_memory_is_refused() {
     let dir = generated("1000");
@@ -634,6 +635,7 @@ fn a_plan_too_large_for_the_memory_is_refused() {
     let said = stderr(&output, dir.path());
     assert!(said.contains("the planning program would have "), "{said}");
     assert!(said.contains(" GiB of memory can hold"), "{said}");
+    assert!(said.contains("; this process may use ") && said.contains(" GiB already"), "{said}");
     assert!(!dir.path().join("p.json").exists());
 }
 

@@ -79,7 +79,7 @@ pub enum Failure {
         "the planning program would have {} columns, more than the {} that {} of memory can hold (at its peak the solver needs up to about 1.7 KB a column, and a plan is given 3 KB); plan fewer targets, over a shorter horizon, or reserve today's demand instead of letting it compete",
         grouped(.columns),
         grouped(.most),
-        gibibytes(*.memory)
+        model::gibibytes(*.memory)
     )]
     TooLarge { columns: u64, most: u64, memory: u64 },
     /// The solve's `Stop` stopped it.
@@ -89,11 +89,6 @@ pub enum Failure {
 
 fn grouped(n: &u64) -> String {
     model::grouped(*n)
-}
-
-/// `bytes` in GiB, to a tenth.
-fn gibibytes(bytes: u64) -> String {
-    format!("{:.1} GiB", bytes as f64 / f64::from(1u32 << 30))
 }
 
 /// The memory a program may take for each of its columns. At its peak the solver takes about
