@@ -72,6 +72,7 @@ Examples:
   arsenal serve                                        # http://127.0.0.1:8080 (docs/api.md)
   arsenal serve --listen 0.0.0.0:8080 --mqtt 127.0.0.1:1883
   arsenal serve --alert-weeks 8 --alert-webhook http://127.0.0.1:9000/alerts
+  arsenal serve --plan-time-limit 30m
   arsenal --database postgres://arsenal@db:5432/arsenal serve   # one of several servers";
     pub(super) const KEY: &str = "\
 Examples:
@@ -321,6 +322,11 @@ pub(crate) enum Command {
         /// Post each new alert, as JSON, to this http:// URL.
         #[arg(long, value_name = "URL")]
         alert_webhook: Option<String>,
+        /// The most time a plan or re-plan job may take to build and solve its program (90s,
+        /// 10m, 1h30m, 2d, or a number of seconds), also for one that asks for more [default:
+        /// as long as a job asks].
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true, value_parser = app::plan::time_limit)]
+        plan_time_limit: Option<std::time::Duration>,
     },
     /// API keys for `arsenal serve` (docs/security.md).
     #[command(after_help = examples::KEY)]

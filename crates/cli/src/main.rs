@@ -366,6 +366,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
             alert_weeks,
             alert_threshold,
             alert_webhook,
+            plan_time_limit,
         } => {
             let alert_webhook =
                 alert_webhook.as_deref().map(server::webhook_url).transpose().map_err(
@@ -421,6 +422,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 key_recheck: server::KEY_RECHECK,
                 alert_webhook,
                 network_recheck: server::NETWORK_RECHECK,
+                plan_time_limit: *plan_time_limit,
             };
             server::serve(config, settings, *listen, mqtt, |address| {
                 // The server goes on serving when nobody reads its output.

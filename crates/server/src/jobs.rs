@@ -370,7 +370,7 @@ pub(crate) async fn mobilize(
         job.horizon_weeks,
         job.recheck,
     )?
-    .within(time_limit(job.time_limit_seconds)?);
+    .within(time_limit(&state, job.time_limit_seconds)?);
     start(state, caller, JobKind::Mobilize, Ask::Plan(Box::new(ask))).await
 }
 
@@ -413,20 +413,28 @@ pub(crate) async fn replan(
         job.recheck,
         job.cold,
     )?
-    .within(time_limit(job.time_limit_seconds)?);
+    .within(time_limit(&state, job.time_limit_seconds)?);
     start(state, caller, JobKind::Replan, Ask::Plan(Box::new(ask))).await
 }
 
-/// A plan job's `time_limit_seconds`, checked.
-fn time_limit(seconds: Option<f64>) -> Result<Option<std::time::Duration>, ApiError> {
-    let checked = seconds.map(app::plan::time_limit_seconds).transpose();
-    checked.map_err(|reason| ApiError::Invalid {
-        message: format!("the body is not valid: time_limit_seconds: {reason}"),
-        details: vec![wire::Problem {
-            location: "body".into(),
-            field: Some("time_limit_seconds".into()),
-            message: reason,
-        }],
+/// A plan job's time limit: its `time_limit_seconds`, checked, and at most the server's.
+fn time_limit(
+    state: &Shared,
+    seconds: Option<f64>,
+) -> Result<Option<std::time::Duration>, ApiError> {
+    let asked = seconds.map(app::plan::time_limit_seconds).transpose().map_err(|reason| {
+        ApiError::Invalid {
+            message: format!("the body is not valid: time_limit_seconds: {reason}"),
+            details: vec![wire::Problem {
+                location: "body".into(),
+                field: Some("time_limit_seconds".into()),
+                message: reason,
+            }],
+        }
+    })?;
+    Ok(match (asked, state.plan_time_limit) {
+        (Some(asked), Some(most)) => Some(asked.min(most)),
+        (asked, most) => asked.or(most),
     })
 }
 

@@ -62,6 +62,9 @@ pub struct Settings {
     /// How often the server asks the store whether another process wrote to the network since
     /// (an import, or an organization's records), and then serves the stored network.
     pub network_recheck: Duration,
+    /// The most time a plan or re-plan job may take to build and solve its program: the time
+    /// limit of a job that asks for none or for more. None: as long as a job asks.
+    pub plan_time_limit: Option<Duration>,
 }
 
 /// How long a checked key is trusted by default.
@@ -78,6 +81,7 @@ impl Default for Settings {
             key_recheck: KEY_RECHECK,
             alert_webhook: None,
             network_recheck: NETWORK_RECHECK,
+            plan_time_limit: None,
         }
     }
 }
@@ -100,6 +104,8 @@ pub struct State {
     import_turn: tokio::sync::Mutex<()>,
     /// How often to ask the store whether another process wrote (`Settings::network_recheck`).
     network_recheck: Duration,
+    /// The most time a plan job may take (`Settings::plan_time_limit`).
+    plan_time_limit: Option<Duration>,
     /// Where requests and alert predictions run their parallel work, apart from the jobs in
     /// rayon's global pool; made when first needed.
     requests_pool: std::sync::Mutex<Option<Arc<rayon::ThreadPool>>>,
@@ -126,6 +132,7 @@ impl State {
             events_turn: tokio::sync::Mutex::new(()),
             import_turn: tokio::sync::Mutex::new(()),
             network_recheck: settings.network_recheck,
+            plan_time_limit: settings.plan_time_limit,
             requests_pool: std::sync::Mutex::new(None),
         })
     }

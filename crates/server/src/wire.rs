@@ -646,7 +646,8 @@ pub struct MobilizeJob {
     #[serde(default = "default_recheck")]
     pub recheck: usize,
     /// The most time, in seconds, building and solving the plan's program may take: past it
-    /// the job fails with the code `timeout`. None: as long as it takes.
+    /// the job fails with the code `timeout`. None: as long as it takes, or as the server allows
+    /// (`arsenal serve --plan-time-limit`, which also caps a longer one).
     #[schema(exclusive_minimum = 0)]
     pub time_limit_seconds: Option<f64>,
 }

@@ -191,6 +191,32 @@ async fn a_plan_job_out_of_time_fails_as_a_timeout() {
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
+/// A server's plan time limit is that of a job that asks for none, and caps one that asks for
+/// more; a job asking for less keeps its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_plan_time_limit_caps_every_plan_job() {
+    let (nanosecond, hour) = (Duration::from_nanos(1), Duration::from_secs(3600));
+    for (server, asked, limit) in
+        [(nanosecond, None, "1ns"), (nanosecond, Some(3600.0), "1ns"), (hour, Some(2e-9), "2ns")]
+    {
+        let f = fixture();
+        let settings =
+            crate::Settings { plan_time_limit: Some(server), ..crate::Settings::default() };
+        let twin = app::Twin::load(&f.config, &app::Silent).unwrap();
+        let f = Fixture { state: crate::State::ready(f.config.clone(), settings, twin), ..f };
+        let mut body: Value = serde_json::from_str(MOBILIZE).unwrap();
+        if let Some(seconds) = asked {
+            body["time_limit_seconds"] = Value::from(seconds);
+        }
+        let id = post(&f, "/jobs/mobilize", &body.to_string()).await;
+        let job = finished(&f, &id).await;
+        assert_eq!(job["error"]["code"], "timeout", "{asked:?}: {job}");
+        let message = job["error"]["message"].as_str().unwrap();
+        let said = format!("the plan ran out of its time limit of {limit} while building");
+        assert!(message.starts_with(&said), "{asked:?}: {message}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelled_jobs_stop() {
     let f = fixture();
