@@ -32,9 +32,9 @@ pub(crate) fn held() -> u64 {
     system.process(pid).map_or(0, sysinfo::Process::memory)
 }
 
-/// The bytes of memory a plan's program may take: what this process may use (`memory`), less
-/// what it holds already (`held`: the network, its graph, a server's twin, the plan's model).
-pub(crate) fn left() -> Memory {
+/// What this process may use (`memory`) and what it holds already (`held`: the network, its
+/// graph, a server's twin, a plan's model); a plan's program may take what is left.
+pub(crate) fn usage() -> Memory {
     Memory { limit: memory(), held: held() }
 }
 
@@ -96,7 +96,7 @@ mod tests {
         let taken = vec![1u8; 512 << 20];
         let after = super::held();
         assert!(after >= before + (448 << 20), "{before} then {after}");
-        let memory = super::left();
+        let memory = super::usage();
         assert_eq!(memory.left(), memory.limit - memory.held);
         assert!(memory.held >= 448 << 20 && memory.limit == super::memory(), "{memory:?}");
         drop(taken);

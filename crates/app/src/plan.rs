@@ -398,7 +398,7 @@ fn solve(
         None => Model::new(graph, targets, changes, options),
     };
     lap(&mut seconds.model);
-    let memory = crate::machine::left();
+    let memory = crate::machine::usage();
     tracing::info!(limit = memory.limit, held = memory.held, "memory a plan may take");
     let built = clock.go_on(BUILDING, None).and_then(|()| {
         Program::new(&model, memory.left()).map_err(|e| match e {

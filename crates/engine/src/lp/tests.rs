@@ -181,10 +181,16 @@ impl Stop for Limited {
     }
 }
 
-/// A solve with no time left stops without asking; one with time to spare, and the solves
-/// after it without a limit, reach the optimum.
+/// A solve with no time left stops without asking, and one with a millisecond (the least it is
+/// given) of a program that takes over a hundred times that stops on HiGHS's own clock; one with
+/// time to spare, and the solves after it without a limit, reach the optimum.
 #[test]
 fn a_time_limit_stops_a_solve_and_binds_no_other() {
+    let large = transportation(150);
+    let mut session = Session::new(&large, Sense::Minimise);
+    let nanosecond = Limited { left: Duration::from_nanos(1), asked: AtomicUsize::new(0) };
+    assert_eq!(session.solve(&nanosecond), Outcome::Stopped);
+
     let p = transportation(40);
     let optimum = objective(solve(&p, Sense::Minimise));
     let mut session = Session::new(&p, Sense::Minimise);
