@@ -6,36 +6,26 @@ use sysinfo::{MemoryRefreshKind, ProcessRefreshKind, ProcessesToUpdate, System};
 /// sized for, 24 GiB.
 const ASSUMED_MEMORY: u64 = 24 << 30;
 
-/// The bytes of memory this process may use: the machine's, or the limit of its control group
-/// (or of one the group is in: a container's, a service's `MemoryMax`) when that is lower;
-/// `ASSUMED_MEMORY` where the machine's cannot be read.
-pub(crate) fn memory() -> u64 {
-    let Ok(mut system) = System::new() else { return ASSUMED_MEMORY };
+/// What this process may use: the machine's memory, or the limit of its control group (or of
+/// one the group is in: a container's, a service's `MemoryMax`) when that is lower,
+/// `ASSUMED_MEMORY` where the machine's cannot be read; and what it holds already, resident (the
+/// network, its graph, a server's twin, a plan's model), 0 where that cannot be read. A plan's
+/// program may take what is left.
+pub(crate) fn usage() -> Memory {
+    let Ok(mut system) = System::new() else { return Memory { limit: ASSUMED_MEMORY, held: 0 } };
     system.refresh_memory_specifics(MemoryRefreshKind::nothing().with_ram());
-    let total = system.total_memory();
-    let limit = sysinfo::get_current_pid().ok().and_then(|pid| {
-        let this = ProcessesToUpdate::Some(&[pid]);
-        system.refresh_processes_specifics(this, false, ProcessRefreshKind::nothing());
-        system.process(pid)?.cgroup_limits()
-    });
-    match total.min(limit.map_or(u64::MAX, |limits| limits.total_memory)) {
+    let pid = sysinfo::get_current_pid().ok();
+    if let Some(pid) = pid {
+        let kind = ProcessRefreshKind::nothing().with_memory();
+        system.refresh_processes_specifics(ProcessesToUpdate::Some(&[pid]), false, kind);
+    }
+    let this = pid.and_then(|pid| system.process(pid));
+    let group = this.and_then(sysinfo::Process::cgroup_limits);
+    let limit = match system.total_memory().min(group.map_or(u64::MAX, |g| g.total_memory)) {
         0 => ASSUMED_MEMORY,
         memory => memory,
-    }
-}
-
-/// The bytes of memory this process holds now (resident), or 0 where that cannot be read.
-pub(crate) fn held() -> u64 {
-    let (Ok(mut system), Ok(pid)) = (System::new(), sysinfo::get_current_pid()) else { return 0 };
-    let this = ProcessesToUpdate::Some(&[pid]);
-    system.refresh_processes_specifics(this, false, ProcessRefreshKind::nothing().with_memory());
-    system.process(pid).map_or(0, sysinfo::Process::memory)
-}
-
-/// What this process may use (`memory`) and what it holds already (`held`: the network, its
-/// graph, a server's twin, a plan's model); a plan's program may take what is left.
-pub(crate) fn usage() -> Memory {
-    Memory { limit: memory(), held: held() }
+    };
+    Memory { limit, held: this.map_or(0, sysinfo::Process::memory) }
 }
 
 /// What this process may use and what it holds.
@@ -85,20 +75,18 @@ mod tests {
             })
             .min()
             .unwrap_or(u64::MAX);
-        assert_eq!(super::memory(), (total * 1024).min(limit));
+        assert_eq!(super::usage().limit, (total * 1024).min(limit));
     }
 
     /// What the process holds grows by what it takes: 512 MiB written to (less 64 MiB for what
     /// other tests may free meanwhile).
     #[test]
     fn what_the_process_holds_grows_with_what_it_takes() {
-        let before = super::held();
+        let before = super::usage();
         let taken = vec![1u8; 512 << 20];
-        let after = super::held();
-        assert!(after >= before + (448 << 20), "{before} then {after}");
-        let memory = super::usage();
-        assert_eq!(memory.left(), memory.limit - memory.held);
-        assert!(memory.held >= 448 << 20 && memory.limit == super::memory(), "{memory:?}");
+        let after = super::usage();
+        assert!(after.held >= before.held + (448 << 20), "{before:?} then {after:?}");
+        assert_eq!((after.limit, after.left()), (before.limit, after.limit - after.held));
         drop(taken);
     }
 }
