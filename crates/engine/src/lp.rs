@@ -20,6 +20,34 @@ pub trait Stop: Sync {
     fn time_left(&self) -> Option<Duration> {
         None
     }
+
+    /// Told, as a solve goes, of each iteration it completes (`Iteration::count` restarts with
+    /// each method a solve goes through).
+    fn iterated(&self, _at: Iteration) {}
+}
+
+/// Where a solve stands: the method working and the iterations it has completed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Iteration {
+    pub method: Method,
+    pub count: u64,
+}
+
+/// A method a solve goes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Simplex,
+    InteriorPoint,
+}
+
+impl Method {
+    /// Its name in words.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Simplex => "simplex",
+            Method::InteriorPoint => "interior point",
+        }
+    }
 }
 
 impl<F: Fn() -> bool + Sync> Stop for F {

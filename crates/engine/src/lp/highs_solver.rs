@@ -12,7 +12,7 @@ use highs::{
 };
 use highs_sys::{HighsCallbackDataIn, HighsCallbackDataOut, HighsInt};
 
-use super::{Col, Outcome, Problem, Row, Sense, Solution, Stop};
+use super::{Col, Iteration, Method, Outcome, Problem, Row, Sense, Solution, Stop};
 
 /// Programs with fewer columns and rows together than this are small: they are solved without
 /// presolve and with Dantzig pricing.
@@ -416,23 +416,43 @@ fn run(mut model: Model, stop: &dyn Stop) -> Result<SolvedModel, HighsStatus> {
     Ok(solved)
 }
 
-/// HiGHS's callback: asks the `Stop` its data points to, and interrupts the solve when it says
-/// so (or panics, which must not unwind into HiGHS).
+/// HiGHS's callback: tells the `Stop` its data points to of the iteration HiGHS reports, asks
+/// it whether to stop, and interrupts the solve when it says so (or panics, which must not
+/// unwind into HiGHS).
 #[allow(unsafe_code)]
 unsafe extern "C" fn interrupt(
-    _kind: c_int,
+    kind: c_int,
     _message: *const c_char,
-    _out: *const HighsCallbackDataOut,
+    out: *const HighsCallbackDataOut,
     input: *mut HighsCallbackDataIn,
     data: *mut c_void,
 ) {
     // SAFETY: `data` is the pointer `run` passed, to a `Stop` alive for the whole solve.
     let stop = unsafe { *(data as *const &dyn Stop) };
-    let stopping = catch_unwind(AssertUnwindSafe(|| stop.now())).unwrap_or(true);
+    // SAFETY: HiGHS passes its callback output, valid for the call, or none.
+    let at = unsafe { out.as_ref() }.and_then(|out| iteration(kind, out));
+    let stopping = catch_unwind(AssertUnwindSafe(|| {
+        if let Some(at) = at {
+            stop.iterated(at);
+        }
+        stop.now()
+    }))
+    .unwrap_or(true);
     // SAFETY: HiGHS passes its callback input, valid for the call, or none.
     if let (true, Some(input)) = (stopping, unsafe { input.as_mut() }) {
         input.user_interrupt = 1;
     }
+}
+
+/// The iteration an interrupt callback of `kind` reports in `out`: none from the interior point
+/// method's inner iterations and crossover, which report no count (-1).
+fn iteration(kind: c_int, out: &HighsCallbackDataOut) -> Option<Iteration> {
+    let (method, count) = match kind {
+        highs_sys::kHighsCallbackSimplexInterrupt => (Method::Simplex, out.simplex_iteration_count),
+        highs_sys::kHighsCallbackIpmInterrupt => (Method::InteriorPoint, out.ipm_iteration_count),
+        _ => return None,
+    };
+    Some(Iteration { method, count: u64::try_from(count).ok()? })
 }
 
 /// A simplex basis: a status for every column and row, in HiGHS's codes (0 at the lower bound,

@@ -209,3 +209,37 @@ fn a_time_limit_stops_a_solve_and_binds_no_other() {
     }
     assert!(in_time.asked.load(Ordering::Relaxed) > 0);
 }
+
+/// A `Stop` that keeps every iteration it is told of.
+#[derive(Default)]
+struct Watched(std::sync::Mutex<Vec<super::Iteration>>);
+
+impl Stop for Watched {
+    fn now(&self) -> bool {
+        false
+    }
+
+    fn iterated(&self, at: super::Iteration) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(at);
+    }
+}
+
+/// A solve tells its `Stop` of its iterations as it goes: by the method it was asked to use,
+/// counted up from where the method started, never down.
+#[test]
+fn a_solve_tells_its_iterations() {
+    use super::Method;
+    let p = transportation(40);
+    for (interior, method) in [(false, Method::Simplex), (true, Method::InteriorPoint)] {
+        let mut session = Session::new(&p, Sense::Minimise);
+        session.prefer_interior_point(interior);
+        let watched = Watched::default();
+        assert!(matches!(session.solve(&watched), Outcome::Optimal(_)));
+        let seen = watched.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let counts: Vec<u64> =
+            seen.iter().filter(|at| at.method == method).map(|at| at.count).collect();
+        assert!(counts.len() > 5, "{method:?}: {seen:?}");
+        assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{method:?}: {counts:?}");
+        assert!(counts.last() > counts.first(), "{method:?}: {counts:?}");
+    }
+}
