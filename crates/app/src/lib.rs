@@ -132,7 +132,8 @@ impl From<store::Error> for Error {
 pub trait Progress: Sync {
     /// A new stage of work with a known or unknown amount.
     fn begin(&self, label: &str, total: Option<u64>);
-    /// How much of the stage is done.
+    /// How much of the stage is done; in a stage of unknown amount, the steps taken so far,
+    /// which its label names (a solver's iterations).
     fn advance(&self, done: u64);
     fn end(&self);
     /// Whether the work should stop: long stages ask between units of work (a site, a

@@ -424,14 +424,14 @@ fn solve(
 
     const MET: &str = "solving for the most demand met";
     clock.go_on(MET, Some(size))?;
-    progress.begin("solving: demand met", None);
+    clock.solving("solving: demand met");
     let met = program.maximise_met(&clock).map_err(|e| failed(e, MET, Some(size)));
     progress.end();
     let met = met?;
     lap(&mut seconds.solve_met);
     const COST: &str = "solving for the least cost and checking the bottlenecks";
     clock.go_on(COST, Some(size))?;
-    progress.begin("solving: cost, and checking bottlenecks", None);
+    clock.solving("solving: cost, and checking bottlenecks");
     let finished =
         program.bottlenecks_and_cost(recheck, &clock).map_err(|e| failed(e, COST, Some(size)));
     progress.end();

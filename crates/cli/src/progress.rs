@@ -49,9 +49,15 @@ impl app::Progress for Bars {
     }
 
     fn advance(&self, done: u64) {
-        if let Some(bar) = &*self.bar() {
-            bar.set_position(done);
+        let Some(bar) = &*self.bar() else { return };
+        // A stage of unknown amount shows the steps it has taken, once it takes any.
+        if bar.length().is_none() && bar.position() == 0 && done > 0 {
+            bar.set_style(
+                ProgressStyle::with_template("{msg:>24}: {human_pos} {spinner} {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
         }
+        bar.set_position(done);
     }
 
     fn end(&self) {

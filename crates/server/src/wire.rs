@@ -708,9 +708,10 @@ pub struct Job {
     pub status: JobStatus,
     /// The organization of the key that started it.
     pub organization: String,
-    /// The stage of work under way, e.g. "scenarios" or "solving: demand met".
+    /// The stage of work under way, e.g. "scenarios" or "solving: demand met, interior point
+    /// iterations".
     pub stage: Option<String>,
-    /// How much of the stage is done...
+    /// How much of the stage is done (in a plan's solving stage, the solver's iterations)...
     pub done: u64,
     /// ...out of this much, when known.
     pub total: Option<u64>,

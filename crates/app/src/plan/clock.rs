@@ -2,9 +2,10 @@
 //! built and solved. The solver asks the clock in every iteration whether to stop, so a plan
 //! stops within moments of its limit or of being cancelled, not after its solve.
 
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use engine::lp::Stop;
+use engine::lp::{Iteration, Method, Stop};
 use engine::plan::Size;
 
 use crate::{Error, Progress};
@@ -47,17 +48,36 @@ pub(crate) fn shown(duration: Duration) -> String {
 }
 
 /// Stops a plan when its progress asks to or its time is up: the solver asks it in every
-/// iteration.
+/// iteration, and tells it of each, which it shows as the progress of the solving stage.
 pub(crate) struct Clock<'a> {
     progress: &'a dyn Progress,
     started: Instant,
     limit: Option<Duration>,
+    solving: Mutex<Solving>,
+}
+
+/// The solving stage under way: its label, the method whose iterations its progress counts,
+/// and the iterations of that method's earlier solves in the stage and of the one going on.
+#[derive(Default)]
+struct Solving {
+    label: &'static str,
+    method: Option<Method>,
+    before: u64,
+    now: u64,
 }
 
 impl<'a> Clock<'a> {
     /// Starts the clock of a plan with `limit` (none: no limit).
     pub(crate) fn start(progress: &'a dyn Progress, limit: Option<Duration>) -> Clock<'a> {
-        Clock { progress, started: Instant::now(), limit }
+        Clock { progress, started: Instant::now(), limit, solving: Mutex::default() }
+    }
+
+    /// Begins the solving stage `label`: its progress counts the iterations of the solves from
+    /// here on, and names the method that makes them.
+    pub(crate) fn solving(&self, label: &'static str) {
+        *self.solving.lock().unwrap_or_else(PoisonError::into_inner) =
+            Solving { label, ..Solving::default() };
+        self.progress.begin(label, None);
     }
 
     fn out_of_time(&self) -> bool {
@@ -97,5 +117,22 @@ impl Stop for Clock<'_> {
 
     fn time_left(&self) -> Option<Duration> {
         Some(self.limit?.saturating_sub(self.started.elapsed()))
+    }
+
+    fn iterated(&self, at: Iteration) {
+        let mut solving = self.solving.lock().unwrap_or_else(PoisonError::into_inner);
+        if solving.method != Some(at.method) {
+            *solving =
+                Solving { label: solving.label, method: Some(at.method), ..Solving::default() };
+            self.progress.end();
+            self.progress
+                .begin(&format!("{}, {} iterations", solving.label, at.method.name()), None);
+        }
+        // A count that goes back is the next solve's (a bottleneck's check, say).
+        if at.count < solving.now {
+            solving.before += solving.now;
+        }
+        solving.now = at.count;
+        self.progress.advance(solving.before + solving.now);
     }
 }
