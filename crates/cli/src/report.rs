@@ -273,6 +273,16 @@ fn scientific(x: f64) -> Option<String> {
     (!x.is_finite() || x.abs() >= GROUPED_BELOW).then(|| format!("{x:.3e}"))
 }
 
+/// A confidence interval, each end `shown`: an end the scenarios cannot bound is said so.
+fn between(interval: engine::simulate::Interval, shown: impl Fn(f64) -> String) -> String {
+    match (interval.low(), interval.high()) {
+        (Some(low), Some(high)) => format!("{} to {}", shown(low), shown(high)),
+        (Some(low), None) => format!("{} to beyond the worst seen", shown(low)),
+        (None, Some(high)) => format!("up to {}", shown(high)),
+        (None, None) => "too few scenarios".into(),
+    }
+}
+
 /// Money to the whole unit, grouped by thousands.
 fn money(x: f64) -> String {
     if let Some(shown) = scientific(x) {
@@ -636,27 +646,36 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
     } else {
         let _ = writeln!(out, "\nValue of demand not served on time, per scenario:");
     }
-    for (name, value) in [
-        ("mean", l.mean),
-        ("median", l.p50),
-        ("95th percentile", l.p95),
-        ("99th percentile", l.p99),
-        ("worst", l.worst),
+    let _ = writeln!(out, "  {:<16} {:>16}   {}", "", "", "95 % confidence interval");
+    let i = &l.interval;
+    for (name, value, interval) in [
+        ("mean", l.mean, Some(i.mean)),
+        ("median", l.p50, Some(i.p50)),
+        ("95th percentile", l.p95, Some(i.p95)),
+        ("99th percentile", l.p99, Some(i.p99)),
+        ("worst", l.worst, None),
     ] {
-        let _ = writeln!(out, "  {name:<16} {:>16}", money(value));
+        let interval = interval.map_or_else(String::new, |i| format!("   {}", between(i, money)));
+        let _ = writeln!(out, "  {name:<16} {:>16}{interval}", money(value));
     }
     let _ = writeln!(
         out,
         "\nProducts: share of scenarios with a fill rate below {:.0} %",
         100.0 * report.threshold
     );
-    let _ = writeln!(out, "  {:<22} {:>12} {:>16}", "product", "probability", "mean fill rate");
+    let _ = writeln!(
+        out,
+        "  {:<22} {:>12} {:>16} {:>16}",
+        "product", "probability", "95 % interval", "mean fill rate"
+    );
+    let percent = |share: f64| format!("{:.1}%", 100.0 * share);
     for p in report.products.iter().take(top) {
         let _ = writeln!(
             out,
-            "  {:<22} {:>11.1}% {:>15.2}%",
+            "  {:<22} {:>11.1}% {:>16} {:>15.2}%",
             p.item,
             100.0 * p.probability_below,
+            between(p.probability_interval, percent),
             100.0 * p.mean_fill_rate
         );
     }

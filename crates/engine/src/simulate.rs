@@ -21,7 +21,8 @@ use crate::graph::{Graph, Name};
 pub use effects::{in_circle, struck_sites};
 pub use flows::Flows;
 pub use monte_carlo::{
-    Contribution, Hazards, MonteCarlo, MonteCarloReport, ProductRisk, Summary, Undrawn, monte_carlo,
+    Contribution, Hazards, Interval, Intervals, MonteCarlo, MonteCarloReport, ProductRisk, Summary,
+    Undrawn, monte_carlo,
 };
 
 /// How long one period is.

@@ -390,6 +390,11 @@ fn monte_carlo_on_the_sample_is_reproducible_and_charted() {
     let text = stdout(&output);
     assert!(text.starts_with("30 random scenarios (seed 4), 26 weeks each"), "{text}");
     assert!(text.contains("95th percentile") && text.contains("Regions that carry the tail"));
+    // 30 scenarios bound the mean both ways, but not the 99th percentile from above: each of
+    // them lies below it with chance 0.99, all 30 with chance 0.74.
+    let line = |name: &str| text.lines().find(|l| l.trim_start().starts_with(name)).unwrap();
+    assert!(line("99th percentile").ends_with(" to beyond the worst seen"), "{text}");
+    assert!(!line("mean").contains("beyond") && line("mean").contains(" to "), "{text}");
     let svg = std::fs::read_to_string(dir.path().join("losses.svg")).unwrap();
     assert!(svg.contains("Value lost per scenario: 30 scenarios, seed 4\n"));
     let one = stdout(&run(dir.path(), &["stress", "--monte-carlo", "1", "--horizon", "1"]));

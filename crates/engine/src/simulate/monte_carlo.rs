@@ -4,6 +4,8 @@
 //! Scenario `i` is drawn from a ChaCha8 generator seeded with the seed and set to stream `i`, so
 //! results do not depend on the number of threads or the order scenarios finish in.
 
+mod confidence;
+
 use std::collections::BTreeMap;
 
 use rand::Rng;
@@ -20,6 +22,8 @@ use super::{
 };
 use crate::closure::Closures;
 use crate::graph::{Graph, Name};
+
+pub use confidence::Interval;
 
 /// The hazard models scenarios are drawn from (docs/scenarios.md states the defaults).
 #[derive(Clone, Debug, PartialEq)]
@@ -141,6 +145,17 @@ pub struct Summary {
     pub p95: f64,
     pub p99: f64,
     pub worst: f64,
+    /// 95 % confidence intervals of the mean and the percentiles.
+    pub interval: Intervals,
+}
+
+/// 95 % confidence intervals of what a run estimates (docs/scenarios.md says how each is found).
+#[derive(Clone, Debug, Serialize)]
+pub struct Intervals {
+    pub mean: Interval,
+    pub p50: Interval,
+    pub p95: Interval,
+    pub p99: Interval,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -148,6 +163,8 @@ pub struct ProductRisk {
     pub item: Name,
     /// Share of scenarios in which its fill rate fell below the threshold.
     pub probability_below: f64,
+    /// Its 95 % confidence interval.
+    pub probability_interval: Interval,
     pub mean_fill_rate: f64,
 }
 
@@ -417,6 +434,12 @@ fn aggregate(
         p95: percentile(&sorted, 0.95),
         p99: percentile(&sorted, 0.99),
         worst: sorted.last().copied().unwrap_or(0.0),
+        interval: Intervals {
+            mean: confidence::mean(&losses),
+            p50: confidence::quantile(&sorted, 0.50),
+            p95: confidence::quantile(&sorted, 0.95),
+            p99: confidence::quantile(&sorted, 0.99),
+        },
     };
 
     // Products: a scenario that did not reach a product leaves it at its baseline fill rate.
@@ -444,6 +467,7 @@ fn aggregate(
         .map(|(p, product)| ProductRisk {
             item: product.item.clone(),
             probability_below: f64::from(below[p]) / n,
+            probability_interval: confidence::proportion(below[p], drawn.len() as u32),
             mean_fill_rate: fill_sum[p] / n,
         })
         .collect();
