@@ -272,6 +272,9 @@ pub struct MonteCarloOptions {
     pub threshold: f64,
     /// The hazard models scenarios are drawn from (`scenario::hazards` reads a hazards file).
     pub hazards: Hazards,
+    /// The most time drawing and running the scenarios may take: past it no more start, and
+    /// the report covers those done from the first on (none: as long as it takes).
+    pub time_limit: Option<std::time::Duration>,
 }
 
 /// Draws and runs `options.scenarios` random disruption scenarios on the stored network.
@@ -282,7 +285,7 @@ pub fn monte_carlo(
 ) -> Result<MonteCarloReport, Error> {
     let mc = monte_carlo_settings(options)?;
     crate::graph_cache::once(config, progress, |graph| {
-        draw_and_run(graph, &mc, options.period, progress)
+        draw_and_run(graph, &mc, options.period, options.time_limit, progress)
     })
 }
 
@@ -314,21 +317,33 @@ pub(crate) fn monte_carlo_settings(options: &MonteCarloOptions) -> Result<MonteC
     })
 }
 
-/// Runs checked Monte Carlo settings.
+/// Runs checked Monte Carlo settings, starting no scenario after `time_limit`.
 pub(crate) fn draw_and_run(
     graph: &Graph,
     mc: &MonteCarlo,
     period: Period,
+    time_limit: Option<std::time::Duration>,
     progress: &dyn Progress,
 ) -> Result<MonteCarloReport, Error> {
-    let flows = Flows::new(graph, period);
     let started = Instant::now();
+    let in_time = || time_limit.is_none_or(|limit| started.elapsed() < limit);
+    let flows = Flows::new(graph, period);
     let report = crate::with_progress(progress, "scenarios", u64::from(mc.scenarios), |report| {
-        engine::simulate::monte_carlo(graph, &flows, mc, report)
+        engine::simulate::monte_carlo(graph, &flows, mc, &|done| report(done) && in_time())
+    });
+    // Told to stop, the engine reports on what it did; a cancelled run reports nothing.
+    crate::go_on(progress)?;
+    let report = report.map_err(|e| match (e, time_limit) {
+        (Error::Cancelled, Some(limit)) => Error::TimeLimit(format!(
+            "the Monte Carlo run ran out of its time limit of {} before its first scenario finished; give it more time",
+            crate::plan::clock::shown(limit)
+        )),
+        (e, _) => e,
     })?;
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),
-        scenarios = mc.scenarios,
+        scenarios = report.scenarios,
+        asked = mc.scenarios,
         periods = mc.horizon,
         "monte carlo"
     );

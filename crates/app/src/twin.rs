@@ -49,7 +49,7 @@ pub struct Question(Checked);
 enum Checked {
     Risks { scope: Option<u32> },
     Stress { scenario: Resolved, settings: Settings, period: Period },
-    MonteCarlo { mc: MonteCarlo, period: Period },
+    MonteCarlo { mc: MonteCarlo, period: Period, time_limit: Option<std::time::Duration> },
     Plan(Box<crate::plan::Prepared>),
 }
 
@@ -172,6 +172,7 @@ impl Twin {
             Ask::MonteCarlo(options) => Checked::MonteCarlo {
                 mc: crate::stress::monte_carlo_settings(options)?,
                 period: options.period,
+                time_limit: options.time_limit,
             },
             Ask::Plan(plan) => {
                 let against = if plan.adds_sources() {
@@ -194,9 +195,9 @@ impl Twin {
             Checked::Stress { scenario, settings, period } => Answer::Stress(
                 crate::stress::simulate(graph, scenario, settings, *period, progress)?,
             ),
-            Checked::MonteCarlo { mc, period } => {
-                Answer::MonteCarlo(crate::stress::draw_and_run(graph, mc, *period, progress)?)
-            }
+            Checked::MonteCarlo { mc, period, time_limit } => Answer::MonteCarlo(
+                crate::stress::draw_and_run(graph, mc, *period, *time_limit, progress)?,
+            ),
             Checked::Plan(prepared) => {
                 match crate::plan::answer(prepared, &self.stamp, progress)? {
                     (document, None) => Answer::Plan(document),

@@ -53,7 +53,8 @@ Examples:
   arsenal stress --scenario arsenal-data/examples/scenarios/gulf-hurricane.toml --chart fill.svg
   arsenal stress --scenario s.toml --period day --unmet backlog --priority icu-ventilator
   arsenal stress --monte-carlo 1000 --seed 7 --chart losses.png
-  arsenal stress --monte-carlo 1000 --hazards hazards.toml --threshold 0.9 --json";
+  arsenal stress --monte-carlo 1000 --hazards hazards.toml --threshold 0.9 --json
+  arsenal stress --monte-carlo 10000 --time-limit 5m    # as many as 5 minutes run";
     pub(super) const MOBILIZE: &str = "\
 Examples:
   arsenal mobilize --demand arsenal-data/examples/demand/ventilator-pandemic.toml --out plan.json
@@ -219,6 +220,10 @@ pub(crate) enum Command {
         /// Hazard models for --monte-carlo (a TOML file; documented defaults otherwise).
         #[arg(long, requires = "monte_carlo")]
         hazards: Option<PathBuf>,
+        /// With --monte-carlo: start no scenario after this long (90s, 10m, 1h30m, or a number
+        /// of seconds), and report on those done from the first [default: no limit].
+        #[arg(long, value_name = "TIME", requires = "monte_carlo", allow_hyphen_values = true, value_parser = app::plan::time_limit)]
+        time_limit: Option<std::time::Duration>,
         /// With --monte-carlo: a product falls short in a scenario below this fill rate.
         #[arg(
             long,

@@ -253,6 +253,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
             monte_carlo,
             seed,
             hazards,
+            time_limit,
             threshold,
             period,
             horizon,
@@ -276,6 +277,7 @@ fn run(args: &Args) -> anyhow::Result<()> {
                         Some(path) => app::scenario::load_hazards(path)?,
                         None => engine::simulate::Hazards::default(),
                     },
+                    time_limit: *time_limit,
                 };
                 let report = app::monte_carlo(&config, &options, &progress)?;
                 if let Some(chart) = chart {

@@ -625,6 +625,14 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
         counted(report.horizon as usize, unit),
         report.mean_events
     );
+    if report.scenarios < report.asked {
+        let _ = writeln!(
+            out,
+            "  note: the time limit ran out after the first {} of the {} asked for; the report covers those",
+            count(report.scenarios as usize),
+            count(report.asked as usize)
+        );
+    }
     for &hazard in &report.undrawn {
         let why = match hazard {
             Undrawn::Regional => {
@@ -646,7 +654,8 @@ pub(crate) fn monte_carlo(report: &engine::simulate::MonteCarloReport, top: usiz
     } else {
         let _ = writeln!(out, "\nValue of demand not served on time, per scenario:");
     }
-    let _ = writeln!(out, "  {:<16} {:>16}   {}", "", "", "95 % confidence interval");
+    // Over the intervals, which start after the name and the value.
+    let _ = writeln!(out, "{:38}95 % confidence interval", "");
     let i = &l.interval;
     for (name, value, interval) in [
         ("mean", l.mean, Some(i.mean)),

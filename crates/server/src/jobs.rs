@@ -341,6 +341,7 @@ pub(crate) async fn monte_carlo(
         unmet: unmet(job.unmet),
         threshold: job.threshold,
         hazards,
+        time_limit: seconds_field(job.time_limit_seconds)?,
     };
     start(state, caller, JobKind::MonteCarlo, Ask::MonteCarlo(options)).await
 }
@@ -422,19 +423,22 @@ fn time_limit(
     state: &Shared,
     seconds: Option<f64>,
 ) -> Result<Option<std::time::Duration>, ApiError> {
-    let asked = seconds.map(app::plan::time_limit_seconds).transpose().map_err(|reason| {
-        ApiError::Invalid {
-            message: format!("the body is not valid: time_limit_seconds: {reason}"),
-            details: vec![wire::Problem {
-                location: "body".into(),
-                field: Some("time_limit_seconds".into()),
-                message: reason,
-            }],
-        }
-    })?;
+    let asked = seconds_field(seconds)?;
     Ok(match (asked, state.plan_time_limit) {
         (Some(asked), Some(most)) => Some(asked.min(most)),
         (asked, most) => asked.or(most),
+    })
+}
+
+/// A job's `time_limit_seconds`, checked.
+fn seconds_field(seconds: Option<f64>) -> Result<Option<std::time::Duration>, ApiError> {
+    seconds.map(app::plan::time_limit_seconds).transpose().map_err(|reason| ApiError::Invalid {
+        message: format!("the body is not valid: time_limit_seconds: {reason}"),
+        details: vec![wire::Problem {
+            location: "body".into(),
+            field: Some("time_limit_seconds".into()),
+            message: reason,
+        }],
     })
 }
 

@@ -609,6 +609,11 @@ pub struct MonteCarloJob {
     pub horizon_weeks: Option<f64>,
     #[serde(default)]
     pub unmet: SimUnmet,
+    /// The most time, in seconds, running scenarios may take: past it no more start, and the
+    /// result covers those done from the first on (its `scenarios`, of `asked`). None: as long
+    /// as it takes.
+    #[schema(exclusive_minimum = 0)]
+    pub time_limit_seconds: Option<f64>,
 }
 
 fn one() -> u64 {

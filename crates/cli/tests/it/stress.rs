@@ -397,6 +397,19 @@ fn monte_carlo_on_the_sample_is_reproducible_and_charted() {
     assert!(!line("mean").contains("beyond") && line("mean").contains(" to "), "{text}");
     let svg = std::fs::read_to_string(dir.path().join("losses.svg")).unwrap();
     assert!(svg.contains("Value lost per scenario: 30 scenarios, seed 4\n"));
+    // Out of time, a run reports on the scenarios it ran from the first, and says so.
+    let args = ["stress", "--monte-carlo", "1000000", "--time-limit", "1s", "--json"];
+    let output = run(dir.path(), &args);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let ran = report["scenarios"].as_u64().unwrap();
+    assert!((1..1_000_000).contains(&ran) && report["asked"] == 1_000_000, "{ran}");
+    let args = ["stress", "--monte-carlo", "1000000", "--time-limit", "1s", "--top", "1"];
+    let text = stdout(&run(dir.path(), &args));
+    assert!(text.contains("\n  note: the time limit ran out after the first "), "{text}");
+    assert!(text.contains(" of the 1,000,000 asked for; the report covers those\n"), "{text}");
+    let refused = run(dir.path(), &["stress", "--monte-carlo", "9", "--time-limit", "0"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused, dir.path()));
     let one = stdout(&run(dir.path(), &["stress", "--monte-carlo", "1", "--horizon", "1"]));
     assert!(one.starts_with("1 random scenario (seed 1), 1 week each"), "{one}");
     // Past --top rows, each table says how many it leaves out.

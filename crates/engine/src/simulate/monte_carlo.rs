@@ -78,9 +78,12 @@ pub struct MonteCarlo {
 }
 
 /// What many scenarios cost.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MonteCarloReport {
+    /// Scenarios run and reported on: the first `scenarios` of those asked.
     pub scenarios: u32,
+    /// Scenarios asked for: more than `scenarios` when the run was stopped (a time limit).
+    pub asked: u32,
     pub seed: u64,
     pub period: Period,
     pub horizon: u32,
@@ -138,7 +141,7 @@ impl From<Undrawn> for &'static str {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
     pub mean: f64,
     pub p50: f64,
@@ -150,7 +153,7 @@ pub struct Summary {
 }
 
 /// 95 % confidence intervals of what a run estimates (docs/scenarios.md says how each is found).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Intervals {
     pub mean: Interval,
     pub p50: Interval,
@@ -158,7 +161,7 @@ pub struct Intervals {
     pub p99: Interval,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProductRisk {
     pub item: Name,
     /// Share of scenarios in which its fill rate fell below the threshold.
@@ -168,7 +171,7 @@ pub struct ProductRisk {
     pub mean_fill_rate: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Contribution {
     pub name: Name,
     /// Share of all tail loss attributed to it.
@@ -188,7 +191,9 @@ struct Drawn {
 }
 
 /// Draws and runs `mc.scenarios` scenarios; `progress` is called with the number done and
-/// answers whether to go on; `None` when it said stop.
+/// answers whether to go on. Told to stop, it starts no more scenarios and reports on those
+/// done from the first on (`MonteCarloReport::scenarios` of `asked`): the report a run asked
+/// for that many gives; `None` when it had done none.
 pub fn monte_carlo(
     graph: &Graph,
     flows: &Flows,
@@ -226,33 +231,44 @@ pub fn monte_carlo(
     let steady = flows.steady();
     let done = std::sync::atomic::AtomicU64::new(0);
     let stopped = std::sync::atomic::AtomicBool::new(false);
-    let drawn: Option<Vec<Drawn>> = (0..mc.scenarios)
-        .into_par_iter()
-        .map(|i| {
-            if stopped.load(std::sync::atomic::Ordering::Relaxed) {
-                return None;
-            }
-            let mut rng = ChaCha8Rng::seed_from_u64(mc.seed);
-            rng.set_stream(u64::from(i));
-            let scenario = draw(graph, flows.period, mc, &located, &with_state, &mut rng);
-            let outcome = if steady {
-                super::run_restricted(graph, flows, &scenario, &settings, &|_| ())
-            } else {
-                super::run(graph, flows, &scenario, &settings, &|_| ())
-            };
-            let loss = yields.loss(&outcome);
-            let fill =
-                outcome.products.iter().map(|p| (product_index[&p.item], p.fill_rate)).collect();
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if !progress(n) {
-                stopped.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            let blame = yields.blame(&outcome, loss);
-            Some(Drawn { loss, events: scenario.events.len(), fill, blame })
-        })
-        .collect();
-    Some(aggregate(graph, mc, flows.period, &baseline, &drawn?, undrawn))
+    let run = |i: u32| {
+        if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(mc.seed);
+        rng.set_stream(u64::from(i));
+        let scenario = draw(graph, flows.period, mc, &located, &with_state, &mut rng);
+        let outcome = if steady {
+            super::run_restricted(graph, flows, &scenario, &settings, &|_| ())
+        } else {
+            super::run(graph, flows, &scenario, &settings, &|_| ())
+        };
+        let loss = yields.loss(&outcome);
+        let fill = outcome.products.iter().map(|p| (product_index[&p.item], p.fill_rate)).collect();
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if !progress(n) {
+            stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        let blame = yields.blame(&outcome, loss);
+        Some(Drawn { loss, events: scenario.events.len(), fill, blame })
+    };
+    // In batches, so that a run told to stop has done the scenarios from the first on, all but
+    // a batch's worth at most.
+    let mut drawn: Vec<Drawn> = Vec::with_capacity(mc.scenarios as usize);
+    for first in (0..mc.scenarios).step_by(BATCH as usize) {
+        let batch: Vec<Option<Drawn>> =
+            (first..mc.scenarios.min(first + BATCH)).into_par_iter().map(run).collect();
+        let complete = batch.len();
+        drawn.extend(batch.into_iter().map_while(|d| d));
+        if drawn.len() < first as usize + complete {
+            break;
+        }
+    }
+    (!drawn.is_empty()).then(|| aggregate(graph, mc, flows.period, &baseline, &drawn, undrawn))
 }
+
+/// Scenarios run side by side before the next are started.
+const BATCH: u32 = 64;
 
 /// One scenario from the hazard models.
 fn draw(
@@ -512,7 +528,8 @@ fn aggregate(
         out
     };
     MonteCarloReport {
-        scenarios: mc.scenarios,
+        scenarios: drawn.len() as u32,
+        asked: mc.scenarios,
         seed: mc.seed,
         period,
         horizon: mc.horizon,

@@ -121,6 +121,7 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
             "/jobs/mobilize",
             r#"{"demand": {"target": [{"item": "icu-ventilator", "quantity": 5, "due_week": 3}]}, "time_limit_seconds": 0}"#,
         ),
+        ("/jobs/monte-carlo", r#"{"scenarios": 3, "time_limit_seconds": -1}"#),
     ];
     let mut out = String::new();
     for (path, body) in cases {
@@ -143,6 +144,7 @@ async fn bad_documents_are_refused_before_anything_is_queued() {
         /jobs/stress -> 400 {"error":{"code":"invalid_request","message":"scenario: 1 problem in the scenario","details":[{"location":"scenario","field":null,"message":"expected a JSON object with the fields of the scenario, got text; send the document itself, not its file name"}]}}
         /jobs/replan -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: plan: missing; it is required","details":[{"location":"body","field":"plan","message":"missing; it is required"}]}}
         /jobs/mobilize -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: time_limit_seconds: a time limit is more than zero seconds, not 0","details":[{"location":"body","field":"time_limit_seconds","message":"a time limit is more than zero seconds, not 0"}]}}
+        /jobs/monte-carlo -> 400 {"error":{"code":"invalid_request","message":"the body is not valid: time_limit_seconds: a time limit is more than zero seconds, not -1","details":[{"location":"body","field":"time_limit_seconds","message":"a time limit is more than zero seconds, not -1"}]}}
     "#]].assert_eq(&out);
     let (_, jobs) = call(&f.state, Method::GET, "/jobs", Some(&f.operator)).await;
     assert_eq!(jobs, serde_json::json!([]));
@@ -189,6 +191,30 @@ async fn a_plan_job_out_of_time_fails_as_a_timeout() {
     let (status, _) =
         call(&f.state, Method::GET, &format!("/jobs/{id}/result"), Some(&f.operator)).await;
     assert_eq!(status, StatusCode::CONFLICT);
+}
+
+/// A Monte Carlo job out of its time limit is done, its result covering the scenarios it ran
+/// from the first on, of those asked; the server's plan time limit is not its.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_monte_carlo_job_out_of_time_reports_what_it_ran() {
+    let f = fixture();
+    let settings = crate::Settings {
+        plan_time_limit: Some(Duration::from_nanos(1)),
+        ..crate::Settings::default()
+    };
+    let twin = app::Twin::load(&f.config, &app::Silent).unwrap();
+    let f = Fixture { state: crate::State::ready(f.config.clone(), settings, twin), ..f };
+    let id =
+        post(&f, "/jobs/monte-carlo", r#"{"scenarios": 1000000, "time_limit_seconds": 0.5}"#).await;
+    let job = finished(&f, &id).await;
+    assert_eq!(job["status"], "done", "{job}");
+    let (status, result) =
+        call(&f.state, Method::GET, &format!("/jobs/{id}/result"), Some(&f.operator)).await;
+    assert_eq!(status, StatusCode::OK, "{result}");
+    assert_eq!(result["asked"], 1_000_000);
+    let ran = result["scenarios"].as_u64().unwrap();
+    assert!((1..1_000_000).contains(&ran), "{ran}");
+    assert_eq!(result["losses"].as_array().unwrap().len() as u64, ran);
 }
 
 /// A server's plan time limit is that of a job that asks for none, and caps one that asks for

@@ -306,11 +306,18 @@ fn stops_when_told() {
     let asked = std::sync::atomic::AtomicU64::new(0);
     let mc = options(2_000, 11, busy_hazards());
     let report = monte_carlo(&graph, &flows, &mc, &|_| {
-        asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 9
-    });
-    assert!(report.is_none());
+        asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 99
+    })
+    .unwrap();
     let asked = asked.into_inner();
     assert!(asked < 2_000, "stopped after {asked} of 2,000 scenarios");
+    // It reports on the scenarios from the first on, and only those: as a run asked for them.
+    assert_eq!(report.asked, 2_000);
+    assert!((64..asked as u32).contains(&report.scenarios), "{} of {asked}", report.scenarios);
+    let fewer = MonteCarlo { scenarios: report.scenarios, ..mc };
+    let whole = monte_carlo(&graph, &flows, &fewer, &|_| true).unwrap();
+    assert_eq!(whole.asked, report.scenarios);
+    assert_eq!(super::MonteCarloReport { asked: whole.asked, ..report }, whole);
 }
 
 #[test]
