@@ -329,17 +329,10 @@ pub(crate) fn draw_and_run(
     let in_time = || time_limit.is_none_or(|limit| started.elapsed() < limit);
     let flows = Flows::new(graph, period);
     let report = crate::with_progress(progress, "scenarios", u64::from(mc.scenarios), |report| {
-        engine::simulate::monte_carlo(graph, &flows, mc, &|done| report(done) && in_time())
-    });
+        Some(engine::simulate::monte_carlo(graph, &flows, mc, &|done| report(done) && in_time()))
+    })?;
     // Told to stop, the engine reports on what it did; a cancelled run reports nothing.
     crate::go_on(progress)?;
-    let report = report.map_err(|e| match (e, time_limit) {
-        (Error::Cancelled, Some(limit)) => Error::TimeLimit(format!(
-            "the Monte Carlo run ran out of its time limit of {} before its first scenario finished; give it more time",
-            crate::plan::clock::shown(limit)
-        )),
-        (e, _) => e,
-    })?;
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),
         scenarios = report.scenarios,

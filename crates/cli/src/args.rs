@@ -54,7 +54,7 @@ Examples:
   arsenal stress --scenario s.toml --period day --unmet backlog --priority icu-ventilator
   arsenal stress --monte-carlo 1000 --seed 7 --chart losses.png
   arsenal stress --monte-carlo 1000 --hazards hazards.toml --threshold 0.9 --json
-  arsenal stress --monte-carlo 10000 --time-limit 5m    # as many as 5 minutes run";
+  arsenal stress --monte-carlo 10000 --time-limit 5m    # the first scenarios 5 minutes allow";
     pub(super) const MOBILIZE: &str = "\
 Examples:
   arsenal mobilize --demand arsenal-data/examples/demand/ventilator-pandemic.toml --out plan.json

@@ -191,15 +191,15 @@ struct Drawn {
 }
 
 /// Draws and runs `mc.scenarios` scenarios; `progress` is called with the number done and
-/// answers whether to go on. Told to stop, it starts no more scenarios and reports on those
-/// done from the first on (`MonteCarloReport::scenarios` of `asked`): the report a run asked
-/// for that many gives; `None` when it had done none.
+/// answers whether to go on. Told to stop, it starts no more scenarios (but the first, always
+/// run) and reports on those done from the first on (`MonteCarloReport::scenarios` of `asked`):
+/// the report a run asked for that many gives.
 pub fn monte_carlo(
     graph: &Graph,
     flows: &Flows,
     mc: &MonteCarlo,
     progress: &(dyn Fn(u64) -> bool + Sync),
-) -> Option<MonteCarloReport> {
+) -> MonteCarloReport {
     let settings = Settings {
         horizon: mc.horizon,
         unmet: mc.unmet,
@@ -232,7 +232,7 @@ pub fn monte_carlo(
     let done = std::sync::atomic::AtomicU64::new(0);
     let stopped = std::sync::atomic::AtomicBool::new(false);
     let run = |i: u32| {
-        if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+        if i > 0 && stopped.load(std::sync::atomic::Ordering::Relaxed) {
             return None;
         }
         let mut rng = ChaCha8Rng::seed_from_u64(mc.seed);
@@ -264,7 +264,7 @@ pub fn monte_carlo(
             break;
         }
     }
-    (!drawn.is_empty()).then(|| aggregate(graph, mc, flows.period, &baseline, &drawn, undrawn))
+    aggregate(graph, mc, flows.period, &baseline, &drawn, undrawn)
 }
 
 /// Scenarios run side by side before the next are started.

@@ -256,7 +256,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
     let mc = options(40, 11, busy_hazards());
     let with = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| monte_carlo(&graph, &flows, &mc, &|_| true).unwrap())
+        pool.install(|| monte_carlo(&graph, &flows, &mc, &|_| true))
     };
     let (one, two) = (with(1), with(2));
     assert_eq!(one.losses, two.losses);
@@ -264,8 +264,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
     assert_eq!(format!("{:?}", one.products), format!("{:?}", two.products));
     assert_eq!(format!("{:?}", one.tail_sites), format!("{:?}", two.tail_sites));
     // Another seed draws other scenarios.
-    let other =
-        monte_carlo(&graph, &flows, &MonteCarlo { seed: 12, ..mc.clone() }, &|_| true).unwrap();
+    let other = monte_carlo(&graph, &flows, &MonteCarlo { seed: 12, ..mc.clone() }, &|_| true);
     assert_ne!(one.losses, other.losses);
 }
 
@@ -277,7 +276,7 @@ fn hazards_that_can_draw_nothing_are_named() {
     let run = |network: &model::Network, hazards: Hazards| {
         let graph = Graph::build(network).unwrap();
         let flows = Flows::new(&graph, Period::Week);
-        monte_carlo(&graph, &flows, &options(30, 5, hazards), &|_| true).unwrap()
+        monte_carlo(&graph, &flows, &options(30, 5, hazards), &|_| true)
     };
     let regional_only = Hazards {
         site_outages_per_year: 0.0,
@@ -307,17 +306,19 @@ fn stops_when_told() {
     let mc = options(2_000, 11, busy_hazards());
     let report = monte_carlo(&graph, &flows, &mc, &|_| {
         asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 99
-    })
-    .unwrap();
+    });
     let asked = asked.into_inner();
     assert!(asked < 2_000, "stopped after {asked} of 2,000 scenarios");
     // It reports on the scenarios from the first on, and only those: as a run asked for them.
     assert_eq!(report.asked, 2_000);
     assert!((64..asked as u32).contains(&report.scenarios), "{} of {asked}", report.scenarios);
     let fewer = MonteCarlo { scenarios: report.scenarios, ..mc };
-    let whole = monte_carlo(&graph, &flows, &fewer, &|_| true).unwrap();
+    let whole = monte_carlo(&graph, &flows, &fewer, &|_| true);
     assert_eq!(whole.asked, report.scenarios);
     assert_eq!(super::MonteCarloReport { asked: whole.asked, ..report }, whole);
+    // Told to stop at once, it still runs the first scenario.
+    let first = monte_carlo(&graph, &flows, &fewer, &|_| false);
+    assert!(first.scenarios >= 1, "{}", first.scenarios);
 }
 
 #[test]
@@ -388,7 +389,7 @@ fn the_tail_is_blamed_on_the_site_that_causes_it() {
         regional_events_per_year: 0.0,
         ..Hazards::default()
     };
-    let report = monte_carlo(&graph, &flows, &options(400, 1, hazards.clone()), &|_| true).unwrap();
+    let report = monte_carlo(&graph, &flows, &options(400, 1, hazards.clone()), &|_| true);
     assert!(report.loss.p95 > 0.0, "{:?}", report.loss);
     assert!(report.loss.worst >= report.loss.p99 && report.loss.p99 >= report.loss.p95);
     assert!(report.loss.p95 >= report.loss.p50);
@@ -405,7 +406,7 @@ fn the_tail_is_blamed_on_the_site_that_causes_it() {
     }
     let graph = Graph::build(&unplaced).unwrap();
     let flows = Flows::new(&graph, Period::Week);
-    let report = monte_carlo(&graph, &flows, &options(400, 1, hazards), &|_| true).unwrap();
+    let report = monte_carlo(&graph, &flows, &options(400, 1, hazards), &|_| true);
     let [region] = &report.tail_regions[..] else { panic!("{:?}", report.tail_regions) };
     assert_eq!(&*region.name, "(no state or country)");
     assert!((region.share - 1.0).abs() < 1e-9, "{region:?}");
