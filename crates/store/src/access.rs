@@ -79,6 +79,25 @@ pub struct EventFilter {
     pub newest: Option<Newest>,
 }
 
+impl EventFilter {
+    /// The SQL condition of the events it selects, over the placeholders of the organization
+    /// and the site (both named, since the backends bind both): a column compared only for a
+    /// filter given, so that the index by organization or by site serves the query. A
+    /// condition such as `(?1 IS NULL OR organization = ?1)` keeps SQLite from using either:
+    /// a member's page of a million events took 0.15 s, and a page deep into them 0.3 s.
+    pub(crate) fn selected(&self, organization: &str, site: &str) -> String {
+        let by = |given: bool, column: &str, placeholder: &str| {
+            if given {
+                format!("{column} = {placeholder}")
+            } else {
+                format!("{placeholder} IS NULL")
+            }
+        };
+        let organization = by(self.organization.is_some(), "organization", organization);
+        format!("{organization} AND {}", by(self.site.is_some(), "site", site))
+    }
+}
+
 /// A page of a log read newest first: `limit` lines after the `offset` newest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Newest {

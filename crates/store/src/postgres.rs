@@ -357,7 +357,8 @@ impl Db {
             .query(
                 &format!(
                     "SELECT id, received_at, key, organization, site, body FROM events \
-                     WHERE {EVENTS_SELECTED} ORDER BY seq {order} LIMIT $3 OFFSET $4"
+                     WHERE {} ORDER BY seq {order} LIMIT $3 OFFSET $4",
+                    filter.selected(ORGANIZATION, SITE)
                 ),
                 &[&filter.organization, &filter.site, &limit, &offset],
             )
@@ -376,7 +377,8 @@ impl Db {
     }
 
     pub(crate) fn count_events(&self, filter: &EventFilter) -> Result<u64, Error> {
-        let query = format!("SELECT COUNT(*) FROM events WHERE {EVENTS_SELECTED}");
+        let query =
+            format!("SELECT COUNT(*) FROM events WHERE {}", filter.selected(ORGANIZATION, SITE));
         self.count(&query, &[&filter.organization, &filter.site], "cannot count the events")
     }
 
@@ -398,9 +400,9 @@ impl Db {
     }
 }
 
-/// The events an `EventFilter` selects: by organization (`$1`) and site (`$2`), each when given.
-const EVENTS_SELECTED: &str =
-    "($1::text IS NULL OR organization = $1) AND ($2::text IS NULL OR site = $2)";
+/// The placeholders of an `EventFilter`'s organization and site (`EventFilter::selected`).
+const ORGANIZATION: &str = "$1::text";
+const SITE: &str = "$2::text";
 
 /// Appends every record of `table` in `network` with `COPY`; `line` is a reused buffer.
 fn copy_rows(

@@ -239,6 +239,14 @@ fn events_once_each(store: &mut Store) {
     assert_eq!(store.count_events(&EventFilter { newest: newest(1, 1), ..org1() }).unwrap(), 2);
     assert_eq!(store.count_events(&EventFilter::default()).unwrap(), 3);
     assert_eq!(ids(EventFilter { site: Some("s2".into()), ..EventFilter::default() }), ["e2:b"]);
+    let both = |organization: &str| EventFilter {
+        organization: Some(organization.into()),
+        site: Some("s2".into()),
+        ..EventFilter::default()
+    };
+    assert_eq!(ids(both("org-2")), ["e2:b"]);
+    assert!(ids(both("org-1")).is_empty());
+    assert_eq!(store.count_events(&both("org-1")).unwrap(), 0);
     let stored = store.events(&EventFilter::default()).unwrap();
     assert!(stored.iter().all(|e| e.received_at.len() == "2026-12-01 12:00:00".len()));
     assert_eq!(stored[2].site, None);
