@@ -205,6 +205,9 @@ pub(crate) enum Command {
     },
     /// Run a disruption scenario week by week and report what each product loses, or many
     /// random scenarios (--monte-carlo) and the distribution of what they cost.
+    // The options of Monte Carlo conflict with --scenario rather than require --monte-carlo:
+    // clap takes `requires` as met by any argument of the group its target is in
+    // (clap-rs/clap#4707), so --scenario met it and they were silently ignored.
     #[command(group(ArgGroup::new("run").required(true).args(["scenario", "monte_carlo"])))]
     #[command(after_help = examples::STRESS)]
     Stress {
@@ -215,20 +218,20 @@ pub(crate) enum Command {
         #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole::<u32>)]
         monte_carlo: Option<u32>,
         /// Seed of the random scenarios (the same seed gives the same results).
-        #[arg(long, default_value_t = 1, requires = "monte_carlo", allow_negative_numbers = true, value_parser = whole::<u64>)]
+        #[arg(long, default_value_t = 1, conflicts_with = "scenario", allow_negative_numbers = true, value_parser = whole::<u64>)]
         seed: u64,
         /// Hazard models for --monte-carlo (a TOML file; documented defaults otherwise).
-        #[arg(long, requires = "monte_carlo")]
+        #[arg(long, conflicts_with = "scenario")]
         hazards: Option<PathBuf>,
         /// With --monte-carlo: start no scenario after this long (90s, 10m, 1h30m, or a number
         /// of seconds), and report on those done from the first [default: no limit].
-        #[arg(long, value_name = "TIME", requires = "monte_carlo", allow_hyphen_values = true, value_parser = app::plan::time_limit)]
+        #[arg(long, value_name = "TIME", conflicts_with = "scenario", allow_hyphen_values = true, value_parser = app::plan::time_limit)]
         time_limit: Option<std::time::Duration>,
         /// With --monte-carlo: a product falls short in a scenario below this fill rate.
         #[arg(
             long,
             default_value_t = 0.95,
-            requires = "monte_carlo",
+            conflicts_with = "scenario",
             allow_negative_numbers = true
         )]
         threshold: f64,

@@ -506,6 +506,17 @@ fn bad_hazards_and_options_are_named() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output, dir.path()).contains("cannot be used with"));
     let scenario = "data/examples/scenarios/gulf-hurricane.toml";
+    // Monte Carlo's options with a scenario are refused, not ignored (clap took `requires` as
+    // met by --scenario, the other argument of their group).
+    for (option, value) in
+        [("--seed", "3"), ("--hazards", "h.toml"), ("--time-limit", "5m"), ("--threshold", "0.9")]
+    {
+        let output = run(dir.path(), &["stress", "--scenario", scenario, option, value]);
+        assert_eq!(output.status.code(), Some(2), "{option}");
+        let said = stderr(&output, dir.path());
+        let conflict = format!("'--scenario <SCENARIO>' cannot be used with '{option} <");
+        assert!(said.contains(&conflict), "{said}");
+    }
     let priority = ["stress", "--scenario", scenario, "--priority", "icu-ventilator,mab-vail"];
     let output = run(dir.path(), &priority);
     assert_eq!(output.status.code(), Some(1));
