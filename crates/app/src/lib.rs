@@ -135,6 +135,11 @@ pub trait Progress: Sync {
     /// How much of the stage is done; in a stage of unknown amount, the steps taken so far,
     /// which its label names (a solver's iterations).
     fn advance(&self, done: u64);
+    /// The stage of unknown amount under way goes on under a new label, its steps counted
+    /// again from none (a solve's iterations, once its method is known).
+    fn relabel(&self, label: &str) {
+        self.begin(label, None);
+    }
     fn end(&self);
     /// Whether the work should stop: long stages ask between units of work (a site, a
     /// scenario) and a plan's solver in each of its iterations, and then fail with

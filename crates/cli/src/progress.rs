@@ -36,10 +36,7 @@ impl app::Progress for Bars {
                 ),
             None => {
                 let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-                bar.set_style(
-                    ProgressStyle::with_template("{msg:>24} {spinner} {elapsed}")
-                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                );
+                bar.set_style(spinner(""));
                 bar.enable_steady_tick(Duration::from_millis(120));
                 bar
             }
@@ -52,12 +49,26 @@ impl app::Progress for Bars {
         let Some(bar) = &*self.bar() else { return };
         // A stage of unknown amount shows the steps it has taken, once it takes any.
         if bar.length().is_none() && bar.position() == 0 && done > 0 {
-            bar.set_style(
-                ProgressStyle::with_template("{msg:>24}: {human_pos} {spinner} {elapsed}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
+            bar.set_style(spinner(": {human_pos}"));
         }
         bar.set_position(done);
+    }
+
+    /// The same bar, so its clock goes on; it shows its count again once it advances.
+    fn relabel(&self, label: &str) {
+        // The bar's lock is let go before `begin` takes it again.
+        let relabelled = match &*self.bar() {
+            Some(bar) if bar.length().is_none() => {
+                bar.set_style(spinner(""));
+                bar.set_position(0);
+                bar.set_message(label.to_owned());
+                true
+            }
+            _ => false,
+        };
+        if !relabelled {
+            self.begin(label, None);
+        }
     }
 
     fn end(&self) {
@@ -65,4 +76,11 @@ impl app::Progress for Bars {
             bar.finish_and_clear();
         }
     }
+}
+
+/// The style of a stage of unknown amount: its label, then `count` (a template part), a
+/// spinner and the time it has taken.
+fn spinner(count: &str) -> ProgressStyle {
+    ProgressStyle::with_template(&format!("{{msg:>24}}{count} {{spinner}} {{elapsed}}"))
+        .unwrap_or_else(|_| ProgressStyle::default_spinner())
 }

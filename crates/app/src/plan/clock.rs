@@ -124,9 +124,7 @@ impl Stop for Clock<'_> {
         if solving.method != Some(at.method) {
             *solving =
                 Solving { label: solving.label, method: Some(at.method), ..Solving::default() };
-            self.progress.end();
-            self.progress
-                .begin(&format!("{}, {} iterations", solving.label, at.method.name()), None);
+            self.progress.relabel(&format!("{}, {} iterations", solving.label, at.method.name()));
         }
         // A count that goes back is the next solve's (a bottleneck's check, say).
         if at.count < solving.now {
