@@ -201,7 +201,7 @@ fn unscaled(index: &Index, events: &[Event]) -> Vec<Finding> {
 
 /// Every stored event, oldest first, with who sent it: what a restarted server replays.
 pub fn history(config: &Config) -> Result<Vec<Received>, Error> {
-    read(&config.open_store()?, &store::EventFilter::default())
+    read(&*config.open_store()?, &store::EventFilter::default())
 }
 
 /// A page of the events the caller may read (all for operators, its organization's for

@@ -140,13 +140,13 @@ fn read_or_build(
     progress: &dyn Progress,
     labelled: Labelled,
 ) -> Result<(store::ImportRecord, Cached), Error> {
-    if config.database.is_some() {
+    if config.database().is_some() {
         let (import, network) = crate::network::load_network(config, progress)?;
         return Ok((import, built(network)?));
     }
-    let path = config.data_dir.join(FILE);
+    let path = config.data_dir().join(FILE);
     // A read opens only a store that exists (it leaves no trace; `load_network` says so).
-    let last = if config.data_dir.join(store::DB_FILE).exists() {
+    let last = if config.data_dir().join(store::DB_FILE).exists() {
         config.open_store()?.last_import()?
     } else {
         None
@@ -179,7 +179,7 @@ pub(crate) fn keep_built(
     network: &model::Network,
     progress: &dyn Progress,
 ) {
-    if config.database.is_some() {
+    if config.database().is_some() {
         return;
     }
     progress.begin("indexing the network for the next commands", None);
@@ -203,10 +203,10 @@ pub(crate) fn keep(
     labels: &Labels,
     progress: &dyn Progress,
 ) {
-    if config.database.is_some() {
+    if config.database().is_some() {
         return;
     }
-    let path = config.data_dir.join(FILE);
+    let path = config.data_dir().join(FILE);
     let started = Instant::now();
     progress.begin("caching the graph", None);
     let written = write(&path, &Key::of(import), graph, labels);

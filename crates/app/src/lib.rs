@@ -23,7 +23,8 @@ pub mod scenario;
 mod stress;
 mod twin;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The simulation's settings, for interfaces that set them.
 pub use engine::simulate::{Hazards, Period, Unmet};
@@ -45,30 +46,52 @@ pub use twin::{Answer, Ask, Question, Twin, free_aside};
 
 use interchange::Finding;
 
-/// The validated settings every use case runs with.
+/// The validated settings every use case runs with, and the stores it has open: its clones
+/// share them (`store::pool`), so a server's requests reuse connections instead of each
+/// opening its own.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The data directory: the embedded store, and files such as the demo's chart.
-    pub data_dir: PathBuf,
-    /// A PostgreSQL URL: when set, the network is stored there instead of in `data_dir`.
-    pub database: Option<String>,
+    data_dir: PathBuf,
+    /// The embedded store in `data_dir`, or the PostgreSQL database it is kept in instead.
+    stores: Arc<store::pool::Pool>,
 }
 
 impl Config {
+    /// The settings of a data directory and, when `database` (a PostgreSQL URL) is given, the
+    /// database the network is stored in instead of the directory. Opens nothing yet.
+    pub fn new(data_dir: PathBuf, database: Option<String>) -> Config {
+        let place = match database {
+            None => store::pool::Place::Dir(data_dir.clone()),
+            Some(url) => store::pool::Place::Url(url),
+        };
+        Config { data_dir, stores: Arc::new(store::pool::Pool::new(place)) }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The PostgreSQL URL the network is stored at, if not in the data directory.
+    pub fn database(&self) -> Option<&str> {
+        match self.stores.place() {
+            store::pool::Place::Dir(_) => None,
+            store::pool::Place::Url(url) => Some(url),
+        }
+    }
+
     /// Where the network is stored, for messages: the data directory, or the database URL
     /// without its password.
     pub fn store_name(&self) -> String {
-        match &self.database {
+        match self.database() {
             None => self.data_dir.display().to_string(),
             Some(url) => redact(url),
         }
     }
 
-    pub(crate) fn open_store(&self) -> Result<store::Store, Error> {
-        Ok(match &self.database {
-            None => store::Store::open_dir(&self.data_dir)?,
-            Some(url) => store::Store::connect(url)?,
-        })
+    /// A store open on the place, idle since an earlier use or newly opened.
+    pub(crate) fn open_store(&self) -> Result<store::pool::Pooled, Error> {
+        Ok(self.stores.get()?)
     }
 }
 

@@ -155,7 +155,7 @@ pub(crate) fn load_network(
 ) -> Result<(store::ImportRecord, Network), Error> {
     let started = Instant::now();
     // Reading leaves no trace: no empty store is made where none was.
-    if config.database.is_none() && !config.data_dir.join(store::DB_FILE).exists() {
+    if config.database().is_none() && !config.data_dir().join(store::DB_FILE).exists() {
         return Err(empty_store(config));
     }
     let store = config.open_store()?;
@@ -178,8 +178,8 @@ pub(crate) fn load_network(
 
 fn empty_store(config: &Config) -> Error {
     let next = "run `arsenal import PATH` or `arsenal demo`";
-    let dir = &config.data_dir;
-    if config.database.is_none() && !dir.exists() {
+    let dir = config.data_dir();
+    if config.database().is_none() && !dir.exists() {
         // Often a mistyped --data, or a command run from another directory.
         let here = std::env::current_dir().ok().filter(|_| dir.is_relative());
         let within = here.map_or(String::new(), |here| format!(" in {}", here.display()));
@@ -355,12 +355,12 @@ pub fn demo(config: &Config, progress: &dyn Progress) -> Result<DemoReport, Erro
     let options = crate::StressOptions::default();
     let scenario = crate::scenario::parse(text, file, "demo", &graph, options.period)?;
     let stress = crate::stress::run(&graph, &scenario, &options, progress)?;
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-        Error::Internal(format!("cannot create {}: {e}", config.data_dir.display()))
+    std::fs::create_dir_all(config.data_dir()).map_err(|e| {
+        Error::Internal(format!("cannot create {}: {e}", config.data_dir().display()))
     })?;
-    let chart = config.data_dir.join("demo-fill-rate.svg");
+    let chart = config.data_dir().join("demo-fill-rate.svg");
     crate::chart::fill_rates(&stress, &chart)?;
-    let examples = config.data_dir.join("examples");
+    let examples = config.data_dir().join("examples");
     write_examples(&examples)?;
     let (file, text) = crate::sample::DEMO_DEMAND;
     let plan = crate::plan::plan_text(&sample, file, text, (DEMO_RECHECK, None), progress)?;

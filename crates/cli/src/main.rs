@@ -147,7 +147,7 @@ fn saved(output: &PlanOutput, quiet: bool) -> std::io::Result<()> {
 }
 
 fn run(args: &Args) -> anyhow::Result<()> {
-    let config = app::Config { data_dir: args.data.clone(), database: args.database() };
+    let config = app::Config::new(args.data.clone(), args.database());
     let progress = progress::Bars::new(args.quiet);
     match &args.command {
         Command::Import { path, format, json, .. } => {

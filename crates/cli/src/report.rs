@@ -204,7 +204,7 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config, here: Option<&P
             here.display()
         );
     }
-    if config.database.is_some() {
+    if config.database().is_some() {
         let _ = writeln!(
             out,
             "  (the network is in {}: these commands read it there while ARSENAL_DATABASE_URL names it, or with --database URL)",
@@ -212,8 +212,8 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config, here: Option<&P
         );
     }
     // The commands that read the store name the demo's unless it is the default one.
-    let arsenal = if config.database.is_none() && config.data_dir != Path::new(DEFAULT_DATA) {
-        format!("arsenal --data {}", config.data_dir.display())
+    let arsenal = if config.database().is_none() && config.data_dir() != Path::new(DEFAULT_DATA) {
+        format!("arsenal --data {}", config.data_dir().display())
     } else {
         "arsenal".to_owned()
     };

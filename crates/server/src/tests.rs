@@ -38,7 +38,7 @@ fn fixture() -> Fixture {
     for (name, text) in app::SAMPLE_FILES {
         std::fs::write(sample.join(name), text).unwrap();
     }
-    let config = app::Config { data_dir: dir.path().join("data"), database: None };
+    let config = app::Config::new(dir.path().join("data"), None);
     app::import(&config, &sample, None, &app::Silent).unwrap();
     let key = |org: &str, role: Role| app::access::create_key(&config, org, role).unwrap().key;
     let (operator, owner) = (key("america-makes", Role::Operator), key(OWNER, Role::Member));
@@ -50,7 +50,7 @@ fn fixture() -> Fixture {
 
 /// When the graph cache beside the fixture's store was last written.
 fn cached_at(f: &Fixture) -> std::time::SystemTime {
-    let cache = f.config.data_dir.join("graph.cache");
+    let cache = f.config.data_dir().join("graph.cache");
     std::fs::metadata(&cache).unwrap().modified().unwrap()
 }
 

@@ -7,6 +7,7 @@
 //! new one, never a mix.
 
 mod access;
+pub mod pool;
 mod postgres;
 mod sqlite;
 mod tables;
@@ -136,6 +137,23 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(db) => db.load_network(progress),
             Backend::Postgres(db) => db.load_network(progress),
+        }
+    }
+
+    /// Whether the store still answers: a PostgreSQL connection is asked (a server restarted
+    /// since closed it); the embedded store always does.
+    pub fn works(&self) -> bool {
+        match &self.backend {
+            Backend::Sqlite(_) => true,
+            Backend::Postgres(db) => db.works(),
+        }
+    }
+
+    /// Whether the store's connection is known to be closed (after an error that closed it).
+    pub fn is_closed(&self) -> bool {
+        match &self.backend {
+            Backend::Sqlite(_) => false,
+            Backend::Postgres(db) => db.is_closed(),
         }
     }
 

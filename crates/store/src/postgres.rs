@@ -40,6 +40,9 @@ const MIGRATION_LOCK: i64 = 0x0061_7273_656e_616c;
 /// PostgreSQL's clock, as the store writes times.
 const NOW: &str = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')";
 
+/// How long `Db::works` waits for the server's answer.
+const WORKS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The advisory lock that serializes imports between processes.
 const WRITE_LOCK: i64 = MIGRATION_LOCK + 1;
 
@@ -52,6 +55,15 @@ impl Db {
         let mut client = Client::connect(url, NoTls).map_err(|e| cannot_connect(url, &e))?;
         migrate(&mut client)?;
         Ok(Db { client: RefCell::new(client) })
+    }
+
+    /// Whether the server still answers (within `WORKS_TIMEOUT`).
+    pub(crate) fn works(&self) -> bool {
+        self.client.borrow_mut().is_valid(WORKS_TIMEOUT).is_ok()
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.client.borrow().is_closed()
     }
 
     pub(crate) fn replace_network(

@@ -9,7 +9,7 @@ use crate::{Config, Silent};
 /// A data directory holding the generated network of `n_sites` and `seed`.
 fn stored(n_sites: usize, seed: u64) -> (tempfile::TempDir, Config) {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config { data_dir: dir.path().to_path_buf(), database: None };
+    let config = Config::new(dir.path().to_path_buf(), None);
     write(&config, n_sites, seed);
     (dir, config)
 }
@@ -32,7 +32,7 @@ fn built(config: &Config) -> Graph {
 #[test]
 fn the_cached_graph_is_the_built_one_with_its_indices() {
     let (_dir, config) = stored(120, 5);
-    let path = config.data_dir.join(FILE);
+    let path = config.data_dir().join(FILE);
     assert!(!path.exists());
     let first = graph(&config, &Silent).unwrap();
     assert!(path.exists(), "the first read caches the graph");
@@ -68,7 +68,7 @@ fn a_later_write_is_read_from_the_store_and_cached_again() {
 #[test]
 fn a_damaged_or_foreign_file_is_built_again_and_replaced() {
     let (_dir, config) = stored(80, 7);
-    let path = config.data_dir.join(FILE);
+    let path = config.data_dir().join(FILE);
     let reference = bytes(&graph(&config, &Silent).unwrap());
     let good = std::fs::read(&path).unwrap();
     let mut flipped = good.clone();
@@ -108,8 +108,8 @@ fn the_form_of_the_file_is_pinned() {
 fn an_import_caches_the_graph_of_what_it_stored() {
     for (n_sites, seed) in [(60, 1), (150, 2), (300, 3)] {
         let dir = tempfile::tempdir().unwrap();
-        let config = Config { data_dir: dir.path().join("data"), database: None };
-        let path = config.data_dir.join(FILE);
+        let config = Config::new(dir.path().join("data"), None);
+        let path = config.data_dir().join(FILE);
         // The last write's graph, read without being built again (the file is not rewritten).
         let cached = || {
             let written = std::fs::metadata(&path).unwrap().modified().unwrap();

@@ -87,7 +87,7 @@ fn links_reach_the_node_of_the_item_made_of_them() {
 #[test]
 fn a_map_from_the_cache_is_the_map_of_the_records() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config { data_dir: dir.path().to_path_buf(), database: None };
+    let config = Config::new(dir.path().to_path_buf(), None);
     let network = generate(&GenerateConfig { n_sites: 200, seed: 9 });
     config.open_store().unwrap().replace_network(&network, "generated", &mut |_| {}).unwrap();
     let graph = crate::network::build_graph(&network).unwrap();

@@ -30,7 +30,7 @@ fn committed_json_schema_is_current() {
 fn the_store_is_named_without_a_password() {
     let named = |database: Option<&str>| {
         let data_dir = PathBuf::from("arsenal-data");
-        app::Config { data_dir, database: database.map(str::to_owned) }.store_name()
+        app::Config::new(data_dir, database.map(str::to_owned)).store_name()
     };
     let cases = [
         named(None),

@@ -11,7 +11,7 @@ use crate::root;
 
 fn sample_store() -> (tempfile::TempDir, Config) {
     let work = tempfile::tempdir().unwrap();
-    let config = Config { data_dir: work.path().join("data"), database: None };
+    let config = Config::new(work.path().join("data"), None);
     app::import(&config, &root().join("data/sample"), None, &Silent).unwrap();
     (work, config)
 }

@@ -59,7 +59,7 @@ proptest! {
 #[test]
 fn store_round_trip_and_idempotent_reimport() {
     let work = tempfile::tempdir().unwrap();
-    let config = Config { data_dir: work.path().join("data"), database: None };
+    let config = Config::new(work.path().join("data"), None);
     let network = perturbed(120, 9, &["a, \"b\"".to_owned(), "ü\nx".to_owned()]);
     let source = work.path().join("in");
     interchange::write(&network, &source, Format::Csv).unwrap();

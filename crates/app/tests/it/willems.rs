@@ -24,7 +24,7 @@ fn all_38_chains_import_summarize_and_round_trip() {
     assert_eq!(expected.len(), 38);
     for chain in 1..=38 {
         let path = dir.join(format!("{chain:02}.csv"));
-        let config = Config { data_dir: work.path().join(format!("data-{chain}")), database: None };
+        let config = Config::new(work.path().join(format!("data-{chain}")), None);
         assert_eq!(Format::detect(&path), Some(Format::Willems), "chain {chain} is recognised");
         let report = app::import(&config, &path, None, &Silent)
             .unwrap_or_else(|e| panic!("chain {chain}: {e} {:?}", e));
@@ -101,7 +101,7 @@ fn bad_numbers_are_named_as_the_chain_writes_them() {
         error: $DIR/chain.csv:19: avgDemand: expected a number of at least 0, got "-5"
         error: $DIR/chain.csv:20: avgDemand: must be at most 1e15, not 2e15"#]]
     .assert_eq(&said.join("\n"));
-    let config = Config { data_dir: work.path().join("data"), database: None };
+    let config = Config::new(work.path().join("data"), None);
     assert!(app::import(&config, &path, None, &Silent).is_err());
     assert!(app::summary(&config, &Silent).is_err(), "nothing was imported");
 }
