@@ -2,7 +2,7 @@
 //! targets (engine::plan, docs/planning-model.md); `replan` applies events to a saved plan and
 //! solves again starting from it, and says what changed.
 
-mod clock;
+pub(crate) mod clock;
 mod diff;
 mod document;
 mod events;

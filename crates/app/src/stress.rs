@@ -328,7 +328,12 @@ pub(crate) fn draw_and_run(
     let started = Instant::now();
     let in_time = || time_limit.is_none_or(|limit| started.elapsed() < limit);
     let flows = Flows::new(graph, period);
-    let report = crate::with_progress(progress, "scenarios", u64::from(mc.scenarios), |report| {
+    // A bar's time left is for every scenario asked; the label says when the run stops instead.
+    let label = time_limit.map_or_else(
+        || "scenarios".to_owned(),
+        |limit| format!("scenarios, stopping at {}", crate::plan::clock::shown(limit)),
+    );
+    let report = crate::with_progress(progress, &label, u64::from(mc.scenarios), |report| {
         Some(engine::simulate::monte_carlo(graph, &flows, mc, &|done| report(done) && in_time()))
     })?;
     // Told to stop, the engine reports on what it did; a cancelled run reports nothing.

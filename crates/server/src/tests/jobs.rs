@@ -208,6 +208,8 @@ async fn a_monte_carlo_job_out_of_time_reports_what_it_ran() {
         post(&f, "/jobs/monte-carlo", r#"{"scenarios": 1000000, "time_limit_seconds": 0.5}"#).await;
     let job = finished(&f, &id).await;
     assert_eq!(job["status"], "done", "{job}");
+    // Its `total` is every scenario asked, so the stage says when it stops.
+    assert_eq!(job["stage"], "scenarios, stopping at 500ms", "{job}");
     let (status, result) =
         call(&f.state, Method::GET, &format!("/jobs/{id}/result"), Some(&f.operator)).await;
     assert_eq!(status, StatusCode::OK, "{result}");
