@@ -80,6 +80,11 @@ pub struct EventFilter {
 }
 
 impl EventFilter {
+    /// Whether it selects every event (a page of them, or all).
+    pub(crate) fn is_all(&self) -> bool {
+        self.organization.is_none() && self.site.is_none()
+    }
+
     /// The SQL condition of the events it selects, over the placeholders of the organization
     /// and the site (both named, since the backends bind both): a column compared only for a
     /// filter given, so that the index by organization or by site serves the query. A

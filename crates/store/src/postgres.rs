@@ -27,11 +27,12 @@ use crate::{Error, ImportRecord};
 use model::Network;
 
 /// The schema, one script per version; never edit a released script, add a new one.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_network.sql"),
     include_str!("../migrations/postgres/0002_access.sql"),
     include_str!("../migrations/postgres/0003_events.sql"),
     include_str!("../migrations/postgres/0004_organizations.sql"),
+    include_str!("../migrations/postgres/0005_log_lines.sql"),
 ];
 
 /// The advisory lock that serializes migrations between processes ("arsenal" in ASCII).
@@ -389,16 +390,20 @@ impl Db {
     }
 
     pub(crate) fn count_events(&self, filter: &EventFilter) -> Result<u64, Error> {
+        let context = "cannot count the events";
+        if filter.is_all() {
+            return self.count(LOG_LINES, &[&"events"], context);
+        }
         let query =
             format!("SELECT COUNT(*) FROM events WHERE {}", filter.selected(ORGANIZATION, SITE));
-        self.count(&query, &[&filter.organization, &filter.site], "cannot count the events")
+        self.count(&query, &[&filter.organization, &filter.site], context)
     }
 
     pub(crate) fn audit_lines(&self) -> Result<u64, Error> {
-        self.count("SELECT COUNT(*) FROM audit", &[], "cannot count the audit log")
+        self.count(LOG_LINES, &[&"audit"], "cannot count the audit log")
     }
 
-    /// The `COUNT(*)` a query answers.
+    /// The count (a `COUNT(*)`, or the lines of a log) a query answers.
     fn count(
         &self,
         query: &str,
@@ -411,6 +416,9 @@ impl Db {
         Ok(count.unsigned_abs())
     }
 }
+
+/// The lines a log holds (`log_lines`, kept by triggers: migration 0005).
+const LOG_LINES: &str = "SELECT lines FROM log_lines WHERE log = $1";
 
 /// The placeholders of an `EventFilter`'s organization and site (`EventFilter::selected`).
 const ORGANIZATION: &str = "$1::text";

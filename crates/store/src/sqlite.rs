@@ -13,11 +13,12 @@ use rusqlite_migration::{M, Migrations};
 use crate::{DB_FILE, Error, ImportRecord};
 
 /// The schema, one script per version; never edit a released script, add a new one.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_network.sql"),
     include_str!("../migrations/sqlite/0002_access.sql"),
     include_str!("../migrations/sqlite/0003_events.sql"),
     include_str!("../migrations/sqlite/0004_organizations.sql"),
+    include_str!("../migrations/sqlite/0005_log_lines.sql"),
 ];
 
 /// SQLite's clock, as the store writes times.

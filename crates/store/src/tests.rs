@@ -271,6 +271,107 @@ fn postgres_keys_and_audit() {
     }
 }
 
+/// The lines the logs are said to hold (kept by triggers, migration 0005) are the lines they
+/// hold, after two connections wrote to both at once, resending each other's events.
+fn logs_count_what_they_hold(open: &dyn Fn() -> Store) {
+    let writer = |from: usize| {
+        let mut store = open();
+        move || {
+            for batch in 0..15 {
+                let events: Vec<StoredEvent> = (0..10)
+                    .map(|i| StoredEvent {
+                        id: format!("e{}", from + batch * 10 + i),
+                        received_at: String::new(),
+                        key: "k1".into(),
+                        organization: "org-1".into(),
+                        site: None,
+                        body: "{}".into(),
+                    })
+                    .collect();
+                store.append_events(&events).unwrap();
+                let entry = AuditEntry {
+                    at: String::new(),
+                    key: "k1".into(),
+                    organization: "org-1".into(),
+                    role: "member".into(),
+                    action: "report events".into(),
+                    target: format!("batch {batch}"),
+                };
+                store.audit(&entry).unwrap();
+            }
+        }
+    };
+    let (first, second) = (writer(0), writer(50));
+    std::thread::scope(|s| {
+        s.spawn(first);
+        s.spawn(second);
+    });
+    let store = open();
+    let all = EventFilter::default();
+    assert_eq!(store.events(&all).unwrap().len(), 200, "e0 to e199, each once");
+    assert_eq!(store.count_events(&all).unwrap(), 200);
+    let page = EventFilter { newest: Some(Newest { offset: 190, limit: 5 }), ..all };
+    assert_eq!(store.count_events(&page).unwrap(), 200, "the count is of every page");
+    assert_eq!(store.audit_log(Newest { offset: 0, limit: 1000 }).unwrap().len(), 30);
+    assert_eq!(store.audit_lines().unwrap(), 30);
+}
+
+#[test]
+fn sqlite_logs_count_what_they_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    logs_count_what_they_hold(&|| Store::open_dir(dir.path()).unwrap());
+}
+
+#[test]
+fn postgres_logs_count_what_they_hold() {
+    if let Some(url) = postgres_schema("logs_count") {
+        logs_count_what_they_hold(&|| Store::connect(&url).unwrap());
+    }
+}
+
+/// Lines written before the logs were counted (by a store of migration 0004) are counted.
+const BEFORE_COUNTING: &str = "
+    INSERT INTO events (id, received_at, key, organization, site, body)
+        VALUES ('e1', 'then', 'k1', 'org-1', NULL, '{}'), ('e2', 'then', 'k1', 'org-1', 's1', '{}');
+    INSERT INTO audit (at, key, organization, role, action, target)
+        VALUES ('then', 'k1', 'org-1', 'member', 'read capacity', 's1')";
+
+fn counts_lines_written_before(store: &Store) {
+    assert_eq!(store.count_events(&EventFilter::default()).unwrap(), 2);
+    assert_eq!(store.audit_lines().unwrap(), 1);
+}
+
+#[test]
+fn sqlite_counts_lines_written_before_the_logs_were_counted() {
+    use rusqlite_migration::{M, Migrations};
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = rusqlite::Connection::open(dir.path().join(crate::DB_FILE)).unwrap();
+    let before = crate::sqlite::MIGRATIONS[..4].iter().map(|sql| M::up(sql)).collect();
+    Migrations::new(before).to_latest(&mut conn).unwrap();
+    conn.execute_batch(BEFORE_COUNTING).unwrap();
+    drop(conn);
+    counts_lines_written_before(&Store::open_dir(dir.path()).unwrap());
+}
+
+#[test]
+fn postgres_counts_lines_written_before_the_logs_were_counted() {
+    let Some(url) = postgres_schema("counts_before") else { return };
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "CREATE TABLE arsenal_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        )
+        .unwrap();
+    for (version, script) in (1..).zip(&crate::postgres::MIGRATIONS[..4]) {
+        client.batch_execute(script).unwrap();
+        client
+            .execute("INSERT INTO arsenal_migrations (version) VALUES ($1)", &[&version])
+            .unwrap();
+    }
+    client.batch_execute(BEFORE_COUNTING).unwrap();
+    counts_lines_written_before(&Store::connect(&url).unwrap());
+}
+
 /// A key added for a registered organization from one connection while another unregisters
 /// it, both let go at once: every round ends with the organization and its key both kept, or
 /// neither, never a key without its organization.

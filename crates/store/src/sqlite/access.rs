@@ -173,7 +173,7 @@ impl Db {
     }
 
     pub(crate) fn audit_lines(&self) -> Result<u64, Error> {
-        self.count("SELECT COUNT(*) FROM audit", [], "cannot count the audit log")
+        self.count(LOG_LINES, ["audit"], "cannot count the audit log")
     }
 
     pub(crate) fn append_events(&mut self, events: &[StoredEvent]) -> Result<Vec<bool>, Error> {
@@ -218,12 +218,16 @@ impl Db {
     }
 
     pub(crate) fn count_events(&self, filter: &EventFilter) -> Result<u64, Error> {
+        let context = "cannot count the events";
+        if filter.is_all() {
+            return self.count(LOG_LINES, ["events"], context);
+        }
         // Only the filters given, so that SQLite counts along the index of the one given.
         let query = format!("SELECT COUNT(*) FROM events WHERE {}", filter.selected("?1", "?2"));
-        self.count(&query, params![filter.organization, filter.site], "cannot count the events")
+        self.count(&query, params![filter.organization, filter.site], context)
     }
 
-    /// The `COUNT(*)` a query answers.
+    /// The count (a `COUNT(*)`, or the lines of a log) a query answers.
     fn count(&self, query: &str, params: impl Params, context: &str) -> Result<u64, Error> {
         let count: i64 =
             self.conn.query_row(query, params, |r| r.get(0)).map_err(|e| backend(context, e))?;
@@ -252,6 +256,9 @@ fn insert_key(conn: &rusqlite::Connection, key: &ApiKey) -> Result<(), Error> {
     .map_err(|e| classify("cannot store the key", e))?;
     Ok(())
 }
+
+/// The lines a log holds (`log_lines`, kept by triggers: migration 0005).
+const LOG_LINES: &str = "SELECT lines FROM log_lines WHERE log = ?1";
 
 #[cfg(test)]
 mod tests {
