@@ -142,7 +142,7 @@ impl Store {
 
     /// Whether the store still answers: a PostgreSQL connection is asked (a server restarted
     /// since closed it); the embedded store always does.
-    pub fn works(&self) -> bool {
+    pub(crate) fn works(&self) -> bool {
         match &self.backend {
             Backend::Sqlite(_) => true,
             Backend::Postgres(db) => db.works(),
@@ -150,7 +150,7 @@ impl Store {
     }
 
     /// Whether the store's connection is known to be closed (after an error that closed it).
-    pub fn is_closed(&self) -> bool {
+    pub(crate) fn is_closed(&self) -> bool {
         match &self.backend {
             Backend::Sqlite(_) => false,
             Backend::Postgres(db) => db.is_closed(),

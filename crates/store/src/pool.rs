@@ -48,7 +48,10 @@ impl Pool {
 
     /// An idle store that still works, or a newly opened one.
     pub fn get(self: &Arc<Self>) -> Result<Pooled, Error> {
-        while let Some(store) = self.idle().pop() {
+        loop {
+            // The list is let go before the store is asked, which takes a round trip.
+            let idle = self.idle().pop();
+            let Some(store) = idle else { break };
             if store.works() {
                 return Ok(Pooled { store: Some(store), pool: Arc::clone(self) });
             }
