@@ -282,6 +282,7 @@ pub fn audit(config: &Config, caller: &Caller, action: &str, target: &str) -> Re
 /// The audit line for `caller` doing `action` to `target`.
 pub(crate) fn entry(caller: &Caller, action: &str, target: &str) -> store::AuditEntry {
     store::AuditEntry {
+        seq: 0,
         at: String::new(),
         key: caller.key.clone(),
         organization: caller.organization.clone(),
@@ -294,6 +295,9 @@ pub(crate) fn entry(caller: &Caller, action: &str, target: &str) -> store::Audit
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditEntry {
+    /// Its place in the log, rising with every line (a page older than it starts after it:
+    /// `Newest::before`).
+    pub seq: i64,
     /// UTC, `YYYY-MM-DD HH:MM:SS`.
     pub at: String,
     /// The id of the key that acted.
@@ -319,6 +323,7 @@ pub fn audit_log(config: &Config, page: Newest) -> Result<Page<AuditEntry>, Erro
         .audit_log(page)?
         .into_iter()
         .map(|e| AuditEntry {
+            seq: e.seq,
             at: e.at,
             key: e.key,
             organization: e.organization,

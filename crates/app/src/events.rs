@@ -149,6 +149,7 @@ pub fn record(
         .iter()
         .map(|e| {
             Ok(store::StoredEvent {
+                seq: 0,
                 id: e.id().to_owned(),
                 received_at: String::new(),
                 key: caller.key.clone(),
@@ -231,7 +232,12 @@ fn read(store: &store::Store, filter: &store::EventFilter) -> Result<Vec<Receive
             let event = serde_json::from_str(&s.body).map_err(|e| {
                 Error::Internal(format!("stored event {} cannot be read: {e}", s.id))
             })?;
-            Ok(Received { received_at: s.received_at, organization: s.organization, event })
+            Ok(Received {
+                seq: s.seq,
+                received_at: s.received_at,
+                organization: s.organization,
+                event,
+            })
         })
         .collect()
 }
@@ -239,6 +245,9 @@ fn read(store: &store::Store, filter: &store::EventFilter) -> Result<Vec<Receive
 /// An event as it was received.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Received {
+    /// Its place in the log, rising with every event stored (a page older than it starts
+    /// after it: `Newest::before`).
+    pub seq: i64,
     /// UTC, `YYYY-MM-DD HH:MM:SS`.
     pub received_at: String,
     /// The organization of the key that sent it.

@@ -162,12 +162,12 @@ pub(crate) async fn audit(
     Params(query): Params<AuditQuery>,
 ) -> Result<Json<wire::AuditPage>, ApiError> {
     caller.operator()?;
-    let (page, offset, limit) = crate::network::newest(query.offset, query.limit)?;
+    let asked = crate::network::newest(query.before, query.offset, query.limit)?;
     let config = state.config.clone();
-    let log = tokio::task::spawn_blocking(move || app::access::audit_log(&config, page))
+    let log = tokio::task::spawn_blocking(move || app::access::audit_log(&config, asked.0))
         .await
         .map_err(|e| ApiError::Internal(format!("audit log: {e}")))??;
-    let (results, page) = crate::network::log_page(log, offset, limit);
+    let (results, page) = crate::network::log_page(log, asked, |line| line.seq);
     Ok(Json(wire::AuditPage { results, page }))
 }
 

@@ -127,13 +127,13 @@ pub(crate) async fn history(
     caller: Authenticated,
     Params(query): Params<EventQuery>,
 ) -> Result<Json<wire::EventPage>, ApiError> {
-    let (page, offset, limit) = crate::network::newest(query.offset, query.limit)?;
+    let asked = crate::network::newest(query.before, query.offset, query.limit)?;
     let (config, caller) = (state.config.clone(), caller.0);
     let recent = tokio::task::spawn_blocking(move || {
-        app::events::recent(&config, &caller, query.site.as_deref(), page)
+        app::events::recent(&config, &caller, query.site.as_deref(), asked.0)
     })
     .await
     .map_err(|e| ApiError::Internal(format!("events: {e}")))??;
-    let (results, page) = crate::network::log_page(recent, offset, limit);
+    let (results, page) = crate::network::log_page(recent, asked, |event| event.seq);
     Ok(Json(wire::EventPage { results, page }))
 }

@@ -17,8 +17,8 @@ use serde::de::DeserializeOwned;
 use crate::access::Authenticated;
 use crate::error::ApiError;
 use crate::wire::{
-    self, ItemPage, ItemQuery, OrganizationPage, OrganizationQuery, PageInfo, SitePage, SiteQuery,
-    Status,
+    self, ItemPage, ItemQuery, LogPageInfo, OrganizationPage, OrganizationQuery, PageInfo,
+    SitePage, SiteQuery, Status,
 };
 use crate::{Loaded, State as Shared};
 
@@ -380,29 +380,39 @@ pub(crate) fn page<T>(
     Ok((results, PageInfo::new(total, offset, limit)))
 }
 
-/// Which page of a log, read newest first, the parameters ask for, with its offset and limit.
-/// The store counts in `u32`: an offset beyond that is past the end of any log.
+/// What to read from a log, newest first, for the page the parameters ask for (older than
+/// `before`, a line's `seq`, when given): one line more than the page, which says whether a
+/// next page has any; and the offset asked for. The store counts in `u32`: an offset beyond
+/// that is past the end of any log.
 pub(crate) fn newest(
+    before: Option<i64>,
     offset: Option<usize>,
     limit: Option<usize>,
-) -> Result<(app::access::Newest, usize, usize), ApiError> {
+) -> Result<(app::access::Newest, usize), ApiError> {
     let offset = offset.unwrap_or(0);
-    let limit = self::limit(limit)?;
-    let page = app::access::Newest {
+    let read = app::access::Newest {
         offset: u32::try_from(offset).unwrap_or(u32::MAX),
-        limit: u32::try_from(limit).unwrap_or(u32::MAX),
+        limit: u32::try_from(self::limit(limit)? + 1).unwrap_or(u32::MAX),
+        before,
     };
-    Ok((page, offset, limit))
+    Ok((read, offset))
 }
 
-/// A page of a log as the API answers it: its lines, and where it sits in the whole log.
+/// A page of a log as the API answers it, from what `newest` read: its lines, where it sits in
+/// the whole log, and the cursor of the next page (the last line's `seq`, when the line read
+/// beyond the page shows there is one).
 pub(crate) fn log_page<T, W: From<T>>(
-    log: app::access::Page<T>,
-    offset: usize,
-    limit: usize,
-) -> (Vec<W>, PageInfo) {
+    mut log: app::access::Page<T>,
+    (read, offset): (app::access::Newest, usize),
+    seq: fn(&T) -> i64,
+) -> (Vec<W>, LogPageInfo) {
     let total = usize::try_from(log.total).unwrap_or(usize::MAX);
-    (log.lines.into_iter().map(W::from).collect(), PageInfo::new(total, offset, limit))
+    let limit = read.limit as usize - 1;
+    let more = log.lines.len() > limit;
+    log.lines.truncate(limit);
+    let next_before = log.lines.last().map(seq).filter(|_| more);
+    let info = LogPageInfo::new(total, offset, limit, read.before, next_before);
+    (log.lines.into_iter().map(W::from).collect(), info)
 }
 
 /// The public view of each record of a page.

@@ -225,7 +225,7 @@ async fn every_error_has_the_error_body() {
         (Method::GET, "/aggregates/capacity"),
         (Method::GET, "/aggregates/capacity?process=stamping&by=county"),
         (Method::GET, "/audit?limit=5000"),
-        (Method::GET, "/events?before=10"),
+        (Method::GET, "/events?after=10"),
         (Method::GET, "/items/icu-ventilator/map?site=site-019"),
         (Method::GET, "/alerts?product=icu-ventilator"),
         (Method::GET, "/sites/site-027?fields=name"),
@@ -250,7 +250,7 @@ async fn every_error_has_the_error_body() {
         GET /aggregates/capacity -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter process: missing; it is required","details":[{"location":"query","field":"process","message":"missing; it is required"}]}}
         GET /aggregates/capacity?process=stamping&by=county -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter by: unknown grouping \"county\"; expected state or country","details":[{"location":"query","field":"by","message":"unknown grouping \"county\"; expected state or country"}]}}
         GET /audit?limit=5000 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter limit: must be from 1 to 1000, not 5000","details":[{"location":"query","field":"limit","message":"must be from 1 to 1000, not 5000"}]}}
-        GET /events?before=10 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter before: unknown field \"before\"; expected one of site, offset, limit","details":[{"location":"query","field":"before","message":"unknown field \"before\"; expected one of site, offset, limit"}]}}
+        GET /events?after=10 -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter after: unknown field \"after\"; expected one of site, before, offset, limit","details":[{"location":"query","field":"after","message":"unknown field \"after\"; expected one of site, before, offset, limit"}]}}
         GET /items/icu-ventilator/map?site=site-019 -> 404 {"error":{"code":"not_found","message":"site-019 neither makes icu-ventilator nor receives it along a link, nor holds or needs any, so there is no map of it as seen from site-019; it is made or received at site-132, site-133, site-134, wh-01, wh-02 and 3 more; a map asked with no site is over every qualified source","details":[]}}
         GET /alerts?product=icu-ventilator -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter product: unknown; GET /alerts takes no query parameters","details":[{"location":"query","field":"product","message":"unknown; GET /alerts takes no query parameters"}]}}
         GET /sites/site-027?fields=name -> 400 {"error":{"code":"invalid_request","message":"invalid query parameter fields: unknown; GET /sites/site-027 takes no query parameters","details":[{"location":"query","field":"fields","message":"unknown; GET /sites/site-027 takes no query parameters"}]}}
@@ -596,9 +596,10 @@ async fn events_are_stored_once_applied_and_kept() {
         call(&f.state, Method::GET, "/events?site=site-027&offset=1&limit=2", Some(&f.operator))
             .await;
     assert_eq!(event_ids(&page), ["e3", "e2"]);
+    let e2 = page["results"][1]["seq"].as_i64().unwrap();
     assert_eq!(
         page["page"],
-        serde_json::json!({"total": 4, "offset": 1, "limit": 2, "next_offset": 3})
+        serde_json::json!({"total": 4, "offset": 1, "limit": 2, "next_offset": 3, "next_before": e2})
     );
     let (_, log) = call(&f.state, Method::GET, "/audit?offset=2&limit=1", Some(&f.operator)).await;
     assert_eq!(log["results"][0]["target"], "2 events, 1 new", "{log}");
@@ -618,6 +619,46 @@ async fn events_are_stored_once_applied_and_kept() {
     ]}"#;
     let (_, receipt) = send(&f.state, Method::POST, "/events", Some(&f.operator), demand).await;
     expect![[r#"{"accepted":["d1","d2"],"duplicates":[],"warnings":[{"location":"events[0]","field":"units_per_week","message":"the network has no demand for icu-ventilator at site-027, so the alerts cannot scale it to this rate; it is stored, and shown in the history"}]}"#]].assert_eq(&receipt.to_string());
+
+    // The page after a page by its last line (`before`) stays the same page while new lines
+    // arrive; an offset shifts by as many.
+    let (_, log) = call(&f.state, Method::GET, "/audit?limit=2", Some(&f.operator)).await;
+    let second = log["results"][1].clone();
+    let newer = r#"{"events": [{"kind": "outage_start", "id": "e5", "site": "site-027"}]}"#;
+    send(&f.state, Method::POST, "/events", Some(&f.owner), newer).await;
+    let next = format!("/events?site=site-027&limit=2&before={e2}");
+    let (_, after) = call(&f.state, Method::GET, &next, Some(&f.operator)).await;
+    assert_eq!(event_ids(&after), ["e1"]);
+    assert_eq!(
+        (&after["page"]["next_offset"], &after["page"]["next_before"]),
+        (&Value::Null, &Value::Null)
+    );
+    let (_, shifted) =
+        call(&f.state, Method::GET, "/events?site=site-027&offset=3&limit=2", Some(&f.operator))
+            .await;
+    assert_eq!(event_ids(&shifted), ["e3", "e2"], "by offset, two pages overlap");
+    let first = log["results"][0]["seq"].as_i64().unwrap();
+    let (_, log) =
+        call(&f.state, Method::GET, &format!("/audit?limit=1&before={first}"), Some(&f.operator))
+            .await;
+    assert_eq!(log["results"][0], second);
+    assert_eq!(log["page"]["next_before"], second["seq"]);
+    // A full page that is the last has no next: the page reads one line beyond itself.
+    let (_, oldest) =
+        call(&f.state, Method::GET, "/events?site=site-027&limit=2&offset=4", Some(&f.operator))
+            .await;
+    assert_eq!(event_ids(&oldest), ["e2", "e1"]);
+    assert_eq!(
+        (&oldest["page"]["next_offset"], &oldest["page"]["next_before"]),
+        (&Value::Null, &Value::Null)
+    );
+    let before_e3 = format!(
+        "/events?site=site-027&limit=2&before={}",
+        oldest["results"][0]["seq"].as_i64().unwrap() + 1
+    );
+    let (_, oldest) = call(&f.state, Method::GET, &before_e3, Some(&f.operator)).await;
+    assert_eq!(event_ids(&oldest), ["e2", "e1"]);
+    assert_eq!(oldest["page"]["next_before"], Value::Null);
 }
 
 #[tokio::test]

@@ -151,18 +151,53 @@ pub struct OrganizationPage {
     pub page: PageInfo,
 }
 
+/// Where a page of a log (read newest first) sits in the whole log, and how to ask for the
+/// next one.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LogPageInfo {
+    /// How many lines match the filters, over every page (`before` left aside).
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    /// The offset of the next page; absent on the last page, and when the page was asked for
+    /// with `before`.
+    pub next_offset: Option<usize>,
+    /// The `seq` of the page's last line: `before` of the next page, which stays the next page
+    /// however many lines arrive meanwhile (an offset would shift by as many). Absent when the
+    /// page is the last.
+    pub next_before: Option<i64>,
+}
+
+impl LogPageInfo {
+    /// Where the page asked for at `offset` of `limit`, older than `before` when given, sits
+    /// among `total`, with the `seq` of its last line when a next page has any.
+    pub(crate) fn new(
+        total: usize,
+        offset: usize,
+        limit: usize,
+        before: Option<i64>,
+        next_before: Option<i64>,
+    ) -> LogPageInfo {
+        let next_offset = match before {
+            None => PageInfo::new(total, offset, limit).next_offset,
+            Some(_) => None,
+        };
+        LogPageInfo { total, offset, limit, next_offset, next_before }
+    }
+}
+
 /// One page of the audit log, newest first.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditPage {
     pub results: Vec<AuditEntry>,
-    pub page: PageInfo,
+    pub page: LogPageInfo,
 }
 
 /// One page of the events received, newest first.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct EventPage {
     pub results: Vec<Received>,
-    pub page: PageInfo,
+    pub page: LogPageInfo,
 }
 
 /// Filters and page of `GET /sites`; every filter is an exact match.
@@ -349,6 +384,9 @@ impl From<app::access::Group> for Group {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
+    /// Only lines older than this one (its `seq`): the page after the one it ended, however
+    /// many lines came since (`next_before`).
+    pub before: Option<i64>,
     /// Newest lines to skip (default 0).
     pub offset: Option<usize>,
     /// Lines to return, newest first, 1 to 1000 (default 100).
@@ -358,6 +396,8 @@ pub struct AuditQuery {
 /// One line of the audit log.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntry {
+    /// Its place in the log, rising with every line.
+    pub seq: i64,
     /// UTC, `YYYY-MM-DD HH:MM:SS`.
     pub at: String,
     /// The id of the key that acted.
@@ -373,6 +413,7 @@ pub struct AuditEntry {
 impl From<app::access::AuditEntry> for AuditEntry {
     fn from(e: app::access::AuditEntry) -> AuditEntry {
         AuditEntry {
+            seq: e.seq,
             at: e.at,
             key: e.key,
             organization: e.organization,
@@ -464,6 +505,9 @@ pub struct Receipt {
 pub struct EventQuery {
     /// Only events about this site.
     pub site: Option<String>,
+    /// Only events older than this one (its `seq`): the page after the one it ended, however
+    /// many events came since (`next_before`).
+    pub before: Option<i64>,
     /// Newest events to skip (default 0).
     pub offset: Option<usize>,
     /// Events to return, newest first, 1 to 1000 (default 100).
@@ -473,6 +517,8 @@ pub struct EventQuery {
 /// An event as it was received.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Received {
+    /// Its place in the log, rising with every event stored.
+    pub seq: i64,
     /// UTC, `YYYY-MM-DD HH:MM:SS`.
     pub received_at: String,
     /// The organization of the key that sent it.
@@ -483,6 +529,7 @@ pub struct Received {
 impl From<app::events::Received> for Received {
     fn from(received: app::events::Received) -> Received {
         Received {
+            seq: received.seq,
             received_at: received.received_at,
             organization: received.organization,
             event: received.event.into(),

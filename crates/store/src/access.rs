@@ -40,6 +40,8 @@ pub enum Unregistered {
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditEntry {
+    /// Its place in the log, rising with every line; set by the store (ignored when written).
+    pub seq: i64,
     /// UTC, as `YYYY-MM-DD HH:MM:SS`; set by the store.
     pub at: String,
     /// The id of the key that acted.
@@ -55,6 +57,9 @@ pub struct AuditEntry {
 /// An event a site reported, as received.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredEvent {
+    /// Its place in the log, rising with every event stored; set by the store (ignored when
+    /// appending).
+    pub seq: i64,
     /// The sender's id for the event; a second event with the same id is a duplicate.
     pub id: String,
     /// UTC, as `YYYY-MM-DD HH:MM:SS`; set by the store.
@@ -103,11 +108,21 @@ impl EventFilter {
     }
 }
 
-/// A page of a log read newest first: `limit` lines after the `offset` newest.
+/// A page of a log read newest first: `limit` lines after the `offset` newest of those older
+/// than `before` (a line's `seq`; all lines when absent).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Newest {
     pub offset: u32,
     pub limit: u32,
+    pub before: Option<i64>,
+}
+
+impl Newest {
+    /// The `seq` every line of the page is below: a bound no line reaches when none is given,
+    /// so that the query is the same and reads along its index either way.
+    pub(crate) fn below(&self) -> i64 {
+        self.before.unwrap_or(i64::MAX)
+    }
 }
 
 impl Store {

@@ -316,19 +316,20 @@ impl Db {
             .client
             .borrow_mut()
             .query(
-                "SELECT at, key, organization, role, action, target FROM audit ORDER BY seq DESC LIMIT $1 OFFSET $2",
-                &[&i64::from(page.limit), &i64::from(page.offset)],
+                "SELECT seq, at, key, organization, role, action, target FROM audit WHERE seq < $3 ORDER BY seq DESC LIMIT $1 OFFSET $2",
+                &[&i64::from(page.limit), &i64::from(page.offset), &page.below()],
             )
             .map_err(|e| classify("cannot read the audit log", &e))?;
         Ok(rows
             .iter()
             .map(|r| AuditEntry {
-                at: r.get(0),
-                key: r.get(1),
-                organization: r.get(2),
-                role: r.get(3),
-                action: r.get(4),
-                target: r.get(5),
+                seq: r.get(0),
+                at: r.get(1),
+                key: r.get(2),
+                organization: r.get(3),
+                role: r.get(4),
+                action: r.get(5),
+                target: r.get(6),
             })
             .collect())
     }
@@ -364,27 +365,29 @@ impl Db {
         let order = if filter.newest.is_some() { "DESC" } else { "ASC" };
         let limit = filter.newest.map(|p| i64::from(p.limit));
         let offset = filter.newest.map_or(0, |p| i64::from(p.offset));
+        let below = filter.newest.map_or(i64::MAX, |p| p.below());
         let rows = self
             .client
             .borrow_mut()
             .query(
                 &format!(
-                    "SELECT id, received_at, key, organization, site, body FROM events \
-                     WHERE {} ORDER BY seq {order} LIMIT $3 OFFSET $4",
+                    "SELECT seq, id, received_at, key, organization, site, body FROM events \
+                     WHERE {} AND seq < $5 ORDER BY seq {order} LIMIT $3 OFFSET $4",
                     filter.selected(ORGANIZATION, SITE)
                 ),
-                &[&filter.organization, &filter.site, &limit, &offset],
+                &[&filter.organization, &filter.site, &limit, &offset, &below],
             )
             .map_err(|e| classify("cannot read the events", &e))?;
         Ok(rows
             .iter()
             .map(|r| StoredEvent {
-                id: r.get(0),
-                received_at: r.get(1),
-                key: r.get(2),
-                organization: r.get(3),
-                site: r.get(4),
-                body: r.get(5),
+                seq: r.get(0),
+                id: r.get(1),
+                received_at: r.get(2),
+                key: r.get(3),
+                organization: r.get(4),
+                site: r.get(5),
+                body: r.get(6),
             })
             .collect())
     }

@@ -183,6 +183,7 @@ fn keys_and_audit(store: &mut Store) {
     store.register_organization(&office).unwrap();
     for target in ["site-1", "site-2", "site-3"] {
         let entry = AuditEntry {
+            seq: 0,
             at: String::new(),
             key: "k1".into(),
             organization: "org-001".into(),
@@ -192,14 +193,21 @@ fn keys_and_audit(store: &mut Store) {
         };
         store.audit(&entry).unwrap();
     }
-    let targets = |offset, limit| -> Vec<String> {
-        let log = store.audit_log(Newest { offset, limit }).unwrap();
+    fn targets(store: &Store, offset: u32, limit: u32, before: Option<i64>) -> Vec<String> {
+        let log = store.audit_log(Newest { offset, limit, before }).unwrap();
         log.into_iter().map(|e| e.target).collect()
-    };
-    assert_eq!(targets(0, 2), ["site-3", "site-2"]);
-    assert_eq!(targets(2, 2), ["site-1"]);
-    assert_eq!(targets(3, 2), [] as [&str; 0]);
+    }
+    assert_eq!(targets(store, 0, 2, None), ["site-3", "site-2"]);
+    assert_eq!(targets(store, 2, 2, None), ["site-1"]);
+    assert_eq!(targets(store, 3, 2, None), [] as [&str; 0]);
     assert_eq!(store.audit_lines().unwrap(), 3);
+    // The lines older than a line, from its `seq`: the next page, however many came since.
+    let newest = store.audit_log(Newest { offset: 0, limit: 1, before: None }).unwrap();
+    let entry = AuditEntry { target: "site-4".into(), ..newest[0].clone() };
+    store.audit(&entry).unwrap();
+    assert_eq!(targets(store, 0, 2, Some(newest[0].seq)), ["site-2", "site-1"]);
+    assert_eq!(targets(store, 1, 2, Some(newest[0].seq)), ["site-1"]);
+    assert_eq!(targets(store, 0, 5, None), ["site-4", "site-3", "site-2", "site-1"]);
 }
 
 #[test]
@@ -212,6 +220,7 @@ fn sqlite_keys_and_audit() {
 /// the count is of every page.
 fn events_once_each(store: &mut Store) {
     let event = |id: &str, organization: &str, site: Option<&str>, body: &str| StoredEvent {
+        seq: 0,
         id: id.into(),
         received_at: String::new(),
         key: "k1".into(),
@@ -229,7 +238,7 @@ fn events_once_each(store: &mut Store) {
     assert_eq!(ids(EventFilter::default()), ["e1:a", "e2:b", "e3:c"]);
     let org1 = || EventFilter { organization: Some("org-1".into()), ..EventFilter::default() };
     assert_eq!(ids(org1()), ["e1:a", "e3:c"]);
-    let newest = |offset, limit| Some(Newest { offset, limit });
+    let newest = |offset, limit| Some(Newest { offset, limit, before: None });
     assert_eq!(ids(EventFilter { newest: newest(0, 1), ..org1() }), ["e3:c"]);
     assert_eq!(ids(EventFilter { newest: newest(1, 5), ..org1() }), ["e1:a"]);
     assert_eq!(
@@ -238,6 +247,16 @@ fn events_once_each(store: &mut Store) {
     );
     assert_eq!(store.count_events(&EventFilter { newest: newest(1, 1), ..org1() }).unwrap(), 2);
     assert_eq!(store.count_events(&EventFilter::default()).unwrap(), 3);
+    // A page older than a line: by its `seq`, rising in arrival order, and with the filters.
+    let all = store.events(&EventFilter::default()).unwrap();
+    assert!(all.windows(2).all(|w| w[0].seq < w[1].seq), "{all:?}");
+    let before = |seq, filter: EventFilter| EventFilter {
+        newest: Some(Newest { offset: 0, limit: 5, before: Some(seq) }),
+        ..filter
+    };
+    assert_eq!(ids(before(all[2].seq, EventFilter::default())), ["e2:b", "e1:a"]);
+    assert_eq!(ids(before(all[2].seq, org1())), ["e1:a"]);
+    assert_eq!(ids(before(all[0].seq, EventFilter::default())), [] as [&str; 0]);
     assert_eq!(ids(EventFilter { site: Some("s2".into()), ..EventFilter::default() }), ["e2:b"]);
     let both = |organization: &str| EventFilter {
         organization: Some(organization.into()),
@@ -280,6 +299,7 @@ fn logs_count_what_they_hold(open: &dyn Fn() -> Store) {
             for batch in 0..15 {
                 let events: Vec<StoredEvent> = (0..10)
                     .map(|i| StoredEvent {
+                        seq: 0,
                         id: format!("e{}", from + batch * 10 + i),
                         received_at: String::new(),
                         key: "k1".into(),
@@ -290,6 +310,7 @@ fn logs_count_what_they_hold(open: &dyn Fn() -> Store) {
                     .collect();
                 store.append_events(&events).unwrap();
                 let entry = AuditEntry {
+                    seq: 0,
                     at: String::new(),
                     key: "k1".into(),
                     organization: "org-1".into(),
@@ -310,9 +331,9 @@ fn logs_count_what_they_hold(open: &dyn Fn() -> Store) {
     let all = EventFilter::default();
     assert_eq!(store.events(&all).unwrap().len(), 200, "e0 to e199, each once");
     assert_eq!(store.count_events(&all).unwrap(), 200);
-    let page = EventFilter { newest: Some(Newest { offset: 190, limit: 5 }), ..all };
+    let page = EventFilter { newest: Some(Newest { offset: 190, limit: 5, before: None }), ..all };
     assert_eq!(store.count_events(&page).unwrap(), 200, "the count is of every page");
-    assert_eq!(store.audit_log(Newest { offset: 0, limit: 1000 }).unwrap().len(), 30);
+    assert_eq!(store.audit_log(Newest { offset: 0, limit: 1000, before: None }).unwrap().len(), 30);
     assert_eq!(store.audit_lines().unwrap(), 30);
 }
 
@@ -326,6 +347,58 @@ fn sqlite_logs_count_what_they_hold() {
 fn postgres_logs_count_what_they_hold() {
     if let Some(url) = postgres_schema("logs_count") {
         logs_count_what_they_hold(&|| Store::connect(&url).unwrap());
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    /// Walking the events a page at a time, each page asked for as older than the last line of
+    /// the one before, sees every event there was when the walk began, once each and newest
+    /// first, however many arrive between pages, with or without a site's filter.
+    #[test]
+    fn a_walk_by_the_last_line_sees_each_event_once(
+        at_start in 0usize..30,
+        limit in 1u32..7,
+        arrivals in proptest::collection::vec(0usize..5, 0..12),
+        site in proptest::option::of(0usize..2),
+    ) {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut n = 0;
+        let mut append = |store: &mut Store, count: usize| {
+            let events: Vec<StoredEvent> = (n..n + count)
+                .map(|i| StoredEvent {
+                    seq: 0,
+                    id: format!("e{i}"),
+                    received_at: String::new(),
+                    key: "k1".into(),
+                    organization: "org-1".into(),
+                    site: Some(format!("s{}", i % 2)),
+                    body: "{}".into(),
+                })
+                .collect();
+            store.append_events(&events).unwrap();
+            n += count;
+        };
+        append(&mut store, at_start);
+        let filter = EventFilter { site: site.map(|s| format!("s{s}")), ..EventFilter::default() };
+        let mut expected: Vec<String> =
+            store.events(&filter).unwrap().into_iter().map(|e| e.id).collect();
+        expected.reverse();
+        let (mut seen, mut before, mut pages) = (Vec::new(), None, 0);
+        loop {
+            let newest = Some(Newest { offset: 0, limit, before });
+            let page = store.events(&EventFilter { newest, ..filter.clone() }).unwrap();
+            seen.extend(page.iter().map(|e| e.id.clone()));
+            match page.last() {
+                Some(last) if page.len() == limit as usize => before = Some(last.seq),
+                _ => break,
+            }
+            // The first page sets where the walk began; what arrives later is newer.
+            append(&mut store, arrivals.get(pages).copied().unwrap_or(0));
+            pages += 1;
+        }
+        proptest::prop_assert_eq!(seen, expected);
     }
 }
 

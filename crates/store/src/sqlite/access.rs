@@ -154,18 +154,19 @@ impl Db {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT at, key, organization, role, action, target FROM audit ORDER BY seq DESC LIMIT ?1 OFFSET ?2",
+                "SELECT seq, at, key, organization, role, action, target FROM audit WHERE seq < ?3 ORDER BY seq DESC LIMIT ?1 OFFSET ?2",
             )
             .map_err(|e| backend(context, e))?;
         let rows = stmt
-            .query_map([page.limit, page.offset], |r| {
+            .query_map(params![page.limit, page.offset, page.below()], |r| {
                 Ok(AuditEntry {
-                    at: r.get(0)?,
-                    key: r.get(1)?,
-                    organization: r.get(2)?,
-                    role: r.get(3)?,
-                    action: r.get(4)?,
-                    target: r.get(5)?,
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    key: r.get(2)?,
+                    organization: r.get(3)?,
+                    role: r.get(4)?,
+                    action: r.get(5)?,
+                    target: r.get(6)?,
                 })
             })
             .map_err(|e| backend(context, e))?;
@@ -202,15 +203,17 @@ impl Db {
         let mut stmt = self.conn.prepare(&events_query(filter)).map_err(|e| backend(context, e))?;
         // SQLite reads a negative limit as none.
         let (limit, offset) = filter.newest.map_or((-1, 0), |p| (i64::from(p.limit), p.offset));
+        let below = filter.newest.map_or(i64::MAX, |p| p.below());
         let rows = stmt
-            .query_map(params![filter.organization, filter.site, limit, offset], |r| {
+            .query_map(params![filter.organization, filter.site, limit, offset, below], |r| {
                 Ok(StoredEvent {
-                    id: r.get(0)?,
-                    received_at: r.get(1)?,
-                    key: r.get(2)?,
-                    organization: r.get(3)?,
-                    site: r.get(4)?,
-                    body: r.get(5)?,
+                    seq: r.get(0)?,
+                    id: r.get(1)?,
+                    received_at: r.get(2)?,
+                    key: r.get(3)?,
+                    organization: r.get(4)?,
+                    site: r.get(5)?,
+                    body: r.get(6)?,
                 })
             })
             .map_err(|e| backend(context, e))?;
@@ -240,8 +243,8 @@ impl Db {
 fn events_query(filter: &EventFilter) -> String {
     let order = if filter.newest.is_some() { "DESC" } else { "ASC" };
     format!(
-        "SELECT id, received_at, key, organization, site, body FROM events \
-         WHERE {} ORDER BY seq {order} LIMIT ?3 OFFSET ?4",
+        "SELECT seq, id, received_at, key, organization, site, body FROM events \
+         WHERE {} AND seq < ?5 ORDER BY seq {order} LIMIT ?3 OFFSET ?4",
         filter.selected("?1", "?2")
     )
 }
@@ -267,20 +270,24 @@ mod tests {
     use super::{EventFilter, events_query};
 
     /// A page of the events of an organization or a site is read along that column's index,
-    /// not by scanning every event (as `(?1 IS NULL OR organization = ?1)` made SQLite do).
+    /// not by scanning every event (as `(?1 IS NULL OR organization = ?1)` made SQLite do), and
+    /// a page of all events older than a line starts at that line, not at the newest.
     #[test]
-    fn a_filtered_page_reads_along_its_index() {
+    fn a_page_reads_along_its_index() {
         let db = super::super::Db::open_in_memory().unwrap();
         let by_organization =
             EventFilter { organization: Some("org-1".into()), ..EventFilter::default() };
         let by_site = EventFilter { site: Some("site-1".into()), ..EventFilter::default() };
-        for (filter, index) in
-            [(by_organization, "events_by_organization"), (by_site, "events_by_site")]
-        {
+        let all = EventFilter::default();
+        for (filter, index) in [
+            (by_organization, "events_by_organization (organization=? AND seq<?)"),
+            (by_site, "events_by_site (site=? AND seq<?)"),
+            (all, "INTEGER PRIMARY KEY (rowid<?)"),
+        ] {
             let query = format!("EXPLAIN QUERY PLAN {}", events_query(&filter));
             let mut stmt = db.conn.prepare(&query).unwrap();
             let plan: Vec<String> = stmt
-                .query_map(params![filter.organization, filter.site, 10, 0], |r| r.get(3))
+                .query_map(params![filter.organization, filter.site, 10, 0, 500], |r| r.get(3))
                 .unwrap()
                 .collect::<Result<_, _>>()
                 .unwrap();
