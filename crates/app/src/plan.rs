@@ -310,9 +310,11 @@ impl PlanAsk {
                 )));
             }
             // The saved plan's own request rebuilds the model its bases belong to.
-            if let (Some(saved_bases), false) = (&saved.bases, cold) {
+            if let (Some(saved_bases), false) = (&saved.bases, cold)
+                && saved_bases.is_well_formed()
+            {
                 let earlier = inputs::resolve(&saved.request, against, &locate)?;
-                start = saved_bases.bases().map(|bases| (earlier, bases));
+                start = Some((earlier, saved_bases.clone()));
             }
             let added = self.request.events.len() - saved.request.events.len();
             before = Some((saved.plan.clone(), added));
@@ -333,7 +335,7 @@ pub(crate) struct Prepared {
     request: PlanRequest,
     resolved: inputs::Resolved,
     /// The model of the saved plan and the bases its solves ended on, to start from.
-    start: Option<(inputs::Resolved, engine::plan::Bases)>,
+    start: Option<(inputs::Resolved, SavedBases)>,
     /// Bottlenecks to solve again with one more unit, and the time limit.
     limits: Limits,
     /// For a re-plan: the plan before and the number of events applied now.
@@ -366,7 +368,7 @@ pub(crate) type Limits = (usize, Option<Duration>);
 fn solve(
     request: &PlanRequest,
     resolved: &inputs::Resolved,
-    start: Option<&(inputs::Resolved, engine::plan::Bases)>,
+    start: Option<&(inputs::Resolved, SavedBases)>,
     (recheck, time_limit): Limits,
     progress: &dyn Progress,
 ) -> Result<(PlanReport, Option<SavedBases>), Error> {
@@ -411,7 +413,8 @@ fn solve(
         })
     });
     let mut program = built.inspect_err(|_| progress.end())?;
-    let warm_start = previous.is_some_and(|(previous, bases)| program.start_from(&previous, bases));
+    let warm_start = previous
+        .is_some_and(|(previous, saved)| program.start_from(&previous, |size| saved.bases(size)));
     lap(&mut seconds.build);
     progress.end();
     let size = program.size();

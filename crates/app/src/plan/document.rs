@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use engine::lp::Basis;
-use engine::plan::Bases;
+use engine::plan::{Bases, Size};
 use serde::{Deserialize, Serialize};
 
 use super::formats::PlanRequest;
@@ -117,9 +117,20 @@ impl SavedBases {
         SavedBases { met: encode(&bases.met), cost: encode(&bases.cost) }
     }
 
-    /// The bases, or `None` when the text is not what `of` writes.
-    pub(crate) fn bases(&self) -> Option<Bases> {
-        Some(Bases { met: decode(&self.met)?, cost: decode(&self.cost)? })
+    /// The bases, for a program of `size` (the saved plan's, built again), or `None` when the
+    /// text is not what `of` writes for a program of that size.
+    pub(crate) fn bases(&self, size: Size) -> Option<Bases> {
+        Some(Bases {
+            met: decode(&self.met, size.columns, size.rows)?,
+            cost: decode(&self.cost, size.columns, size.rows + 1)?,
+        })
+    }
+
+    /// Whether the text is what `of` writes, for a program of some size.
+    pub(crate) fn is_well_formed(&self) -> bool {
+        [&self.met, &self.cost].into_iter().all(|text| {
+            text.split_once('|').is_some_and(|(cols, rows)| runs(cols).and(runs(rows)).is_some())
+        })
     }
 }
 
@@ -140,18 +151,35 @@ fn encode(basis: &Basis) -> String {
     format!("{}|{}", runs(&basis.cols), runs(&basis.rows))
 }
 
-fn decode(text: &str) -> Option<Basis> {
-    let runs = |text: &str| -> Option<Vec<u8>> {
-        let mut out = Vec::new();
-        for run in text.split(',').filter(|r| !r.is_empty()) {
-            let status = run.get(..1)?.parse::<u8>().ok().filter(|&s| s <= 4)?;
-            let count: usize = run.get(1..)?.parse().ok()?;
-            out.extend(std::iter::repeat_n(status, count));
-        }
-        Some(out)
+/// The runs of `text` (a status digit then a count, comma-separated) and the statuses they hold
+/// in all, or `None` when it is not such runs.
+fn runs(text: &str) -> Option<(Vec<(u8, usize)>, usize)> {
+    let mut runs = Vec::new();
+    let mut total = 0usize;
+    for run in text.split(',').filter(|r| !r.is_empty()) {
+        let status = run.get(..1)?.parse::<u8>().ok().filter(|&s| s <= 4)?;
+        let count: usize = run.get(1..)?.parse().ok()?;
+        total = total.checked_add(count)?;
+        runs.push((status, count));
+    }
+    Some((runs, total))
+}
+
+/// A basis of `cols` columns and `rows` rows from `text`, or `None` when its runs hold another
+/// number of statuses (counted before any is laid out, so a count written wrong costs nothing).
+fn decode(text: &str, cols: usize, rows: usize) -> Option<Basis> {
+    let statuses = |text: &str, n: usize| {
+        let (runs, total) = runs(text)?;
+        (total == n).then(|| {
+            let mut out = Vec::with_capacity(n);
+            for (status, count) in runs {
+                out.extend(std::iter::repeat_n(status, count));
+            }
+            out
+        })
     };
-    let (cols, rows) = text.split_once('|')?;
-    Some(Basis { cols: runs(cols)?, rows: runs(rows)? })
+    let (c, r) = text.split_once('|')?;
+    Some(Basis { cols: statuses(c, cols)?, rows: statuses(r, rows)? })
 }
 
 /// The files of a plan's CSV directory.

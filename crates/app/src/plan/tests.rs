@@ -177,3 +177,38 @@ fn time_limits_as_written() {
         assert_eq!(shown(limit), text);
     }
 }
+
+/// Saved bases read back for a program of their own size only; a count written wrong is
+/// refused before any status is laid out, however large it claims to be.
+#[test]
+fn saved_bases_read_back_for_their_size_only() {
+    use engine::lp::Basis;
+    use engine::plan::{Bases, Size};
+
+    use super::SavedBases;
+
+    let bases = Bases {
+        met: Basis { cols: vec![0, 0, 1, 2, 2, 2], rows: vec![1, 1, 0, 4] },
+        cost: Basis { cols: vec![1, 1, 1, 0, 0, 3], rows: vec![1, 0, 0, 1, 1] },
+    };
+    let saved = SavedBases::of(&bases);
+    assert_eq!(
+        (saved.met.as_str(), saved.cost.as_str()),
+        ("02,11,23|12,01,41", "13,02,31|11,02,12")
+    );
+    let size = |columns, rows| Size { columns, rows, nonzeros: 0 };
+    assert!(saved.is_well_formed());
+    assert_eq!(saved.bases(size(6, 4)), Some(bases));
+    for other in [size(5, 4), size(7, 4), size(6, 3), size(6, 5)] {
+        assert_eq!(saved.bases(other), None, "{other:?}");
+    }
+    let huge = SavedBases { met: format!("0{}|14", usize::MAX), cost: saved.cost.clone() };
+    assert!(huge.is_well_formed() && huge.bases(size(6, 4)).is_none());
+    let half = usize::MAX / 2 + 1;
+    let beyond = SavedBases { met: format!("0{half},0{half}|14"), cost: saved.cost.clone() };
+    assert!(!beyond.is_well_formed() && beyond.bases(size(6, 4)).is_none());
+    for text in ["02,11,23", "02,11,23|12,01,5", "x2|12", "02,11,23|12,-1", "02|1\u{e9}"] {
+        let bad = SavedBases { met: text.to_owned(), cost: saved.cost.clone() };
+        assert!(!bad.is_well_formed() && bad.bases(size(6, 4)).is_none(), "{text}");
+    }
+}

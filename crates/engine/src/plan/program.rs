@@ -60,6 +60,17 @@ pub struct Bases {
     pub cost: Basis,
 }
 
+impl Bases {
+    /// Whether these are bases of a program of `size`: a status for each of its columns and
+    /// rows, and in the second solve's also for the row that holds the value met.
+    pub fn fit(&self, size: Size) -> bool {
+        let fits = |basis: &Basis, rows: usize| {
+            basis.cols.len() == size.columns && basis.rows.len() == rows
+        };
+        fits(&self.met, size.rows) && fits(&self.cost, size.rows + 1)
+    }
+}
+
 /// Why a solve gave no plan.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Failure {
@@ -136,18 +147,32 @@ impl<'m, 'g> Program<'m, 'g> {
         self.size
     }
 
-    /// Starts both solves from the bases `bases` of a plan of `previous` (a model of the same
-    /// network before some events, which this program's model covers: `Model::covering`), carried
-    /// over column by column and row by row. False when the solver refused them (the solves then
-    /// start from nothing).
-    pub fn start_from(&mut self, previous: &Model<'_>, bases: &Bases) -> bool {
-        let (old_layout, _) = Layout::new(previous);
+    /// Starts both solves from the bases a plan of `previous` ended on (a model of the same
+    /// network before some events, which this program's model covers: `Model::covering`),
+    /// carried over column by column and row by row. `bases` gives them for the size of
+    /// `previous`'s program, or none. False when it gives none, when they are not of that size
+    /// (`Bases::fit`), or when the solver refused them (the solves then start from nothing).
+    pub fn start_from(
+        &mut self,
+        previous: &Model<'_>,
+        bases: impl FnOnce(Size) -> Option<Bases>,
+    ) -> bool {
+        let (old_layout, old_problem) = Layout::new(previous);
+        let old_size = Size {
+            columns: old_problem.n_cols(),
+            rows: old_problem.n_rows(),
+            nonzeros: old_problem.n_entries(),
+        };
+        drop(old_problem);
+        let Some(given) = bases(old_size).filter(|given| given.fit(old_size)) else {
+            return false;
+        };
         let n_cols = self.size.columns;
         let met = self.layout.carry(
             self.model,
             previous,
             &old_layout,
-            &bases.met,
+            &given.met,
             n_cols,
             self.size.rows,
         );
@@ -155,7 +180,7 @@ impl<'m, 'g> Program<'m, 'g> {
             self.model,
             previous,
             &old_layout,
-            &bases.cost,
+            &given.cost,
             n_cols,
             self.size.rows + 1,
         ));

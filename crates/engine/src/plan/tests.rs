@@ -15,6 +15,7 @@ use super::{
 use crate::fixture;
 use crate::generate::{GenerateConfig, generate};
 use crate::graph::Graph;
+use crate::lp::Basis;
 use crate::simulate::{Change, Event, Scenario, Target as Struck};
 
 /// A graph from a fixture, with (site, item, lead weeks, unit cost) set on its sources.
@@ -82,7 +83,7 @@ fn solve(model: &Model<'_>, start: Option<(&Model<'_>, &Bases)>) -> Solved {
     let mut program = Program::new(model, MACHINE).unwrap();
     assert_eq!(program.size().columns as u64, Layout::columns(model));
     if let Some((previous, bases)) = start {
-        assert!(program.start_from(previous, bases));
+        assert!(program.start_from(previous, |_| Some(bases.clone())));
     }
     let met = program.maximise_met(&|| false).unwrap();
     let (bottlenecks, objective) = program.bottlenecks_and_cost(5, &|| false).unwrap();
@@ -426,6 +427,36 @@ fn replan_from_the_old_plan_equals_a_cold_solve() {
     assert!(close(cold.met, 4000.0, 1e-9), "{}", cold.met);
 }
 
+/// A re-plan is given its plan's program's size to ask for bases of, and starts from nothing
+/// when the bases it gets are not of that size.
+#[test]
+fn bases_of_another_size_are_not_carried() {
+    let g = graph(TWO_SITES, &[("b", "p", 1.0, 2.0)]);
+    let targets = [target(&g, "p", None, 40.0, 8)];
+    let first = Model::new(&g, &targets, &Changes::default(), &options(8));
+    let before = solve(&first, None);
+    let size = Program::new(&first, MACHINE).unwrap().size();
+    assert!(before.bases.fit(size));
+    let model = Model::covering(&g, &targets, &site_down(&g, "a", 2, 6), &options(8), &first);
+    let mut asked = None;
+    let mut program = Program::new(&model, MACHINE).unwrap();
+    assert!(program.start_from(&first, |size| {
+        asked = Some(size);
+        Some(before.bases.clone())
+    }));
+    assert_eq!(asked, Some(size));
+    let mut one_short = before.bases.clone();
+    one_short.cost.rows.pop();
+    let mut one_more = before.bases.clone();
+    one_more.met.cols.push(Basis::LOWER);
+    for bases in [one_short, one_more] {
+        assert!(!bases.fit(size));
+        let mut program = Program::new(&model, MACHINE).unwrap();
+        assert!(!program.start_from(&first, |_| Some(bases)));
+    }
+    let mut program = Program::new(&model, MACHINE).unwrap();
+    assert!(!program.start_from(&first, |_| None));
+}
 /// A re-plan's model shares the flows of its plan's model when it is of the same graph and its
 /// targets have the same sites, and builds its own otherwise; the optima are a cold solve's.
 #[test]
@@ -747,7 +778,7 @@ fn a_plan_stops_in_any_of_its_solves_when_told() {
         let changes = site_down(&graph, &graph.site_ids[busiest], 3, 20);
         let after = Model::covering(&graph, &targets, &changes, &options, &model);
         let mut program = Program::new(&after, MACHINE).unwrap();
-        assert!(program.start_from(&model, &solved.bases));
+        assert!(program.start_from(&model, |_| Some(solved.bases.clone())));
         program.maximise_met(&never).unwrap();
         let stopped = program.bottlenecks_and_cost(0, &stop).err();
         assert_eq!(stopped, Some(Failure::Stopped), "{baseline:?}, re-plan");
