@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use engine::plan::{Model, Program, check, explain};
+use engine::plan::{Failure, Model, Program, check, explain};
 use serde::Serialize;
 
 pub use clock::{time_limit, time_limit_seconds};
@@ -364,7 +364,10 @@ pub(crate) type Limits = (usize, Option<Duration>);
 
 /// Builds and solves the program of a resolved request, starting from the bases of a plan of
 /// an earlier request when given, checks the plan independently and names it; returns it with
-/// the bases the solves ended on. Stops when `progress` is cancelled or the time limit is up.
+/// the bases the solves ended on. A plan solved from such bases that fails the check is solved
+/// again from nothing (the solver's tolerances are met in its own scaling, which without
+/// presolve can leave a plan just off a tiny bound). Stops when `progress` is cancelled or the
+/// time limit is up.
 fn solve(
     request: &PlanRequest,
     resolved: &inputs::Resolved,
@@ -372,21 +375,8 @@ fn solve(
     (recheck, time_limit): Limits,
     progress: &dyn Progress,
 ) -> Result<(PlanReport, Option<SavedBases>), Error> {
-    use engine::plan::Failure;
     let clock = clock::Clock::start(progress, time_limit);
-    // A solver failure on numbers spread too widely is the data's to fix; any other, ours.
-    let failed = |e: Failure, stage: &str, size: Option<engine::plan::Size>| match e {
-        Failure::TooWide { .. } | Failure::TooLarge { .. } => Error::invalid(e.to_string()),
-        Failure::Stopped => clock.stopped(stage, size),
-        Failure::Solver(_) => Error::Internal(e.to_string()),
-    };
-    let mut seconds = Seconds::default();
-    let mut lap_clock = Instant::now();
-    let mut lap = |slot: &mut f64| {
-        *slot = lap_clock.elapsed().as_secs_f64();
-        lap_clock = Instant::now();
-    };
-    const BUILDING: &str = "building the program";
+    let mut laps = Laps { seconds: Seconds::default(), since: Instant::now() };
     progress.begin(BUILDING, None);
     let previous = start.map(|(before, bases)| {
         (Model::new(&before.graph, &before.targets, &before.changes, &before.options), bases)
@@ -399,49 +389,24 @@ fn solve(
         Some((previous, _)) => Model::covering(graph, targets, changes, options, previous),
         None => Model::new(graph, targets, changes, options),
     };
-    lap(&mut seconds.model);
+    laps.lap(|s| &mut s.model);
     let memory = crate::machine::usage();
     tracing::info!(limit = memory.limit, held = memory.held, "memory a plan may take");
-    let built = clock.go_on(BUILDING, None).and_then(|()| {
-        Program::new(&model, memory.left()).map_err(|e| match e {
-            Failure::TooLarge { .. } => Error::invalid(format!(
-                "{e}; this process may use {} of memory and holds {} already",
-                model::gibibytes(memory.limit),
-                model::gibibytes(memory.held)
-            )),
-            e => failed(e, BUILDING, None),
-        })
-    });
-    let mut program = built.inspect_err(|_| progress.end())?;
-    let warm_start = previous
-        .is_some_and(|(previous, saved)| program.start_from(&previous, |size| saved.bases(size)));
-    lap(&mut seconds.build);
-    progress.end();
-    let size = program.size();
-    tracing::info!(
-        columns = size.columns,
-        rows = size.rows,
-        nonzeros = size.nonzeros,
-        "program built"
-    );
-
-    const MET: &str = "solving for the most demand met";
-    clock.go_on(MET, Some(size))?;
-    clock.solving("solving: demand met");
-    let met = program.maximise_met(&clock).map_err(|e| failed(e, MET, Some(size)));
-    progress.end();
-    let met = met?;
-    lap(&mut seconds.solve_met);
-    const COST: &str = "solving for the least cost and checking the bottlenecks";
-    clock.go_on(COST, Some(size))?;
-    clock.solving("solving: cost, and checking bottlenecks");
-    let finished =
-        program.bottlenecks_and_cost(recheck, &clock).map_err(|e| failed(e, COST, Some(size)));
-    progress.end();
-    let (bottlenecks, cost) = finished?;
-    lap(&mut seconds.cost_and_bottlenecks);
-    let plan = program.plan();
-    let checked = check(&model, &plan);
+    let attempt = |start: Option<(&Model<'_>, &SavedBases)>, laps: &mut Laps| {
+        let solving = Solving { model: &model, clock: &clock, progress, memory, recheck };
+        solving.attempt(start, laps)
+    };
+    let mut solved = attempt(previous.as_ref().map(|(model, saved)| (model, *saved)), &mut laps)?;
+    if let (true, Some(first)) = (solved.warm_start, solved.checked.violations.first()) {
+        tracing::warn!(
+            first = %first.what,
+            excess = first.excess,
+            "the plan solved from the saved plan's bases failed its check; solving from nothing"
+        );
+        progress.begin(BUILDING, None);
+        solved = attempt(None, &mut laps)?;
+    }
+    let Attempt { program, warm_start, size, met, bottlenecks, cost, plan, checked } = solved;
     if let Some(first) = checked.violations.first() {
         return Err(Error::Internal(format!(
             "the optimizer's plan failed its independent check ({}; first: {}, off by {})",
@@ -470,8 +435,8 @@ fn solve(
     };
     let mut report = solved.report(stats);
     report.notes = resolved.notes.iter().map(ToString::to_string).collect();
-    lap(&mut seconds.extract);
-    report.program.seconds = seconds;
+    laps.lap(|s| &mut s.extract);
+    report.program.seconds = laps.seconds;
     tracing::info!(
         value_met = met,
         cost,
@@ -484,6 +449,111 @@ fn solve(
         "planned"
     );
     Ok((report, program.bases().map(|b| SavedBases::of(&b))))
+}
+
+const BUILDING: &str = "building the program";
+
+/// The seconds of each step of a plan so far, and when the last step ended. A step done twice
+/// (a plan solved again from nothing) counts both times.
+struct Laps {
+    seconds: Seconds,
+    since: Instant,
+}
+
+impl Laps {
+    /// Adds the time since the last step to the step `slot` picks.
+    fn lap(&mut self, slot: impl FnOnce(&mut Seconds) -> &mut f64) {
+        *slot(&mut self.seconds) += self.since.elapsed().as_secs_f64();
+        self.since = Instant::now();
+    }
+}
+
+/// What solving a model needs: the model, the clock its solves stop by, where progress goes, the
+/// memory the program may take, and the bottlenecks to check.
+struct Solving<'a, 'g> {
+    model: &'a Model<'g>,
+    clock: &'a clock::Clock<'a>,
+    progress: &'a dyn Progress,
+    memory: crate::machine::Memory,
+    recheck: usize,
+}
+
+/// A program solved for the most demand met and then the least cost, with its plan checked.
+struct Attempt<'a, 'g> {
+    program: Program<'a, 'g>,
+    warm_start: bool,
+    size: engine::plan::Size,
+    met: f64,
+    bottlenecks: Vec<engine::plan::Bottleneck>,
+    cost: f64,
+    plan: engine::plan::Plan,
+    checked: engine::plan::Checked,
+}
+
+impl<'a, 'g> Solving<'a, 'g> {
+    /// Builds the program (the `BUILDING` stage has begun), starts it from the bases of a plan of
+    /// the model in `start` when given, solves it and checks its plan.
+    fn attempt(
+        &self,
+        start: Option<(&Model<'_>, &SavedBases)>,
+        laps: &mut Laps,
+    ) -> Result<Attempt<'a, 'g>, Error> {
+        let (clock, progress, memory) = (self.clock, self.progress, self.memory);
+        let built = clock.go_on(BUILDING, None).and_then(|()| {
+            Program::new(self.model, memory.left()).map_err(|e| match e {
+                Failure::TooLarge { .. } => Error::invalid(format!(
+                    "{e}; this process may use {} of memory and holds {} already",
+                    model::gibibytes(memory.limit),
+                    model::gibibytes(memory.held)
+                )),
+                e => self.failed(&e, BUILDING, None),
+            })
+        });
+        let mut program = built.inspect_err(|_| progress.end())?;
+        let warm_start = start.is_some_and(|(previous, saved)| {
+            program.start_from(previous, |size| saved.bases(size))
+        });
+        laps.lap(|s| &mut s.build);
+        progress.end();
+        let size = program.size();
+        tracing::info!(
+            columns = size.columns,
+            rows = size.rows,
+            nonzeros = size.nonzeros,
+            warm_start,
+            "program built"
+        );
+
+        const MET: &str = "solving for the most demand met";
+        clock.go_on(MET, Some(size))?;
+        clock.solving("solving: demand met");
+        let met = program.maximise_met(clock).map_err(|e| self.failed(&e, MET, Some(size)));
+        progress.end();
+        let met = met?;
+        laps.lap(|s| &mut s.solve_met);
+        const COST: &str = "solving for the least cost and checking the bottlenecks";
+        clock.go_on(COST, Some(size))?;
+        clock.solving("solving: cost, and checking bottlenecks");
+        let finished = program
+            .bottlenecks_and_cost(self.recheck, clock)
+            .map_err(|e| self.failed(&e, COST, Some(size)));
+        progress.end();
+        let (bottlenecks, cost) = finished?;
+        laps.lap(|s| &mut s.cost_and_bottlenecks);
+        let plan = program.plan();
+        let checked = check(self.model, &plan);
+        Ok(Attempt { program, warm_start, size, met, bottlenecks, cost, plan, checked })
+    }
+
+    /// The error of a solver's failure: one on numbers spread too widely is the data's to fix;
+    /// any other, ours.
+    fn failed(&self, e: &Failure, stage: &str, size: Option<engine::plan::Size>) -> Error {
+        match e {
+            Failure::TooWide { .. } | Failure::TooLarge { .. } => Error::invalid(e.to_string()),
+            Failure::Stopped => self.clock.stopped(stage, size),
+            Failure::Solver(_) => Error::Internal(e.to_string()),
+        }
+    }
 }
 
 fn stem(file: &str) -> String {

@@ -175,7 +175,7 @@ pub struct ProgramStats {
 
 /// Time taken by each stage, measured around the engine's calls. Informational: a plan saved
 /// with other stages (before the cost solve and the bottleneck checks ran side by side) reads
-/// with the stages it lacks at zero.
+/// with the stages it lacks at zero. A re-plan solved again from nothing counts both solves.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Seconds {

@@ -295,6 +295,31 @@ fn replan_after_the_bundled_events() {
     assert_eq!(removed["quantity_after"], serde_json::Value::Null);
 }
 
+/// A re-plan whose solve from the saved plan's bases ends just off a tiny bound (a new source
+/// of 0.0000016 units a week: the solver meets its tolerances in its own scaling, and a warm
+/// start runs without presolve) is solved again from nothing, and its plan passes the check;
+/// before, it failed as an internal error.
+#[test]
+fn a_replan_just_off_a_tiny_bound_is_solved_again_from_nothing() {
+    let dir = sample();
+    saved_plan(dir.path(), &repo("data/demand/ventilator-pandemic.toml"));
+    let events = std::fs::read_to_string(repo("data/events/ventilator-assembler-down.toml"))
+        .unwrap()
+        .replace("max_units_per_week = 60", "max_units_per_week = 0.0000016");
+    std::fs::write(dir.path().join("tiny.toml"), events).unwrap();
+    let output =
+        run(dir.path(), &["-v", "replan", "--plan", "plan.json", "--event", "tiny.toml", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output, dir.path()));
+    let log = stderr(&output, dir.path());
+    assert!(
+        log.contains("failed its check; solving from nothing"),
+        "the solve from the saved plan's bases no longer ends off the bound, so this case no \
+         longer reaches the second solve; find another: {log}"
+    );
+    let replanned = json(&stdout(&output));
+    assert_eq!(replanned["document"]["plan"]["program"]["warm_start"], false);
+}
+
 #[test]
 fn events_that_may_not_be_meant_are_noted() {
     let dir = sample();
