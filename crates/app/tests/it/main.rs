@@ -2,6 +2,7 @@
 //! import, organizations write their own records, and the committed JSON Schema matches the code.
 
 mod exposure;
+mod mangled;
 mod records;
 mod round_trip;
 mod willems;
