@@ -1,8 +1,8 @@
 //! Mangled input never panics: a few random edits of a valid file (bytes deleted or replaced,
 //! tokens that parsers trip on inserted, lines dropped, doubled or swapped) give either a
 //! result or an error that says where and why. Every file a user gives is covered: a network
-//! as CSV files, a JSON document and a Willems chain; a scenario in TOML and JSON; a hazards
-//! file; a demand file; planning events; a saved plan.
+//! as CSV files, a JSON document and a Willems chain; an organization's records; a scenario in
+//! TOML and JSON; a hazards file; a demand file; planning events; a saved plan.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -291,6 +291,22 @@ proptest! {
         let path = dir.path().join("chain.csv");
         std::fs::write(&path, apply(&text, &edits)).unwrap();
         import(&path)?;
+    }
+
+    #[test]
+    fn an_organizations_mangled_records(org in any::<Index>(), edits in edits()) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::new(dir.path().join("data"), None);
+        app::import(&config, &sample_dir(), None, &Silent).unwrap();
+        let twin = Twin::load(&config, &Silent).unwrap();
+        let organizations = &twin.network().organizations;
+        let org = &organizations[org.index(organizations.len())].id;
+        let records = app::records::part(twin.network(), org);
+        let text = serde_json::to_string_pretty(&app::interchange::json_document(&records)).unwrap();
+        match twin.replace_records(&config, org, &apply(&text, &edits), "records.json") {
+            Ok((_, written)) => ask_on(&written)?,
+            Err(error) => says_why(&error)?,
+        }
     }
 
     #[test]
