@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use app::interchange::FindingSeverity;
-use app::plan::PlanAsk;
+use app::plan::{PlanAsk, PlanDocument};
 use app::{Answer, Ask, Config, Error, MonteCarloOptions, Request, Silent, StressOptions, Twin};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -124,10 +124,11 @@ fn sample_dir() -> PathBuf {
     crate::root().join("data/sample")
 }
 
-/// The twin of the sample network, and a plan of it saved as JSON.
+/// The twin of the sample network, and a plan of it, saved as JSON and read back.
 struct Fixture {
     twin: Twin,
     plan: String,
+    saved: PlanDocument,
 }
 
 fn fixture() -> &'static Fixture {
@@ -146,7 +147,7 @@ fn fixture() -> &'static Fixture {
         let path = dir.path().join("plan.json");
         app::plan::write(&document, &path).unwrap();
         let plan = std::fs::read_to_string(&path).unwrap();
-        Fixture { twin, plan }
+        Fixture { twin, plan, saved: app::plan::read(&path).unwrap() }
     })
 }
 
@@ -173,6 +174,14 @@ fn ask_and_answer(ask: &Ask) -> Result<(), TestCaseError> {
     }
 }
 
+/// Asks for the plan of a request, or says why the request is refused.
+fn plan(asked: Result<PlanAsk, Error>) -> Result<(), TestCaseError> {
+    match asked {
+        Ok(ask) => ask_and_answer(&Ask::Plan(Box::new(ask))),
+        Err(error) => says_why(&error),
+    }
+}
+
 /// Imports the network at `path` into a store of its own.
 fn import(path: &Path) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
@@ -192,15 +201,12 @@ fn ask_on(twin: &Twin) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     let scenario = request(&read("data/scenarios/gulf-hurricane.toml"), "gulf.toml", &dir);
     let demand = request(&read("data/demand/ventilator-pandemic.toml"), "demand.toml", &dir);
-    let mut asks = vec![
+    let asks = [
         Ask::Risks { item: None },
         Ask::Stress { scenario, options: StressOptions::default() },
         Ask::MonteCarlo(monte_carlo(app::Hazards::default())),
+        Ask::Plan(Box::new(PlanAsk::mobilize(&demand, None, None, 0).unwrap())),
     ];
-    match PlanAsk::mobilize(&demand, None, None, 0) {
-        Ok(plan) => asks.push(Ask::Plan(Box::new(plan))),
-        Err(error) => says_why(&error)?,
-    }
     for ask in &asks {
         if let Err(error) = twin.ask(ask).and_then(|q| twin.answer(&q, &Silent)) {
             says_why(&error)?;
@@ -336,24 +342,15 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let text = apply(&read("data/demand/ventilator-pandemic.toml"), &edits);
         let demand = request(&text, "demand.toml", &dir);
-        match PlanAsk::mobilize(&demand, None, None, 0) {
-            Ok(ask) => ask_and_answer(&Ask::Plan(Box::new(ask)))?,
-            Err(error) => says_why(&error)?,
-        }
+        plan(PlanAsk::mobilize(&demand, None, None, 0))?;
     }
 
     #[test]
     fn mangled_plan_events(edits in edits()) {
         let dir = tempfile::tempdir().unwrap();
-        let plan_path = dir.path().join("plan.json");
-        std::fs::write(&plan_path, &fixture().plan).unwrap();
         let text = apply(&read("data/events/ventilator-assembler-down.toml"), &edits);
         let events = request(&text, "events.toml", &dir);
-        let saved = app::plan::read(&plan_path).unwrap();
-        match PlanAsk::replan(saved, "plan.json", &events, 0, false) {
-            Ok(ask) => ask_and_answer(&Ask::Plan(Box::new(ask)))?,
-            Err(error) => says_why(&error)?,
-        }
+        plan(PlanAsk::replan(fixture().saved.clone(), "plan.json", &events, 0, false))?;
     }
 
     #[test]
@@ -363,10 +360,7 @@ proptest! {
         std::fs::write(&plan_path, apply(&fixture().plan, &edits)).unwrap();
         let events = request(&read("data/events/ventilator-assembler-down.toml"), "events.toml", &dir);
         match app::plan::read(&plan_path) {
-            Ok(saved) => match PlanAsk::replan(saved, "plan.json", &events, 0, false) {
-                Ok(ask) => ask_and_answer(&Ask::Plan(Box::new(ask)))?,
-                Err(error) => says_why(&error)?,
-            },
+            Ok(saved) => plan(PlanAsk::replan(saved, "plan.json", &events, 0, false))?,
             Err(error) => says_why(&error)?,
         }
     }
