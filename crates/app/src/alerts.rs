@@ -123,6 +123,7 @@ impl Twin {
             scenario,
             file,
             places: Vec::new(),
+            source: "events".into(),
         };
         let stress =
             StressOptions { horizon_weeks: Some(options.weeks), ..StressOptions::default() };

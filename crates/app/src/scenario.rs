@@ -72,6 +72,8 @@ pub struct Resolved {
     pub file: ScenarioFile,
     /// Where each event was written, when it came from a file.
     pub(crate) places: Vec<Place>,
+    /// The file's name, as problems and notes name it.
+    pub(crate) source: String,
 }
 
 /// Parses the text of scenario file `file` (JSON when its name ends in `.json`) and resolves
@@ -122,6 +124,7 @@ fn named(request: &Request, stem: &str, graph: &Graph, period: Period) -> Result
         scenario,
         places,
         file: parsed,
+        source: request.file.clone(),
     })
 }
 

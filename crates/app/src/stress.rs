@@ -232,10 +232,16 @@ fn unmakeable_notes(unmakeable: &[(&Name, Vec<&Name>)]) -> Vec<String> {
 
 /// A note for each event of `scenario` that changes nothing (`scenario::idle`,
 /// `scenario::strikes_no_source`), and for one that, written with no end, lasts to the end of
-/// the run (a forgotten `duration_weeks` would otherwise pass unseen).
+/// the run (a forgotten `duration_weeks` would otherwise pass unseen); and one for a scenario
+/// with no event at all (an empty file, say), whose run is the network undisrupted.
 fn notes(graph: &Graph, scenario: &Resolved, horizon: u32, period: Period) -> Vec<String> {
     let unit = period.noun();
     let mut notes = Vec::new();
+    if scenario.scenario.events.is_empty() {
+        let message = "none given: the network runs undisrupted (write each disruption as an \
+                       [[event]], docs/scenarios.md)";
+        notes.push(warning(&scenario.source, "event", message.into()).to_string());
+    }
     for (n, event) in scenario.scenario.events.iter().enumerate() {
         let idle = crate::scenario::idle(graph, event, horizon, unit);
         let endless = scenario

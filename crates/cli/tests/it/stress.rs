@@ -101,6 +101,8 @@ fn without_events_every_product_is_served_in_full() {
         );
         assert!(output.status.success(), "{}", stderr(&output, dir.path()));
         let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        expect![[r#"["warning: calm.toml: event: none given: the network runs undisrupted (write each disruption as an [[event]], docs/scenarios.md)"]"#]]
+            .assert_eq(&report["notes"].to_string());
         let products = report["products"].as_array().unwrap();
         assert_eq!(products.len(), 5);
         for product in products {
