@@ -570,14 +570,34 @@ fn at_least_one(text: &str, what: &str) -> Result<usize, String> {
 }
 
 /// A whole number of 0 or more (a count, a seed); a negative one is named as such rather than
-/// as a bad digit.
-fn whole<T: std::str::FromStr<Err = std::num::ParseIntError>>(text: &str) -> Result<T, String> {
+/// as a bad digit, and one too large for its option says the largest it takes.
+fn whole<T: Whole>(text: &str) -> Result<T, String> {
     text.parse::<T>().map_err(|e| match text.strip_prefix('-') {
         Some(rest) if rest.parse::<f64>().is_ok() => {
             "expected a whole number of 0 or more, not a negative one".to_owned()
         }
+        _ if *e.kind() == std::num::IntErrorKind::PosOverflow => {
+            format!("{text} is too large: the largest this takes is {}", T::LARGEST)
+        }
         _ => e.to_string(),
     })
+}
+
+/// A whole-number type an option takes, and its largest value.
+trait Whole: std::str::FromStr<Err = std::num::ParseIntError> {
+    const LARGEST: u64;
+}
+
+impl Whole for u32 {
+    const LARGEST: u64 = u32::MAX as u64;
+}
+
+impl Whole for u64 {
+    const LARGEST: u64 = u64::MAX;
+}
+
+impl Whole for usize {
+    const LARGEST: u64 = usize::MAX as u64;
 }
 
 /// `--min-organizations`: a group has at least one organization, so 0 would ask for nothing.

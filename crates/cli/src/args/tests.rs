@@ -205,3 +205,25 @@ fn negative_numbers_are_values() {
     let said = bad.map(|_| ()).unwrap_err().to_string();
     assert!(said.contains("invalid digit found in string"), "{said}");
 }
+
+/// A whole number too large for its option says the largest the option takes.
+#[test]
+fn a_number_too_large_names_the_largest() {
+    use clap::Parser;
+
+    let cases: [(&[&str], &str); 3] = [
+        (&["map", "icu-ventilator", "--depth", "99999999999"], "4294967295"),
+        (
+            &["stress", "--monte-carlo", "5", "--seed", "18446744073709551616"],
+            "18446744073709551615",
+        ),
+        (&["risks", "--top", "99999999999999999999"], "18446744073709551615"),
+    ];
+    for (words, largest) in cases {
+        let said = Args::try_parse_from([&["arsenal"][..], words].concat()).unwrap_err();
+        assert_eq!(said.kind(), clap::error::ErrorKind::ValueValidation, "{words:?}: {said}");
+        let value = words[words.len() - 1];
+        let expected = format!("{value} is too large: the largest this takes is {largest}");
+        assert!(said.to_string().contains(&expected), "{words:?}: {said}");
+    }
+}
