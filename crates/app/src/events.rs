@@ -287,6 +287,9 @@ fn check(index: &Index, caller: &Caller, events: &[Event]) -> Result<(), Error> 
         };
         if event.id().is_empty() {
             problem("id", "is empty".into());
+        } else if event.id().chars().any(char::is_control) {
+            // As in the network's ids; a PostgreSQL store could not hold a NUL character.
+            problem("id", format!("{:?} contains a control character", event.id()));
         }
         if let Some(first) = ids.insert(event.id(), at) {
             problem("id", format!("{} is also the id of events[{first}]", event.id()));

@@ -669,7 +669,8 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
         {"kind": "inventory", "id": "b2", "site": "site-027", "item": "icu-ventilator", "units": -3},
         {"kind": "outage_start", "id": "b2", "site": "site-999", "expected_weeks": 2e6},
         {"kind": "capacity", "id": "b3", "site": "site-027", "process": "Rollng", "hours_per_week": 1e300},
-        {"kind": "demand", "id": "b4", "site": "site-027", "item": "icu-ventilater", "units_per_week": 1}
+        {"kind": "demand", "id": "b4", "site": "site-027", "item": "icu-ventilater", "units_per_week": 1},
+        {"kind": "demand", "id": "b5\u0000", "site": "site-027", "item": "icu-ventilator", "units_per_week": 1}
     ]}"#;
     let (status, body) = send(&f.state, Method::POST, "/events", Some(&f.operator), batch).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -677,7 +678,7 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
         {
           "error": {
             "code": "invalid_request",
-            "message": "8 problems in the batch; nothing was stored",
+            "message": "9 problems in the batch; nothing was stored",
             "details": [
               {
                 "location": "events[0]",
@@ -718,6 +719,11 @@ async fn a_bad_batch_stores_nothing_and_says_where() {
                 "location": "events[4]",
                 "field": "item",
                 "message": "no item icu-ventilater in the network (did you mean \"icu-ventilator\"?)"
+              },
+              {
+                "location": "events[5]",
+                "field": "id",
+                "message": "\"b5\\0\" contains a control character"
               }
             ]
           }

@@ -114,18 +114,32 @@ impl Checker {
         self.error(table, row, field, format!("id {id:?} {reason}"));
     }
 
+    /// A name, a unit or a certification: not empty, and free text.
     fn text(&mut self, table: Table, row: usize, field: &'static str, text: &str) {
         if text.trim().is_empty() {
             self.error(table, row, field, "must not be empty".to_owned());
-        } else if let Some(control) = text.chars().find(|c| c.is_control()) {
-            let what = match control {
-                '\n' | '\r' => "a line break".to_owned(),
-                '\t' => "a tab".to_owned(),
-                other => format!("the control character {:?}", other),
-            };
-            let message = format!("holds {what}, which text reports and tables show broken");
-            self.warning(table, row, field, message);
+        } else {
+            self.free_text(table, row, field, text);
         }
+    }
+
+    /// Free text: the NUL character is an error, since a PostgreSQL store cannot hold it (and a
+    /// network must move between the stores); another control character is a warning, since
+    /// text reports and tables show it broken.
+    fn free_text(&mut self, table: Table, row: usize, field: &'static str, text: &str) {
+        let Some(control) = text.chars().find(|c| c.is_control()) else { return };
+        if text.contains('\0') {
+            let message = "holds the NUL character '\\0', which a PostgreSQL store cannot hold";
+            self.error(table, row, field, message.to_owned());
+            return;
+        }
+        let what = match control {
+            '\n' | '\r' => "a line break".to_owned(),
+            '\t' => "a tab".to_owned(),
+            other => format!("the control character {:?}", other),
+        };
+        let message = format!("holds {what}, which text reports and tables show broken");
+        self.warning(table, row, field, message);
     }
 
     fn amount(&mut self, table: Table, row: usize, field: &'static str, value: f64) {
@@ -206,6 +220,11 @@ pub(super) fn check_records(check: &mut Checker, network: &Network, index: &Inde
     let t = Table::Organizations;
     for (row, org) in network.organizations.iter().enumerate() {
         check.text(t, row, "name", &org.name);
+        for (field, text) in [("sponsor", &org.sponsor), ("focus", &org.focus)] {
+            if let Some(text) = text {
+                check.free_text(t, row, field, text);
+            }
+        }
     }
     let t = Table::Capabilities;
     let mut seen = HashMap::new();
@@ -265,6 +284,13 @@ fn check_sites(check: &mut Checker, network: &Network, index: &Index<'_>) {
             &site.organization,
         );
         check.text(t, row, "name", &site.name);
+        if let Some(city) = &site.city {
+            check.free_text(t, row, "city", city);
+        }
+        // A state outside the US is free text (a US one is a code, checked below).
+        if let (Some(state), false) = (&site.state, site.country.as_deref() == Some("US")) {
+            check.free_text(t, row, "state", state);
+        }
         match (site.latitude, site.longitude) {
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) {

@@ -3,7 +3,9 @@
 
 use expect_test::{Expect, expect};
 
-use crate::{BomLine, Item, ItemKind, Network, Source, validate};
+use crate::{
+    BomLine, Item, ItemKind, Network, OrgKind, Organization, Site, SiteKind, Source, validate,
+};
 
 fn item(id: &str) -> Item {
     Item {
@@ -130,6 +132,72 @@ fn control_characters_in_names_are_warnings() {
             Warning items[1].name: holds a tab, which text reports and tables show broken
             Warning items[1].unit: holds a line break, which text reports and tables show broken
             Warning items[2].name: holds the control character '\u{7}', which text reports and tables show broken"#]],
+    );
+}
+
+fn org(id: &str) -> Organization {
+    Organization {
+        id: id.into(),
+        name: id.into(),
+        kind: OrgKind::Company,
+        sponsor: None,
+        focus: None,
+    }
+}
+
+fn site(id: &str, organization: &str) -> Site {
+    Site {
+        id: id.into(),
+        organization: organization.into(),
+        name: id.into(),
+        kind: SiteKind::Factory,
+        latitude: None,
+        longitude: None,
+        city: None,
+        state: None,
+        country: None,
+        naics: Vec::new(),
+        employees: None,
+        certifications: Vec::new(),
+        ttr_weeks: 1.0,
+    }
+}
+
+/// The NUL character is refused in any text, which a PostgreSQL store cannot hold (a network
+/// must move between the stores); other control characters in the optional texts are warnings
+/// as in names.
+#[test]
+fn the_nul_character_is_refused_in_any_text() {
+    let mut network = Network {
+        organizations: vec![Organization {
+            sponsor: Some("nul\0".into()),
+            focus: Some("bell\u{7}".into()),
+            ..org("o")
+        }],
+        sites: vec![
+            Site { name: "a\0b".into(), city: Some("Cit\0y".into()), ..site("s1", "o") },
+            Site {
+                country: Some("CN".into()),
+                state: Some("Hu\0nan".into()),
+                certifications: vec!["ISO\09001".into()],
+                ..site("s2", "o")
+            },
+        ],
+        items: vec![Item { unit: "k\0g".into(), ..item("a") }],
+        ..Network::default()
+    };
+    network.sites[0].country = Some("US".into());
+    network.sites[0].state = Some("OH".into());
+    check(
+        &network,
+        &expect![[r#"
+            Error organizations[0].sponsor: holds the NUL character '\0', which a PostgreSQL store cannot hold
+            Warning organizations[0].focus: holds the control character '\u{7}', which text reports and tables show broken
+            Error sites[0].name: holds the NUL character '\0', which a PostgreSQL store cannot hold
+            Error sites[0].city: holds the NUL character '\0', which a PostgreSQL store cannot hold
+            Error sites[1].state: holds the NUL character '\0', which a PostgreSQL store cannot hold
+            Error sites[1].certifications: holds the NUL character '\0', which a PostgreSQL store cannot hold
+            Error items[0].unit: holds the NUL character '\0', which a PostgreSQL store cannot hold"#]],
     );
 }
 
