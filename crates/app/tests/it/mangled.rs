@@ -1,8 +1,10 @@
 //! Mangled input never panics: a few random edits of a valid file (bytes deleted or replaced,
 //! tokens that parsers trip on inserted, lines dropped, doubled or swapped) give either a
-//! result or an error that says where and why. Every file a user gives is covered: a network
-//! as CSV files, a JSON document and a Willems chain; an organization's records; a scenario in
-//! TOML and JSON; a hazards file; a demand file; planning events; a saved plan.
+//! result or an error that says where and why (and a network the embedded store takes, a
+//! PostgreSQL store takes too, when `ARSENAL_TEST_POSTGRES_URL` names one). Every file a user
+//! gives is covered: a network as CSV files, a JSON document and a Willems chain; an
+//! organization's records; a scenario in TOML and JSON; a hazards file; a demand file; planning
+//! events; a saved plan.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -182,11 +184,22 @@ fn plan(asked: Result<PlanAsk, Error>) -> Result<(), TestCaseError> {
     }
 }
 
-/// Imports the network at `path` into a store of its own.
-fn import(path: &Path) -> Result<(), TestCaseError> {
+/// Imports the network at `path` into a store of its own, and when `postgres` names a test
+/// schema (`store::testing::postgres_schema`), into that too: both take it, or both refuse it
+/// with an error that says why.
+fn import(path: &Path, postgres: Option<String>) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().unwrap();
     let config = Config::new(dir.path().join("data"), None);
-    match app::import(&config, path, None, &Silent) {
+    let imported = app::import(&config, path, None, &Silent);
+    if let Some(url) = postgres {
+        let shared = Config::new(dir.path().join("shared"), Some(url));
+        let there = app::import(&shared, path, None, &Silent);
+        if let Err(error) = &there {
+            says_why(error)?;
+        }
+        prop_assert_eq!(there.is_ok(), imported.is_ok(), "{:?} on PostgreSQL", there.err());
+    }
+    match imported {
         Ok(_) => {
             let twin =
                 Twin::load(&config, &Silent).map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -272,7 +285,7 @@ proptest! {
             let text = if name == &table { apply(&text, &edits) } else { text };
             std::fs::write(dir.path().join(name), text).unwrap();
         }
-        import(dir.path())?;
+        import(dir.path(), store::testing::postgres_schema("mangled_csv"))?;
     }
 
     #[test]
@@ -286,7 +299,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("network.json");
         std::fs::write(&path, apply(json, &edits)).unwrap();
-        import(&path)?;
+        import(&path, store::testing::postgres_schema("mangled_json"))?;
     }
 
     #[test]
@@ -296,7 +309,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("chain.csv");
         std::fs::write(&path, apply(&text, &edits)).unwrap();
-        import(&path)?;
+        import(&path, store::testing::postgres_schema("mangled_willems"))?;
     }
 
     #[test]
