@@ -113,6 +113,34 @@ pub struct Site {
     pub ttr_weeks: f64,
 }
 
+impl Site {
+    /// A site with only what every site has: no coordinates, place, codes, staff or
+    /// certifications (a stage of a Willems chain, say).
+    pub fn new(
+        id: String,
+        organization: String,
+        name: String,
+        kind: SiteKind,
+        ttr_weeks: f64,
+    ) -> Site {
+        Site {
+            id,
+            organization,
+            name,
+            kind,
+            latitude: None,
+            longitude: None,
+            city: None,
+            state: None,
+            country: None,
+            naics: Vec::new(),
+            employees: None,
+            certifications: Vec::new(),
+            ttr_weeks,
+        }
+    }
+}
+
 /// A process a site can run, with its capacity.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Capability {

@@ -214,21 +214,9 @@ fn build(
         let weeks = stage.days / DAYS_PER_WEEK;
         let capacity = throughput[s] * DAYS_PER_WEEK * CAPACITY_HEADROOM;
         lines.push(stage.line);
-        network.sites.push(Site {
-            id: stage.name.clone(),
-            organization: org.clone(),
-            name: format!("{} ({})", stage.name, stage.class),
-            kind: site_kind,
-            latitude: None,
-            longitude: None,
-            city: None,
-            state: None,
-            country: None,
-            naics: Vec::new(),
-            employees: None,
-            certifications: Vec::new(),
-            ttr_weeks: weeks.max(1.0),
-        });
+        let name = format!("{} ({})", stage.name, stage.class);
+        let site = Site::new(stage.name.clone(), org.clone(), name, site_kind, weeks.max(1.0));
+        network.sites.push(site);
         network.items.push(Item {
             id: stage.name.clone(),
             name: stage.name.clone(),

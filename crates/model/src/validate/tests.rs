@@ -146,21 +146,7 @@ fn org(id: &str) -> Organization {
 }
 
 fn site(id: &str, organization: &str) -> Site {
-    Site {
-        id: id.into(),
-        organization: organization.into(),
-        name: id.into(),
-        kind: SiteKind::Factory,
-        latitude: None,
-        longitude: None,
-        city: None,
-        state: None,
-        country: None,
-        naics: Vec::new(),
-        employees: None,
-        certifications: Vec::new(),
-        ttr_weeks: 1.0,
-    }
+    Site::new(id.into(), organization.into(), id.into(), SiteKind::Factory, 1.0)
 }
 
 /// The NUL character is refused in any text, which a PostgreSQL store cannot hold (a network
