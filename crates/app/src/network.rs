@@ -315,8 +315,8 @@ pub struct DemoReport {
     pub stress: crate::StressReport,
     /// Where the scenario's fill-rate chart was written.
     pub chart: std::path::PathBuf,
-    /// The directory the bundled example scenarios, demand and events files were written to
-    /// (`scenarios/`, `demand/`, `events/`), for the commands to try next.
+    /// The directory the bundled example scenarios, hazards, demand and events files were
+    /// written to (`scenarios/`, `hazards/`, `demand/`, `events/`), for the commands to try next.
     pub examples: std::path::PathBuf,
     /// The bundled pandemic demand, planned on the sample.
     pub plan: crate::plan::PlanReport,

@@ -15,8 +15,8 @@ pub const SAMPLE_FILES: &[(&str, &str)] = &[
     ("demand.csv", include_str!("../../../data/sample/demand.csv")),
 ];
 
-/// The example request files (data/scenarios/, data/demand/, data/events/): (path under the
-/// examples directory, contents). `arsenal demo` writes them into the data directory, so the
+/// The example request files (data/scenarios/, data/hazards/, data/demand/, data/events/): (path
+/// under the examples directory, contents). `arsenal demo` writes them into the data directory, so the
 /// commands it suggests work from any directory.
 pub(crate) const EXAMPLES: &[(&str, &str)] = &[
     DEMO_SCENARIO,
@@ -25,6 +25,7 @@ pub(crate) const EXAMPLES: &[(&str, &str)] = &[
         "scenarios/ventilator-surge.json",
         include_str!("../../../data/scenarios/ventilator-surge.json"),
     ),
+    ("hazards/default.toml", include_str!("../../../data/hazards/default.toml")),
     DEMO_DEMAND,
     (
         "events/ventilator-assembler-down.toml",

@@ -53,7 +53,8 @@ Examples:
   arsenal stress --scenario arsenal-data/examples/scenarios/gulf-hurricane.toml --chart fill.svg
   arsenal stress --scenario s.toml --period day --unmet backlog --priority icu-ventilator
   arsenal stress --monte-carlo 1000 --seed 7 --chart losses.png
-  arsenal stress --monte-carlo 1000 --hazards hazards.toml --threshold 0.9 --json
+  cp arsenal-data/examples/hazards/default.toml h.toml    # the default hazards, to edit
+  arsenal stress --monte-carlo 1000 --hazards h.toml --threshold 0.9 --json
   arsenal stress --monte-carlo 10000 --time-limit 5m    # the first scenarios 5 minutes allow";
     pub(super) const MOBILIZE: &str = "\
 Examples:
@@ -220,7 +221,8 @@ pub(crate) enum Command {
         /// Seed of the random scenarios (the same seed gives the same results).
         #[arg(long, default_value_t = 1, conflicts_with = "scenario", allow_negative_numbers = true, value_parser = whole::<u64>)]
         seed: u64,
-        /// Hazard models for --monte-carlo (a TOML file; documented defaults otherwise).
+        /// Hazard models for --monte-carlo (a TOML file; documented defaults otherwise, written
+        /// out by `arsenal demo` in its examples as hazards/default.toml).
         #[arg(long, conflicts_with = "scenario")]
         hazards: Option<PathBuf>,
         /// With --monte-carlo: start no scenario after this long (90s, 10m, 1h30m, or a number

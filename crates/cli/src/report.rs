@@ -224,8 +224,10 @@ pub(crate) fn demo(demo: &app::DemoReport, config: &app::Config, here: Option<&P
             "a hurricane near Houston, week by week",
         ),
         (
-            format!("{arsenal} stress --monte-carlo 1000"),
-            "random disruptions: the distribution of losses",
+            format!(
+                "{arsenal} stress --monte-carlo 1000 --hazards {examples}/hazards/default.toml"
+            ),
+            "random disruptions: the distribution of losses (copy the hazards to edit them)",
         ),
         (
             format!(

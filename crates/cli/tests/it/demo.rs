@@ -25,6 +25,7 @@ fn demo_loads_then_reuses_the_sample() {
         "scenarios/chip-supplier-fire.toml",
         "scenarios/gulf-hurricane.toml",
         "scenarios/ventilator-surge.json",
+        "hazards/default.toml",
         "demand/ventilator-pandemic.toml",
         "events/ventilator-assembler-down.toml",
     ] {

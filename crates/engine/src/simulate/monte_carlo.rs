@@ -39,13 +39,13 @@ pub struct Hazards {
     pub regional_events_per_year: f64,
     /// Their radius, km, drawn uniformly from this range.
     pub regional_radius_km: (f64, f64),
-    /// Median weeks sites in the footprint are down (log-normal, σ 0.5).
+    /// Median weeks sites in the footprint are down (log-normal, σ `ttr_sigma`).
     pub regional_weeks: f64,
     /// Weeks of recovery ramp after a regional event, drawn uniformly from 0 to this.
     pub regional_recovery_weeks: f64,
     /// Correlated events per year: every site of one state at half capacity.
     pub state_events_per_year: f64,
-    /// Median weeks of a state event (log-normal, σ 0.5).
+    /// Median weeks of a state event (log-normal, σ `ttr_sigma`).
     pub state_weeks: f64,
 }
 
