@@ -73,6 +73,7 @@ Examples:
 Examples:
   arsenal serve                                        # http://127.0.0.1:8080 (docs/api.md)
   arsenal serve --listen 0.0.0.0:8080 --mqtt 127.0.0.1:1883
+  arsenal serve --mqtt mqtts://arsenal@broker.example --mqtt-ca ca.pem   # ARSENAL_MQTT_PASSWORD set
   arsenal serve --alert-weeks 8 --alert-webhook http://127.0.0.1:9000/alerts
   arsenal serve --plan-time-limit 30m
   arsenal --database postgres://arsenal@db:5432/arsenal serve   # one of several servers";
@@ -316,10 +317,24 @@ pub(crate) enum Command {
         /// ...and no organization holds more than this share of it (0 to 1).
         #[arg(long, default_value_t = 0.8, allow_negative_numbers = true)]
         max_share: f64,
-        /// Also take events from this MQTT broker (HOST:PORT or mqtt://HOST[:PORT]), on the
-        /// topics arsenal/<organization>/events.
-        #[arg(long)]
+        /// Also take events from this MQTT broker, on the topics arsenal/<organization>/events:
+        /// HOST:PORT, mqtt://[USER@]HOST[:PORT], or mqtts://[USER@]HOST[:PORT] for TLS (port 8883
+        /// by default; the broker's certificate is checked against the machine's trusted roots).
+        #[arg(long, value_name = "URL")]
         mqtt: Option<String>,
+        /// The password of the user --mqtt names; better set in the environment than on the
+        /// command line, where other users of the machine can see it.
+        #[arg(
+            long,
+            value_name = "PASSWORD",
+            env = "ARSENAL_MQTT_PASSWORD",
+            hide_env_values = true
+        )]
+        mqtt_password: Option<String>,
+        /// With an mqtts:// broker: trust the certificate authority in this PEM file (a private
+        /// CA) instead of the machine's roots.
+        #[arg(long, value_name = "FILE", requires = "mqtt")]
+        mqtt_ca: Option<PathBuf>,
         /// The server's MQTT client id; give each server on one broker its own.
         #[arg(long, value_name = "ID", default_value = server::mqtt::CLIENT_ID, requires = "mqtt")]
         mqtt_client_id: String,

@@ -364,6 +364,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
             min_organizations,
             max_share,
             mqtt,
+            mqtt_password,
+            mqtt_ca,
             mqtt_client_id,
             alert_weeks,
             alert_threshold,
@@ -377,13 +379,13 @@ fn run(args: &Args) -> anyhow::Result<()> {
                         findings: Vec::new(),
                     },
                 )?;
-            let mqtt =
-                mqtt.as_deref().map(server::mqtt::broker).transpose().map_err(|message| {
-                    app::Error::Invalid {
-                        message: format!("--mqtt: {message}"),
-                        findings: Vec::new(),
-                    }
-                })?;
+            let reach =
+                server::mqtt::Reach { password: mqtt_password.as_deref(), ca: mqtt_ca.as_deref() };
+            let mqtt = mqtt.as_deref().map(|url| server::mqtt::broker(url, reach)).transpose();
+            let mqtt = mqtt.map_err(|message| app::Error::Invalid {
+                message: format!("--mqtt: {message}"),
+                findings: Vec::new(),
+            })?;
             let client_id =
                 server::mqtt::client_id(mqtt_client_id).map_err(|message| app::Error::Invalid {
                     message: format!("--mqtt-client-id: {message}"),

@@ -4,11 +4,17 @@
 //! broker's delivery is acknowledged only once the batch is stored (or refused), so a batch in
 //! flight when the server stops is delivered again, and its ids make the second delivery a no-op.
 //! The receipt, or the error body, is published to `arsenal/<organization>/receipts`.
+//! The broker is reached over TCP (`mqtt://`) or TLS (`mqtts://`, its certificate checked against
+//! the machine's trusted roots or a CA given), with a user name and password when it asks for
+//! them.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS, TlsConfiguration, Transport};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
 
 use crate::State;
@@ -21,14 +27,31 @@ pub const EVENTS_TOPIC: &str = "arsenal/+/events";
 /// The server's MQTT client id unless `--mqtt-client-id` says otherwise.
 pub const CLIENT_ID: &str = "arsenal-server";
 
-/// Where the broker is and who the server is to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the broker is, how the server reaches it and who the server is to it.
+#[derive(Clone, Debug)]
 pub struct Broker {
     pub host: String,
     pub port: u16,
     /// Each server on one broker needs its own: the broker drops a client when another
     /// connects with its id, and keeps a session (the batches it has yet to deliver) per id.
     pub client_id: String,
+    /// The user name and password the broker asks for, if it does.
+    pub login: Option<Login>,
+    /// For `mqtts://`: the broker's certificate is checked against the roots this holds.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+/// A user name and password for the broker; the password is never shown.
+#[derive(Clone)]
+pub struct Login {
+    pub user: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login").field("user", &self.user).field("password", &"***").finish()
+    }
 }
 
 /// A batch over MQTT: the key travels with it.
@@ -40,23 +63,140 @@ struct Message {
     events: Vec<app::StrictJson>,
 }
 
-/// `HOST:PORT` or `mqtt://HOST[:PORT]` (port 1883 by default) → the broker, with the default
-/// client id.
-pub fn broker(url: &str) -> Result<Broker, String> {
-    let address = url.strip_prefix("mqtt://").unwrap_or(url).trim_end_matches('/');
+/// How to reach a broker, besides its address.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reach<'a> {
+    /// The password, when the address names a user without one (from `ARSENAL_MQTT_PASSWORD`,
+    /// so that it is not on the command line).
+    pub password: Option<&'a str>,
+    /// For `mqtts://`: a PEM file of the certificates of the broker's certificate authority, to
+    /// trust instead of the machine's roots.
+    pub ca: Option<&'a Path>,
+}
+
+/// `HOST:PORT`, `mqtt://[USER[:PASSWORD]@]HOST[:PORT]` (port 1883 by default) or the same with
+/// `mqtts://` for TLS (port 8883 by default) → the broker, with the default client id. The user
+/// and password are percent-decoded; errors show the address with its password hidden.
+pub fn broker(url: &str, reach: Reach<'_>) -> Result<Broker, String> {
+    let shown = hidden(url);
+    let (tls, rest) = match url.split_once("://") {
+        Some(("mqtt", rest)) => (false, rest),
+        Some(("mqtts", rest)) => (true, rest),
+        Some((scheme, _)) => {
+            return Err(format!(
+                "{shown}: {scheme}:// is not a broker's address; mqtt:// for TCP, mqtts:// for TLS"
+            ));
+        }
+        None => (false, url),
+    };
+    let rest = rest.trim_end_matches('/');
+    let (user_info, address) = match rest.rsplit_once('@') {
+        Some((user_info, address)) => (Some(user_info), address),
+        None => (None, rest),
+    };
     let (host, port) = match address.rsplit_once(':') {
         Some((host, port)) => {
             let number = port.parse::<u16>().ok().filter(|&p| p > 0);
-            let wrong =
-                || format!("{url}: the port must be a whole number from 1 to 65535, not {port:?}");
+            let wrong = || {
+                format!("{shown}: the port must be a whole number from 1 to 65535, not {port:?}")
+            };
             (host, number.ok_or_else(wrong)?)
         }
-        None => (address, 1883),
+        None => (address, if tls { 8883 } else { 1883 }),
     };
     if host.is_empty() {
-        return Err(format!("{url}: no host"));
+        return Err(format!("{shown}: no host"));
     }
-    Ok(Broker { host: host.to_owned(), port, client_id: CLIENT_ID.to_owned() })
+    let login = match user_info {
+        None if reach.password.is_some() => {
+            return Err(format!(
+                "{shown}: a password is given (ARSENAL_MQTT_PASSWORD or --mqtt-password) but no user: write the user in the address, mqtt://USER@HOST"
+            ));
+        }
+        None => None,
+        Some(user_info) => {
+            let (user, password) = match user_info.split_once(':') {
+                Some((user, password)) => (user, Some(decoded(password, &shown)?)),
+                None => (user_info, reach.password.map(str::to_owned)),
+            };
+            let user = decoded(user, &shown)?;
+            if user.is_empty() {
+                return Err(format!("{shown}: no user before the '@'"));
+            }
+            let password = password.ok_or_else(|| {
+                format!(
+                    "{shown}: no password for {user}: set ARSENAL_MQTT_PASSWORD (or write mqtt://USER:PASSWORD@HOST)"
+                )
+            })?;
+            Some(Login { user, password })
+        }
+    };
+    let tls = match (tls, reach.ca) {
+        (true, ca) => Some(trusting(ca)?),
+        (false, Some(_)) => {
+            return Err(format!(
+                "{shown}: a CA is given (--mqtt-ca) but the broker is not reached over TLS; write mqtts://"
+            ));
+        }
+        (false, None) => None,
+    };
+    Ok(Broker { host: host.to_owned(), port, client_id: CLIENT_ID.to_owned(), login, tls })
+}
+
+/// The address with the password of its user, if any, as `***`.
+fn hidden(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    match url[start..].rsplit_once('@') {
+        Some((user_info, address)) => {
+            let user = user_info.split_once(':').map_or(user_info, |(user, _)| user);
+            let password = if user.len() < user_info.len() { ":***" } else { "" };
+            format!("{}{user}{password}@{address}", &url[..start])
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// A user name or password of an address, `%40` written for `@` and so on.
+fn decoded(text: &str, shown: &str) -> Result<String, String> {
+    let text = percent_encoding::percent_decode_str(text).decode_utf8();
+    text.map(String::from).map_err(|_| format!("{shown}: the user or password is not UTF-8"))
+}
+
+/// TLS that trusts the certificates of `ca` (a PEM file), or else the machine's roots.
+fn trusting(ca: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    match ca {
+        Some(path) => {
+            let file = path.display();
+            let certificates = CertificateDer::pem_file_iter(path)
+                .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+                .map_err(|e| format!("{file}: cannot read certificates: {e}"))?;
+            if certificates.is_empty() {
+                return Err(format!(
+                    "{file}: no certificate in it; give the PEM file of the broker's certificate authority (-----BEGIN CERTIFICATE-----)"
+                ));
+            }
+            for certificate in certificates {
+                roots.add(certificate).map_err(|e| format!("{file}: {e}"))?;
+            }
+        }
+        None => {
+            let found = rustls_native_certs::load_native_certs();
+            roots.add_parsable_certificates(found.certs);
+            if roots.is_empty() {
+                return Err(
+                    "found no trusted certificates on this machine to check the broker's against; give its certificate authority with --mqtt-ca FILE".to_owned(),
+                );
+            }
+        }
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 /// Checks a client id: 1 to 64 letters, digits, '-', '_' or '.'.
@@ -82,6 +222,12 @@ pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
     options.set_clean_session(false);
     options.set_manual_acks(true);
     options.set_max_packet_size(16 * 1024 * 1024, 16 * 1024 * 1024);
+    if let Some(Login { user, password }) = broker.login {
+        options.set_credentials(user, password);
+    }
+    if let Some(config) = broker.tls {
+        options.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(config)));
+    }
     let (client, mut connection) = AsyncClient::new(options, 64);
     state.alerts.connect(client.clone());
     // Retries wait twice as long each time, up to MAX_RETRY, so a broker that stays away is
@@ -102,12 +248,17 @@ pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
             }
             Ok(_) => {}
             Err(error) => {
-                tracing::warn!(
-                    %error,
-                    broker = %address,
-                    retry_seconds = retry.as_secs(),
-                    "cannot reach the MQTT broker; trying again"
-                );
+                use rumqttc::{ConnectReturnCode, ConnectionError};
+                let why = match error {
+                    ConnectionError::ConnectionRefused(
+                        ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized,
+                    ) => "the MQTT broker refused the user and password of --mqtt; trying again",
+                    ConnectionError::Tls(_) => {
+                        "cannot reach the MQTT broker over TLS (a certificate of a private authority needs --mqtt-ca FILE); trying again"
+                    }
+                    _ => "cannot reach the MQTT broker; trying again",
+                };
+                tracing::warn!(%error, broker = %address, retry_seconds = retry.as_secs(), "{why}");
                 tokio::time::sleep(retry).await;
                 retry = (retry * 2).min(MAX_RETRY);
             }

@@ -1189,23 +1189,106 @@ proptest! {
     }
 }
 
-/// A broker is `HOST:PORT` or `mqtt://HOST[:PORT]`; a port that cannot be one is named.
+/// A broker is `HOST:PORT`, `mqtt://[USER[:PASSWORD]@]HOST[:PORT]` or the same with `mqtts://`
+/// for TLS; what cannot be one is named, with the password hidden.
 #[test]
 fn broker_addresses_are_read_or_refused_with_the_reason() {
-    let read = |url: &str| crate::mqtt::broker(url).map(|b| format!("{}:{}", b.host, b.port));
-    assert_eq!(read("127.0.0.1:1883").as_deref(), Ok("127.0.0.1:1883"));
-    assert_eq!(read("mqtt://broker.example/").as_deref(), Ok("broker.example:1883"));
-    let refused: Vec<String> = ["nowhere:99999", "nowhere:0", "nowhere:x", ":1883"]
-        .iter()
-        .filter_map(|u| read(u).err())
-        .collect();
+    use crate::mqtt::{Reach, broker};
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    let authority = rcgen::generate_simple_self_signed(["broker.example".to_owned()]).unwrap();
+    std::fs::write(&ca, authority.cert.pem()).unwrap();
+    let not_pem = dir.path().join("key.txt");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    let read = |url: &str, reach: Reach<'_>| {
+        broker(url, reach).map(|b| {
+            let login = b.login.map(|l| format!(" as {}/{}", l.user, l.password));
+            let tls = if b.tls.is_some() { " over TLS" } else { "" };
+            format!("{}:{}{tls}{}", b.host, b.port, login.unwrap_or_default())
+        })
+    };
+    let plain = Reach::default();
+    let password = Reach { password: Some("from-env"), ca: None };
+    let trusting = Reach { password: None, ca: Some(&ca) };
+    let read: Vec<Result<String, String>> = vec![
+        read("127.0.0.1:1883", plain),
+        read("mqtt://broker.example/", plain),
+        read("mqtt://arsenal:p%40ss%3Aw0rd@broker.example:1884", plain),
+        read("mqtt://arsenal@broker.example", password),
+        read("mqtt://arsenal:in-url@broker.example", password),
+        read("mqtts://broker.example", trusting),
+        read("mqtts://arsenal@broker.example:8884", Reach { password: Some("p"), ca: Some(&ca) }),
+        read("nowhere:99999", plain),
+        read("nowhere:0", plain),
+        read("mqtt://arsenal:s3cret@nowhere:x", plain),
+        read(":1883", plain),
+        read("http://broker.example", plain),
+        read("mqtt://arsenal@broker.example", plain),
+        read("mqtt://broker.example", password),
+        read("mqtt://:s3cret@broker.example", plain),
+        read("mqtt://broker.example", trusting),
+        read("mqtts://broker.example", Reach { password: None, ca: Some(&not_pem) }),
+        read(
+            "mqtts://broker.example",
+            Reach { password: None, ca: Some(&dir.path().join("no.pem")) },
+        ),
+    ];
+    let read = format!("{read:#?}").replace(&dir.path().display().to_string(), "DIR");
     expect![[r#"
         [
-            "nowhere:99999: the port must be a whole number from 1 to 65535, not \"99999\"",
-            "nowhere:0: the port must be a whole number from 1 to 65535, not \"0\"",
-            "nowhere:x: the port must be a whole number from 1 to 65535, not \"x\"",
-            ":1883: no host",
-        ]
-    "#]]
-    .assert_debug_eq(&refused);
+            Ok(
+                "127.0.0.1:1883",
+            ),
+            Ok(
+                "broker.example:1883",
+            ),
+            Ok(
+                "broker.example:1884 as arsenal/p@ss:w0rd",
+            ),
+            Ok(
+                "broker.example:1883 as arsenal/from-env",
+            ),
+            Ok(
+                "broker.example:1883 as arsenal/in-url",
+            ),
+            Ok(
+                "broker.example:8883 over TLS",
+            ),
+            Ok(
+                "broker.example:8884 over TLS as arsenal/p",
+            ),
+            Err(
+                "nowhere:99999: the port must be a whole number from 1 to 65535, not \"99999\"",
+            ),
+            Err(
+                "nowhere:0: the port must be a whole number from 1 to 65535, not \"0\"",
+            ),
+            Err(
+                "mqtt://arsenal:***@nowhere:x: the port must be a whole number from 1 to 65535, not \"x\"",
+            ),
+            Err(
+                ":1883: no host",
+            ),
+            Err(
+                "http://broker.example: http:// is not a broker's address; mqtt:// for TCP, mqtts:// for TLS",
+            ),
+            Err(
+                "mqtt://arsenal@broker.example: no password for arsenal: set ARSENAL_MQTT_PASSWORD (or write mqtt://USER:PASSWORD@HOST)",
+            ),
+            Err(
+                "mqtt://broker.example: a password is given (ARSENAL_MQTT_PASSWORD or --mqtt-password) but no user: write the user in the address, mqtt://USER@HOST",
+            ),
+            Err(
+                "mqtt://:***@broker.example: no user before the '@'",
+            ),
+            Err(
+                "mqtt://broker.example: a CA is given (--mqtt-ca) but the broker is not reached over TLS; write mqtts://",
+            ),
+            Err(
+                "DIR/key.txt: no certificate in it; give the PEM file of the broker's certificate authority (-----BEGIN CERTIFICATE-----)",
+            ),
+            Err(
+                "DIR/no.pem: cannot read certificates: I/O error: No such file or directory (os error 2)",
+            ),
+        ]"#]].assert_eq(&read);
 }

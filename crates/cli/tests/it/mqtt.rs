@@ -5,10 +5,10 @@
 use std::io::Write;
 use std::time::Duration;
 
-use rumqttc::{Client, Event, MqttOptions, Packet, QoS};
+use rumqttc::{Client, Event, MqttOptions, Packet, QoS, TlsConfiguration, Transport};
 
 use crate::run;
-use crate::serve::{get_with, ready, start, terminate};
+use crate::serve::{get_with, ready, start, start_with, terminate};
 
 #[test]
 fn a_batch_over_mqtt_is_stored_and_answered() {
@@ -19,7 +19,8 @@ fn a_batch_over_mqtt_is_stored_and_answered() {
         let _ = writeln!(std::io::stderr(), "mqtt: skipped: ARSENAL_TEST_MQTT_URL is not set");
         return;
     };
-    let server::mqtt::Broker { host, port, .. } = server::mqtt::broker(&url).unwrap();
+    let server::mqtt::Broker { host, port, .. } =
+        server::mqtt::broker(&url, server::mqtt::Reach::default()).unwrap();
     let dir = crate::sample();
     let created =
         run(dir.path(), &["key", "create", "--org", "org-008", "--role", "member", "--json"]);
@@ -126,4 +127,171 @@ fn a_batch_over_mqtt_is_stored_and_answered() {
         (&serde_json::json!("icu-ventilator"), &serde_json::json!("site-062"))
     );
     assert!(terminate(server).0);
+}
+
+/// A broker of the test's own (the machine's Mosquitto, started on a free port) that takes only
+/// TLS, with a certificate of a private authority, and only a user with a password: the server
+/// reaches it with `--mqtt mqtts://USER@HOST:PORT --mqtt-ca CA` and the password in
+/// `ARSENAL_MQTT_PASSWORD`, and a batch published there is stored and answered. A server with a
+/// wrong password says that the broker refused it, and one that does not trust the authority
+/// says why it cannot connect.
+#[test]
+fn a_broker_over_tls_that_asks_for_a_password() {
+    #[allow(clippy::disallowed_methods)]
+    if std::env::var_os("ARSENAL_TEST_MQTT_URL").is_none() {
+        let _ = writeln!(std::io::stderr(), "mqtt tls: skipped: ARSENAL_TEST_MQTT_URL is not set");
+        return;
+    }
+    let dir = crate::sample();
+    let Some(broker) = Mosquitto::start(dir.path()) else {
+        let _ = writeln!(std::io::stderr(), "mqtt tls: skipped: no mosquitto binary to start");
+        return;
+    };
+    let created =
+        run(dir.path(), &["key", "create", "--org", "org-008", "--role", "member", "--json"]);
+    let created: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+    let key = created["key"].as_str().unwrap().to_owned();
+    let url = format!("mqtts://arsenal@127.0.0.1:{}", broker.port);
+    let ca = dir.path().join("ca.pem");
+    let ca = ca.to_str().unwrap();
+    let id = format!("arsenal-test-tls-{}", std::process::id());
+    let server = start_with(
+        dir.path(),
+        "127.0.0.1:0",
+        &["--mqtt", &url, "--mqtt-ca", ca, "--mqtt-client-id", &id],
+        &[("ARSENAL_MQTT_PASSWORD", "s3cret word")],
+    );
+    ready(&server.address);
+
+    // The test's client reaches the broker the same way, as another user.
+    let reach = server::mqtt::Reach { password: None, ca: Some(std::path::Path::new(ca)) };
+    let publisher = format!("mqtts://publisher:pub%40pass@127.0.0.1:{}", broker.port);
+    let publisher = server::mqtt::broker(&publisher, reach).unwrap();
+    let mut options = MqttOptions::new(format!("{id}-client"), publisher.host, publisher.port);
+    options.set_keep_alive(Duration::from_secs(10));
+    let login = publisher.login.unwrap();
+    options.set_credentials(login.user, login.password);
+    options.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(
+        publisher.tls.unwrap(),
+    )));
+    let (client, mut connection) = Client::new(options, 10);
+    client.subscribe("arsenal/org-008/receipts", QoS::AtLeastOnce).unwrap();
+    let batch = serde_json::json!({
+        "key": key,
+        "events": [{"kind": "outage_start", "id": "tls-1", "site": "site-027", "expected_weeks": 2}]
+    });
+    let mut receipt = None;
+    'waiting: for _ in 0..30 {
+        client
+            .publish("arsenal/org-008/events", QoS::AtLeastOnce, false, batch.to_string())
+            .unwrap();
+        while let Ok(Ok(event)) = connection.recv_timeout(Duration::from_secs(1)) {
+            if let Event::Incoming(Packet::Publish(p)) = event {
+                receipt = Some(serde_json::from_slice::<serde_json::Value>(&p.payload).unwrap());
+                break 'waiting;
+            }
+        }
+    }
+    let receipt = receipt.expect("no receipt from the server over TLS");
+    assert_eq!(receipt["accepted"], serde_json::json!(["tls-1"]), "{receipt}");
+    let (_, capacity) = get_with(&server.address, "/sites/site-027/capacity", &key);
+    assert_eq!(capacity["down"], true);
+    let (stopped, said) = terminate(server);
+    assert!(stopped, "{said}");
+    assert!(!said.contains("s3cret"), "the password is never logged: {said}");
+
+    // A wrong password, then an authority the server does not trust: each says why.
+    for (password, ca, why) in [
+        ("wrong", ca, "the MQTT broker refused the user and password of --mqtt"),
+        (
+            "s3cret word",
+            "none",
+            "cannot reach the MQTT broker over TLS (a certificate of a private authority needs --mqtt-ca FILE)",
+        ),
+    ] {
+        let mut extra = vec!["--mqtt", &url, "--mqtt-client-id", &id];
+        if ca != "none" {
+            extra.extend(["--mqtt-ca", ca]);
+        }
+        let server =
+            start_with(dir.path(), "127.0.0.1:0", &extra, &[("ARSENAL_MQTT_PASSWORD", password)]);
+        ready(&server.address);
+        std::thread::sleep(Duration::from_secs(2));
+        let (_, said) = terminate(server);
+        assert!(said.contains(why), "{why}: {said}");
+        if ca == "none" {
+            assert!(said.contains("UnknownIssuer"), "{said}");
+        }
+    }
+}
+
+/// A Mosquitto of the test's own on a free port: TLS only, with a certificate of a private
+/// authority written to `ca.pem` in the directory given, and two users with passwords. Stopped
+/// when dropped.
+struct Mosquitto {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Mosquitto {
+    /// None when the machine has no `mosquitto` to run.
+    fn start(dir: &std::path::Path) -> Option<Mosquitto> {
+        let binary = ["mosquitto", "/usr/sbin/mosquitto"]
+            .into_iter()
+            .find(|b| std::process::Command::new(b).arg("-h").output().is_ok())?;
+        let mut authority = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        authority.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        authority.distinguished_name.push(rcgen::DnType::CommonName, "Arsenal test authority");
+        let authority_key = rcgen::KeyPair::generate().unwrap();
+        let authority = authority.self_signed(&authority_key).unwrap();
+        let broker_key = rcgen::KeyPair::generate().unwrap();
+        let broker = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()])
+            .unwrap()
+            .signed_by(&broker_key, &authority, &authority_key)
+            .unwrap();
+        let write = |name: &str, text: String| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            path.display().to_string()
+        };
+        let ca = write("ca.pem", authority.pem());
+        let certificate = write("broker.pem", broker.pem());
+        let key = write("broker.key", broker_key.serialize_pem());
+        let passwords = write("passwords", String::new());
+        for (user, password) in [("arsenal", "s3cret word"), ("publisher", "pub@pass")] {
+            let made = std::process::Command::new("mosquitto_passwd")
+                .args(["-b", &passwords, user, password])
+                .output()
+                .unwrap();
+            assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let config = write(
+            "mosquitto.conf",
+            format!(
+                "listener {port} 127.0.0.1\nallow_anonymous false\npassword_file {passwords}\n\
+                 cafile {ca}\ncertfile {certificate}\nkeyfile {key}\npersistence false\nuser root\n"
+            ),
+        );
+        let child = std::process::Command::new(binary)
+            .args(["-c", &config])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let broker = Mosquitto { child, port };
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "mosquitto did not start on {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(broker)
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

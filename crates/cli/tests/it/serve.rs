@@ -17,9 +17,20 @@ pub(crate) struct Server {
 }
 
 pub(crate) fn start(dir: &Path, listen: &str, extra: &[&str]) -> Server {
+    start_with(dir, listen, extra, &[])
+}
+
+/// `start`, with these variables set in the server's environment.
+pub(crate) fn start_with(
+    dir: &Path,
+    listen: &str,
+    extra: &[&str],
+    environment: &[(&str, &str)],
+) -> Server {
     let mut child = Command::new(arsenal())
         .current_dir(dir)
         .env_remove("ARSENAL_DATA")
+        .envs(environment.iter().copied())
         .args(["--data", "data", "serve", "--listen", listen])
         .args(extra)
         .stdout(Stdio::piped())
