@@ -344,9 +344,14 @@ pub(crate) enum Command {
         /// ...and name every product whose predicted fill rate falls below this (0 to 1).
         #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
         alert_threshold: f64,
-        /// Post each new alert, as JSON, to this http:// URL.
+        /// Post each new alert, as JSON, to this http:// or https:// URL (an https:// server's
+        /// certificate is checked against the machine's trusted roots).
         #[arg(long, value_name = "URL")]
         alert_webhook: Option<String>,
+        /// With an https:// webhook: trust the certificate authority in this PEM file (a
+        /// private CA) instead of the machine's roots.
+        #[arg(long, value_name = "FILE", requires = "alert_webhook")]
+        alert_webhook_ca: Option<PathBuf>,
         /// The most time a plan or re-plan job may take to build and solve its program (90s,
         /// 10m, 1h30m, 2d, or a number of seconds), also for one that asks for more [default:
         /// as long as a job asks].

@@ -370,15 +370,17 @@ fn run(args: &Args) -> anyhow::Result<()> {
             alert_weeks,
             alert_threshold,
             alert_webhook,
+            alert_webhook_ca,
             plan_time_limit,
         } => {
-            let alert_webhook =
-                alert_webhook.as_deref().map(server::webhook_url).transpose().map_err(
-                    |message| app::Error::Invalid {
-                        message: format!("--alert-webhook: {message}"),
-                        findings: Vec::new(),
-                    },
-                )?;
+            let alert_webhook = alert_webhook
+                .as_deref()
+                .map(|url| server::webhook(url, alert_webhook_ca.as_deref()))
+                .transpose()
+                .map_err(|message| app::Error::Invalid {
+                    message: format!("--alert-webhook: {message}"),
+                    findings: Vec::new(),
+                })?;
             let reach =
                 server::mqtt::Reach { password: mqtt_password.as_deref(), ca: mqtt_ca.as_deref() };
             let mqtt = mqtt.as_deref().map(|url| server::mqtt::broker(url, reach)).transpose();

@@ -4,6 +4,7 @@
 //! on the MQTT topic `arsenal/alerts` when the server is connected to a broker, and posted to the
 //! webhook when one is set.
 
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
@@ -30,12 +31,12 @@ pub(crate) struct Alerts {
     /// Held while a prediction runs; one at a time.
     turn: tokio::sync::Mutex<()>,
     mqtt: OnceLock<AsyncClient>,
-    /// An `http://` URL each new alert is posted to.
-    webhook: Option<String>,
+    /// Where each new alert is posted.
+    webhook: Option<Webhook>,
 }
 
 impl Alerts {
-    pub(crate) fn new(options: AlertOptions, webhook: Option<String>) -> Alerts {
+    pub(crate) fn new(options: AlertOptions, webhook: Option<Webhook>) -> Alerts {
         Alerts {
             options,
             webhook,
@@ -99,46 +100,75 @@ async fn predict(state: &Arc<Shared>) -> Result<(), ApiError> {
                 tracing::error!(%error, "cannot publish the alert");
             }
         }
-        if let Some(url) = state.alerts.webhook.clone() {
-            tokio::task::spawn_blocking(move || post(&url, &payload));
+        if let Some(webhook) = state.alerts.webhook.clone() {
+            tokio::task::spawn_blocking(move || webhook.post(&payload));
         }
     }
     Ok(())
 }
 
-/// Checks a webhook URL: `http://host[:port]/path` (TLS is not built in).
-pub fn webhook_url(url: &str) -> Result<String, String> {
+/// Where new alerts are posted: an `http://` or `https://` URL, and the client that posts there.
+#[derive(Clone, Debug)]
+pub struct Webhook {
+    url: String,
+    agent: ureq::Agent,
+}
+
+/// Checks a webhook URL, `http://host[:port]/path` or `https://...`; an `https://` one's
+/// certificate is checked against the certificate authority in `ca` (a PEM file), or else the
+/// machine's trusted roots.
+pub fn webhook(url: &str, ca: Option<&Path>) -> Result<Webhook, String> {
     let uri: axum::http::Uri = url.parse().map_err(|e| format!("{url:?} is not a URL: {e}"))?;
-    match (uri.scheme_str(), uri.host()) {
-        (Some("http"), Some(_)) => Ok(url.to_owned()),
-        (Some("https"), _) => Err(format!(
-            "{url}: https is not supported yet; use an http:// URL (a relay on the same host can add TLS)"
-        )),
-        _ => Err(format!("{url:?} must be an http:// URL with a host")),
-    }
+    const CA: &str = "--alert-webhook-ca";
+    let roots = match (uri.scheme_str(), uri.host(), ca) {
+        (Some("https"), Some(_), ca) => crate::tls::roots(ca, CA)?,
+        (Some("http"), Some(_), Some(_)) => {
+            return Err(format!(
+                "{url}: a certificate authority is given ({CA}) but the URL is not https://"
+            ));
+        }
+        // The machine's roots, if it has any, for a redirect to https://.
+        (Some("http"), Some(_), None) => crate::tls::roots(None, CA).unwrap_or_default(),
+        _ => return Err(format!("{url:?} must be an http:// or https:// URL with a host")),
+    };
+    let roots = roots.iter().map(|c| ureq::tls::Certificate::from_der(c).to_owned());
+    let tls = ureq::tls::TlsConfig::builder()
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&roots.collect::<Vec<_>>()))
+        .unversioned_rustls_crypto_provider(crate::tls::provider())
+        .build();
+    let agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .tls_config(tls)
+        .build()
+        .into();
+    Ok(Webhook { url: url.to_owned(), agent })
 }
 
 /// Attempts at posting an alert to the webhook, a second apart, then twice that, ...
 const WEBHOOK_ATTEMPTS: u32 = 3;
 
-/// Posts one alert to the webhook; a failure is retried, then logged.
-fn post(url: &str, payload: &[u8]) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(std::time::Duration::from_secs(10)))
-        .build()
-        .into();
-    for attempt in 1..=WEBHOOK_ATTEMPTS {
-        let sent = agent.post(url).header("Content-Type", "application/json").send(payload);
-        match sent {
-            Ok(_) => return,
-            Err(error) if attempt == WEBHOOK_ATTEMPTS => {
-                tracing::error!(%error, url, attempts = attempt, "cannot post the alert to the webhook");
-            }
-            Err(error) => {
-                tracing::warn!(%error, url, attempt, "webhook failed; trying again");
-                std::thread::sleep(std::time::Duration::from_secs(1 << (attempt - 1)));
+impl Webhook {
+    /// Posts one alert; a failure is retried, then logged.
+    fn post(&self, payload: &[u8]) {
+        let url = self.url.as_str();
+        for attempt in 1..=WEBHOOK_ATTEMPTS {
+            match self.send(payload) {
+                Ok(_) => return,
+                Err(error) if attempt == WEBHOOK_ATTEMPTS => {
+                    tracing::error!(%error, url, attempts = attempt, "cannot post the alert to the webhook");
+                }
+                Err(error) => {
+                    tracing::warn!(%error, url, attempt, "webhook failed; trying again");
+                    std::thread::sleep(std::time::Duration::from_secs(1 << (attempt - 1)));
+                }
             }
         }
+    }
+
+    /// One attempt at posting `payload`.
+    pub(crate) fn send(&self, payload: &[u8]) -> Result<(), ureq::Error> {
+        let sent = self.agent.post(&self.url).header("Content-Type", "application/json");
+        sent.send(payload).map(drop)
     }
 }
 

@@ -18,6 +18,7 @@ pub mod mqtt;
 mod network;
 pub mod openapi;
 mod records;
+mod tls;
 pub mod wire;
 
 use std::net::SocketAddr;
@@ -38,7 +39,7 @@ use app::access::Disclosure;
 use app::alerts::AlertOptions;
 use app::events::Live;
 
-pub use crate::alerts::webhook_url;
+pub use crate::alerts::{Webhook, webhook};
 use crate::network::Snapshot;
 
 /// The largest request body accepted.
@@ -57,8 +58,8 @@ pub struct Settings {
     /// How long a checked key is trusted before the store is asked again whether it still
     /// exists (a revoked key is refused from then on).
     pub key_recheck: Duration,
-    /// An `http://` URL each new alert is posted to, as JSON.
-    pub alert_webhook: Option<String>,
+    /// Where each new alert is posted, as JSON.
+    pub alert_webhook: Option<Webhook>,
     /// How often the server asks the store whether another process wrote to the network since
     /// (an import, or an organization's records), and then serves the stored network.
     pub network_recheck: Duration,

@@ -13,8 +13,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS, TlsConfiguration, Transport};
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
 
 use crate::State;
@@ -165,33 +163,15 @@ fn decoded(text: &str, shown: &str) -> Result<String, String> {
 /// TLS that trusts the certificates of `ca` (a PEM file), or else the machine's roots.
 fn trusting(ca: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, String> {
     let mut roots = rustls::RootCertStore::empty();
-    match ca {
-        Some(path) => {
-            let file = path.display();
-            let certificates = CertificateDer::pem_file_iter(path)
-                .and_then(Iterator::collect::<Result<Vec<_>, _>>)
-                .map_err(|e| format!("{file}: cannot read certificates: {e}"))?;
-            if certificates.is_empty() {
-                return Err(format!(
-                    "{file}: no certificate in it; give the PEM file of the broker's certificate authority (-----BEGIN CERTIFICATE-----)"
-                ));
-            }
-            for certificate in certificates {
-                roots.add(certificate).map_err(|e| format!("{file}: {e}"))?;
-            }
+    let found = crate::tls::roots(ca, "--mqtt-ca")?;
+    if ca.is_some() {
+        for certificate in found {
+            roots.add(certificate).map_err(|e| format!("--mqtt-ca: {e}"))?;
         }
-        None => {
-            let found = rustls_native_certs::load_native_certs();
-            roots.add_parsable_certificates(found.certs);
-            if roots.is_empty() {
-                return Err(
-                    "found no trusted certificates on this machine to check the broker's against; give its certificate authority with --mqtt-ca FILE".to_owned(),
-                );
-            }
-        }
+    } else {
+        roots.add_parsable_certificates(found);
     }
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
+    let config = rustls::ClientConfig::builder_with_provider(crate::tls::provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS: {e}"))?
         .with_root_certificates(roots)

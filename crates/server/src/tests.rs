@@ -914,46 +914,135 @@ async fn lost_capacity_raises_an_alert_until_it_returns() {
     alerts_until(&f, <[String]>::is_empty).await;
 }
 
-/// Each new alert is posted to the webhook once, with the body `GET /alerts` serves.
+/// Each new alert is posted to the webhook once, with the body `GET /alerts` serves: over
+/// http://, and over https:// to a server whose certificate is of a private authority given as
+/// the webhook's CA. Without that CA the certificate is not trusted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_alerts_are_posted_to_the_webhook() {
-    let f = fixture();
-    let received = Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
-    let sink = Arc::clone(&received);
-    let hook = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
-            let sink = Arc::clone(&sink);
-            async move { sink.lock().unwrap().push(body) }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, hook).await });
-    let settings = Settings { alert_webhook: Some(url), ..Settings::default() };
-    let twin = app::Twin::load(&f.config, &app::Silent).unwrap();
-    let state = State::ready(f.config.clone(), settings, twin);
-    let fire = r#"{"events": [{"kind": "outage_start", "id": "hook-fire", "site": "site-062", "expected_weeks": 8}]}"#;
-    assert_eq!(
-        send(&state, Method::POST, "/events", Some(&f.operator), fire).await.0,
-        StatusCode::OK
-    );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !received.lock().unwrap().iter().any(|a| a["product"] == "icu-ventilator") {
-        assert!(std::time::Instant::now() < deadline, "no alert reached the webhook");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    let acceptor = authority_and_server(&ca);
+    for tls in [None, Some(acceptor)] {
+        let f = fixture();
+        let received = Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+        let sink = Arc::clone(&received);
+        let hook = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+                let sink = Arc::clone(&sink);
+                async move { sink.lock().unwrap().push(body) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let webhook = match tls {
+            None => {
+                tokio::spawn(async move { axum::serve(listener, hook).await });
+                crate::webhook(&format!("http://{address}/hook"), None).unwrap()
+            }
+            Some(acceptor) => {
+                tokio::spawn(async move { axum::serve(Tls { listener, acceptor }, hook).await });
+                let url = format!("https://{address}/hook");
+                let untrusted = crate::webhook(&url, None).unwrap();
+                let refused = tokio::task::spawn_blocking(move || untrusted.send(b"{}"));
+                let refused = refused.await.unwrap().unwrap_err().to_string();
+                assert!(refused.contains("UnknownIssuer"), "{refused}");
+                crate::webhook(&url, Some(&ca)).unwrap()
+            }
+        };
+        let settings = Settings { alert_webhook: Some(webhook), ..Settings::default() };
+        let twin = app::Twin::load(&f.config, &app::Silent).unwrap();
+        let state = State::ready(f.config.clone(), settings, twin);
+        let fire = r#"{"events": [{"kind": "outage_start", "id": "hook-fire", "site": "site-062", "expected_weeks": 8}]}"#;
+        assert_eq!(
+            send(&state, Method::POST, "/events", Some(&f.operator), fire).await.0,
+            StatusCode::OK
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !received.lock().unwrap().iter().any(|a| a["product"] == "icu-ventilator") {
+            assert!(std::time::Instant::now() < deadline, "no alert reached the webhook");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let (_, current) = call(&state, Method::GET, "/alerts", Some(&f.operator)).await;
+        let posted = received.lock().unwrap().clone();
+        let mut products: Vec<&str> =
+            posted.iter().map(|a| a["product"].as_str().unwrap()).collect();
+        products.sort_unstable();
+        products.dedup();
+        assert_eq!(products.len(), posted.len(), "each alert posted once: {posted:?}");
+        for alert in &posted {
+            assert!(current.as_array().unwrap().contains(alert), "{alert} is not a current alert");
+        }
     }
-    let (_, current) = call(&state, Method::GET, "/alerts", Some(&f.operator)).await;
-    let posted = received.lock().unwrap().clone();
-    let mut products: Vec<&str> = posted.iter().map(|a| a["product"].as_str().unwrap()).collect();
-    products.sort_unstable();
-    products.dedup();
-    assert_eq!(products.len(), posted.len(), "each alert posted once: {posted:?}");
-    for alert in &posted {
-        assert!(current.as_array().unwrap().contains(alert), "{alert} is not a current alert");
+    let not_pem = dir.path().join("key.txt");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    let refused: Vec<String> = [
+        ("ftp://example.org/hook", None),
+        ("example.org", None),
+        ("http://example.org/hook", Some(ca.as_path())),
+        ("https://example.org/hook", Some(not_pem.as_path())),
+    ]
+    .into_iter()
+    .map(|(url, ca)| crate::webhook(url, ca).unwrap_err())
+    .map(|e| e.replace(&dir.path().display().to_string(), "DIR"))
+    .collect();
+    expect![[r#"
+        [
+            "\"ftp://example.org/hook\" must be an http:// or https:// URL with a host",
+            "\"example.org\" must be an http:// or https:// URL with a host",
+            "http://example.org/hook: a certificate authority is given (--alert-webhook-ca) but the URL is not https://",
+            "DIR/key.txt: no certificate in it; give the PEM file of a certificate authority (-----BEGIN CERTIFICATE-----)",
+        ]
+    "#]].assert_debug_eq(&refused);
+}
+
+/// Writes a new certificate authority to `ca` and gives a TLS acceptor with a certificate it
+/// signed for 127.0.0.1.
+fn authority_and_server(ca: &std::path::Path) -> tokio_rustls::TlsAcceptor {
+    let mut authority = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    authority.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let authority_key = rcgen::KeyPair::generate().unwrap();
+    let authority = authority.self_signed(&authority_key).unwrap();
+    std::fs::write(ca, authority.pem()).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let certificate = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&key, &authority, &authority_key)
+        .unwrap();
+    let key = rustls_pki_types::PrivatePkcs8KeyDer::from(key.serialize_der());
+    let config = rustls::ServerConfig::builder_with_provider(crate::tls::provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![certificate.der().clone()], key.into())
+        .unwrap();
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+/// A TCP listener whose connections are served over TLS (those that fail the handshake are
+/// dropped).
+struct Tls {
+    listener: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for Tls {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            if let Ok((stream, address)) = self.listener.accept().await
+                && let Ok(stream) = self.acceptor.accept(stream).await
+            {
+                return (stream, address);
+            }
+        }
     }
-    assert!(crate::webhook_url("https://example.org/hook").unwrap_err().contains("https"));
-    assert!(crate::webhook_url("example.org").is_err());
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.listener.local_addr()
+    }
 }
 
 #[tokio::test]
@@ -1285,7 +1374,7 @@ fn broker_addresses_are_read_or_refused_with_the_reason() {
                 "mqtt://broker.example: a CA is given (--mqtt-ca) but the broker is not reached over TLS; write mqtts://",
             ),
             Err(
-                "DIR/key.txt: no certificate in it; give the PEM file of the broker's certificate authority (-----BEGIN CERTIFICATE-----)",
+                "DIR/key.txt: no certificate in it; give the PEM file of a certificate authority (-----BEGIN CERTIFICATE-----)",
             ),
             Err(
                 "DIR/no.pem: cannot read certificates: I/O error: No such file or directory (os error 2)",

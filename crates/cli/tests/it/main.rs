@@ -25,6 +25,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(arsenal())
         .current_dir(dir)
         .env_remove("ARSENAL_DATA")
+        .env_remove("ARSENAL_MQTT_PASSWORD")
         .args(["--data", "data"])
         .args(args)
         .output()

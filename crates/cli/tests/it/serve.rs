@@ -272,12 +272,24 @@ fn bad_serve_flags_are_refused() {
     let dir = sample();
     for (args, said) in [
         (
-            &["--alert-webhook", "https://example.org/hook"][..],
-            "--alert-webhook: https://example.org/hook: https is not supported yet",
+            &["--alert-webhook", "http://example.org/hook", "--alert-webhook-ca", "ca.pem"][..],
+            "--alert-webhook: http://example.org/hook: a certificate authority is given (--alert-webhook-ca) but the URL is not https://",
         ),
         (
             &["--alert-webhook", "hook"][..],
-            "--alert-webhook: \"hook\" must be an http:// URL with a host",
+            "--alert-webhook: \"hook\" must be an http:// or https:// URL with a host",
+        ),
+        (
+            &["--mqtt", "mqtt://arsenal@127.0.0.1"][..],
+            "--mqtt: mqtt://arsenal@127.0.0.1: no password for arsenal: set ARSENAL_MQTT_PASSWORD",
+        ),
+        (
+            &["--mqtt", "mqtts://arsenal:s3cret@127.0.0.1:0"][..],
+            "--mqtt: mqtts://arsenal:***@127.0.0.1:0: the port must be a whole number",
+        ),
+        (
+            &["--mqtt", "mqtts://127.0.0.1", "--mqtt-ca", "missing.pem"][..],
+            "--mqtt: missing.pem: cannot read certificates",
         ),
         (
             &["--mqtt", "127.0.0.1:1883", "--mqtt-client-id", "a b"][..],

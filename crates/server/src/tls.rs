@@ -1,0 +1,43 @@
+//! What the server trusts when it connects out over TLS (an MQTT broker, a webhook): the
+//! certificates of a certificate authority's PEM file when one is given, or else the machine's
+//! trusted roots; rustls with the aws-lc-rs provider.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rustls::crypto::CryptoProvider;
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+
+/// The certificates to trust: those of `ca`, or the machine's roots. `flag` names the option
+/// that gives a CA, for the error when the machine has no roots.
+pub(crate) fn roots(ca: Option<&Path>, flag: &str) -> Result<Vec<CertificateDer<'static>>, String> {
+    match ca {
+        Some(path) => {
+            let file = path.display();
+            let certificates = CertificateDer::pem_file_iter(path)
+                .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+                .map_err(|e| format!("{file}: cannot read certificates: {e}"))?;
+            if certificates.is_empty() {
+                return Err(format!(
+                    "{file}: no certificate in it; give the PEM file of a certificate authority (-----BEGIN CERTIFICATE-----)"
+                ));
+            }
+            Ok(certificates)
+        }
+        None => {
+            let found = rustls_native_certs::load_native_certs().certs;
+            if found.is_empty() {
+                return Err(format!(
+                    "found no trusted certificates on this machine to check the server's against; give its certificate authority with {flag} FILE"
+                ));
+            }
+            Ok(found)
+        }
+    }
+}
+
+/// The cryptography of every TLS connection the server makes.
+pub(crate) fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
