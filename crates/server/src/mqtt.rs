@@ -233,8 +233,16 @@ pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
                     ConnectionError::ConnectionRefused(
                         ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized,
                     ) => "the MQTT broker refused the user and password of --mqtt; trying again",
+                    ConnectionError::Tls(rumqttc::TlsError::Io(ref io))
+                        if io
+                            .get_ref()
+                            .and_then(|e| e.downcast_ref())
+                            .is_some_and(|e| matches!(e, rustls::Error::InvalidCertificate(_))) =>
+                    {
+                        "the MQTT broker's certificate is not trusted (a certificate of a private authority needs --mqtt-ca FILE); trying again"
+                    }
                     ConnectionError::Tls(_) => {
-                        "cannot reach the MQTT broker over TLS (a certificate of a private authority needs --mqtt-ca FILE); trying again"
+                        "cannot reach the MQTT broker over TLS (is it listening for TLS at that port?); trying again"
                     }
                     _ => "cannot reach the MQTT broker; trying again",
                 };

@@ -206,7 +206,7 @@ fn a_broker_over_tls_that_asks_for_a_password() {
         (
             "s3cret word",
             "none",
-            "cannot reach the MQTT broker over TLS (a certificate of a private authority needs --mqtt-ca FILE)",
+            "the MQTT broker's certificate is not trusted (a certificate of a private authority needs --mqtt-ca FILE)",
         ),
     ] {
         let mut extra = vec!["--mqtt", &url, "--mqtt-client-id", &id];
