@@ -43,20 +43,7 @@ fn a_batch_over_mqtt_is_stored_and_answered() {
             {"kind": "inventory", "id": "mqtt-2", "site": "site-027", "item": "icu-ventilator", "units": 5}
         ]
     });
-    // The server subscribes once the network is loaded, so publish until it answers.
-    let mut receipt = None;
-    'waiting: for _ in 0..30 {
-        client
-            .publish("arsenal/org-008/events", QoS::AtLeastOnce, false, batch.to_string())
-            .unwrap();
-        while let Ok(Ok(event)) = connection.recv_timeout(Duration::from_secs(1)) {
-            if let Event::Incoming(Packet::Publish(p)) = event {
-                receipt = Some(serde_json::from_slice::<serde_json::Value>(&p.payload).unwrap());
-                break 'waiting;
-            }
-        }
-    }
-    let receipt = receipt.expect("no receipt from the server");
+    let receipt = answer(&client, &mut connection, &batch).expect("no receipt from the server");
     let stored: Vec<&str> = receipt["accepted"]
         .as_array()
         .into_iter()
@@ -129,6 +116,26 @@ fn a_batch_over_mqtt_is_stored_and_answered() {
     assert!(terminate(server).0);
 }
 
+/// Publishes `batch` on org-008's events topic until the first message comes on a topic the
+/// client subscribed to (the server subscribes once the network is loaded), and gives it.
+fn answer(
+    client: &Client,
+    connection: &mut rumqttc::Connection,
+    batch: &serde_json::Value,
+) -> Option<serde_json::Value> {
+    for _ in 0..30 {
+        client
+            .publish("arsenal/org-008/events", QoS::AtLeastOnce, false, batch.to_string())
+            .unwrap();
+        while let Ok(Ok(event)) = connection.recv_timeout(Duration::from_secs(1)) {
+            if let Event::Incoming(Packet::Publish(p)) = event {
+                return Some(serde_json::from_slice(&p.payload).unwrap());
+            }
+        }
+    }
+    None
+}
+
 /// A broker of the test's own (the machine's Mosquitto, started on a free port) that takes only
 /// TLS, with a certificate of a private authority, and only a user with a password: the server
 /// reaches it with `--mqtt mqtts://USER@HOST:PORT --mqtt-ca CA` and the password in
@@ -180,19 +187,8 @@ fn a_broker_over_tls_that_asks_for_a_password() {
         "key": key,
         "events": [{"kind": "outage_start", "id": "tls-1", "site": "site-027", "expected_weeks": 2}]
     });
-    let mut receipt = None;
-    'waiting: for _ in 0..30 {
-        client
-            .publish("arsenal/org-008/events", QoS::AtLeastOnce, false, batch.to_string())
-            .unwrap();
-        while let Ok(Ok(event)) = connection.recv_timeout(Duration::from_secs(1)) {
-            if let Event::Incoming(Packet::Publish(p)) = event {
-                receipt = Some(serde_json::from_slice::<serde_json::Value>(&p.payload).unwrap());
-                break 'waiting;
-            }
-        }
-    }
-    let receipt = receipt.expect("no receipt from the server over TLS");
+    let receipt =
+        answer(&client, &mut connection, &batch).expect("no receipt from the server over TLS");
     assert_eq!(receipt["accepted"], serde_json::json!(["tls-1"]), "{receipt}");
     let (_, capacity) = get_with(&server.address, "/sites/site-027/capacity", &key);
     assert_eq!(capacity["down"], true);
