@@ -197,6 +197,12 @@ pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
     // A stable client id with a persistent session: batches published while the server is away
     // wait at the broker for it.
     let address = format!("{}:{}", broker.host, broker.port);
+    let refused = match broker.login {
+        Some(_) => "the MQTT broker refused the user and password of --mqtt; trying again",
+        None => {
+            "the MQTT broker asks for a user and password: --mqtt mqtt://USER@HOST, with ARSENAL_MQTT_PASSWORD; trying again"
+        }
+    };
     let mut options = MqttOptions::new(broker.client_id, broker.host, broker.port);
     options.set_keep_alive(Duration::from_secs(30));
     options.set_clean_session(false);
@@ -232,7 +238,7 @@ pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
                 let why = match error {
                     ConnectionError::ConnectionRefused(
                         ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized,
-                    ) => "the MQTT broker refused the user and password of --mqtt; trying again",
+                    ) => refused,
                     ConnectionError::Tls(rumqttc::TlsError::Io(ref io))
                         if io
                             .get_ref()

@@ -196,26 +196,25 @@ fn a_broker_over_tls_that_asks_for_a_password() {
     assert!(stopped, "{said}");
     assert!(!said.contains("s3cret"), "the password is never logged: {said}");
 
-    // A wrong password, then an authority the server does not trust: each says why.
-    for (password, ca, why) in [
-        ("wrong", ca, "the MQTT broker refused the user and password of --mqtt"),
-        (
-            "s3cret word",
-            "none",
-            "the MQTT broker's certificate is not trusted (a certificate of a private authority needs --mqtt-ca FILE)",
-        ),
+    // A wrong password, no user at all, and an authority the server does not trust: each says
+    // why.
+    let anonymous = format!("mqtts://127.0.0.1:{}", broker.port);
+    let untrusted = "the MQTT broker's certificate is not trusted (a certificate of a private authority needs --mqtt-ca FILE)";
+    for (url, password, ca, why) in [
+        (&url, Some("wrong"), Some(ca), "the MQTT broker refused the user and password of --mqtt"),
+        (&anonymous, None, Some(ca), "the MQTT broker asks for a user and password"),
+        (&url, Some("s3cret word"), None, untrusted),
     ] {
-        let mut extra = vec!["--mqtt", &url, "--mqtt-client-id", &id];
-        if ca != "none" {
-            extra.extend(["--mqtt-ca", ca]);
-        }
-        let server =
-            start_with(dir.path(), "127.0.0.1:0", &extra, &[("ARSENAL_MQTT_PASSWORD", password)]);
+        let mut extra = vec!["--mqtt", url, "--mqtt-client-id", &id];
+        extra.extend(ca.iter().flat_map(|ca| ["--mqtt-ca", ca]));
+        let environment: Vec<_> =
+            password.map(|p| ("ARSENAL_MQTT_PASSWORD", p)).into_iter().collect();
+        let server = start_with(dir.path(), "127.0.0.1:0", &extra, &environment);
         ready(&server.address);
         std::thread::sleep(Duration::from_secs(2));
         let (_, said) = terminate(server);
         assert!(said.contains(why), "{why}: {said}");
-        if ca == "none" {
+        if why == untrusted {
             assert!(said.contains("UnknownIssuer"), "{said}");
         }
     }
