@@ -111,6 +111,8 @@ async fn predict(state: &Arc<Shared>) -> Result<(), ApiError> {
 #[derive(Clone, Debug)]
 pub struct Webhook {
     url: String,
+    /// The URL as logs show it (`shown`).
+    pub(crate) shown: String,
     agent: ureq::Agent,
 }
 
@@ -124,7 +126,8 @@ pub fn webhook(url: &str, ca: Option<&Path>) -> Result<Webhook, String> {
         (Some("https"), Some(_), ca) => crate::tls::roots(ca, CA)?,
         (Some("http"), Some(_), Some(_)) => {
             return Err(format!(
-                "{url}: a certificate authority is given ({CA}) but the URL is not https://"
+                "{}: a certificate authority is given ({CA}) but the URL is not https://",
+                shown(&uri)
             ));
         }
         // The machine's roots, if it has any, for a redirect to https://.
@@ -141,7 +144,19 @@ pub fn webhook(url: &str, ca: Option<&Path>) -> Result<Webhook, String> {
         .tls_config(tls)
         .build()
         .into();
-    Ok(Webhook { url: url.to_owned(), agent })
+    Ok(Webhook { url: url.to_owned(), shown: shown(&uri), agent })
+}
+
+/// A webhook's URL as logs show it: its scheme, host and port, with a path or query (which often
+/// holds the webhook's token) and a user as `...`.
+fn shown(uri: &axum::http::Uri) -> String {
+    let scheme = uri.scheme_str().unwrap_or_default();
+    let user = if uri.authority().is_some_and(|a| a.as_str().contains('@')) { "...@" } else { "" };
+    let host = uri.host().unwrap_or_default();
+    let port = uri.port_u16().map(|p| format!(":{p}")).unwrap_or_default();
+    let path = uri.path_and_query().map_or("", |p| p.as_str());
+    let rest = if path.is_empty() || path == "/" { "" } else { "/..." };
+    format!("{scheme}://{user}{host}{port}{rest}")
 }
 
 /// Attempts at posting an alert to the webhook, a second apart, then twice that, ...
@@ -150,15 +165,15 @@ const WEBHOOK_ATTEMPTS: u32 = 3;
 impl Webhook {
     /// Posts one alert; a failure is retried, then logged.
     fn post(&self, payload: &[u8]) {
-        let url = self.url.as_str();
+        let webhook = self.shown.as_str();
         for attempt in 1..=WEBHOOK_ATTEMPTS {
             match self.send(payload) {
                 Ok(_) => return,
                 Err(error) if attempt == WEBHOOK_ATTEMPTS => {
-                    tracing::error!(%error, url, attempts = attempt, "cannot post the alert to the webhook");
+                    tracing::error!(%error, webhook, attempts = attempt, "cannot post the alert to the webhook");
                 }
                 Err(error) => {
-                    tracing::warn!(%error, url, attempt, "webhook failed; trying again");
+                    tracing::warn!(%error, webhook, attempt, "webhook failed; trying again");
                     std::thread::sleep(std::time::Duration::from_secs(1 << (attempt - 1)));
                 }
             }

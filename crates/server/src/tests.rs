@@ -974,6 +974,19 @@ async fn new_alerts_are_posted_to_the_webhook() {
             assert!(current.as_array().unwrap().contains(alert), "{alert} is not a current alert");
         }
     }
+    // Logs show no part of the URL that may hold the webhook's token.
+    let shown: Vec<String> = [
+        "https://hooks.example/services/T000/B000/s3cret?token=s3cret",
+        "http://user:s3cret@127.0.0.1:9000/alerts",
+        "https://hooks.example",
+    ]
+    .into_iter()
+    .map(|url| crate::webhook(url, None).unwrap().shown)
+    .collect();
+    assert_eq!(
+        shown,
+        ["https://hooks.example/...", "http://...@127.0.0.1:9000/...", "https://hooks.example"]
+    );
     let not_pem = dir.path().join("key.txt");
     std::fs::write(&not_pem, "not a certificate\n").unwrap();
     let refused: Vec<String> = [
@@ -990,7 +1003,7 @@ async fn new_alerts_are_posted_to_the_webhook() {
         [
             "\"ftp://example.org/hook\" must be an http:// or https:// URL with a host",
             "\"example.org\" must be an http:// or https:// URL with a host",
-            "http://example.org/hook: a certificate authority is given (--alert-webhook-ca) but the URL is not https://",
+            "http://example.org/...: a certificate authority is given (--alert-webhook-ca) but the URL is not https://",
             "DIR/key.txt: no certificate in it; give the PEM file of a certificate authority (-----BEGIN CERTIFICATE-----)",
         ]
     "#]].assert_debug_eq(&refused);
