@@ -335,6 +335,13 @@ pub(crate) enum Command {
         /// CA) instead of the machine's roots.
         #[arg(long, value_name = "FILE", requires = "mqtt")]
         mqtt_ca: Option<PathBuf>,
+        /// With an mqtts:// broker that asks for a client certificate: the server's certificate
+        /// (PEM, with its chain)...
+        #[arg(long, value_name = "FILE", requires_all = ["mqtt", "mqtt_key"])]
+        mqtt_cert: Option<PathBuf>,
+        /// ...and its private key (PEM).
+        #[arg(long, value_name = "FILE", requires = "mqtt_cert")]
+        mqtt_key: Option<PathBuf>,
         /// The server's MQTT client id; give each server on one broker its own.
         #[arg(long, value_name = "ID", default_value = server::mqtt::CLIENT_ID, requires = "mqtt")]
         mqtt_client_id: String,

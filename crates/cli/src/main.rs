@@ -366,6 +366,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
             mqtt,
             mqtt_password,
             mqtt_ca,
+            mqtt_cert,
+            mqtt_key,
             mqtt_client_id,
             alert_weeks,
             alert_threshold,
@@ -381,8 +383,11 @@ fn run(args: &Args) -> anyhow::Result<()> {
                     message: format!("--alert-webhook: {message}"),
                     findings: Vec::new(),
                 })?;
-            let reach =
-                server::mqtt::Reach { password: mqtt_password.as_deref(), ca: mqtt_ca.as_deref() };
+            let reach = server::mqtt::Reach {
+                password: mqtt_password.as_deref(),
+                ca: mqtt_ca.as_deref(),
+                identity: mqtt_cert.as_deref().zip(mqtt_key.as_deref()),
+            };
             let mqtt = mqtt.as_deref().map(|url| server::mqtt::broker(url, reach)).transpose();
             let mqtt = mqtt.map_err(|message| app::Error::Invalid {
                 message: format!("--mqtt: {message}"),

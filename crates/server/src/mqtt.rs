@@ -70,6 +70,9 @@ pub struct Reach<'a> {
     /// For `mqtts://`: a PEM file of the certificates of the broker's certificate authority, to
     /// trust instead of the machine's roots.
     pub ca: Option<&'a Path>,
+    /// For `mqtts://` to a broker that asks for a client certificate: PEM files of the server's
+    /// certificate (with its chain) and of its private key.
+    pub identity: Option<(&'a Path, &'a Path)>,
 }
 
 /// `HOST:PORT`, `mqtt://[USER[:PASSWORD]@]HOST[:PORT]` (port 1883 by default) or the same with
@@ -129,14 +132,14 @@ pub fn broker(url: &str, reach: Reach<'_>) -> Result<Broker, String> {
             Some(Login { user, password })
         }
     };
-    let tls = match (tls, reach.ca) {
-        (true, ca) => Some(trusting(ca)?),
-        (false, Some(_)) => {
+    let tls = match (tls, reach.ca, reach.identity) {
+        (true, ca, identity) => Some(trusting(ca, identity)?),
+        (false, Some(_), _) | (false, _, Some(_)) => {
             return Err(format!(
-                "{shown}: a CA is given (--mqtt-ca) but the broker is not reached over TLS; write mqtts://"
+                "{shown}: a CA or a client certificate is given (--mqtt-ca, --mqtt-cert) but the broker is not reached over TLS; write mqtts://"
             ));
         }
-        (false, None) => None,
+        (false, None, None) => None,
     };
     Ok(Broker { host: host.to_owned(), port, client_id: CLIENT_ID.to_owned(), login, tls })
 }
@@ -160,8 +163,12 @@ fn decoded(text: &str, shown: &str) -> Result<String, String> {
     text.map(String::from).map_err(|_| format!("{shown}: the user or password is not UTF-8"))
 }
 
-/// TLS that trusts the certificates of `ca` (a PEM file), or else the machine's roots.
-fn trusting(ca: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, String> {
+/// TLS that trusts the certificates of `ca` (a PEM file), or else the machine's roots, and shows
+/// the broker the certificate and key of `identity` when given.
+fn trusting(
+    ca: Option<&Path>,
+    identity: Option<(&Path, &Path)>,
+) -> Result<Arc<rustls::ClientConfig>, String> {
     let mut roots = rustls::RootCertStore::empty();
     let found = crate::tls::roots(ca, "--mqtt-ca")?;
     if ca.is_some() {
@@ -174,8 +181,17 @@ fn trusting(ca: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, String> {
     let config = rustls::ClientConfig::builder_with_provider(crate::tls::provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS: {e}"))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        .with_root_certificates(roots);
+    let config = match identity {
+        None => config.with_no_client_auth(),
+        Some((certificate, key)) => {
+            let chain = crate::tls::certificates(certificate, "of the server's certificate")?;
+            let key = crate::tls::private_key(key)?;
+            config
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| format!("{}: does not go with its key: {e}", certificate.display()))?
+        }
+    };
     Ok(Arc::new(config))
 }
 
@@ -235,19 +251,21 @@ pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
             Ok(_) => {}
             Err(error) => {
                 use rumqttc::{ConnectReturnCode, ConnectionError};
-                let why = match error {
-                    ConnectionError::ConnectionRefused(
-                        ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized,
+                let why = match (&error, tls_cause(&error)) {
+                    (
+                        ConnectionError::ConnectionRefused(
+                            ConnectReturnCode::BadUserNamePassword
+                            | ConnectReturnCode::NotAuthorized,
+                        ),
+                        _,
                     ) => refused,
-                    ConnectionError::Tls(rumqttc::TlsError::Io(ref io))
-                        if io
-                            .get_ref()
-                            .and_then(|e| e.downcast_ref())
-                            .is_some_and(|e| matches!(e, rustls::Error::InvalidCertificate(_))) =>
-                    {
+                    (_, Some(rustls::Error::InvalidCertificate(_))) => {
                         "the MQTT broker's certificate is not trusted (a certificate of a private authority needs --mqtt-ca FILE); trying again"
                     }
-                    ConnectionError::Tls(_) => {
+                    (_, Some(_)) => {
+                        "the TLS handshake with the MQTT broker failed (one that asks for a client certificate needs --mqtt-cert and --mqtt-key); trying again"
+                    }
+                    (ConnectionError::Tls(_), None) => {
                         "cannot reach the MQTT broker over TLS (is it listening for TLS at that port?); trying again"
                     }
                     _ => "cannot reach the MQTT broker; trying again",
@@ -258,6 +276,23 @@ pub(crate) async fn listen(state: Arc<State>, broker: Broker) {
             }
         }
     }
+}
+
+/// The TLS error under a connection's error, if any: a broker that refuses the server's
+/// certificate does so in its first answer, after the handshake, so the TLS alert comes under a
+/// read error.
+fn tls_cause<'e>(error: &'e (dyn std::error::Error + 'static)) -> Option<&'e rustls::Error> {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        next = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    None
 }
 
 /// Records one batch, answers on the receipts topic, then acknowledges the delivery.

@@ -1302,6 +1302,12 @@ fn broker_addresses_are_read_or_refused_with_the_reason() {
     std::fs::write(&ca, authority.cert.pem()).unwrap();
     let not_pem = dir.path().join("key.txt");
     std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    // A client certificate, with its key and with another one.
+    let key = dir.path().join("key.pem");
+    std::fs::write(&key, authority.key_pair.serialize_pem()).unwrap();
+    let other_key = dir.path().join("other-key.pem");
+    std::fs::write(&other_key, rcgen::KeyPair::generate().unwrap().serialize_pem()).unwrap();
+    let identity = |key| Reach { ca: Some(&ca), identity: Some((&ca, key)), ..Reach::default() };
     let read = |url: &str, reach: Reach<'_>| {
         broker(url, reach).map(|b| {
             let login = b.login.map(|l| format!(" as {}/{}", l.user, l.password));
@@ -1310,8 +1316,8 @@ fn broker_addresses_are_read_or_refused_with_the_reason() {
         })
     };
     let plain = Reach::default();
-    let password = Reach { password: Some("from-env"), ca: None };
-    let trusting = Reach { password: None, ca: Some(&ca) };
+    let password = Reach { password: Some("from-env"), ..Reach::default() };
+    let trusting = Reach { ca: Some(&ca), ..Reach::default() };
     let read: Vec<Result<String, String>> = vec![
         read("127.0.0.1:1883", plain),
         read("mqtt://broker.example/", plain),
@@ -1319,7 +1325,8 @@ fn broker_addresses_are_read_or_refused_with_the_reason() {
         read("mqtt://arsenal@broker.example", password),
         read("mqtt://arsenal:in-url@broker.example", password),
         read("mqtts://broker.example", trusting),
-        read("mqtts://arsenal@broker.example:8884", Reach { password: Some("p"), ca: Some(&ca) }),
+        read("mqtts://arsenal@broker.example:8884", Reach { password: Some("p"), ..trusting }),
+        read("mqtts://broker.example", identity(&key)),
         read("nowhere:99999", plain),
         read("nowhere:0", plain),
         read("mqtt://arsenal:s3cret@nowhere:x", plain),
@@ -1329,11 +1336,11 @@ fn broker_addresses_are_read_or_refused_with_the_reason() {
         read("mqtt://broker.example", password),
         read("mqtt://:s3cret@broker.example", plain),
         read("mqtt://broker.example", trusting),
-        read("mqtts://broker.example", Reach { password: None, ca: Some(&not_pem) }),
-        read(
-            "mqtts://broker.example",
-            Reach { password: None, ca: Some(&dir.path().join("no.pem")) },
-        ),
+        read("mqtts://broker.example", Reach { ca: Some(&not_pem), ..Reach::default() }),
+        read("mqtts://broker.example", Reach { ca: Some(&dir.path().join("no.pem")), ..plain }),
+        read("mqtt://broker.example", Reach { identity: Some((&ca, &key)), ..plain }),
+        read("mqtts://broker.example", identity(&other_key)),
+        read("mqtts://broker.example", identity(&not_pem)),
     ];
     let read = format!("{read:#?}").replace(&dir.path().display().to_string(), "DIR");
     expect![[r#"
@@ -1358,6 +1365,9 @@ fn broker_addresses_are_read_or_refused_with_the_reason() {
             ),
             Ok(
                 "broker.example:8884 over TLS as arsenal/p",
+            ),
+            Ok(
+                "broker.example:8883 over TLS",
             ),
             Err(
                 "nowhere:99999: the port must be a whole number from 1 to 65535, not \"99999\"",
@@ -1384,13 +1394,22 @@ fn broker_addresses_are_read_or_refused_with_the_reason() {
                 "mqtt://:***@broker.example: no user before the '@'",
             ),
             Err(
-                "mqtt://broker.example: a CA is given (--mqtt-ca) but the broker is not reached over TLS; write mqtts://",
+                "mqtt://broker.example: a CA or a client certificate is given (--mqtt-ca, --mqtt-cert) but the broker is not reached over TLS; write mqtts://",
             ),
             Err(
                 "DIR/key.txt: no certificate in it; give the PEM file of a certificate authority (-----BEGIN CERTIFICATE-----)",
             ),
             Err(
                 "DIR/no.pem: cannot read certificates: I/O error: No such file or directory (os error 2)",
+            ),
+            Err(
+                "mqtt://broker.example: a CA or a client certificate is given (--mqtt-ca, --mqtt-cert) but the broker is not reached over TLS; write mqtts://",
+            ),
+            Err(
+                "DIR/ca.pem: does not go with its key: keys may not be consistent: KeyMismatch",
+            ),
+            Err(
+                "DIR/key.txt: cannot read a private key (-----BEGIN PRIVATE KEY-----): no items found",
             ),
         ]"#]].assert_eq(&read);
 }

@@ -137,13 +137,14 @@ fn answer(
 }
 
 /// A broker of the test's own (the machine's Mosquitto, started on a free port) that takes only
-/// TLS, with a certificate of a private authority, and only a user with a password: the server
-/// reaches it with `--mqtt mqtts://USER@HOST:PORT --mqtt-ca CA` and the password in
+/// TLS, with a certificate of a private authority, from clients with a certificate of that
+/// authority, and only a user with a password: the server reaches it with `--mqtt
+/// mqtts://USER@HOST:PORT --mqtt-ca CA --mqtt-cert C --mqtt-key K` and the password in
 /// `ARSENAL_MQTT_PASSWORD`, and a batch published there is stored and answered. A server with a
-/// wrong password says that the broker refused it, and one that does not trust the authority
-/// says why it cannot connect.
+/// wrong password, or no user, says that the broker refused it; one that does not trust the
+/// authority, or shows no certificate, says why it cannot connect.
 #[test]
-fn a_broker_over_tls_that_asks_for_a_password() {
+fn a_broker_over_tls_that_asks_for_a_certificate_and_a_password() {
     #[allow(clippy::disallowed_methods)]
     if std::env::var_os("ARSENAL_TEST_MQTT_URL").is_none() {
         let _ = writeln!(std::io::stderr(), "mqtt tls: skipped: ARSENAL_TEST_MQTT_URL is not set");
@@ -159,19 +160,26 @@ fn a_broker_over_tls_that_asks_for_a_password() {
     let created: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
     let key = created["key"].as_str().unwrap().to_owned();
     let url = format!("mqtts://arsenal@127.0.0.1:{}", broker.port);
-    let ca = dir.path().join("ca.pem");
-    let ca = ca.to_str().unwrap();
+    let file = |name: &str| dir.path().join(name).display().to_string();
+    let (ca, certificate, client_key) = (file("ca.pem"), file("client.pem"), file("client.key"));
+    let (trust, identity) =
+        (["--mqtt-ca", &ca], ["--mqtt-cert", &certificate, "--mqtt-key", &client_key]);
     let id = format!("arsenal-test-tls-{}", std::process::id());
     let server = start_with(
         dir.path(),
         "127.0.0.1:0",
-        &["--mqtt", &url, "--mqtt-ca", ca, "--mqtt-client-id", &id],
+        &[&["--mqtt", &url, "--mqtt-client-id", &id][..], &trust, &identity].concat(),
         &[("ARSENAL_MQTT_PASSWORD", "s3cret word")],
     );
     ready(&server.address);
 
     // The test's client reaches the broker the same way, as another user.
-    let reach = server::mqtt::Reach { password: None, ca: Some(std::path::Path::new(ca)) };
+    let path = std::path::Path::new;
+    let reach = server::mqtt::Reach {
+        ca: Some(path(&ca)),
+        identity: Some((path(&certificate), path(&client_key))),
+        password: None,
+    };
     let publisher = format!("mqtts://publisher:pub%40pass@127.0.0.1:{}", broker.port);
     let publisher = server::mqtt::broker(&publisher, reach).unwrap();
     let mut options = MqttOptions::new(format!("{id}-client"), publisher.host, publisher.port);
@@ -196,17 +204,23 @@ fn a_broker_over_tls_that_asks_for_a_password() {
     assert!(stopped, "{said}");
     assert!(!said.contains("s3cret"), "the password is never logged: {said}");
 
-    // A wrong password, no user at all, and an authority the server does not trust: each says
-    // why.
+    // A wrong password, no user at all, an authority the server does not trust and no client
+    // certificate: each says why.
     let anonymous = format!("mqtts://127.0.0.1:{}", broker.port);
     let untrusted = "the MQTT broker's certificate is not trusted (a certificate of a private authority needs --mqtt-ca FILE)";
-    for (url, password, ca, why) in [
-        (&url, Some("wrong"), Some(ca), "the MQTT broker refused the user and password of --mqtt"),
-        (&anonymous, None, Some(ca), "the MQTT broker asks for a user and password"),
-        (&url, Some("s3cret word"), None, untrusted),
+    let both = [&trust[..], &identity].concat();
+    for (url, password, tls, why) in [
+        (&url, Some("wrong"), &both[..], "the MQTT broker refused the user and password of --mqtt"),
+        (&anonymous, None, &both, "the MQTT broker asks for a user and password"),
+        (&url, Some("s3cret word"), &identity, untrusted),
+        (
+            &url,
+            Some("s3cret word"),
+            &trust,
+            "the TLS handshake with the MQTT broker failed (one that asks for a client certificate needs --mqtt-cert and --mqtt-key)",
+        ),
     ] {
-        let mut extra = vec!["--mqtt", url, "--mqtt-client-id", &id];
-        extra.extend(ca.iter().flat_map(|ca| ["--mqtt-ca", ca]));
+        let extra = [&["--mqtt", url, "--mqtt-client-id", &id][..], tls].concat();
         let environment: Vec<_> =
             password.map(|p| ("ARSENAL_MQTT_PASSWORD", p)).into_iter().collect();
         let server = start_with(dir.path(), "127.0.0.1:0", &extra, &environment);
@@ -221,8 +235,9 @@ fn a_broker_over_tls_that_asks_for_a_password() {
 }
 
 /// A Mosquitto of the test's own on a free port: TLS only, with a certificate of a private
-/// authority written to `ca.pem` in the directory given, and two users with passwords. Stopped
-/// when dropped.
+/// authority written to `ca.pem` in the directory given, for clients with a certificate of that
+/// authority (one written to `client.pem` and `client.key`), and two users with passwords.
+/// Stopped when dropped.
 struct Mosquitto {
     child: std::process::Child,
     port: u16,
@@ -252,6 +267,13 @@ impl Mosquitto {
         let ca = write("ca.pem", authority.pem());
         let certificate = write("broker.pem", broker.pem());
         let key = write("broker.key", broker_key.serialize_pem());
+        let client_key = rcgen::KeyPair::generate().unwrap();
+        let client = rcgen::CertificateParams::new(vec!["arsenal-server".to_owned()])
+            .unwrap()
+            .signed_by(&client_key, &authority, &authority_key)
+            .unwrap();
+        write("client.pem", client.pem());
+        write("client.key", client_key.serialize_pem());
         let passwords = write("passwords", String::new());
         for (user, password) in [("arsenal", "s3cret word"), ("publisher", "pub@pass")] {
             let made = std::process::Command::new("mosquitto_passwd")
@@ -265,7 +287,8 @@ impl Mosquitto {
             "mosquitto.conf",
             format!(
                 "listener {port} 127.0.0.1\nallow_anonymous false\npassword_file {passwords}\n\
-                 cafile {ca}\ncertfile {certificate}\nkeyfile {key}\npersistence false\nuser root\n"
+                 cafile {ca}\ncertfile {certificate}\nkeyfile {key}\nrequire_certificate true\n\
+                 persistence false\nuser root\n"
             ),
         );
         let child = std::process::Command::new(binary)
