@@ -1,6 +1,7 @@
 //! What the server trusts when it connects out over TLS (an MQTT broker, a webhook): the
 //! certificates of a certificate authority's PEM file when one is given, or else the machine's
-//! trusted roots; rustls with the aws-lc-rs provider.
+//! trusted roots; and the certificate and key it shows a broker that asks for them. rustls with
+//! the aws-lc-rs provider.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ pub(crate) fn roots(ca: Option<&Path>, flag: &str) -> Result<Vec<CertificateDer<
             let found = rustls_native_certs::load_native_certs().certs;
             if found.is_empty() {
                 return Err(format!(
-                    "found no trusted certificates on this machine to check the server's against; give its certificate authority with {flag} FILE"
+                    "found no trusted certificates on this machine; give the certificate authority to trust with {flag} FILE"
                 ));
             }
             Ok(found)
